@@ -1,0 +1,29 @@
+// One lint setup for every workspace. Layer import rules live here so the map in
+// ARCHITECTURE.md §2 ("may import") is checked, not just written down.
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map((group) => ({ group: [group], message: 'Layer rule: see ARCHITECTURE.md §2.' })) },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'server/web/**', 'coverage/**', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  layer(['protocol/**'], ['@switchboard/client', 'switchboard-server', '**/server/**', '**/client/**']),
+  layer(['client/**'], ['switchboard-server', '**/server/src/**']),
+  layer(['server/src/**'], ['@switchboard/client', '**/client/src/**']),
+  // CLI output, tests and benchmarks talk to a person through the console on purpose.
+  { files: ['server/src/cli/**', 'tests/**', 'bench/**', '**/*.test.ts', '**/*.mjs'], rules: { 'no-console': 'off' } },
+);

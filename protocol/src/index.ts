@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './limits.ts';
+export * from './schemas.ts';
+export * from './models.ts';
+export * from './events.ts';
+export * from './ids.ts';

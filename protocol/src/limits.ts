@@ -1,0 +1,18 @@
+// Defaults shared by server and clients; a server may be configured tighter or looser and
+// announces its effective limits in the `hello` event.
+
+export const PROTOCOL_VERSION = 1;
+/** Oldest client protocol version this code base still accepts. */
+export const MIN_PROTOCOL_VERSION = 1;
+
+export const DEFAULT_LIMITS = {
+  /** Largest HTTP body or Socket.IO packet, in bytes. */
+  maxPayloadBytes: 64 * 1024,
+  /** Longest message text, in characters (UTF-16 code units). */
+  maxMessageLength: 8000,
+  maxConnectionsPerUser: 20,
+  /** Largest page of history or catch-up. */
+  maxPageSize: 200,
+} as const;
+
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

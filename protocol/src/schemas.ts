@@ -1,0 +1,63 @@
+// zod schemas for every payload a client sends. The server parses with these; clients may too.
+import { z } from 'zod';
+import { DEFAULT_LIMITS, NAME_PATTERN } from './limits.ts';
+
+export const Id = z.string().min(1).max(64);
+/** Client-generated message id (UUIDv7 recommended); the idempotency key per author. */
+export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 characters of [A-Za-z0-9_-]');
+export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const Username = z.string().regex(NAME_PATTERN, 'usernames are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
+export const ChannelName = z.string().regex(NAME_PATTERN, 'channel names are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
+export const Password = z.string().min(8, 'passwords need at least 8 characters').max(1024);
+export const Visibility = z.enum(['public', 'private']);
+export const PageLimit = z.number().int().min(1).max(DEFAULT_LIMITS.maxPageSize);
+
+/** Message text: length is checked against the server's configured limit separately. */
+export const MessageText = z.string().min(1, 'message text is empty');
+
+export const LoginRequest = z.strictObject({ username: Username, password: z.string().min(1).max(1024) });
+export const SetupRequest = z.strictObject({ setupCode: z.string().min(1).max(256), username: Username, password: Password });
+export const RegisterRequest = z.strictObject({
+  username: Username,
+  password: Password,
+  invite: z.string().min(1).max(256).optional(),
+});
+export const PasswordChangeRequest = z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: Password });
+
+export const CreateChannelRequest = z.strictObject({
+  name: ChannelName,
+  visibility: Visibility,
+  topic: z.string().max(500).optional(),
+});
+export const OpenDirectRequest = z.strictObject({ userId: Id });
+export const ChannelRef = z.strictObject({ channelId: Id });
+export const MemberRequest = z.strictObject({ channelId: Id, userId: Id });
+
+export const SendMessageRequest = z.strictObject({ channelId: Id, clientId: ClientId, text: MessageText });
+export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
+export const MessageRef = z.strictObject({ messageId: Id });
+
+/** History paging: `after` walks forward from a seq, `before` walks back; neither gives the newest page. */
+export const HistoryRequest = z
+  .strictObject({ channelId: Id, after: Seq.optional(), before: Seq.optional(), limit: PageLimit.optional() })
+  .refine((q) => q.after === undefined || q.before === undefined, 'use either after or before, not both');
+
+export const MarkReadRequest = z.strictObject({ channelId: Id, seq: Seq });
+export const TypingRequest = z.strictObject({ channelId: Id });
+
+/** Sent after every (re)connect: where this client is in each stream it knows. */
+export const SyncRequest = z.strictObject({
+  epoch: z.string().max(64).nullable(),
+  cursors: z.record(Id, Seq).refine((c) => Object.keys(c).length <= 10_000, 'too many cursors'),
+  limit: PageLimit.optional(),
+});
+
+export type LoginRequest = z.infer<typeof LoginRequest>;
+export type SetupRequest = z.infer<typeof SetupRequest>;
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
+export type CreateChannelRequest = z.infer<typeof CreateChannelRequest>;
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
+export type HistoryRequest = z.infer<typeof HistoryRequest>;
+export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
+export type SyncRequest = z.infer<typeof SyncRequest>;

@@ -1,0 +1,129 @@
+// `user`, `token` and `invite` subcommands. They open the same database as the server (SQLite WAL
+// allows it while the server runs) and go through the same domain code.
+import type { Command } from 'commander';
+import { Password, SwitchboardError, Username } from '@switchboard/protocol';
+import type { Config } from '../config.ts';
+import { silentNotifier } from '../domain/notifier.ts';
+import { parse } from '../errors.ts';
+import { openServices } from '../server.ts';
+import { parseDuration } from './duration.ts';
+import { randomPassword, readPasswordFromStdin } from './password.ts';
+
+type Settings = (command: Command) => (opts: Record<string, unknown>) => Config;
+type Services = Awaited<ReturnType<typeof openServices>>;
+
+async function withServices(config: Config, work: (s: Services) => Promise<void>): Promise<void> {
+  const services = await openServices(config, { notifier: silentNotifier });
+  try {
+    await work(services);
+  } finally {
+    await services.db.destroy();
+  }
+}
+
+function define(parent: Command, settings: Settings, spec: string, description: string) {
+  const command = parent.command(spec).description(description);
+  const config = settings(command);
+  return { command, config };
+}
+
+export function registerAccountCommands(program: Command, settings: Settings): void {
+  const user = program.command('user').description('manage user accounts');
+
+  const add = define(user, settings, 'add <username>', 'create a user (prints a generated password unless --password-stdin)');
+  add.command
+    .option('--admin', 'make the user an admin')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (username: string, opts) => {
+      parse(Username, username);
+      const generated = !opts.passwordStdin;
+      const password = generated ? randomPassword() : parse(Password, await readPasswordFromStdin());
+      await withServices(add.config(opts), async ({ accounts }) => {
+        const created = await accounts.createUser({ username, password, isAdmin: Boolean(opts.admin) });
+        console.log(`created ${created.isAdmin ? 'admin' : 'user'} ${created.username} (id ${created.id})`);
+        if (generated) console.log(`password: ${password}\n(shown once: store it now, or change it with "user passwd")`);
+      });
+    });
+
+  const list = define(user, settings, 'list', 'list users');
+  list.command.option('--json', 'print JSON').action(async (opts) => {
+    await withServices(list.config(opts), async ({ accounts }) => {
+      const users = await accounts.listUsers();
+      if (opts.json) return console.log(JSON.stringify(users, null, 2));
+      if (users.length === 0) return console.log('no users yet');
+      for (const u of users) console.log(`${u.username}\t${u.isAdmin ? 'admin' : 'user'}\t${u.id}\t${new Date(u.createdAt).toISOString()}`);
+    });
+  });
+
+  const remove = define(user, settings, 'remove <username>', 'delete a user, their tokens and their messages');
+  remove.command.action(async (username: string, opts) => {
+    await withServices(remove.config(opts), async ({ accounts }) => {
+      await accounts.removeUser(username);
+      console.log(`removed ${username}`);
+    });
+  });
+
+  const passwd = define(user, settings, 'passwd <username>', 'set a new password (signs the user out everywhere)');
+  passwd.command.option('--password-stdin', 'read the password from standard input').action(async (username: string, opts) => {
+    if (!opts.passwordStdin) throw new SwitchboardError('bad_request', 'pass the new password on standard input with --password-stdin');
+    const password = parse(Password, await readPasswordFromStdin());
+    await withServices(passwd.config(opts), async ({ accounts }) => {
+      await accounts.setPassword(username, password);
+      console.log(`password changed for ${username}; their sign-in sessions were revoked`);
+    });
+  });
+
+  const token = program.command('token').description('manage access tokens for scripts and bots');
+
+  const create = define(token, settings, 'create <username>', 'create an access token (printed once)');
+  create.command
+    .option('--label <text>', 'what the token is for', '')
+    .option('--expires <duration>', 'lifetime such as 30d, 12h or never', 'never')
+    .action(async (username: string, opts) => {
+      const ttlMs = parseDuration(opts.expires as string);
+      await withServices(create.config(opts), async ({ accounts }) => {
+        const owner = await accounts.findByUsername(username);
+        const issued = await accounts.createToken(owner.id, { kind: 'access', label: opts.label as string, ttlMs });
+        console.log(issued.token);
+        console.error(
+          `token id ${issued.id} for ${username}, ${issued.expiresAt ? `expires ${new Date(issued.expiresAt).toISOString()}` : 'never expires'}`,
+        );
+      });
+    });
+
+  const tokens = define(token, settings, 'list [username]', 'list tokens (never their secrets)');
+  tokens.command.action(async (username: string | undefined, opts) => {
+    await withServices(tokens.config(opts), async ({ accounts }) => {
+      for (const t of await accounts.listTokens(username)) {
+        const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt < Date.now() ? 'expired' : 'active';
+        console.log(`${t.id}\t${t.username}\t${t.kind}\t${state}\t${t.label}`);
+      }
+    });
+  });
+
+  const revoke = define(token, settings, 'revoke <id>', 'revoke a token by id (see "token list")');
+  revoke.command.action(async (id: string, opts) => {
+    await withServices(revoke.config(opts), async ({ accounts }) => {
+      await accounts.revokeToken(id);
+      console.log(`revoked ${id}`);
+    });
+  });
+
+  const invite = program.command('invite').description('invite links for registration policy "invite"');
+  const inviteCreate = define(invite, settings, 'create <admin>', 'create an invite code on behalf of an admin');
+  inviteCreate.command
+    .option('--uses <n>', 'how many accounts it can create', '1')
+    .option('--expires <duration>', 'lifetime such as 7d', '7d')
+    .action(async (adminName: string, opts) => {
+      const uses = Number(opts.uses);
+      if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new SwitchboardError('validation_failed', '--uses takes 1–1000');
+      const ttlMs = parseDuration(opts.expires as string);
+      if (ttlMs === null) throw new SwitchboardError('validation_failed', 'invites must expire');
+      await withServices(inviteCreate.config(opts), async ({ accounts }) => {
+        const admin = await accounts.findByUsername(adminName);
+        if (!admin.isAdmin) throw new SwitchboardError('forbidden', `${adminName} is not an admin`);
+        const created = await accounts.createInvite(admin.id, { uses, ttlMs });
+        console.log(created.code);
+      });
+    });
+}

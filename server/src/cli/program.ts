@@ -1,0 +1,84 @@
+// Command-line interface. Every command reads configuration the same way as the server
+// (file < SWITCHBOARD_* env < flags), so `user add --data-dir X` talks to the same database.
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { SwitchboardError } from '@switchboard/protocol';
+import { describeConfig, envName, flagName, resolveConfig, SETTINGS, SETTING_NAMES, type Config, type ConfigInput, type SettingName } from '../config.ts';
+import { SERVER_VERSION } from '../version.ts';
+import { registerAccountCommands } from './accounts.ts';
+import { serve } from './serve.ts';
+
+const STORAGE_SETTINGS: SettingName[] = ['dataDir', 'databaseUrl', 'durability'];
+
+/** Adds `--config` and one flag per setting; returns a function that resolves the effective config. */
+export function withSettings(command: Command, names: readonly SettingName[] = SETTING_NAMES): (opts: Record<string, unknown>) => Config {
+  command.option('-c, --config <file>', 'config file (YAML or JSON); also SWITCHBOARD_CONFIG');
+  for (const name of names) {
+    const flag = flagName(name);
+    const spec = name === 'trustProxy' ? `${flag} [bool]` : `${flag} <value>`;
+    command.addOption(new Option(spec, `${SETTINGS[name].help} [env ${envName(name)}]`));
+  }
+  return (opts) => {
+    const flags: ConfigInput = {};
+    for (const name of names) if (opts[name] !== undefined) flags[name] = opts[name] === true ? 'true' : opts[name];
+    return resolveConfig({ file: opts.config as string | undefined, env: process.env, flags });
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('switchboard-server')
+    .description('Self-hosted chat and notification server. Run with no command to start it.')
+    .version(SERVER_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  switchboard-server                                   start on http://127.0.0.1:8080 with ./switchboard-data
+  switchboard-server --host 0.0.0.0 --port 80 --data-dir /var/lib/switchboard
+  echo 'a-long-password' | switchboard-server user add alice --admin --password-stdin
+  switchboard-server token create alice --label backups --expires 90d
+  switchboard-server config                            print the effective configuration
+
+Settings come from a config file < SWITCHBOARD_* environment variables < flags.
+Docs: docs/self-hosting.md`,
+    );
+
+  const serveCommand = program.command('serve', { isDefault: true }).description('start the server (the default command)');
+  const serveConfig = withSettings(serveCommand);
+  serveCommand.action(async (opts) => {
+    await serve(serveConfig(opts));
+  });
+
+  const configCommand = program.command('config').description('print the effective configuration (secrets masked) and exit');
+  const configConfig = withSettings(configCommand);
+  configCommand.action((opts) => {
+    const config = configConfig(opts);
+    console.log(JSON.stringify({ ...describeConfig(config), dataDir: path.resolve(config.dataDir) }, null, 2));
+  });
+
+  registerAccountCommands(program, (command) => withSettings(command, STORAGE_SETTINGS));
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; errors are printed with their code, never as a stack. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const commanderCode = (err as { code?: string }).code;
+    if (commanderCode?.startsWith('commander.')) {
+      // Help and version are exits with code 0; usage errors were already printed by commander.
+      return (err as { exitCode?: number }).exitCode ?? 1;
+    }
+    if (err instanceof SwitchboardError) {
+      console.error(`error [${err.code}]: ${err.message}`);
+      return 1;
+    }
+    console.error(`error [internal]: ${(err as Error).message ?? String(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,42 @@
+// The default command: start, print where to reach the server, stop gracefully on a signal.
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { startServer } from '../server.ts';
+import { SERVER_VERSION } from '../version.ts';
+
+export async function serve(config: Config): Promise<void> {
+  const server = await startServer(config);
+  const dataDir = path.resolve(config.dataDir);
+  console.log(`Switchboard server ${SERVER_VERSION}`);
+  console.log(`Data directory: ${dataDir} (SQLite, durability ${config.durability})`);
+  console.log(`Switchboard server listening on ${server.url}`);
+  if (server.setupCode) {
+    console.log(`
+No users yet. Create the first admin in one of two ways:
+  1. From a terminal (works while the server runs):
+       echo 'choose-a-long-password' | npx switchboard-server user add admin --admin --password-stdin --data-dir ${quote(dataDir)}
+  2. In a browser: open ${server.url}/ and enter this one-time setup code:
+       ${server.setupCode}
+`);
+  }
+
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(1); // a second Ctrl+C means now
+    console.log(`${signal} received: stopping (finishing in-flight messages)…`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('error during shutdown:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function quote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,27 @@
+// The services one running server shares between its transports.
+import type { Config } from './config.ts';
+import type { Accounts } from './domain/accounts.ts';
+import type { Channels } from './domain/channels.ts';
+import type { Messages } from './domain/messages.ts';
+import type { RateLimits } from './domain/rateLimits.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import type { PresenceTracker } from './presence.ts';
+import type { Store } from './store/database.ts';
+
+export interface ServerContext {
+  config: Config;
+  version: string;
+  /** Changes only if history is reset; clients from another epoch resynchronise from scratch. */
+  epoch: string;
+  db: Store;
+  accounts: Accounts;
+  channels: Channels;
+  messages: Messages;
+  rateLimits: RateLimits;
+  presence: PresenceTracker;
+  metrics: Metrics;
+  logger: Logger;
+  /** True once shutdown began: new work is refused with `unavailable`. */
+  isShuttingDown: () => boolean;
+}

@@ -1,0 +1,284 @@
+// Users, passwords (argon2id), tokens, invites and the first-admin setup.
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import { newId, SwitchboardError, type User } from '@switchboard/protocol';
+import type { Store } from '../store/database.ts';
+import type { UsersTable } from '../store/schema.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { hashSecret, newSecret } from './secrets.ts';
+
+export type RegistrationPolicy = 'closed' | 'invite' | 'open';
+
+export interface AccountsOptions {
+  sessionTtlMs: number;
+  registration: RegistrationPolicy;
+  clock?: Clock;
+}
+
+export interface IssuedToken {
+  id: string;
+  token: string;
+  expiresAt: number | null;
+}
+
+export interface TokenInfo {
+  id: string;
+  userId: string;
+  username: string;
+  kind: 'session' | 'access';
+  label: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+// Verifying against a real hash when the user does not exist keeps sign-in timing the same either way.
+const DUMMY_HASH = argonHash('switchboard-timing-equaliser');
+
+export function toUser(row: UsersTable): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    isAdmin: row.is_admin === 1,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export class Accounts {
+  private readonly clock: Clock;
+  private setupCodeHash: string | null = null;
+
+  constructor(
+    private readonly db: Store,
+    private readonly options: AccountsOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get registration(): RegistrationPolicy {
+    return this.options.registration;
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async createUser(input: { username: string; password: string; isAdmin?: boolean; displayName?: string }): Promise<User> {
+    const row: UsersTable = {
+      id: newId(),
+      username: input.username,
+      display_name: input.displayName ?? input.username,
+      password_hash: await argonHash(input.password),
+      is_admin: input.isAdmin ? 1 : 0,
+      created_at: this.clock(),
+    };
+    try {
+      await this.db.insertInto('users').values(row).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new SwitchboardError('conflict', `the username "${input.username}" is taken`);
+      throw err;
+    }
+    return toUser(row);
+  }
+
+  async listUsers(): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(toUser);
+  }
+
+  async getUser(id: string): Promise<User> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new SwitchboardError('not_found', 'no such user');
+    return toUser(row);
+  }
+
+  async findByUsername(username: string): Promise<User> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    if (!row) throw new SwitchboardError('not_found', `no user named "${username}"`);
+    return toUser(row);
+  }
+
+  async removeUser(username: string): Promise<void> {
+    const result = await this.db.deleteFrom('users').where('username', '=', username).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw new SwitchboardError('not_found', `no user named "${username}"`);
+  }
+
+  /** Sets a new password and revokes the user's sign-in sessions (scripts' access tokens stay). */
+  async setPassword(username: string, password: string): Promise<void> {
+    const user = await this.findByUsername(username);
+    const passwordHash = await argonHash(password);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
+      await trx
+        .updateTable('tokens')
+        .set({ revoked_at: this.clock() })
+        .where('user_id', '=', user.id)
+        .where('kind', '=', 'session')
+        .where('revoked_at', 'is', null)
+        .execute();
+    });
+  }
+
+  async verifyPassword(username: string, password: string): Promise<User> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const ok = await argonVerify(row?.password_hash ?? (await DUMMY_HASH), password).catch(() => false);
+    if (!row || !ok) throw new SwitchboardError('unauthorized', 'wrong username or password');
+    return toUser(row);
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; user: User; expiresAt: number | null }> {
+    const user = await this.verifyPassword(username, password);
+    const issued = await this.createToken(user.id, { kind: 'session', label: 'sign-in', ttlMs: this.options.sessionTtlMs });
+    return { token: issued.token, user, expiresAt: issued.expiresAt };
+  }
+
+  async createToken(
+    userId: string,
+    input: { kind: 'session' | 'access'; label?: string; ttlMs?: number | null },
+  ): Promise<IssuedToken> {
+    const token = newSecret('sb');
+    const now = this.clock();
+    const expiresAt = input.ttlMs ? now + input.ttlMs : null;
+    const id = newId();
+    await this.db
+      .insertInto('tokens')
+      .values({
+        id,
+        user_id: userId,
+        token_hash: hashSecret(token),
+        kind: input.kind,
+        label: input.label ?? '',
+        created_at: now,
+        expires_at: expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    return { id, token, expiresAt };
+  }
+
+  /** The user a bearer token belongs to; expired, revoked and unknown tokens are all `unauthorized`. */
+  async authenticate(token: string): Promise<User & { tokenId: string }> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .selectAll('users')
+      .select(['tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at'])
+      .where('tokens.token_hash', '=', hashSecret(token))
+      .executeTakeFirst();
+    if (!row || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= this.clock())) {
+      throw new SwitchboardError('unauthorized', 'the token is unknown, expired or revoked: sign in again');
+    }
+    return { ...toUser(row), tokenId: row.token_id };
+  }
+
+  async revokeToken(tokenId: string, byUserId?: string): Promise<void> {
+    let query = this.db
+      .updateTable('tokens')
+      .set({ revoked_at: this.clock() })
+      .where('id', '=', tokenId)
+      .where('revoked_at', 'is', null);
+    if (byUserId) query = query.where('user_id', '=', byUserId);
+    const result = await query.executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new SwitchboardError('not_found', 'no such active token');
+  }
+
+  async listTokens(username?: string): Promise<TokenInfo[]> {
+    let query = this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .select([
+        'tokens.id',
+        'tokens.user_id',
+        'users.username',
+        'tokens.kind',
+        'tokens.label',
+        'tokens.created_at',
+        'tokens.expires_at',
+        'tokens.revoked_at',
+      ])
+      .orderBy('tokens.created_at');
+    if (username) query = query.where('users.username', '=', username);
+    const rows = await query.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      username: r.username,
+      kind: r.kind,
+      label: r.label,
+      createdAt: Number(r.created_at),
+      expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    }));
+  }
+
+  /**
+   * While no user exists, a one-time code (printed in the server's log) lets the first person
+   * create the admin account from the web UI. Returns null once a user exists.
+   */
+  async issueSetupCode(): Promise<string | null> {
+    if ((await this.countUsers()) > 0) return null;
+    const code = newSecret('setup');
+    this.setupCodeHash = hashSecret(code);
+    return code;
+  }
+
+  async completeSetup(code: string, username: string, password: string): Promise<User> {
+    if (!this.setupCodeHash || hashSecret(code) !== this.setupCodeHash || (await this.countUsers()) > 0) {
+      throw new SwitchboardError('forbidden', 'setup is closed or the setup code is wrong (see the server log)');
+    }
+    this.setupCodeHash = null;
+    return this.createUser({ username, password, isAdmin: true });
+  }
+
+  async createInvite(createdBy: string, input: { ttlMs: number; uses: number }): Promise<{ code: string; expiresAt: number }> {
+    const code = newSecret('inv');
+    const now = this.clock();
+    await this.db
+      .insertInto('invites')
+      .values({
+        id: newId(),
+        code_hash: hashSecret(code),
+        created_by: createdBy,
+        created_at: now,
+        expires_at: now + input.ttlMs,
+        uses_left: input.uses,
+      })
+      .execute();
+    return { code, expiresAt: now + input.ttlMs };
+  }
+
+  async register(input: { username: string; password: string; invite?: string | undefined }): Promise<User> {
+    const policy = this.options.registration;
+    if (policy === 'closed') throw new SwitchboardError('forbidden', 'registration is closed on this server: ask an admin');
+    if (policy === 'open') return this.createUser(input);
+    if (!input.invite) throw new SwitchboardError('forbidden', 'this server needs an invite to register');
+    const inviteHash = hashSecret(input.invite);
+    const now = this.clock();
+    const consumed = await this.db
+      .updateTable('invites')
+      .set((eb) => ({ uses_left: eb('uses_left', '-', 1) }))
+      .where('code_hash', '=', inviteHash)
+      .where('uses_left', '>', 0)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (Number(consumed.numUpdatedRows) === 0) throw new SwitchboardError('forbidden', 'the invite is unknown, used up or expired');
+    try {
+      return await this.createUser(input);
+    } catch (err) {
+      // Give the use back: a taken username should not burn the invite.
+      await this.db
+        .updateTable('invites')
+        .set((eb) => ({ uses_left: eb('uses_left', '+', 1) }))
+        .where('code_hash', '=', inviteHash)
+        .execute();
+      throw err;
+    }
+  }
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  // SQLite (better-sqlite3) and PostgreSQL (23505) spellings.
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

@@ -1,0 +1,359 @@
+// Sending, editing, deleting and reading messages: the delivery model of ARCHITECTURE.md §3.
+//
+// Every change to a stream (create, edit, delete) takes the next `seq` of that stream inside the
+// transaction that stores it, so seqs are contiguous and a client can spot a gap from seq alone.
+// Sends are acknowledged only after their transaction commits; sends that arrive together are
+// committed together (group commit), which keeps throughput when every commit is fsynced.
+import {
+  newId,
+  SwitchboardError,
+  type HistoryRequest,
+  type Message,
+  type SendAck,
+  type StreamCatchUp,
+  type StreamEventKind,
+  type SyncRequest,
+  type User,
+} from '@switchboard/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { Store } from '../store/database.ts';
+import type { Database, MessagesTable } from '../store/schema.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Channels } from './channels.ts';
+import { mentionedUsernames } from './mentions.ts';
+import type { Notifier } from './notifier.ts';
+
+type Actor = Pick<User, 'id' | 'isAdmin'>;
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface MessagesOptions {
+  maxMessageLength: number;
+  clock?: Clock;
+  /** Observes each group commit: how many sends and how long it took (metrics). */
+  onCommit?: (batchSize: number, durationMs: number) => void;
+}
+
+interface PendingSend {
+  actor: Actor;
+  channelId: string;
+  clientId: string;
+  text: string;
+  resolve: (ack: SendAck) => void;
+  reject: (err: unknown) => void;
+}
+
+type MessageRow = MessagesTable & { mentions?: string[] };
+
+export const DEFAULT_PAGE = 50;
+export const DEFAULT_CATCH_UP_PAGE = 100;
+
+export class Messages {
+  private readonly clock: Clock;
+  private queue: PendingSend[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Store,
+    private readonly channels: Channels,
+    private readonly notifier: Notifier,
+    private readonly options: MessagesOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Stores a message once per (author, clientId) and resolves after the commit is durable. */
+  async send(actor: Actor, input: { channelId: string; clientId: string; text: string }): Promise<SendAck> {
+    this.checkText(input.text);
+    await this.channels.requireMember(actor, input.channelId);
+    return new Promise<SendAck>((resolve, reject) => {
+      this.queue.push({ actor, ...input, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  /** Resolves once every send accepted so far has been committed (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) {
+      if (!this.flushing) this.scheduleFlush();
+      await this.flushing;
+    }
+  }
+
+  async edit(actor: Actor, messageId: string, text: string): Promise<Message> {
+    this.checkText(text);
+    return this.change(actor, messageId, 'edited', async (trx, row, seq) => {
+      const mentions = await this.resolveMentions(trx, row.channel_id, text);
+      const now = this.clock();
+      await trx.updateTable('messages').set({ text, change_seq: seq, edited_at: now }).where('id', '=', row.id).execute();
+      await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
+      await this.insertMentions(trx, row.id, row.channel_id, Number(row.seq), mentions);
+      return { ...row, text, change_seq: seq, edited_at: now, mentions };
+    });
+  }
+
+  async delete(actor: Actor, messageId: string): Promise<Message> {
+    return this.change(actor, messageId, 'deleted', async (trx, row, seq) => {
+      const now = this.clock();
+      await trx.updateTable('messages').set({ text: '', change_seq: seq, deleted_at: now }).where('id', '=', row.id).execute();
+      await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
+      return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [] };
+    });
+  }
+
+  /** A page of history in seq order: after a seq, before a seq, or the newest page. */
+  async history(actor: Actor, req: HistoryRequest): Promise<{ messages: Message[]; hasMore: boolean }> {
+    await this.channels.requireReadable(actor, req.channelId);
+    const limit = req.limit ?? DEFAULT_PAGE;
+    let query = this.db.selectFrom('messages').selectAll().where('channel_id', '=', req.channelId).limit(limit + 1);
+    if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
+    else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
+    else query = query.orderBy('seq', 'desc');
+    const rows = await query.execute();
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (req.after === undefined) page.reverse();
+    return { messages: await this.withMentions(page), hasMore };
+  }
+
+  /**
+   * What a reconnecting client missed, per stream it has a cursor for. A cursor older than
+   * retention, ahead of the stream, or from another epoch gets an explicit reset — never a silent
+   * partial catch-up.
+   */
+  async catchUp(actor: Actor, req: SyncRequest, epoch: string): Promise<StreamCatchUp[]> {
+    const limit = req.limit ?? DEFAULT_CATCH_UP_PAGE;
+    const sameEpoch = req.epoch === null || req.epoch === epoch;
+    const result: StreamCatchUp[] = [];
+    for (const [channelId, cursor] of Object.entries(req.cursors)) {
+      const channel = await this.db
+        .selectFrom('channels')
+        .innerJoin('channel_members', 'channel_members.channel_id', 'channels.id')
+        .select(['channels.head_seq', 'channels.pruned_seq'])
+        .where('channels.id', '=', channelId)
+        .where('channel_members.user_id', '=', actor.id)
+        .executeTakeFirst();
+      if (!channel) continue; // not (or no longer) a member: the channel list tells the client
+      const headSeq = Number(channel.head_seq);
+      if (!sameEpoch || cursor < Number(channel.pruned_seq) || cursor > headSeq) {
+        result.push({ channelId, status: 'reset', messages: [], cursor: headSeq, headSeq, hasMore: false });
+        continue;
+      }
+      const rows = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .where('change_seq', '>', cursor)
+        .orderBy('change_seq', 'asc')
+        .limit(limit + 1)
+        .execute();
+      const hasMore = rows.length > limit;
+      const page = rows.slice(0, limit);
+      // A page that ends early still covers every seq up to its last row; a complete one covers the head.
+      const covered = hasMore ? Number(page[page.length - 1]!.change_seq) : headSeq;
+      result.push({ channelId, status: 'ok', messages: await this.withMentions(page), cursor: covered, headSeq, hasMore });
+    }
+    return result;
+  }
+
+  /** Removes messages created before `cutoff` and records, per stream, how far history now reaches. */
+  async pruneOlderThan(cutoff: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const pruned = await trx
+        .selectFrom('messages')
+        .select(['channel_id', (eb) => eb.fn.max('change_seq').as('max_seq')])
+        .where('created_at', '<', cutoff)
+        .groupBy('channel_id')
+        .execute();
+      for (const { channel_id, max_seq } of pruned) {
+        await trx
+          .updateTable('channels')
+          .set({ pruned_seq: Number(max_seq) })
+          .where('id', '=', channel_id)
+          .where('pruned_seq', '<', Number(max_seq))
+          .execute();
+      }
+      const deleted = await trx.deleteFrom('messages').where('created_at', '<', cutoff).executeTakeFirst();
+      return Number(deleted.numDeletedRows);
+    });
+  }
+
+  private checkText(text: string): void {
+    if (text.length > this.options.maxMessageLength) {
+      throw new SwitchboardError(
+        'payload_too_large',
+        `message is ${text.length} characters; this server allows ${this.options.maxMessageLength}`,
+      );
+    }
+    if (text.trim().length === 0) throw new SwitchboardError('validation_failed', 'message text is empty');
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0) this.scheduleFlush();
+      });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const started = performance.now();
+    const outcomes: ({ ok: true; ack: SendAck } | { ok: false; error: unknown })[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        outcomes.length = 0;
+        for (const pending of batch) outcomes.push(await this.commitOne(trx, pending));
+      });
+    } catch (err) {
+      for (const pending of batch) pending.reject(err);
+      return;
+    }
+    this.options.onCommit?.(batch.length, performance.now() - started);
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) return pending.reject(outcome.error);
+      if (!outcome.ack.duplicate) {
+        const message = outcome.ack.message;
+        this.notifier.toChannel(message.channelId, 'stream.event', {
+          channelId: message.channelId,
+          seq: message.seq,
+          kind: 'created',
+          message,
+        });
+      }
+      pending.resolve(outcome.ack);
+    });
+  }
+
+  private async commitOne(
+    trx: Transaction<Database>,
+    p: PendingSend,
+  ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
+    const existing = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('author_id', '=', p.actor.id)
+      .where('client_id', '=', p.clientId)
+      .executeTakeFirst();
+    if (existing) {
+      if (existing.channel_id !== p.channelId) {
+        return { ok: false, error: new SwitchboardError('conflict', 'this clientId was already used in another channel') };
+      }
+      const [message] = await this.withMentions([existing], trx);
+      return { ok: true, ack: { id: existing.id, seq: Number(existing.seq), ts: Number(existing.created_at), duplicate: true, message: message! } };
+    }
+    const seq = await nextSeq(trx, p.channelId);
+    const now = this.clock();
+    const row: MessagesTable = {
+      id: newId(),
+      channel_id: p.channelId,
+      seq,
+      change_seq: seq,
+      author_id: p.actor.id,
+      client_id: p.clientId,
+      text: p.text,
+      created_at: now,
+      edited_at: null,
+      deleted_at: null,
+    };
+    await trx.insertInto('messages').values(row).execute();
+    const mentions = await this.resolveMentions(trx, p.channelId, p.text);
+    await this.insertMentions(trx, row.id, p.channelId, seq, mentions);
+    // Writing in a channel means you have read it.
+    await trx
+      .updateTable('channel_members')
+      .set({ read_seq: seq })
+      .where('channel_id', '=', p.channelId)
+      .where('user_id', '=', p.actor.id)
+      .execute();
+    return { ok: true, ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions }) } };
+  }
+
+  private async change(
+    actor: Actor,
+    messageId: string,
+    kind: Exclude<StreamEventKind, 'created'>,
+    apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageRow>,
+  ): Promise<Message> {
+    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+    if (!row) throw new SwitchboardError('not_found', 'no such message');
+    await this.channels.requireReadable(actor, row.channel_id);
+    const mayChange = row.author_id === actor.id || (kind === 'deleted' && actor.isAdmin);
+    if (!mayChange) throw new SwitchboardError('forbidden', `you can only ${kind === 'edited' ? 'edit' : 'delete'} your own messages`);
+    if (row.deleted_at !== null) throw new SwitchboardError('conflict', 'the message was deleted');
+
+    const changed = await this.db.transaction().execute(async (trx) => apply(trx, row, await nextSeq(trx, row.channel_id)));
+    const message = toMessage(changed);
+    this.notifier.toChannel(row.channel_id, 'stream.event', { channelId: row.channel_id, seq: message.changeSeq, kind, message });
+    return message;
+  }
+
+  /** Mentioned usernames that belong to members of the channel, as user ids. */
+  private async resolveMentions(db: Db, channelId: string, text: string): Promise<string[]> {
+    const names = mentionedUsernames(text);
+    if (names.length === 0) return [];
+    const rows = await db
+      .selectFrom('users')
+      .innerJoin('channel_members', 'channel_members.user_id', 'users.id')
+      .select('users.id')
+      .where('channel_members.channel_id', '=', channelId)
+      .where('users.username', 'in', names)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  private async insertMentions(db: Db, messageId: string, channelId: string, seq: number, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await db
+      .insertInto('mentions')
+      .values(userIds.map((user_id) => ({ message_id: messageId, channel_id: channelId, user_id, seq })))
+      .execute();
+  }
+
+  private async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
+    if (rows.length === 0) return [];
+    const mentionRows = await db
+      .selectFrom('mentions')
+      .select(['message_id', 'user_id'])
+      .where(
+        'message_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    const byMessage = new Map<string, string[]>();
+    for (const m of mentionRows) byMessage.set(m.message_id, [...(byMessage.get(m.message_id) ?? []), m.user_id]);
+    return rows.map((row) => toMessage({ ...row, mentions: byMessage.get(row.id) ?? [] }));
+  }
+}
+
+async function nextSeq(trx: Transaction<Database>, channelId: string): Promise<number> {
+  const row = await trx
+    .updateTable('channels')
+    .set((eb) => ({ head_seq: eb('head_seq', '+', 1) }))
+    .where('id', '=', channelId)
+    .returning('head_seq')
+    .executeTakeFirst();
+  if (!row) throw new SwitchboardError('not_found', 'no such channel');
+  return Number(row.head_seq);
+}
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    seq: Number(row.seq),
+    changeSeq: Number(row.change_seq),
+    authorId: row.author_id,
+    clientId: row.client_id,
+    text: row.text,
+    mentions: row.mentions ?? [],
+    ts: Number(row.created_at),
+    editedAt: row.edited_at === null ? null : Number(row.edited_at),
+    deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+  };
+}

@@ -1,0 +1,117 @@
+// Fastify: body parsing, auth, rate limits and error mapping shared by every HTTP route.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { SwitchboardError, type User } from '@switchboard/protocol';
+import type { ServerContext } from '../context.ts';
+import { toSwitchboardError } from '../errors.ts';
+import { registerApiRoutes } from './routes/api.ts';
+import { registerOpsRoutes } from './routes/ops.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireUser`. */
+    user?: User & { tokenId: string };
+  }
+}
+
+/** Where the built web client lives: `web/` beside `dist/` in the package. */
+export function webRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '..', 'web');
+}
+
+export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: ctx.config.maxPayloadBytes,
+    trustProxy: ctx.config.trustProxy,
+    // Huge or hostile query strings and ids are rejected before they reach a route.
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  // JSON bodies must be valid UTF-8 and valid JSON; either failure is a clear 400, not a guess.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    } catch {
+      return done(new SwitchboardError('invalid_utf8', 'the request body is not valid UTF-8'), undefined);
+    }
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new SwitchboardError('invalid_json', `the request body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (ctx.isShuttingDown()) throw new SwitchboardError('unavailable', 'the server is restarting: retry in a few seconds');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.httpSeconds
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const error = fromFastifyError(err);
+    if (error.code === 'internal') request.log.error({ err }, 'request failed');
+    ctx.metrics.errors.labels('http', error.code).inc();
+    if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
+    void reply.status(error.httpStatus).send({ error: error.toBody() });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'not_found', message: `nothing at ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  registerOpsRoutes(app, ctx);
+  await app.register(async (api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
+
+  const root = webRoot();
+  if (fs.existsSync(path.join(root, 'index.html'))) {
+    // Only `/` and `/assets/*` belong to the web client; every other root path stays free for topics.
+    await app.register(fastifyStatic, { root: path.join(root, 'assets'), prefix: '/assets/', decorateReply: true });
+    app.get('/', (_request, reply) => reply.sendFile('index.html', root));
+  }
+  return app;
+}
+
+/** Authenticates `Authorization: Bearer <token>` and applies the caller's rate limits. */
+export async function requireUser(ctx: ServerContext, request: FastifyRequest): Promise<User & { tokenId: string }> {
+  const header = request.headers.authorization;
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) {
+    await ctx.rateLimits.consume(request.ip);
+    throw new SwitchboardError('unauthorized', 'send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)');
+  }
+  const user = await ctx.accounts.authenticate(match[1]!);
+  await ctx.rateLimits.consume(request.ip, user.id);
+  request.user = user;
+  return user;
+}
+
+function fromFastifyError(err: unknown): SwitchboardError {
+  if (err instanceof SwitchboardError) return err;
+  const fastifyErr = err as { code?: string; statusCode?: number; message?: string; validation?: unknown };
+  switch (fastifyErr.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new SwitchboardError('payload_too_large', fastifyErr.message ?? 'request body too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new SwitchboardError('bad_request', 'send JSON with Content-Type: application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new SwitchboardError('bad_request', fastifyErr.message ?? 'bad request body');
+  }
+  if (fastifyErr.statusCode && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
+    return new SwitchboardError('bad_request', fastifyErr.message ?? 'bad request');
+  }
+  return toSwitchboardError(err);
+}

@@ -1,0 +1,145 @@
+// Socket.IO transport: handshake auth, rooms per user and channel, typed events with acks.
+// Handlers are thin: validation and work happen in ../actions.ts and the domain.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import {
+  CLIENT_EVENTS,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  SwitchboardError,
+  TypingRequest,
+  type ClientToServerEvents,
+  type Result,
+  type ServerToClientEvents,
+  type User,
+} from '@switchboard/protocol';
+import { isActionName, runAction } from '../actions.ts';
+import type { ServerContext } from '../context.ts';
+import type { Notifier } from '../domain/notifier.ts';
+import { parse, toSwitchboardError } from '../errors.ts';
+
+interface SocketData {
+  user: User;
+}
+
+export type SwitchboardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type SwitchboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const userRoom = (userId: string) => `u:${userId}`;
+const channelRoom = (channelId: string) => `c:${channelId}`;
+
+export function createIo(httpServer: HttpServer, getContext: () => ServerContext, maxPayloadBytes: number): SwitchboardIo {
+  return new Server(httpServer, {
+    maxHttpBufferSize: maxPayloadBytes,
+    // Both transports stay on: WebSocket where it works, long-polling where a network blocks it.
+    transports: ['polling', 'websocket'],
+    cors: { origin: true },
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    connectTimeout: 10_000,
+    serveClient: false,
+    allowRequest: (_req, callback) => {
+      const shuttingDown = getContext().isShuttingDown();
+      callback(shuttingDown ? 'server is shutting down' : null, !shuttingDown);
+    },
+  });
+}
+
+export function socketNotifier(io: SwitchboardIo): Notifier {
+  return {
+    toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
+    toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
+    subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
+    unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
+  };
+}
+
+export function attachRealtime(io: SwitchboardIo, ctx: ServerContext): void {
+  io.use(async (socket, next) => {
+    try {
+      const auth = socket.handshake.auth as { token?: unknown; protocolVersion?: unknown };
+      const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
+      if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+        throw new SwitchboardError(
+          'unsupported_version',
+          `this server speaks protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}; the app speaks ${version}: update ${version < MIN_PROTOCOL_VERSION ? 'the app' : 'the server'}`,
+        );
+      }
+      if (typeof auth.token !== 'string' || auth.token.length === 0 || auth.token.length > 512) {
+        throw new SwitchboardError('unauthorized', 'connect with auth: { token } (POST /api/v1/auth/login gives one)');
+      }
+      await ctx.rateLimits.consume(socket.handshake.address);
+      const { tokenId: _tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
+      if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
+        throw new SwitchboardError('too_many_connections', `at most ${ctx.config.maxConnectionsPerUser} connections per user`);
+      }
+      socket.data.user = user;
+      next();
+    } catch (err) {
+      const error = toSwitchboardError(err);
+      ctx.metrics.errors.labels('socket', error.code).inc();
+      next(Object.assign(new Error(error.message), { data: error.toBody() }));
+    }
+  });
+
+  io.on('connection', (socket) => void onConnection(ctx, socket));
+}
+
+async function onConnection(ctx: ServerContext, socket: SwitchboardSocket): Promise<void> {
+  const user = socket.data.user;
+  ctx.metrics.connections.inc();
+  const cameOnline = ctx.presence.connected(user.id);
+  socket.on('disconnect', () => {
+    ctx.metrics.connections.dec();
+    if (ctx.presence.disconnected(user.id)) socket.nsp.volatile.emit('presence', { userId: user.id, status: 'offline' });
+  });
+
+  socket.onAny((event: string, ...args: unknown[]) => void handleEvent(ctx, socket, event, args));
+
+  const channels = await ctx.channels.summariesFor(user.id);
+  if (!socket.connected) return;
+  await socket.join([userRoom(user.id), ...channels.map((c) => channelRoom(c.id))]);
+  if (cameOnline) socket.broadcast.volatile.emit('presence', { userId: user.id, status: 'online' });
+  socket.emit('hello', {
+    protocolVersion: PROTOCOL_VERSION,
+    serverVersion: ctx.version,
+    epoch: ctx.epoch,
+    user,
+    limits: { maxPayloadBytes: ctx.config.maxPayloadBytes, maxMessageLength: ctx.config.maxMessageLength },
+  });
+}
+
+async function handleEvent(ctx: ServerContext, socket: SwitchboardSocket, event: string, args: unknown[]): Promise<void> {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (r: Result<unknown>) => void) : undefined;
+  const payload = ack ? args.slice(0, -1) : args;
+  const user = socket.data.user;
+  try {
+    if (payload.length > 1) throw new SwitchboardError('validation_failed', 'send exactly one payload object per event');
+    if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
+      throw new SwitchboardError('unknown_event', `unknown event "${String(event).slice(0, 64)}"`);
+    }
+    await ctx.rateLimits.consume(socket.handshake.address, user.id);
+    if (ctx.isShuttingDown()) throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
+    let data: unknown = null;
+    if (event === 'typing') {
+      const { channelId } = parse(TypingRequest, payload[0]);
+      await ctx.channels.requireMember(user, channelId);
+      socket.to(channelRoom(channelId)).volatile.emit('typing', { channelId, userId: user.id });
+    } else if (isActionName(event)) {
+      data = await runAction(ctx, user, event, payload[0]);
+    }
+    ctx.metrics.socketEvents.labels(event, 'ok').inc();
+    ack?.({ ok: true, data });
+  } catch (err) {
+    const error = toSwitchboardError(err);
+    if (error.code === 'internal') ctx.logger.error({ err, event }, 'socket event failed');
+    ctx.metrics.socketEvents.labels(isKnown(event) ? event : 'unknown', 'error').inc();
+    ctx.metrics.errors.labels('socket', error.code).inc();
+    ack?.({ ok: false, error: error.toBody() });
+  }
+}
+
+function isKnown(event: string): boolean {
+  return (CLIENT_EVENTS as readonly string[]).includes(event);
+}

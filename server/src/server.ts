@@ -1,0 +1,143 @@
+// Composes one running server: store, domain services, HTTP and Socket.IO on one port.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import type { ServerContext } from './context.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { Accounts } from './domain/accounts.ts';
+import { Channels } from './domain/channels.ts';
+import { Messages } from './domain/messages.ts';
+import { silentNotifier, type Notifier } from './domain/notifier.ts';
+import { RateLimits } from './domain/rateLimits.ts';
+import { buildHttp } from './http/app.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Metrics } from './metrics.ts';
+import { PresenceTracker } from './presence.ts';
+import { attachRealtime, createIo, socketNotifier } from './realtime/socket.ts';
+import { openStore, type Store } from './store/database.ts';
+import { SERVER_VERSION } from './version.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: ServerContext;
+  /** Present while no user exists: the one-time code for creating the first admin in the web UI. */
+  setupCode: string | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Clients reconnect spread over this window after a shutdown, so a restart is not a stampede. */
+const RECONNECT_SPREAD_MS = 5_000;
+
+/** Builds the domain services over an open store (shared by the server and the CLI subcommands). */
+export async function openServices(config: Config, options: StartOptions & { notifier: Notifier; metrics?: Metrics }) {
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics;
+  fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
+  const db = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    durability: config.durability,
+  });
+  const accounts = new Accounts(db, { sessionTtlMs: config.sessionTtlDays * DAY, registration: config.registration, clock });
+  const channels = new Channels(db, options.notifier, clock);
+  const messages = new Messages(db, channels, options.notifier, {
+    maxMessageLength: config.maxMessageLength,
+    clock,
+    onCommit: (size, ms) => {
+      metrics?.commitBatch.observe(size);
+      metrics?.commitSeconds.observe(ms / 1000);
+      metrics?.messages.labels('created').inc(size);
+    },
+  });
+  return { db, accounts, channels, messages };
+}
+
+async function ensureEpoch(db: Store): Promise<string> {
+  const row = await db.selectFrom('server_meta').select('value').where('key', '=', 'epoch').executeTakeFirst();
+  if (row) return row.value;
+  const epoch = randomBytes(8).toString('hex');
+  await db.insertInto('server_meta').values({ key: 'epoch', value: epoch }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await db.selectFrom('server_meta').select('value').where('key', '=', 'epoch').executeTakeFirstOrThrow()).value;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  let shuttingDown = false;
+
+  // The domain needs Socket.IO's rooms and Socket.IO needs the HTTP server built over the domain:
+  // the domain gets a notifier that forwards to Socket.IO once it exists (before any request).
+  let live: Notifier = silentNotifier;
+  const notifier: Notifier = {
+    toChannel: (...a) => live.toChannel(...a),
+    toUser: (...a) => live.toUser(...a),
+    subscribe: (...a) => live.subscribe(...a),
+    unsubscribe: (...a) => live.unsubscribe(...a),
+  };
+
+  const services = await openServices(config, { ...options, notifier, metrics });
+  const context: ServerContext = {
+    config,
+    version: SERVER_VERSION,
+    epoch: await ensureEpoch(services.db),
+    ...services,
+    rateLimits: new RateLimits({
+      userPerMinute: config.rateLimitUser,
+      ipPerMinute: config.rateLimitIp,
+      loginPerMinute: config.rateLimitLogin,
+    }),
+    presence: new PresenceTracker(),
+    metrics,
+    logger,
+    isShuttingDown: () => shuttingDown,
+  };
+
+  const app = await buildHttp(context);
+  const io = createIo(app.server, () => context, config.maxPayloadBytes);
+  live = socketNotifier(io);
+  attachRealtime(io, context);
+  await app.listen({ port: config.port, host: config.host });
+
+  const retention = config.retentionDays > 0 ? startRetention(context, config.retentionDays) : undefined;
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const setupCode = await services.accounts.issueSetupCode();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      logger.info('shutting down: finishing in-flight commits');
+      clearInterval(retention);
+      for (const socket of io.sockets.sockets.values()) {
+        socket.emit('server.shutdown', { reconnectAfterMs: Math.floor(Math.random() * RECONNECT_SPREAD_MS) });
+      }
+      await services.messages.drain();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close();
+      await services.db.destroy();
+      logger.info('shut down cleanly');
+    })());
+
+  return { url: `http://${host}:${address.port}`, port: address.port, ctx: context, setupCode, close };
+}
+
+function startRetention(ctx: ServerContext, days: number): NodeJS.Timeout {
+  const prune = () =>
+    ctx.messages
+      .pruneOlderThan(Date.now() - days * DAY)
+      .then((n) => n > 0 && ctx.logger.info({ removed: n }, 'retention: removed old messages'))
+      .catch((err: unknown) => ctx.logger.error({ err }, 'retention: pruning failed'));
+  void prune();
+  return setInterval(prune, 60 * 60 * 1000).unref();
+}

@@ -1,0 +1,62 @@
+// Opens the store: SQLite (WAL) in the data dir, migrated to the latest schema.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type LogEvent } from 'kysely';
+import { SwitchboardError } from '@switchboard/protocol';
+import type { Database } from './schema.ts';
+import { migrationProvider } from './migrations.ts';
+
+export type Durability = 'standard' | 'strict';
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  durability: Durability;
+  /** Called for each executed query (metrics). */
+  onQuery?: (durationMs: number) => void;
+}
+
+export type Store = Kysely<Database>;
+
+export function sqliteFileFor(options: StoreOptions): string {
+  const url = options.databaseUrl;
+  if (!url) return path.join(options.dataDir, 'switchboard.db');
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length).replace(/^\/\//, '');
+  throw new SwitchboardError(
+    'bad_request',
+    `database URL "${url.split(':')[0]}:…" is not supported yet: use a sqlite: URL or leave it unset for the embedded database`,
+  );
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const file = sqliteFileFor(options);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a commit survives a crash or SIGKILL of this process. FULL also fsyncs the WAL
+  // on every commit, so it survives power loss; message commits are grouped to keep throughput.
+  sqlite.pragma(options.durability === 'strict' ? 'synchronous = FULL' : 'synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // CLI subcommands write while the server runs: wait for the lock instead of failing.
+  sqlite.pragma('busy_timeout = 5000');
+
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    log: options.onQuery ? (event: LogEvent) => options.onQuery?.(event.queryDurationMillis) : undefined,
+  });
+  await migrateToLatest(db);
+  return db;
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new SwitchboardError(
+      'internal',
+      `database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

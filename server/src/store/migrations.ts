@@ -1,0 +1,110 @@
+// Versioned schema migrations, run at every start (both dialects). Append only: never edit a
+// migration that has shipped; add the next one.
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('username', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('display_name', 'varchar(128)', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('tokens')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('token_hash', 'varchar(128)', (c) => c.notNull().unique())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('label', 'varchar(200)', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('tokens_user').on('tokens').column('user_id').execute();
+
+      await db.schema
+        .createTable('channels')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_by', 'varchar(64)', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('head_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('pruned_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('direct_key', 'varchar(140)', (c) => c.unique())
+        .execute();
+      await db.schema
+        .createIndex('channels_name')
+        .on('channels')
+        .column('name')
+        .unique()
+        .where(sql.ref('kind'), '<>', 'direct')
+        .execute();
+
+      await db.schema
+        .createTable('channel_members')
+        .addColumn('channel_id', 'varchar(64)', (c) => c.notNull().references('channels.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('joined_at', 'bigint', (c) => c.notNull())
+        .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('channel_members_pk', ['channel_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('channel_members_user').on('channel_members').column('user_id').execute();
+
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('channel_id', 'varchar(64)', (c) => c.notNull().references('channels.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('change_seq', 'bigint', (c) => c.notNull())
+        .addColumn('author_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('client_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('edited_at', 'bigint')
+        .addColumn('deleted_at', 'bigint')
+        .addUniqueConstraint('messages_channel_seq', ['channel_id', 'seq'])
+        .addUniqueConstraint('messages_author_client', ['author_id', 'client_id'])
+        .execute();
+      await db.schema.createIndex('messages_change').on('messages').columns(['channel_id', 'change_seq']).execute();
+      await db.schema.createIndex('messages_created').on('messages').column('created_at').execute();
+
+      await db.schema
+        .createTable('mentions')
+        .addColumn('message_id', 'varchar(64)', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+        .addColumn('channel_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('mentions_pk', ['message_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('mentions_user').on('mentions').columns(['user_id', 'channel_id', 'seq']).execute();
+
+      await db.schema
+        .createTable('invites')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('code_hash', 'varchar(128)', (c) => c.notNull().unique())
+        .addColumn('created_by', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('uses_left', 'integer', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('server_meta')
+        .addColumn('key', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

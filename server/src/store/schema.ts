@@ -1,0 +1,92 @@
+// Row types as Kysely sees them. Timestamps are epoch milliseconds; booleans are 0/1 so the same
+// queries run on SQLite and PostgreSQL.
+
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  is_admin: number;
+  created_at: number;
+}
+
+export interface TokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  /** 'session' from a sign-in, 'access' for scripts (created by an admin or the CLI). */
+  kind: 'session' | 'access';
+  label: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ChannelsTable {
+  id: string;
+  name: string;
+  kind: 'public' | 'private' | 'direct';
+  topic: string;
+  created_by: string | null;
+  created_at: number;
+  /** Highest seq handed out in this stream. */
+  head_seq: number;
+  /** Everything at or below this seq has been removed by retention. */
+  pruned_seq: number;
+  /** Direct conversations: the two user ids, sorted and joined, so each pair has one stream. */
+  direct_key: string | null;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  joined_at: number;
+  read_seq: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  channel_id: string;
+  seq: number;
+  change_seq: number;
+  author_id: string;
+  client_id: string;
+  text: string;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface MentionsTable {
+  message_id: string;
+  channel_id: string;
+  user_id: string;
+  seq: number;
+}
+
+export interface InvitesTable {
+  id: string;
+  code_hash: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  uses_left: number;
+}
+
+export interface ServerMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  tokens: TokensTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  messages: MessagesTable;
+  mentions: MentionsTable;
+  invites: InvitesTable;
+  server_meta: ServerMetaTable;
+}
+
