@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { SwitchboardError, type User } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
@@ -26,7 +26,8 @@ export function webRoot(): string {
 export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request log lines would drown the useful ones; latency goes to /metrics instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.maxPayloadBytes,
     trustProxy: ctx.config.trustProxy,
     // Huge or hostile query strings and ids are rejected before they reach a route.

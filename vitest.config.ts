@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{protocol,client,server,renderer}/src/**/*.test.{ts,tsx}', 'tests/{chaos,fuzz,pack,integration}/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    // Two cores: more workers only adds contention to tests that run real servers.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
