@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{protocol,client,server,renderer}/src/**/*.test.{ts,tsx}', 'tests/{chaos,fuzz,pack,integration}/**/*.test.ts'],
+    include: [
+      '{protocol,client,server,renderer}/src/**/*.test.{ts,tsx}',
+      'tests/{chaos,fuzz,pack,integration}/**/*.test.ts',
+    ],
     environment: 'node',
     pool: 'forks',
     // Two cores: more workers only adds contention to tests that run real servers.

@@ -31,7 +31,11 @@ export const Requests = {
   setServer: z.strictObject({ serverUrl: z.url() }),
   authStatus: z.strictObject({}),
   signIn: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
-  setupAdmin: z.strictObject({ setupCode: z.string().min(1).max(256), username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+  setupAdmin: z.strictObject({
+    setupCode: z.string().min(1).max(256),
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(1024),
+  }),
   signOut: z.strictObject({}),
   reconnectNow: z.strictObject({}),
   openChannel: z.strictObject({ channelId: z.string().min(1).max(64) }),
@@ -43,7 +47,10 @@ export const Requests = {
   delete: z.strictObject({ messageId: z.string().min(1).max(64) }),
   markRead: z.strictObject({ channelId: z.string().min(1).max(64), seq: z.number().int().min(0) }),
   typing: z.strictObject({ channelId: z.string().min(1).max(64) }),
-  createChannel: z.strictObject({ name: z.string().min(1).max(64), visibility: z.enum(['public', 'private']) }),
+  createChannel: z.strictObject({
+    name: z.string().min(1).max(64),
+    visibility: z.enum(['public', 'private']),
+  }),
   joinChannel: z.strictObject({ channelId: z.string().min(1).max(64) }),
   leaveChannel: z.strictObject({ channelId: z.string().min(1).max(64) }),
   openDirect: z.strictObject({ userId: z.string().min(1).max(64) }),
@@ -94,7 +101,12 @@ export type SessionEventName = keyof SessionEvents;
 
 /** Wire frames on the port. */
 export const Frame = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('request'), id: z.number().int().min(0), method: z.string().max(64), params: z.unknown() }),
+  z.strictObject({
+    type: z.literal('request'),
+    id: z.number().int().min(0),
+    method: z.string().max(64),
+    params: z.unknown(),
+  }),
   z.strictObject({
     type: z.literal('response'),
     id: z.number().int().min(0),

@@ -34,7 +34,10 @@ export interface ClientToServerEvents {
   'channel.create': (req: CreateChannelRequest, ack: Ack<ChannelSummary>) => void;
   'channel.join': (req: { channelId: string }, ack: Ack<ChannelSummary>) => void;
   'channel.leave': (req: { channelId: string }, ack: Ack<{ channelId: string }>) => void;
-  'channel.invite': (req: { channelId: string; userId: string }, ack: Ack<{ channelId: string; userId: string }>) => void;
+  'channel.invite': (
+    req: { channelId: string; userId: string },
+    ack: Ack<{ channelId: string; userId: string }>,
+  ) => void;
   'channel.list': (req: Record<string, never>, ack: Ack<{ channels: Channel[] }>) => void;
   'direct.open': (req: { userId: string }, ack: Ack<ChannelSummary>) => void;
   'read.mark': (req: MarkReadRequest, ack: Ack<ReadState>) => void;

@@ -4,10 +4,16 @@ import { DEFAULT_LIMITS, NAME_PATTERN } from './limits.ts';
 
 export const Id = z.string().min(1).max(64);
 /** Client-generated message id (UUIDv7 recommended); the idempotency key per author. */
-export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 characters of [A-Za-z0-9_-]');
+export const ClientId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 characters of [A-Za-z0-9_-]');
 export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-export const Username = z.string().regex(NAME_PATTERN, 'usernames are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
-export const ChannelName = z.string().regex(NAME_PATTERN, 'channel names are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
+export const Username = z
+  .string()
+  .regex(NAME_PATTERN, 'usernames are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
+export const ChannelName = z
+  .string()
+  .regex(NAME_PATTERN, 'channel names are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
 export const Password = z.string().min(8, 'passwords need at least 8 characters').max(1024);
 export const Visibility = z.enum(['public', 'private']);
 export const PageLimit = z.number().int().min(1).max(DEFAULT_LIMITS.maxPageSize);
@@ -16,13 +22,20 @@ export const PageLimit = z.number().int().min(1).max(DEFAULT_LIMITS.maxPageSize)
 export const MessageText = z.string().min(1, 'message text is empty');
 
 export const LoginRequest = z.strictObject({ username: Username, password: z.string().min(1).max(1024) });
-export const SetupRequest = z.strictObject({ setupCode: z.string().min(1).max(256), username: Username, password: Password });
+export const SetupRequest = z.strictObject({
+  setupCode: z.string().min(1).max(256),
+  username: Username,
+  password: Password,
+});
 export const RegisterRequest = z.strictObject({
   username: Username,
   password: Password,
   invite: z.string().min(1).max(256).optional(),
 });
-export const PasswordChangeRequest = z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: Password });
+export const PasswordChangeRequest = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: Password,
+});
 
 export const CreateChannelRequest = z.strictObject({
   name: ChannelName,

@@ -25,7 +25,10 @@ interface Action<S extends z.ZodType, R> {
   run: (ctx: ServerContext, actor: Actor, input: z.output<S>) => Promise<R>;
 }
 
-const action = <S extends z.ZodType, R>(schema: S, run: Action<S, R>['run']): Action<S, R> => ({ schema, run });
+const action = <S extends z.ZodType, R>(schema: S, run: Action<S, R>['run']): Action<S, R> => ({
+  schema,
+  run,
+});
 const Empty = z.strictObject({});
 
 export const actions = {
@@ -35,7 +38,9 @@ export const actions = {
     streams: await ctx.messages.catchUp(actor, req, ctx.epoch),
   })),
   'message.send': action(SendMessageRequest, (ctx, actor, req) => ctx.messages.send(actor, req)),
-  'message.edit': action(EditMessageRequest, (ctx, actor, req) => ctx.messages.edit(actor, req.messageId, req.text)),
+  'message.edit': action(EditMessageRequest, (ctx, actor, req) =>
+    ctx.messages.edit(actor, req.messageId, req.text),
+  ),
   'message.delete': action(MessageRef, (ctx, actor, req) => ctx.messages.delete(actor, req.messageId)),
   'channel.history': action(HistoryRequest, (ctx, actor, req) => ctx.messages.history(actor, req)),
   'channel.create': action(CreateChannelRequest, (ctx, actor, req) => ctx.channels.create(actor, req)),
@@ -50,7 +55,9 @@ export const actions = {
   }),
   'channel.list': action(Empty, async (ctx, actor) => ({ channels: await ctx.channels.listVisible(actor) })),
   'direct.open': action(OpenDirectRequest, (ctx, actor, req) => ctx.channels.openDirect(actor, req.userId)),
-  'read.mark': action(MarkReadRequest, (ctx, actor, req) => ctx.channels.markRead(actor, req.channelId, req.seq)),
+  'read.mark': action(MarkReadRequest, (ctx, actor, req) =>
+    ctx.channels.markRead(actor, req.channelId, req.seq),
+  ),
   'user.list': action(Empty, async (ctx) => {
     const users = await ctx.accounts.listUsers();
     return { users: users.map((u) => ({ ...u, presence: ctx.presence.of(u.id) })) };

@@ -10,37 +10,100 @@ import { DEFAULT_LIMITS, SwitchboardError } from '@switchboard/protocol';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1).max(1_000_000_000);
 const nonNegativeInt = z.coerce.number().int().min(0).max(1_000_000_000);
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
 const url = z.string().min(1).max(2000);
 
 export const SETTINGS = {
   port: { schema: port, default: 8080, help: 'TCP port to listen on (0 picks a free one)' },
-  host: { schema: z.string().min(1).max(255), default: '127.0.0.1', help: 'address to bind; 0.0.0.0 for all interfaces' },
-  dataDir: { schema: z.string().min(1).max(4096), default: './switchboard-data', help: 'folder for the database; created if missing' },
-  databaseUrl: { schema: url.optional(), default: undefined, help: 'sqlite:/path/file.db (default: <data-dir>/switchboard.db)', secret: true },
-  redisUrl: { schema: url.optional(), default: undefined, help: 'Redis for multi-node fan-out (not supported yet)', secret: true },
-  publicUrl: { schema: z.url().optional(), default: undefined, help: 'the address users reach this server at (for invite links)' },
-  logLevel: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', help: 'log level' },
+  host: {
+    schema: z.string().min(1).max(255),
+    default: '127.0.0.1',
+    help: 'address to bind; 0.0.0.0 for all interfaces',
+  },
+  dataDir: {
+    schema: z.string().min(1).max(4096),
+    default: './switchboard-data',
+    help: 'folder for the database; created if missing',
+  },
+  databaseUrl: {
+    schema: url.optional(),
+    default: undefined,
+    help: 'sqlite:/path/file.db (default: <data-dir>/switchboard.db)',
+    secret: true,
+  },
+  redisUrl: {
+    schema: url.optional(),
+    default: undefined,
+    help: 'Redis for multi-node fan-out (not supported yet)',
+    secret: true,
+  },
+  publicUrl: {
+    schema: z.url().optional(),
+    default: undefined,
+    help: 'the address users reach this server at (for invite links)',
+  },
+  logLevel: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    help: 'log level',
+  },
   durability: {
     schema: z.enum(['standard', 'strict']),
     default: 'standard',
     help: 'standard: acked messages survive a crash; strict: also survive power loss (fsync per commit group)',
   },
-  registration: { schema: z.enum(['closed', 'invite', 'open']), default: 'closed', help: 'who may create an account' },
+  registration: {
+    schema: z.enum(['closed', 'invite', 'open']),
+    default: 'closed',
+    help: 'who may create an account',
+  },
   sessionTtlDays: { schema: positiveInt, default: 30, help: 'days a sign-in stays valid' },
-  retentionDays: { schema: nonNegativeInt, default: 0, help: 'delete messages older than this many days (0 keeps all)' },
-  trustProxy: { schema: bool, default: false, help: 'trust X-Forwarded-* headers (set when behind a reverse proxy)' },
-  maxPayloadBytes: { schema: positiveInt, default: DEFAULT_LIMITS.maxPayloadBytes, help: 'largest HTTP body or Socket.IO packet' },
-  maxMessageLength: { schema: positiveInt, default: DEFAULT_LIMITS.maxMessageLength, help: 'longest message, in characters' },
-  maxConnectionsPerUser: { schema: positiveInt, default: DEFAULT_LIMITS.maxConnectionsPerUser, help: 'live connections per user' },
+  retentionDays: {
+    schema: nonNegativeInt,
+    default: 0,
+    help: 'delete messages older than this many days (0 keeps all)',
+  },
+  trustProxy: {
+    schema: bool,
+    default: false,
+    help: 'trust X-Forwarded-* headers (set when behind a reverse proxy)',
+  },
+  maxPayloadBytes: {
+    schema: positiveInt,
+    default: DEFAULT_LIMITS.maxPayloadBytes,
+    help: 'largest HTTP body or Socket.IO packet',
+  },
+  maxMessageLength: {
+    schema: positiveInt,
+    default: DEFAULT_LIMITS.maxMessageLength,
+    help: 'longest message, in characters',
+  },
+  maxConnectionsPerUser: {
+    schema: positiveInt,
+    default: DEFAULT_LIMITS.maxConnectionsPerUser,
+    help: 'live connections per user',
+  },
   rateLimitUser: { schema: positiveInt, default: 600, help: 'requests and events per user per minute' },
-  rateLimitIp: { schema: positiveInt, default: 1200, help: 'requests and events per client address per minute' },
-  rateLimitLogin: { schema: positiveInt, default: 20, help: 'sign-in attempts per client address per minute' },
+  rateLimitIp: {
+    schema: positiveInt,
+    default: 1200,
+    help: 'requests and events per client address per minute',
+  },
+  rateLimitLogin: {
+    schema: positiveInt,
+    default: 20,
+    help: 'sign-in attempts per client address per minute',
+  },
 } as const;
 
 type Settings = typeof SETTINGS;
 export type SettingName = keyof Settings;
-export type Config = { [K in SettingName]: z.output<Settings[K]['schema']> } & { configFile?: string | undefined };
+export type Config = { [K in SettingName]: z.output<Settings[K]['schema']> } & {
+  configFile?: string | undefined;
+};
 export type ConfigInput = Partial<Record<SettingName, unknown>>;
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
@@ -68,7 +131,10 @@ export function readConfigFile(file: string): ConfigInput {
   try {
     parsed = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new SwitchboardError('bad_request', `config file ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    throw new SwitchboardError(
+      'bad_request',
+      `config file ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -76,7 +142,10 @@ export function readConfigFile(file: string): ConfigInput {
   }
   const unknown = Object.keys(parsed).filter((k) => !SETTING_NAMES.includes(k as SettingName));
   if (unknown.length > 0) {
-    throw new SwitchboardError('bad_request', `config file ${file} has unknown settings: ${unknown.join(', ')} (known: ${SETTING_NAMES.join(', ')})`);
+    throw new SwitchboardError(
+      'bad_request',
+      `config file ${file} has unknown settings: ${unknown.join(', ')} (known: ${SETTING_NAMES.join(', ')})`,
+    );
   }
   return parsed as ConfigInput;
 }
@@ -87,14 +156,22 @@ export function readEnv(env: NodeJS.ProcessEnv): ConfigInput {
   for (const [key, value] of Object.entries(env)) {
     if (!key.startsWith('SWITCHBOARD_') || key === CONFIG_ENV || value === undefined) continue;
     const name = known.get(key);
-    if (!name) throw new SwitchboardError('bad_request', `unknown environment variable ${key} (known: ${[...known.keys()].join(', ')})`);
+    if (!name)
+      throw new SwitchboardError(
+        'bad_request',
+        `unknown environment variable ${key} (known: ${[...known.keys()].join(', ')})`,
+      );
     input[name] = value;
   }
   return input;
 }
 
 /** Merges the sources in precedence order and validates every value, naming where a bad one came from. */
-export function resolveConfig(sources: { file?: string | undefined; env?: NodeJS.ProcessEnv; flags?: ConfigInput }): Config {
+export function resolveConfig(sources: {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  flags?: ConfigInput;
+}): Config {
   const layers: [string, ConfigInput][] = [];
   const configFile = sources.file ?? sources.env?.[CONFIG_ENV];
   if (configFile) layers.push([`config file ${configFile}`, readConfigFile(configFile)]);
@@ -109,18 +186,29 @@ export function resolveConfig(sources: { file?: string | undefined; env?: NodeJS
     for (const [where, layer] of layers) {
       if (layer[name] !== undefined) {
         value = layer[name];
-        origin = where === 'environment' ? envName(name) : where === 'command line' ? flagName(name) : `${where} (${name})`;
+        origin =
+          where === 'environment'
+            ? envName(name)
+            : where === 'command line'
+              ? flagName(name)
+              : `${where} (${name})`;
       }
     }
     const parsed = setting.schema.safeParse(value);
     if (!parsed.success) {
-      throw new SwitchboardError('validation_failed', `${origin}: invalid value ${JSON.stringify(value)} — ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      throw new SwitchboardError(
+        'validation_failed',
+        `${origin}: invalid value ${JSON.stringify(value)} — ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
     }
     config[name] = parsed.data;
   }
   const result = config as Config;
   if (result.redisUrl) {
-    throw new SwitchboardError('bad_request', 'redisUrl is set, but multi-node fan-out over Redis is not supported by this version yet');
+    throw new SwitchboardError(
+      'bad_request',
+      'redisUrl is set, but multi-node fan-out over Redis is not supported by this version yet',
+    );
   }
   return result;
 }

@@ -7,7 +7,11 @@ export function toSwitchboardError(err: unknown): SwitchboardError {
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const first = issues[0];
-    return new SwitchboardError('validation_failed', first ? `${first.path || 'payload'}: ${first.message}` : 'invalid payload', { issues });
+    return new SwitchboardError(
+      'validation_failed',
+      first ? `${first.path || 'payload'}: ${first.message}` : 'invalid payload',
+      { issues },
+    );
   }
   return new SwitchboardError('internal', 'something went wrong on the server; it has been logged');
 }

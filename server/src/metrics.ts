@@ -3,7 +3,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly connections = new Gauge({ name: 'switchboard_connections', help: 'Live Socket.IO connections', registers: [this.registry] });
+  readonly connections = new Gauge({
+    name: 'switchboard_connections',
+    help: 'Live Socket.IO connections',
+    registers: [this.registry],
+  });
   readonly messages = new Counter({
     name: 'switchboard_messages_total',
     help: 'Committed stream changes by kind',

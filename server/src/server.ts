@@ -38,7 +38,10 @@ const DAY = 24 * 60 * 60 * 1000;
 const RECONNECT_SPREAD_MS = 5_000;
 
 /** Builds the domain services over an open store (shared by the server and the CLI subcommands). */
-export async function openServices(config: Config, options: StartOptions & { notifier: Notifier; metrics?: Metrics }) {
+export async function openServices(
+  config: Config,
+  options: StartOptions & { notifier: Notifier; metrics?: Metrics },
+) {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics;
   fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
@@ -47,7 +50,11 @@ export async function openServices(config: Config, options: StartOptions & { not
     databaseUrl: config.databaseUrl,
     durability: config.durability,
   });
-  const accounts = new Accounts(db, { sessionTtlMs: config.sessionTtlDays * DAY, registration: config.registration, clock });
+  const accounts = new Accounts(db, {
+    sessionTtlMs: config.sessionTtlDays * DAY,
+    registration: config.registration,
+    clock,
+  });
   const channels = new Channels(db, options.notifier, clock);
   const messages = new Messages(db, channels, options.notifier, {
     maxMessageLength: config.maxMessageLength,
@@ -62,11 +69,21 @@ export async function openServices(config: Config, options: StartOptions & { not
 }
 
 async function ensureEpoch(db: Store): Promise<string> {
-  const row = await db.selectFrom('server_meta').select('value').where('key', '=', 'epoch').executeTakeFirst();
+  const row = await db
+    .selectFrom('server_meta')
+    .select('value')
+    .where('key', '=', 'epoch')
+    .executeTakeFirst();
   if (row) return row.value;
   const epoch = randomBytes(8).toString('hex');
-  await db.insertInto('server_meta').values({ key: 'epoch', value: epoch }).onConflict((oc) => oc.column('key').doNothing()).execute();
-  return (await db.selectFrom('server_meta').select('value').where('key', '=', 'epoch').executeTakeFirstOrThrow()).value;
+  await db
+    .insertInto('server_meta')
+    .values({ key: 'epoch', value: epoch })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  return (
+    await db.selectFrom('server_meta').select('value').where('key', '=', 'epoch').executeTakeFirstOrThrow()
+  ).value;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {

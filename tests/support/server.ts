@@ -5,7 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type Hello, type Result, type ServerToClientEvents, type User } from '@switchboard/protocol';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type Hello,
+  type Result,
+  type ServerToClientEvents,
+  type User,
+} from '@switchboard/protocol';
 import { resolveConfig, type ConfigInput } from '../../server/src/config.ts';
 import { createLogger } from '../../server/src/logger.ts';
 import { startServer, type RunningServer } from '../../server/src/server.ts';
@@ -18,7 +25,11 @@ export function tempDir(prefix = 'switchboard-test-'): string {
 }
 
 /** Limits generous enough that tests only meet them on purpose. */
-export const RELAXED_LIMITS: ConfigInput = { rateLimitUser: 1_000_000, rateLimitIp: 1_000_000, rateLimitLogin: 1_000_000 };
+export const RELAXED_LIMITS: ConfigInput = {
+  rateLimitUser: 1_000_000,
+  rateLimitIp: 1_000_000,
+  rateLimitLogin: 1_000_000,
+};
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -27,7 +38,9 @@ export interface TestServer extends RunningServer {
 /** A real server in this process on a free port, with its own data dir. */
 export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
   const dataDir = (overrides.dataDir as string | undefined) ?? tempDir();
-  const config = resolveConfig({ flags: { port: 0, host: '127.0.0.1', logLevel: 'silent', ...RELAXED_LIMITS, ...overrides, dataDir } });
+  const config = resolveConfig({
+    flags: { port: 0, host: '127.0.0.1', logLevel: 'silent', ...RELAXED_LIMITS, ...overrides, dataDir },
+  });
   const server = await startServer(config, { logger: createLogger('silent') });
   return Object.assign(server, { dataDir });
 }
@@ -73,7 +86,11 @@ export interface TestUser {
 }
 
 /** Creates a user directly through the domain, then signs in over HTTP like a client would. */
-export async function createUser(server: RunningServer, username: string, opts: { isAdmin?: boolean } = {}): Promise<TestUser> {
+export async function createUser(
+  server: RunningServer,
+  username: string,
+  opts: { isAdmin?: boolean } = {},
+): Promise<TestUser> {
   const password = `pw-${username}-long-enough`;
   await server.ctx.accounts.createUser({ username, password, isAdmin: opts.isAdmin ?? false });
   const res = await api(server.url, 'POST', '/api/v1/auth/login', { json: { username, password } });
@@ -97,18 +114,30 @@ export async function connect(
   });
   const hello = await new Promise<Hello>((resolve, reject) => {
     socket.once('hello', resolve);
-    socket.once('connect_error', (err) => reject(Object.assign(err, { data: (err as { data?: unknown }).data })));
+    socket.once('connect_error', (err) =>
+      reject(Object.assign(err, { data: (err as { data?: unknown }).data })),
+    );
   });
   return { socket, hello };
 }
 
 /** Emits an event and resolves with its ack Result. */
-export function call<T = any>(socket: TestSocket, event: string, payload: unknown, timeoutMs = 10_000): Promise<Result<T>> {
+export function call<T = any>(
+  socket: TestSocket,
+  event: string,
+  payload: unknown,
+  timeoutMs = 10_000,
+): Promise<Result<T>> {
   return (socket.timeout(timeoutMs) as unknown as Socket).emitWithAck(event, payload) as Promise<Result<T>>;
 }
 
 /** Resolves with the next occurrence of `event` that passes `filter`. */
-export function nextEvent<T = any>(socket: TestSocket, event: string, filter: (payload: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+export function nextEvent<T = any>(
+  socket: TestSocket,
+  event: string,
+  filter: (payload: T) => boolean = () => true,
+  timeoutMs = 5_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const s = socket as unknown as Socket;
     const timer = setTimeout(() => {

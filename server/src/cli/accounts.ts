@@ -30,7 +30,12 @@ function define(parent: Command, settings: Settings, spec: string, description: 
 export function registerAccountCommands(program: Command, settings: Settings): void {
   const user = program.command('user').description('manage user accounts');
 
-  const add = define(user, settings, 'add <username>', 'create a user (prints a generated password unless --password-stdin)');
+  const add = define(
+    user,
+    settings,
+    'add <username>',
+    'create a user (prints a generated password unless --password-stdin)',
+  );
   add.command
     .option('--admin', 'make the user an admin')
     .option('--password-stdin', 'read the password from standard input')
@@ -41,7 +46,8 @@ export function registerAccountCommands(program: Command, settings: Settings): v
       await withServices(add.config(opts), async ({ accounts }) => {
         const created = await accounts.createUser({ username, password, isAdmin: Boolean(opts.admin) });
         console.log(`created ${created.isAdmin ? 'admin' : 'user'} ${created.username} (id ${created.id})`);
-        if (generated) console.log(`password: ${password}\n(shown once: store it now, or change it with "user passwd")`);
+        if (generated)
+          console.log(`password: ${password}\n(shown once: store it now, or change it with "user passwd")`);
       });
     });
 
@@ -51,11 +57,19 @@ export function registerAccountCommands(program: Command, settings: Settings): v
       const users = await accounts.listUsers();
       if (opts.json) return console.log(JSON.stringify(users, null, 2));
       if (users.length === 0) return console.log('no users yet');
-      for (const u of users) console.log(`${u.username}\t${u.isAdmin ? 'admin' : 'user'}\t${u.id}\t${new Date(u.createdAt).toISOString()}`);
+      for (const u of users)
+        console.log(
+          `${u.username}\t${u.isAdmin ? 'admin' : 'user'}\t${u.id}\t${new Date(u.createdAt).toISOString()}`,
+        );
     });
   });
 
-  const remove = define(user, settings, 'remove <username>', 'delete a user, their tokens and their messages');
+  const remove = define(
+    user,
+    settings,
+    'remove <username>',
+    'delete a user, their tokens and their messages',
+  );
   remove.command.action(async (username: string, opts) => {
     await withServices(remove.config(opts), async ({ accounts }) => {
       await accounts.removeUser(username);
@@ -63,15 +77,26 @@ export function registerAccountCommands(program: Command, settings: Settings): v
     });
   });
 
-  const passwd = define(user, settings, 'passwd <username>', 'set a new password (signs the user out everywhere)');
-  passwd.command.option('--password-stdin', 'read the password from standard input').action(async (username: string, opts) => {
-    if (!opts.passwordStdin) throw new SwitchboardError('bad_request', 'pass the new password on standard input with --password-stdin');
-    const password = parse(Password, await readPasswordFromStdin());
-    await withServices(passwd.config(opts), async ({ accounts }) => {
-      await accounts.setPassword(username, password);
-      console.log(`password changed for ${username}; their sign-in sessions were revoked`);
+  const passwd = define(
+    user,
+    settings,
+    'passwd <username>',
+    'set a new password (signs the user out everywhere)',
+  );
+  passwd.command
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (username: string, opts) => {
+      if (!opts.passwordStdin)
+        throw new SwitchboardError(
+          'bad_request',
+          'pass the new password on standard input with --password-stdin',
+        );
+      const password = parse(Password, await readPasswordFromStdin());
+      await withServices(passwd.config(opts), async ({ accounts }) => {
+        await accounts.setPassword(username, password);
+        console.log(`password changed for ${username}; their sign-in sessions were revoked`);
+      });
     });
-  });
 
   const token = program.command('token').description('manage access tokens for scripts and bots');
 
@@ -83,7 +108,11 @@ export function registerAccountCommands(program: Command, settings: Settings): v
       const ttlMs = parseDuration(opts.expires as string);
       await withServices(create.config(opts), async ({ accounts }) => {
         const owner = await accounts.findByUsername(username);
-        const issued = await accounts.createToken(owner.id, { kind: 'access', label: opts.label as string, ttlMs });
+        const issued = await accounts.createToken(owner.id, {
+          kind: 'access',
+          label: opts.label as string,
+          ttlMs,
+        });
         console.log(issued.token);
         console.error(
           `token id ${issued.id} for ${username}, ${issued.expiresAt ? `expires ${new Date(issued.expiresAt).toISOString()}` : 'never expires'}`,
@@ -95,7 +124,11 @@ export function registerAccountCommands(program: Command, settings: Settings): v
   tokens.command.action(async (username: string | undefined, opts) => {
     await withServices(tokens.config(opts), async ({ accounts }) => {
       for (const t of await accounts.listTokens(username)) {
-        const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt < Date.now() ? 'expired' : 'active';
+        const state = t.revokedAt
+          ? 'revoked'
+          : t.expiresAt && t.expiresAt < Date.now()
+            ? 'expired'
+            : 'active';
         console.log(`${t.id}\t${t.username}\t${t.kind}\t${state}\t${t.label}`);
       }
     });
@@ -110,13 +143,19 @@ export function registerAccountCommands(program: Command, settings: Settings): v
   });
 
   const invite = program.command('invite').description('invite links for registration policy "invite"');
-  const inviteCreate = define(invite, settings, 'create <admin>', 'create an invite code on behalf of an admin');
+  const inviteCreate = define(
+    invite,
+    settings,
+    'create <admin>',
+    'create an invite code on behalf of an admin',
+  );
   inviteCreate.command
     .option('--uses <n>', 'how many accounts it can create', '1')
     .option('--expires <duration>', 'lifetime such as 7d', '7d')
     .action(async (adminName: string, opts) => {
       const uses = Number(opts.uses);
-      if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new SwitchboardError('validation_failed', '--uses takes 1–1000');
+      if (!Number.isInteger(uses) || uses < 1 || uses > 1000)
+        throw new SwitchboardError('validation_failed', '--uses takes 1–1000');
       const ttlMs = parseDuration(opts.expires as string);
       if (ttlMs === null) throw new SwitchboardError('validation_failed', 'invites must expire');
       await withServices(inviteCreate.config(opts), async ({ accounts }) => {

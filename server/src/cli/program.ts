@@ -3,7 +3,17 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { SwitchboardError } from '@switchboard/protocol';
-import { describeConfig, envName, flagName, resolveConfig, SETTINGS, SETTING_NAMES, type Config, type ConfigInput, type SettingName } from '../config.ts';
+import {
+  describeConfig,
+  envName,
+  flagName,
+  resolveConfig,
+  SETTINGS,
+  SETTING_NAMES,
+  type Config,
+  type ConfigInput,
+  type SettingName,
+} from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { registerAccountCommands } from './accounts.ts';
 import { serve } from './serve.ts';
@@ -11,7 +21,10 @@ import { serve } from './serve.ts';
 const STORAGE_SETTINGS: SettingName[] = ['dataDir', 'databaseUrl', 'durability'];
 
 /** Adds `--config` and one flag per setting; returns a function that resolves the effective config. */
-export function withSettings(command: Command, names: readonly SettingName[] = SETTING_NAMES): (opts: Record<string, unknown>) => Config {
+export function withSettings(
+  command: Command,
+  names: readonly SettingName[] = SETTING_NAMES,
+): (opts: Record<string, unknown>) => Config {
   command.option('-c, --config <file>', 'config file (YAML or JSON); also SWITCHBOARD_CONFIG');
   for (const name of names) {
     const flag = flagName(name);
@@ -20,7 +33,8 @@ export function withSettings(command: Command, names: readonly SettingName[] = S
   }
   return (opts) => {
     const flags: ConfigInput = {};
-    for (const name of names) if (opts[name] !== undefined) flags[name] = opts[name] === true ? 'true' : opts[name];
+    for (const name of names)
+      if (opts[name] !== undefined) flags[name] = opts[name] === true ? 'true' : opts[name];
     return resolveConfig({ file: opts.config as string | undefined, env: process.env, flags });
   };
 }
@@ -44,17 +58,23 @@ Settings come from a config file < SWITCHBOARD_* environment variables < flags.
 Docs: docs/self-hosting.md`,
     );
 
-  const serveCommand = program.command('serve', { isDefault: true }).description('start the server (the default command)');
+  const serveCommand = program
+    .command('serve', { isDefault: true })
+    .description('start the server (the default command)');
   const serveConfig = withSettings(serveCommand);
   serveCommand.action(async (opts) => {
     await serve(serveConfig(opts));
   });
 
-  const configCommand = program.command('config').description('print the effective configuration (secrets masked) and exit');
+  const configCommand = program
+    .command('config')
+    .description('print the effective configuration (secrets masked) and exit');
   const configConfig = withSettings(configCommand);
   configCommand.action((opts) => {
     const config = configConfig(opts);
-    console.log(JSON.stringify({ ...describeConfig(config), dataDir: path.resolve(config.dataDir) }, null, 2));
+    console.log(
+      JSON.stringify({ ...describeConfig(config), dataDir: path.resolve(config.dataDir) }, null, 2),
+    );
   });
 
   registerAccountCommands(program, (command) => withSettings(command, STORAGE_SETTINGS));

@@ -60,11 +60,19 @@ export class Accounts {
   }
 
   async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
-  async createUser(input: { username: string; password: string; isAdmin?: boolean; displayName?: string }): Promise<User> {
+  async createUser(input: {
+    username: string;
+    password: string;
+    isAdmin?: boolean;
+    displayName?: string;
+  }): Promise<User> {
     const row: UsersTable = {
       id: newId(),
       username: input.username,
@@ -76,7 +84,8 @@ export class Accounts {
     try {
       await this.db.insertInto('users').values(row).execute();
     } catch (err) {
-      if (isUniqueViolation(err)) throw new SwitchboardError('conflict', `the username "${input.username}" is taken`);
+      if (isUniqueViolation(err))
+        throw new SwitchboardError('conflict', `the username "${input.username}" is taken`);
       throw err;
     }
     return toUser(row);
@@ -94,14 +103,19 @@ export class Accounts {
   }
 
   async findByUsername(username: string): Promise<User> {
-    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
     if (!row) throw new SwitchboardError('not_found', `no user named "${username}"`);
     return toUser(row);
   }
 
   async removeUser(username: string): Promise<void> {
     const result = await this.db.deleteFrom('users').where('username', '=', username).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw new SwitchboardError('not_found', `no user named "${username}"`);
+    if (Number(result.numDeletedRows) === 0)
+      throw new SwitchboardError('not_found', `no user named "${username}"`);
   }
 
   /** Sets a new password and revokes the user's sign-in sessions (scripts' access tokens stay). */
@@ -121,15 +135,26 @@ export class Accounts {
   }
 
   async verifyPassword(username: string, password: string): Promise<User> {
-    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
     const ok = await argonVerify(row?.password_hash ?? (await DUMMY_HASH), password).catch(() => false);
     if (!row || !ok) throw new SwitchboardError('unauthorized', 'wrong username or password');
     return toUser(row);
   }
 
-  async login(username: string, password: string): Promise<{ token: string; user: User; expiresAt: number | null }> {
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ token: string; user: User; expiresAt: number | null }> {
     const user = await this.verifyPassword(username, password);
-    const issued = await this.createToken(user.id, { kind: 'session', label: 'sign-in', ttlMs: this.options.sessionTtlMs });
+    const issued = await this.createToken(user.id, {
+      kind: 'session',
+      label: 'sign-in',
+      ttlMs: this.options.sessionTtlMs,
+    });
     return { token: issued.token, user, expiresAt: issued.expiresAt };
   }
 
@@ -166,7 +191,11 @@ export class Accounts {
       .select(['tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at'])
       .where('tokens.token_hash', '=', hashSecret(token))
       .executeTakeFirst();
-    if (!row || row.revoked_at !== null || (row.expires_at !== null && Number(row.expires_at) <= this.clock())) {
+    if (
+      !row ||
+      row.revoked_at !== null ||
+      (row.expires_at !== null && Number(row.expires_at) <= this.clock())
+    ) {
       throw new SwitchboardError('unauthorized', 'the token is unknown, expired or revoked: sign in again');
     }
     return { ...toUser(row), tokenId: row.token_id };
@@ -225,13 +254,19 @@ export class Accounts {
 
   async completeSetup(code: string, username: string, password: string): Promise<User> {
     if (!this.setupCodeHash || hashSecret(code) !== this.setupCodeHash || (await this.countUsers()) > 0) {
-      throw new SwitchboardError('forbidden', 'setup is closed or the setup code is wrong (see the server log)');
+      throw new SwitchboardError(
+        'forbidden',
+        'setup is closed or the setup code is wrong (see the server log)',
+      );
     }
     this.setupCodeHash = null;
     return this.createUser({ username, password, isAdmin: true });
   }
 
-  async createInvite(createdBy: string, input: { ttlMs: number; uses: number }): Promise<{ code: string; expiresAt: number }> {
+  async createInvite(
+    createdBy: string,
+    input: { ttlMs: number; uses: number },
+  ): Promise<{ code: string; expiresAt: number }> {
     const code = newSecret('inv');
     const now = this.clock();
     await this.db
@@ -250,7 +285,8 @@ export class Accounts {
 
   async register(input: { username: string; password: string; invite?: string | undefined }): Promise<User> {
     const policy = this.options.registration;
-    if (policy === 'closed') throw new SwitchboardError('forbidden', 'registration is closed on this server: ask an admin');
+    if (policy === 'closed')
+      throw new SwitchboardError('forbidden', 'registration is closed on this server: ask an admin');
     if (policy === 'open') return this.createUser(input);
     if (!input.invite) throw new SwitchboardError('forbidden', 'this server needs an invite to register');
     const inviteHash = hashSecret(input.invite);
@@ -262,7 +298,8 @@ export class Accounts {
       .where('uses_left', '>', 0)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    if (Number(consumed.numUpdatedRows) === 0) throw new SwitchboardError('forbidden', 'the invite is unknown, used up or expired');
+    if (Number(consumed.numUpdatedRows) === 0)
+      throw new SwitchboardError('forbidden', 'the invite is unknown, used up or expired');
     try {
       return await this.createUser(input);
     } catch (err) {

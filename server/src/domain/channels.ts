@@ -57,17 +57,25 @@ export class Channels {
     try {
       await this.db.transaction().execute(async (trx) => {
         await trx.insertInto('channels').values(row).execute();
-        await trx.insertInto('channel_members').values({ channel_id: row.id, user_id: actor.id, joined_at: now, read_seq: 0 }).execute();
+        await trx
+          .insertInto('channel_members')
+          .values({ channel_id: row.id, user_id: actor.id, joined_at: now, read_seq: 0 })
+          .execute();
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new SwitchboardError('conflict', `a channel named "${input.name}" already exists`);
+      if (isUniqueViolation(err))
+        throw new SwitchboardError('conflict', `a channel named "${input.name}" already exists`);
       throw err;
     }
     return this.announceMembership(actor.id, row.id);
   }
 
   async get(channelId: string): Promise<ChannelsTable> {
-    const row = await this.db.selectFrom('channels').selectAll().where('id', '=', channelId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('id', '=', channelId)
+      .executeTakeFirst();
     if (!row) throw new SwitchboardError('not_found', 'no such channel');
     return row;
   }
@@ -121,7 +129,11 @@ export class Channels {
   }
 
   async memberIds(channelId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('channel_members').select('user_id').where('channel_id', '=', channelId).execute();
+    const rows = await this.db
+      .selectFrom('channel_members')
+      .select('user_id')
+      .where('channel_id', '=', channelId)
+      .execute();
     return rows.map((r) => r.user_id);
   }
 
@@ -145,7 +157,8 @@ export class Channels {
 
   async join(actor: Actor, channelId: string): Promise<ChannelSummary> {
     const channel = await this.requireReadable(actor, channelId);
-    if (channel.kind !== 'public') throw new SwitchboardError('forbidden', 'private channels are joined by invitation');
+    if (channel.kind !== 'public')
+      throw new SwitchboardError('forbidden', 'private channels are joined by invitation');
     await this.addMember(channelId, actor.id);
     return this.announceMembership(actor.id, channelId);
   }
@@ -153,7 +166,8 @@ export class Channels {
   /** A member adds someone to a channel (the way into a private one). */
   async invite(actor: Actor, channelId: string, userId: string): Promise<void> {
     const channel = await this.requireMember(actor, channelId);
-    if (channel.kind === 'direct') throw new SwitchboardError('forbidden', 'direct conversations have exactly two members');
+    if (channel.kind === 'direct')
+      throw new SwitchboardError('forbidden', 'direct conversations have exactly two members');
     const target = await this.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!target) throw new SwitchboardError('not_found', 'no such user');
     await this.addMember(channelId, userId);
@@ -162,19 +176,33 @@ export class Channels {
 
   async leave(actor: Actor, channelId: string): Promise<void> {
     const channel = await this.requireMember(actor, channelId);
-    if (channel.kind === 'direct') throw new SwitchboardError('forbidden', 'you cannot leave a direct conversation');
-    await this.db.deleteFrom('channel_members').where('channel_id', '=', channelId).where('user_id', '=', actor.id).execute();
+    if (channel.kind === 'direct')
+      throw new SwitchboardError('forbidden', 'you cannot leave a direct conversation');
+    await this.db
+      .deleteFrom('channel_members')
+      .where('channel_id', '=', channelId)
+      .where('user_id', '=', actor.id)
+      .execute();
     this.notifier.unsubscribe(actor.id, channelId);
     this.notifier.toUser(actor.id, 'channel.left', { channelId });
   }
 
   /** The one direct conversation between two users, created on first use. */
   async openDirect(actor: Actor, otherUserId: string): Promise<ChannelSummary> {
-    if (otherUserId === actor.id) throw new SwitchboardError('bad_request', 'a direct conversation needs another user');
-    const other = await this.db.selectFrom('users').select(['id', 'username']).where('id', '=', otherUserId).executeTakeFirst();
+    if (otherUserId === actor.id)
+      throw new SwitchboardError('bad_request', 'a direct conversation needs another user');
+    const other = await this.db
+      .selectFrom('users')
+      .select(['id', 'username'])
+      .where('id', '=', otherUserId)
+      .executeTakeFirst();
     if (!other) throw new SwitchboardError('not_found', 'no such user');
     const directKey = [actor.id, other.id].sort().join(':');
-    const existing = await this.db.selectFrom('channels').select('id').where('direct_key', '=', directKey).executeTakeFirst();
+    const existing = await this.db
+      .selectFrom('channels')
+      .select('id')
+      .where('direct_key', '=', directKey)
+      .executeTakeFirst();
     if (existing) return this.summaryFor(actor.id, existing.id);
 
     const now = this.clock();
@@ -197,7 +225,9 @@ export class Channels {
           .execute();
         await trx
           .insertInto('channel_members')
-          .values([actor.id, other.id].map((user_id) => ({ channel_id: id, user_id, joined_at: now, read_seq: 0 })))
+          .values(
+            [actor.id, other.id].map((user_id) => ({ channel_id: id, user_id, joined_at: now, read_seq: 0 })),
+          )
           .execute();
       });
     } catch (err) {

@@ -84,7 +84,11 @@ export class Messages {
     return this.change(actor, messageId, 'edited', async (trx, row, seq) => {
       const mentions = await this.resolveMentions(trx, row.channel_id, text);
       const now = this.clock();
-      await trx.updateTable('messages').set({ text, change_seq: seq, edited_at: now }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('messages')
+        .set({ text, change_seq: seq, edited_at: now })
+        .where('id', '=', row.id)
+        .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
       await this.insertMentions(trx, row.id, row.channel_id, Number(row.seq), mentions);
       return { ...row, text, change_seq: seq, edited_at: now, mentions };
@@ -94,7 +98,11 @@ export class Messages {
   async delete(actor: Actor, messageId: string): Promise<Message> {
     return this.change(actor, messageId, 'deleted', async (trx, row, seq) => {
       const now = this.clock();
-      await trx.updateTable('messages').set({ text: '', change_seq: seq, deleted_at: now }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('messages')
+        .set({ text: '', change_seq: seq, deleted_at: now })
+        .where('id', '=', row.id)
+        .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
       return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [] };
     });
@@ -104,7 +112,11 @@ export class Messages {
   async history(actor: Actor, req: HistoryRequest): Promise<{ messages: Message[]; hasMore: boolean }> {
     await this.channels.requireReadable(actor, req.channelId);
     const limit = req.limit ?? DEFAULT_PAGE;
-    let query = this.db.selectFrom('messages').selectAll().where('channel_id', '=', req.channelId).limit(limit + 1);
+    let query = this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('channel_id', '=', req.channelId)
+      .limit(limit + 1);
     if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
     else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
     else query = query.orderBy('seq', 'desc');
@@ -150,7 +162,14 @@ export class Messages {
       const page = rows.slice(0, limit);
       // A page that ends early still covers every seq up to its last row; a complete one covers the head.
       const covered = hasMore ? Number(page[page.length - 1]!.change_seq) : headSeq;
-      result.push({ channelId, status: 'ok', messages: await this.withMentions(page), cursor: covered, headSeq, hasMore });
+      result.push({
+        channelId,
+        status: 'ok',
+        messages: await this.withMentions(page),
+        cursor: covered,
+        headSeq,
+        hasMore,
+      });
     }
     return result;
   }
@@ -241,10 +260,22 @@ export class Messages {
       .executeTakeFirst();
     if (existing) {
       if (existing.channel_id !== p.channelId) {
-        return { ok: false, error: new SwitchboardError('conflict', 'this clientId was already used in another channel') };
+        return {
+          ok: false,
+          error: new SwitchboardError('conflict', 'this clientId was already used in another channel'),
+        };
       }
       const [message] = await this.withMentions([existing], trx);
-      return { ok: true, ack: { id: existing.id, seq: Number(existing.seq), ts: Number(existing.created_at), duplicate: true, message: message! } };
+      return {
+        ok: true,
+        ack: {
+          id: existing.id,
+          seq: Number(existing.seq),
+          ts: Number(existing.created_at),
+          duplicate: true,
+          message: message!,
+        },
+      };
     }
     const seq = await nextSeq(trx, p.channelId);
     const now = this.clock();
@@ -270,7 +301,10 @@ export class Messages {
       .where('channel_id', '=', p.channelId)
       .where('user_id', '=', p.actor.id)
       .execute();
-    return { ok: true, ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions }) } };
+    return {
+      ok: true,
+      ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions }) },
+    };
   }
 
   private async change(
@@ -279,16 +313,31 @@ export class Messages {
     kind: Exclude<StreamEventKind, 'created'>,
     apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageRow>,
   ): Promise<Message> {
-    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .executeTakeFirst();
     if (!row) throw new SwitchboardError('not_found', 'no such message');
     await this.channels.requireReadable(actor, row.channel_id);
     const mayChange = row.author_id === actor.id || (kind === 'deleted' && actor.isAdmin);
-    if (!mayChange) throw new SwitchboardError('forbidden', `you can only ${kind === 'edited' ? 'edit' : 'delete'} your own messages`);
+    if (!mayChange)
+      throw new SwitchboardError(
+        'forbidden',
+        `you can only ${kind === 'edited' ? 'edit' : 'delete'} your own messages`,
+      );
     if (row.deleted_at !== null) throw new SwitchboardError('conflict', 'the message was deleted');
 
-    const changed = await this.db.transaction().execute(async (trx) => apply(trx, row, await nextSeq(trx, row.channel_id)));
+    const changed = await this.db
+      .transaction()
+      .execute(async (trx) => apply(trx, row, await nextSeq(trx, row.channel_id)));
     const message = toMessage(changed);
-    this.notifier.toChannel(row.channel_id, 'stream.event', { channelId: row.channel_id, seq: message.changeSeq, kind, message });
+    this.notifier.toChannel(row.channel_id, 'stream.event', {
+      channelId: row.channel_id,
+      seq: message.changeSeq,
+      kind,
+      message,
+    });
     return message;
   }
 
@@ -306,7 +355,13 @@ export class Messages {
     return rows.map((r) => r.id);
   }
 
-  private async insertMentions(db: Db, messageId: string, channelId: string, seq: number, userIds: string[]): Promise<void> {
+  private async insertMentions(
+    db: Db,
+    messageId: string,
+    channelId: string,
+    seq: number,
+    userIds: string[],
+  ): Promise<void> {
     if (userIds.length === 0) return;
     await db
       .insertInto('mentions')
@@ -326,7 +381,8 @@ export class Messages {
       )
       .execute();
     const byMessage = new Map<string, string[]>();
-    for (const m of mentionRows) byMessage.set(m.message_id, [...(byMessage.get(m.message_id) ?? []), m.user_id]);
+    for (const m of mentionRows)
+      byMessage.set(m.message_id, [...(byMessage.get(m.message_id) ?? []), m.user_id]);
     return rows.map((row) => toMessage({ ...row, mentions: byMessage.get(row.id) ?? [] }));
   }
 }

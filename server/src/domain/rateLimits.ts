@@ -36,6 +36,8 @@ async function take(limiter: RateLimiterMemory, key: string): Promise<void> {
   } catch (res) {
     if (!(res instanceof RateLimiterRes)) throw res;
     const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    throw new SwitchboardError('rate_limited', `too many requests: try again in ${retryAfter} s`, { retryAfter });
+    throw new SwitchboardError('rate_limited', `too many requests: try again in ${retryAfter} s`, {
+      retryAfter,
+    });
   }
 }

@@ -2,7 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { SwitchboardError, type User } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
@@ -47,12 +52,16 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     try {
       done(null, JSON.parse(text));
     } catch (err) {
-      done(new SwitchboardError('invalid_json', `the request body is not valid JSON: ${(err as Error).message}`), undefined);
+      done(
+        new SwitchboardError('invalid_json', `the request body is not valid JSON: ${(err as Error).message}`),
+        undefined,
+      );
     }
   });
 
-  app.addHook('onRequest', async (request) => {
-    if (ctx.isShuttingDown()) throw new SwitchboardError('unavailable', 'the server is restarting: retry in a few seconds');
+  app.addHook('onRequest', async () => {
+    if (ctx.isShuttingDown())
+      throw new SwitchboardError('unavailable', 'the server is restarting: retry in a few seconds');
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -70,7 +79,11 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'not_found', message: `nothing at ${request.method} ${request.url.split('?')[0]}` } });
+    void reply
+      .status(404)
+      .send({
+        error: { code: 'not_found', message: `nothing at ${request.method} ${request.url.split('?')[0]}` },
+      });
   });
 
   registerOpsRoutes(app, ctx);
@@ -79,19 +92,29 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   const root = webRoot();
   if (fs.existsSync(path.join(root, 'index.html'))) {
     // Only `/` and `/assets/*` belong to the web client; every other root path stays free for topics.
-    await app.register(fastifyStatic, { root: path.join(root, 'assets'), prefix: '/assets/', decorateReply: true });
+    await app.register(fastifyStatic, {
+      root: path.join(root, 'assets'),
+      prefix: '/assets/',
+      decorateReply: true,
+    });
     app.get('/', (_request, reply) => reply.sendFile('index.html', root));
   }
   return app;
 }
 
 /** Authenticates `Authorization: Bearer <token>` and applies the caller's rate limits. */
-export async function requireUser(ctx: ServerContext, request: FastifyRequest): Promise<User & { tokenId: string }> {
+export async function requireUser(
+  ctx: ServerContext,
+  request: FastifyRequest,
+): Promise<User & { tokenId: string }> {
   const header = request.headers.authorization;
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) {
     await ctx.rateLimits.consume(request.ip);
-    throw new SwitchboardError('unauthorized', 'send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)');
+    throw new SwitchboardError(
+      'unauthorized',
+      'send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)',
+    );
   }
   const user = await ctx.accounts.authenticate(match[1]!);
   await ctx.rateLimits.consume(request.ip, user.id);

@@ -22,13 +22,27 @@ interface SocketData {
   user: User;
 }
 
-export type SwitchboardIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type SwitchboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SwitchboardIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type SwitchboardSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 const userRoom = (userId: string) => `u:${userId}`;
 const channelRoom = (channelId: string) => `c:${channelId}`;
 
-export function createIo(httpServer: HttpServer, getContext: () => ServerContext, maxPayloadBytes: number): SwitchboardIo {
+export function createIo(
+  httpServer: HttpServer,
+  getContext: () => ServerContext,
+  maxPayloadBytes: number,
+): SwitchboardIo {
   return new Server(httpServer, {
     maxHttpBufferSize: maxPayloadBytes,
     // Both transports stay on: WebSocket where it works, long-polling where a network blocks it.
@@ -66,12 +80,18 @@ export function attachRealtime(io: SwitchboardIo, ctx: ServerContext): void {
         );
       }
       if (typeof auth.token !== 'string' || auth.token.length === 0 || auth.token.length > 512) {
-        throw new SwitchboardError('unauthorized', 'connect with auth: { token } (POST /api/v1/auth/login gives one)');
+        throw new SwitchboardError(
+          'unauthorized',
+          'connect with auth: { token } (POST /api/v1/auth/login gives one)',
+        );
       }
       await ctx.rateLimits.consume(socket.handshake.address);
       const { tokenId: _tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
       if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
-        throw new SwitchboardError('too_many_connections', `at most ${ctx.config.maxConnectionsPerUser} connections per user`);
+        throw new SwitchboardError(
+          'too_many_connections',
+          `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
+        );
       }
       socket.data.user = user;
       next();
@@ -91,7 +111,8 @@ async function onConnection(ctx: ServerContext, socket: SwitchboardSocket): Prom
   const cameOnline = ctx.presence.connected(user.id);
   socket.on('disconnect', () => {
     ctx.metrics.connections.dec();
-    if (ctx.presence.disconnected(user.id)) socket.nsp.volatile.emit('presence', { userId: user.id, status: 'offline' });
+    if (ctx.presence.disconnected(user.id))
+      socket.nsp.volatile.emit('presence', { userId: user.id, status: 'offline' });
   });
 
   socket.onAny((event: string, ...args: unknown[]) => void handleEvent(ctx, socket, event, args));
@@ -109,18 +130,25 @@ async function onConnection(ctx: ServerContext, socket: SwitchboardSocket): Prom
   });
 }
 
-async function handleEvent(ctx: ServerContext, socket: SwitchboardSocket, event: string, args: unknown[]): Promise<void> {
+async function handleEvent(
+  ctx: ServerContext,
+  socket: SwitchboardSocket,
+  event: string,
+  args: unknown[],
+): Promise<void> {
   const last = args[args.length - 1];
   const ack = typeof last === 'function' ? (last as (r: Result<unknown>) => void) : undefined;
   const payload = ack ? args.slice(0, -1) : args;
   const user = socket.data.user;
   try {
-    if (payload.length > 1) throw new SwitchboardError('validation_failed', 'send exactly one payload object per event');
+    if (payload.length > 1)
+      throw new SwitchboardError('validation_failed', 'send exactly one payload object per event');
     if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
       throw new SwitchboardError('unknown_event', `unknown event "${String(event).slice(0, 64)}"`);
     }
     await ctx.rateLimits.consume(socket.handshake.address, user.id);
-    if (ctx.isShuttingDown()) throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
+    if (ctx.isShuttingDown())
+      throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
     let data: unknown = null;
     if (event === 'typing') {
       const { channelId } = parse(TypingRequest, payload[0]);

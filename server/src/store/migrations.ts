@@ -50,7 +50,9 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('channel_members')
-        .addColumn('channel_id', 'varchar(64)', (c) => c.notNull().references('channels.id').onDelete('cascade'))
+        .addColumn('channel_id', 'varchar(64)', (c) =>
+          c.notNull().references('channels.id').onDelete('cascade'),
+        )
         .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('joined_at', 'bigint', (c) => c.notNull())
         .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -61,7 +63,9 @@ const migrations: Record<string, Migration> = {
       await db.schema
         .createTable('messages')
         .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('channel_id', 'varchar(64)', (c) => c.notNull().references('channels.id').onDelete('cascade'))
+        .addColumn('channel_id', 'varchar(64)', (c) =>
+          c.notNull().references('channels.id').onDelete('cascade'),
+        )
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addColumn('change_seq', 'bigint', (c) => c.notNull())
         .addColumn('author_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -73,18 +77,28 @@ const migrations: Record<string, Migration> = {
         .addUniqueConstraint('messages_channel_seq', ['channel_id', 'seq'])
         .addUniqueConstraint('messages_author_client', ['author_id', 'client_id'])
         .execute();
-      await db.schema.createIndex('messages_change').on('messages').columns(['channel_id', 'change_seq']).execute();
+      await db.schema
+        .createIndex('messages_change')
+        .on('messages')
+        .columns(['channel_id', 'change_seq'])
+        .execute();
       await db.schema.createIndex('messages_created').on('messages').column('created_at').execute();
 
       await db.schema
         .createTable('mentions')
-        .addColumn('message_id', 'varchar(64)', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+        .addColumn('message_id', 'varchar(64)', (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
         .addColumn('channel_id', 'varchar(64)', (c) => c.notNull())
         .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('mentions_pk', ['message_id', 'user_id'])
         .execute();
-      await db.schema.createIndex('mentions_user').on('mentions').columns(['user_id', 'channel_id', 'seq']).execute();
+      await db.schema
+        .createIndex('mentions_user')
+        .on('mentions')
+        .columns(['user_id', 'channel_id', 'seq'])
+        .execute();
 
       await db.schema
         .createTable('invites')

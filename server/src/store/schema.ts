@@ -1,7 +1,6 @@
 // Row types as Kysely sees them. Timestamps are epoch milliseconds; booleans are 0/1 so the same
 // queries run on SQLite and PostgreSQL.
 
-
 export interface UsersTable {
   id: string;
   username: string;
@@ -89,4 +88,3 @@ export interface Database {
   invites: InvitesTable;
   server_meta: ServerMetaTable;
 }
-

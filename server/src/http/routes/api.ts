@@ -32,7 +32,11 @@ const CreateInviteRequest = z.strictObject({
   uses: z.number().int().min(1).max(1000).optional(),
   expiresInDays: z.number().int().min(1).max(365).optional(),
 });
-const CreateUserRequest = z.strictObject({ username: Username, password: Password, isAdmin: z.boolean().optional() });
+const CreateUserRequest = z.strictObject({
+  username: Username,
+  password: Password,
+  isAdmin: z.boolean().optional(),
+});
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -40,7 +44,8 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   const params = (request: FastifyRequest) => parse(IdParams, request.params).id;
   const body = (request: FastifyRequest): Record<string, unknown> => {
     const b = request.body ?? {};
-    if (typeof b !== 'object' || Array.isArray(b)) throw new SwitchboardError('validation_failed', 'the body must be a JSON object');
+    if (typeof b !== 'object' || Array.isArray(b))
+      throw new SwitchboardError('validation_failed', 'the body must be a JSON object');
     return b as Record<string, unknown>;
   };
   const act = async <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
@@ -54,7 +59,11 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   // --- accounts -----------------------------------------------------------------------------
   api.get('/auth/status', async (request) => {
     await ctx.rateLimits.consume(request.ip);
-    return { setupRequired: (await ctx.accounts.countUsers()) === 0, registration: ctx.accounts.registration, version: ctx.version };
+    return {
+      setupRequired: (await ctx.accounts.countUsers()) === 0,
+      registration: ctx.accounts.registration,
+      version: ctx.version,
+    };
   });
 
   api.post('/auth/login', async (request) => {
@@ -96,7 +105,9 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
     return reply.status(204).send();
   });
 
-  api.get('/me/channels', async (request) => ({ channels: await ctx.channels.summariesFor((await requireUser(ctx, request)).id) }));
+  api.get('/me/channels', async (request) => ({
+    channels: await ctx.channels.summariesFor((await requireUser(ctx, request)).id),
+  }));
 
   api.get('/tokens', async (request) => {
     const user = await requireUser(ctx, request);
@@ -138,15 +149,22 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   api.post('/invites', async (request, reply) => {
     const admin = await requireAdmin(request);
     const req = parse(CreateInviteRequest, body(request));
-    const invite = await ctx.accounts.createInvite(admin.id, { uses: req.uses ?? 1, ttlMs: (req.expiresInDays ?? 7) * DAY });
+    const invite = await ctx.accounts.createInvite(admin.id, {
+      uses: req.uses ?? 1,
+      ttlMs: (req.expiresInDays ?? 7) * DAY,
+    });
     const base = ctx.config.publicUrl?.replace(/\/$/, '');
-    return reply.status(201).send({ ...invite, url: base ? `${base}/?invite=${encodeURIComponent(invite.code)}` : null });
+    return reply
+      .status(201)
+      .send({ ...invite, url: base ? `${base}/?invite=${encodeURIComponent(invite.code)}` : null });
   });
 
   // --- chat ---------------------------------------------------------------------------------
   api.get('/channels', (request) => act(request, 'channel.list', {}));
 
-  api.post('/channels', async (request, reply) => reply.status(201).send(await act(request, 'channel.create', request.body)));
+  api.post('/channels', async (request, reply) =>
+    reply.status(201).send(await act(request, 'channel.create', request.body)),
+  );
 
   api.get('/channels/:id', async (request) => {
     const user = await requireUser(ctx, request);
@@ -169,7 +187,9 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   api.post('/channels/:id/members', (request) =>
     act(request, 'channel.invite', { ...body(request), channelId: params(request) }),
   );
-  api.post('/channels/:id/read', (request) => act(request, 'read.mark', { ...body(request), channelId: params(request) }));
+  api.post('/channels/:id/read', (request) =>
+    act(request, 'read.mark', { ...body(request), channelId: params(request) }),
+  );
 
   api.get('/channels/:id/messages', async (request) => {
     const query = parse(HistoryQuery, request.query);
@@ -179,10 +199,14 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   api.post('/channels/:id/messages', async (request, reply) => {
     const ack = await act(request, 'message.send', { ...body(request), channelId: params(request) });
     // A repeated clientId is not an error: the same message, and 200 instead of 201.
-    return reply.status(ack.duplicate ? 200 : 201).send({ ...ack.message, id: ack.id, seq: ack.seq, ts: ack.ts, duplicate: ack.duplicate });
+    return reply
+      .status(ack.duplicate ? 200 : 201)
+      .send({ ...ack.message, id: ack.id, seq: ack.seq, ts: ack.ts, duplicate: ack.duplicate });
   });
 
-  api.patch('/messages/:id', (request) => act(request, 'message.edit', { ...body(request), messageId: params(request) }));
+  api.patch('/messages/:id', (request) =>
+    act(request, 'message.edit', { ...body(request), messageId: params(request) }),
+  );
   api.delete('/messages/:id', (request) => act(request, 'message.delete', { messageId: params(request) }));
 
   api.post('/directs', async (request) => act(request, 'direct.open', request.body));

@@ -10,7 +10,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext): voi
       return { status: 'ok', version: ctx.version };
     } catch (err) {
       ctx.logger.error({ err }, 'health check: database unreachable');
-      return reply.status(503).send({ status: 'error', error: { code: 'unavailable', message: 'database unreachable' } });
+      return reply
+        .status(503)
+        .send({ status: 'error', error: { code: 'unavailable', message: 'database unreachable' } });
     }
   });
 
