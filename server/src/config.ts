@@ -7,9 +7,16 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, SwitchboardError } from '@switchboard/protocol';
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().min(1).max(1_000_000_000);
-const nonNegativeInt = z.coerce.number().int().min(0).max(1_000_000_000);
+// Env vars and flags carry numbers as text. Only digits count as a number: z.coerce would turn "",
+// " ", null or true into 0 or 1, so an empty SWITCHBOARD_PORT silently meant a random port.
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
+const port = integer(0, 65535);
+const positiveInt = integer(1, 1_000_000_000);
+const nonNegativeInt = integer(0, 1_000_000_000);
 const bool = z.union([
   z.boolean(),
   z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),

@@ -36,6 +36,8 @@ export interface StartOptions {
 const DAY = 24 * 60 * 60 * 1000;
 /** Clients reconnect spread over this window after a shutdown, so a restart is not a stampede. */
 const RECONNECT_SPREAD_MS = 5_000;
+/** HTTP requests still in flight at shutdown get this long; then their connections are cut. */
+export const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Builds the domain services over an open store (shared by the server and the CLI subcommands). */
 export async function openServices(
@@ -140,8 +142,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
       await services.messages.drain();
       io.disconnectSockets(true);
+      // Closing waits for open requests: a client that stalls mid-request or stops reading a response
+      // would otherwise hold the shutdown open for minutes, or for as long as it stays connected.
+      const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close();
+      clearTimeout(grace);
       await services.db.destroy();
       logger.info('shut down cleanly');
     })());

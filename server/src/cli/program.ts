@@ -43,6 +43,9 @@ export function buildProgram(): Command {
   const program = new Command('switchboard-server')
     .description('Self-hosted chat and notification server. Run with no command to start it.')
     .version(SERVER_VERSION)
+    // Set before the subcommands exist so they inherit it: otherwise their usage errors and --help
+    // call process.exit themselves instead of letting runCli return the exit code.
+    .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -84,7 +87,6 @@ Docs: docs/self-hosting.md`,
 /** Runs the CLI and returns the exit code; errors are printed with their code, never as a stack. */
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;

@@ -26,7 +26,10 @@ No users yet. Create the first admin in one of two ways:
     if (signals > 1) process.exit(1); // a second Ctrl+C means now
     console.log(`${signal} received: stopping (finishing in-flight messages)…`);
     server.close().then(
-      () => process.exit(0),
+      () => {
+        console.log('Switchboard server stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
         console.error('error during shutdown:', err);
         process.exit(1);

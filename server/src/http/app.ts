@@ -1,11 +1,14 @@
 // Fastify: body parsing, auth, rate limits and error mapping shared by every HTTP route.
 import fs from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -25,10 +28,18 @@ declare module 'fastify' {
 /** Where the built web client lives: `web/` beside `dist/` in the package. */
 export function webRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '..', 'web');
+  // Bundled, this code is dist/cli.js; from source (tests, tsx) it is src/http/app.ts, one level deeper.
+  return path.resolve(here, path.basename(here) === 'dist' ? '..' : '../..', 'web');
 }
 
 export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
+  const sendError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const error = fromFastifyError(err);
+    if (error.code === 'internal') request.log.error({ err }, 'request failed');
+    ctx.metrics.errors.labels('http', error.code).inc();
+    if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
+    void reply.status(error.httpStatus).send({ error: error.toBody() });
+  };
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // Per-request log lines would drown the useful ones; latency goes to /metrics instead.
@@ -37,6 +48,10 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     trustProxy: ctx.config.trustProxy,
     // Huge or hostile query strings and ids are rejected before they reach a route.
     routerOptions: { maxParamLength: 200 },
+    // The router refuses a bad URL (broken percent-encoding, an overlong id) before any route runs,
+    // and Node refuses malformed HTTP before Fastify sees it: both answer in our error shape too.
+    frameworkErrors: sendError,
+    clientErrorHandler: malformedRequest,
   });
 
   // JSON bodies must be valid UTF-8 and valid JSON; either failure is a clear 400, not a guess.
@@ -70,20 +85,12 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
       .observe(reply.elapsedTime / 1000);
   });
 
-  app.setErrorHandler((err, request, reply) => {
-    const error = fromFastifyError(err);
-    if (error.code === 'internal') request.log.error({ err }, 'request failed');
-    ctx.metrics.errors.labels('http', error.code).inc();
-    if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
-    void reply.status(error.httpStatus).send({ error: error.toBody() });
-  });
+  app.setErrorHandler(sendError);
 
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: { code: 'not_found', message: `nothing at ${request.method} ${request.url.split('?')[0]}` },
-      });
+    void reply.status(404).send({
+      error: { code: 'not_found', message: `nothing at ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
 
   registerOpsRoutes(app, ctx);
@@ -122,6 +129,25 @@ export async function requireUser(
   return user;
 }
 
+function malformedRequest(err: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new SwitchboardError('payload_too_large', 'the request headers are too large')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new SwitchboardError('bad_request', 'the request did not arrive in time')
+        : new SwitchboardError('bad_request', 'malformed HTTP request');
+  const body = JSON.stringify({ error: error.toBody() });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus]}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 function fromFastifyError(err: unknown): SwitchboardError {
   if (err instanceof SwitchboardError) return err;
   const fastifyErr = err as { code?: string; statusCode?: number; message?: string; validation?: unknown };
@@ -130,6 +156,10 @@ function fromFastifyError(err: unknown): SwitchboardError {
       return new SwitchboardError('payload_too_large', fastifyErr.message ?? 'request body too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new SwitchboardError('bad_request', 'send JSON with Content-Type: application/json');
+    case 'FST_ERR_BAD_URL':
+      return new SwitchboardError('bad_request', 'the URL is not valid: check its percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new SwitchboardError('bad_request', 'a path segment of the URL is too long');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new SwitchboardError('bad_request', fastifyErr.message ?? 'bad request body');

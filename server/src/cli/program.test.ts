@@ -1,0 +1,335 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { format } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { api, startTestServer, tempDir, type TestServer } from '../../../tests/support/server.ts';
+import { envName, flagName, SETTING_NAMES } from '../config.ts';
+import { SERVER_VERSION } from '../version.ts';
+import { runCli } from './program.ts';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in this process, capturing what it prints (console and commander's direct writes). */
+async function cli(...args: string[]): Promise<CliResult> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const spies = [
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void stdout.push(`${format(...a)}\n`)),
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(`${format(...a)}\n`)),
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0),
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0),
+  ];
+  try {
+    const code = await runCli([process.execPath, 'switchboard-server', ...args]);
+    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('help and usage errors', () => {
+  it('--help exits 0 and names every command', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    for (const command of ['serve', 'config', 'user', 'token', 'invite'])
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    expect(stdout).toContain('--password-stdin');
+  });
+
+  it('each group lists its subcommands, and serve --help every setting with its env var', async () => {
+    const user = await cli('user', '--help');
+    expect(user.code).toBe(0);
+    for (const sub of ['add', 'list', 'remove', 'passwd'])
+      expect(user.stdout).toMatch(new RegExp(`^\\s+${sub}\\b`, 'm'));
+    const token = await cli('token', '--help');
+    for (const sub of ['create', 'list', 'revoke'])
+      expect(token.stdout).toMatch(new RegExp(`^\\s+${sub}\\b`, 'm'));
+    const serve = await cli('serve', '--help');
+    expect(serve.code).toBe(0);
+    for (const name of SETTING_NAMES) {
+      expect(serve.stdout).toContain(flagName(name));
+      expect(serve.stdout).toContain(envName(name));
+    }
+    const create = await cli('token', 'create', '--help');
+    for (const flag of ['--label', '--expires', '--data-dir', '--config'])
+      expect(create.stdout).toContain(flag);
+  });
+
+  it('--version prints the version', async () => {
+    expect(await cli('--version')).toMatchObject({ code: 0, stdout: `${SERVER_VERSION}\n` });
+  });
+
+  it.each([
+    [['--bogus'], "unknown option '--bogus'"],
+    [['user', 'frob'], "unknown command 'frob'"],
+    [['user', 'add'], "missing required argument 'username'"],
+    [['token', 'create', 'alice', '--label'], "option '--label <text>' argument missing"],
+    // Account commands take the storage settings only: a port means nothing to them.
+    [['user', 'list', '--port', '8080'], "unknown option '--port'"],
+  ])('%j exits 1 with a clear message', async (args, message) => {
+    const { code, stderr } = await cli(...args);
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+    expect(stderr).toContain('--help');
+    expect(stderr).not.toContain('[internal]');
+  });
+
+  it('reports invalid settings with their source and code, never a stack', async () => {
+    const dataDir = tempDir();
+    const flag = await cli('config', '--port', '70000');
+    expect(flag.code).toBe(1);
+    expect(flag.stderr).toMatch(/^error \[validation_failed\]: --port: invalid value "70000"/);
+    vi.stubEnv('SWITCHBOARD_DURABILITY', 'maybe');
+    const env = await cli('user', 'list', '--data-dir', dataDir);
+    expect(env.code).toBe(1);
+    expect(env.stderr).toMatch(/^error \[validation_failed\]: SWITCHBOARD_DURABILITY: invalid value "maybe"/);
+    expect(env.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('config', () => {
+  it('prints the effective configuration: file < env < flags, secrets masked', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'switchboard.yaml');
+    fs.writeFileSync(
+      file,
+      'port: 1001\nregistration: invite\nlogLevel: warn\ndatabaseUrl: "sqlite://ops:file-secret@localhost/chat.db"\ndataDir: ./from-file\n',
+    );
+    vi.stubEnv('SWITCHBOARD_PORT', '2002');
+    vi.stubEnv('SWITCHBOARD_LOG_LEVEL', 'debug');
+    const { code, stdout } = await cli('config', '-c', file, '--port', '3003', '--trust-proxy');
+    expect(code).toBe(0);
+    const shown = JSON.parse(stdout);
+    expect(shown).toMatchObject({
+      configFile: file,
+      port: 3003,
+      logLevel: 'debug',
+      registration: 'invite',
+      trustProxy: true,
+      databaseUrl: 'sqlite://ops:***@localhost/chat.db',
+      dataDir: path.resolve('from-file'),
+      durability: 'standard',
+    });
+    expect(stdout).not.toContain('file-secret');
+  });
+
+  it('finds the file through SWITCHBOARD_CONFIG and masks secrets from flags too', async () => {
+    const file = path.join(tempDir(), 'switchboard.json');
+    fs.writeFileSync(file, JSON.stringify({ registration: 'open', retentionDays: 90 }));
+    vi.stubEnv('SWITCHBOARD_CONFIG', file);
+    const { code, stdout } = await cli('config', '--database-url', 'sqlite://u:flag-secret@h/x.db');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      configFile: file,
+      registration: 'open',
+      retentionDays: 90,
+      port: 8080,
+      databaseUrl: 'sqlite://u:***@h/x.db',
+    });
+    expect(stdout).not.toContain('flag-secret');
+  });
+
+  it('refuses a Redis URL with a clear error', async () => {
+    const { code, stderr } = await cli('config', '--redis-url', 'redis://cache:6379');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error \[bad_request\]: redisUrl is set, but .*not supported/);
+  });
+});
+
+describe('user, token and invite commands against a running server on the same data dir', () => {
+  let server: TestServer;
+  let dataDir: string;
+  const login = (username: string, password: string) =>
+    api(server.url, 'POST', '/api/v1/auth/login', { json: { username, password } });
+  const me = (token: string) => api(server.url, 'GET', '/api/v1/me', { token });
+
+  beforeAll(async () => {
+    server = await startTestServer({ registration: 'invite' });
+    dataDir = server.dataDir;
+  });
+  afterAll(async () => server.close());
+
+  it('user list on an empty database says so', async () => {
+    const empty = tempDir();
+    expect(await cli('user', 'list', '--data-dir', empty)).toMatchObject({
+      code: 0,
+      stdout: 'no users yet\n',
+    });
+    expect(await cli('user', 'list', '--json', '--data-dir', empty)).toMatchObject({
+      code: 0,
+      stdout: '[]\n',
+    });
+  });
+
+  it('user add without --password-stdin prints a generated password that signs in', async () => {
+    const { code, stdout } = await cli('user', 'add', 'alice', '--admin', '--data-dir', dataDir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^created admin alice \(id [0-9a-f-]{36}\)\n/);
+    const password = /^password: (\S+)$/m.exec(stdout)?.[1];
+    expect(password).toBeDefined();
+    const res = await login('alice', password!);
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ username: 'alice', isAdmin: true });
+    const again = await cli('user', 'add', 'bob', '--data-dir', dataDir);
+    expect(again.stdout).toMatch(/^created user bob /);
+    expect(/^password: (\S+)$/m.exec(again.stdout)?.[1]).not.toBe(password);
+  });
+
+  it('a taken username fails with its code and exit code 1', async () => {
+    const { code, stdout, stderr } = await cli('user', 'add', 'alice', '--data-dir', dataDir);
+    expect(code).toBe(1);
+    expect(stderr).toBe('error [conflict]: the username "alice" is taken\n');
+    expect(stdout).toBe('');
+  });
+
+  it('an invalid username fails before touching the database', async () => {
+    const { code, stderr } = await cli('user', 'add', 'Not Valid!', '--data-dir', dataDir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error \[validation_failed\]: .*usernames are/);
+  });
+
+  it('user list shows users as text and as JSON, without password hashes', async () => {
+    const text = await cli('user', 'list', '--data-dir', dataDir);
+    expect(text.code).toBe(0);
+    const rows = text.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([
+      ['alice', 'admin'],
+      ['bob', 'user'],
+    ]);
+    const json = await cli('user', 'list', '--json', '--data-dir', dataDir);
+    const users = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(users.map((u) => [u.username, u.isAdmin])).toEqual([
+      ['alice', true],
+      ['bob', false],
+    ]);
+    expect(users[0]!.id).toBe(rows[0]![2]);
+    expect(json.stdout).not.toMatch(/argon2|password/i);
+  });
+
+  it('user passwd insists on --password-stdin', async () => {
+    const { code, stderr } = await cli('user', 'passwd', 'alice', '--data-dir', dataDir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error \[bad_request\]: .*--password-stdin/);
+  });
+
+  it('token create prints a working token once; token list never shows it; token revoke ends it', async () => {
+    const created = await cli(
+      'token',
+      'create',
+      'bob',
+      '--label',
+      'backups',
+      '--expires',
+      '1h',
+      '--data-dir',
+      dataDir,
+    );
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(created.stdout).toBe(`${token}\n`);
+    const details = /^token id (\S+) for bob, expires (\S+)\n$/.exec(created.stderr);
+    expect(details).not.toBeNull();
+    const [, id, expires] = details!;
+    expect(Math.abs(Date.parse(expires!) - (Date.now() + 3_600_000))).toBeLessThan(60_000);
+
+    const who = await me(token);
+    expect(who.status).toBe(200);
+    expect(who.body).toMatchObject({ username: 'bob', isAdmin: false });
+
+    const forever = await cli('token', 'create', 'bob', '--data-dir', dataDir);
+    expect(forever.stderr).toMatch(/never expires/);
+    const foreverToken = forever.stdout.trim();
+
+    const listed = await cli('token', 'list', '--data-dir', dataDir);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`${id}\tbob\taccess\tactive\tbackups\n`);
+    expect(listed.stdout).toMatch(/\talice\tsession\tactive\tsign-in\n/);
+    expect(listed.stdout).not.toContain(token);
+    expect(listed.stdout).not.toContain(foreverToken);
+    const onlyBob = await cli('token', 'list', 'bob', '--data-dir', dataDir);
+    expect(onlyBob.stdout.trim().split('\n')).toHaveLength(2);
+    expect(onlyBob.stdout).not.toContain('alice');
+
+    expect(await cli('token', 'revoke', id!, '--data-dir', dataDir)).toMatchObject({
+      code: 0,
+      stdout: `revoked ${id}\n`,
+    });
+    expect((await me(token)).status).toBe(401);
+    expect((await me(foreverToken)).status).toBe(200);
+    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
+      `${id}\tbob\taccess\trevoked\tbackups`,
+    );
+    const twice = await cli('token', 'revoke', id!, '--data-dir', dataDir);
+    expect(twice).toMatchObject({ code: 1, stderr: 'error [not_found]: no such active token\n' });
+  });
+
+  it('token create refuses bad durations and unknown users', async () => {
+    const bad = await cli('token', 'create', 'bob', '--expires', 'soon', '--data-dir', dataDir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error \[validation_failed\]: "soon" is not a duration/);
+    const nobody = await cli('token', 'create', 'nobody', '--data-dir', dataDir);
+    expect(nobody).toMatchObject({ code: 1, stderr: 'error [not_found]: no user named "nobody"\n' });
+  });
+
+  it('invite create prints a code that registers an account, for admins only', async () => {
+    const created = await cli(
+      'invite',
+      'create',
+      'alice',
+      '--uses',
+      '1',
+      '--expires',
+      '1d',
+      '--data-dir',
+      dataDir,
+    );
+    expect(created.code).toBe(0);
+    const code = created.stdout.trim();
+    const register = (username: string) =>
+      api(server.url, 'POST', '/api/v1/auth/register', {
+        json: { username, password: 'carol-long-password', invite: code },
+      });
+    const res = await register('carol');
+    expect(res.status).toBe(201);
+    expect(res.body.user.username).toBe('carol');
+    expect((await register('dave')).status).toBeGreaterThanOrEqual(400); // one use only
+
+    expect(await cli('invite', 'create', 'bob', '--data-dir', dataDir)).toMatchObject({
+      code: 1,
+      stderr: 'error [forbidden]: bob is not an admin\n',
+    });
+    expect((await cli('invite', 'create', 'alice', '--uses', '0', '--data-dir', dataDir)).stderr).toMatch(
+      /^error \[validation_failed\]: --uses/,
+    );
+    expect(
+      (await cli('invite', 'create', 'alice', '--expires', 'never', '--data-dir', dataDir)).stderr,
+    ).toMatch(/invites must expire/);
+  });
+
+  it('user remove deletes the user and ends their tokens', async () => {
+    const token = (await cli('token', 'create', 'carol', '--data-dir', dataDir)).stdout.trim();
+    expect((await me(token)).status).toBe(200);
+    expect(await cli('user', 'remove', 'carol', '--data-dir', dataDir)).toMatchObject({
+      code: 0,
+      stdout: 'removed carol\n',
+    });
+    expect((await me(token)).status).toBe(401);
+    expect((await login('carol', 'carol-long-password')).status).toBe(401);
+    expect((await cli('user', 'list', '--data-dir', dataDir)).stdout).not.toContain('carol');
+    expect(await cli('user', 'remove', 'carol', '--data-dir', dataDir)).toMatchObject({
+      code: 1,
+      stderr: 'error [not_found]: no user named "carol"\n',
+    });
+  });
+});

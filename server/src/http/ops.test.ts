@@ -1,0 +1,207 @@
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  call,
+  connect,
+  createUser,
+  nextEvent,
+  REPO_ROOT,
+  startTestServer,
+  type TestServer,
+} from '../../../tests/support/server.ts';
+import { SHUTDOWN_GRACE_MS } from '../server.ts';
+
+/** The value of one sample in Prometheus text format whose labels include `labels`, or undefined. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
+  }
+  return undefined;
+}
+
+async function metrics(server: TestServer): Promise<string> {
+  const res = await fetch(`${server.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  return res.text();
+}
+
+describe('operations endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server.close());
+
+  it('GET /healthz answers ok with the version after checking the database', async () => {
+    const res = await api(server.url, 'GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', version: server.ctx.version });
+  });
+
+  it('/metrics counts real connections, messages, commits, requests and errors', async () => {
+    const before = await metrics(server);
+    expect(sample(before, 'switchboard_connections')).toBe(0);
+    expect(sample(before, 'switchboard_messages_total', { kind: 'created' })).toBeUndefined();
+
+    const alice = await createUser(server, 'alice');
+    const channel = await api(server.url, 'POST', '/api/v1/channels', {
+      token: alice.token,
+      json: { name: 'ops', visibility: 'public' },
+    });
+    expect(channel.status).toBe(201);
+    for (let i = 0; i < 3; i++) {
+      const sent = await api(server.url, 'POST', `/api/v1/channels/${channel.body.id}/messages`, {
+        token: alice.token,
+        json: { clientId: `ops-rest-${i}`, text: `rest ${i}` },
+      });
+      expect(sent.status).toBe(201);
+    }
+    const { socket } = await connect(server.url, alice.token);
+    const viaSocket = await call(socket, 'message.send', {
+      channelId: channel.body.id,
+      clientId: 'ops-socket-1',
+      text: 'socket',
+    });
+    expect(viaSocket.ok).toBe(true);
+    expect((await call(socket, 'message.send', { channelId: channel.body.id })).ok).toBe(false);
+    expect((await api(server.url, 'GET', '/api/v1/me')).status).toBe(401);
+    expect((await api(server.url, 'GET', '/api/v1/me', { token: 'sb_not-a-real-token' })).status).toBe(401);
+
+    const after = await metrics(server);
+    expect(sample(after, 'switchboard_connections')).toBe(1);
+    expect(sample(after, 'switchboard_messages_total', { kind: 'created' })).toBe(4);
+    const commits = sample(after, 'switchboard_commit_duration_seconds_count')!;
+    // Sends are grouped into commits, so there are between 1 and 4 of them; each took some time.
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThanOrEqual(4);
+    expect(sample(after, 'switchboard_commit_duration_seconds_sum')).toBeGreaterThan(0);
+    expect(sample(after, 'switchboard_commit_duration_seconds_bucket', { le: '+Inf' })).toBe(commits);
+    const sends = { method: 'POST', route: '/api/v1/channels/:id/messages', status: '201' };
+    expect(sample(after, 'switchboard_http_request_duration_seconds_count', sends)).toBe(3);
+    expect(sample(after, 'switchboard_http_request_duration_seconds_sum', sends)).toBeGreaterThan(0);
+    expect(
+      sample(after, 'switchboard_http_request_duration_seconds_count', {
+        route: '/api/v1/me',
+        status: '401',
+      }),
+    ).toBe(2);
+    expect(sample(after, 'switchboard_errors_total', { transport: 'http', code: 'unauthorized' })).toBe(2);
+    expect(
+      sample(after, 'switchboard_errors_total', { transport: 'socket', code: 'validation_failed' }),
+    ).toBe(1);
+
+    socket.disconnect();
+    const deadline = Date.now() + 5_000;
+    let connections = sample(await metrics(server), 'switchboard_connections');
+    while (connections !== 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      connections = sample(await metrics(server), 'switchboard_connections');
+    }
+    expect(connections).toBe(0);
+  });
+
+  it('serves the web client from server/web at /, with the assets its page links', async () => {
+    const res = await fetch(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toBe(fs.readFileSync(path.join(REPO_ROOT, 'server/web/index.html'), 'utf8'));
+    const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
+      const file = await api(server.url, 'GET', asset);
+      expect(file.status, asset).toBe(200);
+      expect(file.body, asset).toBe(fs.readFileSync(path.join(REPO_ROOT, 'server/web', asset), 'utf8'));
+    }
+    expect((await api(server.url, 'GET', '/assets/missing.css')).status).toBe(404);
+  });
+
+  it('answers unknown /api paths with a JSON not_found error', async () => {
+    for (const [method, urlPath] of [
+      ['GET', '/api'],
+      ['GET', '/api/nope'],
+      ['GET', '/api/v1/nope?x=1'],
+      ['POST', '/api/v1/channels/x/nope'],
+      ['DELETE', '/api/v2/channels'],
+    ] as const) {
+      const res = await api(server.url, method, urlPath);
+      expect(res.status, `${method} ${urlPath}`).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.body.error.code).toBe('not_found');
+      expect(res.body.error.message).toContain(urlPath.split('?')[0]);
+    }
+  });
+});
+
+describe('while the server shuts down', () => {
+  it('tells clients to reconnect and refuses new work with unavailable until it has stopped', async () => {
+    const server = await startTestServer();
+    const alice = await createUser(server, 'alice');
+    const channel = await api(server.url, 'POST', '/api/v1/channels', {
+      token: alice.token,
+      json: { name: 'bye', visibility: 'public' },
+    });
+    const { socket } = await connect(server.url, alice.token);
+    const shutdown = nextEvent<{ reconnectAfterMs: number }>(socket, 'server.shutdown');
+
+    // Shutdown waits for in-flight commits; holding that wait open makes the shutting-down window observable.
+    let finishCommits!: () => void;
+    const commitsHeld = new Promise<void>((resolve) => (finishCommits = resolve));
+    const drain = server.ctx.messages.drain.bind(server.ctx.messages);
+    server.ctx.messages.drain = async () => {
+      await commitsHeld;
+      await drain();
+    };
+    const closing = server.close();
+
+    const { reconnectAfterMs } = await shutdown;
+    expect(reconnectAfterMs).toBeGreaterThanOrEqual(0);
+    expect(reconnectAfterMs).toBeLessThan(5_000);
+
+    const health = await api(server.url, 'GET', '/healthz');
+    expect(health.status).toBe(503);
+    expect(health.body.error.code).toBe('unavailable');
+    const send = await call(socket, 'message.send', {
+      channelId: channel.body.id,
+      clientId: 'during-shutdown',
+      text: 'late',
+    });
+    expect(send).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    await expect(connect(server.url, alice.token)).rejects.toThrow();
+
+    const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
+    finishCommits();
+    await closing;
+    await disconnected;
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('gives a request that stalls mid-way the grace period, then cuts it and finishes', async () => {
+    const server = await startTestServer();
+    const stalled = net.connect(server.port, '127.0.0.1');
+    await once(stalled, 'connect');
+    // Headers complete, body promised but never sent: the request stays in flight.
+    stalled.write(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user',
+    );
+    const cut = once(stalled, 'close');
+    expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
+
+    const started = Date.now();
+    await server.close();
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(SHUTDOWN_GRACE_MS - 100);
+    expect(took).toBeLessThan(SHUTDOWN_GRACE_MS + 3_000);
+    await cut;
+  });
+});
