@@ -6,11 +6,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import {
+  ERROR_CODES,
+  isErrorCode,
   PROTOCOL_VERSION,
+  type ChannelSummary,
   type ClientToServerEvents,
   type Hello,
   type Result,
   type ServerToClientEvents,
+  type SyncResponse,
   type User,
 } from '@switchboard/protocol';
 import { resolveConfig, type ConfigInput } from '../../server/src/config.ts';
@@ -154,6 +158,162 @@ export function nextEvent<T = any>(
   });
 }
 
+/** Every `event` the socket receives from now on, for asserting what did (not) arrive. */
+export function record<T = any>(socket: TestSocket, event: string): T[] {
+  const received: T[] = [];
+  (socket as unknown as Socket).on(event, (payload: T) => received.push(payload));
+  return received;
+}
+
+/**
+ * Resolves once everything the server sent this socket before now has arrived: the server writes
+ * to one connection in order, so the ack of a round trip comes after any earlier event.
+ */
+export async function flush(socket: TestSocket): Promise<void> {
+  unwrap(await call(socket, 'channel.list', {}), 'round trip');
+}
+
+/** The data of a Result that must be ok. */
+export function unwrap<T>(res: Result<T>, what = 'request'): T {
+  if (!res.ok) throw new Error(`${what} failed: ${JSON.stringify(res.error)}`);
+  return res.data;
+}
+
+/** The error code of a Result, or 'ok' when it succeeded. */
+export function codeOf(res: Result<unknown>): string {
+  return res.ok ? 'ok' : res.error.code;
+}
+
+let nameCounter = 0;
+/** A fresh user or channel name, so tests that share one server never collide. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${++nameCounter}`;
+}
+
+export interface ConnectedUser extends TestUser {
+  socket: TestSocket;
+  hello: Hello;
+}
+
+/** A new user (named from `prefix`) signed in over HTTP with one connected socket. */
+export async function createConnectedUser(
+  server: RunningServer,
+  prefix: string,
+  opts: { isAdmin?: boolean } = {},
+): Promise<ConnectedUser> {
+  const user = await createUser(server, uniqueName(prefix), opts);
+  return { ...user, ...(await connect(server.url, user.token)) };
+}
+
+export type Transport = 'rest' | 'socket';
+/** Chat actions both transports offer (typing is Socket.IO only). */
+export type SharedAction = Exclude<keyof ClientToServerEvents, 'typing'>;
+type Payload = Record<string, unknown>;
+
+function query(params: Payload): string {
+  const entries = Object.entries(params).map(([k, v]) => [k, String(v)]);
+  return entries.length > 0 ? `?${new URLSearchParams(entries).toString()}` : '';
+}
+
+/** How each shared action is spelled over REST (see server/src/http/routes/api.ts). */
+const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: string; json?: unknown }> = {
+  sync: (p) => ({ method: 'POST', path: '/sync', json: p }),
+  'message.send': ({ channelId, ...p }) => ({
+    method: 'POST',
+    path: `/channels/${channelId}/messages`,
+    json: p,
+  }),
+  'message.edit': ({ messageId, ...p }) => ({ method: 'PATCH', path: `/messages/${messageId}`, json: p }),
+  'message.delete': ({ messageId }) => ({ method: 'DELETE', path: `/messages/${messageId}` }),
+  'channel.history': ({ channelId, ...p }) => ({
+    method: 'GET',
+    path: `/channels/${channelId}/messages${query(p)}`,
+  }),
+  'channel.create': (p) => ({ method: 'POST', path: '/channels', json: p }),
+  'channel.join': ({ channelId }) => ({ method: 'POST', path: `/channels/${channelId}/join` }),
+  'channel.leave': ({ channelId }) => ({ method: 'POST', path: `/channels/${channelId}/leave` }),
+  'channel.invite': ({ channelId, ...p }) => ({
+    method: 'POST',
+    path: `/channels/${channelId}/members`,
+    json: p,
+  }),
+  'channel.list': () => ({ method: 'GET', path: '/channels' }),
+  'direct.open': (p) => ({ method: 'POST', path: '/directs', json: p }),
+  'read.mark': ({ channelId, ...p }) => ({ method: 'POST', path: `/channels/${channelId}/read`, json: p }),
+  'user.list': () => ({ method: 'GET', path: '/users' }),
+};
+
+/**
+ * Runs one chat action over REST or Socket.IO and answers with a Result either way (a send as a
+ * SendAck), so one test case covers both transports. A REST error must carry the HTTP status its
+ * code maps to.
+ */
+export async function perform<T = any>(
+  server: RunningServer,
+  via: Transport,
+  who: ConnectedUser,
+  action: SharedAction,
+  payload: Payload,
+): Promise<Result<T>> {
+  if (via === 'socket') return call<T>(who.socket, action, payload);
+  const route = REST_ROUTES[action](payload);
+  const res = await api(server.url, route.method, `/api/v1${route.path}`, {
+    token: who.token,
+    json: route.json,
+  });
+  if (res.status < 400) {
+    // REST answers a send with the message itself plus {seq, ts, duplicate}; reshape it like the ack.
+    if (action !== 'message.send') return { ok: true, data: res.body };
+    const { duplicate, ...message } = res.body;
+    return { ok: true, data: { id: message.id, seq: message.seq, ts: message.ts, duplicate, message } as T };
+  }
+  const code: unknown = res.body?.error?.code;
+  if (!isErrorCode(code) || ERROR_CODES[code] !== res.status) {
+    throw new Error(`${route.method} ${route.path} answered ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return { ok: false, error: res.body.error };
+}
+
+/** A channel `owner` creates, which `members` then join (public) or are invited into (private). */
+export async function createChannelWith(
+  server: RunningServer,
+  via: Transport,
+  owner: ConnectedUser,
+  members: ConnectedUser[] = [],
+  visibility: 'public' | 'private' = 'public',
+): Promise<ChannelSummary> {
+  const name = uniqueName(visibility);
+  const channel = unwrap(
+    await perform<ChannelSummary>(server, via, owner, 'channel.create', { name, visibility }),
+  );
+  for (const member of members) {
+    const joined =
+      visibility === 'public'
+        ? await perform(server, via, member, 'channel.join', { channelId: channel.id })
+        : await perform(server, via, owner, 'channel.invite', {
+            channelId: channel.id,
+            userId: member.user.id,
+          });
+    unwrap(joined, `adding ${member.user.username}`);
+  }
+  return channel;
+}
+
+/** A member's view of a channel (read state and head), as sync reports it. */
+export async function summaryOf(
+  server: RunningServer,
+  via: Transport,
+  who: ConnectedUser,
+  channelId: string,
+): Promise<ChannelSummary> {
+  const { channels } = unwrap(
+    await perform<SyncResponse>(server, via, who, 'sync', { epoch: null, cursors: {} }),
+  );
+  const summary = channels.find((c) => c.id === channelId);
+  if (!summary) throw new Error(`${who.user.username} is not a member of ${channelId}`);
+  return summary;
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -165,7 +325,15 @@ export interface ServerProcess {
 /** The built CLI (`npm run build` first) in a child process, for crash and shutdown tests. */
 export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   if (!fs.existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [SERVER_CLI, '--host', '127.0.0.1', '--log-level', 'warn', ...args], {
+  return spawnListening([SERVER_CLI, '--host', '127.0.0.1', '--log-level', 'warn', ...args], env);
+}
+
+/** `node ...nodeArgs` in a child process, ready once it prints "... listening on http://HOST:PORT". */
+export async function spawnListening(
+  nodeArgs: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -178,7 +346,7 @@ export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
     const onData = () => {
-      const match = /Switchboard server listening on (http:\/\/\S+)/.exec(out);
+      const match = / listening on (http:\/\/\S+)/.exec(out);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

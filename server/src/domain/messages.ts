@@ -326,11 +326,20 @@ export class Messages {
         'forbidden',
         `you can only ${kind === 'edited' ? 'edit' : 'delete'} your own messages`,
       );
-    if (row.deleted_at !== null) throw new SwitchboardError('conflict', 'the message was deleted');
 
-    const changed = await this.db
-      .transaction()
-      .execute(async (trx) => apply(trx, row, await nextSeq(trx, row.channel_id)));
+    const changed = await this.db.transaction().execute(async (trx) => {
+      // Taking the seq first serialises changes per channel; the row is then re-read so a delete
+      // that committed since the read above wins instead of an edit writing over its tombstone.
+      const seq = await nextSeq(trx, row.channel_id);
+      const current = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', '=', messageId)
+        .executeTakeFirst();
+      if (!current) throw new SwitchboardError('not_found', 'no such message');
+      if (current.deleted_at !== null) throw new SwitchboardError('conflict', 'the message was deleted');
+      return apply(trx, current, seq);
+    });
     const message = toMessage(changed);
     this.notifier.toChannel(row.channel_id, 'stream.event', {
       channelId: row.channel_id,

@@ -1,0 +1,316 @@
+// Sign-in, tokens, first-admin setup and registration against a real server over HTTP and Socket.IO.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  connect,
+  createUser,
+  startTestServer,
+  uniqueName,
+  type TestServer,
+} from '../../../tests/support/server.ts';
+
+const PASSWORD = 'correct-horse-battery';
+
+/** The token is refused the same way on both transports. */
+async function expectRefused(server: TestServer, token: string): Promise<void> {
+  const me = await api(server.url, 'GET', '/api/v1/me', { token });
+  expect(me.status).toBe(401);
+  expect(me.body.error.code).toBe('unauthorized');
+  await expect(connect(server.url, token)).rejects.toMatchObject({ data: { code: 'unauthorized' } });
+}
+
+async function expectAccepted(server: TestServer, token: string, username: string): Promise<void> {
+  const me = await api(server.url, 'GET', '/api/v1/me', { token });
+  expect(me.status).toBe(200);
+  expect(me.body.username).toBe(username);
+  const { socket, hello } = await connect(server.url, token);
+  expect(hello.user.username).toBe(username);
+  socket.disconnect();
+}
+
+const login = (server: TestServer, username: string, password: string) =>
+  api(server.url, 'POST', '/api/v1/auth/login', { json: { username, password } });
+
+describe('accounts on a server with closed registration', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server.close());
+
+  it('signs in with the right password and answers 401 with a code otherwise', async () => {
+    const name = uniqueName('login');
+    await server.ctx.accounts.createUser({ username: name, password: PASSWORD });
+
+    const ok = await login(server, name, PASSWORD);
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toMatchObject({ username: name, isAdmin: false });
+    expect(ok.body.token).toEqual(expect.any(String));
+    await expectAccepted(server, ok.body.token, name);
+
+    const wrong = await login(server, name, 'not-the-password');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('unauthorized');
+    // An unknown user gets the very same answer, so sign-in does not reveal who has an account.
+    const unknown = await login(server, uniqueName('nobody'), 'not-the-password');
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error).toEqual(wrong.body.error);
+  });
+
+  it('requires a bearer token on REST and a token in the socket handshake', async () => {
+    for (const headers of [undefined, 'Token abc', 'Bearer', 'Bearer not-a-real-token']) {
+      const res = await fetch(`${server.url}/api/v1/me`, {
+        headers: headers ? { authorization: headers } : {},
+      });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as any).error.code).toBe('unauthorized');
+    }
+    const channels = await api(server.url, 'POST', '/api/v1/channels', {
+      json: { name: uniqueName('anon'), visibility: 'public' },
+    });
+    expect(channels.status).toBe(401);
+    await expect(connect(server.url, '')).rejects.toMatchObject({ data: { code: 'unauthorized' } });
+    await expect(connect(server.url, 'sb_not-a-real-token')).rejects.toMatchObject({
+      data: { code: 'unauthorized' },
+    });
+  });
+
+  it('logout revokes that session only', async () => {
+    const alice = await createUser(server, uniqueName('logout'));
+    const other = await login(server, alice.user.username, alice.password);
+    const out = await api(server.url, 'POST', '/api/v1/auth/logout', { token: alice.token });
+    expect(out.status).toBe(204);
+    await expectRefused(server, alice.token);
+    await expectAccepted(server, other.body.token, alice.user.username);
+  });
+
+  it('refuses expired and revoked tokens', async () => {
+    const alice = await createUser(server, uniqueName('tokens'));
+    const expiring = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access', ttlMs: 1 });
+    await sleep(5);
+    await expectRefused(server, expiring.token);
+
+    const created = await api(server.url, 'POST', '/api/v1/tokens', {
+      token: alice.token,
+      json: { label: 'ci', expiresInDays: 1 },
+    });
+    expect(created.status).toBe(201);
+    await expectAccepted(server, created.body.token, alice.user.username);
+
+    // Someone else cannot revoke it; its owner can.
+    const mallory = await createUser(server, uniqueName('mallory'));
+    const stolen = await api(server.url, 'DELETE', `/api/v1/tokens/${created.body.id}`, {
+      token: mallory.token,
+    });
+    expect(stolen.status).toBe(404);
+    await expectAccepted(server, created.body.token, alice.user.username);
+    const revoked = await api(server.url, 'DELETE', `/api/v1/tokens/${created.body.id}`, {
+      token: alice.token,
+    });
+    expect(revoked.status).toBe(204);
+    await expectRefused(server, created.body.token);
+  });
+
+  it('a password change revokes sign-in sessions but keeps access tokens', async () => {
+    const alice = await createUser(server, uniqueName('pwchange'));
+    const name = alice.user.username;
+    const second = await login(server, name, alice.password);
+    const access = await api(server.url, 'POST', '/api/v1/tokens', {
+      token: alice.token,
+      json: { label: 'bot' },
+    });
+    expect(access.status).toBe(201);
+
+    const wrong = await api(server.url, 'POST', '/api/v1/me/password', {
+      token: alice.token,
+      json: { currentPassword: 'not-the-password', newPassword: PASSWORD },
+    });
+    expect(wrong.status).toBe(401);
+    await expectAccepted(server, alice.token, name);
+
+    const changed = await api(server.url, 'POST', '/api/v1/me/password', {
+      token: alice.token,
+      json: { currentPassword: alice.password, newPassword: PASSWORD },
+    });
+    expect(changed.status).toBe(204);
+    await expectRefused(server, alice.token);
+    await expectRefused(server, second.body.token);
+    await expectAccepted(server, access.body.token, name);
+    expect((await login(server, name, alice.password)).status).toBe(401);
+    expect((await login(server, name, PASSWORD)).status).toBe(200);
+  });
+
+  it('refuses registration while it is closed', async () => {
+    const name = uniqueName('closed');
+    const res = await api(server.url, 'POST', '/api/v1/auth/register', {
+      json: { username: name, password: PASSWORD },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+    expect((await login(server, name, PASSWORD)).status).toBe(401);
+    const status = await api(server.url, 'GET', '/api/v1/auth/status');
+    expect(status.body).toMatchObject({ registration: 'closed', setupRequired: false });
+  });
+
+  it('admin-only routes refuse non-admins and work for admins', async () => {
+    const admin = await createUser(server, uniqueName('admin'), { isAdmin: true });
+    const plain = await createUser(server, uniqueName('plain'));
+    const victim = await createUser(server, uniqueName('victim'));
+    const newName = uniqueName('made');
+
+    const attempts = [
+      api(server.url, 'POST', '/api/v1/users', {
+        token: plain.token,
+        json: { username: newName, password: PASSWORD },
+      }),
+      api(server.url, 'DELETE', `/api/v1/users/${victim.user.id}`, { token: plain.token }),
+      api(server.url, 'POST', '/api/v1/invites', { token: plain.token, json: {} }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    await expectAccepted(server, victim.token, victim.user.username);
+    expect((await login(server, newName, PASSWORD)).status).toBe(401);
+
+    const made = await api(server.url, 'POST', '/api/v1/users', {
+      token: admin.token,
+      json: { username: newName, password: PASSWORD },
+    });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ username: newName, isAdmin: false });
+    expect((await login(server, newName, PASSWORD)).status).toBe(200);
+
+    const removed = await api(server.url, 'DELETE', `/api/v1/users/${victim.user.id}`, {
+      token: admin.token,
+    });
+    expect(removed.status).toBe(204);
+    await expectRefused(server, victim.token);
+  });
+});
+
+describe('first-admin setup', () => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  const fresh = async () => {
+    const server = await startTestServer();
+    servers.push(server);
+    return server;
+  };
+  const setup = (server: TestServer, setupCode: string, username: string) =>
+    api(server.url, 'POST', '/api/v1/auth/setup', { json: { setupCode, username, password: PASSWORD } });
+
+  it('creates the first admin with the setup code, once', async () => {
+    const server = await fresh();
+    expect((await api(server.url, 'GET', '/api/v1/auth/status')).body.setupRequired).toBe(true);
+    const code = server.setupCode!;
+    expect(code).toEqual(expect.any(String));
+
+    const wrong = await setup(server, `${code}x`, 'root');
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.code).toBe('forbidden');
+    expect(await server.ctx.accounts.countUsers()).toBe(0);
+
+    const ok = await setup(server, code, 'root');
+    expect(ok.status).toBe(201);
+    expect(ok.body.user).toMatchObject({ username: 'root', isAdmin: true });
+    await expectAccepted(server, ok.body.token, 'root');
+    expect((await api(server.url, 'GET', '/api/v1/auth/status')).body.setupRequired).toBe(false);
+
+    const again = await setup(server, code, 'root2');
+    expect(again.status).toBe(403);
+    expect(await server.ctx.accounts.countUsers()).toBe(1);
+  });
+
+  it('is refused once a user exists, even with the right code', async () => {
+    const server = await fresh();
+    const code = server.setupCode!;
+    await server.ctx.accounts.createUser({ username: 'someone', password: PASSWORD });
+    const res = await setup(server, code, 'root');
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+    expect(await server.ctx.accounts.countUsers()).toBe(1);
+  });
+});
+
+describe('registration by invite', () => {
+  let server: TestServer;
+  let adminToken: string;
+  let adminId: string;
+  beforeAll(async () => {
+    server = await startTestServer({ registration: 'invite' });
+    const admin = await createUser(server, 'admin', { isAdmin: true });
+    adminToken = admin.token;
+    adminId = admin.user.id;
+  });
+  afterAll(async () => server.close());
+
+  const register = (username: string, invite?: string) =>
+    api(server.url, 'POST', '/api/v1/auth/register', {
+      json:
+        invite === undefined ? { username, password: PASSWORD } : { username, password: PASSWORD, invite },
+    });
+
+  it('needs a valid invite and counts its uses', async () => {
+    const invite = await api(server.url, 'POST', '/api/v1/invites', { token: adminToken, json: { uses: 2 } });
+    expect(invite.status).toBe(201);
+    const code: string = invite.body.code;
+
+    expect((await register(uniqueName('noinvite'))).status).toBe(403);
+    expect((await register(uniqueName('badinvite'), `${code}x`)).status).toBe(403);
+
+    const first = await register(uniqueName('invited'), code);
+    expect(first.status).toBe(201);
+    expect(first.body.user.isAdmin).toBe(false);
+    await expectAccepted(server, first.body.token, first.body.user.username);
+    // A taken username fails without spending a use.
+    const taken = await register(first.body.user.username, code);
+    expect(taken.status).toBe(409);
+    expect((await register(uniqueName('invited'), code)).status).toBe(201);
+
+    const usedUp = await register(uniqueName('late'), code);
+    expect(usedUp.status).toBe(403);
+    expect(usedUp.body.error.code).toBe('forbidden');
+  });
+
+  it('refuses an expired invite', async () => {
+    const { code } = await server.ctx.accounts.createInvite(adminId, { ttlMs: 1, uses: 5 });
+    await sleep(5);
+    const name = uniqueName('expired');
+    const res = await register(name, code);
+    expect(res.status).toBe(403);
+    expect((await login(server, name, PASSWORD)).status).toBe(401);
+  });
+});
+
+describe('open registration', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ registration: 'open' });
+  });
+  afterAll(async () => server.close());
+
+  it('lets anyone register a free username with a long enough password', async () => {
+    const name = uniqueName('open');
+    const res = await api(server.url, 'POST', '/api/v1/auth/register', {
+      json: { username: name, password: PASSWORD },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ username: name, isAdmin: false });
+    await expectAccepted(server, res.body.token, name);
+
+    const dup = await api(server.url, 'POST', '/api/v1/auth/register', {
+      json: { username: name, password: PASSWORD },
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('conflict');
+    const weak = await api(server.url, 'POST', '/api/v1/auth/register', {
+      json: { username: uniqueName('weak'), password: 'short' },
+    });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.code).toBe('validation_failed');
+  });
+});
