@@ -3,7 +3,16 @@
 // the network: everything it shows arrives as one of these events, everything it does is a request.
 // Both ends validate every message with these schemas.
 import { z } from 'zod';
-import type { ChannelSummary, ErrorBody, Message, Presence, User } from '@switchboard/protocol';
+import {
+  ERROR_CODES,
+  type Channel,
+  type ChannelSummary,
+  type ErrorBody,
+  type ErrorCode,
+  type Message,
+  type Presence,
+  type User,
+} from '@switchboard/protocol';
 
 /** Connection state with a reason a person can read. */
 export type ConnectionState =
@@ -14,7 +23,12 @@ export type ConnectionState =
   | { status: 'offline'; reason: string }
   | { status: 'incompatible'; reason: string; serverTooOld: boolean };
 
-/** A message as the UI shows it: a stored one, or one of ours still in the outbox. */
+/**
+ * A message as the UI shows it: a stored one, or one of ours still in the outbox. An outbox entry
+ * has `id` = its `clientId`, `seq` = `changeSeq` = 0 and `ts` = when it was queued; the UI lists
+ * outbox entries after the stored messages, in the order they were queued. When it is stored, a
+ * `messages` event carries the stored copy and lists the entry's id in `removed`.
+ */
 export type DisplayMessage = Message & { delivery: 'sent' | 'pending' | 'failed'; failure?: ErrorBody };
 
 export interface SessionSnapshot {
@@ -83,7 +97,8 @@ export interface RequestResults {
   joinChannel: ChannelSummary;
   leaveChannel: null;
   openDirect: ChannelSummary;
-  listPublicChannels: { channels: ChannelSummary[] };
+  /** Channels you may join (no read state: you may not be a member). */
+  listPublicChannels: { channels: Channel[] };
 }
 
 /** Events the core pushes to every attached UI. */
@@ -91,15 +106,29 @@ export interface SessionEvents {
   snapshot: SessionSnapshot;
   connection: ConnectionState;
   channels: ChannelSummary[];
-  /** Upserts for one channel's open view (new, edited, deleted, pending, failed), in seq order. */
-  messages: { channelId: string; messages: DisplayMessage[]; reset?: boolean };
+  /**
+   * Upserts for one channel (new, edited, deleted, pending, failed) in display order, each message at
+   * most once and only when it changed. `removed`: ids to drop (an outbox entry that was stored or
+   * discarded). `reset`: replace everything shown for the channel with `messages`.
+   */
+  messages: { channelId: string; messages: DisplayMessage[]; removed?: string[]; reset?: boolean };
   typing: { channelId: string; userId: string };
   presence: { userId: string; status: Presence };
 }
 
 export type SessionEventName = keyof SessionEvents;
 
-/** Wire frames on the port. */
+/** What the UI holds: the session core itself (Node, tests) or a SessionClient proxy over a port. */
+export interface SessionApi {
+  request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]>;
+  /** Returns a function that removes the handler. */
+  on<E extends SessionEventName>(name: E, handler: (payload: SessionEvents[E]) => void): () => void;
+}
+
+/**
+ * Wire frames on the port. Request ids start at 1: a frame too broken to answer by its own id gets
+ * an error response with id 0.
+ */
 export const Frame = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('request'),
@@ -117,3 +146,102 @@ export const Frame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('event'), name: z.string().max(64), payload: z.unknown() }),
 ]);
 export type Frame = z.infer<typeof Frame>;
+
+// --- Event payload schemas: the UI side validates every event it receives with these. ---------------
+
+const ErrorBodyShape = z.object({
+  code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+  retryAfter: z.number().optional(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+}) satisfies z.ZodType<ErrorBody>;
+
+export const MessageShape = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  seq: z.number().int().min(0),
+  changeSeq: z.number().int().min(0),
+  authorId: z.string(),
+  clientId: z.string(),
+  text: z.string(),
+  mentions: z.array(z.string()),
+  ts: z.number(),
+  editedAt: z.number().nullable(),
+  deletedAt: z.number().nullable(),
+}) satisfies z.ZodType<Message>;
+
+const DisplayMessageShape = MessageShape.extend({
+  delivery: z.enum(['sent', 'pending', 'failed']),
+  failure: ErrorBodyShape.optional(),
+}) satisfies z.ZodType<DisplayMessage>;
+
+export const ChannelSummaryShape = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['public', 'private', 'direct']),
+  topic: z.string(),
+  createdBy: z.string().nullable(),
+  createdAt: z.number(),
+  headSeq: z.number().int().min(0),
+  memberIds: z.array(z.string()).optional(),
+  readSeq: z.number().int().min(0),
+  unreadCount: z.number().int().min(0),
+  mentionCount: z.number().int().min(0),
+}) satisfies z.ZodType<ChannelSummary>;
+
+export const UserShape = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  isAdmin: z.boolean(),
+  createdAt: z.number(),
+}) satisfies z.ZodType<User>;
+
+const PresenceShape = z.enum(['online', 'offline']) satisfies z.ZodType<Presence>;
+
+const ConnectionStateShape = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed-out') }),
+  z.object({ status: z.literal('connecting') }),
+  z.object({ status: z.literal('online') }),
+  z.object({
+    status: z.literal('reconnecting'),
+    retryAt: z.number(),
+    attempt: z.number().int(),
+    reason: z.string(),
+  }),
+  z.object({ status: z.literal('offline'), reason: z.string() }),
+  z.object({ status: z.literal('incompatible'), reason: z.string(), serverTooOld: z.boolean() }),
+]) satisfies z.ZodType<ConnectionState>;
+
+const SnapshotShape = z.object({
+  serverUrl: z.string().nullable(),
+  user: UserShape.nullable(),
+  connection: ConnectionStateShape,
+  channels: z.array(ChannelSummaryShape),
+  users: z.array(UserShape.extend({ presence: PresenceShape })),
+}) satisfies z.ZodType<SessionSnapshot>;
+
+/** Events the core pushes, by name: payload schema. */
+export const Events = {
+  snapshot: SnapshotShape,
+  connection: ConnectionStateShape,
+  channels: z.array(ChannelSummaryShape),
+  messages: z.object({
+    channelId: z.string(),
+    messages: z.array(DisplayMessageShape),
+    removed: z.array(z.string()).optional(),
+    reset: z.boolean().optional(),
+  }),
+  typing: z.object({ channelId: z.string(), userId: z.string() }),
+  presence: z.object({ userId: z.string(), status: PresenceShape }),
+} as const satisfies { [E in SessionEventName]: z.ZodType<SessionEvents[E]> };
+
+export const EVENT_NAMES = Object.keys(Events) as SessionEventName[];
+
+export function isRequestMethod(name: string): name is RequestMethod {
+  return Object.hasOwn(Requests, name);
+}
+
+export function isEventName(name: string): name is SessionEventName {
+  return Object.hasOwn(Events, name);
+}

@@ -1,0 +1,16 @@
+// Node entry of the session core (tests, bots, the CLI, the desktop utility process): the same core
+// with its state in JSON files under `dataDir`.
+import { SessionCore, type SessionOptions } from './session.ts';
+import { FileStorage } from './storage-file.ts';
+
+export interface NodeSessionOptions extends Omit<SessionOptions, 'storage'> {
+  /** Where the session keeps its sign-in, outbox and cache; one session per directory. */
+  dataDir: string;
+}
+
+export async function createNodeSession({ dataDir, ...options }: NodeSessionOptions): Promise<SessionCore> {
+  return SessionCore.open({ ...options, storage: await FileStorage.open(dataDir) });
+}
+
+export { FileStorage };
+export * from './index.ts';

@@ -1,0 +1,136 @@
+// Helpers shared by the session-core tests (not part of the package's exports).
+import { newId } from '@switchboard/protocol';
+import { api, type TestServer, type TestUser } from '../../tests/support/server.ts';
+import { displayOrder } from './batch.ts';
+import type { ConnectionState, DisplayMessage, SessionApi } from './contract.ts';
+
+/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Retries `attempt` until it resolves; fails with its last error after `timeoutMs`. */
+export async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/** Posts a message over REST as `user`, the way a bot or another client would. */
+export async function postMessage(
+  server: TestServer,
+  user: TestUser,
+  channelId: string,
+  text: string,
+): Promise<{ id: string; seq: number }> {
+  const res = await api(server.url, 'POST', `/api/v1/channels/${channelId}/messages`, {
+    token: user.token,
+    json: { clientId: newId(), text },
+  });
+  if (res.status !== 201) throw new Error(`send failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A public channel created by `owner` and joined by `others`. */
+export async function sharedChannel(
+  server: TestServer,
+  owner: TestUser,
+  others: TestUser[],
+  name = 'general',
+): Promise<string> {
+  const res = await api(server.url, 'POST', '/api/v1/channels', {
+    token: owner.token,
+    json: { name, visibility: 'public' },
+  });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  for (const user of others)
+    await api(server.url, 'POST', `/api/v1/channels/${res.body.id}/join`, { token: user.token });
+  return res.body.id as string;
+}
+
+/** Stored copies of every message with this text, server-side. */
+export async function storedCopies(
+  server: TestServer,
+  user: TestUser,
+  channelId: string,
+  text: string,
+): Promise<unknown[]> {
+  const res = await api(server.url, 'GET', `/api/v1/channels/${channelId}/messages?limit=200`, {
+    token: user.token,
+  });
+  return (res.body.messages as { text: string }[]).filter((m) => m.text === text);
+}
+
+/**
+ * Watches a session the way a UI does: keeps each channel's shown messages from `messages` events,
+ * and records connection states, resets, and any stored change handed over twice outside a reset.
+ */
+export class SessionRecorder {
+  readonly states: ConnectionState[] = [];
+  readonly resets: string[] = [];
+  readonly repeated: string[] = [];
+  /** Every message handed over, in order. */
+  readonly seen: DisplayMessage[] = [];
+  private readonly delivered = new Set<string>();
+  private readonly views = new Map<string, Map<string, DisplayMessage>>();
+
+  constructor(session: SessionApi) {
+    session.on('connection', (state) => this.states.push(state));
+    session.on('messages', ({ channelId, messages, removed, reset }) => {
+      const view = this.view(channelId);
+      if (reset) {
+        view.clear();
+        this.resets.push(channelId);
+      }
+      for (const id of removed ?? []) view.delete(id);
+      for (const m of messages) {
+        view.set(m.id, m);
+        this.seen.push(m);
+        const key = `${m.id}@${m.changeSeq}`;
+        if (m.delivery !== 'sent' || reset) continue;
+        if (this.delivered.has(key)) this.repeated.push(key);
+        this.delivered.add(key);
+      }
+    });
+  }
+
+  /** Seeds a channel's view with an openChannel answer. */
+  opened(channelId: string, messages: DisplayMessage[]): void {
+    const view = this.view(channelId);
+    for (const m of messages) view.set(m.id, m);
+  }
+
+  shown(channelId: string): DisplayMessage[] {
+    return [...this.view(channelId).values()].sort(displayOrder);
+  }
+
+  texts(channelId: string): string[] {
+    return this.shown(channelId).map((m) => m.text);
+  }
+
+  get state(): ConnectionState | undefined {
+    return this.states[this.states.length - 1];
+  }
+
+  private view(channelId: string): Map<string, DisplayMessage> {
+    let view = this.views.get(channelId);
+    if (!view) this.views.set(channelId, (view = new Map()));
+    return view;
+  }
+}

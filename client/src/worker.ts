@@ -1,0 +1,34 @@
+// Browser entry of the session core. Load it as a SharedWorker where the browser has them: every
+// tab of the app then shares one core and one connection, each tab's port arriving in a `connect`
+// event. Elsewhere load it as a dedicated Worker: one core per tab, kept consistent by the shared
+// IndexedDB and the server storing each clientId once.
+import { serveSession, type PortLike } from './port.ts';
+import { SessionCore } from './session.ts';
+import { IdbStorage } from './storage-idb.ts';
+
+/** The parts of a (Shared)WorkerGlobalScope used here; a dedicated worker's scope is its port. */
+interface WorkerScope extends PortLike {
+  navigator: { onLine: boolean };
+  addEventListener(
+    type: 'connect' | 'message' | 'online' | 'offline',
+    listener: (event: MessageEvent) => void,
+  ): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+const core = IdbStorage.open().then((storage) => SessionCore.open({ storage }));
+
+void core.then((session) => {
+  session.setNetworkAvailable(scope.navigator.onLine);
+  scope.addEventListener('online', () => session.setNetworkAvailable(true));
+  scope.addEventListener('offline', () => session.setNetworkAvailable(false));
+});
+
+if ('onconnect' in scope) {
+  scope.addEventListener('connect', (event) => {
+    const port = event.ports[0];
+    if (port) serveSession(core, port);
+  });
+} else {
+  serveSession(core, scope);
+}
