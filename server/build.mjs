@@ -13,6 +13,8 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
+  // Stack traces keep file and line; the published package does not carry our sources twice.
+  sourcesContent: false,
   external: Object.keys(pkg.dependencies),
   define: { __SWITCHBOARD_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',

@@ -217,7 +217,8 @@ export class Connection {
         this.setState({
           status: 'incompatible',
           reason: data.message,
-          serverTooOld: /update the server/i.test(data.message),
+          serverTooOld:
+            Number(data.details?.maxProtocol) < (this.options.protocolVersion ?? PROTOCOL_VERSION),
         });
         return;
       case 'too_many_connections':

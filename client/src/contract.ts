@@ -154,6 +154,7 @@ const ErrorBodyShape = z.object({
   message: z.string(),
   retryAfter: z.number().optional(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 }) satisfies z.ZodType<ErrorBody>;
 
 export const MessageShape = z.object({
@@ -195,6 +196,7 @@ export const UserShape = z.object({
   displayName: z.string(),
   isAdmin: z.boolean(),
   createdAt: z.number(),
+  deactivated: z.boolean(),
 }) satisfies z.ZodType<User>;
 
 const PresenceShape = z.enum(['online', 'offline']) satisfies z.ZodType<Presence>;

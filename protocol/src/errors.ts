@@ -27,19 +27,27 @@ export interface ErrorBody {
   retryAfter?: number;
   /** Which fields were wrong, for validation errors. */
   issues?: { path: string; message: string }[];
+  /** Machine-readable facts about the error, e.g. the protocol range for `unsupported_version`. */
+  details?: Record<string, string | number>;
 }
 
 export class SwitchboardError extends Error {
   readonly code: ErrorCode;
   readonly retryAfter: number | undefined;
   readonly issues: ErrorBody['issues'];
+  readonly details: ErrorBody['details'];
 
-  constructor(code: ErrorCode, message: string, extra: Pick<ErrorBody, 'retryAfter' | 'issues'> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: Pick<ErrorBody, 'retryAfter' | 'issues' | 'details'> = {},
+  ) {
     super(message);
     this.name = 'SwitchboardError';
     this.code = code;
     this.retryAfter = extra.retryAfter;
     this.issues = extra.issues;
+    this.details = extra.details;
   }
 
   get httpStatus(): number {
@@ -50,6 +58,7 @@ export class SwitchboardError extends Error {
     const body: ErrorBody = { code: this.code, message: this.message };
     if (this.retryAfter !== undefined) body.retryAfter = this.retryAfter;
     if (this.issues) body.issues = this.issues;
+    if (this.details) body.details = this.details;
     return body;
   }
 }

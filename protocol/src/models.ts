@@ -6,6 +6,8 @@ export interface User {
   displayName: string;
   isAdmin: boolean;
   createdAt: number;
+  /** Deactivated users cannot sign in; their messages stay in history. */
+  deactivated: boolean;
 }
 
 export type ChannelKind = 'public' | 'private' | 'direct';

@@ -239,11 +239,30 @@ describe('validation names where a bad value came from', () => {
 
   it('accepts numbers and booleans written as text, as env vars and flags carry them', () => {
     const config = resolveConfig({
-      env: { SWITCHBOARD_PORT: '0', SWITCHBOARD_TRUST_PROXY: '1' },
+      env: { SWITCHBOARD_PORT: '0', SWITCHBOARD_TRUST_PROXY: 'true' },
       flags: { retentionDays: '14' },
     });
     expect(config).toMatchObject({ port: 0, trustProxy: true, retentionDays: 14 });
     expect(resolveConfig({ flags: { trustProxy: 'false' } }).trustProxy).toBe(false);
+  });
+
+  it('reads trustProxy as all, a hop count, or a list of proxy addresses', () => {
+    expect(resolveConfig({ flags: { trustProxy: '2' } }).trustProxy).toBe(2);
+    expect(resolveConfig({ flags: { trustProxy: '127.0.0.1, 10.0.0.0/8' } }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ]);
+    expect(errorOf(() => resolveConfig({ flags: { trustProxy: 'nginx' } })).message).toMatch(
+      /^--trust-proxy: /,
+    );
+  });
+
+  it('refuses database URLs other than sqlite:, naming the source', () => {
+    const error = errorOf(() =>
+      resolveConfig({ flags: { databaseUrl: 'postgres://u:secret@db/switchboard' } }),
+    );
+    expect(error.code).toBe('validation_failed');
+    expect(error.message).toMatch(/^--database-url: .*only sqlite: URLs/);
   });
 
   it('refuses unknown SWITCHBOARD_* variables by name, and ignores everything else', () => {

@@ -17,9 +17,17 @@ const integer = (min: number, max: number) =>
 const port = integer(0, 65535);
 const positiveInt = integer(1, 1_000_000_000);
 const nonNegativeInt = integer(0, 1_000_000_000);
-const bool = z.union([
-  z.boolean(),
-  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const proxyList = z
+  .string()
+  .max(2000)
+  .regex(/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/, 'expected addresses or CIDRs, comma-separated')
+  .transform((v) => v.split(',').map((a) => a.trim()));
+const trustProxy = z.union([
+  bool,
+  integer(1, 32),
+  proxyList,
+  z.array(z.string().regex(/^[0-9a-fA-F.:/]+$/, 'expected an address or CIDR')).min(1),
 ]);
 const url = z.string().min(1).max(2000);
 
@@ -36,7 +44,12 @@ export const SETTINGS = {
     help: 'folder for the database; created if missing',
   },
   databaseUrl: {
-    schema: url.optional(),
+    schema: url
+      .refine(
+        (v) => v.startsWith('sqlite:'),
+        'only sqlite: URLs are supported by this version (PostgreSQL is planned)',
+      )
+      .optional(),
     default: undefined,
     help: 'sqlite:/path/file.db (default: <data-dir>/switchboard.db)',
     secret: true,
@@ -74,9 +87,9 @@ export const SETTINGS = {
     help: 'delete messages older than this many days (0 keeps all)',
   },
   trustProxy: {
-    schema: bool,
+    schema: trustProxy,
     default: false,
-    help: 'trust X-Forwarded-* headers (set when behind a reverse proxy)',
+    help: 'trust X-Forwarded-For from: true (any), a hop count, or proxy addresses/CIDRs, comma-separated',
   },
   maxPayloadBytes: {
     schema: positiveInt,

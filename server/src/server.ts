@@ -31,6 +31,8 @@ export interface RunningServer {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
+  /** How often live connections are re-checked for revoked or expired tokens (default 30 s). */
+  revocationSweepMs?: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -52,11 +54,11 @@ export async function openServices(
     databaseUrl: config.databaseUrl,
     durability: config.durability,
   });
-  const accounts = new Accounts(db, {
-    sessionTtlMs: config.sessionTtlDays * DAY,
-    registration: config.registration,
-    clock,
-  });
+  const accounts = new Accounts(
+    db,
+    { sessionTtlMs: config.sessionTtlDays * DAY, registration: config.registration, clock },
+    options.notifier,
+  );
   const channels = new Channels(db, options.notifier, clock);
   const messages = new Messages(db, channels, options.notifier, {
     maxMessageLength: config.maxMessageLength,
@@ -64,8 +66,8 @@ export async function openServices(
     onCommit: (size, ms) => {
       metrics?.commitBatch.observe(size);
       metrics?.commitSeconds.observe(ms / 1000);
-      metrics?.messages.labels('created').inc(size);
     },
+    onStored: (kind) => metrics?.messages.labels(kind).inc(),
   });
   return { db, accounts, channels, messages };
 }
@@ -101,6 +103,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     toUser: (...a) => live.toUser(...a),
     subscribe: (...a) => live.subscribe(...a),
     unsubscribe: (...a) => live.unsubscribe(...a),
+    credentialsChanged: (...a) => live.credentialsChanged(...a),
   };
 
   const services = await openServices(config, { ...options, notifier, metrics });
@@ -122,8 +125,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const app = await buildHttp(context);
   const io = createIo(app.server, () => context, config.maxPayloadBytes);
-  live = socketNotifier(io);
-  attachRealtime(io, context);
+  live = socketNotifier(io, services.accounts, logger);
+  const stopRealtime = attachRealtime(io, context, options.revocationSweepMs);
   await app.listen({ port: config.port, host: config.host });
 
   const retention = config.retentionDays > 0 ? startRetention(context, config.retentionDays) : undefined;
@@ -137,6 +140,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true;
       logger.info('shutting down: finishing in-flight commits');
       clearInterval(retention);
+      stopRealtime();
       for (const socket of io.sockets.sockets.values()) {
         socket.emit('server.shutdown', { reconnectAfterMs: Math.floor(Math.random() * RECONNECT_SPREAD_MS) });
       }

@@ -19,7 +19,7 @@ import {
 } from '@switchboard/protocol';
 import { resolveConfig, type ConfigInput } from '../../server/src/config.ts';
 import { createLogger } from '../../server/src/logger.ts';
-import { startServer, type RunningServer } from '../../server/src/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/src/server.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_CLI = path.join(REPO_ROOT, 'server/dist/cli.js');
@@ -40,12 +40,15 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real server in this process on a free port, with its own data dir. */
-export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: ConfigInput = {},
+  options: Omit<StartOptions, 'logger'> = {},
+): Promise<TestServer> {
   const dataDir = (overrides.dataDir as string | undefined) ?? tempDir();
   const config = resolveConfig({
     flags: { port: 0, host: '127.0.0.1', logLevel: 'silent', ...RELAXED_LIMITS, ...overrides, dataDir },
   });
-  const server = await startServer(config, { logger: createLogger('silent') });
+  const server = await startServer(config, { ...options, logger: createLogger('silent') });
   return Object.assign(server, { dataDir });
 }
 
@@ -108,11 +111,16 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export async function connect(
   url: string,
   token: string,
-  opts: { transports?: ('websocket' | 'polling')[]; protocolVersion?: number } = {},
+  opts: {
+    transports?: ('websocket' | 'polling')[];
+    protocolVersion?: number;
+    extraHeaders?: Record<string, string>;
+  } = {},
 ): Promise<{ socket: TestSocket; hello: Hello }> {
   const socket: TestSocket = io(url, {
     auth: { token, protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION },
     transports: opts.transports ?? ['websocket'],
+    extraHeaders: opts.extraHeaders,
     reconnection: false,
     forceNew: true,
   });

@@ -59,7 +59,7 @@ export function registerAccountCommands(program: Command, settings: Settings): v
       if (users.length === 0) return console.log('no users yet');
       for (const u of users)
         console.log(
-          `${u.username}\t${u.isAdmin ? 'admin' : 'user'}\t${u.id}\t${new Date(u.createdAt).toISOString()}`,
+          `${u.username}\t${u.isAdmin ? 'admin' : 'user'}${u.deactivated ? ' (deactivated)' : ''}\t${u.id}\t${new Date(u.createdAt).toISOString()}`,
         );
     });
   });
@@ -68,12 +68,12 @@ export function registerAccountCommands(program: Command, settings: Settings): v
     user,
     settings,
     'remove <username>',
-    'delete a user, their tokens and their messages',
+    'deactivate a user: sign-in refused, tokens revoked; their messages stay in history',
   );
   remove.command.action(async (username: string, opts) => {
     await withServices(remove.config(opts), async ({ accounts }) => {
-      await accounts.removeUser(username);
-      console.log(`removed ${username}`);
+      await accounts.deactivateUser(username);
+      console.log(`deactivated ${username}: signed out everywhere; their messages stay`);
     });
   });
 

@@ -317,19 +317,25 @@ describe('user, token and invite commands against a running server on the same d
     ).toMatch(/invites must expire/);
   });
 
-  it('user remove deletes the user and ends their tokens', async () => {
+  it('user remove deactivates the user and ends their tokens, keeping the account listed', async () => {
     const token = (await cli('token', 'create', 'carol', '--data-dir', dataDir)).stdout.trim();
     expect((await me(token)).status).toBe(200);
     expect(await cli('user', 'remove', 'carol', '--data-dir', dataDir)).toMatchObject({
       code: 0,
-      stdout: 'removed carol\n',
+      stdout: 'deactivated carol: signed out everywhere; their messages stay\n',
     });
     expect((await me(token)).status).toBe(401);
     expect((await login('carol', 'carol-long-password')).status).toBe(401);
-    expect((await cli('user', 'list', '--data-dir', dataDir)).stdout).not.toContain('carol');
+    expect((await cli('user', 'list', '--data-dir', dataDir)).stdout).toMatch(
+      /^carol\tuser \(deactivated\)\t/m,
+    );
     expect(await cli('user', 'remove', 'carol', '--data-dir', dataDir)).toMatchObject({
       code: 1,
-      stderr: 'error [not_found]: no user named "carol"\n',
+      stderr: 'error [conflict]: carol is already deactivated\n',
+    });
+    expect(await cli('user', 'remove', 'nobody', '--data-dir', dataDir)).toMatchObject({
+      code: 1,
+      stderr: 'error [not_found]: no user named "nobody"\n',
     });
   });
 });

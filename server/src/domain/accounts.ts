@@ -4,6 +4,7 @@ import { newId, SwitchboardError, type User } from '@switchboard/protocol';
 import type { Store } from '../store/database.ts';
 import type { UsersTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { silentNotifier, type Notifier } from './notifier.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 export type RegistrationPolicy = 'closed' | 'invite' | 'open';
@@ -41,6 +42,7 @@ export function toUser(row: UsersTable): User {
     displayName: row.display_name,
     isAdmin: row.is_admin === 1,
     createdAt: Number(row.created_at),
+    deactivated: row.deactivated_at !== null,
   };
 }
 
@@ -51,6 +53,7 @@ export class Accounts {
   constructor(
     private readonly db: Store,
     private readonly options: AccountsOptions,
+    private readonly notifier: Notifier = silentNotifier,
   ) {
     this.clock = options.clock ?? systemClock;
   }
@@ -80,6 +83,7 @@ export class Accounts {
       password_hash: await argonHash(input.password),
       is_admin: input.isAdmin ? 1 : 0,
       created_at: this.clock(),
+      deactivated_at: null,
     };
     try {
       await this.db.insertInto('users').values(row).execute();
@@ -112,10 +116,41 @@ export class Accounts {
     return toUser(row);
   }
 
-  async removeUser(username: string): Promise<void> {
-    const result = await this.db.deleteFrom('users').where('username', '=', username).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0)
-      throw new SwitchboardError('not_found', `no user named "${username}"`);
+  /**
+   * Removes a user's access: sign-in refused, every token revoked, live connections dropped. The
+   * account row and its messages stay, so streams keep every seq and the name cannot be reused by
+   * someone else to impersonate them.
+   */
+  async deactivateUser(username: string): Promise<void> {
+    const user = await this.findByUsername(username);
+    if (user.deactivated) throw new SwitchboardError('conflict', `${username} is already deactivated`);
+    if (user.isAdmin && (await this.countActiveAdmins()) <= 1) {
+      throw new SwitchboardError(
+        'conflict',
+        `${username} is the last admin: make someone else an admin first`,
+      );
+    }
+    const now = this.clock();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ deactivated_at: now }).where('id', '=', user.id).execute();
+      await trx
+        .updateTable('tokens')
+        .set({ revoked_at: now })
+        .where('user_id', '=', user.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    });
+    this.notifier.credentialsChanged(user.id);
+  }
+
+  private async countActiveAdmins(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_admin', '=', 1)
+      .where('deactivated_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Sets a new password and revokes the user's sign-in sessions (scripts' access tokens stay). */
@@ -132,6 +167,7 @@ export class Accounts {
         .where('revoked_at', 'is', null)
         .execute();
     });
+    this.notifier.credentialsChanged(user.id);
   }
 
   async verifyPassword(username: string, password: string): Promise<User> {
@@ -141,7 +177,9 @@ export class Accounts {
       .where('username', '=', username)
       .executeTakeFirst();
     const ok = await argonVerify(row?.password_hash ?? (await DUMMY_HASH), password).catch(() => false);
-    if (!row || !ok) throw new SwitchboardError('unauthorized', 'wrong username or password');
+    if (!row || !ok || row.deactivated_at !== null) {
+      throw new SwitchboardError('unauthorized', 'wrong username or password');
+    }
     return toUser(row);
   }
 
@@ -194,6 +232,7 @@ export class Accounts {
     if (
       !row ||
       row.revoked_at !== null ||
+      row.deactivated_at !== null ||
       (row.expires_at !== null && Number(row.expires_at) <= this.clock())
     ) {
       throw new SwitchboardError('unauthorized', 'the token is unknown, expired or revoked: sign in again');
@@ -206,10 +245,28 @@ export class Accounts {
       .updateTable('tokens')
       .set({ revoked_at: this.clock() })
       .where('id', '=', tokenId)
-      .where('revoked_at', 'is', null);
+      .where('revoked_at', 'is', null)
+      .returning('user_id');
     if (byUserId) query = query.where('user_id', '=', byUserId);
-    const result = await query.executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new SwitchboardError('not_found', 'no such active token');
+    const revoked = await query.executeTakeFirst();
+    if (!revoked) throw new SwitchboardError('not_found', 'no such active token');
+    this.notifier.credentialsChanged(revoked.user_id);
+  }
+
+  /** Which of these tokens still work (not revoked, not expired, user not deactivated). */
+  async activeTokenIds(tokenIds: string[]): Promise<Set<string>> {
+    if (tokenIds.length === 0) return new Set();
+    const now = this.clock();
+    const rows = await this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .select('tokens.id')
+      .where('tokens.id', 'in', tokenIds)
+      .where('tokens.revoked_at', 'is', null)
+      .where('users.deactivated_at', 'is', null)
+      .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
+      .execute();
+    return new Set(rows.map((r) => r.id));
   }
 
   async listTokens(username?: string): Promise<TokenInfo[]> {

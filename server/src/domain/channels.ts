@@ -168,7 +168,12 @@ export class Channels {
     const channel = await this.requireMember(actor, channelId);
     if (channel.kind === 'direct')
       throw new SwitchboardError('forbidden', 'direct conversations have exactly two members');
-    const target = await this.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    const target = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', userId)
+      .where('deactivated_at', 'is', null)
+      .executeTakeFirst();
     if (!target) throw new SwitchboardError('not_found', 'no such user');
     await this.addMember(channelId, userId);
     await this.announceMembership(userId, channelId);

@@ -31,6 +31,8 @@ export interface MessagesOptions {
   clock?: Clock;
   /** Observes each group commit: how many sends and how long it took (metrics). */
   onCommit?: (batchSize: number, durationMs: number) => void;
+  /** Observes each stored change (metrics); repeated clientIds and refused sends are not changes. */
+  onStored?: (kind: StreamEventKind) => void;
 }
 
 interface PendingSend {
@@ -235,15 +237,7 @@ export class Messages {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if (!outcome.ok) return pending.reject(outcome.error);
-      if (!outcome.ack.duplicate) {
-        const message = outcome.ack.message;
-        this.notifier.toChannel(message.channelId, 'stream.event', {
-          channelId: message.channelId,
-          seq: message.seq,
-          kind: 'created',
-          message,
-        });
-      }
+      if (!outcome.ack.duplicate) this.publish('created', outcome.ack.message);
       pending.resolve(outcome.ack);
     });
   }
@@ -341,13 +335,19 @@ export class Messages {
       return apply(trx, current, seq);
     });
     const message = toMessage(changed);
-    this.notifier.toChannel(row.channel_id, 'stream.event', {
-      channelId: row.channel_id,
+    this.publish(kind, message);
+    return message;
+  }
+
+  /** Tells the channel's live connections about a committed change. */
+  private publish(kind: StreamEventKind, message: Message): void {
+    this.options.onStored?.(kind);
+    this.notifier.toChannel(message.channelId, 'stream.event', {
+      channelId: message.channelId,
       seq: message.changeSeq,
       kind,
       message,
     });
-    return message;
   }
 
   /** Mentioned usernames that belong to members of the channel, as user ids. */

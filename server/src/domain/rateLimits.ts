@@ -22,7 +22,11 @@ export class RateLimits {
 
   async consume(ip: string, userId?: string): Promise<void> {
     await take(this.perIp, ip);
-    if (userId) await take(this.perUser, userId);
+    if (userId) await this.consumeUser(userId);
+  }
+
+  async consumeUser(userId: string): Promise<void> {
+    await take(this.perUser, userId);
   }
 
   async consumeLogin(ip: string): Promise<void> {

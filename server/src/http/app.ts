@@ -15,6 +15,7 @@ import fastifyStatic from '@fastify/static';
 import { SwitchboardError, type User } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
 import { toSwitchboardError } from '../errors.ts';
+import { proxyTrust } from './clientAddress.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 
@@ -45,7 +46,7 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     // Per-request log lines would drown the useful ones; latency goes to /metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.maxPayloadBytes,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: proxyTrust(ctx.config.trustProxy),
     // Huge or hostile query strings and ids are rejected before they reach a route.
     routerOptions: { maxParamLength: 200 },
     // The router refuses a bad URL (broken percent-encoding, an overlong id) before any route runs,
@@ -114,17 +115,18 @@ export async function requireUser(
   ctx: ServerContext,
   request: FastifyRequest,
 ): Promise<User & { tokenId: string }> {
+  // The address pays before the token is checked, so guessing tokens is rate limited too.
+  await ctx.rateLimits.consume(request.ip);
   const header = request.headers.authorization;
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) {
-    await ctx.rateLimits.consume(request.ip);
     throw new SwitchboardError(
       'unauthorized',
       'send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)',
     );
   }
   const user = await ctx.accounts.authenticate(match[1]!);
-  await ctx.rateLimits.consume(request.ip, user.id);
+  await ctx.rateLimits.consumeUser(user.id);
   request.user = user;
   return user;
 }

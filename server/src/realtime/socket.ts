@@ -15,11 +15,17 @@ import {
 } from '@switchboard/protocol';
 import { isActionName, runAction } from '../actions.ts';
 import type { ServerContext } from '../context.ts';
+import type { Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
+import { clientAddressResolver } from '../http/clientAddress.ts';
+import type { Logger } from '../logger.ts';
 import { parse, toSwitchboardError } from '../errors.ts';
 
 interface SocketData {
   user: User;
+  tokenId: string;
+  /** The client's address, proxy-aware: the key for per-address rate limits. */
+  address: string;
 }
 
 export type SwitchboardIo = Server<
@@ -59,16 +65,46 @@ export function createIo(
   });
 }
 
-export function socketNotifier(io: SwitchboardIo): Notifier {
+export function socketNotifier(io: SwitchboardIo, accounts: Accounts, logger: Logger): Notifier {
   return {
     toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
     toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
     subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
     unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
+    credentialsChanged: (userId) => {
+      const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.user?.id === userId);
+      dropRevoked(sockets, accounts).catch((err: unknown) =>
+        logger.error({ err }, 'revocation check failed'),
+      );
+    },
   };
 }
 
-export function attachRealtime(io: SwitchboardIo, ctx: ServerContext): void {
+/** Disconnects the sockets whose token no longer authenticates; the client then sees it is signed out. */
+async function dropRevoked(sockets: SwitchboardSocket[], accounts: Accounts): Promise<void> {
+  const active = await accounts.activeTokenIds([...new Set(sockets.map((s) => s.data.tokenId))]);
+  for (const socket of sockets) if (!active.has(socket.data.tokenId)) socket.disconnect(true);
+}
+
+/**
+ * Token changes made in this process reach live sockets at once (Notifier.credentialsChanged); this
+ * sweep catches the rest — expiry, and revocations by the CLI from another process.
+ */
+const REVOCATION_SWEEP_MS = 30_000;
+
+export function attachRealtime(
+  io: SwitchboardIo,
+  ctx: ServerContext,
+  sweepMs = REVOCATION_SWEEP_MS,
+): () => void {
+  const addressOf = clientAddressResolver(ctx.config.trustProxy);
+  const sweep = setInterval(() => {
+    const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.tokenId);
+    dropRevoked(sockets, ctx.accounts).catch((err: unknown) =>
+      ctx.logger.error({ err }, 'revocation sweep failed'),
+    );
+  }, sweepMs).unref();
+
   io.use(async (socket, next) => {
     try {
       const auth = socket.handshake.auth as { token?: unknown; protocolVersion?: unknown };
@@ -77,6 +113,7 @@ export function attachRealtime(io: SwitchboardIo, ctx: ServerContext): void {
         throw new SwitchboardError(
           'unsupported_version',
           `this server speaks protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}; the app speaks ${version}: update ${version < MIN_PROTOCOL_VERSION ? 'the app' : 'the server'}`,
+          { details: { minProtocol: MIN_PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION } },
         );
       }
       if (typeof auth.token !== 'string' || auth.token.length === 0 || auth.token.length > 512) {
@@ -85,15 +122,16 @@ export function attachRealtime(io: SwitchboardIo, ctx: ServerContext): void {
           'connect with auth: { token } (POST /api/v1/auth/login gives one)',
         );
       }
-      await ctx.rateLimits.consume(socket.handshake.address);
-      const { tokenId: _tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
+      const address = addressOf(socket.request);
+      await ctx.rateLimits.consume(address);
+      const { tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
       if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
         throw new SwitchboardError(
           'too_many_connections',
           `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
         );
       }
-      socket.data.user = user;
+      socket.data = { user, tokenId, address };
       next();
     } catch (err) {
       const error = toSwitchboardError(err);
@@ -103,6 +141,7 @@ export function attachRealtime(io: SwitchboardIo, ctx: ServerContext): void {
   });
 
   io.on('connection', (socket) => void onConnection(ctx, socket));
+  return () => clearInterval(sweep);
 }
 
 async function onConnection(ctx: ServerContext, socket: SwitchboardSocket): Promise<void> {
@@ -117,9 +156,12 @@ async function onConnection(ctx: ServerContext, socket: SwitchboardSocket): Prom
 
   socket.onAny((event: string, ...args: unknown[]) => void handleEvent(ctx, socket, event, args));
 
+  // The user room first: a channel joined while we read the memberships below still reaches this
+  // socket through Notifier.subscribe, which works on the user room.
+  await socket.join(userRoom(user.id));
   const channels = await ctx.channels.summariesFor(user.id);
   if (!socket.connected) return;
-  await socket.join([userRoom(user.id), ...channels.map((c) => channelRoom(c.id))]);
+  await socket.join(channels.map((c) => channelRoom(c.id)));
   if (cameOnline) socket.broadcast.volatile.emit('presence', { userId: user.id, status: 'online' });
   socket.emit('hello', {
     protocolVersion: PROTOCOL_VERSION,
@@ -141,12 +183,13 @@ async function handleEvent(
   const payload = ack ? args.slice(0, -1) : args;
   const user = socket.data.user;
   try {
+    // Counted first, so junk events cost the sender like any other.
+    await ctx.rateLimits.consume(socket.data.address, user.id);
     if (payload.length > 1)
       throw new SwitchboardError('validation_failed', 'send exactly one payload object per event');
-    if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
+    if (!isKnown(event)) {
       throw new SwitchboardError('unknown_event', `unknown event "${String(event).slice(0, 64)}"`);
     }
-    await ctx.rateLimits.consume(socket.handshake.address, user.id);
     if (ctx.isShuttingDown())
       throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
     let data: unknown = null;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type LogEvent } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations.ts';
@@ -42,11 +42,34 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
 
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     log: options.onQuery ? (event: LogEvent) => options.onQuery?.(event.queryDurationMillis) : undefined,
   });
   await migrateToLatest(db);
   return db;
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every statement on every call, and preparing (parsing and planning
+ * the SQL) cost as much CPU as running it (bench/publish.ts). Statements are reused by their SQL text;
+ * one still iterating rows (busy) is never handed out twice, and the cache is bounded because lists in
+ * `IN (...)` make one text per length.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(text);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

@@ -13,6 +13,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('deactivated_at', 'bigint')
         .execute();
 
       await db.schema

@@ -8,6 +8,8 @@ export interface UsersTable {
   password_hash: string;
   is_admin: number;
   created_at: number;
+  /** Set instead of deleting a user, so streams keep every seq and their messages. */
+  deactivated_at: number | null;
 }
 
 export interface TokensTable {

@@ -142,7 +142,7 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   api.delete('/users/:id', async (request, reply) => {
     await requireAdmin(request);
     const target = await ctx.accounts.getUser(params(request));
-    await ctx.accounts.removeUser(target.username);
+    await ctx.accounts.deactivateUser(target.username);
     return reply.status(204).send();
   });
 

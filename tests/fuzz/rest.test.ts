@@ -1,0 +1,490 @@
+// Fuzzes every REST route (plus unknown paths and raw malformed HTTP) for a bounded time. Every error
+// must be JSON {error: {code, message}} with the 4xx status its code maps to (never a 5xx), a rejected
+// request must change nothing in the database, and the server must stay up.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, type User } from '@switchboard/protocol';
+import {
+  api,
+  createUser,
+  REPO_ROOT,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../support/server.ts';
+import {
+  deeplyNestedJson,
+  errorProblem,
+  fuzzSeed,
+  HOSTILE_KEYS,
+  HOSTILE_STRINGS,
+  junk,
+  mutate,
+  preview,
+  Random,
+  snapshot,
+  snapshotDiff,
+} from './fuzz.ts';
+
+/** Fuzz for this long; on a loaded machine keep going (up to HARD_LIMIT_MS) until MIN_STEPS are done. */
+const BUDGET_MS = 11_000;
+const HARD_LIMIT_MS = 25_000;
+const MIN_STEPS = 300;
+const MAX_STEPS = 50_000;
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface Route {
+  method: Method;
+  /** As written in server/src/http/routes/api.ts, under /api/v1. */
+  path: string;
+  /** A valid body (or query, for GET) that the fuzzer breaks in small ways. */
+  template?: Record<string, unknown>;
+  /** Ids worth putting in `:id`. */
+  ids?: string[];
+  /** Only fuzzed without a valid token: with one it would sign the fuzzer out. */
+  anonymousOnly?: boolean;
+}
+
+/** Path segments a router or a decoder may trip on. */
+const WEIRD_SEGMENTS = [
+  '',
+  '%00',
+  '%FF',
+  '%C3%28',
+  '%E2%82',
+  '%ZZ',
+  '%',
+  '..',
+  '%2e%2e',
+  '%2F',
+  '%20',
+  encodeURIComponent('💥'),
+  encodeURIComponent('\u202e'),
+  '__proto__',
+  'constructor',
+  'null',
+  '-1',
+  '1e999',
+  'a'.repeat(200),
+  'a'.repeat(201),
+  'a'.repeat(2000),
+];
+
+const RAW_QUERIES = [
+  '?',
+  '?after=',
+  '?after=-1',
+  '?after=1.5',
+  '?after=1e999',
+  '?after=9007199254740993',
+  '?after=0x10',
+  '?after=%20',
+  '?limit=0',
+  '?limit=201',
+  '?limit=abc',
+  `?limit=${'9'.repeat(400)}`,
+  '?after=1&before=2',
+  '?after=1&after=2',
+  '?__proto__=1',
+  '?__proto__[isAdmin]=true',
+  '?constructor[prototype][polluted]=1',
+  '?a[b][c]=1',
+  '?%ZZ=1',
+  '?after=%FF',
+  '?&&&==&',
+  `?${'x=1&'.repeat(1500)}`,
+];
+
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/octet-stream',
+  'application/json; charset=utf-16',
+  'application/json, text/plain',
+  'application/jsonx',
+  'APPLICATION/JSON',
+  '*/*',
+];
+
+const MALFORMED_JSON = [
+  '{',
+  '}',
+  '{"a":',
+  '{"a":1,}',
+  "{'a':1}",
+  '[1,]',
+  'NaN',
+  'Infinity',
+  '-',
+  'undefined',
+  '{"a":1}trailing',
+  '{"a":1}{"b":2}',
+  '\u0000',
+  '{"a":"\\x41"}',
+  '{"a":"\\ud800"}',
+  '1e999',
+  '-0',
+  '""',
+  'null',
+  'true',
+  '[]',
+  '{"__proto__":{"isAdmin":true,"polluted":1}}',
+  '{"constructor":{"prototype":{"polluted":1}}}',
+  '{"name":"a","name":"b","visibility":"public"}',
+  '\ufeff{}',
+];
+
+/** Bytes that are not UTF-8: a lone continuation byte, an overlong slash, a truncated sequence, a surrogate. */
+const INVALID_UTF8 = [
+  [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d],
+  [0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x3a, 0x31, 0x7d],
+  [0x7b, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3a, 0x22, 0xe2, 0x82, 0x22, 0x7d],
+  [0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d],
+  [0xfe, 0xff, 0x00, 0x7b, 0x00, 0x7d],
+  [0x80],
+];
+
+/** Requests Node's HTTP parser refuses before Fastify sees them. */
+const MALFORMED_HTTP = [
+  'GARBAGE\r\n\r\n',
+  'GET /api/v1/me HTTP/9.9\r\nHost: x\r\n\r\n',
+  'GET /api/v1/me HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+  'POST /api/v1/channels HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+  'POST /api/v1/channels HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n0\r\n\r\n',
+  'POST /api/v1/channels HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+  'GET /\u0001 HTTP/1.1\r\nHost: x\r\n\r\n',
+  'GET /api/v1/me HTTP/1.1\r\nBad Header: x\r\n\r\n',
+  'GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX: a\u0000b\r\n\r\n',
+  `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(20_000)}\r\n\r\n`,
+  `GET /${'p'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+];
+
+/** Percent-encodes; a lone surrogate (which encodeURIComponent refuses) becomes the bytes of one, not UTF-8. */
+function encode(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return '%ED%A0%80';
+  }
+}
+
+/** Sends raw bytes and returns whatever came back before the server closed (or 2 s passed). */
+function rawHttp(port: number, request: string | Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    const timer = setTimeout(() => socket.destroy(), 2_000);
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(data);
+    });
+  });
+}
+
+/** The routes api.ts registers, read from its source so a new route cannot skip the fuzzer. */
+function registeredRoutes(): string[] {
+  const source = fs.readFileSync(path.join(REPO_ROOT, 'server/src/http/routes/api.ts'), 'utf8');
+  return [...source.matchAll(/\bapi\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)].map(
+    ([, method, route]) => `${method!.toUpperCase()} ${route}`,
+  );
+}
+
+describe('fuzz: REST API', () => {
+  let server: TestServer;
+  const seed = fuzzSeed('REST fuzz');
+  const rng = new Random(seed);
+  let routes: Route[] = [];
+  let knownIds: string[] = [];
+  let pathIds: string[] = [];
+  let alice: TestUser;
+  let root: TestUser;
+  const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await createUser(server, 'alice');
+    root = await createUser(server, 'root', { isAdmin: true });
+    const bob = await createUser(server, 'bob');
+    const victim = await createUser(server, 'victim');
+    const { accounts, channels, messages } = server.ctx;
+    const general = await channels.create(alice.user, { name: 'general', visibility: 'public' });
+    await channels.join(bob.user, general.id);
+    const bobsPublic = await channels.create(bob.user, { name: 'bobs', visibility: 'public' });
+    const secret = await channels.create(bob.user, { name: 'secret', visibility: 'private' });
+    const team = await channels.create(alice.user, { name: 'team', visibility: 'private' });
+    await channels.invite(alice.user, team.id, bob.user.id);
+    const direct = await channels.openDirect(alice.user, bob.user.id);
+    const send = (u: User, channelId: string, n: number) =>
+      messages.send(u, { channelId, clientId: `seed-${u.username}-${n}`, text: `seed ${n} @bob` });
+    const aliceMsg = await send(alice.user, general.id, 1);
+    const deleted = await send(alice.user, general.id, 2);
+    await messages.delete(alice.user, deleted.id);
+    const bobMsg = await send(bob.user, general.id, 3);
+    const secretMsg = await send(bob.user, secret.id, 4);
+    await send(alice.user, direct.id, 5);
+    const spareToken = await accounts.createToken(victim.user.id, { kind: 'access', label: 'spare' });
+
+    const channelIds = [general, bobsPublic, secret, team, direct].map((c) => c.id);
+    const messageIds = [aliceMsg, deleted, bobMsg, secretMsg].map((m) => m.id);
+    knownIds = [...channelIds, ...messageIds, ...[alice, bob, root, victim].map((u) => u.user.id), 'nope'];
+    // The fuzzing users' own ids stay out of paths: DELETE /users/:id would end the run early.
+    pathIds = knownIds.filter((id) => id !== alice.user.id && id !== root.user.id);
+    const password = 'a-long-enough-password';
+    routes = [
+      { method: 'GET', path: '/auth/status' },
+      { method: 'POST', path: '/auth/login', template: { username: 'alice', password: 'wrong-password' } },
+      {
+        method: 'POST',
+        path: '/auth/setup',
+        template: { setupCode: 'not-the-code', username: 'boss', password },
+      },
+      { method: 'POST', path: '/auth/register', template: { username: 'newbie', password } },
+      { method: 'POST', path: '/auth/logout', anonymousOnly: true },
+      { method: 'GET', path: '/me' },
+      {
+        method: 'POST',
+        path: '/me/password',
+        template: { currentPassword: 'wrong-password', newPassword: password },
+      },
+      { method: 'GET', path: '/me/channels' },
+      { method: 'GET', path: '/tokens' },
+      { method: 'POST', path: '/tokens', template: { label: 'fuzz', expiresInDays: 1 } },
+      { method: 'DELETE', path: '/tokens/:id', ids: [spareToken.id] },
+      { method: 'GET', path: '/users' },
+      { method: 'POST', path: '/users', template: { username: 'made', password, isAdmin: false } },
+      { method: 'DELETE', path: '/users/:id', ids: [victim.user.id, bob.user.id] },
+      { method: 'POST', path: '/invites', template: { uses: 1, expiresInDays: 1 } },
+      { method: 'GET', path: '/channels' },
+      {
+        method: 'POST',
+        path: '/channels',
+        template: { name: 'fuzz-made', visibility: 'public', topic: 'x' },
+      },
+      { method: 'GET', path: '/channels/:id', ids: channelIds },
+      { method: 'GET', path: '/channels/:id/members', ids: channelIds },
+      { method: 'POST', path: '/channels/:id/join', ids: channelIds },
+      { method: 'POST', path: '/channels/:id/leave', ids: channelIds },
+      {
+        method: 'POST',
+        path: '/channels/:id/members',
+        ids: channelIds,
+        template: { userId: victim.user.id },
+      },
+      { method: 'POST', path: '/channels/:id/read', ids: channelIds, template: { seq: 1 } },
+      {
+        method: 'GET',
+        path: '/channels/:id/messages',
+        ids: channelIds,
+        template: { after: '0', limit: '10' },
+      },
+      {
+        method: 'POST',
+        path: '/channels/:id/messages',
+        ids: channelIds,
+        template: { clientId: 'fuzz-rest-0001', text: 'hello @bob' },
+      },
+      { method: 'PATCH', path: '/messages/:id', ids: messageIds, template: { text: 'edited' } },
+      { method: 'DELETE', path: '/messages/:id', ids: messageIds },
+      { method: 'POST', path: '/directs', template: { userId: bob.user.id } },
+      {
+        method: 'POST',
+        path: '/sync',
+        template: { epoch: null, cursors: { [general.id]: 0, [secret.id]: 0 } },
+      },
+    ];
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  it('covers every route in api.ts', () => {
+    expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(registeredRoutes().sort());
+  });
+
+  it(
+    'answers bad requests with JSON 4xx errors, changes nothing on rejection, and stays up',
+    { timeout: 40_000 },
+    async () => {
+      const problems: string[] = [];
+      const stats = { requests: 0, rejected: 0, accepted: 0, rawHttp: 0 };
+      const hits = new Map<string, number>();
+      let baseline = await snapshot(server.ctx.db);
+      let step = 0;
+      const fail = (what: string) => {
+        if (problems.length < 25) problems.push(`step ${step}: ${what}`);
+      };
+      const checkUnchanged = async (what: string) => {
+        const diff = snapshotDiff(baseline, await snapshot(server.ctx.db));
+        if (diff) {
+          fail(`${what}: rejected but changed the database: ${diff}`);
+          baseline = await snapshot(server.ctx.db);
+        }
+      };
+
+      const segment = (route: Route): string =>
+        rng.chance(0.6) && route.ids
+          ? route.ids[rng.int(route.ids.length)]!
+          : rng.pick([...WEIRD_SEGMENTS, ...pathIds]);
+      const query = (route: Route): string => {
+        const roll = rng.next();
+        if (route.method === 'GET' && route.template && roll < 0.5) {
+          const params = mutate(rng, route.template, knownIds);
+          return `?${Object.entries(params)
+            .map(([k, v]) => `${encode(k)}=${encode(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))}`)
+            .join('&')}`;
+        }
+        if (roll < 0.75) return '';
+        if (roll < 0.9) return rng.pick(RAW_QUERIES);
+        return `?${encode(rng.pick(HOSTILE_KEYS))}=${encode(rng.pick(HOSTILE_STRINGS))}`;
+      };
+      type Body = { raw?: string | Uint8Array; contentType?: string };
+      const body = (route: Route): Body => {
+        if (route.method === 'GET') return {};
+        const template = route.template ?? {};
+        switch (
+          rng.weighted({
+            none: 1,
+            mutated: 6,
+            junk: 3,
+            malformed: 2,
+            utf8: 1,
+            contentType: 2,
+            deep: 1,
+            oversize: 1,
+          })
+        ) {
+          case 'none':
+            return {};
+          case 'mutated':
+            return { raw: JSON.stringify(mutate(rng, template, knownIds)) };
+          case 'junk':
+            return { raw: JSON.stringify(junk(rng, knownIds)) ?? 'null' };
+          case 'malformed':
+            return { raw: rng.pick(MALFORMED_JSON) };
+          case 'utf8':
+            return { raw: new Uint8Array(rng.pick(INVALID_UTF8)) };
+          case 'contentType':
+            return { raw: JSON.stringify(template), contentType: rng.pick(CONTENT_TYPES) };
+          case 'deep':
+            return { raw: deeplyNestedJson(rng, 2_000 + rng.int(8_000)) };
+          case 'oversize':
+            return {
+              raw: JSON.stringify({
+                ...template,
+                text: 'x'.repeat(server.ctx.config.maxPayloadBytes + rng.int(4096)),
+              }),
+            };
+        }
+      };
+      const token = (route: Route): string | undefined => {
+        const who = route.anonymousOnly
+          ? rng.pick(['none', 'bogus', 'malformed'] as const)
+          : rng.weighted({ alice: 40, root: 25, none: 10, bogus: 10, malformed: 15 });
+        switch (who) {
+          case 'alice':
+            return alice.token;
+          case 'root':
+            return root.token;
+          case 'none':
+            return undefined;
+          case 'bogus':
+            return `sb_${'0'.repeat(40)}`;
+          case 'malformed':
+            return rng.pick([
+              'a b',
+              ' ',
+              'x'.repeat(5000),
+              `${alice.token}x`,
+              alice.token.slice(0, -1),
+              '\u00ff',
+            ]);
+        }
+      };
+
+      const started = Date.now();
+      const more = () => {
+        const elapsed = Date.now() - started;
+        return step < MAX_STEPS && elapsed < HARD_LIMIT_MS && (elapsed < BUDGET_MS || step < MIN_STEPS);
+      };
+      while (more()) {
+        step += 1;
+        if (rng.chance(0.03)) {
+          stats.rawHttp += 1;
+          const request = rng.chance(0.6)
+            ? rng.pick(MALFORMED_HTTP)
+            : Buffer.from(Array.from({ length: 1 + rng.int(300) }, () => rng.int(256)));
+          const response = await rawHttp(server.port, request);
+          const what = `raw HTTP ${preview(request.toString())}`;
+          // Nothing back means the parser is still waiting for the rest of a plausible request.
+          if (response !== '') {
+            const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+            const text = response.slice(response.indexOf('\r\n\r\n') + 4);
+            let parsed: any;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = undefined;
+            }
+            if (!(status >= 400 && status < 500)) fail(`${what}: status ${status}`);
+            else if (errorProblem(parsed?.error))
+              fail(`${what}: ${errorProblem(parsed?.error)} in ${preview(text)}`);
+          }
+          await checkUnchanged(what);
+          continue;
+        }
+
+        // One pass over every route first, then random picks.
+        const route = step <= routes.length ? routes[step - 1]! : rng.pick(routes);
+        const method = rng.chance(0.05)
+          ? rng.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+          : route.method;
+        const url = `/api/v1${route.path.replace(':id', () => segment(route))}${query(route)}`;
+        const { raw, contentType } = method === 'GET' ? {} : body(route);
+        const what = `${method} ${preview(url, 100)} body ${preview(raw instanceof Uint8Array ? [...raw] : raw)}`;
+        hits.set(`${route.method} ${route.path}`, (hits.get(`${route.method} ${route.path}`) ?? 0) + 1);
+        stats.requests += 1;
+        const res = await api(server.url, method, url, { token: token(route), raw, contentType });
+        if (res.status >= 200 && res.status < 300) {
+          stats.accepted += 1;
+          baseline = await snapshot(server.ctx.db);
+          continue;
+        }
+        if (res.status < 400 || res.status >= 500) {
+          fail(`${what}: status ${res.status} ${preview(res.body)}`);
+          continue;
+        }
+        stats.rejected += 1;
+        const error = res.body?.error;
+        const problem = errorProblem(error);
+        if (problem) fail(`${what}: ${res.status} ${problem} in ${preview(res.body)}`);
+        else if (ERROR_CODES[error.code as keyof typeof ERROR_CODES] !== res.status) {
+          fail(`${what}: status ${res.status} does not match code ${error.code}`);
+        }
+        if (!res.headers.get('content-type')?.startsWith('application/json')) {
+          fail(`${what}: error with content-type ${res.headers.get('content-type')}`);
+        }
+        await checkUnchanged(what);
+      }
+
+      console.log(`REST fuzz: ${step} steps`, stats);
+      expect(problems).toEqual([]);
+      expect([...hits.keys()].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+      // The run must have exercised the rejection path a lot, or it proved nothing.
+      expect(stats.rejected).toBeGreaterThan(MIN_STEPS / 2);
+      // Nothing reached Object.prototype, and the server still answers.
+      expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
+      expect((await api(server.url, 'GET', '/api/v1/me', { token: alice.token })).status).toBe(200);
+    },
+  );
+});
