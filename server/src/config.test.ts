@@ -263,6 +263,8 @@ describe('validation names where a bad value came from', () => {
     );
     expect(error.code).toBe('validation_failed');
     expect(error.message).toMatch(/^--database-url: .*only sqlite: URLs/);
+    expect(error.message).toContain('postgres://u:***@db/switchboard');
+    expect(error.message).not.toContain('secret');
   });
 
   it('refuses unknown SWITCHBOARD_* variables by name, and ignores everything else', () => {

@@ -216,9 +216,11 @@ export function resolveConfig(sources: {
     }
     const parsed = setting.schema.safeParse(value);
     if (!parsed.success) {
+      // Error output ends up in logs and terminals: never echo a password from a URL.
+      const shown = isSecret(name) && typeof value === 'string' ? maskUrl(value) : value;
       throw new SwitchboardError(
         'validation_failed',
-        `${origin}: invalid value ${JSON.stringify(value)} — ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        `${origin}: invalid value ${JSON.stringify(shown)} — ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       );
     }
     config[name] = parsed.data;
@@ -239,10 +241,14 @@ export function describeConfig(config: Config): Record<string, unknown> {
   if (config.configFile) shown.configFile = path.resolve(config.configFile);
   for (const name of SETTING_NAMES) {
     const value = config[name];
-    const secret = 'secret' in SETTINGS[name] && SETTINGS[name].secret;
-    shown[name] = secret && typeof value === 'string' ? maskUrl(value) : value;
+    shown[name] = isSecret(name) && typeof value === 'string' ? maskUrl(value) : value;
   }
   return shown;
+}
+
+function isSecret(name: SettingName): boolean {
+  const setting = SETTINGS[name];
+  return 'secret' in setting && setting.secret === true;
 }
 
 function maskUrl(value: string): string {
