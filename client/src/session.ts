@@ -322,7 +322,9 @@ export class SessionCore implements SessionApi {
     connection.onServer('typing', (event) => {
       if (event.userId !== account.user.id) this.events.emit('typing', event);
     });
-    connection.onServer('presence', (event) => this.onPresence(event.userId, event.status));
+    connection.onServer('presence', (event) => {
+      for (const change of event.changes) this.onPresence(change.userId, change.status);
+    });
     connection.setNetworkAvailable(this.networkAvailable);
     connection.start();
     this.events.emit('snapshot', this.snapshot());

@@ -53,7 +53,8 @@ export interface ServerToClientEvents {
   'channel.left': (ref: { channelId: string }) => void;
   'read.state': (state: ReadState) => void;
   typing: (ev: { channelId: string; userId: string }) => void;
-  presence: (ev: { userId: string; status: Presence }) => void;
+  /** Users who came online or went offline since the last batch (sent at most every ~0.5 s). */
+  presence: (ev: { changes: { userId: string; status: Presence }[] }) => void;
   /** The server is going away; reconnect after `reconnectAfterMs` (already jittered). */
   'server.shutdown': (ev: { reconnectAfterMs: number }) => void;
 }

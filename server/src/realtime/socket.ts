@@ -19,6 +19,7 @@ import type { Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
 import type { Logger } from '../logger.ts';
+import { PresenceBatcher } from './presenceBatcher.ts';
 import { parse, toSwitchboardError } from '../errors.ts';
 
 interface SocketData {
@@ -140,18 +141,25 @@ export function attachRealtime(
     }
   });
 
-  io.on('connection', (socket) => void onConnection(ctx, socket));
-  return () => clearInterval(sweep);
+  const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
+  io.on('connection', (socket) => void onConnection(ctx, socket, presenceOut));
+  return () => {
+    clearInterval(sweep);
+    presenceOut.stop();
+  };
 }
 
-async function onConnection(ctx: ServerContext, socket: SwitchboardSocket): Promise<void> {
+async function onConnection(
+  ctx: ServerContext,
+  socket: SwitchboardSocket,
+  presenceOut: PresenceBatcher,
+): Promise<void> {
   const user = socket.data.user;
   ctx.metrics.connections.inc();
-  const cameOnline = ctx.presence.connected(user.id);
+  if (ctx.presence.connected(user.id)) presenceOut.changed(user.id, 'online');
   socket.on('disconnect', () => {
     ctx.metrics.connections.dec();
-    if (ctx.presence.disconnected(user.id))
-      socket.nsp.volatile.emit('presence', { userId: user.id, status: 'offline' });
+    if (ctx.presence.disconnected(user.id)) presenceOut.changed(user.id, 'offline');
   });
 
   socket.onAny((event: string, ...args: unknown[]) => void handleEvent(ctx, socket, event, args));
@@ -162,7 +170,6 @@ async function onConnection(ctx: ServerContext, socket: SwitchboardSocket): Prom
   const channels = await ctx.channels.summariesFor(user.id);
   if (!socket.connected) return;
   await socket.join(channels.map((c) => channelRoom(c.id)));
-  if (cameOnline) socket.broadcast.volatile.emit('presence', { userId: user.id, status: 'online' });
   socket.emit('hello', {
     protocolVersion: PROTOCOL_VERSION,
     serverVersion: ctx.version,
