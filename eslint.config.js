@@ -29,6 +29,8 @@ export default tseslint.config(
   layer(['protocol/**'], ['@switchboard/client', 'switchboard-server', '**/server/**', '**/client/**']),
   layer(['client/**'], ['switchboard-server', '**/server/src/**']),
   layer(['server/src/**'], ['@switchboard/client', '**/client/src/**']),
+  // The UI never touches the network or the server: it talks to the session core over a port.
+  layer(['renderer/**'], ['switchboard-server', '**/server/src/**', 'socket.io-client']),
   // CLI output, tests and benchmarks talk to a person through the console on purpose.
   {
     files: ['server/src/cli/**', 'tests/**', 'bench/**', '**/*.test.ts', '**/*.mjs'],

@@ -1,0 +1,317 @@
+// Creating, browsing and joining channels, starting a direct conversation, and leaving a channel.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NAME_PATTERN, type Channel, type ChannelSummary } from '@switchboard/protocol';
+import { errorText } from '../format.ts';
+import { useStore, useUi } from '../state/hooks.tsx';
+import { Dialog } from './Dialog.tsx';
+import { Icon } from './Icon.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
+
+interface DialogCommon {
+  onClose(): void;
+  /** Opens a conversation (and closes the dialog). */
+  onOpen(channelId: string): void;
+}
+
+export function CreateChannelDialog({ onClose, onOpen }: DialogCommon) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const [name, setName] = useState('');
+  const [visibility, setVisibility] = useState<'public' | 'private'>('public');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const clean = name.trim().toLowerCase().replace(/^#/, '');
+    if (!NAME_PATTERN.test(clean)) return setError(t('create.nameInvalid'));
+    setBusy(true);
+    setError(null);
+    try {
+      const channel = await store.client.request('createChannel', { name: clean, visibility });
+      onOpen(channel.id);
+    } catch (err) {
+      setError(errorText(err, t));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title={t('create.title')} onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="create-name">{t('create.name')}</label>
+          <div className="input-prefix">
+            <span aria-hidden="true">#</span>
+            <input
+              id="create-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              autoCapitalize="none"
+              spellCheck={false}
+              aria-describedby="create-name-hint"
+              aria-invalid={error ? true : undefined}
+              data-autofocus
+            />
+          </div>
+          <p id="create-name-hint" className="hint">
+            {t('create.nameHint')}
+          </p>
+        </div>
+        <fieldset className="field choices">
+          <legend>{t('create.visibility')}</legend>
+          {(['public', 'private'] as const).map((v) => (
+            <label key={v} className="choice">
+              <input
+                type="radio"
+                name="visibility"
+                value={v}
+                checked={visibility === v}
+                onChange={() => setVisibility(v)}
+              />
+              <span>
+                <strong>{t(`create.${v}`)}</strong>
+                <span className="hint">{t(`create.${v}Hint`)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button primary" disabled={busy}>
+            {t('create.submit')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const joined = useUi((s) => s.channels);
+  const [available, setAvailable] = useState<Channel[] | null>(null);
+  const [filter, setFilter] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+
+  useEffect(() => {
+    store.client.request('listPublicChannels', {}).then(
+      (result) => setAvailable(result.channels),
+      (err: unknown) => setError(errorText(err, t)),
+    );
+  }, [store, t]);
+
+  const joinedIds = useMemo(() => new Set(joined.map((c) => c.id)), [joined]);
+  const shown = (available ?? [])
+    .filter((c) => c.name.includes(filter.trim().toLowerCase()))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  const join = async (channel: Channel) => {
+    setBusyId(channel.id);
+    try {
+      await store.client.request('joinChannel', { channelId: channel.id });
+      onOpen(channel.id);
+    } catch (err) {
+      setError(errorText(err, t));
+      setBusyId(null);
+    }
+  };
+
+  return (
+    <Dialog title={t('browse.title')} onClose={onClose} className="dialog-list">
+      <div className="field">
+        <label htmlFor="browse-filter" className="sr-only">
+          {t('browse.search')}
+        </label>
+        <div className="input-icon">
+          <Icon name="search" size={16} />
+          <input
+            id="browse-filter"
+            type="search"
+            placeholder={t('browse.search')}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            data-autofocus
+          />
+        </div>
+      </div>
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      {available === null && !error ? (
+        <p className="muted" role="status">
+          {t('common.loading')}
+        </p>
+      ) : shown.length === 0 ? (
+        <p className="muted">{t('browse.empty')}</p>
+      ) : (
+        <ul className="pick-list">
+          {shown.map((channel) => {
+            const isMember = joinedIds.has(channel.id);
+            return (
+              <li key={channel.id} className="pick-row">
+                <span className="pick-main">
+                  <Icon name="hash" size={16} />
+                  <span className="pick-name">{channel.name}</span>
+                  {channel.topic && <span className="pick-detail">{channel.topic}</span>}
+                </span>
+                {isMember ? (
+                  <button
+                    type="button"
+                    className="button small"
+                    onClick={() => onOpen(channel.id)}
+                    aria-label={t('browse.openNamed', { name: channel.name })}
+                  >
+                    {t('browse.open')}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="button small primary"
+                    onClick={() => void join(channel)}
+                    disabled={busyId !== null}
+                    aria-label={t('browse.joinNamed', { name: channel.name })}
+                  >
+                    {t('browse.join')}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </Dialog>
+  );
+}
+
+export function StartDirectDialog({ onClose, onOpen }: DialogCommon) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const users = useUi((s) => s.users);
+  const me = useUi((s) => s.user);
+  const [filter, setFilter] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const q = filter.trim().toLowerCase();
+  const shown = [...users.values()]
+    .filter((u) => u.id !== me?.id && (u.username.includes(q) || u.displayName.toLowerCase().includes(q)))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+  const start = async (userId: string) => {
+    setBusy(true);
+    try {
+      const channel = await store.client.request('openDirect', { userId });
+      onOpen(channel.id);
+    } catch (err) {
+      setError(errorText(err, t));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title={t('direct.title')} onClose={onClose} className="dialog-list">
+      <div className="field">
+        <label htmlFor="direct-filter" className="sr-only">
+          {t('direct.search')}
+        </label>
+        <div className="input-icon">
+          <Icon name="search" size={16} />
+          <input
+            id="direct-filter"
+            type="search"
+            placeholder={t('direct.search')}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            data-autofocus
+          />
+        </div>
+      </div>
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      {shown.length === 0 ? (
+        <p className="muted">{t('direct.empty')}</p>
+      ) : (
+        <ul className="pick-list">
+          {shown.map((user) => (
+            <li key={user.id} className="pick-row">
+              <button
+                type="button"
+                className="pick-button"
+                onClick={() => void start(user.id)}
+                disabled={busy}
+              >
+                <PresenceDot status={user.presence} />
+                <span className="pick-name">{user.displayName}</span>
+                <span className="pick-detail">@{user.username}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
+  );
+}
+
+export function LeaveChannelDialog({
+  channel,
+  onClose,
+  onLeft,
+}: {
+  channel: ChannelSummary;
+  onClose(): void;
+  onLeft(): void;
+}) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const leave = async () => {
+    setBusy(true);
+    try {
+      await store.client.request('leaveChannel', { channelId: channel.id });
+      onLeft();
+    } catch (err) {
+      setError(errorText(err, t));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={t('leave.title', { name: channel.name })}
+      description={channel.kind === 'private' ? t('leave.privateBody') : t('leave.publicBody')}
+      onClose={onClose}
+    >
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onClose} data-autofocus>
+          {t('common.cancel')}
+        </button>
+        <button type="button" className="button danger" onClick={() => void leave()} disabled={busy}>
+          {t('leave.submit')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,192 @@
+// One open conversation: its header, the log, who is typing, and the composer.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChannelSummary } from '@switchboard/protocol';
+import { channelLabel, directPartner, errorText } from '../format.ts';
+import type { DisplayMessage } from '../session/types.ts';
+import { useStore, useUi } from '../state/hooks.tsx';
+import { messageKey } from '../state/store.ts';
+import { Composer, focusComposer } from './Composer.tsx';
+import { Dialog } from './Dialog.tsx';
+import { Icon } from './Icon.tsx';
+import { MessageList } from './MessageList.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
+import { TypingIndicator } from './TypingIndicator.tsx';
+
+interface ChannelViewProps {
+  channel: ChannelSummary;
+  onLeave(channel: ChannelSummary): void;
+  onError(text: string): void;
+}
+
+export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const me = useUi((s) => s.user)!;
+  const users = useUi((s) => s.users);
+  const view = useUi((s) => s.views[channel.id]);
+  const [opened] = useState(() => ({
+    readSeq: channel.readSeq,
+    headSeq: channel.headSeq,
+    unreadCount: channel.unreadCount,
+  }));
+  const [editingKey, setEditingKey] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<DisplayMessage | null>(null);
+  const [openError, setOpenError] = useState<string | null>(null);
+  const lastMarked = useRef(channel.readSeq);
+  const label = channelLabel(channel, users, me.id, t);
+  const partner = directPartner(channel, me.id);
+  const title = channel.kind === 'direct' ? label : `#${label}`;
+
+  useEffect(() => {
+    setOpenError(null);
+    store.openChannel(channel.id).catch((err: unknown) => setOpenError(errorText(err, t)));
+  }, [channel.id, store, t]);
+
+  const onSeen = useCallback(
+    (seq: number) => {
+      if (seq <= lastMarked.current || seq <= channel.readSeq) return;
+      lastMarked.current = seq;
+      store.client.request('markRead', { channelId: channel.id, seq }).catch(() => {
+        // The cursor only moves forward on the server; the next view of the channel tries again.
+        lastMarked.current = channel.readSeq;
+      });
+    },
+    [channel.id, channel.readSeq, store],
+  );
+
+  const onEditLast = useCallback(() => {
+    const messages = store.getState().views[channel.id]?.messages ?? [];
+    const last = [...messages]
+      .reverse()
+      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null);
+    if (last) setEditingKey(messageKey(last));
+  }, [store, channel.id, me.id]);
+
+  const onEdit = useCallback((message: DisplayMessage | null) => {
+    setEditingKey(message ? messageKey(message) : null);
+    if (!message) focusComposer();
+  }, []);
+  const onSaveEdit = useCallback(
+    async (message: DisplayMessage, text: string) => {
+      await store.client.request('edit', { messageId: message.id, text });
+      setEditingKey(null);
+      focusComposer();
+    },
+    [store],
+  );
+  const onRetry = useCallback(
+    (message: DisplayMessage) =>
+      void store.client
+        .request('retrySend', { clientId: message.clientId })
+        .catch((err: unknown) => onError(errorText(err, t))),
+    [store, onError, t],
+  );
+  const onDiscard = useCallback(
+    (message: DisplayMessage) =>
+      void store.client
+        .request('discardSend', { clientId: message.clientId })
+        .catch((err: unknown) => onError(errorText(err, t))),
+    [store, onError, t],
+  );
+  const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
+
+  const confirmDelete = async () => {
+    if (!deleting) return;
+    const target = deleting;
+    setDeleting(null);
+    try {
+      await store.client.request('delete', { messageId: target.id });
+    } catch (err) {
+      onError(errorText(err, t));
+    }
+  };
+
+  return (
+    <>
+      <header className="channel-header">
+        <h1 id="channel-title">
+          {channel.kind === 'direct' ? (
+            <PresenceDot status={partner ? users.get(partner)?.presence : 'online'} />
+          ) : (
+            <Icon name={channel.kind === 'private' ? 'lock' : 'hash'} size={18} />
+          )}
+          <span className="sr-only">{channel.kind === 'private' ? t('sidebar.private') : ''}</span>
+          <span>{label}</span>
+        </h1>
+        {channel.topic && <p className="channel-topic">{channel.topic}</p>}
+        <div className="channel-actions">
+          {channel.kind !== 'direct' && (
+            <button type="button" className="button subtle small" onClick={() => onLeave(channel)}>
+              <Icon name="leave" size={16} />
+              {t('channel.leave')}
+            </button>
+          )}
+        </div>
+      </header>
+
+      {openError && (
+        <p className="inline-error" role="alert">
+          {openError}
+        </p>
+      )}
+
+      {view ? (
+        <MessageList
+          channel={channel}
+          label={title}
+          startText={
+            channel.kind === 'direct'
+              ? t('messages.startDirect', { name: label })
+              : t('messages.start', { channel: title })
+          }
+          view={view}
+          selfId={me.id}
+          users={users}
+          opened={opened}
+          editingKey={editingKey}
+          onSeen={onSeen}
+          onLoadOlder={onLoadOlder}
+          onEdit={onEdit}
+          onSaveEdit={onSaveEdit}
+          onDelete={setDeleting}
+          onRetry={onRetry}
+          onDiscard={onDiscard}
+        />
+      ) : (
+        <div className="log-wrap">
+          <p className="log-edge" role="status">
+            {t('messages.loading')}
+          </p>
+        </div>
+      )}
+
+      <TypingIndicator channelId={channel.id} />
+      <Composer
+        key={channel.id}
+        channelId={channel.id}
+        placeholder={t('composer.placeholder', { channel: title })}
+        onEditLast={onEditLast}
+        onError={onError}
+      />
+
+      {deleting && (
+        <Dialog
+          title={t('messages.deleteTitle')}
+          description={t('messages.deleteBody')}
+          onClose={() => setDeleting(null)}
+        >
+          <blockquote className="quote">{deleting.text}</blockquote>
+          <div className="form-actions">
+            <button type="button" className="button" onClick={() => setDeleting(null)} data-autofocus>
+              {t('common.cancel')}
+            </button>
+            <button type="button" className="button danger" onClick={() => void confirmDelete()}>
+              {t('messages.delete')}
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}

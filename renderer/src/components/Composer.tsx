@@ -1,0 +1,202 @@
+// The message box: Enter sends, Shift+Enter is a new line, Up on an empty box edits your last
+// message, `@` completes names, typing is announced to others at most every few seconds. Drafts are
+// kept per conversation while the app runs.
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_LIMITS } from '@switchboard/protocol';
+import { errorText } from '../format.ts';
+import { useStore, useUi } from '../state/hooks.tsx';
+import type { UserWithPresence } from '../state/store.ts';
+import { Icon } from './Icon.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
+
+/** The composer's element id: the skip link and finished edits bring focus back to it. */
+export const COMPOSER_ID = 'composer-input';
+export const focusComposer = (): void => document.getElementById(COMPOSER_ID)?.focus();
+
+const TYPING_EVERY_MS = 3_000;
+const MAX_SUGGESTIONS = 6;
+const drafts = new Map<string, string>();
+
+interface ComposerProps {
+  channelId: string;
+  placeholder: string;
+  onEditLast(): void;
+  onError(text: string): void;
+}
+
+interface MentionQuery {
+  start: number;
+  end: number;
+  query: string;
+}
+
+function findMention(text: string, caret: number): MentionQuery | null {
+  const before = text.slice(0, caret);
+  const match = /(^|\s)@([a-z0-9._-]{0,64})$/i.exec(before);
+  if (!match) return null;
+  return { start: caret - match[2]!.length - 1, end: caret, query: match[2]!.toLowerCase() };
+}
+
+export function Composer({ channelId, placeholder, onEditLast, onError }: ComposerProps) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const users = useUi((s) => s.users);
+  const [text, setText] = useState(() => drafts.get(channelId) ?? '');
+  const [mention, setMention] = useState<MentionQuery | null>(null);
+  const [active, setActive] = useState(0);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const lastTyping = useRef(0);
+  const listId = useId();
+  const hintId = useId();
+
+  useEffect(() => {
+    drafts.set(channelId, text);
+  }, [channelId, text]);
+
+  const suggestions = useMemo<UserWithPresence[]>(() => {
+    if (!mention) return [];
+    const q = mention.query;
+    return [...users.values()]
+      .filter((u) => u.username.startsWith(q) || u.displayName.toLowerCase().startsWith(q))
+      .sort((a, b) => a.username.localeCompare(b.username))
+      .slice(0, MAX_SUGGESTIONS);
+  }, [mention, users]);
+  const open = suggestions.length > 0;
+  // The list can shrink under the highlight (people come and go): keep it on a real entry.
+  const highlighted = Math.min(active, suggestions.length - 1);
+  const tooLong = text.length - DEFAULT_LIMITS.maxMessageLength;
+
+  const updateMention = (value: string, caret: number) => {
+    setMention(findMention(value, caret));
+    setActive(0);
+  };
+
+  const announceTyping = () => {
+    const now = Date.now();
+    if (now - lastTyping.current < TYPING_EVERY_MS) return;
+    lastTyping.current = now;
+    store.client.request('typing', { channelId }).catch(() => undefined);
+  };
+
+  const send = () => {
+    const body = text.replace(/\s+$/, '');
+    if (!body.trim() || tooLong > 0) return;
+    setText('');
+    setMention(null);
+    lastTyping.current = 0;
+    store.client.request('send', { channelId, text: body }).catch((err: unknown) => {
+      // Not queued at all (e.g. rejected as invalid): give the text back rather than lose it.
+      setText((current) => current || body);
+      onError(errorText(err, t));
+    });
+  };
+
+  const complete = (user: UserWithPresence) => {
+    if (!mention) return;
+    const next = `${text.slice(0, mention.start)}@${user.username} ${text.slice(mention.end)}`;
+    const caret = mention.start + user.username.length + 2;
+    setText(next);
+    setMention(null);
+    requestAnimationFrame(() => inputRef.current?.setSelectionRange(caret, caret));
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.nativeEvent.isComposing) return;
+    if (open) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setActive((i) => (i + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        complete(suggestions[highlighted]!);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setMention(null);
+        return;
+      }
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      send();
+    } else if (event.key === 'ArrowUp' && text === '') {
+      event.preventDefault();
+      onEditLast();
+    }
+  };
+
+  return (
+    <div className="composer">
+      {open && (
+        <ul id={listId} className="mention-list" role="listbox" aria-label={t('composer.people')}>
+          {suggestions.map((user, i) => (
+            <li
+              key={user.id}
+              id={`${listId}-${user.id}`}
+              role="option"
+              aria-selected={i === highlighted}
+              className="mention-option"
+              onMouseDown={(e) => {
+                e.preventDefault();
+                complete(user);
+              }}
+              onMouseEnter={() => setActive(i)}
+            >
+              <PresenceDot status={user.presence} />
+              <span className="mention-name">{user.displayName}</span>
+              <span className="mention-username">@{user.username}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className={`composer-box${tooLong > 0 ? ' invalid' : ''}`}>
+        <label htmlFor={COMPOSER_ID} className="sr-only">
+          {t('composer.label')}
+        </label>
+        <textarea
+          id={COMPOSER_ID}
+          ref={inputRef}
+          rows={1}
+          autoFocus
+          value={text}
+          placeholder={placeholder}
+          aria-describedby={hintId}
+          aria-autocomplete="list"
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? `${listId}-${suggestions[highlighted]!.id}` : undefined}
+          aria-invalid={tooLong > 0 ? true : undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            updateMention(e.target.value, e.target.selectionStart);
+            if (e.target.value) announceTyping();
+          }}
+          onSelect={(e) => updateMention(e.currentTarget.value, e.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown}
+          onBlur={() => setMention(null)}
+        />
+        <button
+          type="button"
+          className="send-button"
+          aria-label={t('composer.send')}
+          title={t('composer.send')}
+          onClick={send}
+          disabled={!text.trim() || tooLong > 0}
+        >
+          <Icon name="send" />
+        </button>
+      </div>
+      <p id={hintId} className="composer-hint">
+        {tooLong > 0 ? (
+          <span className="form-error">{t('composer.tooLong', { count: tooLong })}</span>
+        ) : (
+          t('composer.hint')
+        )}
+      </p>
+    </div>
+  );
+}

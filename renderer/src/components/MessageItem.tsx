@@ -1,0 +1,247 @@
+// One message row: optional day and "new" dividers, the author line when a group starts, the safe
+// markdown body, and its state (sending, not sent with retry, edited, deleted) and own-message actions.
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDay, formatFullDate, formatTime } from '../format.ts';
+import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
+import type { DisplayMessage } from '../session/types.ts';
+import { Icon } from './Icon.tsx';
+
+export interface MessageItemProps {
+  message: DisplayMessage;
+  authorName: string;
+  own: boolean;
+  startsGroup: boolean;
+  showDay: boolean;
+  showNew: boolean;
+  editing: boolean;
+  renderContext: RenderContext;
+  onEdit(message: DisplayMessage | null): void;
+  onSaveEdit(message: DisplayMessage, text: string): Promise<void>;
+  onDelete(message: DisplayMessage): void;
+  onRetry(message: DisplayMessage): void;
+  onDiscard(message: DisplayMessage): void;
+}
+
+export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
+  const { message, authorName, own, startsGroup, showDay, showNew, editing, renderContext } = props;
+  const { t, i18n } = useTranslation();
+  const language = i18n.language;
+  const deleted = message.deletedAt !== null;
+  const pending = message.delivery === 'pending';
+  const failed = message.delivery === 'failed';
+  const time = formatTime(message.ts, language);
+
+  return (
+    <div className="message-row">
+      {showDay && (
+        <div className="divider" role="separator">
+          <span>{formatDay(message.ts, language, t)}</span>
+        </div>
+      )}
+      {showNew && (
+        <div className="divider divider-new" role="separator" data-testid="new-divider">
+          <span>{t('messages.new')}</span>
+        </div>
+      )}
+      <div
+        className={`message${startsGroup ? ' group-start' : ''}${own ? ' own' : ''}${pending ? ' pending' : ''}${failed ? ' failed' : ''}`}
+        data-delivery={message.delivery}
+        data-testid="message"
+      >
+        <div className="message-gutter">
+          {startsGroup ? (
+            <Avatar userId={message.authorId} name={authorName} />
+          ) : (
+            <time
+              className="message-hover-time"
+              dateTime={new Date(message.ts).toISOString()}
+              title={formatFullDate(message.ts, language)}
+            >
+              {time}
+            </time>
+          )}
+        </div>
+        <div className="message-main">
+          {startsGroup ? (
+            <div className="message-meta">
+              <span className="message-author">{authorName}</span>
+              <time
+                dateTime={new Date(message.ts).toISOString()}
+                title={formatFullDate(message.ts, language)}
+              >
+                {time}
+              </time>
+            </div>
+          ) : (
+            <span className="sr-only">{authorName}</span>
+          )}
+
+          {editing ? (
+            <EditBox
+              message={message}
+              onCancel={() => props.onEdit(null)}
+              onSave={(text) => props.onSaveEdit(message, text)}
+            />
+          ) : deleted ? (
+            <p className="message-deleted">{t('messages.deleted')}</p>
+          ) : (
+            <div
+              className="message-body"
+              dangerouslySetInnerHTML={{ __html: renderMarkdown(message.text, renderContext) }}
+            />
+          )}
+
+          {message.editedAt !== null && !deleted && !editing && (
+            <span className="message-edited">{t('messages.edited')}</span>
+          )}
+
+          {pending && (
+            <p className="message-status" data-testid="message-pending">
+              {t('messages.sending')}
+            </p>
+          )}
+          {failed && (
+            <div className="message-status message-failed">
+              <span>
+                {t('messages.notSent', { reason: message.failure?.message ?? t('messages.unknownReason') })}
+              </span>
+              <button type="button" className="button small" onClick={() => props.onRetry(message)}>
+                <Icon name="retry" size={14} />
+                {t('messages.retry')}
+              </button>
+              <button type="button" className="button small subtle" onClick={() => props.onDiscard(message)}>
+                {t('messages.discard')}
+              </button>
+            </div>
+          )}
+        </div>
+
+        {own && !deleted && !editing && message.delivery === 'sent' && (
+          <div className="message-actions" role="group" aria-label={t('messages.actions')}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('messages.edit')}
+              title={t('messages.edit')}
+              onClick={() => props.onEdit(message)}
+            >
+              <Icon name="edit" size={16} />
+            </button>
+            <button
+              type="button"
+              className="icon-button danger"
+              aria-label={t('messages.delete')}
+              title={t('messages.delete')}
+              onClick={() => props.onDelete(message)}
+            >
+              <Icon name="trash" size={16} />
+            </button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});
+
+/** Initials on a colour picked from the user id, so a person keeps their colour everywhere. */
+function Avatar({ userId, name }: { userId: string; name: string }) {
+  // FNV-1a: ids that share a long prefix (time-ordered UUIDs) still spread over the colours.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193) >>> 0;
+  const initials = [...name.trim()].slice(0, 2).join('').toUpperCase() || '?';
+  return (
+    <span className={`avatar avatar-${hash % AVATAR_COLOURS}`} aria-hidden="true">
+      {initials}
+    </span>
+  );
+}
+
+const AVATAR_COLOURS = 8;
+
+/**
+ * Focuses `element` once it can take focus: the virtualized list hides itself (visibility: hidden)
+ * while it re-measures after a row changes size, and hidden elements refuse focus.
+ */
+function focusWhenShown(element: HTMLElement, withinMs = 2_000): () => void {
+  const until = performance.now() + withinMs;
+  let frame = 0;
+  const attempt = () => {
+    element.focus();
+    if (document.activeElement !== element && performance.now() < until)
+      frame = requestAnimationFrame(attempt);
+  };
+  attempt();
+  return () => cancelAnimationFrame(frame);
+}
+
+function EditBox({
+  message,
+  onCancel,
+  onSave,
+}: {
+  message: DisplayMessage;
+  onCancel(): void;
+  onSave(text: string): Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(message.text);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const input = inputRef.current!;
+    input.setSelectionRange(input.value.length, input.value.length);
+    return focusWhenShown(input);
+  }, []);
+
+  const save = async () => {
+    const trimmed = text.trim();
+    if (!trimmed || trimmed === message.text) return onCancel();
+    setBusy(true);
+    try {
+      await onSave(trimmed);
+    } catch (err) {
+      setError((err as { message?: string }).message ?? String(err));
+      setBusy(false);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      onCancel();
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void save();
+    }
+  };
+
+  return (
+    <div className="edit-box">
+      <textarea
+        ref={inputRef}
+        aria-label={t('messages.editLabel')}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        disabled={busy}
+      />
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="edit-actions">
+        <span className="hint">{t('messages.editHint')}</span>
+        <button type="button" className="button small" onClick={onCancel} disabled={busy}>
+          {t('common.cancel')}
+        </button>
+        <button type="button" className="button small primary" onClick={() => void save()} disabled={busy}>
+          {t('common.save')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// Theme, language and notification preferences for the signed-in user.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGE_NAMES } from '../i18n/index.ts';
+import { LANGUAGES, NOTIFY_LEVELS, THEMES, type Language } from '../settings/preferences.ts';
+import { usePreferences } from '../settings/PreferencesProvider.tsx';
+import { Dialog } from './Dialog.tsx';
+
+const notificationsSupported = () => typeof Notification === 'function';
+
+export function SettingsDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
+  const { prefs, update } = usePreferences();
+  const [permission, setPermission] = useState(() =>
+    notificationsSupported() ? Notification.permission : 'denied',
+  );
+
+  const askPermission = async () => {
+    if (!notificationsSupported()) return;
+    setPermission(await Notification.requestPermission());
+  };
+
+  return (
+    <Dialog title={t('settings.title')} onClose={onClose} className="dialog-settings">
+      <fieldset className="field choices">
+        <legend>{t('settings.theme')}</legend>
+        <div className="segmented">
+          {THEMES.map((theme) => (
+            <label key={theme} className="segment">
+              <input
+                type="radio"
+                name="theme"
+                value={theme}
+                checked={prefs.theme === theme}
+                onChange={() => update({ theme })}
+              />
+              <span>{t(`settings.themes.${theme}`)}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <div className="field">
+        <label htmlFor="settings-language">{t('settings.language')}</label>
+        <select
+          id="settings-language"
+          value={prefs.language}
+          onChange={(e) => update({ language: e.target.value as Language })}
+        >
+          {LANGUAGES.map((language) => (
+            <option key={language} value={language} lang={language}>
+              {LANGUAGE_NAMES[language]}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <fieldset className="field choices">
+        <legend>{t('settings.notifications')}</legend>
+        {NOTIFY_LEVELS.map((level) => (
+          <label key={level} className="choice">
+            <input
+              type="radio"
+              name="notify"
+              value={level}
+              checked={prefs.notify === level}
+              onChange={() => {
+                update({ notify: level });
+                if (level !== 'none' && permission === 'default') void askPermission();
+              }}
+            />
+            <span>{t(`settings.notify.${level}`)}</span>
+          </label>
+        ))}
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={prefs.notifyPreview}
+            onChange={(e) => update({ notifyPreview: e.target.checked })}
+            disabled={prefs.notify === 'none'}
+          />
+          <span>{t('settings.notifyPreview')}</span>
+        </label>
+        {prefs.notify !== 'none' && permission === 'denied' && (
+          <p className="hint">{t('settings.notifyBlocked')}</p>
+        )}
+        {prefs.notify !== 'none' && permission === 'default' && (
+          <button type="button" className="button small" onClick={() => void askPermission()}>
+            {t('settings.notifyAllow')}
+          </button>
+        )}
+      </fieldset>
+
+      <p className="hint">{t('settings.stored')}</p>
+      <div className="form-actions">
+        <button type="button" className="button primary" onClick={onClose} data-autofocus>
+          {t('common.done')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

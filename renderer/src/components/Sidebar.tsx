@@ -1,0 +1,163 @@
+// The "Channels" navigation: channels and direct conversations with unread and mention counts,
+// and the ways to create, browse, start a conversation, jump (Ctrl/Cmd+K), open settings, sign out.
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { directPartner, sidebarOrder, type LabelledChannel } from '../format.ts';
+import { useUi } from '../state/hooks.tsx';
+import { Icon } from './Icon.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
+
+export type SidebarAction = 'create' | 'browse' | 'direct' | 'switcher' | 'settings' | 'signOut';
+
+interface SidebarProps {
+  currentId: string | null;
+  onSelect(channelId: string): void;
+  onAction(action: SidebarAction): void;
+}
+
+const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
+export const SWITCHER_SHORTCUT = isMac ? '⌘K' : 'Ctrl+K';
+
+export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
+  const { t } = useTranslation();
+  const channels = useUi((s) => s.channels);
+  const users = useUi((s) => s.users);
+  const me = useUi((s) => s.user);
+  // Your own dot shows whether this app is connected, which is what others see of you.
+  const connected = useUi((s) => s.connection.status === 'online');
+
+  const { rooms, directs } = useMemo(
+    () => sidebarOrder(channels, users, me?.id, t),
+    [channels, users, me, t],
+  );
+
+  const item = ({ channel, label }: LabelledChannel) => {
+    const partner = directPartner(channel, me?.id);
+    const unread = channel.unreadCount > 0;
+    const presence = partner ? users.get(partner)?.presence : 'online';
+    return (
+      <li key={channel.id}>
+        <button
+          type="button"
+          className={`channel-link${unread ? ' unread' : ''}`}
+          aria-current={channel.id === currentId ? 'page' : undefined}
+          onClick={() => onSelect(channel.id)}
+        >
+          {channel.kind === 'direct' ? (
+            <PresenceDot status={presence} silent />
+          ) : (
+            <span className="channel-sigil">
+              <Icon name={channel.kind === 'private' ? 'lock' : 'hash'} size={16} />
+            </span>
+          )}
+          <span className="channel-name">{label}</span>
+          {channel.kind === 'private' && <span className="sr-only">{t('sidebar.private')}</span>}
+          {channel.kind === 'direct' && (
+            <span className="sr-only">{t(`presence.${presence ?? 'offline'}`)}</span>
+          )}
+          {channel.mentionCount > 0 && (
+            <span className="badge badge-mention">
+              <span aria-hidden="true">@{channel.mentionCount}</span>
+              <span className="sr-only">{t('sidebar.mentions', { count: channel.mentionCount })}</span>
+            </span>
+          )}
+          {unread && (
+            <span className="badge" data-testid="unread-count">
+              <span aria-hidden="true">{channel.unreadCount}</span>
+              <span className="sr-only">{t('sidebar.unread', { count: channel.unreadCount })}</span>
+            </span>
+          )}
+        </button>
+      </li>
+    );
+  };
+
+  return (
+    <nav className="sidebar" aria-label={t('sidebar.label')}>
+      <div className="sidebar-top">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Switchboard
+        </span>
+        <button type="button" className="switcher-button" onClick={() => onAction('switcher')}>
+          <Icon name="search" size={16} />
+          <span>{t('switcher.open')}</span>
+          <kbd>{SWITCHER_SHORTCUT}</kbd>
+        </button>
+      </div>
+
+      <div className="sidebar-scroll">
+        <section aria-labelledby="sidebar-channels">
+          <div className="section-head">
+            <h2 id="sidebar-channels">{t('sidebar.channels')}</h2>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('sidebar.create')}
+              title={t('sidebar.create')}
+              onClick={() => onAction('create')}
+            >
+              <Icon name="plus" />
+            </button>
+          </div>
+          {rooms.length > 0 ? (
+            <ul className="channel-list">{rooms.map(item)}</ul>
+          ) : (
+            <p className="sidebar-empty">{t('sidebar.noChannels')}</p>
+          )}
+          <button type="button" className="sidebar-action" onClick={() => onAction('browse')}>
+            <Icon name="list" size={16} />
+            {t('sidebar.browse')}
+          </button>
+        </section>
+
+        <section aria-labelledby="sidebar-directs">
+          <div className="section-head">
+            <h2 id="sidebar-directs">{t('sidebar.directs')}</h2>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('sidebar.startDirect')}
+              title={t('sidebar.startDirect')}
+              onClick={() => onAction('direct')}
+            >
+              <Icon name="plus" />
+            </button>
+          </div>
+          {directs.length > 0 ? (
+            <ul className="channel-list">{directs.map(item)}</ul>
+          ) : (
+            <p className="sidebar-empty">{t('sidebar.noDirects')}</p>
+          )}
+        </section>
+      </div>
+
+      {me && (
+        <div className="sidebar-footer">
+          <span className="me">
+            <PresenceDot status={connected ? 'online' : 'offline'} />
+            <span className="me-name">{me.displayName}</span>
+          </span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('settings.title')}
+            title={t('settings.title')}
+            onClick={() => onAction('settings')}
+          >
+            <Icon name="settings" />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('sidebar.signOut')}
+            title={t('sidebar.signOut')}
+            onClick={() => onAction('signOut')}
+          >
+            <Icon name="signOut" />
+          </button>
+        </div>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,77 @@
+// Names, times and errors as people read them.
+import type { TFunction } from 'i18next';
+import type { ChannelSummary } from '@switchboard/protocol';
+import type { UserWithPresence } from './state/store.ts';
+
+/** A channel's name, or for a direct conversation the other person's (or "you" for a note to self). */
+export function channelLabel(
+  channel: ChannelSummary,
+  users: ReadonlyMap<string, UserWithPresence>,
+  selfId: string | undefined,
+  t: TFunction,
+): string {
+  if (channel.kind !== 'direct') return channel.name;
+  const otherId = channel.memberIds?.find((id) => id !== selfId);
+  if (!otherId) return t('direct.self', { name: (selfId && users.get(selfId)?.displayName) || channel.name });
+  return users.get(otherId)?.displayName ?? channel.name;
+}
+
+export interface LabelledChannel {
+  channel: ChannelSummary;
+  label: string;
+}
+
+/** Conversations in sidebar order: channels, then direct conversations, each by name as shown. */
+export function sidebarOrder(
+  channels: readonly ChannelSummary[],
+  users: ReadonlyMap<string, UserWithPresence>,
+  selfId: string | undefined,
+  t: TFunction,
+): { rooms: LabelledChannel[]; directs: LabelledChannel[] } {
+  const byLabel = (a: LabelledChannel, b: LabelledChannel) => a.label.localeCompare(b.label);
+  const labelled = channels.map((channel) => ({ channel, label: channelLabel(channel, users, selfId, t) }));
+  return {
+    rooms: labelled.filter((c) => c.channel.kind !== 'direct').sort(byLabel),
+    directs: labelled.filter((c) => c.channel.kind === 'direct').sort(byLabel),
+  };
+}
+
+/** The other participant of a direct conversation, if there is one. */
+export function directPartner(channel: ChannelSummary, selfId: string | undefined): string | undefined {
+  return channel.kind === 'direct' ? channel.memberIds?.find((id) => id !== selfId) : undefined;
+}
+
+export function formatTime(ts: number, language: string): string {
+  return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(ts);
+}
+
+export function formatFullDate(ts: number, language: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short' }).format(ts);
+}
+
+const startOfDay = (ts: number) => new Date(ts).setHours(0, 0, 0, 0);
+
+export function isSameDay(a: number, b: number): boolean {
+  return startOfDay(a) === startOfDay(b);
+}
+
+export function formatDay(ts: number, language: string, t: TFunction, now = Date.now()): string {
+  const days = Math.round((startOfDay(now) - startOfDay(ts)) / 86_400_000);
+  if (days === 0) return t('messages.today');
+  if (days === 1) return t('messages.yesterday');
+  const sameYear = new Date(ts).getFullYear() === new Date(now).getFullYear();
+  return new Intl.DateTimeFormat(language, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  }).format(ts);
+}
+
+/** A request failure from the core, in the reader's language where we know the code. */
+export function errorText(err: unknown, t: TFunction): string {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  const detail = typeof message === 'string' && message ? message : String(err);
+  const known = typeof code === 'string' ? t(`errors.${code}`, { defaultValue: '', message: detail }) : '';
+  return known || t('errors.unknown', { message: detail });
+}

@@ -1,0 +1,102 @@
+// Message text → safe HTML. markdown-it with raw HTML off escapes everything a sender types, so the
+// output can be inserted as markup; on top of that: links only to http(s) and mailto, always opened
+// outside the app, no images (they would fetch from anywhere), emoji shortcodes and @mentions.
+import MarkdownIt, { type Token } from 'markdown-it';
+import { emojify } from 'node-emoji';
+
+export interface RenderContext {
+  /** Usernames that exist: only those `@name`s are highlighted as mentions. */
+  usernames: ReadonlySet<string>;
+  /** The reader's username: mentions of them stand out. */
+  self: string | null;
+}
+
+const ALLOWED_LINK = /^(https?:|mailto:)/i;
+const SHORTCODE = /:[a-z0-9_+-]+:/i;
+// `@name` at a word start; the name pattern is NAME_PATTERN's.
+const MENTION = /(^|[^\w@.])@([a-z0-9][a-z0-9._-]{0,63})/gi;
+
+type TokenCtor = new (type: string, tag: string, nesting: -1 | 0 | 1) => Token;
+
+const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false });
+md.disable(['image']);
+md.validateLink = (url) => ALLOWED_LINK.test(url.trim());
+
+md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
+  const token = tokens[idx]!;
+  token.attrSet('target', '_blank');
+  token.attrSet('rel', 'noopener noreferrer');
+  return self.renderToken(tokens, idx, options);
+};
+
+md.renderer.rules.mention = (tokens, idx) => {
+  const token = tokens[idx]!;
+  const own = token.meta?.self === true ? ' mention-self' : '';
+  return `<span class="mention${own}">@${md.utils.escapeHtml(token.content)}</span>`;
+};
+
+/** Splits one text token into text and mention tokens. */
+function splitMentions(token: Token, ctx: RenderContext, Ctor: TokenCtor): Token[] {
+  const out: Token[] = [];
+  const text = token.content;
+  let last = 0;
+  for (const match of text.matchAll(MENTION)) {
+    const name = match[2]!.toLowerCase().replace(/[._-]+$/, '');
+    if (!ctx.usernames.has(name)) continue;
+    const start = match.index + match[1]!.length;
+    if (start > last) out.push(textToken(text.slice(last, start), token, Ctor));
+    const mention = new Ctor('mention', '', 0);
+    mention.content = name;
+    mention.meta = { self: name === ctx.self };
+    out.push(mention);
+    last = start + 1 + name.length;
+  }
+  if (out.length === 0) return [token];
+  if (last < text.length) out.push(textToken(text.slice(last), token, Ctor));
+  return out;
+}
+
+function textToken(content: string, like: Token, Ctor: TokenCtor): Token {
+  const t = new Ctor('text', '', 0);
+  t.content = content;
+  t.level = like.level;
+  return t;
+}
+
+md.core.ruler.push('switchboard_text', (state) => {
+  const ctx = state.env as unknown as RenderContext;
+  const Ctor = state.Token as unknown as TokenCtor;
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || !block.children) continue;
+    const children: Token[] = [];
+    let inLink = 0;
+    for (const token of block.children) {
+      if (token.type === 'link_open') inLink += 1;
+      if (token.type === 'link_close') inLink -= 1;
+      if (token.type !== 'text') {
+        children.push(token);
+        continue;
+      }
+      if (SHORTCODE.test(token.content)) token.content = emojify(token.content);
+      children.push(...(inLink > 0 ? [token] : splitMentions(token, ctx, Ctor)));
+    }
+    block.children = children;
+  }
+});
+
+const cache = new Map<string, string>();
+const CACHE_LIMIT = 2_000;
+
+/**
+ * Renders message text; results are cached because virtualized rows re-render as they scroll.
+ * Users are only ever added, so the set's size is enough to tell when mentions may render differently.
+ */
+export function renderMarkdown(text: string, ctx: RenderContext): string {
+  const key = `${ctx.self ?? ''}\u0000${ctx.usernames.size}\u0000${text}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const html = md.render(text, { ...ctx });
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, html);
+  return html;
+}

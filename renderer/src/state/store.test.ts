@@ -1,0 +1,209 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChannelSummary, User } from '@switchboard/protocol';
+import type {
+  RequestMethod,
+  RequestResults,
+  SessionEventName,
+  SessionEvents,
+  SessionSnapshot,
+} from '../../../client/src/contract.ts';
+import { Emitter } from '../../../client/src/emitter.ts';
+import type { DisplayMessage, SessionClient } from '../session/types.ts';
+import { SessionStore, TYPING_TTL_MS } from './store.ts';
+
+const me: User = {
+  id: 'u-me',
+  username: 'me',
+  displayName: 'Me',
+  isAdmin: false,
+  deactivated: false,
+  createdAt: 0,
+};
+const channel: ChannelSummary = {
+  id: 'c1',
+  name: 'general',
+  kind: 'public',
+  topic: '',
+  createdBy: null,
+  createdAt: 0,
+  headSeq: 0,
+  readSeq: 0,
+  unreadCount: 0,
+  mentionCount: 0,
+};
+
+function snapshot(user: User | null = me): SessionSnapshot {
+  return {
+    serverUrl: 'http://127.0.0.1:1',
+    user,
+    connection: { status: 'online' },
+    channels: [channel],
+    users: [],
+  };
+}
+
+function message(over: Partial<DisplayMessage> & { clientId: string }): DisplayMessage {
+  return {
+    id: `m-${over.clientId}`,
+    channelId: 'c1',
+    seq: 1,
+    changeSeq: over.seq ?? 1,
+    authorId: 'u-other',
+    text: over.clientId,
+    mentions: [],
+    ts: 1,
+    editedAt: null,
+    deletedAt: null,
+    delivery: 'sent',
+    ...over,
+  };
+}
+
+/** A session that answers from fixed results and lets the test push events. */
+class ScriptedSession implements SessionClient {
+  readonly events = new Emitter<SessionEvents>();
+  results: Partial<{ [M in RequestMethod]: RequestResults[M] }> = { getSnapshot: snapshot() };
+
+  async request<M extends RequestMethod>(method: M): Promise<RequestResults[M]> {
+    if (!(method in this.results)) throw new Error(`unexpected ${method}`);
+    return this.results[method] as RequestResults[M];
+  }
+
+  on<E extends SessionEventName>(name: E, handler: (payload: SessionEvents[E]) => void): () => void {
+    return this.events.on(name, handler);
+  }
+}
+
+describe('SessionStore', () => {
+  let session: ScriptedSession;
+  let store: SessionStore;
+  const texts = () => store.getState().views.c1?.messages.map((m) => `${m.text}:${m.delivery}`);
+  const settle = () => vi.advanceTimersByTimeAsync(60);
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    session = new ScriptedSession();
+    store = new SessionStore(session);
+    await store.start();
+    await settle();
+  });
+
+  afterEach(() => {
+    store.stop();
+    vi.useRealTimers();
+  });
+
+  it('shows the opened page, then lists a stored copy in place of its outbox entry exactly once', async () => {
+    session.results.openChannel = {
+      messages: [message({ clientId: 'a', seq: 1 }), message({ clientId: 'b', seq: 2 })],
+      hasOlder: true,
+    };
+    await store.openChannel('c1');
+    const pending = message({
+      clientId: 'mine',
+      id: 'mine',
+      seq: 0,
+      changeSeq: 0,
+      authorId: me.id,
+      delivery: 'pending',
+      ts: 5,
+    });
+    session.events.emit('messages', { channelId: 'c1', messages: [pending] });
+    await settle();
+    expect(texts()).toEqual(['a:sent', 'b:sent', 'mine:pending']);
+    expect(store.getState().views.c1?.hasOlder).toBe(true);
+
+    // Someone else's message lands first; ours is stored after it and the entry goes.
+    session.events.emit('messages', { channelId: 'c1', messages: [message({ clientId: 'c', seq: 3 })] });
+    session.events.emit('messages', {
+      channelId: 'c1',
+      messages: [message({ clientId: 'mine', id: 'm-mine', seq: 4, authorId: me.id })],
+      removed: ['mine'],
+    });
+    await settle();
+    expect(texts()).toEqual(['a:sent', 'b:sent', 'c:sent', 'mine:sent']);
+  });
+
+  it('never lets an older copy replace a newer change, and drops discarded entries', async () => {
+    session.results.openChannel = { messages: [], hasOlder: false };
+    await store.openChannel('c1');
+    session.events.emit('messages', {
+      channelId: 'c1',
+      messages: [message({ clientId: 'a', seq: 1, changeSeq: 5, text: 'edited' })],
+    });
+    session.events.emit('messages', {
+      channelId: 'c1',
+      messages: [message({ clientId: 'a', seq: 1, changeSeq: 1, text: 'original' })],
+    });
+    const failed = message({
+      clientId: 'f',
+      id: 'f',
+      seq: 0,
+      changeSeq: 0,
+      authorId: me.id,
+      delivery: 'failed',
+      ts: 9,
+    });
+    session.events.emit('messages', { channelId: 'c1', messages: [failed] });
+    await settle();
+    expect(texts()).toEqual(['edited:sent', 'f:failed']);
+
+    session.events.emit('messages', { channelId: 'c1', messages: [], removed: ['f'] });
+    await settle();
+    expect(texts()).toEqual(['edited:sent']);
+  });
+
+  it('replaces everything on a reset', async () => {
+    session.results.openChannel = { messages: [message({ clientId: 'old', seq: 1 })], hasOlder: false };
+    await store.openChannel('c1');
+    session.events.emit('messages', {
+      channelId: 'c1',
+      messages: [message({ clientId: 'new', seq: 90 })],
+      reset: true,
+    });
+    await settle();
+    expect(texts()).toEqual(['new:sent']);
+  });
+
+  it('publishes a burst of events as a handful of updates', async () => {
+    session.results.openChannel = { messages: [], hasOlder: false };
+    await store.openChannel('c1');
+    await settle();
+    const listener = vi.fn();
+    store.subscribe(listener);
+    for (let seq = 1; seq <= 1_000; seq++) {
+      session.events.emit('messages', { channelId: 'c1', messages: [message({ clientId: `m${seq}`, seq })] });
+    }
+    await settle();
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getState().views.c1?.messages).toHaveLength(1_000);
+  });
+
+  it('shows who is typing until their message arrives or the indicator expires', async () => {
+    session.events.emit('typing', { channelId: 'c1', userId: 'u-other' });
+    session.events.emit('typing', { channelId: 'c1', userId: 'u-third' });
+    session.events.emit('typing', { channelId: 'c1', userId: me.id });
+    await settle();
+    expect(Object.keys(store.getState().typing.c1 ?? {}).sort()).toEqual(['u-other', 'u-third']);
+
+    session.events.emit('messages', {
+      channelId: 'c1',
+      messages: [message({ clientId: 'x', authorId: 'u-other' })],
+    });
+    await settle();
+    expect(Object.keys(store.getState().typing.c1 ?? {})).toEqual(['u-third']);
+
+    await vi.advanceTimersByTimeAsync(TYPING_TTL_MS + 100);
+    expect(store.getState().typing.c1).toBeUndefined();
+  });
+
+  it('forgets what another account saw', async () => {
+    session.results.openChannel = { messages: [message({ clientId: 'a' })], hasOlder: false };
+    await store.openChannel('c1');
+    await settle();
+    session.events.emit('snapshot', snapshot({ ...me, id: 'u-someone-else' }));
+    await settle();
+    expect(store.getState().views).toEqual({});
+    expect(store.getState().user?.id).toBe('u-someone-else');
+  });
+});

@@ -1,0 +1,93 @@
+// A channel with more history than one page: scrolling up loads older pages without losing your
+// place, and someone with a backlog of unread messages can jump straight to the first of them.
+import { expect, test, type Page } from '@playwright/test';
+import { log, messages, openConversation, Rest, signIn, uniqueName } from './support/app.ts';
+import { e2eEnv } from './support/env.ts';
+
+const TOTAL = 150;
+const label = (n: number) => `history ${String(n).padStart(3, '0')}`;
+let channel: { id: string; name: string };
+let elsewhere: { id: string; name: string };
+
+test.beforeAll(async () => {
+  const { url } = e2eEnv();
+  const alice = await Rest.signIn(url, 'alice');
+  channel = await alice.createChannel(uniqueName('history'));
+  elsewhere = await alice.createChannel(uniqueName('elsewhere'));
+  for (const name of ['bob', 'carol']) {
+    const rest = await Rest.signIn(url, name);
+    await rest.join(channel.id);
+    await rest.join(elsewhere.id);
+  }
+  let head = 0;
+  for (let n = 1; n <= TOTAL; n++) head = (await alice.post(channel.id, label(n))).seq;
+  // Bob has read everything; Carol has read nothing.
+  await (await Rest.signIn(url, 'bob')).call('POST', `/channels/${channel.id}/read`, { seq: head });
+});
+
+/** Is the message fully inside the log's viewport? */
+async function inView(page: Page, text: string): Promise<boolean> {
+  const [box, row] = await Promise.all([log(page).boundingBox(), messages(page, text).boundingBox()]);
+  return !!box && !!row && row.y >= box.y && row.y + row.height <= box.y + box.height;
+}
+
+test('scrolling up loads older pages and keeps your place', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, e2eEnv().url, 'bob');
+  await openConversation(page, channel.name);
+  await expect(messages(page, label(TOTAL))).toBeVisible();
+  expect(await inView(page, label(TOTAL))).toBe(true);
+  await expect(messages(page, label(1))).toHaveCount(0);
+
+  // To the top of what is loaded: the oldest loaded message stays where it is while more arrive above.
+  await log(page).evaluate((el) => (el.scrollTop = 0));
+  const oldestLoaded = (await messages(page).first().textContent())!.match(/history \d{3}/)![0];
+  await expect
+    .poll(async () => (await messages(page).first().textContent())?.includes(oldestLoaded))
+    .toBe(false);
+  expect(await inView(page, oldestLoaded)).toBe(true);
+
+  // Keep going up until the beginning of the channel.
+  for (let i = 0; i < 10 && (await messages(page, label(1)).count()) === 0; i++) {
+    await log(page).evaluate((el) => (el.scrollTop = 0));
+    await page.waitForTimeout(300);
+  }
+  await log(page).evaluate((el) => (el.scrollTop = 0));
+  await expect(page.getByText(`This is the very beginning of #${channel.name}.`)).toBeInViewport();
+  await expect(messages(page, label(1))).toBeInViewport();
+  await expect(messages(page, label(1))).toHaveCount(1);
+
+  await page.context().close();
+});
+
+test('coming back to a channel keeps your place', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, e2eEnv().url, 'bob');
+  await openConversation(page, channel.name);
+  await expect(messages(page, label(TOTAL))).toBeVisible();
+  await log(page).evaluate((el) => (el.scrollTop -= 600));
+  await expect(messages(page, label(TOTAL))).not.toBeInViewport();
+  const top = (await messages(page).first().textContent())!.match(/history \d{3}/)![0];
+
+  await openConversation(page, elsewhere.name);
+  await openConversation(page, channel.name);
+  await expect(messages(page).first()).toContainText(top);
+  await expect(messages(page, label(TOTAL))).not.toBeInViewport();
+
+  await page.context().close();
+});
+
+test('a backlog of unread messages offers a jump to the first unread', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, e2eEnv().url, 'carol');
+  await openConversation(page, channel.name);
+  const jump = page.getByRole('button', { name: `${TOTAL} new messages — jump to the first` });
+  await expect(jump).toBeVisible();
+  await jump.click();
+  await expect(page.getByTestId('new-divider')).toBeVisible();
+  await expect(messages(page, label(1))).toBeVisible();
+  expect(await inView(page, label(1))).toBe(true);
+  await expect(jump).toBeHidden();
+
+  await page.context().close();
+});

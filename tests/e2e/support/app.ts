@@ -1,0 +1,105 @@
+// Page helpers: how a person signs in, moves around and chats — by the labels the UI promises
+// (Username, Password, Sign in, the "Channels" navigation, the "Message" textbox, the log).
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { api, REPO_ROOT } from '../../support/server.ts';
+import { passwordOf } from './env.ts';
+
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
+
+export const nav = (page: Page): Locator => page.getByRole('navigation', { name: 'Channels' });
+export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
+export const log = (page: Page): Locator => page.getByRole('log');
+/** A conversation in the sidebar, by its name (the accessible name also holds the counts). */
+export const conversation = (page: Page, name: string): Locator =>
+  nav(page).getByRole('button', {
+    name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`),
+  });
+export const messages = (page: Page, text?: string): Locator => {
+  const all = log(page).getByTestId('message');
+  return text === undefined ? all : all.filter({ hasText: text });
+};
+
+/** A name no other test uses, valid as a channel name. */
+export const uniqueName = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+
+export async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(passwordOf(username));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(nav(page)).toBeVisible();
+}
+
+export async function openConversation(page: Page, name: string): Promise<void> {
+  await conversation(page, name).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await expect(composer(page)).toHaveValue('');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** A REST session for arranging what a test needs without going through its UI. */
+export class Rest {
+  private constructor(
+    readonly baseUrl: string,
+    readonly token: string,
+    readonly userId: string,
+  ) {}
+
+  static async signIn(baseUrl: string, username: string): Promise<Rest> {
+    const res = await api(baseUrl, 'POST', '/api/v1/auth/login', {
+      json: { username, password: passwordOf(username) },
+    });
+    if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(res.body)}`);
+    return new Rest(baseUrl, res.body.token, res.body.user.id);
+  }
+
+  async call<T = any>(
+    method: string,
+    urlPath: string,
+    json?: unknown,
+    expected = [200, 201, 204],
+  ): Promise<T> {
+    const res = await api<T>(this.baseUrl, method, `/api/v1${urlPath}`, { token: this.token, json });
+    if (!expected.includes(res.status))
+      throw new Error(`${method} ${urlPath}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  createChannel(
+    name: string,
+    visibility: 'public' | 'private' = 'public',
+  ): Promise<{ id: string; name: string }> {
+    return this.call('POST', '/channels', { name, visibility });
+  }
+
+  join(channelId: string): Promise<unknown> {
+    return this.call('POST', `/channels/${channelId}/join`);
+  }
+
+  post(channelId: string, text: string): Promise<{ id: string; seq: number }> {
+    return this.call('POST', `/channels/${channelId}/messages`, {
+      clientId: `e2e${crypto.randomUUID().replaceAll('-', '')}`,
+      text,
+    });
+  }
+
+  async history(channelId: string): Promise<{ text: string; deletedAt: number | null }[]> {
+    const body = await this.call<{ messages: { text: string; deletedAt: number | null }[] }>(
+      'GET',
+      `/channels/${channelId}/messages?limit=200`,
+    );
+    return body.messages;
+  }
+}

@@ -1,0 +1,69 @@
+// Servers for the browser tests: the built CLI on 127.0.0.1 with a data dir of its own, and the people
+// in it — the admin created through the CLI (as an operator would), the rest through the API.
+import { spawn } from 'node:child_process';
+import { api, SERVER_CLI, spawnServer, tempDir, type ServerProcess } from '../../support/server.ts';
+import { E2E_LIMIT_FLAGS, passwordOf } from './env.ts';
+
+/** Runs a CLI subcommand, feeding `stdin`; rejects with its output when it fails. */
+export function runCli(args: string[], stdin: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVER_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`switchboard-server ${args.join(' ')} failed (${code}):\n${out}`));
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+/** Starts the server on `port` (0: any free one) with `dataDir`. */
+export function startServer(dataDir: string, port = 0): Promise<ServerProcess> {
+  return spawnServer(['--port', String(port), '--data-dir', dataDir, ...E2E_LIMIT_FLAGS]);
+}
+
+/** Stops a server the way an operator would (SIGTERM), or kills it when it does not stop in time. */
+export async function stopServer(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  const stopped = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r(null), 10_000))]);
+  if (!stopped) {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+}
+
+/** A fresh server with an admin (`admin`) and the given people, all with passwordOf(name). */
+export async function startServerWithPeople(
+  people: readonly string[],
+  admin = 'admin',
+): Promise<{ server: ServerProcess; dataDir: string }> {
+  const dataDir = tempDir('switchboard-e2e-');
+  const server = await startServer(dataDir);
+  try {
+    await runCli(
+      ['user', 'add', admin, '--admin', '--password-stdin', '--data-dir', dataDir],
+      `${passwordOf(admin)}\n`,
+    );
+    const login = await api(server.url, 'POST', '/api/v1/auth/login', {
+      json: { username: admin, password: passwordOf(admin) },
+    });
+    if (login.status !== 200) throw new Error(`admin sign-in failed: ${JSON.stringify(login.body)}`);
+    for (const username of people) {
+      const created = await api(server.url, 'POST', '/api/v1/users', {
+        token: login.body.token,
+        json: { username, password: passwordOf(username) },
+      });
+      if (created.status !== 201)
+        throw new Error(`creating ${username} failed: ${JSON.stringify(created.body)}`);
+    }
+  } catch (err) {
+    server.child.kill('SIGKILL');
+    throw err;
+  }
+  return { server, dataDir };
+}
