@@ -18,6 +18,7 @@ import type {
   EditMessageRequest,
   HistoryRequest,
   MarkReadRequest,
+  Preferences,
   SendMessageRequest,
   SyncRequest,
 } from './schemas.ts';
@@ -38,10 +39,14 @@ export interface ClientToServerEvents {
     req: { channelId: string; userId: string },
     ack: Ack<{ channelId: string; userId: string }>,
   ) => void;
+  'channel.members': (req: { channelId: string }, ack: Ack<{ userIds: string[] }>) => void;
   'channel.list': (req: Record<string, never>, ack: Ack<{ channels: Channel[] }>) => void;
   'direct.open': (req: { userId: string }, ack: Ack<ChannelSummary>) => void;
   'read.mark': (req: MarkReadRequest, ack: Ack<ReadState>) => void;
   'user.list': (req: Record<string, never>, ack: Ack<{ users: (User & { presence: Presence })[] }>) => void;
+  'preferences.get': (req: Record<string, never>, ack: Ack<Preferences>) => void;
+  /** Replaces your preferences; keys left out go back to the app's defaults. */
+  'preferences.set': (req: Preferences, ack: Ack<Preferences>) => void;
   typing: (req: { channelId: string }, ack?: Ack<null>) => void;
 }
 
@@ -49,9 +54,10 @@ export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   'stream.event': (event: StreamEvent) => void;
   'channel.joined': (channel: ChannelSummary) => void;
-  'channel.updated': (channel: Channel) => void;
   'channel.left': (ref: { channelId: string }) => void;
   'read.state': (state: ReadState) => void;
+  /** Your preferences changed (on any of your devices). */
+  preferences: (preferences: Preferences) => void;
   typing: (ev: { channelId: string; userId: string }) => void;
   /** Users who came online or went offline since the last batch (sent at most every ~0.5 s). */
   presence: (ev: { changes: { userId: string; status: Presence }[] }) => void;
@@ -69,10 +75,13 @@ export const CLIENT_EVENTS = [
   'channel.join',
   'channel.leave',
   'channel.invite',
+  'channel.members',
   'channel.list',
   'direct.open',
   'read.mark',
   'user.list',
+  'preferences.get',
+  'preferences.set',
   'typing',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 

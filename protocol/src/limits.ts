@@ -1,5 +1,6 @@
 // Defaults shared by server and clients; a server may be configured tighter or looser and
 // announces its effective limits in the `hello` event.
+import type { ServerLimits } from './models.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** Oldest client protocol version this code base still accepts. */
@@ -14,5 +15,11 @@ export const DEFAULT_LIMITS = {
   /** Largest page of history or catch-up. */
   maxPageSize: 200,
 } as const;
+
+/** What a server with the default settings announces in `hello`: a client's guess until it hears one. */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  maxPayloadBytes: DEFAULT_LIMITS.maxPayloadBytes,
+  maxMessageLength: DEFAULT_LIMITS.maxMessageLength,
+};
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -95,12 +95,18 @@ export interface SyncResponse {
   streams: StreamCatchUp[];
 }
 
+/** The limits a server enforces, as configured: announced in `hello`. */
+export interface ServerLimits {
+  maxPayloadBytes: number;
+  maxMessageLength: number;
+}
+
 export interface Hello {
   protocolVersion: number;
   serverVersion: string;
   epoch: string;
   user: User;
-  limits: { maxPayloadBytes: number; maxMessageLength: number };
+  limits: ServerLimits;
 }
 
 export type Presence = 'online' | 'offline';

@@ -56,6 +56,24 @@ export const HistoryRequest = z
   .refine((q) => q.after === undefined || q.before === undefined, 'use either after or before, not both');
 
 export const MarkReadRequest = z.strictObject({ channelId: Id, seq: Seq });
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export const LANGUAGES = ['en', 'ko'] as const;
+export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
+
+/**
+ * A user's app preferences, kept by the server so they follow the user to every device. A key left
+ * out takes the app's default. Unknown keys are refused, and every value is an enum or a boolean, so
+ * the stored object stays a few dozen bytes.
+ */
+export const Preferences = z.strictObject({
+  theme: z.enum(THEMES).optional(),
+  language: z.enum(LANGUAGES).optional(),
+  /** Which new messages raise a notification while the app is in the background. */
+  notify: z.enum(NOTIFY_LEVELS).optional(),
+  /** Whether a notification shows where the message is, or only that something arrived. */
+  notifyPreview: z.boolean().optional(),
+});
 export const TypingRequest = z.strictObject({ channelId: Id });
 
 /** Sent after every (re)connect: where this client is in each stream it knows. */
@@ -74,3 +92,4 @@ export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
 export type HistoryRequest = z.infer<typeof HistoryRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type SyncRequest = z.infer<typeof SyncRequest>;
+export type Preferences = z.infer<typeof Preferences>;

@@ -10,6 +10,7 @@ import {
   MemberRequest,
   MessageRef,
   OpenDirectRequest,
+  Preferences,
   SendMessageRequest,
   SyncRequest,
   type ClientToServerEvents,
@@ -53,6 +54,9 @@ export const actions = {
     await ctx.channels.invite(actor, req.channelId, req.userId);
     return req;
   }),
+  'channel.members': action(ChannelRef, async (ctx, actor, req) => ({
+    userIds: await ctx.channels.members(actor, req.channelId),
+  })),
   'channel.list': action(Empty, async (ctx, actor) => ({ channels: await ctx.channels.listVisible(actor) })),
   'direct.open': action(OpenDirectRequest, (ctx, actor, req) => ctx.channels.openDirect(actor, req.userId)),
   'read.mark': action(MarkReadRequest, (ctx, actor, req) =>
@@ -62,6 +66,8 @@ export const actions = {
     const users = await ctx.accounts.listUsers();
     return { users: users.map((u) => ({ ...u, presence: ctx.presence.of(u.id) })) };
   }),
+  'preferences.get': action(Empty, (ctx, actor) => ctx.preferences.get(actor.id)),
+  'preferences.set': action(Preferences, (ctx, actor, req) => ctx.preferences.set(actor.id, req)),
 } satisfies Partial<Record<keyof ClientToServerEvents, Action<z.ZodType, unknown>>>;
 
 export type ActionName = keyof typeof actions;

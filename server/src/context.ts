@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
 import type { Channels } from './domain/channels.ts';
 import type { Messages } from './domain/messages.ts';
+import type { UserPreferences } from './domain/preferences.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -18,6 +19,7 @@ export interface ServerContext {
   accounts: Accounts;
   channels: Channels;
   messages: Messages;
+  preferences: UserPreferences;
   rateLimits: RateLimits;
   presence: PresenceTracker;
   metrics: Metrics;

@@ -10,6 +10,7 @@ import { Accounts } from './domain/accounts.ts';
 import { Channels } from './domain/channels.ts';
 import { Messages } from './domain/messages.ts';
 import { silentNotifier, type Notifier } from './domain/notifier.ts';
+import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { buildHttp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -69,7 +70,8 @@ export async function openServices(
     },
     onStored: (kind) => metrics?.messages.labels(kind).inc(),
   });
-  return { db, accounts, channels, messages };
+  const preferences = new UserPreferences(db, options.notifier, clock);
+  return { db, accounts, channels, messages, preferences };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {

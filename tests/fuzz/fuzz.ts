@@ -245,6 +245,7 @@ const TABLES: Record<keyof Database, true> = {
   messages: true,
   mentions: true,
   invites: true,
+  user_preferences: true,
   server_meta: true,
 };
 

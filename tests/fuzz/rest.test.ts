@@ -34,7 +34,7 @@ const HARD_LIMIT_MS = 25_000;
 const MIN_STEPS = 300;
 const MAX_STEPS = 50_000;
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface Route {
   method: Method;
@@ -252,6 +252,12 @@ describe('fuzz: REST API', () => {
         method: 'POST',
         path: '/me/password',
         template: { currentPassword: 'wrong-password', newPassword: password },
+      },
+      { method: 'GET', path: '/me/preferences' },
+      {
+        method: 'PUT',
+        path: '/me/preferences',
+        template: { theme: 'dark', language: 'ko', notify: 'all', notifyPreview: false },
       },
       { method: 'GET', path: '/me/channels' },
       { method: 'GET', path: '/tokens' },

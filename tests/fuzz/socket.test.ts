@@ -130,10 +130,13 @@ describe('fuzz: Socket.IO events', () => {
       'channel.join': { channelId: bobsPublic.id },
       'channel.leave': { channelId: team.id },
       'channel.invite': { channelId: team.id, userId: victim.user.id },
+      'channel.members': { channelId: secret.id },
       'channel.list': {},
       'direct.open': { userId: bob.user.id },
       'read.mark': { channelId: general.id, seq: 1 },
       'user.list': {},
+      'preferences.get': {},
+      'preferences.set': { theme: 'dark', language: 'ko', notify: 'all', notifyPreview: false },
       typing: { channelId: general.id },
     };
     const open = async (
@@ -225,7 +228,8 @@ describe('fuzz: Socket.IO events', () => {
           `9`,
           `2`,
           `3999999[]`,
-          `299999999999999999999999[${event},{}]`,
+          // A payload no event accepts: `{}` is a valid request for some (preferences.set writes it).
+          `299999999999999999999999[${event},{"fuzz":true}]`,
           `0/admin,{}`,
           `2/admin,[${event},{}]`,
           `2[${event},NaN]`,

@@ -245,10 +245,13 @@ const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: 
     path: `/channels/${channelId}/members`,
     json: p,
   }),
+  'channel.members': ({ channelId }) => ({ method: 'GET', path: `/channels/${channelId}/members` }),
   'channel.list': () => ({ method: 'GET', path: '/channels' }),
   'direct.open': (p) => ({ method: 'POST', path: '/directs', json: p }),
   'read.mark': ({ channelId, ...p }) => ({ method: 'POST', path: `/channels/${channelId}/read`, json: p }),
   'user.list': () => ({ method: 'GET', path: '/users' }),
+  'preferences.get': () => ({ method: 'GET', path: '/me/preferences' }),
+  'preferences.set': (p) => ({ method: 'PUT', path: '/me/preferences', json: p }),
 };
 
 /**

@@ -314,3 +314,30 @@ describe('open registration', () => {
     expect(weak.body.error.code).toBe('validation_failed');
   });
 });
+
+describe('access tokens are for scripts', () => {
+  it('cannot mint tokens or manage accounts; a sign-in session can', async () => {
+    const own = await startTestServer();
+    try {
+      const admin = await createUser(own, 'root', { isAdmin: true });
+      const minted = await api(own.url, 'POST', '/api/v1/tokens', {
+        token: admin.token,
+        json: { label: 'ci' },
+      });
+      expect(minted.status).toBe(201);
+      const script = minted.body.token as string;
+      expect((await api(own.url, 'GET', '/api/v1/me', { token: script })).status).toBe(200);
+      for (const [method, path, json] of [
+        ['POST', '/api/v1/tokens', { label: 'more' }],
+        ['POST', '/api/v1/users', { username: 'mallory', password: 'long-enough-password' }],
+        ['POST', '/api/v1/invites', {}],
+      ] as const) {
+        const res = await api(own.url, method, path, { token: script, json });
+        expect(res.status, `${method} ${path}`).toBe(403);
+        expect(res.body.error.message).toMatch(/access tokens cannot/);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -15,6 +15,9 @@ export interface AccountsOptions {
   clock?: Clock;
 }
 
+/** A user as seen through the token that authenticated them. */
+export type Authenticated = User & { tokenId: string; tokenKind: 'session' | 'access' };
+
 export interface IssuedToken {
   id: string;
   token: string;
@@ -221,12 +224,17 @@ export class Accounts {
   }
 
   /** The user a bearer token belongs to; expired, revoked and unknown tokens are all `unauthorized`. */
-  async authenticate(token: string): Promise<User & { tokenId: string }> {
+  async authenticate(token: string): Promise<Authenticated> {
     const row = await this.db
       .selectFrom('tokens')
       .innerJoin('users', 'users.id', 'tokens.user_id')
       .selectAll('users')
-      .select(['tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at'])
+      .select([
+        'tokens.id as token_id',
+        'tokens.kind as token_kind',
+        'tokens.expires_at',
+        'tokens.revoked_at',
+      ])
       .where('tokens.token_hash', '=', hashSecret(token))
       .executeTakeFirst();
     if (
@@ -237,7 +245,7 @@ export class Accounts {
     ) {
       throw new SwitchboardError('unauthorized', 'the token is unknown, expired or revoked: sign in again');
     }
-    return { ...toUser(row), tokenId: row.token_id };
+    return { ...toUser(row), tokenId: row.token_id, tokenKind: row.token_kind };
   }
 
   async revokeToken(tokenId: string, byUserId?: string): Promise<void> {
@@ -310,13 +318,12 @@ export class Accounts {
   }
 
   async completeSetup(code: string, username: string, password: string): Promise<User> {
-    if (!this.setupCodeHash || hashSecret(code) !== this.setupCodeHash || (await this.countUsers()) > 0) {
-      throw new SwitchboardError(
-        'forbidden',
-        'setup is closed or the setup code is wrong (see the server log)',
-      );
-    }
+    const closed = () =>
+      new SwitchboardError('forbidden', 'setup is closed or the setup code is wrong (see the server log)');
+    if (!this.setupCodeHash || hashSecret(code) !== this.setupCodeHash) throw closed();
+    // Used up before the first await, so two requests racing with the right code cannot both pass.
     this.setupCodeHash = null;
+    if ((await this.countUsers()) > 0) throw closed();
     return this.createUser({ username, password, isAdmin: true });
   }
 

@@ -179,6 +179,33 @@ describe.each<Transport>(['rest', 'socket'])('channels over %s', (via) => {
     expect(await listedIds(via, carol)).toContain(priv.id);
   });
 
+  it('lists the members of a channel to whoever can read it, as membership changes', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const bob = await createConnectedUser(server, 'bob');
+    const carol = await createConnectedUser(server, 'carol');
+    const pub = await createChannel(via, alice, 'public');
+    const priv = await createChannel(via, alice, 'private');
+    const members = async (who: ConnectedUser, channelId: string) =>
+      (await ok<{ userIds: string[] }>(via, who, 'channel.members', { channelId })).userIds;
+    const sorted = (...users: ConnectedUser[]) => users.map((u) => u.user.id).sort();
+
+    // A public channel's members are visible to non-members too; a private one's only to members.
+    expect(await members(carol, pub.id)).toEqual(sorted(alice));
+    await ok(via, bob, 'channel.join', { channelId: pub.id });
+    expect(await members(carol, pub.id)).toEqual(sorted(alice, bob));
+    expect(await errorCode(via, bob, 'channel.members', { channelId: priv.id })).toBe('not_found');
+    await ok(via, alice, 'channel.invite', { channelId: priv.id, userId: bob.user.id });
+    expect(await members(bob, priv.id)).toEqual(sorted(alice, bob));
+    await ok(via, alice, 'channel.leave', { channelId: priv.id });
+    expect(await members(bob, priv.id)).toEqual(sorted(bob));
+    expect(await errorCode(via, alice, 'channel.members', { channelId: priv.id })).toBe('not_found');
+
+    const dm = await ok<ChannelSummary>(via, alice, 'direct.open', { userId: carol.user.id });
+    expect(await members(carol, dm.id)).toEqual(sorted(alice, carol));
+    expect(await errorCode(via, bob, 'channel.members', { channelId: dm.id })).toBe('not_found');
+    expect(await errorCode(via, bob, 'channel.members', { channelId: 'no-such-channel' })).toBe('not_found');
+  });
+
   it('leaves a channel: channel.left, no more events, and a private one becomes invisible', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const bob = await createConnectedUser(server, 'bob');

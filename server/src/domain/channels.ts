@@ -128,11 +128,14 @@ export class Channels {
     return rows.map(toChannel);
   }
 
-  async memberIds(channelId: string): Promise<string[]> {
+  /** The ids of the members of a channel the actor can read. */
+  async members(actor: Actor, channelId: string): Promise<string[]> {
+    await this.requireReadable(actor, channelId);
     const rows = await this.db
       .selectFrom('channel_members')
       .select('user_id')
       .where('channel_id', '=', channelId)
+      .orderBy('user_id')
       .execute();
     return rows.map((r) => r.user_id);
   }

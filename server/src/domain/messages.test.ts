@@ -1,5 +1,6 @@
 // Sending, editing, deleting, history, access control and catch-up against a real server, over both transports.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   newId,
@@ -11,6 +12,7 @@ import {
 } from '@switchboard/protocol';
 import {
   api,
+  call,
   codeOf,
   connect,
   createChannelWith,
@@ -26,6 +28,7 @@ import {
   type TestServer,
   type Transport,
 } from '../../../tests/support/server.ts';
+import { MAX_CATCH_UP_MESSAGES, MAX_MENTIONS } from './messages.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -451,10 +454,16 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
       channelId: channel.id,
       ...reset,
     });
-    // A client that never saw an epoch is taken at its word.
-    const fresh = await ok<SyncResponse>(via, alice, 'sync', { epoch: null, cursors: { [channel.id]: 1 } });
-    expect(stream(fresh, channel.id)).toMatchObject({ status: 'ok', cursor: 2 });
-    expect(stream(fresh, channel.id).messages.map((m) => m.text)).toEqual(['two']);
+    // A cursor without an epoch: nothing says it belongs to this history, so it is reset too...
+    const unvouched = await ok<SyncResponse>(via, alice, 'sync', {
+      epoch: null,
+      cursors: { [channel.id]: 1 },
+    });
+    expect(stream(unvouched, channel.id)).toEqual({ channelId: channel.id, ...reset });
+    // ...but cursor 0 claims nothing, so a first catch-up needs no epoch.
+    const first = await ok<SyncResponse>(via, alice, 'sync', { epoch: null, cursors: { [channel.id]: 0 } });
+    expect(stream(first, channel.id)).toMatchObject({ status: 'ok', cursor: 2 });
+    expect(stream(first, channel.id).messages.map((m) => m.text)).toEqual(['one', 'two']);
   });
 
   it('answers reset for a cursor older than retention', async () => {
@@ -491,5 +500,99 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe('sync stays bounded', () => {
+  it('ignores cursors for channels the user is not in and caps one answer, paging the rest', async () => {
+    const own = await startTestServer();
+    try {
+      const alice = await createConnectedUser(own, 'alice');
+      const channels = [
+        await createChannelWith(own, 'socket', alice),
+        await createChannelWith(own, 'socket', alice),
+      ];
+      const perChannel = MAX_CATCH_UP_MESSAGES * 0.75;
+      for (const channel of channels) {
+        for (let i = 0; i < perChannel; i += 50) {
+          await Promise.all(
+            Array.from({ length: 50 }, (_, j) =>
+              own.ctx.messages.send(alice.user, {
+                channelId: channel.id,
+                clientId: newId(),
+                text: `m${i + j}`,
+              }),
+            ),
+          );
+        }
+      }
+      const made = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`made-up-${i}`, 0]));
+      let cursors: Record<string, number> = { ...made, [channels[0]!.id]: 0, [channels[1]!.id]: 0 };
+      const seen = new Map<string, number>();
+      for (let round = 0; round < 10; round++) {
+        const answer = unwrap(
+          await call<SyncResponse>(alice.socket, 'sync', { epoch: alice.hello.epoch, cursors, limit: 200 }),
+        );
+        expect(answer.streams.map((s) => s.channelId).sort()).toEqual(channels.map((c) => c.id).sort());
+        expect(answer.streams.reduce((n, s) => n + s.messages.length, 0)).toBeLessThanOrEqual(
+          MAX_CATCH_UP_MESSAGES,
+        );
+        for (const s of answer.streams) {
+          seen.set(s.channelId, (seen.get(s.channelId) ?? 0) + s.messages.length);
+          cursors = { ...cursors, [s.channelId]: s.cursor };
+        }
+        if (answer.streams.every((s) => !s.hasMore)) break;
+      }
+      expect(channels.map((c) => seen.get(c.id))).toEqual([perChannel, perChannel]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('group commit isolation', () => {
+  it('a send that fails inside a group fails alone; the others in the group are stored', async () => {
+    const own = await startTestServer();
+    try {
+      const alice = await createConnectedUser(own, 'alice');
+      const bob = await createConnectedUser(own, 'bob');
+      const channel = await createChannelWith(own, 'socket', alice, [bob]);
+      // Make bob's insert fail inside the transaction: a trigger refuses his text, as a broken row would.
+      await sql`create trigger refuse_poison before insert on messages when new.text = 'poison'
+        begin select raise(abort, 'poisoned'); end`.execute(own.ctx.db);
+      const sends = [
+        own.ctx.messages.send(alice.user, { channelId: channel.id, clientId: newId(), text: 'fine one' }),
+        own.ctx.messages.send(bob.user, { channelId: channel.id, clientId: newId(), text: 'poison' }),
+        own.ctx.messages.send(alice.user, { channelId: channel.id, clientId: newId(), text: 'fine two' }),
+      ];
+      const results = await Promise.allSettled(sends);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const stored = await own.ctx.messages.history(alice.user, { channelId: channel.id });
+      expect(stored.messages.map((m) => [m.seq, m.text])).toEqual([
+        [1, 'fine one'],
+        [2, 'fine two'],
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it(`resolves at most ${MAX_MENTIONS} distinct mentions per message`, async () => {
+    const alice = await createConnectedUser(server, 'mentioner');
+    const channel = await createChannelWith(server, 'socket', alice);
+    const text = Array.from({ length: 1000 }, (_, i) => `@u${i}`).join(' ') + ` @${alice.user.username}`;
+    const ack = await server.ctx.messages.send(alice.user, {
+      channelId: channel.id,
+      clientId: newId(),
+      text,
+    });
+    // The member's own name comes after the cap, so it is plain text; within the cap it counts.
+    expect(ack.message.mentions).toEqual([]);
+    const early = await server.ctx.messages.send(alice.user, {
+      channelId: channel.id,
+      clientId: newId(),
+      text: `@${alice.user.username} ${text}`,
+    });
+    expect(early.message.mentions).toEqual([alice.user.id]);
   });
 });

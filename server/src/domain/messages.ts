@@ -15,7 +15,7 @@ import {
   type SyncRequest,
   type User,
 } from '@switchboard/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -47,7 +47,11 @@ interface PendingSend {
 type MessageRow = MessagesTable & { mentions?: string[] };
 
 export const DEFAULT_PAGE = 50;
+/** Distinct @names resolved per message; later ones are plain text. */
+export const MAX_MENTIONS = 50;
 export const DEFAULT_CATCH_UP_PAGE = 100;
+/** Messages in one sync answer across all streams, so one request's size and cost stay bounded. */
+export const MAX_CATCH_UP_MESSAGES = 1000;
 
 export class Messages {
   private readonly clock: Clock;
@@ -136,32 +140,45 @@ export class Messages {
    */
   async catchUp(actor: Actor, req: SyncRequest, epoch: string): Promise<StreamCatchUp[]> {
     const limit = req.limit ?? DEFAULT_CATCH_UP_PAGE;
-    const sameEpoch = req.epoch === null || req.epoch === epoch;
+    // A cursor past 0 without an epoch cannot be trusted to belong to this history: reset it. Cursor 0
+    // claims nothing (the client holds no messages), so it needs no epoch.
+    const trusted = (cursor: number) => req.epoch === epoch || (req.epoch === null && cursor === 0);
+    // One query for the user's memberships; cursors for anything else are ignored (the channel list
+    // tells the client what it is in), so a request full of made-up ids costs nothing more.
+    const memberships = await this.db
+      .selectFrom('channels')
+      .innerJoin('channel_members', 'channel_members.channel_id', 'channels.id')
+      .select(['channels.id', 'channels.head_seq', 'channels.pruned_seq'])
+      .where('channel_members.user_id', '=', actor.id)
+      .execute();
+    let budget = MAX_CATCH_UP_MESSAGES;
     const result: StreamCatchUp[] = [];
-    for (const [channelId, cursor] of Object.entries(req.cursors)) {
-      const channel = await this.db
-        .selectFrom('channels')
-        .innerJoin('channel_members', 'channel_members.channel_id', 'channels.id')
-        .select(['channels.head_seq', 'channels.pruned_seq'])
-        .where('channels.id', '=', channelId)
-        .where('channel_members.user_id', '=', actor.id)
-        .executeTakeFirst();
-      if (!channel) continue; // not (or no longer) a member: the channel list tells the client
+    for (const channel of memberships) {
+      const cursor = req.cursors[channel.id];
+      if (cursor === undefined) continue;
+      const channelId = channel.id;
       const headSeq = Number(channel.head_seq);
-      if (!sameEpoch || cursor < Number(channel.pruned_seq) || cursor > headSeq) {
+      if (!trusted(cursor) || cursor < Number(channel.pruned_seq) || cursor > headSeq) {
         result.push({ channelId, status: 'reset', messages: [], cursor: headSeq, headSeq, hasMore: false });
         continue;
       }
+      if (budget === 0) {
+        // This answer is full: the stream is not caught up yet, ask again from the same cursor.
+        result.push({ channelId, status: 'ok', messages: [], cursor, headSeq, hasMore: cursor < headSeq });
+        continue;
+      }
+      const pageSize = Math.min(limit, budget);
       const rows = await this.db
         .selectFrom('messages')
         .selectAll()
         .where('channel_id', '=', channelId)
         .where('change_seq', '>', cursor)
         .orderBy('change_seq', 'asc')
-        .limit(limit + 1)
+        .limit(pageSize + 1)
         .execute();
-      const hasMore = rows.length > limit;
-      const page = rows.slice(0, limit);
+      const hasMore = rows.length > pageSize;
+      const page = rows.slice(0, pageSize);
+      budget -= page.length;
       // A page that ends early still covers every seq up to its last row; a complete one covers the head.
       const covered = hasMore ? Number(page[page.length - 1]!.change_seq) : headSeq;
       result.push({
@@ -227,7 +244,7 @@ export class Messages {
     try {
       await this.db.transaction().execute(async (trx) => {
         outcomes.length = 0;
-        for (const pending of batch) outcomes.push(await this.commitOne(trx, pending));
+        for (const pending of batch) outcomes.push(await this.commitIsolated(trx, pending));
       });
     } catch (err) {
       for (const pending of batch) pending.reject(err);
@@ -240,6 +257,23 @@ export class Messages {
       if (!outcome.ack.duplicate) this.publish('created', outcome.ack.message);
       pending.resolve(outcome.ack);
     });
+  }
+
+  /** One send inside the group's transaction, under a savepoint: its failure is its own, not the group's. */
+  private async commitIsolated(
+    trx: Transaction<Database>,
+    p: PendingSend,
+  ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
+    await sql`savepoint send`.execute(trx);
+    try {
+      const outcome = await this.commitOne(trx, p);
+      await sql`release savepoint send`.execute(trx);
+      return outcome;
+    } catch (error) {
+      await sql`rollback to savepoint send`.execute(trx);
+      await sql`release savepoint send`.execute(trx);
+      return { ok: false, error };
+    }
   }
 
   private async commitOne(
@@ -352,7 +386,8 @@ export class Messages {
 
   /** Mentioned usernames that belong to members of the channel, as user ids. */
   private async resolveMentions(db: Db, channelId: string, text: string): Promise<string[]> {
-    const names = mentionedUsernames(text);
+    // Bounded so one message cannot turn into an unbounded IN (...) list.
+    const names = mentionedUsernames(text).slice(0, MAX_MENTIONS);
     if (names.length === 0) return [];
     const rows = await db
       .selectFrom('users')

@@ -12,8 +12,9 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { SwitchboardError, type User } from '@switchboard/protocol';
+import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
+import type { Authenticated } from '../domain/accounts.ts';
 import { toSwitchboardError } from '../errors.ts';
 import { proxyTrust } from './clientAddress.ts';
 import { registerApiRoutes } from './routes/api.ts';
@@ -22,7 +23,7 @@ import { registerOpsRoutes } from './routes/ops.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by `requireUser`. */
-    user?: User & { tokenId: string };
+    user?: Authenticated;
   }
 }
 
@@ -111,10 +112,7 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
 }
 
 /** Authenticates `Authorization: Bearer <token>` and applies the caller's rate limits. */
-export async function requireUser(
-  ctx: ServerContext,
-  request: FastifyRequest,
-): Promise<User & { tokenId: string }> {
+export async function requireUser(ctx: ServerContext, request: FastifyRequest): Promise<Authenticated> {
   // The address pays before the token is checked, so guessing tokens is rate limited too.
   await ctx.rateLimits.consume(request.ip);
   const header = request.headers.authorization;

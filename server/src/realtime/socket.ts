@@ -9,6 +9,7 @@ import {
   SwitchboardError,
   TypingRequest,
   type ClientToServerEvents,
+  type HandshakeAuth,
   type Result,
   type ServerToClientEvents,
   type User,
@@ -108,7 +109,8 @@ export function attachRealtime(
 
   io.use(async (socket, next) => {
     try {
-      const auth = socket.handshake.auth as { token?: unknown; protocolVersion?: unknown };
+      // Untrusted until checked below: every field may be missing or of the wrong type.
+      const auth = socket.handshake.auth as { [K in keyof HandshakeAuth]?: unknown };
       const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
       if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
         throw new SwitchboardError(
@@ -136,13 +138,20 @@ export function attachRealtime(
       next();
     } catch (err) {
       const error = toSwitchboardError(err);
+      if (error.code === 'internal') ctx.logger.error({ err }, 'socket handshake failed');
       ctx.metrics.errors.labels('socket', error.code).inc();
       next(Object.assign(new Error(error.message), { data: error.toBody() }));
     }
   });
 
   const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
-  io.on('connection', (socket) => void onConnection(ctx, socket, presenceOut));
+  io.on('connection', (socket) =>
+    onConnection(ctx, socket, presenceOut).catch((err: unknown) => {
+      // A database fault while setting up one connection drops that connection, not the server.
+      ctx.logger.error({ err }, 'setting up a connection failed');
+      socket.disconnect(true);
+    }),
+  );
   return () => {
     clearInterval(sweep);
     presenceOut.stop();

@@ -118,6 +118,16 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_user_preferences': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('user_preferences')
+        .addColumn('user_id', 'varchar(64)', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -75,6 +75,13 @@ export interface InvitesTable {
   uses_left: number;
 }
 
+/** One row per user who has saved preferences: the JSON of a protocol `Preferences` object. */
+export interface UserPreferencesTable {
+  user_id: string;
+  data: string;
+  updated_at: number;
+}
+
 export interface ServerMetaTable {
   key: string;
   value: string;
@@ -88,5 +95,6 @@ export interface Database {
   messages: MessagesTable;
   mentions: MentionsTable;
   invites: InvitesTable;
+  user_preferences: UserPreferencesTable;
   server_meta: ServerMetaTable;
 }

@@ -50,8 +50,16 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   };
   const act = async <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
     runAction(ctx, await requireUser(ctx, request), name, input);
-  const requireAdmin = async (request: FastifyRequest) => {
+  // Access tokens are for scripts: a leaked one must not mint more tokens or manage accounts.
+  const requireSession = async (request: FastifyRequest) => {
     const user = await requireUser(ctx, request);
+    if (user.tokenKind !== 'session') {
+      throw new SwitchboardError('forbidden', 'access tokens cannot do this: sign in with a password');
+    }
+    return user;
+  };
+  const requireAdmin = async (request: FastifyRequest) => {
+    const user = await requireSession(request);
     if (!user.isAdmin) throw new SwitchboardError('forbidden', 'only admins can do this');
     return user;
   };
@@ -105,6 +113,9 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
     return reply.status(204).send();
   });
 
+  api.get('/me/preferences', (request) => act(request, 'preferences.get', {}));
+  api.put('/me/preferences', (request) => act(request, 'preferences.set', body(request)));
+
   api.get('/me/channels', async (request) => ({
     channels: await ctx.channels.summariesFor((await requireUser(ctx, request)).id),
   }));
@@ -115,7 +126,7 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
   });
 
   api.post('/tokens', async (request, reply) => {
-    const user = await requireUser(ctx, request);
+    const user = await requireSession(request);
     const req = parse(CreateTokenRequest, body(request));
     const issued = await ctx.accounts.createToken(user.id, {
       kind: 'access',
@@ -175,12 +186,9 @@ export function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): voi
       : (await ctx.channels.listVisible(user)).find((c) => c.id === id);
   });
 
-  api.get('/channels/:id/members', async (request) => {
-    const user = await requireUser(ctx, request);
-    const id = params(request);
-    await ctx.channels.requireReadable(user, id);
-    return { userIds: await ctx.channels.memberIds(id) };
-  });
+  api.get('/channels/:id/members', (request) =>
+    act(request, 'channel.members', { channelId: params(request) }),
+  );
 
   api.post('/channels/:id/join', (request) => act(request, 'channel.join', { channelId: params(request) }));
   api.post('/channels/:id/leave', (request) => act(request, 'channel.leave', { channelId: params(request) }));
