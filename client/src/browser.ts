@@ -10,11 +10,24 @@ export interface SessionWorkers {
   dedicated: () => Worker;
 }
 
+export interface BrowserSessionOptions {
+  timeoutMs?: number;
+  /** Where `pagehide` is heard: the window (the default), or a stand-in in tests. */
+  page?: EventTarget;
+}
+
 export function connectBrowserSession(
   workers: SessionWorkers,
-  options?: { timeoutMs?: number },
+  { page = globalThis as unknown as EventTarget, ...options }: BrowserSessionOptions = {},
 ): SessionClient {
-  if (workers.shared && typeof SharedWorker === 'function')
-    return new SessionClient(workers.shared().port, options);
-  return new SessionClient(workers.dedicated(), options);
+  const client =
+    workers.shared && typeof SharedWorker === 'function'
+      ? new SessionClient(workers.shared().port, options)
+      : new SessionClient(workers.dedicated(), options);
+  // A page that is going away says bye, so a shared core stops serving its port. One kept for the
+  // back/forward cache (`persisted`) may be shown again and keeps its port.
+  page.addEventListener?.('pagehide', (event) => {
+    if (!(event as PageTransitionEvent).persisted) client.close();
+  });
+  return client;
 }

@@ -2,9 +2,15 @@
 // Per stream it keeps the newest messages together with the stream's cursor in one record, so the
 // two always agree; saves are coalesced, since a busy channel changes many times a second.
 import { z } from 'zod';
-import type { ChannelSummary, User } from '@switchboard/protocol';
+import {
+  DEFAULT_SERVER_LIMITS,
+  Preferences,
+  type ChannelSummary,
+  type ServerLimits,
+  type User,
+} from '@switchboard/protocol';
 import { systemClock, type Clock } from './connection.ts';
-import { ChannelSummaryShape, MessageShape, UserShape } from './contract.ts';
+import { ChannelSummaryShape, LimitsShape, MessageShape, UserShape } from './contract.ts';
 import { deletePrefix, type KeyValueStorage } from './storage.ts';
 import type { StreamSnapshot } from './stream.ts';
 
@@ -22,13 +28,31 @@ const MetaShape = z.object({
   epoch: z.string().nullable(),
   channels: z.array(ChannelSummaryShape),
   users: z.array(UserShape),
+  limits: LimitsShape,
+  preferences: Preferences,
+  pendingPreferences: z.array(Preferences.keyof()),
 });
 
+/** What the app shows besides messages, so a reopened app looks right before it connects. */
 export interface CachedMeta {
   epoch: string | null;
   channels: ChannelSummary[];
   users: User[];
+  /** The server's limits as its last `hello` gave them. */
+  limits: ServerLimits;
+  preferences: Preferences;
+  /** Keys of `preferences` changed here that the server has not stored yet. */
+  pendingPreferences: (keyof Preferences)[];
 }
+
+const EMPTY_META: CachedMeta = {
+  epoch: null,
+  channels: [],
+  users: [],
+  limits: DEFAULT_SERVER_LIMITS,
+  preferences: {},
+  pendingPreferences: [],
+};
 
 export class HistoryCache {
   private readonly pendingStreams = new Map<string, () => StreamSnapshot>();
@@ -45,7 +69,7 @@ export class HistoryCache {
 
   async loadMeta(): Promise<CachedMeta> {
     const parsed = MetaShape.safeParse(await this.storage.get(this.metaKey));
-    return parsed.success ? parsed.data : { epoch: null, channels: [], users: [] };
+    return parsed.success ? parsed.data : EMPTY_META;
   }
 
   /** Every cached stream; unreadable records are dropped (the stream is simply loaded again). */

@@ -27,10 +27,13 @@ if (!values.server || !values.user) {
   process.exit(2);
 }
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const note = (level: string) => (message: string, details?: Record<string, unknown>) =>
+  process.stderr.write(`${level}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}\n`);
 
 const core = await createNodeSession({
   dataDir: values['data-dir'] ?? path.join(os.homedir(), '.switchboard-cli', values.user),
   serverUrl: values.server,
+  logger: { warn: note('warning'), error: note('error') },
 });
 const lines = readline.createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
 if (process.stdin.isTTY) process.stdout.write('password: ');

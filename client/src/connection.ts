@@ -1,21 +1,27 @@
 // Owns the Socket.IO connection: token auth in the handshake, WebSocket with long-polling fallback,
-// reconnect with jittered exponential backoff, and a connection state a person can read.
+// reconnect with jittered exponential backoff, and a connection state a person can read. Everything
+// the server sends is parsed with the protocol's schemas before anyone sees it: an event that does
+// not match is dropped and logged, an ack that does not match fails its request.
 //
 // socket.io-client's own reconnection is off: we need the time of the next attempt (for
 // "reconnecting in N s"), the server's shutdown hint, and a reconnect-now for wake and online events.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { z } from 'zod';
 import {
+  AckDataShapes,
   PROTOCOL_VERSION,
+  ServerEventShapes,
   SwitchboardError,
   type ClientToServerEvents,
   type ErrorBody,
   type Hello,
-  type Result,
+  type ServerEventPayload,
   type ServerToClientEvents,
 } from '@switchboard/protocol';
 import type { ConnectionState } from './contract.ts';
 import { Emitter } from './emitter.ts';
-import { fromErrorBody } from './errors.ts';
+import { fromErrorBody, issuesOf } from './errors.ts';
+import { silentLogger, type Logger } from './log.ts';
 
 export type ServerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketFactory = (url: string, options: Partial<ManagerOptions & SocketOptions>) => ServerSocket;
@@ -54,6 +60,7 @@ export interface ConnectionOptions {
   createSocket?: SocketFactory;
   clock?: Clock;
   random?: () => number;
+  logger?: Logger;
 }
 
 export interface ConnectionEvents {
@@ -66,6 +73,12 @@ export interface ConnectionEvents {
 
 type ServerEvent = keyof ServerToClientEvents;
 
+/** Every ack is a Result; its error body is read leniently (fromErrorBody), its data by event. */
+const AckResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.unknown(), message: z.unknown() }).loose() }),
+]);
+
 export class Connection {
   private currentState: ConnectionState = { status: 'connecting' };
   private socket: ServerSocket | null = null;
@@ -77,15 +90,17 @@ export class Connection {
   /** Set by the server's shutdown notice: its (already jittered) delay replaces the next backoff. */
   private shutdownDelayMs: number | null = null;
   private readonly events = new Emitter<ConnectionEvents>();
-  private readonly serverHandlers: [ServerEvent, (...args: never[]) => void][] = [];
+  private readonly serverHandlers: [ServerEvent, (payload: unknown) => void][] = [];
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly createSocket: SocketFactory;
+  private readonly log: Logger;
 
   constructor(private readonly options: ConnectionOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.createSocket = options.createSocket ?? io;
+    this.log = options.logger ?? silentLogger;
   }
 
   get state(): ConnectionState {
@@ -96,10 +111,11 @@ export class Connection {
     return this.events.on(name, handler);
   }
 
-  /** Handles a server event on every socket this connection opens. */
-  onServer<E extends ServerEvent>(event: E, handler: ServerToClientEvents[E]): void {
-    this.serverHandlers.push([event, handler as (...args: never[]) => void]);
-    this.socket?.on(event, handler as never);
+  /** Handles a server event on every socket this connection opens; invalid payloads never reach it. */
+  onServer<E extends ServerEvent>(event: E, handler: (payload: ServerEventPayload<E>) => void): void {
+    const checked = this.validated(event, handler);
+    this.serverHandlers.push([event, checked]);
+    this.socket?.on(event, checked as never);
   }
 
   start(): void {
@@ -128,7 +144,11 @@ export class Connection {
     this.events.clear();
   }
 
-  /** Emits an event and resolves with its ack's data; fails with the server's error or `unavailable`. */
+  /**
+   * Emits an event and resolves with its ack's data, checked against the event's schema; fails with
+   * the server's error, `unavailable` (not connected, no answer in time), or `internal` (an answer
+   * that does not match the protocol).
+   */
   async request<T>(
     event: keyof ClientToServerEvents,
     payload: unknown,
@@ -141,16 +161,18 @@ export class Connection {
         'not connected to the server: it will be tried again when the connection is back',
       );
     }
-    let result: Result<T>;
+    let answer: unknown;
     try {
-      result = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Result<T>;
+      answer = await socket.timeout(timeoutMs).emitWithAck(event, payload);
     } catch {
       throw new SwitchboardError('unavailable', 'the server did not answer in time');
     }
-    if (typeof result !== 'object' || result === null)
-      throw new SwitchboardError('internal', 'the server sent an invalid answer');
-    if (!result.ok) throw fromErrorBody(result.error ?? {});
-    return result.data;
+    const result = AckResult.safeParse(answer);
+    if (!result.success) throw this.invalidAnswer(event, result.error);
+    if (!result.data.ok) throw fromErrorBody(result.data.error);
+    const data = AckDataShapes[event].safeParse(result.data.data);
+    if (!data.success) throw this.invalidAnswer(event, data.error);
+    return data.data as T;
   }
 
   /** Fire-and-forget events (typing): dropped when not connected. */
@@ -179,18 +201,24 @@ export class Connection {
         CONNECT_TIMEOUT_MS,
       );
     });
-    socket.on('hello', (hello) => {
-      if (socket !== this.socket) return;
-      if (this.helloTimer !== null) this.clock.clearTimeout(this.helloTimer);
-      this.helloTimer = null;
-      this.attempt = 0;
-      this.shutdownDelayMs = null;
-      this.setState({ status: 'online' });
-      this.events.emit('online', hello);
-    });
-    socket.on('server.shutdown', ({ reconnectAfterMs }) => {
-      this.shutdownDelayMs = Math.min(Math.max(Number(reconnectAfterMs) || 0, 0), BACKOFF_CAP_MS);
-    });
+    socket.on(
+      'hello',
+      this.validated('hello', (hello) => {
+        if (socket !== this.socket) return;
+        if (this.helloTimer !== null) this.clock.clearTimeout(this.helloTimer);
+        this.helloTimer = null;
+        this.attempt = 0;
+        this.shutdownDelayMs = null;
+        this.setState({ status: 'online' });
+        this.events.emit('online', hello);
+      }),
+    );
+    socket.on(
+      'server.shutdown',
+      this.validated('server.shutdown', ({ reconnectAfterMs }) => {
+        this.shutdownDelayMs = Math.min(Math.max(reconnectAfterMs, 0), BACKOFF_CAP_MS);
+      }),
+    );
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('disconnect', () =>
       this.retryLater(
@@ -198,6 +226,34 @@ export class Connection {
         this.shutdownDelayMs !== null ? 'the server is restarting' : 'the connection was lost',
       ),
     );
+  }
+
+  private invalidAnswer(event: string, error: z.ZodError): SwitchboardError {
+    this.log.warn('the server answered a request with data that does not match the protocol', {
+      event,
+      issues: issuesOf(error),
+    });
+    return new SwitchboardError(
+      'internal',
+      `the server sent an answer to ${event} this app does not understand`,
+    );
+  }
+
+  /** Wraps a server event handler: a payload that does not match its schema is dropped and logged. */
+  private validated<E extends ServerEvent>(
+    event: E,
+    handler: (payload: ServerEventPayload<E>) => void,
+  ): (payload: unknown) => void {
+    const shape: z.ZodType = ServerEventShapes[event];
+    return (payload) => {
+      const parsed = shape.safeParse(payload);
+      if (parsed.success) handler(parsed.data as ServerEventPayload<E>);
+      else
+        this.log.warn('dropped a server event that does not match the protocol', {
+          event,
+          issues: issuesOf(parsed.error),
+        });
+    };
   }
 
   private onConnectError(socket: ServerSocket, err: Error): void {

@@ -4,13 +4,21 @@
 // Both ends validate every message with these schemas.
 import { z } from 'zod';
 import {
+  ChannelShape,
+  ChannelSummaryShape,
   ERROR_CODES,
+  MessageShape,
+  Preferences,
+  PresenceShape,
+  ServerLimitsShape,
+  UserShape,
   type Channel,
   type ChannelSummary,
   type ErrorBody,
   type ErrorCode,
   type Message,
   type Presence,
+  type ServerLimits,
   type User,
 } from '@switchboard/protocol';
 
@@ -18,7 +26,12 @@ import {
 export type ConnectionState =
   | { status: 'signed-out' }
   | { status: 'connecting' }
-  | { status: 'online' }
+  /**
+   * `catchingUp`: what was missed while away (or in a gap) is still being fetched, so conversations
+   * may be incomplete; after a failed attempt it says when the next is due and why. Absent once
+   * caught up: every client can tell when it has caught up (ARCHITECTURE.md §3).
+   */
+  | { status: 'online'; catchingUp?: { retryAt?: number; reason?: string } }
   | { status: 'reconnecting'; retryAt: number; attempt: number; reason: string }
   | { status: 'offline'; reason: string }
   | { status: 'incompatible'; reason: string; serverTooOld: boolean };
@@ -37,6 +50,10 @@ export interface SessionSnapshot {
   connection: ConnectionState;
   channels: ChannelSummary[];
   users: (User & { presence: Presence })[];
+  /** The signed-in user's preferences as they saved them (`{}` signed out); unset keys take defaults. */
+  preferences: Preferences;
+  /** The server's limits (from its last `hello`; the protocol defaults until one arrives). */
+  limits: ServerLimits;
 }
 
 /** Requests the UI sends, by method: params schema and result type. */
@@ -49,6 +66,11 @@ export const Requests = {
     setupCode: z.string().min(1).max(256),
     username: z.string().min(1).max(64),
     password: z.string().min(1).max(1024),
+  }),
+  register: z.strictObject({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(1024),
+    invite: z.string().min(1).max(256).optional(),
   }),
   signOut: z.strictObject({}),
   reconnectNow: z.strictObject({}),
@@ -67,8 +89,15 @@ export const Requests = {
   }),
   joinChannel: z.strictObject({ channelId: z.string().min(1).max(64) }),
   leaveChannel: z.strictObject({ channelId: z.string().min(1).max(64) }),
+  inviteToChannel: z.strictObject({
+    channelId: z.string().min(1).max(64),
+    userId: z.string().min(1).max(64),
+  }),
+  channelMembers: z.strictObject({ channelId: z.string().min(1).max(64) }),
   openDirect: z.strictObject({ userId: z.string().min(1).max(64) }),
   listPublicChannels: z.strictObject({}),
+  /** Changes the keys given and keeps the rest. */
+  setPreferences: Preferences,
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -80,6 +109,8 @@ export interface RequestResults {
   authStatus: { setupRequired: boolean; registration: 'closed' | 'invite' | 'open'; version: string };
   signIn: User;
   setupAdmin: User;
+  /** Creates an account (with an invite code where the server asks for one) and signs it in. */
+  register: User;
   signOut: null;
   reconnectNow: null;
   /** The newest page, from the local cache at once and then refreshed by `messages` events. */
@@ -96,9 +127,18 @@ export interface RequestResults {
   createChannel: ChannelSummary;
   joinChannel: ChannelSummary;
   leaveChannel: null;
+  /** Adds someone to a channel you are in; they receive it live. */
+  inviteToChannel: null;
+  /** Who is in a channel you can read, as the server has it now. */
+  channelMembers: { userIds: string[] };
   openDirect: ChannelSummary;
   /** Channels you may join (no read state: you may not be a member). */
   listPublicChannels: { channels: Channel[] };
+  /**
+   * The preferences after the change. They apply at once on this device; offline, they are sent
+   * when the connection is back.
+   */
+  setPreferences: Preferences;
 }
 
 /** Events the core pushes to every attached UI. */
@@ -114,6 +154,8 @@ export interface SessionEvents {
   messages: { channelId: string; messages: DisplayMessage[]; removed?: string[]; reset?: boolean };
   typing: { channelId: string; userId: string };
   presence: { userId: string; status: Presence };
+  /** The user's preferences changed, here or on another of their devices. */
+  preferences: Preferences;
 }
 
 export type SessionEventName = keyof SessionEvents;
@@ -127,7 +169,8 @@ export interface SessionApi {
 
 /**
  * Wire frames on the port. Request ids start at 1: a frame too broken to answer by its own id gets
- * an error response with id 0.
+ * an error response with id 0. `bye` is the UI's last frame (a tab closing): the core stops serving
+ * that port.
  */
 export const Frame = z.discriminatedUnion('type', [
   z.strictObject({
@@ -144,6 +187,7 @@ export const Frame = z.discriminatedUnion('type', [
     error: z.strictObject({ code: z.string(), message: z.string() }).passthrough().optional(),
   }),
   z.strictObject({ type: z.literal('event'), name: z.string().max(64), payload: z.unknown() }),
+  z.strictObject({ type: z.literal('bye') }),
 ]);
 export type Frame = z.infer<typeof Frame>;
 
@@ -157,54 +201,21 @@ const ErrorBodyShape = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 }) satisfies z.ZodType<ErrorBody>;
 
-export const MessageShape = z.object({
-  id: z.string(),
-  channelId: z.string(),
-  seq: z.number().int().min(0),
-  changeSeq: z.number().int().min(0),
-  authorId: z.string(),
-  clientId: z.string(),
-  text: z.string(),
-  mentions: z.array(z.string()),
-  ts: z.number(),
-  editedAt: z.number().nullable(),
-  deletedAt: z.number().nullable(),
-}) satisfies z.ZodType<Message>;
-
 const DisplayMessageShape = MessageShape.extend({
   delivery: z.enum(['sent', 'pending', 'failed']),
   failure: ErrorBodyShape.optional(),
 }) satisfies z.ZodType<DisplayMessage>;
 
-export const ChannelSummaryShape = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(['public', 'private', 'direct']),
-  topic: z.string(),
-  createdBy: z.string().nullable(),
-  createdAt: z.number(),
-  headSeq: z.number().int().min(0),
-  memberIds: z.array(z.string()).optional(),
-  readSeq: z.number().int().min(0),
-  unreadCount: z.number().int().min(0),
-  mentionCount: z.number().int().min(0),
-}) satisfies z.ZodType<ChannelSummary>;
-
-export const UserShape = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  isAdmin: z.boolean(),
-  createdAt: z.number(),
-  deactivated: z.boolean(),
-}) satisfies z.ZodType<User>;
-
-const PresenceShape = z.enum(['online', 'offline']) satisfies z.ZodType<Presence>;
+// The server's shapes (messages, channels, users) are the protocol's, shared with the server side.
+export { ChannelSummaryShape, MessageShape, UserShape };
 
 const ConnectionStateShape = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
   z.object({ status: z.literal('connecting') }),
-  z.object({ status: z.literal('online') }),
+  z.object({
+    status: z.literal('online'),
+    catchingUp: z.object({ retryAt: z.number().optional(), reason: z.string().optional() }).optional(),
+  }),
   z.object({
     status: z.literal('reconnecting'),
     retryAt: z.number(),
@@ -215,12 +226,16 @@ const ConnectionStateShape = z.discriminatedUnion('status', [
   z.object({ status: z.literal('incompatible'), reason: z.string(), serverTooOld: z.boolean() }),
 ]) satisfies z.ZodType<ConnectionState>;
 
+export const LimitsShape = ServerLimitsShape;
+
 const SnapshotShape = z.object({
   serverUrl: z.string().nullable(),
   user: UserShape.nullable(),
   connection: ConnectionStateShape,
   channels: z.array(ChannelSummaryShape),
   users: z.array(UserShape.extend({ presence: PresenceShape })),
+  preferences: Preferences,
+  limits: LimitsShape,
 }) satisfies z.ZodType<SessionSnapshot>;
 
 /** Events the core pushes, by name: payload schema. */
@@ -236,9 +251,45 @@ export const Events = {
   }),
   typing: z.object({ channelId: z.string(), userId: z.string() }),
   presence: z.object({ userId: z.string(), status: PresenceShape }),
+  preferences: Preferences,
 } as const satisfies { [E in SessionEventName]: z.ZodType<SessionEvents[E]> };
 
 export const EVENT_NAMES = Object.keys(Events) as SessionEventName[];
+
+const MessagePage = z.object({ messages: z.array(DisplayMessageShape), hasOlder: z.boolean() });
+
+/** The result of every request, by method: the UI side checks each answer with these. */
+export const Results = {
+  getSnapshot: SnapshotShape,
+  setServer: z.null(),
+  authStatus: z.object({
+    setupRequired: z.boolean(),
+    registration: z.enum(['closed', 'invite', 'open']),
+    version: z.string(),
+  }),
+  signIn: UserShape,
+  setupAdmin: UserShape,
+  register: UserShape,
+  signOut: z.null(),
+  reconnectNow: z.null(),
+  openChannel: MessagePage,
+  loadOlder: MessagePage,
+  send: z.object({ clientId: z.string() }),
+  retrySend: z.null(),
+  discardSend: z.null(),
+  edit: MessageShape,
+  delete: MessageShape,
+  markRead: z.null(),
+  typing: z.null(),
+  createChannel: ChannelSummaryShape,
+  joinChannel: ChannelSummaryShape,
+  leaveChannel: z.null(),
+  inviteToChannel: z.null(),
+  channelMembers: z.object({ userIds: z.array(z.string()) }),
+  openDirect: ChannelSummaryShape,
+  listPublicChannels: z.object({ channels: z.array(ChannelShape) }),
+  setPreferences: Preferences,
+} as const satisfies { [M in RequestMethod]: z.ZodType<RequestResults[M]> };
 
 export function isRequestMethod(name: string): name is RequestMethod {
   return Object.hasOwn(Requests, name);

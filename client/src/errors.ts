@@ -1,4 +1,5 @@
-// Turns whatever was thrown into the protocol's error value, so every boundary answers {code, message}.
+// Turns whatever was thrown or refused into the protocol's error value, so every boundary answers
+// {code, message}.
 import { isErrorCode, SwitchboardError, type ErrorBody, type ErrorCode } from '@switchboard/protocol';
 
 export function asSwitchboardError(err: unknown): SwitchboardError {
@@ -39,4 +40,26 @@ const PERMANENT: ReadonlySet<ErrorCode> = new Set([
 
 export function isRetryable(code: ErrorCode): boolean {
   return !PERMANENT.has(code);
+}
+
+/** Zod issues in the protocol's `{path, message}` form. */
+export function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+/**
+ * A `validation_failed` error for input a schema refused: names the first bad field (or `subject`
+ * when the whole input is wrong) and carries every issue.
+ */
+export function validationError(
+  what: string,
+  subject: string,
+  error: Parameters<typeof issuesOf>[0],
+): SwitchboardError {
+  const issues = issuesOf(error);
+  return new SwitchboardError(
+    'validation_failed',
+    `${what}: ${issues[0]?.path || subject}: ${issues[0]?.message}`,
+    { issues },
+  );
 }

@@ -3,8 +3,9 @@
 export * from './contract.ts';
 export { SessionCore, type SessionOptions } from './session.ts';
 export { serveSession, SessionClient, type PortLike } from './port.ts';
-export { connectBrowserSession, type SessionWorkers } from './browser.ts';
+export { connectBrowserSession, type BrowserSessionOptions, type SessionWorkers } from './browser.ts';
 export { displayOrder } from './batch.ts';
 export { backoffDelay, BACKOFF_CAP_MS, type Clock, type SocketFactory } from './connection.ts';
 export { IdbStorage } from './storage-idb.ts';
 export type { KeyValueStorage } from './storage.ts';
+export { silentLogger, type Logger } from './log.ts';

@@ -1,26 +1,42 @@
 // The session contract over a real MessageChannel: the core answers bad frames with errors and keeps
-// working; the UI-side client refuses bad params before sending and ignores bad frames it receives.
+// working; the UI-side client refuses bad params before sending, ignores bad frames and results it
+// receives, and says bye when its page goes away, after which the core stops serving the port.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUser, startTestServer, tempDir, type TestServer } from '../../tests/support/server.ts';
+import { createUser } from '../../tests/support/server.ts';
+import { connectBrowserSession } from './browser.ts';
 import type { Frame } from './contract.ts';
-import { createNodeSession } from './node.ts';
 import { whenOnline } from './online.ts';
 import { serveSession, SessionClient } from './port.ts';
-import { eventually, SessionRecorder, sharedChannel, storedCopies, waitFor } from './testSupport.ts';
+import {
+  eventually,
+  onCleanup,
+  openSession,
+  runCleanups,
+  SessionRecorder,
+  sharedChannel,
+  startServer,
+  storedCopies,
+  waitFor,
+} from './testSupport.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+afterEach(runCleanups);
 
 function channel(): { core: MessagePort; ui: MessagePort } {
   const { port1, port2 } = new MessageChannel();
-  cleanups.push(() => {
+  onCleanup(() => {
     port1.close();
     port2.close();
   });
   return { core: port1, ui: port2 };
+}
+
+/** Every frame that arrives on `port`. */
+function frames(port: MessagePort): Frame[] {
+  const seen: Frame[] = [];
+  port.addEventListener('message', (event) => seen.push((event as unknown as { data: Frame }).data));
+  port.start();
+  return seen;
 }
 
 /** Posts raw frames and collects the responses, by id. */
@@ -45,17 +61,13 @@ function rawPeer(port: MessagePort) {
 }
 
 describe('session port', () => {
-  let server: TestServer;
-  afterEach(async () => server?.close());
-
   it('answers malformed frames, unknown methods and bad params with errors, and keeps serving', async () => {
-    server = await startTestServer();
+    const server = await startServer();
     const alice = await createUser(server, 'alice');
     const channelId = await sharedChannel(server, alice, []);
-    const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
-    cleanups.push(() => core.close());
+    const { core } = await openSession({ serverUrl: server.url });
     const ports = channel();
-    cleanups.push(serveSession(core, ports.core));
+    onCleanup(serveSession(core, ports.core));
     const raw = rawPeer(ports.ui);
 
     // Ids 1000+ so they never meet the SessionClient's own on the same port.
@@ -103,7 +115,7 @@ describe('session port', () => {
 
     // The same port still does real work: sign in, send, and see the message arrive as sent.
     const client = new SessionClient(ports.ui);
-    cleanups.push(() => client.close());
+    onCleanup(() => client.close());
     const recorder = new SessionRecorder(client);
     const user = await client.request('signIn', { username: 'alice', password: alice.password });
     expect(user.username).toBe('alice');
@@ -123,12 +135,8 @@ describe('session port', () => {
   it('refuses bad params before sending and ignores bad frames from the core side', async () => {
     const ports = channel();
     const client = new SessionClient(ports.ui, { timeoutMs: 5_000 });
-    cleanups.push(() => client.close());
-    const requests: Frame[] = [];
-    ports.core.addEventListener('message', (event) =>
-      requests.push((event as unknown as { data: Frame }).data),
-    );
-    ports.core.start();
+    onCleanup(() => client.close());
+    const requests = frames(ports.core);
 
     // @ts-expect-error -- what a buggy caller might send
     await expect(client.request('send', { channelId: 'c1' })).rejects.toMatchObject({
@@ -165,5 +173,48 @@ describe('session port', () => {
     await expect(pending).rejects.toMatchObject({ code: 'unavailable', message: 'core is busy' });
     await waitFor(() => connections.length > 0, 'the valid event');
     expect(connections).toEqual([{ status: 'offline', reason: 'no network connection' }]);
+
+    // A result that is not what the method returns is refused, not handed to the UI.
+    const odd = client.request('send', { channelId: 'c1', text: 'hi' });
+    await waitFor(() => requests.length === 2, 'the second request');
+    ports.core.postMessage({
+      type: 'response',
+      id: (requests[1] as { id: number }).id,
+      ok: true,
+      data: { clientId: 5 },
+    });
+    await expect(odd).rejects.toMatchObject({ code: 'internal' });
+  });
+
+  it('stops serving a page that says bye as it goes away, but not one kept for back/forward', async () => {
+    const { core } = await openSession();
+    const leaving = channel();
+    onCleanup(serveSession(core, leaving.core));
+    const staying = channel();
+    onCleanup(serveSession(core, staying.core));
+    const toLeaving = frames(leaving.ui);
+    const toStaying = frames(staying.ui);
+    const fromLeaving = frames(leaving.core);
+    const page = new EventTarget();
+    connectBrowserSession({ dedicated: () => leaving.ui as unknown as Worker }, { page });
+    const pagehide = (persisted: boolean) =>
+      page.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
+    const snapshots = (seen: Frame[]) =>
+      seen.filter((f) => f.type === 'event' && f.name === 'snapshot').length;
+
+    // Into the back/forward cache: the page may be shown again, so it stays attached.
+    pagehide(true);
+    await core.request('setServer', { serverUrl: 'http://127.0.0.1:1' });
+    await waitFor(
+      () => snapshots(toLeaving) === 1 && snapshots(toStaying) === 1,
+      'the snapshot in both tabs',
+    );
+
+    pagehide(false);
+    await waitFor(() => fromLeaving.some((f) => f.type === 'bye'), 'the bye');
+    await core.request('setServer', { serverUrl: 'http://127.0.0.1:2' });
+    await waitFor(() => snapshots(toStaying) === 2, 'the snapshot in the tab that stayed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(snapshots(toLeaving)).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 // The session contract over a message port: `serveSession` on the core's side, `SessionClient` on
-// the UI's. Both ends parse every frame they receive (contract.ts); a bad frame gets an error answer
-// or is dropped, and never takes either side down.
+// the UI's. Both ends parse every frame they receive (contract.ts): the core checks each request's
+// params, the client each event's payload and each result; a bad frame gets an error answer or is
+// dropped, and never takes either side down.
 import { SwitchboardError } from '@switchboard/protocol';
 import {
   EVENT_NAMES,
@@ -9,6 +10,7 @@ import {
   isEventName,
   isRequestMethod,
   Requests,
+  Results,
   type RequestMethod,
   type RequestParams,
   type RequestResults,
@@ -17,7 +19,7 @@ import {
   type SessionEvents,
 } from './contract.ts';
 import { Emitter } from './emitter.ts';
-import { asSwitchboardError, fromErrorBody } from './errors.ts';
+import { asSwitchboardError, fromErrorBody, validationError } from './errors.ts';
 
 type MessageListener = (event: { data?: unknown }) => void;
 
@@ -59,13 +61,10 @@ function post(port: PortLike, frame: Frame): void {
   }
 }
 
-function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }) {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
-
 /**
  * Answers the requests that arrive on `port` with `core` and forwards the core's events to it.
- * `core` may still be opening: frames that arrive meanwhile wait for it. Returns a detach function.
+ * `core` may still be opening: frames that arrive meanwhile wait for it. Returns a detach function,
+ * which a `bye` frame from the other side also calls.
  */
 export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortLike): () => void {
   const ready = Promise.resolve(core);
@@ -93,17 +92,10 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
     const frame = Frame.safeParse(data);
     if (!frame.success) {
       const id = (data as { id?: unknown } | null)?.id;
-      const issues = issuesOf(frame.error);
       const answerId = typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : 0;
-      return fail(
-        answerId,
-        new SwitchboardError(
-          'validation_failed',
-          `malformed frame: ${issues[0]?.path || 'frame'}: ${issues[0]?.message}`,
-          { issues },
-        ),
-      );
+      return fail(answerId, validationError('malformed frame', 'frame', frame.error));
     }
+    if (frame.data.type === 'bye') return detach();
     if (frame.data.type !== 'request') {
       return fail(
         0,
@@ -117,17 +109,7 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
     if (!isRequestMethod(method))
       return fail(id, new SwitchboardError('bad_request', `unknown method "${method}"`));
     const parsed = Requests[method].safeParse(params);
-    if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      return fail(
-        id,
-        new SwitchboardError(
-          'validation_failed',
-          `${method}: ${issues[0]?.path || 'params'}: ${issues[0]?.message}`,
-          { issues },
-        ),
-      );
-    }
+    if (!parsed.success) return fail(id, validationError(method, 'params', parsed.error));
     try {
       const session = await ready;
       const result = await session.request(method, parsed.data as RequestParams<typeof method>);
@@ -138,14 +120,17 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
   };
 
   const stopListening = listen(port, (data) => void receive(data));
-  return () => {
+  const detach = () => {
+    if (detached) return;
     detached = true;
     stopListening();
-    for (const off of unsubscribe) off();
+    for (const off of unsubscribe.splice(0)) off();
   };
+  return detach;
 }
 
 interface Pending {
+  method: RequestMethod;
   resolve: (data: unknown) => void;
   reject: (err: SwitchboardError) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -170,23 +155,14 @@ export class SessionClient implements SessionApi {
 
   request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
     const parsed = Requests[method].safeParse(params);
-    if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      return Promise.reject(
-        new SwitchboardError(
-          'validation_failed',
-          `${method}: ${issues[0]?.path || 'params'}: ${issues[0]?.message}`,
-          { issues },
-        ),
-      );
-    }
+    if (!parsed.success) return Promise.reject(validationError(method, 'params', parsed.error));
     const id = this.nextId++;
     return new Promise<RequestResults[M]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new SwitchboardError('unavailable', `the session did not answer ${method} in time`));
       }, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      this.pending.set(id, { resolve: resolve as (data: unknown) => void, reject, timer });
+      this.pending.set(id, { method, resolve: resolve as (data: unknown) => void, reject, timer });
       post(this.port, { type: 'request', id, method, params: parsed.data });
     });
   }
@@ -195,8 +171,12 @@ export class SessionClient implements SessionApi {
     return this.events.on(name, handler);
   }
 
-  /** Stops listening; requests still waiting fail with `unavailable`. */
+  /**
+   * Says bye to the core, which stops serving this port, and stops listening; requests still
+   * waiting fail with `unavailable`.
+   */
   close(): void {
+    post(this.port, { type: 'bye' });
     this.stopListening();
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
@@ -215,8 +195,17 @@ export class SessionClient implements SessionApi {
       if (!pending) return;
       this.pending.delete(frame.id);
       clearTimeout(pending.timer);
-      if (frame.ok) pending.resolve(frame.data);
-      else
+      if (frame.ok) {
+        const result = Results[pending.method].safeParse(frame.data);
+        if (result.success) pending.resolve(result.data);
+        else
+          pending.reject(
+            new SwitchboardError(
+              'internal',
+              `the session answered ${pending.method} with data this app does not understand`,
+            ),
+          );
+      } else
         pending.reject(
           fromErrorBody(
             frame.error ?? { code: 'internal', message: 'the session failed without saying why' },

@@ -1,10 +1,20 @@
 // The session core's requests against a real server: first-admin setup, channels, edits, read
-// state, a reopened app showing its cache at once, and sign-out forgetting the account's data.
+// state, a reopened app showing its cache at once, sign-out forgetting the account's data, adding
+// someone to a private channel, registering with an invite, and the server's limits.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUser, startTestServer, tempDir, type TestServer } from '../../tests/support/server.ts';
+import {
+  api,
+  createUser,
+  startTestServer,
+  tempDir,
+  type TestServer,
+  type TestUser,
+} from '../../tests/support/server.ts';
 import type { ChannelSummary } from '@switchboard/protocol';
+import type { SessionSnapshot } from './contract.ts';
 import { createNodeSession, FileStorage } from './node.ts';
 import { whenOnline } from './online.ts';
+import type { SessionCore } from './session.ts';
 import { eventually, postMessage, SessionRecorder, waitFor } from './testSupport.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -12,10 +22,19 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(): Promise<TestServer> {
-  const server = await startTestServer();
+async function start(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  const server = await startTestServer(overrides);
   cleanups.push(() => server.close());
   return server;
+}
+
+/** A session core of its own, signed in as `user` and online. */
+async function signedIn(server: TestServer, user: TestUser): Promise<SessionCore> {
+  const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
+  cleanups.push(() => core.close());
+  await core.request('signIn', { username: user.user.username, password: user.password });
+  await whenOnline(core);
+  return core;
 }
 
 describe('session core', () => {
@@ -122,5 +141,93 @@ describe('session core', () => {
     const storage = await FileStorage.open(dataDir);
     expect(await storage.keys('user/')).toEqual([]);
     expect(await storage.get('session')).toEqual({ serverUrl: server.url, token: null, user: null });
+  });
+
+  it('adds someone to a private channel: it reaches them live, with its messages, and they can answer', async () => {
+    const server = await start();
+    const alice = await createUser(server, 'alice');
+    const bob = await createUser(server, 'bob');
+    const carol = await createUser(server, 'carol');
+    const aliceCore = await signedIn(server, alice);
+    const bobCore = await signedIn(server, bob);
+    const aliceView = new SessionRecorder(aliceCore);
+    const bobView = new SessionRecorder(bobCore);
+    let bobSees: ChannelSummary | undefined;
+    bobCore.on('channels', (channels) => (bobSees = channels.find((c) => c.name === 'plans')));
+
+    const plans = await aliceCore.request('createChannel', { name: 'plans', visibility: 'private' });
+    aliceView.opened(plans.id, (await aliceCore.request('openChannel', { channelId: plans.id })).messages);
+    await postMessage(server, alice, plans.id, 'before bob');
+    await expect(
+      bobCore.request('inviteToChannel', { channelId: plans.id, userId: carol.user.id }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect(
+      await aliceCore.request('inviteToChannel', { channelId: plans.id, userId: bob.user.id }),
+    ).toBeNull();
+
+    // channel.joined puts it in Bob's list, and his connection now gets its live events.
+    await waitFor(() => bobSees, 'the channel in bob’s list');
+    expect(bobSees).toMatchObject({ id: plans.id, kind: 'private', unreadCount: 1 });
+    await postMessage(server, alice, plans.id, 'welcome, bob');
+    await waitFor(() => bobSees?.unreadCount === 2, 'the live message counted');
+    bobView.opened(plans.id, (await bobCore.request('openChannel', { channelId: plans.id })).messages);
+    await waitFor(() => bobView.texts(plans.id).length === 2, 'the history');
+    expect(bobView.texts(plans.id)).toEqual(['before bob', 'welcome, bob']);
+
+    await bobCore.request('send', { channelId: plans.id, text: 'thanks!' });
+    await waitFor(() => aliceView.texts(plans.id).includes('thanks!'), 'bob’s answer at alice');
+    const { userIds } = await bobCore.request('channelMembers', { channelId: plans.id });
+    expect([...userIds].sort()).toEqual([alice.user.id, bob.user.id].sort());
+    expect(bobView.repeated).toEqual([]);
+  });
+
+  it('registers an account with an invite code and signs it in', async () => {
+    const server = await start({ registration: 'invite' });
+    const admin = await createUser(server, 'admin', { isAdmin: true });
+    const invite = await api(server.url, 'POST', '/api/v1/invites', { token: admin.token, json: {} });
+    const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
+    cleanups.push(() => core.close());
+    expect(await core.request('authStatus', {})).toMatchObject({ registration: 'invite' });
+
+    const dana = { username: 'dana', password: 'danas-long-password' };
+    await expect(core.request('register', dana)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(core.request('register', { ...dana, invite: 'not-a-code' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    const user = await core.request('register', { ...dana, invite: invite.body.code });
+    expect(user).toMatchObject({ username: 'dana', isAdmin: false });
+    await whenOnline(core);
+    expect((await core.request('getSnapshot', {})).user?.id).toBe(user.id);
+  });
+
+  it('puts the server’s limits in the snapshot, holds messages to them, and remembers them', async () => {
+    const server = await start({ maxMessageLength: 20 });
+    const alice = await createUser(server, 'alice');
+    const dataDir = tempDir('switchboard-client-');
+    const core = await createNodeSession({ dataDir, serverUrl: server.url });
+    expect((await core.request('getSnapshot', {})).limits.maxMessageLength).toBe(8000);
+    const snapshots: SessionSnapshot[] = [];
+    core.on('snapshot', (snapshot) => snapshots.push(snapshot));
+    await core.request('signIn', { username: 'alice', password: alice.password });
+    await waitFor(() => snapshots.some((s) => s.limits.maxMessageLength === 20), 'the limits from hello');
+    expect((await core.request('getSnapshot', {})).limits).toEqual({
+      maxMessageLength: 20,
+      maxPayloadBytes: server.ctx.config.maxPayloadBytes,
+    });
+    const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
+    await expect(core.request('send', { channelId: general.id, text: 'x'.repeat(21) })).rejects.toMatchObject(
+      { code: 'payload_too_large' },
+    );
+    await core.request('send', { channelId: general.id, text: 'x'.repeat(20) });
+    await core.close();
+
+    // With the server gone, a reopened app still holds messages to that server's limit.
+    await server.close();
+    const reopened = await createNodeSession({ dataDir, serverUrl: server.url });
+    cleanups.push(() => reopened.close());
+    expect((await reopened.request('getSnapshot', {})).limits.maxMessageLength).toBe(20);
+    await expect(
+      reopened.request('send', { channelId: general.id, text: 'x'.repeat(21) }),
+    ).rejects.toMatchObject({ code: 'payload_too_large' });
   });
 });

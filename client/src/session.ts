@@ -3,16 +3,18 @@
 // hold it directly.
 import { z } from 'zod';
 import {
-  DEFAULT_LIMITS,
+  DEFAULT_SERVER_LIMITS,
   newId,
   SwitchboardError,
   type Channel,
   type ChannelSummary,
   type Hello,
   type Message,
+  type Preferences,
   type Presence,
   type ReadState,
   type SendAck,
+  type ServerLimits,
   type StreamEvent,
   type User,
 } from '@switchboard/protocol';
@@ -20,6 +22,7 @@ import { EventBatcher } from './batch.ts';
 import { CACHE_LIMIT, HistoryCache } from './cache.ts';
 import { Connection, systemClock, type Clock, type SocketFactory } from './connection.ts';
 import {
+  Results,
   UserShape,
   type ConnectionState,
   type DisplayMessage,
@@ -32,11 +35,12 @@ import {
   type SessionSnapshot,
 } from './contract.ts';
 import { Emitter } from './emitter.ts';
+import { describeError, silentLogger, type Logger } from './log.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
 import { normalizeServerUrl, restCall } from './rest.ts';
 import { deletePrefix, type KeyValueStorage } from './storage.ts';
 import { Stream } from './stream.ts';
-import { Synchronizer, type SyncHost } from './sync.ts';
+import { Synchronizer, type CatchUpState, type SyncHost } from './sync.ts';
 
 export interface SessionOptions {
   storage: KeyValueStorage;
@@ -47,6 +51,8 @@ export interface SessionOptions {
   clock?: Clock;
   random?: () => number;
   protocolVersion?: number;
+  /** Hears what the core drops or cannot do (invalid server data, storage failures); silent if left out. */
+  logger?: Logger;
 }
 
 const SESSION_KEY = 'session';
@@ -61,11 +67,6 @@ const SessionRecord = z.object({
 });
 type SessionRecord = z.infer<typeof SessionRecord>;
 const SignedIn = z.object({ token: z.string().min(1), user: UserShape });
-const AuthStatus = z.object({
-  setupRequired: z.boolean(),
-  registration: z.enum(['closed', 'invite', 'open']),
-  version: z.string(),
-});
 
 /** Everything that exists only while an account is signed in. */
 interface Account {
@@ -89,20 +90,33 @@ function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown): z.output<
 
 const userPrefix = (userId: string) => `user/${userId}/`;
 const sent = (m: Message): DisplayMessage => ({ ...m, delivery: 'sent' });
+type PreferenceKey = keyof Preferences;
+const samePreferences = (a: Preferences, b: Preferences): boolean =>
+  (Object.keys({ ...a, ...b }) as PreferenceKey[]).every((key) => a[key] === b[key]);
+const sameLimits = (a: ServerLimits, b: ServerLimits): boolean =>
+  a.maxMessageLength === b.maxMessageLength && a.maxPayloadBytes === b.maxPayloadBytes;
 
 export class SessionCore implements SessionApi {
   private readonly events = new Emitter<SessionEvents>();
   private readonly batch: EventBatcher;
   private readonly clock: Clock;
+  private readonly log: Logger;
   private serverUrl: string | null = null;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
+  /** How far catch-up has got; shown as a nuance of the `online` state. */
+  private catchUpState: CatchUpState = { catchingUp: false };
   private networkAvailable = true;
   private epoch: string | null = null;
-  private limits: Hello['limits'] = {
-    maxPayloadBytes: DEFAULT_LIMITS.maxPayloadBytes,
-    maxMessageLength: DEFAULT_LIMITS.maxMessageLength,
-  };
+  private limits = DEFAULT_SERVER_LIMITS;
+  private preferences: Preferences = {};
+  /**
+   * Keys changed here that the server has not stored yet: what it says about them is older. They are
+   * sent on every connect until stored; the other keys follow the server.
+   */
+  private pendingPreferences = new Set<PreferenceKey>();
+  /** One `preferences.set` at a time, so the server stores them in the order they were made. */
+  private preferencesPush: Promise<void> = Promise.resolve();
   private channels = new Map<string, ChannelSummary>();
   /** When each channel last changed locally, counted in `channelChanges`. */
   private readonly channelStamps = new Map<string, number>();
@@ -113,6 +127,7 @@ export class SessionCore implements SessionApi {
 
   private constructor(private readonly options: SessionOptions) {
     this.clock = options.clock ?? systemClock;
+    this.log = options.logger ?? silentLogger;
     this.batch = new EventBatcher(
       {
         messages: (payload) => this.events.emit('messages', payload),
@@ -162,17 +177,22 @@ export class SessionCore implements SessionApi {
       return null;
     },
     authStatus: async () =>
-      parseAnswer(AuthStatus, await restCall(this.requireServer(), 'GET', '/api/v1/auth/status')),
+      parseAnswer(Results.authStatus, await restCall(this.requireServer(), 'GET', '/api/v1/auth/status')),
     signIn: async (params) =>
       this.beginAccount(await restCall(this.requireServer(), 'POST', '/api/v1/auth/login', { json: params })),
     setupAdmin: async (params) =>
       this.beginAccount(await restCall(this.requireServer(), 'POST', '/api/v1/auth/setup', { json: params })),
+    register: async (params) =>
+      this.beginAccount(
+        await restCall(this.requireServer(), 'POST', '/api/v1/auth/register', { json: params }),
+      ),
     signOut: async () => {
       await this.signOut();
       return null;
     },
     reconnectNow: async () => {
       this.account?.connection.reconnectNow();
+      this.account?.sync.retryNow();
       return null;
     },
     openChannel: async ({ channelId }) => this.openChannel(channelId),
@@ -228,11 +248,17 @@ export class SessionCore implements SessionApi {
       this.forgetChannel(params.channelId);
       return null;
     },
+    inviteToChannel: async (params) => {
+      await this.call('channel.invite', params);
+      return null;
+    },
+    channelMembers: async (params) => this.call<{ userIds: string[] }>('channel.members', params),
     openDirect: async (params) => this.upsertChannel(await this.call<ChannelSummary>('direct.open', params)),
     listPublicChannels: async () => {
       const { channels } = await this.call<{ channels: Channel[] }>('channel.list', {});
       return { channels: channels.filter((c) => c.kind === 'public') };
     },
+    setPreferences: async (changes) => this.changePreferences(changes),
   };
 
   // --- account lifecycle ---------------------------------------------------------------------
@@ -273,18 +299,22 @@ export class SessionCore implements SessionApi {
     const cache = new HistoryCache(storage, prefix, this.clock);
     const meta = await cache.loadMeta();
     this.epoch = meta.epoch;
+    this.limits = meta.limits;
+    this.preferences = meta.preferences;
+    this.pendingPreferences = new Set(meta.pendingPreferences);
     this.channels = new Map(meta.channels.map((c) => [c.id, c]));
     this.users = new Map(meta.users.map((u) => [u.id, { ...u, presence: 'offline' as Presence }]));
     for (const [id, saved] of await cache.loadStreams()) this.streams.set(id, new Stream(id, saved));
 
     const outbox = await Outbox.open(
       storage,
-      `${prefix}outbox`,
+      `${prefix}outbox/`,
       {
         delivered: (entry, ack) => this.onDelivered(entry, ack),
         changed: (entry) => this.batch.upsert(entry.channelId, [this.queuedView(entry)]),
+        removed: (entry) => this.batch.remove(entry.channelId, [entry.clientId]),
       },
-      this.clock,
+      { clock: this.clock, logger: this.log },
     );
     const connection = new Connection({
       url: this.requireServer(),
@@ -293,32 +323,34 @@ export class SessionCore implements SessionApi {
       createSocket: this.options.createSocket,
       clock: this.clock,
       random: this.options.random,
+      logger: this.log,
     });
-    const account: Account = {
-      user,
-      token,
-      connection,
-      cache,
-      outbox,
-      sync: new Synchronizer(this.syncHost()),
-    };
+    const sync = new Synchronizer(this.syncHost(), {
+      clock: this.clock,
+      random: this.options.random,
+      logger: this.log,
+    });
+    const account: Account = { user, token, connection, cache, outbox, sync };
     this.account = account;
 
     connection.on('state', (state) => {
-      if (state.status !== 'online') outbox.pause();
-      this.connectionState = state;
-      this.events.emit('connection', state);
+      if (state.status !== 'online') {
+        outbox.pause();
+        sync.pause();
+      }
+      this.showConnection(state);
     });
     connection.on('online', (hello) => this.onOnline(account, hello));
-    connection.on('unauthorized', () => void this.onUnauthorized(account));
+    connection.on('unauthorized', () =>
+      this.onUnauthorized(account).catch((err: unknown) =>
+        this.log.error('could not record that the session was signed out', { error: describeError(err) }),
+      ),
+    );
     connection.onServer('stream.event', (event) => this.onStreamEvent(event));
     connection.onServer('channel.joined', (summary) => this.upsertChannel(summary));
-    connection.onServer('channel.updated', (channel) => {
-      const known = this.channels.get(channel.id);
-      if (known) this.upsertChannel({ ...known, ...channel });
-    });
     connection.onServer('channel.left', ({ channelId }) => this.forgetChannel(channelId));
     connection.onServer('read.state', (state) => this.applyReadState(state));
+    connection.onServer('preferences', (preferences) => this.applyPreferences(this.withPending(preferences)));
     connection.onServer('typing', (event) => {
       if (event.userId !== account.user.id) this.events.emit('typing', event);
     });
@@ -336,6 +368,8 @@ export class SessionCore implements SessionApi {
     if (!account) return;
     this.account = null;
     account.connection.stop();
+    account.sync.stop();
+    this.catchUpState = { catchingUp: false };
     this.batch.clear();
     await account.outbox.close();
     await (wipe ? account.cache.clear() : account.cache.flush());
@@ -344,6 +378,9 @@ export class SessionCore implements SessionApi {
     this.users = new Map();
     this.streams.clear();
     this.epoch = null;
+    this.limits = DEFAULT_SERVER_LIMITS;
+    this.preferences = {};
+    this.pendingPreferences = new Set();
     this.connectionState = { status: 'signed-out' };
     this.events.emit('connection', this.connectionState);
     this.events.emit('snapshot', this.snapshot());
@@ -368,7 +405,11 @@ export class SessionCore implements SessionApi {
   private onOnline(account: Account, hello: Hello): void {
     if (this.account !== account) return;
     account.user = hello.user;
-    this.limits = hello.limits;
+    if (!sameLimits(this.limits, hello.limits)) {
+      this.limits = hello.limits;
+      this.saveMeta();
+      this.events.emit('snapshot', this.snapshot());
+    }
     account.outbox.resume((entry) => {
       this.checkLength(entry.text);
       return account.connection.request<SendAck>('message.send', {
@@ -377,8 +418,9 @@ export class SessionCore implements SessionApi {
         text: entry.text,
       });
     });
-    void account.sync.catchUpAll().catch(() => {});
+    void account.sync.catchUpAll();
     void this.refreshUsers();
+    void this.syncPreferences(account);
   }
 
   // --- streams -------------------------------------------------------------------------------
@@ -411,7 +453,22 @@ export class SessionCore implements SessionApi {
         this.saveMeta();
       },
       applied: (stream, changed, reset) => this.applied(stream, changed, reset),
+      online: () => this.account?.connection.state.status === 'online',
+      progress: (state) => {
+        this.catchUpState = state;
+        if (this.connectionState.status === 'online') this.showConnection({ status: 'online' });
+      },
     };
+  }
+
+  /** Publishes the connection's state; `online` carries how far catch-up has got. */
+  private showConnection(state: ConnectionState): void {
+    const { catchingUp, retryAt, reason } = this.catchUpState;
+    this.connectionState =
+      state.status === 'online' && catchingUp
+        ? { status: 'online', catchingUp: retryAt === undefined ? {} : { retryAt, reason: reason ?? '' } }
+        : state;
+    this.events.emit('connection', this.connectionState);
   }
 
   private applied(stream: Stream, changed: Message[], reset: boolean): void {
@@ -436,7 +493,7 @@ export class SessionCore implements SessionApi {
     const stream = this.streams.get(event.channelId);
     if (!stream) return;
     this.applied(stream, stream.applyLive(event), false);
-    if (stream.hasGap) void this.account?.sync.catchUp(event.channelId).catch(() => {});
+    if (stream.hasGap) void this.account?.sync.catchUp(event.channelId);
   }
 
   /** A stored message we got as an answer (send ack, edit, delete): a change like a live one. */
@@ -455,8 +512,9 @@ export class SessionCore implements SessionApi {
     let stream = this.streams.get(channelId);
     if (!stream) this.streams.set(channelId, (stream = new Stream(channelId)));
     if (stream.cursor === null && this.connectionState.status === 'online') {
-      // Offline or failing, the channel shows what the cache has and fills in once connected.
-      await account.sync.catchUp(channelId).catch(() => {});
+      // Offline or failing, the channel shows what the cache has and fills in by `messages` events
+      // once connected or once a retry gets through.
+      await account.sync.catchUp(channelId);
     }
     return { messages: this.view(channelId, stream), hasOlder: stream.hasOlder };
   }
@@ -583,6 +641,60 @@ export class SessionCore implements SessionApi {
     this.events.emit('presence', { userId, status });
   }
 
+  // --- preferences ---------------------------------------------------------------------------
+
+  /** Applies a change here at once, then stores it on the server: now, or once connected. */
+  private async changePreferences(changes: Preferences): Promise<Preferences> {
+    const account = this.requireAccount();
+    for (const key of Object.keys(changes) as PreferenceKey[]) this.pendingPreferences.add(key);
+    this.applyPreferences({ ...this.preferences, ...changes });
+    if (this.connectionState.status === 'online') await this.pushPreferences(account);
+    return this.preferences;
+  }
+
+  /** After a connect: what the server has (changed elsewhere meanwhile), with our own changes on top. */
+  private async syncPreferences(account: Account): Promise<void> {
+    try {
+      const stored = await this.call<Preferences>('preferences.get', {});
+      if (this.account !== account) return;
+      this.applyPreferences(this.withPending(stored));
+    } catch {
+      return; // The next connect asks again.
+    }
+    await this.pushPreferences(account);
+  }
+
+  private pushPreferences(account: Account): Promise<void> {
+    this.preferencesPush = this.preferencesPush.then(async () => {
+      if (this.account !== account || this.pendingPreferences.size === 0) return;
+      const sent = this.preferences;
+      try {
+        const stored = await this.call<Preferences>('preferences.set', sent);
+        if (this.account !== account) return;
+        // A key changed again while this was on its way stays pending: the next push sends it.
+        for (const key of this.pendingPreferences)
+          if (this.preferences[key] === sent[key]) this.pendingPreferences.delete(key);
+        this.applyPreferences(this.withPending(stored));
+      } catch {
+        // Still pending: the next connect sends it again.
+      }
+    });
+    return this.preferencesPush;
+  }
+
+  /** What the server says, except for keys changed here that it has not stored yet. */
+  private withPending(server: Preferences): Preferences {
+    const ours = [...this.pendingPreferences].map((key) => [key, this.preferences[key]]);
+    return { ...server, ...(Object.fromEntries(ours) as Preferences) };
+  }
+
+  private applyPreferences(preferences: Preferences): void {
+    if (samePreferences(preferences, this.preferences)) return;
+    this.preferences = preferences;
+    this.saveMeta();
+    this.events.emit('preferences', preferences);
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private snapshot(): SessionSnapshot {
@@ -592,6 +704,8 @@ export class SessionCore implements SessionApi {
       connection: this.connectionState,
       channels: this.channelList(),
       users: [...this.users.values()].sort((a, b) => a.username.localeCompare(b.username)),
+      preferences: this.preferences,
+      limits: this.limits,
     };
   }
 
@@ -604,6 +718,9 @@ export class SessionCore implements SessionApi {
       epoch: this.epoch,
       channels: this.channelList(),
       users: [...this.users.values()].map(({ presence: _presence, ...user }) => user),
+      limits: this.limits,
+      preferences: this.preferences,
+      pendingPreferences: [...this.pendingPreferences],
     }));
   }
 

@@ -1,34 +1,31 @@
 // Delivery model, client half, against a real server: catch-up after a server restart, gap fill,
-// and a reset after retention pruned past a client's cursor.
+// a reset after retention pruned past a client's cursor, catch-up that fails and is retried, and
+// server data that does not match the protocol.
 import { afterEach, describe, expect, it } from 'vitest';
-import { io } from 'socket.io-client';
-import type { StreamEvent } from '@switchboard/protocol';
-import { createUser, startTestServer, tempDir, type TestServer } from '../../tests/support/server.ts';
-import type { ServerSocket, SocketFactory } from './connection.ts';
-import { createNodeSession, FileStorage } from './node.ts';
+import type { Message, StreamEvent } from '@switchboard/protocol';
+import { createUser, type TestServer } from '../../tests/support/server.ts';
+import { FileStorage, type NodeSessionOptions } from './node.ts';
 import { whenOnline } from './online.ts';
-import { eventually, postMessage, SessionRecorder, sharedChannel, waitFor } from './testSupport.ts';
+import {
+  eventually,
+  openSession,
+  postMessage,
+  recordingLogger,
+  runCleanups,
+  sharedChannel,
+  startServer,
+  TamperedTransport,
+  waitFor,
+} from './testSupport.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function start(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(overrides);
-  cleanups.push(() => server.close());
-  return server;
-}
+afterEach(runCleanups);
 
 /** Alice signed in to a fresh session core, with a channel she shares with Bob open. */
-async function aliceAndBob(server: TestServer, options: { createSocket?: SocketFactory } = {}) {
+async function aliceAndBob(server: TestServer, options: Partial<NodeSessionOptions> = {}) {
   const alice = await createUser(server, 'alice');
   const bob = await createUser(server, 'bob');
   const channelId = await sharedChannel(server, alice, [bob]);
-  const dataDir = tempDir('switchboard-client-');
-  const core = await createNodeSession({ dataDir, serverUrl: server.url, ...options });
-  cleanups.push(() => core.close());
-  const recorder = new SessionRecorder(core);
+  const { core, dataDir, recorder } = await openSession({ serverUrl: server.url, ...options });
   await core.request('signIn', { username: 'alice', password: alice.password });
   await whenOnline(core);
   // The first sync after connecting lists the channel.
@@ -38,7 +35,7 @@ async function aliceAndBob(server: TestServer, options: { createSocket?: SocketF
 
 describe('catch-up', () => {
   it('delivers what was sent while it was away after a server restart, exactly once', async () => {
-    const server = await start();
+    const server = await startServer();
     const { bob, channelId, core, recorder } = await aliceAndBob(server);
     await postMessage(server, bob, channelId, 'before');
     await waitFor(() => recorder.texts(channelId).includes('before'), 'the live message');
@@ -54,7 +51,7 @@ describe('catch-up', () => {
     core.setNetworkAvailable(false);
     expect(recorder.state).toEqual({ status: 'offline', reason: 'no network connection' });
 
-    const restarted = await start({ dataDir: server.dataDir, port: server.port });
+    const restarted = await startServer({ dataDir: server.dataDir, port: server.port });
     for (const text of ['meanwhile-1', 'meanwhile-2', 'meanwhile-3'])
       await postMessage(restarted, bob, channelId, text);
     core.setNetworkAvailable(true);
@@ -72,29 +69,62 @@ describe('catch-up', () => {
     const summary = (await core.request('getSnapshot', {})).channels.find((c) => c.id === channelId);
     expect(summary).toMatchObject({ headSeq: 4, unreadCount: 4 });
   });
+
+  it('retries a failed catch-up with backoff, never before retryAfter, and says so until it is done', async () => {
+    const server = await startServer();
+    const transport = new TamperedTransport();
+    const { bob, channelId, core, recorder } = await aliceAndBob(server, {
+      createSocket: transport.createSocket,
+    });
+    core.setNetworkAvailable(false);
+    for (const text of ['missed-1', 'missed-2']) await postMessage(server, bob, channelId, text);
+
+    // The server turns the first two catch-ups down: a rate limit (shared by all of Alice's
+    // devices), then an error of its own. Nothing else will bring the missed messages: no
+    // reconnect, no live event.
+    const syncs: number[] = [];
+    transport.answer = (event) => {
+      if (event !== 'sync') return undefined;
+      syncs.push(Date.now());
+      if (syncs.length === 1)
+        return { ok: false, error: { code: 'rate_limited', message: 'slow down', retryAfter: 1 } };
+      if (syncs.length === 2) return { ok: false, error: { code: 'internal', message: 'database is busy' } };
+      return undefined;
+    };
+    core.setNetworkAvailable(true);
+    await whenOnline(core);
+    const announced = await waitFor(
+      () => recorder.states.find((s) => s.status === 'online' && s.catchingUp?.retryAt !== undefined),
+      'the retry to be announced',
+    );
+    expect(announced).toMatchObject({ catchingUp: { reason: 'slow down' } });
+
+    await waitFor(() => recorder.texts(channelId).length === 2, 'the retried catch-up', 10_000);
+    expect(recorder.texts(channelId)).toEqual(['missed-1', 'missed-2']);
+    expect(syncs).toHaveLength(3);
+    expect(syncs[1]! - syncs[0]!).toBeGreaterThanOrEqual(990);
+    expect(
+      recorder.states.some((s) => s.status === 'online' && s.catchingUp?.reason === 'database is busy'),
+    ).toBe(true);
+    await waitFor(
+      () => recorder.state?.status === 'online' && recorder.state.catchingUp === undefined,
+      'the caught-up state',
+    );
+    expect(recorder.repeated).toEqual([]);
+  });
 });
 
 describe('gap fill', () => {
   it('notices a missed live event from the next seq and fetches it', async () => {
-    const server = await start();
-    let dropped = 0;
+    const server = await startServer();
     // The transport loses exactly one live event, as a flaky network or a server hiccup might.
-    const lossy: SocketFactory = (url, options) => {
-      const socket: ServerSocket = io(url, options);
-      const on = socket.on.bind(socket) as (
-        event: string,
-        handler: (...args: unknown[]) => void,
-      ) => ServerSocket;
-      const patched = (event: string, handler: (...args: unknown[]) => void) =>
-        on(event, (...args: unknown[]) => {
-          if (event === 'stream.event' && (args[0] as StreamEvent).message.text === 'lost' && dropped++ === 0)
-            return;
-          handler(...args);
-        });
-      socket.on = patched as ServerSocket['on'];
-      return socket;
-    };
-    const { bob, channelId, recorder } = await aliceAndBob(server, { createSocket: lossy });
+    const transport = new TamperedTransport();
+    let dropped = 0;
+    transport.incoming = (event, payload) =>
+      event === 'stream.event' && (payload as StreamEvent).message.text === 'lost' && dropped++ === 0
+        ? undefined
+        : payload;
+    const { bob, channelId, recorder } = await aliceAndBob(server, { createSocket: transport.createSocket });
 
     await postMessage(server, bob, channelId, 'first');
     await waitFor(() => recorder.texts(channelId).includes('first'), 'the first message');
@@ -109,9 +139,65 @@ describe('gap fill', () => {
   });
 });
 
+describe('server data that does not match the protocol', () => {
+  it('is dropped and logged, never applied, and what it hid is fetched intact', async () => {
+    const server = await startServer();
+    const transport = new TamperedTransport();
+    const logger = recordingLogger();
+    const { bob, channelId, core, recorder } = await aliceAndBob(server, {
+      createSocket: transport.createSocket,
+      logger,
+    });
+    const dropped = () =>
+      logger.warnings.filter((w) => w === 'dropped a server event that does not match the protocol').length;
+
+    // A live event arrives garbled; the next one shows the gap it left, and catch-up fills it.
+    transport.incoming = (event, payload) => {
+      const live = payload as StreamEvent;
+      if (event !== 'stream.event' || live.message.text !== 'garbled') return payload;
+      return { ...live, message: { ...live.message, text: 42 } as unknown as Message };
+    };
+    await postMessage(server, bob, channelId, 'garbled');
+    await postMessage(server, bob, channelId, 'after');
+    await waitFor(() => recorder.texts(channelId).length === 2, 'the gap to be filled');
+    expect(recorder.texts(channelId)).toEqual(['garbled', 'after']);
+    expect(recorder.seen.every((m) => typeof m.text === 'string')).toBe(true);
+    expect(dropped()).toBe(1);
+
+    // Every kind of server event, malformed: none reaches a handler, none takes the core down.
+    const before = await core.request('getSnapshot', {});
+    const junk: [string, unknown][] = [
+      ['hello', {}],
+      ['stream.event', { channelId, seq: 'next' }],
+      ['channel.joined', { id: 5 }],
+      ['channel.left', {}],
+      ['read.state', null],
+      ['preferences', { theme: 'plaid' }],
+      ['typing', { channelId }],
+      ['presence', { changes: 'everyone' }],
+      ['server.shutdown', { reconnectAfterMs: 'soon' }],
+    ];
+    for (const [event, payload] of junk) transport.inject(event, payload);
+    expect(dropped()).toBe(1 + junk.length);
+    const after = await core.request('getSnapshot', {});
+    expect(after.channels).toEqual(before.channels);
+    expect(after.connection.status).toBe('online');
+
+    // An ack whose data is not what the protocol says fails the request instead of resolving with it.
+    transport.answer = (event) => (event === 'channel.create' ? { ok: true, data: { id: 7 } } : undefined);
+    await expect(core.request('createChannel', { name: 'odd', visibility: 'public' })).rejects.toMatchObject({
+      code: 'internal',
+    });
+    expect(logger.warnings).toContain(
+      'the server answered a request with data that does not match the protocol',
+    );
+    expect((await core.request('getSnapshot', {})).channels).toEqual(before.channels);
+  });
+});
+
 describe('reset', () => {
   it('drops a stream whose cursor fell behind retention and reloads its newest page', async () => {
-    const server = await start();
+    const server = await startServer();
     const { alice, bob, channelId, dataDir, core, recorder } = await aliceAndBob(server);
     await postMessage(server, bob, channelId, 'old-1');
     await postMessage(server, bob, channelId, 'old-2');

@@ -1,8 +1,98 @@
 // Helpers shared by the session-core tests (not part of the package's exports).
+import { io } from 'socket.io-client';
 import { newId } from '@switchboard/protocol';
-import { api, type TestServer, type TestUser } from '../../tests/support/server.ts';
+import { api, startTestServer, tempDir, type TestServer, type TestUser } from '../../tests/support/server.ts';
 import { displayOrder } from './batch.ts';
+import type { ServerSocket, SocketFactory } from './connection.ts';
 import type { ConnectionState, DisplayMessage, SessionApi } from './contract.ts';
+import type { Logger } from './log.ts';
+import { createNodeSession, type NodeSessionOptions } from './node.ts';
+
+const cleanups: (() => unknown)[] = [];
+
+/** Registers something to undo after the test; `afterEach(runCleanups)` runs them, newest first. */
+export function onCleanup(cleanup: () => unknown): void {
+  cleanups.push(cleanup);
+}
+
+export async function runCleanups(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+}
+
+/** A real server, closed after the test. */
+export async function startServer(
+  overrides: Parameters<typeof startTestServer>[0] = {},
+): Promise<TestServer> {
+  const server = await startTestServer(overrides);
+  onCleanup(() => server.close());
+  return server;
+}
+
+/** A session core on `dataDir` (a fresh one if left out), closed after the test, with a recorder. */
+export async function openSession(options: Partial<NodeSessionOptions> = {}) {
+  const dataDir = options.dataDir ?? tempDir('switchboard-client-');
+  const core = await createNodeSession({ ...options, dataDir });
+  onCleanup(() => core.close());
+  return { core, dataDir, recorder: new SessionRecorder(core) };
+}
+
+/** A logger that keeps what it is told. */
+export function recordingLogger(): Logger & { warnings: string[]; errors: string[] } {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  return {
+    warnings,
+    errors,
+    warn: (message) => void warnings.push(message),
+    error: (message) => void errors.push(message),
+  };
+}
+
+type Listener = (...args: unknown[]) => void;
+
+/**
+ * Real socket.io-client sockets to a real server, with a hand on what passes: `answer` may reply
+ * to a request in the server's place (a refusal, a malformed ack), `incoming` may change or drop
+ * (undefined) an event from the server, and `inject` hands the client an event the server never
+ * sent — what a flaky network, a server bug or a hostile server would do.
+ */
+export class TamperedTransport {
+  answer: (event: string, payload: unknown) => unknown = () => undefined;
+  incoming: (event: string, payload: unknown) => unknown = (_event, payload) => payload;
+  private listeners = new Map<string, Listener[]>();
+
+  readonly createSocket: SocketFactory = (url, options) => {
+    const socket: ServerSocket = io(url, options);
+    const listeners = new Map<string, Listener[]>();
+    this.listeners = listeners;
+    const on = socket.on.bind(socket) as (event: string, listener: Listener) => ServerSocket;
+    socket.on = ((event: string, listener: Listener) => {
+      listeners.set(event, [...(listeners.get(event) ?? []), listener]);
+      return on(event, (payload: unknown, ...rest: unknown[]) => {
+        const changed = this.incoming(event, payload);
+        if (changed !== undefined) listener(changed, ...rest);
+      });
+    }) as ServerSocket['on'];
+    // `timeout(ms)` sets a flag and hands back the socket itself: its emitWithAck is the one to wrap.
+    const emitWithAck = socket.emitWithAck.bind(socket) as (
+      event: string,
+      payload: unknown,
+    ) => Promise<unknown>;
+    socket.emitWithAck = ((event: string, payload: unknown) => {
+      const canned = this.answer(event, payload);
+      if (canned === undefined) return emitWithAck(event, payload);
+      // Nothing was emitted, so the flags `timeout()` set must not stick to the next emit.
+      Object.assign(socket, { flags: {} });
+      return Promise.resolve(canned);
+    }) as ServerSocket['emitWithAck'];
+    return socket;
+  };
+
+  /** Hands `payload` to the newest socket's handlers as if the server had sent `event`. */
+  inject(event: string, payload: unknown): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(payload);
+  }
+}
 
 /** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(

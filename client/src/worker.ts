@@ -1,7 +1,12 @@
 // Browser entry of the session core. Load it as a SharedWorker where the browser has them: every
 // tab of the app then shares one core and one connection, each tab's port arriving in a `connect`
-// event. Elsewhere load it as a dedicated Worker: one core per tab, kept consistent by the shared
-// IndexedDB and the server storing each clientId once.
+// event. A tab says `bye` as it goes away (browser.ts), and where browsers report a port whose
+// other end is gone (its `close` event) a crashed tab is let go too.
+//
+// Elsewhere load it as a dedicated Worker: one core per tab, all on the same IndexedDB. Each queued
+// message is a record of its own there, so no tab overwrites what another queued, and a Web Lock
+// per account lets one core at a time send the outbox, the other tabs' messages included
+// (outbox.ts); the server storing each clientId once covers the moment the lock changes hands.
 import { serveSession, type PortLike } from './port.ts';
 import { SessionCore } from './session.ts';
 import { IdbStorage } from './storage-idb.ts';
@@ -27,7 +32,9 @@ void core.then((session) => {
 if ('onconnect' in scope) {
   scope.addEventListener('connect', (event) => {
     const port = event.ports[0];
-    if (port) serveSession(core, port);
+    if (!port) return;
+    const detach = serveSession(core, port);
+    (port as EventTarget).addEventListener('close', detach);
   });
 } else {
   serveSession(core, scope);
