@@ -5,15 +5,15 @@ import { createRoot } from 'react-dom/client';
 import { App, StartFailure } from './components/App.tsx';
 import { initI18n } from './i18n/index.ts';
 import { connectSession } from './session/connect.ts';
-import { applyTheme, loadPreferences } from './settings/preferences.ts';
+import { applyTheme, deviceLook } from './settings/preferences.ts';
 import { StoreProvider } from './state/hooks.tsx';
 import { SessionStore } from './state/store.ts';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
-const device = loadPreferences(null);
-applyTheme(device.theme);
-await initI18n(device.language);
+const look = deviceLook();
+applyTheme(look.theme);
+await initI18n(look.language);
 
 const fail = (reason: string) => root.render(<StartFailure reason={reason} />);
 try {

@@ -14,6 +14,11 @@ import {
 import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
 
+// Preferences are kept on the server: put Bob's back so the tests after this one see the defaults.
+test.afterEach(async () => {
+  await (await Rest.signIn(e2eEnv().url, 'bob')).setPreferences({});
+});
+
 test('the main screens have no serious accessibility problems', async ({ browser }) => {
   const { url } = e2eEnv();
   const alice = await Rest.signIn(url, 'alice');

@@ -4,6 +4,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { nav, openConversation, Rest, signIn, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
+// Preferences are kept on the server: put Bob's back so the tests after this one see the defaults.
+test.afterEach(async () => {
+  await (await Rest.signIn(e2eEnv().url, 'bob')).setPreferences({});
+});
+
 /** The notification bodies shown so far (the page's Notification is replaced by a recorder). */
 const notices = (page: Page) => page.evaluate(() => (window as unknown as { __notices: string[] }).__notices);
 

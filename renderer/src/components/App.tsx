@@ -8,7 +8,7 @@ export function App() {
   const ready = useUi((s) => s.ready);
   const user = useUi((s) => s.user);
   return (
-    <PreferencesProvider userId={user?.id ?? null}>
+    <PreferencesProvider>
       {!ready ? <Starting /> : user ? <Workspace key={user.id} /> : <FirstRun />}
     </PreferencesProvider>
   );

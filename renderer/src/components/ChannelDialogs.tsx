@@ -1,9 +1,11 @@
-// Creating, browsing and joining channels, starting a direct conversation, and leaving a channel.
+// Creating, browsing and joining channels, starting a direct conversation, adding people to a
+// channel, and leaving one.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NAME_PATTERN, type Channel, type ChannelSummary } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
+import type { UserWithPresence } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
@@ -264,6 +266,112 @@ export function StartDirectDialog({ onClose, onOpen }: DialogCommon) {
           ))}
         </ul>
       )}
+    </Dialog>
+  );
+}
+
+/** Adds people to a channel (the only way into a private one); they see it at once. */
+export function AddPeopleDialog({ channel, onClose }: { channel: ChannelSummary; onClose(): void }) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const users = useUi((s) => s.users);
+  const [members, setMembers] = useState<ReadonlySet<string> | null>(null);
+  const [filter, setFilter] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [added, setAdded] = useState<string[]>([]);
+
+  useEffect(() => {
+    store.client.request('channelMembers', { channelId: channel.id }).then(
+      ({ userIds }) => setMembers(new Set(userIds)),
+      (err: unknown) => setError(errorText(err, t)),
+    );
+  }, [store, channel.id, t]);
+
+  const q = filter.trim().toLowerCase();
+  const shown = [...users.values()]
+    .filter((u) => !u.deactivated && !members?.has(u.id))
+    .filter((u) => u.username.includes(q) || u.displayName.toLowerCase().includes(q))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+  const add = async (user: UserWithPresence) => {
+    setBusyId(user.id);
+    setError(null);
+    try {
+      await store.client.request('inviteToChannel', { channelId: channel.id, userId: user.id });
+      setMembers((known) => new Set(known).add(user.id));
+      setAdded((names) => [...names, user.displayName]);
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  return (
+    <Dialog
+      title={t('addPeople.title', { name: channel.name })}
+      description={channel.kind === 'private' ? t('addPeople.privateHint') : undefined}
+      onClose={onClose}
+      className="dialog-list"
+    >
+      <div className="field">
+        <label htmlFor="add-people-filter" className="sr-only">
+          {t('addPeople.search')}
+        </label>
+        <div className="input-icon">
+          <Icon name="search" size={16} />
+          <input
+            id="add-people-filter"
+            type="search"
+            placeholder={t('addPeople.search')}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            data-autofocus
+          />
+        </div>
+      </div>
+      <p role="status" className="hint">
+        {added.length > 0 && t('addPeople.added', { names: added.join(', ') })}
+      </p>
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      {members === null && !error ? (
+        <p className="muted" role="status">
+          {t('common.loading')}
+        </p>
+      ) : shown.length === 0 ? (
+        <p className="muted">{t('addPeople.empty')}</p>
+      ) : (
+        <ul className="pick-list">
+          {shown.map((user) => (
+            <li key={user.id} className="pick-row">
+              <span className="pick-main">
+                <PresenceDot status={user.presence} />
+                <span className="pick-name">{user.displayName}</span>
+                <span className="pick-detail">@{user.username}</span>
+              </span>
+              <button
+                type="button"
+                className="button small primary"
+                onClick={() => void add(user)}
+                disabled={busyId !== null}
+                aria-label={t('addPeople.addNamed', { name: user.displayName })}
+              >
+                {t('addPeople.add')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onClose}>
+          {t('common.done')}
+        </button>
+      </div>
     </Dialog>
   );
 }

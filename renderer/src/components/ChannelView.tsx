@@ -6,6 +6,7 @@ import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { messageKey } from '../state/store.ts';
+import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
@@ -32,6 +33,7 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
   }));
   const [editingKey, setEditingKey] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<DisplayMessage | null>(null);
+  const [addingPeople, setAddingPeople] = useState(false);
   const [openError, setOpenError] = useState<string | null>(null);
   const lastMarked = useRef(channel.readSeq);
   const label = channelLabel(channel, users, me.id, t);
@@ -115,14 +117,18 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
           <span>{label}</span>
         </h1>
         {channel.topic && <p className="channel-topic">{channel.topic}</p>}
-        <div className="channel-actions">
-          {channel.kind !== 'direct' && (
+        {channel.kind !== 'direct' && (
+          <div className="channel-actions">
+            <button type="button" className="button subtle small" onClick={() => setAddingPeople(true)}>
+              <Icon name="addPerson" size={16} />
+              {t('channel.addPeople')}
+            </button>
             <button type="button" className="button subtle small" onClick={() => onLeave(channel)}>
               <Icon name="leave" size={16} />
               {t('channel.leave')}
             </button>
-          )}
-        </div>
+          </div>
+        )}
       </header>
 
       {openError && (
@@ -169,6 +175,8 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
         onEditLast={onEditLast}
         onError={onError}
       />
+
+      {addingPeople && <AddPeopleDialog channel={channel} onClose={() => setAddingPeople(false)} />}
 
       {deleting && (
         <Dialog

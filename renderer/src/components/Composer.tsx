@@ -1,9 +1,8 @@
 // The message box: Enter sends, Shift+Enter is a new line, Up on an empty box edits your last
-// message, `@` completes names, typing is announced to others at most every few seconds. Drafts are
-// kept per conversation while the app runs.
+// message, `@` completes the names of the conversation's members, typing is announced to others at
+// most every few seconds. Drafts are kept per conversation while the app runs.
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_LIMITS } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import type { UserWithPresence } from '../state/store.ts';
@@ -42,8 +41,10 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
   const { t } = useTranslation();
   const store = useStore();
   const users = useUi((s) => s.users);
+  const maxLength = useUi((s) => s.limits.maxMessageLength);
   const [text, setText] = useState(() => drafts.get(channelId) ?? '');
   const [mention, setMention] = useState<MentionQuery | null>(null);
+  const [members, setMembers] = useState<ReadonlySet<string> | null>(null);
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
@@ -54,18 +55,32 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
     drafts.set(channelId, text);
   }, [channelId, text]);
 
+  // Only members can be mentioned. The list is fetched when the conversation opens and again as each
+  // mention starts, since people join and leave; until it arrives (or offline) everyone is offered.
+  const mentioning = mention !== null;
+  const membersAsked = useRef(false);
+  useEffect(() => {
+    if (!mentioning && membersAsked.current) return;
+    membersAsked.current = true;
+    store.client.request('channelMembers', { channelId }).then(
+      ({ userIds }) => setMembers(new Set(userIds)),
+      () => undefined, // Offline or refused: keep what we had.
+    );
+  }, [store, channelId, mentioning]);
+
   const suggestions = useMemo<UserWithPresence[]>(() => {
     if (!mention) return [];
     const q = mention.query;
     return [...users.values()]
+      .filter((u) => !members || members.has(u.id))
       .filter((u) => u.username.startsWith(q) || u.displayName.toLowerCase().startsWith(q))
       .sort((a, b) => a.username.localeCompare(b.username))
       .slice(0, MAX_SUGGESTIONS);
-  }, [mention, users]);
+  }, [mention, users, members]);
   const open = suggestions.length > 0;
   // The list can shrink under the highlight (people come and go): keep it on a real entry.
   const highlighted = Math.min(active, suggestions.length - 1);
-  const tooLong = text.length - DEFAULT_LIMITS.maxMessageLength;
+  const tooLong = text.length - maxLength;
 
   const updateMention = (value: string, caret: number) => {
     setMention(findMention(value, caret));

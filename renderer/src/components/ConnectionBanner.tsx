@@ -1,6 +1,7 @@
 // Tells the truth about the connection: connecting, reconnecting in N s (counting down), offline,
-// incompatible versions, and "back online" for a moment after an outage. Retry asks the core to
-// reconnect now instead of waiting for the backoff.
+// incompatible versions, online but missed messages not fetched yet (the next try counting down),
+// and "back online" for a moment after an outage. Retry asks the core to reconnect, or fetch, now
+// instead of waiting for the backoff.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../session/types.ts';
@@ -25,7 +26,10 @@ export function ConnectionBanner() {
   const connection = useUi((s) => s.connection);
   const [backOnline, setBackOnline] = useState(false);
   const wasDown = useRef(false);
-  const now = useNow(connection.status === 'reconnecting');
+  const now = useNow(
+    connection.status === 'reconnecting' ||
+      (connection.status === 'online' && connection.catchingUp?.retryAt !== undefined),
+  );
 
   useEffect(() => {
     if (connection.status === 'online') {
@@ -81,7 +85,19 @@ function describe(
   t: ReturnType<typeof useTranslation>['t'],
 ): BannerView | null {
   switch (connection.status) {
-    case 'online':
+    case 'online': {
+      // A catch-up in progress is normal after every connect; only a failed one is worth a banner.
+      const retryAt = connection.catchingUp?.retryAt;
+      if (retryAt === undefined) return null;
+      const seconds = Math.max(0, Math.ceil((retryAt - now) / 1000));
+      return {
+        tone: 'warn',
+        title: t('connection.catchingUp'),
+        detail: connection.catchingUp?.reason,
+        countdown: seconds > 0 ? t('connection.catchingUpIn', { count: seconds }) : undefined,
+        retry: seconds > 0,
+      };
+    }
     case 'signed-out':
       return null;
     case 'connecting':

@@ -1,5 +1,7 @@
 // Before there is a session: choose the server (desktop only), then sign in — or, on a server
-// with no users yet, create the first admin with the one-time setup code the server printed.
+// with no users yet, create the first admin with the one-time setup code the server printed, or,
+// where the server allows it, create an account (with an invite code, which an invite link
+// `/?invite=CODE` fills in).
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NAME_PATTERN } from '@switchboard/protocol';
@@ -9,6 +11,9 @@ import type { RequestResults } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 
 type AuthStatus = RequestResults['authStatus'];
+type Registration = AuthStatus['registration'];
+
+const INVITE_PARAM = 'invite';
 
 export function FirstRun() {
   const { t } = useTranslation();
@@ -19,6 +24,8 @@ export function FirstRun() {
   const [status, setStatus] = useState<AuthStatus | null>(null);
   const [statusError, setStatusError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const [invite] = useState(() => new URLSearchParams(location.search).get(INVITE_PARAM));
+  const [registering, setRegistering] = useState(invite !== null);
 
   useEffect(() => {
     if (origin && serverUrl !== origin) void store.client.request('setServer', { serverUrl: origin });
@@ -66,8 +73,21 @@ export function FirstRun() {
     );
   } else if (status.setupRequired) {
     body = <SetupForm />;
+  } else if (registering && status.registration !== 'closed') {
+    body = (
+      <RegisterForm
+        registration={status.registration}
+        invite={invite ?? ''}
+        onSignIn={() => setRegistering(false)}
+      />
+    );
   } else {
-    body = <SignInForm onChangeServer={origin ? undefined : () => setChangingServer(true)} />;
+    body = (
+      <SignInForm
+        onChangeServer={origin ? undefined : () => setChangingServer(true)}
+        onRegister={status.registration === 'closed' ? undefined : () => setRegistering(true)}
+      />
+    );
   }
 
   return (
@@ -147,7 +167,13 @@ function ServerStep({ initial, onDone }: { initial: string; onDone(): void }) {
   );
 }
 
-function SignInForm({ onChangeServer }: { onChangeServer: (() => void) | undefined }) {
+function SignInForm({
+  onChangeServer,
+  onRegister,
+}: {
+  onChangeServer: (() => void) | undefined;
+  onRegister: (() => void) | undefined;
+}) {
   const { t } = useTranslation();
   const store = useStore();
   const [username, setUsername] = useState('');
@@ -205,6 +231,11 @@ function SignInForm({ onChangeServer }: { onChangeServer: (() => void) | undefin
       <button type="submit" className="button primary wide" disabled={busy}>
         {busy ? t('signIn.busy') : t('signIn.submit')}
       </button>
+      {onRegister && (
+        <button type="button" className="button wide" onClick={onRegister}>
+          {t('signIn.createAccount')}
+        </button>
+      )}
       {onChangeServer && (
         <button type="button" className="link-button" onClick={onChangeServer}>
           {t('signIn.changeServer')}
@@ -304,6 +335,130 @@ function SetupForm() {
       )}
       <button type="submit" className="button primary wide" disabled={busy}>
         {busy ? t('setup.busy') : t('setup.submit')}
+      </button>
+    </form>
+  );
+}
+
+function RegisterForm({
+  registration,
+  invite: linked,
+  onSignIn,
+}: {
+  registration: Exclude<Registration, 'closed'>;
+  invite: string;
+  onSignIn(): void;
+}) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const needsInvite = registration === 'invite';
+  const [invite, setInvite] = useState(linked);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const name = username.trim().toLowerCase();
+    const code = invite.trim();
+    if (needsInvite && !code) return setError(t('register.inviteMissing'));
+    if (!NAME_PATTERN.test(name)) return setError(t('setup.usernameInvalid'));
+    if (password.length < 8) return setError(t('setup.passwordShort'));
+    if (password !== confirm) return setError(t('setup.passwordsDiffer'));
+    setBusy(true);
+    setError(null);
+    try {
+      await store.client.request('register', {
+        username: name,
+        password,
+        ...(needsInvite ? { invite: code } : {}),
+      });
+      // The link has done its job: a reload or a bookmark should not offer it again.
+      const url = new URL(location.href);
+      url.searchParams.delete(INVITE_PARAM);
+      history.replaceState(null, '', url);
+    } catch (err) {
+      const errorCode = (err as { code?: string }).code;
+      setError(
+        errorCode === 'conflict'
+          ? t('register.taken')
+          : errorCode === 'forbidden' && needsInvite
+            ? t('register.inviteWrong')
+            : errorText(err, t),
+      );
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} noValidate aria-busy={busy}>
+      <h1>{t('register.title')}</h1>
+      <p className="muted">{needsInvite ? t('register.introInvite') : t('register.intro')}</p>
+      {needsInvite && (
+        <div className="field">
+          <label htmlFor="register-invite">{t('register.invite')}</label>
+          <input
+            id="register-invite"
+            autoComplete="off"
+            spellCheck={false}
+            value={invite}
+            onChange={(e) => setInvite(e.target.value)}
+            autoFocus={!linked}
+          />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="register-username">{t('signIn.username')}</label>
+        <input
+          id="register-username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          aria-describedby="register-username-hint"
+          autoFocus={!needsInvite || Boolean(linked)}
+        />
+        <p id="register-username-hint" className="hint">
+          {t('setup.usernameHint')}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="register-password">{t('signIn.password')}</label>
+        <input
+          id="register-password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-describedby="register-password-hint"
+        />
+        <p id="register-password-hint" className="hint">
+          {t('setup.passwordHint')}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="register-confirm">{t('setup.confirm')}</label>
+        <input
+          id="register-confirm"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+        />
+      </div>
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="button primary wide" disabled={busy}>
+        {busy ? t('register.busy') : t('register.submit')}
+      </button>
+      <button type="button" className="link-button" onClick={onSignIn}>
+        {t('register.signIn')}
       </button>
     </form>
   );

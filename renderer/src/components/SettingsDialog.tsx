@@ -2,7 +2,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES } from '../i18n/index.ts';
-import { LANGUAGES, NOTIFY_LEVELS, THEMES, type Language } from '../settings/preferences.ts';
+import { LANGUAGES, NOTIFY_LEVELS, THEMES, type Preferences } from '@switchboard/protocol';
+import { errorText } from '../format.ts';
+import type { Language } from '../settings/preferences.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { Dialog } from './Dialog.tsx';
 
@@ -14,6 +16,11 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const [permission, setPermission] = useState(() =>
     notificationsSupported() ? Notification.permission : 'denied',
   );
+  const [error, setError] = useState<string | null>(null);
+  const change = (changes: Preferences) => {
+    setError(null);
+    update(changes).catch((err: unknown) => setError(errorText(err, t)));
+  };
 
   const askPermission = async () => {
     if (!notificationsSupported()) return;
@@ -32,7 +39,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
                 name="theme"
                 value={theme}
                 checked={prefs.theme === theme}
-                onChange={() => update({ theme })}
+                onChange={() => change({ theme })}
               />
               <span>{t(`settings.themes.${theme}`)}</span>
             </label>
@@ -45,7 +52,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         <select
           id="settings-language"
           value={prefs.language}
-          onChange={(e) => update({ language: e.target.value as Language })}
+          onChange={(e) => change({ language: e.target.value as Language })}
         >
           {LANGUAGES.map((language) => (
             <option key={language} value={language} lang={language}>
@@ -65,7 +72,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
               value={level}
               checked={prefs.notify === level}
               onChange={() => {
-                update({ notify: level });
+                change({ notify: level });
                 if (level !== 'none' && permission === 'default') void askPermission();
               }}
             />
@@ -76,7 +83,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           <input
             type="checkbox"
             checked={prefs.notifyPreview}
-            onChange={(e) => update({ notifyPreview: e.target.checked })}
+            onChange={(e) => change({ notifyPreview: e.target.checked })}
             disabled={prefs.notify === 'none'}
           />
           <span>{t('settings.notifyPreview')}</span>
@@ -91,6 +98,11 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         )}
       </fieldset>
 
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
       <p className="hint">{t('settings.stored')}</p>
       <div className="form-actions">
         <button type="button" className="button primary" onClick={onClose} data-autofocus>

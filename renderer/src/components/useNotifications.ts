@@ -3,11 +3,11 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { channelLabel } from '../format.ts';
-import type { Preferences } from '../settings/preferences.ts';
+import type { ResolvedPreferences } from '../settings/preferences.ts';
 import { useUi } from '../state/hooks.tsx';
 
 export function useNotifications(
-  prefs: Preferences,
+  prefs: ResolvedPreferences,
   currentId: string | null,
   onOpen: (channelId: string) => void,
 ): void {
@@ -20,13 +20,7 @@ export function useNotifications(
   useEffect(() => {
     const before = seen.current;
     seen.current = new Map(channels.map((c) => [c.id, { unread: c.unreadCount, mentions: c.mentionCount }]));
-    if (
-      !before ||
-      prefs.notify === 'none' ||
-      typeof Notification !== 'function' ||
-      Notification.permission !== 'granted'
-    )
-      return;
+    if (!before || prefs.notify === 'none' || typeof Notification !== 'function') return;
     for (const channel of channels) {
       const was = before.get(channel.id);
       if (!was) continue;
@@ -37,6 +31,9 @@ export function useNotifications(
       const wanted =
         prefs.notify === 'all' ? moreUnread : moreMentions || (channel.kind === 'direct' && moreUnread);
       if (inFront || !wanted) continue;
+      // Asked only now: reading it is a synchronous call into the browser (0.1 ms, several when the
+      // machine is busy), and this runs on every change of any channel's counts (bench/ui-burst.ts).
+      if (Notification.permission !== 'granted') return;
       const name = channelLabel(channel, users, me?.id, t);
       const body = !prefs.notifyPreview
         ? t('notify.hidden')

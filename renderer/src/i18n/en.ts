@@ -50,6 +50,19 @@ export const en = {
     missing: 'Enter your username and password.',
     wrong: 'Wrong username or password.',
     changeServer: 'Use a different server',
+    createAccount: 'Create account',
+  },
+  register: {
+    title: 'Create an account',
+    intro: 'Choose a username and a password.',
+    introInvite: 'This server needs an invite to create an account. An invite link fills in the code.',
+    invite: 'Invite code',
+    inviteMissing: 'Enter the invite code you were given.',
+    inviteWrong: 'That invite is unknown, used up or expired. Ask for a new one.',
+    taken: 'That username is taken. Choose another.',
+    submit: 'Create account',
+    busy: 'Creating…',
+    signIn: 'I already have an account',
   },
   setup: {
     title: 'Create the first admin',
@@ -76,6 +89,9 @@ export const en = {
     reconnectingNow: 'Reconnecting now…',
     offline: 'You are offline.',
     backOnline: 'Back online.',
+    catchingUp: 'Some missed messages could not be fetched yet.',
+    catchingUpIn_one: 'Trying again in {{count}} second…',
+    catchingUpIn_other: 'Trying again in {{count}} seconds…',
     serverTooOld: 'This server is too old for this app. Ask its admin to update it.',
     appTooOld: 'This app is too old for the server. Update the app.',
     retry: 'Retry now',
@@ -101,6 +117,7 @@ export const en = {
     offline: 'Offline',
   },
   channel: {
+    addPeople: 'Add people',
     leave: 'Leave channel',
   },
   messages: {
@@ -173,6 +190,15 @@ export const en = {
     empty: 'Nobody matches.',
     self: '{{name}} (you)',
   },
+  addPeople: {
+    title: 'Add people to #{{name}}',
+    privateHint: 'It is private: only the people in it can see it.',
+    search: 'Search people',
+    empty: 'Nobody to add.',
+    add: 'Add',
+    addNamed: 'Add {{name}}',
+    added: 'Added: {{names}}.',
+  },
   leave: {
     title: 'Leave #{{name}}?',
     publicBody: 'You can join again from Browse channels.',
@@ -209,7 +235,7 @@ export const en = {
     notifyBlocked:
       'This browser blocks notifications from Switchboard. Allow them in the browser’s site settings.',
     notifyAllow: 'Allow notifications',
-    stored: 'These settings are kept for your account on this device.',
+    stored: 'These settings are kept with your account and follow you to your other devices.',
   },
   notify: {
     message: 'New message in #{{channel}}',

@@ -51,6 +51,19 @@ export const ko: Translation = {
     missing: '사용자 이름과 비밀번호를 입력하세요.',
     wrong: '사용자 이름 또는 비밀번호가 올바르지 않습니다.',
     changeServer: '다른 서버 사용',
+    createAccount: '계정 만들기',
+  },
+  register: {
+    title: '계정 만들기',
+    intro: '사용자 이름과 비밀번호를 정하세요.',
+    introInvite: '이 서버에서 계정을 만들려면 초대가 필요합니다. 초대 링크를 열면 코드가 채워집니다.',
+    invite: '초대 코드',
+    inviteMissing: '받은 초대 코드를 입력하세요.',
+    inviteWrong: '알 수 없거나 이미 사용되었거나 만료된 초대입니다. 새 초대를 요청하세요.',
+    taken: '이미 사용 중인 사용자 이름입니다. 다른 이름을 정하세요.',
+    submit: '계정 만들기',
+    busy: '만드는 중…',
+    signIn: '이미 계정이 있습니다',
   },
   setup: {
     title: '첫 관리자 만들기',
@@ -77,6 +90,9 @@ export const ko: Translation = {
     reconnectingNow: '지금 다시 연결하는 중…',
     offline: '오프라인 상태입니다.',
     backOnline: '다시 온라인입니다.',
+    catchingUp: '놓친 메시지 일부를 아직 가져오지 못했습니다.',
+    catchingUpIn_one: '{{count}}초 후에 다시 시도합니다…',
+    catchingUpIn_other: '{{count}}초 후에 다시 시도합니다…',
     serverTooOld: '이 서버는 이 앱에 비해 너무 오래되었습니다. 서버 관리자에게 업데이트를 요청하세요.',
     appTooOld: '이 앱은 서버에 비해 너무 오래되었습니다. 앱을 업데이트하세요.',
     retry: '지금 다시 시도',
@@ -102,6 +118,7 @@ export const ko: Translation = {
     offline: '오프라인',
   },
   channel: {
+    addPeople: '사람 추가',
     leave: '채널 나가기',
   },
   messages: {
@@ -173,6 +190,15 @@ export const ko: Translation = {
     empty: '일치하는 사람이 없습니다.',
     self: '{{name}} (나)',
   },
+  addPeople: {
+    title: '#{{name}}에 사람 추가',
+    privateHint: '비공개 채널이므로 참여한 사람만 볼 수 있습니다.',
+    search: '사람 검색',
+    empty: '추가할 사람이 없습니다.',
+    add: '추가',
+    addNamed: '{{name}} 추가',
+    added: '추가함: {{names}}.',
+  },
   leave: {
     title: '#{{name}} 채널에서 나갈까요?',
     publicBody: '채널 둘러보기에서 다시 참여할 수 있습니다.',
@@ -209,7 +235,7 @@ export const ko: Translation = {
     notifyBlocked:
       '이 브라우저가 Switchboard 알림을 차단하고 있습니다. 브라우저의 사이트 설정에서 허용하세요.',
     notifyAllow: '알림 허용',
-    stored: '이 설정은 이 기기에서 내 계정에 저장됩니다.',
+    stored: '이 설정은 내 계정에 저장되어 다른 기기에서도 그대로 적용됩니다.',
   },
   notify: {
     message: '#{{channel}}에 새 메시지',

@@ -1,60 +1,47 @@
-// Preferences stored per user on this device (theme, language, notifications). The last used
-// theme and language also apply before anyone signs in. Stored values are validated on the way in:
-// anything unreadable falls back to the defaults rather than breaking the app.
+// Preferences as the UI applies them: what the user saved on the server (through the session core),
+// with defaults for what they did not set. The theme and language last shown on this device are also
+// kept in localStorage, only so the first paint (before the core answers, or signed out) looks right.
 import { z } from 'zod';
+import { LANGUAGES, THEMES, type Preferences } from '@switchboard/protocol';
 
-export const THEMES = ['system', 'light', 'dark'] as const;
-export const LANGUAGES = ['en', 'ko'] as const;
-export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
-
-export const Preferences = z.object({
-  theme: z.enum(THEMES).catch('system'),
-  language: z.enum(LANGUAGES).catch('en'),
-  /** Which new messages raise a notification while the app is in the background. */
-  notify: z.enum(NOTIFY_LEVELS).catch('mentions'),
-  /** Whether a notification shows where the message is, or only that something arrived. */
-  notifyPreview: z.boolean().catch(true),
-});
-export type Preferences = z.infer<typeof Preferences>;
-export type Theme = Preferences['theme'];
-export type Language = Preferences['language'];
+export type ResolvedPreferences = Required<Preferences>;
+export type Theme = ResolvedPreferences['theme'];
+export type Language = ResolvedPreferences['language'];
 
 const DEVICE_KEY = 'switchboard.preferences';
-const userKey = (userId: string) => `switchboard.preferences.${userId}`;
+
+/** What this device last showed; anything unreadable in storage falls back rather than breaking the app. */
+const DeviceLook = z.object({
+  theme: z.enum(THEMES).catch('system'),
+  language: z.enum(LANGUAGES).catch(browserLanguage),
+});
+type DeviceLook = z.infer<typeof DeviceLook>;
 
 function browserLanguage(): Language {
   return navigator.languages?.some((l) => l.toLowerCase().startsWith('ko')) ? 'ko' : 'en';
 }
 
-function read(key: string): unknown {
+export function deviceLook(): DeviceLook {
+  let stored: unknown;
   try {
-    const raw = localStorage.getItem(key);
-    return raw ? (JSON.parse(raw) as unknown) : undefined;
+    stored = JSON.parse(localStorage.getItem(DEVICE_KEY) ?? '{}');
   } catch {
-    return undefined;
+    stored = {};
+  }
+  return DeviceLook.parse(typeof stored === 'object' && stored !== null ? stored : {});
+}
+
+export function rememberDeviceLook(look: DeviceLook): void {
+  try {
+    localStorage.setItem(DEVICE_KEY, JSON.stringify({ theme: look.theme, language: look.language }));
+  } catch {
+    // Storage full or disabled (private mode): only the next first paint is affected.
   }
 }
 
-export function loadPreferences(userId: string | null): Preferences {
-  const device = read(DEVICE_KEY);
-  const own = userId ? read(userKey(userId)) : undefined;
-  const fallback = { theme: 'system', language: browserLanguage(), notify: 'mentions', notifyPreview: true };
-  const merged = { ...fallback, ...(isObject(device) ? device : {}), ...(isObject(own) ? own : {}) };
-  return Preferences.parse(merged);
-}
-
-export function savePreferences(userId: string | null, prefs: Preferences): void {
-  try {
-    const json = JSON.stringify(prefs);
-    if (userId) localStorage.setItem(userKey(userId), json);
-    localStorage.setItem(DEVICE_KEY, JSON.stringify({ theme: prefs.theme, language: prefs.language }));
-  } catch {
-    // Storage full or disabled (private mode): the choice still applies for this session.
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The user's saved preferences over the defaults (this device's last look for theme and language). */
+export function resolvePreferences(saved: Preferences, look: DeviceLook): ResolvedPreferences {
+  return { ...look, notify: 'mentions', notifyPreview: true, ...saved };
 }
 
 export const darkQuery = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');

@@ -39,6 +39,8 @@ function snapshot(user: User | null = me): SessionSnapshot {
     connection: { status: 'online' },
     channels: [channel],
     users: [],
+    preferences: { theme: 'dark' },
+    limits: { maxPayloadBytes: 65_536, maxMessageLength: 500 },
   };
 }
 
@@ -195,6 +197,16 @@ describe('SessionStore', () => {
 
     await vi.advanceTimersByTimeAsync(TYPING_TTL_MS + 100);
     expect(store.getState().typing.c1).toBeUndefined();
+  });
+
+  it('keeps the preferences and limits of the snapshot, and follows preference changes', async () => {
+    expect(store.getState()).toMatchObject({
+      preferences: { theme: 'dark' },
+      limits: { maxMessageLength: 500 },
+    });
+    session.events.emit('preferences', { theme: 'light', language: 'ko' });
+    await settle();
+    expect(store.getState().preferences).toEqual({ theme: 'light', language: 'ko' });
   });
 
   it('forgets what another account saw', async () => {

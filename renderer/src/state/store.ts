@@ -1,7 +1,14 @@
 // Everything the UI shows, kept from the session core's events. React reads it through
 // useSyncExternalStore; changes are published at most once per frame, so a burst of thousands of
 // incoming messages costs a handful of renders rather than one per message.
-import type { ChannelSummary, Presence, User } from '@switchboard/protocol';
+import {
+  DEFAULT_SERVER_LIMITS,
+  type ChannelSummary,
+  type Preferences,
+  type Presence,
+  type ServerLimits,
+  type User,
+} from '@switchboard/protocol';
 import type { ConnectionState, DisplayMessage, SessionClient, SessionSnapshot } from '../session/types.ts';
 
 export type UserWithPresence = User & { presence: Presence };
@@ -24,6 +31,9 @@ export interface UiState {
   views: Readonly<Record<string, ChannelMessages>>;
   /** channelId → userId → when that typing indicator expires (ms since epoch). */
   typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** What the user saved (unset keys take defaults, see settings/preferences.ts). */
+  preferences: Preferences;
+  limits: ServerLimits;
 }
 
 /** How long a typing indicator stays without a fresh `typing` event. */
@@ -84,6 +94,8 @@ const initialState: UiState = {
   users: new Map(),
   views: {},
   typing: {},
+  preferences: {},
+  limits: DEFAULT_SERVER_LIMITS,
 };
 
 export class SessionStore {
@@ -110,6 +122,7 @@ export class SessionStore {
       ),
       c.on('typing', ({ channelId, userId }) => this.applyTyping(channelId, userId)),
       c.on('presence', ({ userId, status }) => this.applyPresence(userId, status)),
+      c.on('preferences', (preferences) => this.patch({ preferences })),
     );
     this.applySnapshot(await c.request('getSnapshot', {}));
   }
@@ -175,6 +188,8 @@ export class SessionStore {
       connection: s.connection,
       channels: s.channels,
       users: new Map(s.users.map((u) => [u.id, u])),
+      preferences: s.preferences,
+      limits: s.limits,
     });
   }
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { Preferences } from '@switchboard/protocol';
 import { api, REPO_ROOT } from '../../support/server.ts';
 import { passwordOf } from './env.ts';
 
@@ -86,6 +87,11 @@ export class Rest {
 
   join(channelId: string): Promise<unknown> {
     return this.call('POST', `/channels/${channelId}/join`);
+  }
+
+  /** Replaces this person's preferences on the server (`{}`: back to the defaults). */
+  setPreferences(preferences: Preferences): Promise<Preferences> {
+    return this.call('PUT', '/me/preferences', preferences);
   }
 
   post(channelId: string, text: string): Promise<{ id: string; seq: number }> {

@@ -9,7 +9,7 @@ export interface E2eEnv {
 }
 
 /** The first is the admin; all are created before any test runs. */
-export const PEOPLE = ['admin', 'alice', 'bob', 'carol'] as const;
+export const PEOPLE = ['admin', 'alice', 'bob', 'carol', 'dana'] as const;
 
 export const passwordOf = (username: string): string => `${username}-e2e-password`;
 

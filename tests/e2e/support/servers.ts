@@ -1,6 +1,7 @@
 // Servers for the browser tests: the built CLI on 127.0.0.1 with a data dir of its own, and the people
 // in it — the admin created through the CLI (as an operator would), the rest through the API.
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { api, SERVER_CLI, spawnServer, tempDir, type ServerProcess } from '../../support/server.ts';
 import { E2E_LIMIT_FLAGS, passwordOf } from './env.ts';
 
@@ -21,9 +22,21 @@ export function runCli(args: string[], stdin: string): Promise<string> {
   });
 }
 
-/** Starts the server on `port` (0: any free one) with `dataDir`. */
-export function startServer(dataDir: string, port = 0): Promise<ServerProcess> {
-  return spawnServer(['--port', String(port), '--data-dir', dataDir, ...E2E_LIMIT_FLAGS]);
+/** Starts the server on `port` (0: any free one) with `dataDir`, and any further flags in `args`. */
+export function startServer(dataDir: string, port = 0, args: readonly string[] = []): Promise<ServerProcess> {
+  return spawnServer(['--port', String(port), '--data-dir', dataDir, ...E2E_LIMIT_FLAGS, ...args]);
+}
+
+/** A port that was free a moment ago, for a server that must know its own address before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Stops a server the way an operator would (SIGTERM), or kills it when it does not stop in time. */
@@ -41,9 +54,10 @@ export async function stopServer(server: ServerProcess): Promise<void> {
 export async function startServerWithPeople(
   people: readonly string[],
   admin = 'admin',
+  options: { port?: number; args?: readonly string[] } = {},
 ): Promise<{ server: ServerProcess; dataDir: string }> {
   const dataDir = tempDir('switchboard-e2e-');
-  const server = await startServer(dataDir);
+  const server = await startServer(dataDir, options.port, options.args);
   try {
     await runCli(
       ['user', 'add', admin, '--admin', '--password-stdin', '--data-dir', dataDir],

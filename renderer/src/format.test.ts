@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { formatDay, formatFullDate, formatTime } from './format.ts';
+
+const ts = Date.UTC(2026, 2, 14, 15, 9);
+const t = ((key: string) => key) as Parameters<typeof formatDay>[2];
+
+describe('date formatting', () => {
+  it('formats in each language as Intl does, also when languages alternate (formatters are kept)', () => {
+    for (const language of ['en-US', 'ko', 'en-US', 'ko']) {
+      expect(formatTime(ts, language)).toBe(
+        new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(ts),
+      );
+      expect(formatFullDate(ts, language)).toBe(
+        new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short' }).format(ts),
+      );
+    }
+  });
+
+  it('names the day, with the year only when it is not this one', () => {
+    const now = Date.UTC(2026, 5, 1, 12);
+    const long = { weekday: 'long', month: 'long', day: 'numeric' } as const;
+    expect(formatDay(ts, 'en-US', t, now)).toBe(new Intl.DateTimeFormat('en-US', long).format(ts));
+    const lastYear = Date.UTC(2025, 2, 14, 15, 9);
+    expect(formatDay(lastYear, 'en-US', t, now)).toBe(
+      new Intl.DateTimeFormat('en-US', { ...long, year: 'numeric' }).format(lastYear),
+    );
+    expect(formatDay(now, 'en-US', t, now)).toBe('messages.today');
+  });
+});
