@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { fanout } from './fanout.ts';
 import { idle } from './idle.ts';
 import { publish } from './publish.ts';
+import { uiBurst } from './ui-burst.ts';
+import { uiOpenChannel } from './ui-open-channel.ts';
 import { formatResult, machine, type BenchResult, type Benchmark } from './support/report.ts';
 
-const BENCHMARKS: Benchmark[] = [fanout, idle, publish];
+const BENCHMARKS: Benchmark[] = [fanout, idle, publish, uiBurst, uiOpenChannel];
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
 
 async function main(): Promise<number> {

@@ -4,9 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newId } from '@switchboard/protocol';
 import { silentNotifier } from '../../server/src/domain/notifier.ts';
 import { resolveConfig } from '../../server/src/config.ts';
 import { openServices } from '../../server/src/server.ts';
+import type { MessagesTable } from '../../server/src/store/schema.ts';
 import { spawnListening, spawnServer, tempDir, type ServerProcess } from '../../tests/support/server.ts';
 import { sleep } from './stats.ts';
 
@@ -19,10 +21,21 @@ export type Services = Awaited<ReturnType<typeof openServices>>;
 export interface BenchUser {
   id: string;
   token: string;
+  username: string;
+  /** For signing in through a page (the UI benchmarks). */
+  password: string;
 }
 
 /** Limits that a benchmark must never hit: everything comes from 127.0.0.1 and a few users. */
-const UNLIMITED = ['--rate-limit-user', '1000000000', '--rate-limit-ip', '1000000000'];
+const UNLIMITED = [
+  '--rate-limit-user',
+  '1000000000',
+  '--rate-limit-ip',
+  '1000000000',
+  // The UI benchmarks sign in through the page once per fresh browser context.
+  '--rate-limit-login',
+  '1000000',
+];
 
 /**
  * Prepares a data dir before the server starts, through the same domain code the CLI uses. Creating
@@ -47,14 +60,67 @@ export async function seedDataDir<T>(
 export async function createUsers(services: Services, prefix: string, count: number): Promise<BenchUser[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const user = await services.accounts.createUser({
-        username: `${prefix}-${i}`,
-        password: `bench-password-${i}`,
-      });
+      const credentials = { username: `${prefix}-${i}`, password: `bench-password-${i}` };
+      const user = await services.accounts.createUser(credentials);
       const { token } = await services.accounts.createToken(user.id, { kind: 'access', label: 'bench' });
-      return { id: user.id, token };
+      return { id: user.id, token, ...credentials };
     }),
   );
+}
+
+/**
+ * Appends `count` messages to a channel straight into the store, in multi-row inserts inside one
+ * transaction, with the seqs the domain would have given them (next after head_seq, change_seq = seq)
+ * and head_seq moved to the last; every member's read cursor goes to the head, so the channel opens
+ * at its newest message. For history a benchmark needs but does not measure: sending 100,000 messages
+ * through the domain would take minutes. `authorOf` and `textOf` get the message's 1-based number;
+ * timestamps are one second apart, ending now. No text may mention anyone (no mention rows).
+ */
+export async function appendMessages(
+  services: Services,
+  channelId: string,
+  count: number,
+  authorOf: (n: number) => string,
+  textOf: (n: number) => string,
+): Promise<void> {
+  const BATCH = 500;
+  const firstTs = Date.now() - count * 1000;
+  await services.db.transaction().execute(async (trx) => {
+    const channel = await trx
+      .selectFrom('channels')
+      .select('head_seq')
+      .where('id', '=', channelId)
+      .executeTakeFirstOrThrow();
+    const head = Number(channel.head_seq);
+    for (let from = 1; from <= count; from += BATCH) {
+      const rows: MessagesTable[] = [];
+      for (let n = from; n < from + BATCH && n <= count; n++) {
+        rows.push({
+          id: newId(),
+          channel_id: channelId,
+          seq: head + n,
+          change_seq: head + n,
+          author_id: authorOf(n),
+          client_id: newId(),
+          text: textOf(n),
+          created_at: firstTs + n * 1000,
+          edited_at: null,
+          deleted_at: null,
+        });
+      }
+      await trx.insertInto('messages').values(rows).execute();
+    }
+    await trx
+      .updateTable('channels')
+      .set({ head_seq: head + count })
+      .where('id', '=', channelId)
+      .execute();
+    await trx
+      .updateTable('channel_members')
+      .set({ read_seq: head + count })
+      .where('channel_id', '=', channelId)
+      .execute();
+  });
 }
 
 export interface RunningTarget {

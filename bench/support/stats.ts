@@ -113,6 +113,42 @@ export function ownCpuMs(): number {
   return (user + system) / 1000;
 }
 
+/**
+ * CPU milliseconds used so far by this process and every live process started under it (the server,
+ * Chromium and its renderers, GPU and utility processes), from /proc; elsewhere this process only.
+ * A process that exits takes its CPU time with it: measure over stretches in which none does.
+ */
+export function treeCpuMs(): number {
+  let pids: number[];
+  try {
+    pids = fs
+      .readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number);
+  } catch {
+    return ownCpuMs();
+  }
+  const children = new Map<number, number[]>();
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // After the command name: state, then the parent's pid.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), pid]);
+  }
+  let total = ownCpuMs();
+  const queue = [...(children.get(process.pid) ?? [])];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    total += processCpuMs(pid) ?? 0;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
 export function round(value: number | null, digits = 1): number | null {
   if (value === null || !Number.isFinite(value)) return null;
   const f = 10 ** digits;
