@@ -1,6 +1,6 @@
 // Two people in two browser contexts: a channel (created and joined through the UI) and a direct
 // conversation, with mentions, typing, edit and delete seen from the other side.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import {
   composer,
   conversation,
@@ -10,17 +10,12 @@ import {
   openConversation,
   screenshot,
   send,
-  signIn,
+  signedInPage,
   uniqueName,
 } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
-async function person(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, e2eEnv().url, username);
-  return page;
-}
+const person = (browser: Browser, username: string) => signedInPage(browser, e2eEnv().url, username);
 
 test('two people chat in a channel and in a direct conversation', async ({ browser }) => {
   const alice = await person(browser, 'alice');

@@ -1,16 +1,12 @@
 // Preferences live with the account on the server: a change in one browser shows up live in another
 // browser signed in as the same person, and a new device starts with them.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { nav, Rest, screenshot, signIn } from './support/app.ts';
+import { nav, Rest, screenshot, signedInPage } from './support/app.ts';
 import { e2eEnv, passwordOf } from './support/env.ts';
 
 const WHO = 'dana';
 
-async function device(browser: Browser): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, e2eEnv().url, WHO);
-  return page;
-}
+const device = (browser: Browser) => signedInPage(browser, e2eEnv().url, WHO);
 
 test.afterEach(async () => {
   await (await Rest.signIn(e2eEnv().url, WHO)).setPreferences({});

@@ -9,17 +9,13 @@ import {
   openConversation,
   screenshot,
   send,
-  signIn,
+  signedInPage,
   uniqueName,
 } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
 
-async function person(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, e2eEnv().url, username);
-  return page;
-}
+const person = (browser: Browser, username: string) => signedInPage(browser, e2eEnv().url, username);
 
 async function addPerson(page: Page, channel: string, username: string): Promise<void> {
   await page.getByRole('button', { name: 'Add people' }).click();

@@ -1,8 +1,9 @@
 // Shared pieces of the fuzz tests: a seeded PRNG (so a failing run can be replayed), generators of
 // hostile values, and a snapshot of the whole database to prove that rejected input changed nothing.
-import { ERROR_CODES, isErrorCode } from '@switchboard/protocol';
+import { ERROR_CODES, isErrorCode, type User } from '@switchboard/protocol';
 import type { Store } from '../../server/src/store/database.ts';
 import type { Database } from '../../server/src/store/schema.ts';
+import { createUser, type TestServer } from '../support/server.ts';
 
 /** Fixed by default so runs are comparable; `SWITCHBOARD_FUZZ_SEED=<n>` replays or varies a run. */
 export function fuzzSeed(file: string): number {
@@ -273,4 +274,44 @@ export function snapshotDiff(
       return `${t}: +${preview(added)} -${preview(removed)}`;
     })
     .join('; ');
+}
+
+/**
+ * The world both fuzzers start from: alice (who fuzzes), bob, an admin and a victim; public, private
+ * and direct channels, some visible to alice and some not; live and deleted messages. `ids` lists
+ * every channel, message and user id, so fuzzed payloads hit real rows as well as missing ones.
+ */
+export async function seedWorld(server: TestServer) {
+  const alice = await createUser(server, 'alice');
+  const bob = await createUser(server, 'bob');
+  const root = await createUser(server, 'root', { isAdmin: true });
+  const victim = await createUser(server, 'victim');
+  const { channels, messages } = server.ctx;
+  const general = await channels.create(alice.user, { name: 'general', visibility: 'public' });
+  await channels.join(bob.user, general.id);
+  const bobsPublic = await channels.create(bob.user, { name: 'bobs', visibility: 'public' });
+  const secret = await channels.create(bob.user, { name: 'secret', visibility: 'private' });
+  const team = await channels.create(alice.user, { name: 'team', visibility: 'private' });
+  await channels.invite(alice.user, team.id, bob.user.id);
+  const direct = await channels.openDirect(alice.user, bob.user.id);
+  const send = (u: User, channelId: string, n: number) =>
+    messages.send(u, { channelId, clientId: `seed-${u.username}-${n}`, text: `seed ${n} @bob` });
+  const aliceMsg = await send(alice.user, general.id, 1);
+  const deleted = await send(alice.user, general.id, 2);
+  await messages.delete(alice.user, deleted.id);
+  const bobMsg = await send(bob.user, general.id, 3);
+  const secretMsg = await send(bob.user, secret.id, 4);
+  await send(alice.user, direct.id, 5);
+
+  const channelIds = [general, bobsPublic, secret, team, direct].map((c) => c.id);
+  const messageIds = [aliceMsg, deleted, bobMsg, secretMsg].map((m) => m.id);
+  const userIds = [alice, bob, root, victim].map((u) => u.user.id);
+  return {
+    users: { alice, bob, root, victim },
+    channels: { general, bobsPublic, secret, team, direct },
+    messages: { aliceMsg, deleted, bobMsg, secretMsg },
+    channelIds,
+    messageIds,
+    ids: [...channelIds, ...messageIds, ...userIds],
+  };
 }

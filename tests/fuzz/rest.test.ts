@@ -5,15 +5,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, type User } from '@switchboard/protocol';
-import {
-  api,
-  createUser,
-  REPO_ROOT,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../support/server.ts';
+import { ERROR_CODES } from '@switchboard/protocol';
+import { api, REPO_ROOT, startTestServer, type TestServer, type TestUser } from '../support/server.ts';
 import {
   deeplyNestedJson,
   errorProblem,
@@ -24,6 +17,7 @@ import {
   mutate,
   preview,
   Random,
+  seedWorld,
   snapshot,
   snapshotDiff,
 } from './fuzz.ts';
@@ -209,31 +203,17 @@ describe('fuzz: REST API', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    alice = await createUser(server, 'alice');
-    root = await createUser(server, 'root', { isAdmin: true });
-    const bob = await createUser(server, 'bob');
-    const victim = await createUser(server, 'victim');
-    const { accounts, channels, messages } = server.ctx;
-    const general = await channels.create(alice.user, { name: 'general', visibility: 'public' });
-    await channels.join(bob.user, general.id);
-    const bobsPublic = await channels.create(bob.user, { name: 'bobs', visibility: 'public' });
-    const secret = await channels.create(bob.user, { name: 'secret', visibility: 'private' });
-    const team = await channels.create(alice.user, { name: 'team', visibility: 'private' });
-    await channels.invite(alice.user, team.id, bob.user.id);
-    const direct = await channels.openDirect(alice.user, bob.user.id);
-    const send = (u: User, channelId: string, n: number) =>
-      messages.send(u, { channelId, clientId: `seed-${u.username}-${n}`, text: `seed ${n} @bob` });
-    const aliceMsg = await send(alice.user, general.id, 1);
-    const deleted = await send(alice.user, general.id, 2);
-    await messages.delete(alice.user, deleted.id);
-    const bobMsg = await send(bob.user, general.id, 3);
-    const secretMsg = await send(bob.user, secret.id, 4);
-    await send(alice.user, direct.id, 5);
-    const spareToken = await accounts.createToken(victim.user.id, { kind: 'access', label: 'spare' });
-
-    const channelIds = [general, bobsPublic, secret, team, direct].map((c) => c.id);
-    const messageIds = [aliceMsg, deleted, bobMsg, secretMsg].map((m) => m.id);
-    knownIds = [...channelIds, ...messageIds, ...[alice, bob, root, victim].map((u) => u.user.id), 'nope'];
+    const world = await seedWorld(server);
+    const { bob, victim } = world.users;
+    alice = world.users.alice;
+    root = world.users.root;
+    const { general, secret } = world.channels;
+    const { channelIds, messageIds } = world;
+    const spareToken = await server.ctx.accounts.createToken(victim.user.id, {
+      kind: 'access',
+      label: 'spare',
+    });
+    knownIds = [...world.ids, 'nope'];
     // The fuzzing users' own ids stay out of paths: DELETE /users/:id would end the run early.
     pathIds = knownIds.filter((id) => id !== alice.user.id && id !== root.user.id);
     const password = 'a-long-enough-password';

@@ -4,11 +4,10 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { CLIENT_EVENTS, type User } from '@switchboard/protocol';
+import { CLIENT_EVENTS } from '@switchboard/protocol';
 import {
   api,
   connect,
-  createUser,
   startTestServer,
   type TestServer,
   type TestSocket,
@@ -22,6 +21,7 @@ import {
   mutate,
   preview,
   Random,
+  seedWorld,
   setOwn,
   snapshot,
   snapshotDiff,
@@ -90,36 +90,11 @@ describe('fuzz: Socket.IO events', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const alice = await createUser(server, 'alice');
-    const bob = await createUser(server, 'bob');
-    const root = await createUser(server, 'root', { isAdmin: true });
-    const victim = await createUser(server, 'victim');
-    const { channels, messages } = server.ctx;
-    const general = await channels.create(alice.user, { name: 'general', visibility: 'public' });
-    await channels.join(bob.user, general.id);
-    const bobsPublic = await channels.create(bob.user, { name: 'bobs', visibility: 'public' });
-    const secret = await channels.create(bob.user, { name: 'secret', visibility: 'private' });
-    const team = await channels.create(alice.user, { name: 'team', visibility: 'private' });
-    await channels.invite(alice.user, team.id, bob.user.id);
-    const direct = await channels.openDirect(alice.user, bob.user.id);
-    const send = (u: User, channelId: string, n: number) =>
-      messages.send(u, { channelId, clientId: `seed-${u.username}-${n}`, text: `seed ${n} @bob` });
-    const aliceMsg = await send(alice.user, general.id, 1);
-    const deleted = await send(alice.user, general.id, 2);
-    await messages.delete(alice.user, deleted.id);
-    const bobMsg = await send(bob.user, general.id, 3);
-    const secretMsg = await send(bob.user, secret.id, 4);
-    await send(alice.user, direct.id, 5);
-
-    knownIds = [
-      ...[general, bobsPublic, secret, team, direct].map((c) => c.id),
-      ...[aliceMsg, deleted, bobMsg, secretMsg].map((m) => m.id),
-      ...[alice, bob, root, victim].map((u) => u.user.id),
-      'nope',
-      '0',
-      'x'.repeat(64),
-      'x'.repeat(65),
-    ];
+    const world = await seedWorld(server);
+    const { alice, bob, root, victim } = world.users;
+    const { general, bobsPublic, secret, team } = world.channels;
+    const { aliceMsg, bobMsg } = world.messages;
+    knownIds = [...world.ids, 'nope', '0', 'x'.repeat(64), 'x'.repeat(65)];
     templates = {
       sync: { epoch: null, cursors: { [general.id]: 0, [secret.id]: 0 }, limit: 10 },
       'message.send': { channelId: general.id, clientId: 'fuzz-send-0001', text: 'hello @bob' },

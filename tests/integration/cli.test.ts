@@ -2,7 +2,7 @@
 // standard input, real exit codes and output as an operator sees them.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, SERVER_CLI, spawnServer, tempDir, type ServerProcess } from '../support/server.ts';
+import { api, login, me, SERVER_CLI, spawnServer, tempDir, type ServerProcess } from '../support/server.ts';
 
 interface CliRun {
   code: number | null;
@@ -33,9 +33,6 @@ function runBuiltCli(args: string[], input = ''): Promise<CliRun> {
 describe('the built CLI while a server process runs on the same data dir', () => {
   let server: ServerProcess;
   let dataDir: string;
-  const login = (username: string, password: string) =>
-    api(server.url, 'POST', '/api/v1/auth/login', { json: { username, password } });
-  const me = (token: string) => api(server.url, 'GET', '/api/v1/me', { token });
 
   beforeAll(async () => {
     dataDir = tempDir();
@@ -63,7 +60,7 @@ describe('the built CLI while a server process runs on the same data dir', () =>
     );
     expect(added).toMatchObject({ code: 0, stderr: '' });
     expect(added.stdout).toMatch(/^created admin alice \(id \S+\)\n$/);
-    const res = await login('alice', 'alice-first-password');
+    const res = await login(server.url, 'alice', 'alice-first-password');
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'alice', isAdmin: true });
 
@@ -87,7 +84,7 @@ describe('the built CLI while a server process runs on the same data dir', () =>
     );
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/^error \[validation_failed\]: .*at least 8 characters/);
-    const { token } = (await login('alice', 'alice-first-password')).body;
+    const { token } = (await login(server.url, 'alice', 'alice-first-password')).body;
     const users = (await api(server.url, 'GET', '/api/v1/users', { token })).body.users as {
       username: string;
     }[];
@@ -110,7 +107,7 @@ describe('the built CLI while a server process runs on the same data dir', () =>
     const token = created.stdout.trim();
     const id = /^token id (\S+) for alice, expires (\S+)$/m.exec(created.stderr)?.[1];
     expect(id).toBeDefined();
-    const who = await me(token);
+    const who = await me(server.url, token);
     expect(who.status).toBe(200);
     expect(who.body.username).toBe('alice');
 
@@ -118,15 +115,15 @@ describe('the built CLI while a server process runs on the same data dir', () =>
       code: 0,
       stdout: `revoked ${id}\n`,
     });
-    const after = await me(token);
+    const after = await me(server.url, token);
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('unauthorized');
   });
 
   it('user passwd --password-stdin signs the user out everywhere but keeps access tokens', async () => {
-    const session = (await login('alice', 'alice-first-password')).body.token as string;
+    const session = (await login(server.url, 'alice', 'alice-first-password')).body.token as string;
     const access = (await runBuiltCli(['token', 'create', 'alice', '--data-dir', dataDir])).stdout.trim();
-    expect((await me(session)).status).toBe(200);
+    expect((await me(server.url, session)).status).toBe(200);
 
     const changed = await runBuiltCli(
       ['user', 'passwd', 'alice', '--password-stdin', '--data-dir', dataDir],
@@ -136,10 +133,10 @@ describe('the built CLI while a server process runs on the same data dir', () =>
       code: 0,
       stdout: 'password changed for alice; their sign-in sessions were revoked\n',
     });
-    expect((await me(session)).status).toBe(401);
-    expect((await me(access)).status).toBe(200);
-    expect((await login('alice', 'alice-first-password')).status).toBe(401);
-    expect((await login('alice', 'alice-second-password')).status).toBe(200);
+    expect((await me(server.url, session)).status).toBe(401);
+    expect((await me(server.url, access)).status).toBe(200);
+    expect((await login(server.url, 'alice', 'alice-first-password')).status).toBe(401);
+    expect((await login(server.url, 'alice', 'alice-second-password')).status).toBe(200);
 
     // All of the above wrote to the database the server process had open; it never stopped serving.
     expect(server.child.exitCode).toBeNull();

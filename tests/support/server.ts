@@ -92,6 +92,16 @@ export interface TestUser {
   password: string;
 }
 
+/** Signs in over HTTP like a client would; the response as it came, success or not. */
+export function login(baseUrl: string, username: string, password: string): Promise<ApiResponse> {
+  return api(baseUrl, 'POST', '/api/v1/auth/login', { json: { username, password } });
+}
+
+/** GET /me with `token`: its status says whether the token still works. */
+export function me(baseUrl: string, token: string): Promise<ApiResponse> {
+  return api(baseUrl, 'GET', '/api/v1/me', { token });
+}
+
 /** Creates a user directly through the domain, then signs in over HTTP like a client would. */
 export async function createUser(
   server: RunningServer,
@@ -100,7 +110,7 @@ export async function createUser(
 ): Promise<TestUser> {
   const password = `pw-${username}-long-enough`;
   await server.ctx.accounts.createUser({ username, password, isAdmin: opts.isAdmin ?? false });
-  const res = await api(server.url, 'POST', '/api/v1/auth/login', { json: { username, password } });
+  const res = await login(server.url, username, password);
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { user: res.body.user, token: res.body.token, password };
 }
@@ -283,6 +293,24 @@ export async function perform<T = any>(
     throw new Error(`${route.method} ${route.path} answered ${res.status} ${JSON.stringify(res.body)}`);
   }
   return { ok: false, error: res.body.error };
+}
+
+/**
+ * `perform` bound to a file's server (read when called, so a `let` set in beforeAll works):
+ * `ok` answers an action's data and throws if it failed, `errorCode` answers its error code.
+ */
+export function performOn(server: () => RunningServer) {
+  return {
+    ok: async <T = any>(
+      via: Transport,
+      who: ConnectedUser,
+      action: SharedAction,
+      payload: Payload = {},
+      on: RunningServer = server(),
+    ): Promise<T> => unwrap(await perform<T>(on, via, who, action, payload), action),
+    errorCode: async (via: Transport, who: ConnectedUser, action: SharedAction, payload: Payload = {}) =>
+      codeOf(await perform(server(), via, who, action, payload)),
+  };
 }
 
 /** A channel `owner` creates, which `members` then join (public) or are invited into (private). */

@@ -1,12 +1,13 @@
 // Creating, browsing and joining channels, starting a direct conversation, adding people to a
 // channel, and leaving one.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NAME_PATTERN, type Channel, type ChannelSummary } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import type { UserWithPresence } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
+import { FormError, SearchField } from './Form.tsx';
 import { Icon } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
@@ -79,11 +80,7 @@ export function CreateChannelDialog({ onClose, onOpen }: DialogCommon) {
             </label>
           ))}
         </fieldset>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="form-actions">
           <button type="button" className="button" onClick={onClose}>
             {t('common.cancel')}
@@ -131,69 +128,42 @@ export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
 
   return (
     <Dialog title={t('browse.title')} onClose={onClose} className="dialog-list">
-      <div className="field">
-        <label htmlFor="browse-filter" className="sr-only">
-          {t('browse.search')}
-        </label>
-        <div className="input-icon">
-          <Icon name="search" size={16} />
-          <input
-            id="browse-filter"
-            type="search"
-            placeholder={t('browse.search')}
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            data-autofocus
-          />
-        </div>
-      </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      {available === null && !error ? (
-        <p className="muted" role="status">
-          {t('common.loading')}
-        </p>
-      ) : shown.length === 0 ? (
-        <p className="muted">{t('browse.empty')}</p>
-      ) : (
-        <ul className="pick-list">
-          {shown.map((channel) => {
-            const isMember = joinedIds.has(channel.id);
-            return (
-              <li key={channel.id} className="pick-row">
-                <span className="pick-main">
-                  <Icon name="hash" size={16} />
-                  <span className="pick-name">{channel.name}</span>
-                  {channel.topic && <span className="pick-detail">{channel.topic}</span>}
-                </span>
-                {isMember ? (
-                  <button
-                    type="button"
-                    className="button small"
-                    onClick={() => onOpen(channel.id)}
-                    aria-label={t('browse.openNamed', { name: channel.name })}
-                  >
-                    {t('browse.open')}
-                  </button>
-                ) : (
-                  <button
-                    type="button"
-                    className="button small primary"
-                    onClick={() => void join(channel)}
-                    disabled={busyId !== null}
-                    aria-label={t('browse.joinNamed', { name: channel.name })}
-                  >
-                    {t('browse.join')}
-                  </button>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <SearchField id="browse-filter" label={t('browse.search')} value={filter} onValueChange={setFilter} />
+      <FormError error={error} />
+      <PickList loading={available === null && !error} empty={shown.length === 0 && t('browse.empty')}>
+        {shown.map((channel) => {
+          const isMember = joinedIds.has(channel.id);
+          return (
+            <li key={channel.id} className="pick-row">
+              <span className="pick-main">
+                <Icon name="hash" size={16} />
+                <span className="pick-name">{channel.name}</span>
+                {channel.topic && <span className="pick-detail">{channel.topic}</span>}
+              </span>
+              {isMember ? (
+                <button
+                  type="button"
+                  className="button small"
+                  onClick={() => onOpen(channel.id)}
+                  aria-label={t('browse.openNamed', { name: channel.name })}
+                >
+                  {t('browse.open')}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="button small primary"
+                  onClick={() => void join(channel)}
+                  disabled={busyId !== null}
+                  aria-label={t('browse.joinNamed', { name: channel.name })}
+                >
+                  {t('browse.join')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </PickList>
     </Dialog>
   );
 }
@@ -225,47 +195,19 @@ export function StartDirectDialog({ onClose, onOpen }: DialogCommon) {
 
   return (
     <Dialog title={t('direct.title')} onClose={onClose} className="dialog-list">
-      <div className="field">
-        <label htmlFor="direct-filter" className="sr-only">
-          {t('direct.search')}
-        </label>
-        <div className="input-icon">
-          <Icon name="search" size={16} />
-          <input
-            id="direct-filter"
-            type="search"
-            placeholder={t('direct.search')}
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            data-autofocus
-          />
-        </div>
-      </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      {shown.length === 0 ? (
-        <p className="muted">{t('direct.empty')}</p>
-      ) : (
-        <ul className="pick-list">
-          {shown.map((user) => (
-            <li key={user.id} className="pick-row">
-              <button
-                type="button"
-                className="pick-button"
-                onClick={() => void start(user.id)}
-                disabled={busy}
-              >
-                <PresenceDot status={user.presence} />
-                <span className="pick-name">{user.displayName}</span>
-                <span className="pick-detail">@{user.username}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <SearchField id="direct-filter" label={t('direct.search')} value={filter} onValueChange={setFilter} />
+      <FormError error={error} />
+      <PickList loading={false} empty={shown.length === 0 && t('direct.empty')}>
+        {shown.map((user) => (
+          <li key={user.id} className="pick-row">
+            <button type="button" className="pick-button" onClick={() => void start(user.id)} disabled={busy}>
+              <PresenceDot status={user.presence} />
+              <span className="pick-name">{user.displayName}</span>
+              <span className="pick-detail">@{user.username}</span>
+            </button>
+          </li>
+        ))}
+      </PickList>
     </Dialog>
   );
 }
@@ -315,58 +257,36 @@ export function AddPeopleDialog({ channel, onClose }: { channel: ChannelSummary;
       onClose={onClose}
       className="dialog-list"
     >
-      <div className="field">
-        <label htmlFor="add-people-filter" className="sr-only">
-          {t('addPeople.search')}
-        </label>
-        <div className="input-icon">
-          <Icon name="search" size={16} />
-          <input
-            id="add-people-filter"
-            type="search"
-            placeholder={t('addPeople.search')}
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            data-autofocus
-          />
-        </div>
-      </div>
+      <SearchField
+        id="add-people-filter"
+        label={t('addPeople.search')}
+        value={filter}
+        onValueChange={setFilter}
+      />
       <p role="status" className="hint">
         {added.length > 0 && t('addPeople.added', { names: added.join(', ') })}
       </p>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      {members === null && !error ? (
-        <p className="muted" role="status">
-          {t('common.loading')}
-        </p>
-      ) : shown.length === 0 ? (
-        <p className="muted">{t('addPeople.empty')}</p>
-      ) : (
-        <ul className="pick-list">
-          {shown.map((user) => (
-            <li key={user.id} className="pick-row">
-              <span className="pick-main">
-                <PresenceDot status={user.presence} />
-                <span className="pick-name">{user.displayName}</span>
-                <span className="pick-detail">@{user.username}</span>
-              </span>
-              <button
-                type="button"
-                className="button small primary"
-                onClick={() => void add(user)}
-                disabled={busyId !== null}
-                aria-label={t('addPeople.addNamed', { name: user.displayName })}
-              >
-                {t('addPeople.add')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <FormError error={error} />
+      <PickList loading={members === null && !error} empty={shown.length === 0 && t('addPeople.empty')}>
+        {shown.map((user) => (
+          <li key={user.id} className="pick-row">
+            <span className="pick-main">
+              <PresenceDot status={user.presence} />
+              <span className="pick-name">{user.displayName}</span>
+              <span className="pick-detail">@{user.username}</span>
+            </span>
+            <button
+              type="button"
+              className="button small primary"
+              onClick={() => void add(user)}
+              disabled={busyId !== null}
+              aria-label={t('addPeople.addNamed', { name: user.displayName })}
+            >
+              {t('addPeople.add')}
+            </button>
+          </li>
+        ))}
+      </PickList>
       <div className="form-actions">
         <button type="button" className="button" onClick={onClose}>
           {t('common.done')}
@@ -407,11 +327,7 @@ export function LeaveChannelDialog({
       description={channel.kind === 'private' ? t('leave.privateBody') : t('leave.publicBody')}
       onClose={onClose}
     >
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="form-actions">
         <button type="button" className="button" onClick={onClose} data-autofocus>
           {t('common.cancel')}
@@ -422,4 +338,27 @@ export function LeaveChannelDialog({
       </div>
     </Dialog>
   );
+}
+
+/** A list to pick from, or while it loads a status line, or when it is empty a note saying so. */
+function PickList({
+  loading,
+  empty,
+  children,
+}: {
+  loading: boolean;
+  /** The note to show instead of the list, or false when there are rows. */
+  empty: string | false;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  if (loading) {
+    return (
+      <p className="muted" role="status">
+        {t('common.loading')}
+      </p>
+    );
+  }
+  if (empty !== false) return <p className="muted">{empty}</p>;
+  return <ul className="pick-list">{children}</ul>;
 }

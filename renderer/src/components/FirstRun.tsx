@@ -2,13 +2,14 @@
 // with no users yet, create the first admin with the one-time setup code the server printed, or,
 // where the server allows it, create an account (with an invite code, which an invite link
 // `/?invite=CODE` fills in).
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type ComponentProps, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NAME_PATTERN } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { servingOrigin } from '../session/origin.ts';
 import type { RequestResults } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
+import { FormError, TextField } from './Form.tsx';
 
 type AuthStatus = RequestResults['authStatus'];
 type Registration = AuthStatus['registration'];
@@ -139,27 +140,21 @@ function ServerStep({ initial, onDone }: { initial: string; onDone(): void }) {
     <form onSubmit={submit} noValidate>
       <h1>{t('server.title')}</h1>
       <p className="muted">{t('server.intro')}</p>
-      <div className="field">
-        <label htmlFor="server-address">{t('server.address')}</label>
-        <input
-          id="server-address"
-          type="url"
-          inputMode="url"
-          autoComplete="url"
-          placeholder="https://chat.example.com"
-          value={address}
-          onChange={(e) => setAddress(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'server-error' : undefined}
-          required
-          autoFocus
-        />
-      </div>
-      {error && (
-        <p id="server-error" role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <TextField
+        id="server-address"
+        label={t('server.address')}
+        type="url"
+        inputMode="url"
+        autoComplete="url"
+        placeholder="https://chat.example.com"
+        value={address}
+        onValueChange={setAddress}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? 'server-error' : undefined}
+        required
+        autoFocus
+      />
+      <FormError id="server-error" error={error} />
       <button type="submit" className="button primary wide" disabled={busy || address.trim() === ''}>
         {t('server.continue')}
       </button>
@@ -178,8 +173,7 @@ function SignInForm({
   const store = useStore();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, attempt } = useAttempt();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -187,61 +181,44 @@ function SignInForm({
       setError(t('signIn.missing'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await store.client.request('signIn', { username: username.trim().toLowerCase(), password });
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      setError(code === 'unauthorized' ? t('signIn.wrong') : errorText(err, t));
-      setBusy(false);
-    }
+    await attempt(
+      () => store.client.request('signIn', { username: username.trim().toLowerCase(), password }),
+      (code) => (code === 'unauthorized' ? t('signIn.wrong') : undefined),
+    );
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-busy={busy}>
-      <h1>{t('signIn.title')}</h1>
-      <div className="field">
-        <label htmlFor="sign-in-username">{t('signIn.username')}</label>
-        <input
-          id="sign-in-username"
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-          autoFocus
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="sign-in-password">{t('signIn.password')}</label>
-        <input
-          id="sign-in-password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="button primary wide" disabled={busy}>
-        {busy ? t('signIn.busy') : t('signIn.submit')}
-      </button>
-      {onRegister && (
-        <button type="button" className="button wide" onClick={onRegister}>
-          {t('signIn.createAccount')}
-        </button>
-      )}
-      {onChangeServer && (
-        <button type="button" className="link-button" onClick={onChangeServer}>
-          {t('signIn.changeServer')}
-        </button>
-      )}
-    </form>
+    <AuthForm
+      title={t('signIn.title')}
+      onSubmit={submit}
+      busy={busy}
+      error={error}
+      submitLabel={busy ? t('signIn.busy') : t('signIn.submit')}
+      footer={
+        <>
+          {onRegister && (
+            <button type="button" className="button wide" onClick={onRegister}>
+              {t('signIn.createAccount')}
+            </button>
+          )}
+          {onChangeServer && (
+            <button type="button" className="link-button" onClick={onChangeServer}>
+              {t('signIn.changeServer')}
+            </button>
+          )}
+        </>
+      }
+    >
+      <UsernameField id="sign-in-username" value={username} onValueChange={setUsername} autoFocus />
+      <TextField
+        id="sign-in-password"
+        label={t('signIn.password')}
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onValueChange={setPassword}
+      />
+    </AuthForm>
   );
 }
 
@@ -252,91 +229,46 @@ function SetupForm() {
   const [username, setUsername] = useState('admin');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, attempt } = useAttempt();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const name = username.trim().toLowerCase();
     if (!setupCode.trim()) return setError(t('setup.codeMissing'));
-    if (!NAME_PATTERN.test(name)) return setError(t('setup.usernameInvalid'));
-    if (password.length < 8) return setError(t('setup.passwordShort'));
-    if (password !== confirm) return setError(t('setup.passwordsDiffer'));
-    setBusy(true);
-    setError(null);
-    try {
-      await store.client.request('setupAdmin', { setupCode: setupCode.trim(), username: name, password });
-    } catch (err) {
-      const code = (err as { code?: string }).code;
+    const problem = newAccountProblem(name, password, confirm);
+    if (problem) return setError(t(problem));
+    await attempt(
+      () => store.client.request('setupAdmin', { setupCode: setupCode.trim(), username: name, password }),
       // The server says only "closed or wrong" (forbidden): the code is what the person can fix.
-      setError(code === 'forbidden' ? t('setup.codeWrong') : errorText(err, t));
-      setBusy(false);
-    }
+      (code) => (code === 'forbidden' ? t('setup.codeWrong') : undefined),
+    );
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-busy={busy}>
-      <h1>{t('setup.title')}</h1>
-      <p className="muted">{t('setup.intro')}</p>
-      <div className="field">
-        <label htmlFor="setup-code">{t('setup.code')}</label>
-        <input
-          id="setup-code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          value={setupCode}
-          onChange={(e) => setSetupCode(e.target.value)}
-          autoFocus
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="setup-username">{t('signIn.username')}</label>
-        <input
-          id="setup-username"
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-          aria-describedby="setup-username-hint"
-        />
-        <p id="setup-username-hint" className="hint">
-          {t('setup.usernameHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="setup-password">{t('signIn.password')}</label>
-        <input
-          id="setup-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-describedby="setup-password-hint"
-        />
-        <p id="setup-password-hint" className="hint">
-          {t('setup.passwordHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="setup-confirm">{t('setup.confirm')}</label>
-        <input
-          id="setup-confirm"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
-      </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="button primary wide" disabled={busy}>
-        {busy ? t('setup.busy') : t('setup.submit')}
-      </button>
-    </form>
+    <AuthForm
+      title={t('setup.title')}
+      intro={t('setup.intro')}
+      onSubmit={submit}
+      busy={busy}
+      error={error}
+      submitLabel={busy ? t('setup.busy') : t('setup.submit')}
+    >
+      <TextField
+        id="setup-code"
+        label={t('setup.code')}
+        autoComplete="one-time-code"
+        spellCheck={false}
+        value={setupCode}
+        onValueChange={setSetupCode}
+        autoFocus
+      />
+      <NewAccountFields
+        idPrefix="setup"
+        username={[username, setUsername]}
+        password={[password, setPassword]}
+        confirm={[confirm, setConfirm]}
+      />
+    </AuthForm>
   );
 }
 
@@ -356,110 +288,196 @@ function RegisterForm({
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, attempt } = useAttempt();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const name = username.trim().toLowerCase();
     const code = invite.trim();
     if (needsInvite && !code) return setError(t('register.inviteMissing'));
-    if (!NAME_PATTERN.test(name)) return setError(t('setup.usernameInvalid'));
-    if (password.length < 8) return setError(t('setup.passwordShort'));
-    if (password !== confirm) return setError(t('setup.passwordsDiffer'));
-    setBusy(true);
-    setError(null);
-    try {
-      await store.client.request('register', {
-        username: name,
-        password,
-        ...(needsInvite ? { invite: code } : {}),
-      });
-      // The link has done its job: a reload or a bookmark should not offer it again.
-      const url = new URL(location.href);
-      url.searchParams.delete(INVITE_PARAM);
-      history.replaceState(null, '', url);
-    } catch (err) {
-      const errorCode = (err as { code?: string }).code;
-      setError(
+    const problem = newAccountProblem(name, password, confirm);
+    if (problem) return setError(t(problem));
+    await attempt(
+      async () => {
+        await store.client.request('register', {
+          username: name,
+          password,
+          ...(needsInvite ? { invite: code } : {}),
+        });
+        // The link has done its job: a reload or a bookmark should not offer it again.
+        const url = new URL(location.href);
+        url.searchParams.delete(INVITE_PARAM);
+        history.replaceState(null, '', url);
+      },
+      (errorCode) =>
         errorCode === 'conflict'
           ? t('register.taken')
           : errorCode === 'forbidden' && needsInvite
             ? t('register.inviteWrong')
-            : errorText(err, t),
-      );
-      setBusy(false);
-    }
+            : undefined,
+    );
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-busy={busy}>
-      <h1>{t('register.title')}</h1>
-      <p className="muted">{needsInvite ? t('register.introInvite') : t('register.intro')}</p>
+    <AuthForm
+      title={t('register.title')}
+      intro={needsInvite ? t('register.introInvite') : t('register.intro')}
+      onSubmit={submit}
+      busy={busy}
+      error={error}
+      submitLabel={busy ? t('register.busy') : t('register.submit')}
+      footer={
+        <button type="button" className="link-button" onClick={onSignIn}>
+          {t('register.signIn')}
+        </button>
+      }
+    >
       {needsInvite && (
-        <div className="field">
-          <label htmlFor="register-invite">{t('register.invite')}</label>
-          <input
-            id="register-invite"
-            autoComplete="off"
-            spellCheck={false}
-            value={invite}
-            onChange={(e) => setInvite(e.target.value)}
-            autoFocus={!linked}
-          />
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor="register-username">{t('signIn.username')}</label>
-        <input
-          id="register-username"
-          autoComplete="username"
-          autoCapitalize="none"
+        <TextField
+          id="register-invite"
+          label={t('register.invite')}
+          autoComplete="off"
           spellCheck={false}
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-          aria-describedby="register-username-hint"
-          autoFocus={!needsInvite || Boolean(linked)}
+          value={invite}
+          onValueChange={setInvite}
+          autoFocus={!linked}
         />
-        <p id="register-username-hint" className="hint">
-          {t('setup.usernameHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="register-password">{t('signIn.password')}</label>
-        <input
-          id="register-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-describedby="register-password-hint"
-        />
-        <p id="register-password-hint" className="hint">
-          {t('setup.passwordHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="register-confirm">{t('setup.confirm')}</label>
-        <input
-          id="register-confirm"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
-      </div>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
       )}
+      <NewAccountFields
+        idPrefix="register"
+        username={[username, setUsername]}
+        password={[password, setPassword]}
+        confirm={[confirm, setConfirm]}
+        usernameAutoFocus={!needsInvite || Boolean(linked)}
+      />
+    </AuthForm>
+  );
+}
+
+/**
+ * Busy and error state of a form that starts a session. `attempt` runs the request; on success the
+ * app leaves this screen, so busy stays set. A failure shows `explain(code)`, or the generic text.
+ */
+function useAttempt() {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const attempt = async (
+    request: () => Promise<unknown>,
+    explain: (code: string | undefined) => string | undefined,
+  ) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await request();
+    } catch (err) {
+      setError(explain((err as { code?: string }).code) ?? errorText(err, t));
+      setBusy(false);
+    }
+  };
+  return { error, setError, busy, attempt };
+}
+
+/** The sign-in, setup and register forms: title, fields, error, then the submit button. */
+function AuthForm({
+  title,
+  intro,
+  onSubmit,
+  busy,
+  error,
+  submitLabel,
+  children,
+  footer,
+}: {
+  title: string;
+  intro?: string;
+  onSubmit(event: FormEvent): void;
+  busy: boolean;
+  error: string | null;
+  submitLabel: string;
+  /** The fields. */
+  children: ReactNode;
+  /** Other ways on, below the submit button. */
+  footer?: ReactNode;
+}) {
+  return (
+    <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+      <h1>{title}</h1>
+      {intro !== undefined && <p className="muted">{intro}</p>}
+      {children}
+      <FormError error={error} />
       <button type="submit" className="button primary wide" disabled={busy}>
-        {busy ? t('register.busy') : t('register.submit')}
+        {submitLabel}
       </button>
-      <button type="button" className="link-button" onClick={onSignIn}>
-        {t('register.signIn')}
-      </button>
+      {footer}
     </form>
   );
+}
+
+function UsernameField(props: Omit<ComponentProps<typeof TextField>, 'label'>) {
+  const { t } = useTranslation();
+  return (
+    <TextField
+      label={t('signIn.username')}
+      autoComplete="username"
+      autoCapitalize="none"
+      spellCheck={false}
+      {...props}
+    />
+  );
+}
+
+type Field = [value: string, set: (value: string) => void];
+
+/** Username, password and its confirmation for a new account (first admin or registration). */
+function NewAccountFields({
+  idPrefix,
+  username: [username, setUsername],
+  password: [password, setPassword],
+  confirm: [confirm, setConfirm],
+  usernameAutoFocus,
+}: {
+  idPrefix: string;
+  username: Field;
+  password: Field;
+  confirm: Field;
+  usernameAutoFocus?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <UsernameField
+        id={`${idPrefix}-username`}
+        hint={t('setup.usernameHint')}
+        value={username}
+        onValueChange={setUsername}
+        autoFocus={usernameAutoFocus}
+      />
+      <TextField
+        id={`${idPrefix}-password`}
+        label={t('signIn.password')}
+        hint={t('setup.passwordHint')}
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onValueChange={setPassword}
+      />
+      <TextField
+        id={`${idPrefix}-confirm`}
+        label={t('setup.confirm')}
+        type="password"
+        autoComplete="new-password"
+        value={confirm}
+        onValueChange={setConfirm}
+      />
+    </>
+  );
+}
+
+/** The first rule a new account's name or password breaks, as a message key; null when none. */
+function newAccountProblem(name: string, password: string, confirm: string) {
+  if (!NAME_PATTERN.test(name)) return 'setup.usernameInvalid';
+  if (password.length < 8) return 'setup.passwordShort';
+  if (password !== confirm) return 'setup.passwordsDiffer';
+  return null;
 }

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDay, formatFullDate, formatTime } from '../format.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
+import { FormError } from './Form.tsx';
 import { Icon } from './Icon.tsx';
 
 export interface MessageItemProps {
@@ -228,11 +229,7 @@ function EditBox({
         onKeyDown={onKeyDown}
         disabled={busy}
       />
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="edit-actions">
         <span className="hint">{t('messages.editHint')}</span>
         <button type="button" className="button small" onClick={onCancel} disabled={busy}>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { channelLabel, directPartner, errorText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { Dialog } from './Dialog.tsx';
+import { FormError } from './Form.tsx';
 import { Icon } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
@@ -123,11 +124,7 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(cha
       <p id={`${listId}-hint`} className="hint">
         {t('switcher.hint')}
       </p>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <ul id={listId} role="listbox" aria-label={t('switcher.results')} className="switcher-list">
         {entries.map((entry, i) => (
           <li

@@ -7,6 +7,7 @@ import { errorText } from '../format.ts';
 import type { Language } from '../settings/preferences.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { Dialog } from './Dialog.tsx';
+import { FormError } from './Form.tsx';
 
 const notificationsSupported = () => typeof Notification === 'function';
 
@@ -98,11 +99,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         )}
       </fieldset>
 
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <p className="hint">{t('settings.stored')}</p>
       <div className="form-actions">
         <button type="button" className="button primary" onClick={onClose} data-autofocus>

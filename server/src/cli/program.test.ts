@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, startTestServer, tempDir, type TestServer } from '../../../tests/support/server.ts';
+import { api, login, me, startTestServer, tempDir, type TestServer } from '../../../tests/support/server.ts';
 import { envName, flagName, SETTING_NAMES } from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { runCli } from './program.ts';
@@ -147,9 +147,6 @@ describe('config', () => {
 describe('user, token and invite commands against a running server on the same data dir', () => {
   let server: TestServer;
   let dataDir: string;
-  const login = (username: string, password: string) =>
-    api(server.url, 'POST', '/api/v1/auth/login', { json: { username, password } });
-  const me = (token: string) => api(server.url, 'GET', '/api/v1/me', { token });
 
   beforeAll(async () => {
     server = await startTestServer({ registration: 'invite' });
@@ -175,7 +172,7 @@ describe('user, token and invite commands against a running server on the same d
     expect(stdout).toMatch(/^created admin alice \(id [0-9a-f-]{36}\)\n/);
     const password = /^password: (\S+)$/m.exec(stdout)?.[1];
     expect(password).toBeDefined();
-    const res = await login('alice', password!);
+    const res = await login(server.url, 'alice', password!);
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'alice', isAdmin: true });
     const again = await cli('user', 'add', 'bob', '--data-dir', dataDir);
@@ -243,7 +240,7 @@ describe('user, token and invite commands against a running server on the same d
     const [, id, expires] = details!;
     expect(Math.abs(Date.parse(expires!) - (Date.now() + 3_600_000))).toBeLessThan(60_000);
 
-    const who = await me(token);
+    const who = await me(server.url, token);
     expect(who.status).toBe(200);
     expect(who.body).toMatchObject({ username: 'bob', isAdmin: false });
 
@@ -265,8 +262,8 @@ describe('user, token and invite commands against a running server on the same d
       code: 0,
       stdout: `revoked ${id}\n`,
     });
-    expect((await me(token)).status).toBe(401);
-    expect((await me(foreverToken)).status).toBe(200);
+    expect((await me(server.url, token)).status).toBe(401);
+    expect((await me(server.url, foreverToken)).status).toBe(200);
     expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
       `${id}\tbob\taccess\trevoked\tbackups`,
     );
@@ -319,13 +316,13 @@ describe('user, token and invite commands against a running server on the same d
 
   it('user remove deactivates the user and ends their tokens, keeping the account listed', async () => {
     const token = (await cli('token', 'create', 'carol', '--data-dir', dataDir)).stdout.trim();
-    expect((await me(token)).status).toBe(200);
+    expect((await me(server.url, token)).status).toBe(200);
     expect(await cli('user', 'remove', 'carol', '--data-dir', dataDir)).toMatchObject({
       code: 0,
       stdout: 'deactivated carol: signed out everywhere; their messages stay\n',
     });
-    expect((await me(token)).status).toBe(401);
-    expect((await login('carol', 'carol-long-password')).status).toBe(401);
+    expect((await me(server.url, token)).status).toBe(401);
+    expect((await login(server.url, 'carol', 'carol-long-password')).status).toBe(401);
     expect((await cli('user', 'list', '--data-dir', dataDir)).stdout).toMatch(
       /^carol\tuser \(deactivated\)\t/m,
     );

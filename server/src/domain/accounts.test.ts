@@ -5,6 +5,7 @@ import {
   api,
   connect,
   createUser,
+  login,
   startTestServer,
   uniqueName,
   type TestServer,
@@ -29,9 +30,6 @@ async function expectAccepted(server: TestServer, token: string, username: strin
   socket.disconnect();
 }
 
-const login = (server: TestServer, username: string, password: string) =>
-  api(server.url, 'POST', '/api/v1/auth/login', { json: { username, password } });
-
 describe('accounts on a server with closed registration', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -43,17 +41,17 @@ describe('accounts on a server with closed registration', () => {
     const name = uniqueName('login');
     await server.ctx.accounts.createUser({ username: name, password: PASSWORD });
 
-    const ok = await login(server, name, PASSWORD);
+    const ok = await login(server.url, name, PASSWORD);
     expect(ok.status).toBe(200);
     expect(ok.body.user).toMatchObject({ username: name, isAdmin: false });
     expect(ok.body.token).toEqual(expect.any(String));
     await expectAccepted(server, ok.body.token, name);
 
-    const wrong = await login(server, name, 'not-the-password');
+    const wrong = await login(server.url, name, 'not-the-password');
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('unauthorized');
     // An unknown user gets the very same answer, so sign-in does not reveal who has an account.
-    const unknown = await login(server, uniqueName('nobody'), 'not-the-password');
+    const unknown = await login(server.url, uniqueName('nobody'), 'not-the-password');
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toEqual(wrong.body.error);
   });
@@ -78,7 +76,7 @@ describe('accounts on a server with closed registration', () => {
 
   it('logout revokes that session only', async () => {
     const alice = await createUser(server, uniqueName('logout'));
-    const other = await login(server, alice.user.username, alice.password);
+    const other = await login(server.url, alice.user.username, alice.password);
     const out = await api(server.url, 'POST', '/api/v1/auth/logout', { token: alice.token });
     expect(out.status).toBe(204);
     await expectRefused(server, alice.token);
@@ -115,7 +113,7 @@ describe('accounts on a server with closed registration', () => {
   it('a password change revokes sign-in sessions but keeps access tokens', async () => {
     const alice = await createUser(server, uniqueName('pwchange'));
     const name = alice.user.username;
-    const second = await login(server, name, alice.password);
+    const second = await login(server.url, name, alice.password);
     const access = await api(server.url, 'POST', '/api/v1/tokens', {
       token: alice.token,
       json: { label: 'bot' },
@@ -137,8 +135,8 @@ describe('accounts on a server with closed registration', () => {
     await expectRefused(server, alice.token);
     await expectRefused(server, second.body.token);
     await expectAccepted(server, access.body.token, name);
-    expect((await login(server, name, alice.password)).status).toBe(401);
-    expect((await login(server, name, PASSWORD)).status).toBe(200);
+    expect((await login(server.url, name, alice.password)).status).toBe(401);
+    expect((await login(server.url, name, PASSWORD)).status).toBe(200);
   });
 
   it('refuses registration while it is closed', async () => {
@@ -148,7 +146,7 @@ describe('accounts on a server with closed registration', () => {
     });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');
-    expect((await login(server, name, PASSWORD)).status).toBe(401);
+    expect((await login(server.url, name, PASSWORD)).status).toBe(401);
     const status = await api(server.url, 'GET', '/api/v1/auth/status');
     expect(status.body).toMatchObject({ registration: 'closed', setupRequired: false });
   });
@@ -172,7 +170,7 @@ describe('accounts on a server with closed registration', () => {
       expect(res.body.error.code).toBe('forbidden');
     }
     await expectAccepted(server, victim.token, victim.user.username);
-    expect((await login(server, newName, PASSWORD)).status).toBe(401);
+    expect((await login(server.url, newName, PASSWORD)).status).toBe(401);
 
     const made = await api(server.url, 'POST', '/api/v1/users', {
       token: admin.token,
@@ -180,7 +178,7 @@ describe('accounts on a server with closed registration', () => {
     });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ username: newName, isAdmin: false });
-    expect((await login(server, newName, PASSWORD)).status).toBe(200);
+    expect((await login(server.url, newName, PASSWORD)).status).toBe(200);
 
     const removed = await api(server.url, 'DELETE', `/api/v1/users/${victim.user.id}`, {
       token: admin.token,
@@ -282,7 +280,7 @@ describe('registration by invite', () => {
     const name = uniqueName('expired');
     const res = await register(name, code);
     expect(res.status).toBe(403);
-    expect((await login(server, name, PASSWORD)).status).toBe(401);
+    expect((await login(server.url, name, PASSWORD)).status).toBe(401);
   });
 });
 

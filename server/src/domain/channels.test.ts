@@ -3,20 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, type Channel, type ChannelSummary, type ReadState } from '@switchboard/protocol';
 import {
   api,
-  codeOf,
   connect,
   createChannelWith,
   createConnectedUser,
   flush,
   nextEvent,
-  perform,
+  performOn,
   record,
   startTestServer,
   summaryOf,
   uniqueName,
-  unwrap,
   type ConnectedUser,
-  type SharedAction,
   type TestServer,
   type Transport,
 } from '../../../tests/support/server.ts';
@@ -27,10 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-const ok = async <T = any>(via: Transport, who: ConnectedUser, action: SharedAction, payload = {}) =>
-  unwrap(await perform<T>(server, via, who, action, payload), action);
-const errorCode = async (via: Transport, who: ConnectedUser, action: SharedAction, payload = {}) =>
-  codeOf(await perform(server, via, who, action, payload));
+const { ok, errorCode } = performOn(() => server);
 
 const joinedEvent = (who: ConnectedUser, channelId?: string) =>
   nextEvent<ChannelSummary>(

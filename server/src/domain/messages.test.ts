@@ -13,18 +13,17 @@ import {
 import {
   api,
   call,
-  codeOf,
   connect,
   createChannelWith,
   createConnectedUser,
   flush,
   perform,
+  performOn,
   record,
   startTestServer,
   summaryOf,
   unwrap,
   type ConnectedUser,
-  type SharedAction,
   type TestServer,
   type Transport,
 } from '../../../tests/support/server.ts';
@@ -36,15 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-const ok = async <T = any>(
-  via: Transport,
-  who: ConnectedUser,
-  action: SharedAction,
-  payload = {},
-  on = server,
-) => unwrap(await perform<T>(on, via, who, action, payload), action);
-const errorCode = async (via: Transport, who: ConnectedUser, action: SharedAction, payload = {}) =>
-  codeOf(await perform(server, via, who, action, payload));
+const { ok, errorCode } = performOn(() => server);
 
 const channelWith = (
   via: Transport,

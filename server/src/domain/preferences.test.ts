@@ -11,6 +11,7 @@ import {
   createUser,
   flush,
   perform,
+  performOn,
   record,
   startTestServer,
   uniqueName,
@@ -26,8 +27,8 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-const get = async (via: Transport, who: ConnectedUser) =>
-  unwrap(await perform<Preferences>(server, via, who, 'preferences.get', {}), 'preferences.get');
+const { ok } = performOn(() => server);
+const get = (via: Transport, who: ConnectedUser) => ok<Preferences>(via, who, 'preferences.get');
 const set = (via: Transport, who: ConnectedUser, preferences: unknown) =>
   perform<Preferences>(server, via, who, 'preferences.set', preferences as Record<string, unknown>);
 

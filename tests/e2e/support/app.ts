@@ -2,7 +2,7 @@
 // (Username, Password, Sign in, the "Channels" navigation, the "Message" textbox, the log).
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import type { Preferences } from '@switchboard/protocol';
 import { api, REPO_ROOT } from '../../support/server.ts';
 import { passwordOf } from './env.ts';
@@ -32,6 +32,13 @@ export async function signIn(page: Page, baseUrl: string, username: string): Pro
   await page.getByLabel('Password').fill(passwordOf(username));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(nav(page)).toBeVisible();
+}
+
+/** A page in a fresh browser context (its own storage, so its own session), signed in. */
+export async function signedInPage(browser: Browser, baseUrl: string, username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, baseUrl, username);
+  return page;
 }
 
 export async function openConversation(page: Page, name: string): Promise<void> {
