@@ -4,13 +4,7 @@
 // far the reader has seen so the read cursor can move.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  Virtuoso,
-  type Components,
-  type ListRange,
-  type StateSnapshot,
-  type VirtuosoHandle,
-} from 'react-virtuoso';
+import { Virtuoso, type Components, type ListRange, type VirtuosoHandle } from 'react-virtuoso';
 import type { ChannelSummary } from '@switchboard/protocol';
 import { isSameDay } from '../format.ts';
 import type { RenderContext } from '../markdown/render.ts';
@@ -26,8 +20,11 @@ const GROUP_GAP_MS = 5 * 60_000;
 /** Bound on pages fetched while looking for the first unread message. */
 const MAX_UNREAD_PAGES = 20;
 
-/** Where each channel was left, so coming back keeps the reader's place. */
-const places = new Map<string, { state: StateSnapshot; atBottom: boolean }>();
+/**
+ * Where each channel was left, so coming back keeps the reader's place: the key of the top row. A key
+ * survives the list being rebuilt with other pages loaded, where a saved scroll offset would not.
+ */
+const places = new Map<string, { topKey: string | null; atBottom: boolean }>();
 
 export interface MessageListProps {
   channel: ChannelSummary;
@@ -50,9 +47,7 @@ export interface MessageListProps {
   onDiscard(message: DisplayMessage): void;
 }
 
-type ListStart =
-  | { initialTopMostItemIndex: { index: number; align: 'start' | 'end' } }
-  | { restoreStateFrom: StateSnapshot };
+type ListStart = { initialTopMostItemIndex: { index: number; align: 'start' | 'end' } };
 
 interface ListContext {
   label: string;
@@ -110,16 +105,20 @@ export function MessageList(props: MessageListProps) {
       const index = messages.findIndex((m) => messageKey(m) === firstUnreadKey);
       return { initialTopMostItemIndex: { index: Math.max(0, index - 1), align: 'start' } };
     }
-    if (saved && !saved.atBottom) return { restoreStateFrom: saved.state };
+    const savedIndex =
+      saved && !saved.atBottom ? messages.findIndex((m) => messageKey(m) === saved.topKey) : -1;
+    if (savedIndex >= 0) return { initialTopMostItemIndex: { index: savedIndex, align: 'start' } };
     return { initialTopMostItemIndex: { index: Math.max(0, messages.length - 1), align: 'end' } };
   });
   const [generation, setGeneration] = useState(0);
 
-  useLayoutEffect(() => {
-    const handle = listRef.current;
-    return () =>
-      handle?.getState((state) => places.set(channel.id, { state, atBottom: atBottomRef.current }));
-  }, [channel.id, generation]);
+  const topKey = useRef<string | null>(null);
+  useLayoutEffect(
+    () => () => {
+      places.set(channel.id, { topKey: topKey.current, atBottom: atBottomRef.current });
+    },
+    [channel.id],
+  );
 
   const usernames = useMemo(() => new Set([...users.values()].map((u) => u.username)), [users]);
   const renderContext = useMemo<RenderContext>(
@@ -149,6 +148,8 @@ export function MessageList(props: MessageListProps) {
 
   const onRange = (range: ListRange) => {
     visibleEnd.current = range.endIndex;
+    const top = messages[range.startIndex - firstItemIndex];
+    topKey.current = top ? messageKey(top) : null;
     reportSeen();
   };
   const onAtBottom = (bottom: boolean) => {
