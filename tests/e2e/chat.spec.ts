@@ -1,6 +1,6 @@
 // Two people in two browser contexts: a channel (created and joined through the UI) and a direct
 // conversation, with mentions, typing, edit and delete seen from the other side.
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   composer,
   conversation,
@@ -10,12 +10,9 @@ import {
   openConversation,
   screenshot,
   send,
-  signedInPage,
+  person,
   uniqueName,
 } from './support/app.ts';
-import { e2eEnv } from './support/env.ts';
-
-const person = (browser: Browser, username: string) => signedInPage(browser, e2eEnv().url, username);
 
 test('two people chat in a channel and in a direct conversation', async ({ browser }) => {
   const alice = await person(browser, 'alice');

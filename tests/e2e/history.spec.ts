@@ -1,7 +1,7 @@
 // A channel with more history than one page: scrolling up loads older pages without losing your
 // place, and someone with a backlog of unread messages can jump straight to the first of them.
 import { expect, test, type Page } from '@playwright/test';
-import { log, messages, openConversation, Rest, signedInPage, uniqueName } from './support/app.ts';
+import { log, messages, openConversation, person, Rest, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
 const TOTAL = 150;
@@ -32,7 +32,7 @@ async function inView(page: Page, text: string): Promise<boolean> {
 }
 
 test('scrolling up loads older pages and keeps your place', async ({ browser }) => {
-  const page = await signedInPage(browser, e2eEnv().url, 'bob');
+  const page = await person(browser, 'bob');
   await openConversation(page, channel.name);
   await expect(messages(page, label(TOTAL))).toBeVisible();
   expect(await inView(page, label(TOTAL))).toBe(true);
@@ -60,7 +60,7 @@ test('scrolling up loads older pages and keeps your place', async ({ browser }) 
 });
 
 test('coming back to a channel keeps your place', async ({ browser }) => {
-  const page = await signedInPage(browser, e2eEnv().url, 'bob');
+  const page = await person(browser, 'bob');
   await openConversation(page, channel.name);
   await expect(messages(page, label(TOTAL))).toBeVisible();
   await log(page).evaluate((el) => (el.scrollTop -= 600));
@@ -76,7 +76,7 @@ test('coming back to a channel keeps your place', async ({ browser }) => {
 });
 
 test('a backlog of unread messages offers a jump to the first unread', async ({ browser }) => {
-  const page = await signedInPage(browser, e2eEnv().url, 'carol');
+  const page = await person(browser, 'carol');
   await openConversation(page, channel.name);
   const jump = page.getByRole('button', { name: `${TOTAL} new messages — jump to the first` });
   await expect(jump).toBeVisible();

@@ -1,12 +1,12 @@
 // Preferences live with the account on the server: a change in one browser shows up live in another
 // browser signed in as the same person, and a new device starts with them.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { nav, Rest, screenshot, signedInPage } from './support/app.ts';
+import { nav, person, Rest, screenshot } from './support/app.ts';
 import { e2eEnv, passwordOf } from './support/env.ts';
 
 const WHO = 'dana';
 
-const device = (browser: Browser) => signedInPage(browser, e2eEnv().url, WHO);
+const device = (browser: Browser) => person(browser, WHO);
 
 test.afterEach(async () => {
   await (await Rest.signIn(e2eEnv().url, WHO)).setPreferences({});

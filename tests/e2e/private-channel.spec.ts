@@ -1,6 +1,6 @@
 // A private channel: Alice creates it and adds Bob from the channel view; it appears in Bob's open
 // app at once and they chat in it. `@` completion offers the channel's members, not everyone.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   composer,
   conversation,
@@ -9,13 +9,10 @@ import {
   openConversation,
   screenshot,
   send,
-  signedInPage,
+  person,
   uniqueName,
 } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
-import { e2eEnv } from './support/env.ts';
-
-const person = (browser: Browser, username: string) => signedInPage(browser, e2eEnv().url, username);
 
 async function addPerson(page: Page, channel: string, username: string): Promise<void> {
   await page.getByRole('button', { name: 'Add people' }).click();

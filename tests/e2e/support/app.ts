@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import type { Preferences } from '@switchboard/protocol';
 import { api, REPO_ROOT } from '../../support/server.ts';
-import { passwordOf } from './env.ts';
+import { e2eEnv, passwordOf } from './env.ts';
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
 
@@ -39,6 +39,11 @@ export async function signedInPage(browser: Browser, baseUrl: string, username: 
   const page = await (await browser.newContext()).newPage();
   await signIn(page, baseUrl, username);
   return page;
+}
+
+/** A person signed in, in a context of their own, on the server the whole e2e run shares. */
+export function person(browser: Browser, username: string): Promise<Page> {
+  return signedInPage(browser, e2eEnv().url, username);
 }
 
 export async function openConversation(page: Page, name: string): Promise<void> {
