@@ -12,6 +12,7 @@ import type { DisplayMessage } from '../session/types.ts';
 import { messageKey, type ChannelMessages, type UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MessageItem } from './MessageItem.tsx';
+import { useNewestFirstPaint } from './useNewestFirstPaint.ts';
 
 /** Virtuoso needs a positive index to count down from as older pages are prepended. */
 const START_INDEX = 1_000_000_000;
@@ -111,6 +112,16 @@ export function MessageList(props: MessageListProps) {
     return { initialTopMostItemIndex: { index: Math.max(0, messages.length - 1), align: 'end' } };
   });
   const [generation, setGeneration] = useState(0);
+  const scroller = useRef<HTMLElement | null>(null);
+  // Older pages asked for while the list was still positioning, loaded once it is done if the reader
+  // is still at the top.
+  const olderWanted = useRef(false);
+  const atStart = useRef(false);
+  const opensAtNewest = start.initialTopMostItemIndex.align === 'end' && messages.length > 0;
+  const firstPaint = useNewestFirstPaint(opensAtNewest, scroller, () => {
+    if (olderWanted.current && atStart.current) loadOlder();
+    olderWanted.current = false;
+  });
 
   const topKey = useRef<string | null>(null);
   useLayoutEffect(
@@ -150,6 +161,11 @@ export function MessageList(props: MessageListProps) {
     visibleEnd.current = range.endIndex;
     const top = messages[range.startIndex - firstItemIndex];
     topKey.current = top ? messageKey(top) : null;
+    atStart.current = range.startIndex === firstItemIndex;
+    firstPaint.onRange({
+      startsWithOldest: atStart.current,
+      endsWithNewest: range.endIndex === firstItemIndex + messages.length - 1,
+    });
     reportSeen();
   };
   const onAtBottom = (bottom: boolean) => {
@@ -169,8 +185,12 @@ export function MessageList(props: MessageListProps) {
     listRef.current?.scrollToIndex({ index: 'LAST', align: 'end' });
   }, [messages, selfId]);
 
-  const startReached = () => {
+  const loadOlder = () => {
     if (view.hasOlder && !view.loadingOlder) void props.onLoadOlder();
+  };
+  const startReached = () => {
+    if (firstPaint.isSettled()) loadOlder();
+    else olderWanted.current = true;
   };
 
   // When the first unread message is older than the loaded pages, fetch pages until it is there,
@@ -239,8 +259,10 @@ export function MessageList(props: MessageListProps) {
       <Virtuoso<DisplayMessage, ListContext>
         key={generation}
         ref={listRef}
-        className="log"
+        scrollerRef={(el) => (scroller.current = el instanceof HTMLElement ? el : null)}
+        className={firstPaint.className ? `log ${firstPaint.className}` : 'log'}
         role="log"
+        aria-busy={firstPaint.busy}
         aria-label={t('messages.logLabel', { channel: props.label })}
         data={messages}
         context={context}

@@ -49,6 +49,8 @@ export function person(browser: Browser, username: string): Promise<Page> {
 export async function openConversation(page: Page, name: string): Promise<void> {
   await conversation(page, name).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  // Ready for scrolling: the list is done positioning at its start row.
+  await expect(log(page)).toHaveAttribute('aria-busy', 'false');
 }
 
 export async function send(page: Page, text: string): Promise<void> {
