@@ -88,6 +88,8 @@ interface OpenProbe {
   paintAt: number | null;
   /** How far the newest message's row ends below the log's bottom edge once the open has settled. */
   shortfallPx: number | null;
+  /** The same, in the first frame it was visible: their difference is how far it moved once shown. */
+  firstShortfallPx: number | null;
   settled: boolean;
   longTasks: number[];
 }
@@ -101,6 +103,7 @@ function armOpenProbe(args: { marker: string; deadlineMs: number }): void {
     visibleAt: null,
     paintAt: null,
     shortfallPx: null,
+    firstShortfallPx: null,
     settled: false,
     longTasks: [],
   };
@@ -149,8 +152,7 @@ function armOpenProbe(args: { marker: string; deadlineMs: number }): void {
     longTasks.disconnect();
     paints.disconnect();
     const box = logBox();
-    if (row?.isConnected && box)
-      probe.shortfallPx = Math.max(0, row.getBoundingClientRect().bottom - box.bottom);
+    if (row?.isConnected && box) probe.shortfallPx = row.getBoundingClientRect().bottom - box.bottom;
     probe.settled = true;
   };
   const frame = () => {
@@ -159,6 +161,7 @@ function armOpenProbe(args: { marker: string; deadlineMs: number }): void {
     if (holder?.isConnected && box && holder.checkVisibility({ visibilityProperty: true })) {
       const rect = holder.getBoundingClientRect();
       if (rect.bottom > box.top && rect.top < box.bottom) {
+        probe.firstShortfallPx = row!.getBoundingClientRect().bottom - box.bottom;
         const channel = new MessageChannel();
         channel.port1.onmessage = () => {
           probe.visibleAt = performance.now();
@@ -181,6 +184,8 @@ interface OpenTiming {
   domMs: number | null;
   elementTiming: boolean;
   shortfallPx: number | null;
+  /** How far the newest message moved between its first visible frame and the settled list. */
+  movedPx: number | null;
   longestTaskMs: number;
 }
 
@@ -199,7 +204,11 @@ async function measureOpen(page: Page, name: string, marker: string): Promise<Op
     visibleMs: since(p.visibleAt),
     domMs: since(p.domAt),
     elementTiming: p.paintAt !== null,
-    shortfallPx: p.shortfallPx === null ? null : Math.round(p.shortfallPx),
+    shortfallPx: p.shortfallPx === null ? null : Math.round(Math.max(0, p.shortfallPx)),
+    movedPx:
+      p.shortfallPx === null || p.firstShortfallPx === null
+        ? null
+        : Math.round(Math.abs(p.shortfallPx - p.firstShortfallPx)),
     longestTaskMs: round(Math.max(0, ...p.longTasks), 1)!,
   };
 }
@@ -287,8 +296,8 @@ export const uiOpenChannel: Benchmark = {
     const worst = (values: number[]) => (values.length > 0 ? round(Math.max(...values), 1) : null);
     const neverShown = (channel: string) =>
       [...opens('cold', channel), ...opens('warm', channel)].filter((t) => t.paintMs === null).length;
-    const largestShortfall = (channel: string) =>
-      Math.max(0, ...[...opens('cold', channel), ...opens('warm', channel)].map((t) => t.shortfallPx ?? 0));
+    const largest = (field: 'shortfallPx' | 'movedPx') => (channel: string) =>
+      Math.max(0, ...[...opens('cold', channel), ...opens('warm', channel)].map((t) => t[field] ?? 0));
     const longestTask = (channel: string) =>
       Math.max(0, ...opens('cold', channel).map((t) => t.longestTaskMs));
     const coldLarge = opens('cold', large).map((t) => t.paintMs);
@@ -307,7 +316,8 @@ export const uiOpenChannel: Benchmark = {
         both('warm open → newest painted, median', 'ms', (c) => med(pick('warm', c, 'paintMs'))),
         both('longest task during a cold open, worst', 'ms', longestTask),
         both(`opens with the newest message never on screen (of ${2 * ROUNDS})`, 'count', neverShown),
-        both('newest message below the log after the open, worst', 'px', largestShortfall),
+        both('newest message below the log after the open, worst', 'px', largest('shortfallPx')),
+        both('newest message moved after it was first shown, worst', 'px', largest('movedPx')),
       ],
       targets: [
         {
