@@ -101,3 +101,19 @@ test('a backlog of unread messages offers a jump to the first unread', async ({ 
 
   await page.context().close();
 });
+
+test('a channel of tall messages opens with its newest message wholly in view', async ({ browser }) => {
+  // Every row three lines tall: far from the list's first guess if it guessed a one-line row.
+  const { url } = e2eEnv();
+  const alice = await Rest.signIn(url, 'alice');
+  const tall = await alice.createChannel(uniqueName('tall'));
+  await (await Rest.signIn(url, 'bob')).join(tall.id);
+  for (let n = 1; n <= 60; n++) await alice.post(tall.id, `${label(n)}\n\nsecond paragraph\nthird line`);
+
+  const page = await person(browser, 'bob');
+  await openConversation(page, tall.name);
+  expect(await inView(page, label(60))).toBe(true);
+  await expect(page.getByRole('button', { name: 'Jump to latest' })).toHaveCount(0);
+
+  await page.context().close();
+});
