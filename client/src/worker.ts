@@ -7,6 +7,7 @@
 // message is a record of its own there, so no tab overwrites what another queued, and a Web Lock
 // per account lets one core at a time send the outbox, the other tabs' messages included
 // (outbox.ts); the server storing each clientId once covers the moment the lock changes hands.
+import { consoleLogger } from './log.ts';
 import { serveSession, type PortLike } from './port.ts';
 import { SessionCore } from './session.ts';
 import { IdbStorage } from './storage-idb.ts';
@@ -21,7 +22,7 @@ interface WorkerScope extends PortLike {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-const core = IdbStorage.open().then((storage) => SessionCore.open({ storage }));
+const core = IdbStorage.open().then((storage) => SessionCore.open({ storage, logger: consoleLogger }));
 
 void core.then((session) => {
   session.setNetworkAvailable(scope.navigator.onLine);
