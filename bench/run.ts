@@ -1,9 +1,10 @@
 // Runs the benchmarks (all, or those named on the command line), each beside its baseline, prints a
-// table per benchmark and writes bench/results/latest.json. Usage: npm run bench [-- fanout idle publish]
+// table per benchmark and writes bench/results/latest.json. Usage: npm run bench [-- fanout idle connect publish]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect } from './connect.ts';
 import { fanout } from './fanout.ts';
 import { idle } from './idle.ts';
 import { publish } from './publish.ts';
@@ -11,7 +12,7 @@ import { uiBurst } from './ui-burst.ts';
 import { uiOpenChannel } from './ui-open-channel.ts';
 import { formatResult, machine, type BenchResult, type Benchmark } from './support/report.ts';
 
-const BENCHMARKS: Benchmark[] = [fanout, idle, publish, uiBurst, uiOpenChannel];
+const BENCHMARKS: Benchmark[] = [fanout, idle, connect, publish, uiBurst, uiOpenChannel];
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
 
 async function main(): Promise<number> {
