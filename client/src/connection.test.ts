@@ -1,8 +1,9 @@
 // The connection: its backoff schedule (with time and randomness injected, against a real refused
 // port), reconnect-now, and the states a real server's refusals lead to.
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, startTestServer, type TestServer } from '../../tests/support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../tests/support/lifecycle.ts';
+import { createUser } from '../../tests/support/server.ts';
 import { BACKOFF_CAP_MS, backoffDelay, Connection, type Clock } from './connection.ts';
 import type { ConnectionState } from './contract.ts';
 import { waitFor } from './testSupport.ts';
@@ -109,11 +110,7 @@ describe('backoff', () => {
 });
 
 describe('server refusals', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => server.close());
+  const { server } = useTestServer();
 
   const settle = async (connection: Connection, status: ConnectionState['status']) => {
     connection.start();

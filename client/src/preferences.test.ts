@@ -3,16 +3,13 @@
 // and is stored when the connection is back; a reopened app has them before it connects.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Preferences } from '@switchboard/protocol';
-import { api, createUser, startTestServer, tempDir, type TestUser } from '../../tests/support/server.ts';
+import { api, createUser, tempDir, type TestUser } from '../../tests/support/server.ts';
 import { createNodeSession } from './node.ts';
 import { whenOnline } from './online.ts';
 import type { SessionCore } from './session.ts';
-import { eventually, waitFor } from './testSupport.ts';
+import { eventually, onCleanup, runCleanups, startServer, waitFor } from './testSupport.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+afterEach(runCleanups);
 
 /** Every `preferences` event a core emits, newest last. */
 function watch(core: SessionCore): Preferences[] {
@@ -23,8 +20,7 @@ function watch(core: SessionCore): Preferences[] {
 
 describe('preferences in the session core', () => {
   it('follow the user to their other device live, and survive a reopen', async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.close());
+    const server = await startServer();
     const alice = await createUser(server, 'alice');
     const device = async (dataDir = tempDir('switchboard-client-')) => {
       const core = await createNodeSession({ dataDir, serverUrl: server.url });
@@ -34,7 +30,7 @@ describe('preferences in the session core', () => {
     };
     const laptop = await device();
     const phone = await device();
-    cleanups.push(() => phone.core.close());
+    onCleanup(() => phone.core.close());
     const onPhone = watch(phone.core);
     expect((await laptop.core.request('getSnapshot', {})).preferences).toEqual({});
 
@@ -59,7 +55,7 @@ describe('preferences in the session core', () => {
     // A reopened app has them at once, from its cache.
     await laptop.core.close();
     const reopened = await createNodeSession({ dataDir: laptop.dataDir, serverUrl: server.url });
-    cleanups.push(() => reopened.close());
+    onCleanup(() => reopened.close());
     expect((await reopened.request('getSnapshot', {})).preferences).toEqual({
       theme: 'dark',
       language: 'ko',
@@ -67,15 +63,14 @@ describe('preferences in the session core', () => {
   });
 
   it('apply a change made offline at once and store it once connected, keeping changes made elsewhere', async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.close());
+    const server = await startServer();
     const bob = await createUser(server, 'bob');
     const device = async () => {
       const core = await createNodeSession({
         dataDir: tempDir('switchboard-client-'),
         serverUrl: server.url,
       });
-      cleanups.push(() => core.close());
+      onCleanup(() => core.close());
       await core.request('signIn', { username: 'bob', password: bob.password });
       await whenOnline(core);
       return core;
@@ -101,12 +96,11 @@ describe('preferences in the session core', () => {
   });
 
   it('come from the server on sign-in, and are forgotten on sign-out', async () => {
-    const server = await startTestServer();
-    cleanups.push(() => server.close());
+    const server = await startServer();
     const carol = await createUser(server, 'carol');
     await api(server.url, 'PUT', '/api/v1/me/preferences', { token: carol.token, json: { theme: 'dark' } });
     const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
-    cleanups.push(() => core.close());
+    onCleanup(() => core.close());
     const seen = watch(core);
     await core.request('signIn', { username: 'carol', password: carol.password });
     await waitFor(() => seen.at(-1)?.theme === 'dark', 'the stored preferences');

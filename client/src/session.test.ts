@@ -2,36 +2,28 @@
 // state, a reopened app showing its cache at once, sign-out forgetting the account's data, adding
 // someone to a private channel, registering with an invite, and the server's limits.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  api,
-  createUser,
-  startTestServer,
-  tempDir,
-  type TestServer,
-  type TestUser,
-} from '../../tests/support/server.ts';
+import { api, createUser, tempDir, type TestServer, type TestUser } from '../../tests/support/server.ts';
 import type { ChannelSummary } from '@switchboard/protocol';
 import type { SessionSnapshot } from './contract.ts';
 import { createNodeSession, FileStorage } from './node.ts';
 import { whenOnline } from './online.ts';
 import type { SessionCore } from './session.ts';
-import { eventually, postMessage, SessionRecorder, waitFor } from './testSupport.ts';
+import {
+  eventually,
+  onCleanup,
+  postMessage,
+  runCleanups,
+  SessionRecorder,
+  startServer,
+  waitFor,
+} from './testSupport.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function start(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(overrides);
-  cleanups.push(() => server.close());
-  return server;
-}
+afterEach(runCleanups);
 
 /** A session core of its own, signed in as `user` and online. */
 async function signedIn(server: TestServer, user: TestUser): Promise<SessionCore> {
   const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
-  cleanups.push(() => core.close());
+  onCleanup(() => core.close());
   await core.request('signIn', { username: user.user.username, password: user.password });
   await whenOnline(core);
   return core;
@@ -39,9 +31,9 @@ async function signedIn(server: TestServer, user: TestUser): Promise<SessionCore
 
 describe('session core', () => {
   it('sets up the first admin, then creates a channel and sends, edits and deletes in it', async () => {
-    const server = await start();
+    const server = await startServer();
     const core = await createNodeSession({ dataDir: tempDir('switchboard-client-') });
-    cleanups.push(() => core.close());
+    onCleanup(() => core.close());
     const recorder = new SessionRecorder(core);
     await expect(core.request('authStatus', {})).rejects.toMatchObject({ code: 'bad_request' });
     await core.request('setServer', { serverUrl: `${server.url}/` });
@@ -79,11 +71,11 @@ describe('session core', () => {
   });
 
   it('counts unread messages as they arrive and clears them on markRead', async () => {
-    const server = await start();
+    const server = await startServer();
     const alice = await createUser(server, 'alice');
     const bob = await createUser(server, 'bob');
     const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
-    cleanups.push(() => core.close());
+    onCleanup(() => core.close());
     await core.request('signIn', { username: 'alice', password: alice.password });
     await whenOnline(core);
     const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
@@ -105,7 +97,7 @@ describe('session core', () => {
   });
 
   it('shows cached history at once when reopened, and forgets the account on sign-out', async () => {
-    const server = await start();
+    const server = await startServer();
     const alice = await createUser(server, 'alice');
     const dataDir = tempDir('switchboard-client-');
     const first = await createNodeSession({ dataDir, serverUrl: server.url });
@@ -120,7 +112,7 @@ describe('session core', () => {
     await first.close();
 
     const reopened = await createNodeSession({ dataDir, serverUrl: server.url });
-    cleanups.push(() => reopened.close());
+    onCleanup(() => reopened.close());
     const snapshot = await reopened.request('getSnapshot', {});
     expect(snapshot.user?.username).toBe('alice');
     expect(snapshot.channels.map((c) => c.name)).toEqual(['general']);
@@ -144,7 +136,7 @@ describe('session core', () => {
   });
 
   it('adds someone to a private channel: it reaches them live, with its messages, and they can answer', async () => {
-    const server = await start();
+    const server = await startServer();
     const alice = await createUser(server, 'alice');
     const bob = await createUser(server, 'bob');
     const carol = await createUser(server, 'carol');
@@ -182,11 +174,11 @@ describe('session core', () => {
   });
 
   it('registers an account with an invite code and signs it in', async () => {
-    const server = await start({ registration: 'invite' });
+    const server = await startServer({ registration: 'invite' });
     const admin = await createUser(server, 'admin', { isAdmin: true });
     const invite = await api(server.url, 'POST', '/api/v1/invites', { token: admin.token, json: {} });
     const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
-    cleanups.push(() => core.close());
+    onCleanup(() => core.close());
     expect(await core.request('authStatus', {})).toMatchObject({ registration: 'invite' });
 
     const dana = { username: 'dana', password: 'danas-long-password' };
@@ -201,7 +193,7 @@ describe('session core', () => {
   });
 
   it('puts the server’s limits in the snapshot, holds messages to them, and remembers them', async () => {
-    const server = await start({ maxMessageLength: 20 });
+    const server = await startServer({ maxMessageLength: 20 });
     const alice = await createUser(server, 'alice');
     const dataDir = tempDir('switchboard-client-');
     const core = await createNodeSession({ dataDir, serverUrl: server.url });
@@ -224,7 +216,7 @@ describe('session core', () => {
     // With the server gone, a reopened app still holds messages to that server's limit.
     await server.close();
     const reopened = await createNodeSession({ dataDir, serverUrl: server.url });
-    cleanups.push(() => reopened.close());
+    onCleanup(() => reopened.close());
     expect((await reopened.request('getSnapshot', {})).limits.maxMessageLength).toBe(20);
     await expect(
       reopened.request('send', { channelId: general.id, text: 'x'.repeat(21) }),

@@ -13,6 +13,24 @@ export function fuzzSeed(file: string): number {
   return seed;
 }
 
+const BUDGET_MS = 11_000;
+const HARD_LIMIT_MS = 25_000;
+const MAX_STEPS = 50_000;
+/** Steps a run takes even on a loaded machine (within HARD_LIMIT_MS); the fuzz tests assert on a share. */
+export const MIN_STEPS = 300;
+
+/**
+ * Whether to take another step, timed from this call: fuzz for BUDGET_MS; on a loaded machine keep
+ * going (up to HARD_LIMIT_MS) until MIN_STEPS are done.
+ */
+export function fuzzBudget(): (step: number) => boolean {
+  const started = Date.now();
+  return (step) => {
+    const elapsed = Date.now() - started;
+    return step < MAX_STEPS && elapsed < HARD_LIMIT_MS && (elapsed < BUDGET_MS || step < MIN_STEPS);
+  };
+}
+
 /** mulberry32: small, fast and good enough to spread inputs; not for anything secret. */
 export class Random {
   private state: number;

@@ -4,16 +4,19 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@switchboard/protocol';
-import { api, REPO_ROOT, startTestServer, type TestServer, type TestUser } from '../support/server.ts';
+import { useTestServer } from '../support/lifecycle.ts';
+import { api, REPO_ROOT, type TestUser } from '../support/server.ts';
 import {
   deeplyNestedJson,
   errorProblem,
+  fuzzBudget,
   fuzzSeed,
   HOSTILE_KEYS,
   HOSTILE_STRINGS,
   junk,
+  MIN_STEPS,
   mutate,
   preview,
   Random,
@@ -21,12 +24,6 @@ import {
   snapshot,
   snapshotDiff,
 } from './fuzz.ts';
-
-/** Fuzz for this long; on a loaded machine keep going (up to HARD_LIMIT_MS) until MIN_STEPS are done. */
-const BUDGET_MS = 11_000;
-const HARD_LIMIT_MS = 25_000;
-const MIN_STEPS = 300;
-const MAX_STEPS = 50_000;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -191,7 +188,7 @@ function registeredRoutes(): string[] {
 }
 
 describe('fuzz: REST API', () => {
-  let server: TestServer;
+  const { server } = useTestServer();
   const seed = fuzzSeed('REST fuzz');
   const rng = new Random(seed);
   let routes: Route[] = [];
@@ -202,7 +199,6 @@ describe('fuzz: REST API', () => {
   const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 
   beforeAll(async () => {
-    server = await startTestServer();
     const world = await seedWorld(server);
     const { bob, victim } = world.users;
     alice = world.users.alice;
@@ -285,11 +281,6 @@ describe('fuzz: REST API', () => {
         template: { epoch: null, cursors: { [general.id]: 0, [secret.id]: 0 } },
       },
     ];
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   it('covers every route in api.ts', () => {
@@ -396,12 +387,8 @@ describe('fuzz: REST API', () => {
         }
       };
 
-      const started = Date.now();
-      const more = () => {
-        const elapsed = Date.now() - started;
-        return step < MAX_STEPS && elapsed < HARD_LIMIT_MS && (elapsed < BUDGET_MS || step < MIN_STEPS);
-      };
-      while (more()) {
+      const more = fuzzBudget();
+      while (more(step)) {
         step += 1;
         if (rng.chance(0.03)) {
           stats.rawHttp += 1;

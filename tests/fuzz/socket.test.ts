@@ -1,23 +1,18 @@
 // Fuzzes every Socket.IO client event (plus unknown ones and raw malformed packets) for a bounded
 // time. The server must answer every acked event with a Result, reject bad payloads with a clear
 // error code (never `internal`), change nothing in the database when it rejects, and stay up.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { CLIENT_EVENTS } from '@switchboard/protocol';
-import {
-  api,
-  connect,
-  startTestServer,
-  type TestServer,
-  type TestSocket,
-  type TestUser,
-} from '../support/server.ts';
+import { useTestServer } from '../support/lifecycle.ts';
+import { api, connect, type TestSocket, type TestUser } from '../support/server.ts';
 import {
   deeplyNestedJson,
   errorProblem,
+  fuzzBudget,
   fuzzSeed,
   junk,
+  MIN_STEPS,
   mutate,
   preview,
   Random,
@@ -27,11 +22,6 @@ import {
   snapshotDiff,
 } from './fuzz.ts';
 
-/** Fuzz for this long; on a loaded machine keep going (up to HARD_LIMIT_MS) until MIN_STEPS are done. */
-const BUDGET_MS = 11_000;
-const HARD_LIMIT_MS = 25_000;
-const MIN_STEPS = 300;
-const MAX_STEPS = 50_000;
 const ACK_TIMEOUT_MS = 5_000;
 
 const UNKNOWN_EVENTS = [
@@ -80,7 +70,7 @@ function emitWithAck(socket: TestSocket, event: string, args: unknown[]): Promis
 }
 
 describe('fuzz: Socket.IO events', () => {
-  let server: TestServer;
+  const { server } = useTestServer();
   const seed = fuzzSeed('socket fuzz');
   const rng = new Random(seed);
   let knownIds: string[] = [];
@@ -89,7 +79,6 @@ describe('fuzz: Socket.IO events', () => {
   const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 
   beforeAll(async () => {
-    server = await startTestServer();
     const world = await seedWorld(server);
     const { alice, bob, root, victim } = world.users;
     const { general, bobsPublic, secret, team } = world.channels;
@@ -131,10 +120,8 @@ describe('fuzz: Socket.IO events', () => {
     };
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     for (const c of Object.values(clients ?? {})) c.socket.close();
-    await server?.close();
-    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   it(
@@ -214,12 +201,8 @@ describe('fuzz: Socket.IO events', () => {
         ]);
       };
 
-      const started = Date.now();
-      const more = () => {
-        const elapsed = Date.now() - started;
-        return step < MAX_STEPS && elapsed < HARD_LIMIT_MS && (elapsed < BUDGET_MS || step < MIN_STEPS);
-      };
-      while (more()) {
+      const more = fuzzBudget();
+      while (more(step)) {
         step += 1;
         const c = clients[rng.weighted({ aliceWs: 5, alicePolling: 2, rootWs: 3 })];
         await ensureConnected(c);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, login, me, startTestServer, tempDir, type TestServer } from '../../../tests/support/server.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
+import { api, login, me, tempDir } from '../../../tests/support/server.ts';
 import { envName, flagName, SETTING_NAMES } from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { runCli } from './program.ts';
@@ -145,14 +146,8 @@ describe('config', () => {
 });
 
 describe('user, token and invite commands against a running server on the same data dir', () => {
-  let server: TestServer;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    server = await startTestServer({ registration: 'invite' });
-    dataDir = server.dataDir;
-  });
-  afterAll(async () => server.close());
+  const dataDir = tempDir();
+  const { server } = useTestServer({ registration: 'invite', dataDir });
 
   it('user list on an empty database says so', async () => {
     const empty = tempDir();

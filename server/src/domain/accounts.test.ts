@@ -10,6 +10,7 @@ import {
   uniqueName,
   type TestServer,
 } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
 const PASSWORD = 'correct-horse-battery';
 
@@ -31,11 +32,7 @@ async function expectAccepted(server: TestServer, token: string, username: strin
 }
 
 describe('accounts on a server with closed registration', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => server.close());
+  const { server } = useTestServer();
 
   it('signs in with the right password and answers 401 with a code otherwise', async () => {
     const name = uniqueName('login');
@@ -235,16 +232,14 @@ describe('first-admin setup', () => {
 });
 
 describe('registration by invite', () => {
-  let server: TestServer;
+  const { server } = useTestServer({ registration: 'invite' });
   let adminToken: string;
   let adminId: string;
   beforeAll(async () => {
-    server = await startTestServer({ registration: 'invite' });
     const admin = await createUser(server, 'admin', { isAdmin: true });
     adminToken = admin.token;
     adminId = admin.user.id;
   });
-  afterAll(async () => server.close());
 
   const register = (username: string, invite?: string) =>
     api(server.url, 'POST', '/api/v1/auth/register', {
@@ -285,11 +280,7 @@ describe('registration by invite', () => {
 });
 
 describe('open registration', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ registration: 'open' });
-  });
-  afterAll(async () => server.close());
+  const { server } = useTestServer({ registration: 'open' });
 
   it('lets anyone register a free username with a long enough password', async () => {
     const name = uniqueName('open');

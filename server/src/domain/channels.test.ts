@@ -1,5 +1,5 @@
 // Channels, direct conversations, membership and read state against a real server, over both transports.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, type Channel, type ChannelSummary, type ReadState } from '@switchboard/protocol';
 import {
   api,
@@ -8,23 +8,15 @@ import {
   createConnectedUser,
   flush,
   nextEvent,
-  performOn,
   record,
-  startTestServer,
   summaryOf,
   uniqueName,
   type ConnectedUser,
-  type TestServer,
   type Transport,
 } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => server.close());
-
-const { ok, errorCode } = performOn(() => server);
+const { server, ok, errorCode } = useTestServer();
 
 const joinedEvent = (who: ConnectedUser, channelId?: string) =>
   nextEvent<ChannelSummary>(

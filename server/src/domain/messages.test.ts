@@ -1,7 +1,7 @@
 // Sending, editing, deleting, history, access control and catch-up against a real server, over both transports.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   newId,
   type Message,
@@ -18,24 +18,17 @@ import {
   createConnectedUser,
   flush,
   perform,
-  performOn,
   record,
   startTestServer,
   summaryOf,
   unwrap,
   type ConnectedUser,
-  type TestServer,
   type Transport,
 } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { MAX_CATCH_UP_MESSAGES, MAX_MENTIONS } from './messages.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => server.close());
-
-const { ok, errorCode } = performOn(() => server);
+const { server, ok, errorCode } = useTestServer();
 
 const channelWith = (
   via: Transport,

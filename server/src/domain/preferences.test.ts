@@ -1,7 +1,7 @@
 // Per-user preferences against a real server, over both transports: stored per user, validated,
 // replaced as a whole, announced to every connection of their owner, and kept across restarts.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Preferences } from '@switchboard/protocol';
 import {
   api,
@@ -11,23 +11,16 @@ import {
   createUser,
   flush,
   perform,
-  performOn,
   record,
   startTestServer,
   uniqueName,
   unwrap,
   type ConnectedUser,
-  type TestServer,
   type Transport,
 } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => server.close());
-
-const { ok } = performOn(() => server);
+const { server, ok } = useTestServer();
 const get = (via: Transport, who: ConnectedUser) => ok<Preferences>(via, who, 'preferences.get');
 const set = (via: Transport, who: ConnectedUser, preferences: unknown) =>
   perform<Preferences>(server, via, who, 'preferences.set', preferences as Record<string, unknown>);

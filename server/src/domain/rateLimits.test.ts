@@ -1,23 +1,13 @@
 // The per-user rate limit is one budget across REST and Socket.IO, and a refused request changes nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '@switchboard/protocol';
-import {
-  api,
-  call,
-  createConnectedUser,
-  startTestServer,
-  unwrap,
-  type TestServer,
-} from '../../../tests/support/server.ts';
+import { api, call, createConnectedUser, unwrap } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
 const PER_MINUTE = 6;
 
 describe('per-user rate limit', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ rateLimitUser: PER_MINUTE });
-  });
-  afterAll(async () => server.close());
+  const { server } = useTestServer({ rateLimitUser: PER_MINUTE });
 
   it('answers 429 with Retry-After over REST and rate_limited over Socket.IO, for that user only', async () => {
     const alice = await createConnectedUser(server, 'alice');

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   api,
   call,
@@ -13,6 +13,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { SHUTDOWN_GRACE_MS } from '../server.ts';
 
 /** The value of one sample in Prometheus text format whose labels include `labels`, or undefined. */
@@ -36,11 +37,7 @@ async function metrics(server: TestServer): Promise<string> {
 }
 
 describe('operations endpoints', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => server.close());
+  const { server } = useTestServer();
 
   it('GET /healthz answers ok with the version after checking the database', async () => {
     const res = await api(server.url, 'GET', '/healthz');

@@ -1,6 +1,6 @@
 // Credentials that stop working also stop live connections: logout, token revocation, password
 // change and deactivation reach sockets that are already open.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   api,
   call,
@@ -11,17 +11,13 @@ import {
   startTestServer,
   uniqueName,
   unwrap,
-  type TestServer,
   type TestSocket,
 } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { silentNotifier } from '../domain/notifier.ts';
 import { openServices } from '../server.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => server.close());
+const { server } = useTestServer();
 
 const disconnected = (socket: TestSocket) =>
   new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));

@@ -1,5 +1,5 @@
 // The Socket.IO transport against a real server: handshake, live events, typing, presence and limits.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { newId, PROTOCOL_VERSION, type ChannelSummary, type StreamEvent } from '@switchboard/protocol';
 import {
@@ -13,23 +13,18 @@ import {
   flush,
   nextEvent,
   record,
-  startTestServer,
   summaryOf,
   uniqueName,
   unwrap,
   type ConnectedUser,
   type TestSocket,
-  type TestServer,
 } from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { PRESENCE_WINDOW_MS } from './presenceBatcher.ts';
 
 const MAX_CONNECTIONS = 3;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ maxConnectionsPerUser: MAX_CONNECTIONS });
-});
-afterAll(async () => server.close());
+const { server } = useTestServer({ maxConnectionsPerUser: MAX_CONNECTIONS });
 
 const ok = async <T = any>(socket: TestSocket, event: string, payload: unknown) =>
   unwrap(await call<T>(socket, event, payload), event);
