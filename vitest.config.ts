@@ -7,6 +7,7 @@ export default defineConfig({
       'tests/{chaos,fuzz,pack,integration}/**/*.test.ts',
     ],
     environment: 'node',
+    setupFiles: ['tests/support/vitest-setup.ts'],
     pool: 'forks',
     // Two cores: more workers only adds contention to tests that run real servers.
     maxWorkers: 2,

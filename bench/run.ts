@@ -10,6 +10,7 @@ import { idle } from './idle.ts';
 import { publish } from './publish.ts';
 import { uiBurst } from './ui-burst.ts';
 import { uiOpenChannel } from './ui-open-channel.ts';
+import { removeTempDirs } from '../tests/support/tempDirs.ts';
 import { formatResult, machine, type BenchResult, type Benchmark } from './support/report.ts';
 
 const BENCHMARKS: Benchmark[] = [fanout, idle, connect, publish, uiBurst, uiOpenChannel];
@@ -49,4 +50,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} finally {
+  removeTempDirs();
+}

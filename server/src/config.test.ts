@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from '@switchboard/protocol';
 import { tempDir } from '../../tests/support/server.ts';
 import {
@@ -16,7 +16,6 @@ import {
 } from './config.ts';
 
 const dir = tempDir('switchboard-config-');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function writeFile(name: string, text: string): string {
   const file = path.join(dir, name);

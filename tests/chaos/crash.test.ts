@@ -3,7 +3,6 @@
 // acknowledged with the same clientId. Every acknowledged message must be stored exactly once, in
 // send order, with contiguous seqs, and a reader that reconnects with its cursor must catch up.
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Message, Result, SendAck, SyncResponse } from '@switchboard/protocol';
 import { flagName, type SettingName } from '../../server/src/config.ts';
@@ -199,7 +198,6 @@ afterAll(async () => {
     server.child.kill('SIGTERM');
     await server.exited;
   }
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 function addUser(dataDir: string, username: string): void {

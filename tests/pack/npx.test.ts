@@ -15,7 +15,6 @@ interface PackResult {
   files: { path: string }[];
 }
 
-const dirs: string[] = [];
 let child: ChildProcess | undefined;
 let gone: Promise<unknown> | undefined;
 
@@ -40,7 +39,6 @@ async function stop(): Promise<void> {
 
 afterAll(async () => {
   await stop();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** The environment of a person at a terminal: no npm_* variables inherited from a surrounding npm run. */
@@ -57,7 +55,6 @@ describe('npm pack + npx of the server package', () => {
       const packDir = tempDir('switchboard-pack-');
       const emptyDir = tempDir('switchboard-npx-');
       const cacheDir = tempDir('switchboard-npm-cache-');
-      dirs.push(packDir, emptyDir, cacheDir);
 
       const packed = JSON.parse(
         execFileSync('npm', ['pack', '--workspace', 'server', '--pack-destination', packDir, '--json'], {

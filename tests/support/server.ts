@@ -1,7 +1,6 @@
 // Shared helpers for tests that run a real server on 127.0.0.1 with a real SQLite file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
@@ -20,13 +19,12 @@ import {
 import { resolveConfig, type ConfigInput } from '../../server/src/config.ts';
 import { createLogger } from '../../server/src/logger.ts';
 import { startServer, type RunningServer, type StartOptions } from '../../server/src/server.ts';
+import { tempDir } from './tempDirs.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_CLI = path.join(REPO_ROOT, 'server/dist/cli.js');
 
-export function tempDir(prefix = 'switchboard-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir };
 
 /** Limits generous enough that tests only meet them on purpose. */
 export const RELAXED_LIMITS: ConfigInput = {

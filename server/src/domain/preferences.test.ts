@@ -1,6 +1,5 @@
 // Per-user preferences against a real server, over both transports: stored per user, validated,
 // replaced as a whole, announced to every connection of their owner, and kept across restarts.
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Preferences } from '@switchboard/protocol';
 import {
@@ -102,7 +101,6 @@ describe('preferences across a restart', () => {
       expect(res).toMatchObject({ status: 200, body: chosen });
     } finally {
       await second.close();
-      fs.rmSync(first.dataDir, { recursive: true, force: true });
     }
   });
 });

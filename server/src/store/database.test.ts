@@ -1,6 +1,5 @@
 // The store reuses prepared statements: results must stay right when the same SQL runs again, after a
 // stream of it was abandoned midway, and when the cache is full and evicts.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { tempDir } from '../../../tests/support/server.ts';
@@ -22,7 +21,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.destroy();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const keysFrom = (rows: { key: string }[]) => rows.map((r) => r.key).filter((k) => /^k\d+$/.test(k));
