@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import {
   composer,
   conversation,
+  createChannel,
   log,
   messages,
   nav,
@@ -20,11 +21,7 @@ test('two people chat in a channel and in a direct conversation', async ({ brows
   const channel = uniqueName('lobby');
 
   // Alice creates a public channel; Bob finds it under Browse channels and joins.
-  await nav(alice).getByRole('button', { name: 'Create a channel' }).click();
-  const create = alice.getByRole('dialog', { name: 'Create a channel' });
-  await create.getByLabel('Name').fill(channel);
-  await create.getByRole('button', { name: 'Create channel' }).click();
-  await expect(alice.getByRole('heading', { level: 1, name: channel })).toBeVisible();
+  await createChannel(alice, channel);
 
   await nav(bob).getByRole('button', { name: 'Browse channels' }).click();
   const browse = bob.getByRole('dialog', { name: 'Browse channels' });

@@ -4,8 +4,8 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   composer,
   conversation,
+  createChannel,
   messages,
-  nav,
   openConversation,
   screenshot,
   send,
@@ -32,12 +32,7 @@ test('someone added to a private channel sees it at once and chats in it', async
   const bob = await person(browser, 'bob');
   const name = uniqueName('hush');
 
-  await nav(alice).getByRole('button', { name: 'Create a channel' }).click();
-  const create = alice.getByRole('dialog', { name: 'Create a channel' });
-  await create.getByLabel('Name').fill(name);
-  await create.getByRole('radio', { name: /Private/ }).check();
-  await create.getByRole('button', { name: 'Create channel' }).click();
-  await expect(alice.getByRole('heading', { level: 1, name })).toBeVisible();
+  await createChannel(alice, name, 'private');
   await send(alice, 'notes from before bob');
   await expect(conversation(bob, name)).toHaveCount(0);
 

@@ -53,6 +53,20 @@ export async function openConversation(page: Page, name: string): Promise<void> 
   await expect(log(page)).toHaveAttribute('aria-busy', 'false');
 }
 
+/** Creates a channel through the sidebar's "Create a channel" dialog; it opens once created. */
+export async function createChannel(
+  page: Page,
+  name: string,
+  visibility: 'public' | 'private' = 'public',
+): Promise<void> {
+  await nav(page).getByRole('button', { name: 'Create a channel' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create a channel' });
+  await dialog.getByLabel('Name').fill(name);
+  if (visibility === 'private') await dialog.getByRole('radio', { name: /Private/ }).check();
+  await dialog.getByRole('button', { name: 'Create channel' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
 export async function send(page: Page, text: string): Promise<void> {
   await composer(page).fill(text);
   await composer(page).press('Enter');
