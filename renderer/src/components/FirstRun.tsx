@@ -226,19 +226,16 @@ function SetupForm() {
   const { t } = useTranslation();
   const store = useStore();
   const [setupCode, setSetupCode] = useState('');
-  const [username, setUsername] = useState('admin');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const account = useNewAccount('admin');
   const { error, setError, busy, attempt } = useAttempt();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const name = username.trim().toLowerCase();
     if (!setupCode.trim()) return setError(t('setup.codeMissing'));
-    const problem = newAccountProblem(name, password, confirm);
+    const { username, password, problem } = account.check();
     if (problem) return setError(t(problem));
     await attempt(
-      () => store.client.request('setupAdmin', { setupCode: setupCode.trim(), username: name, password }),
+      () => store.client.request('setupAdmin', { setupCode: setupCode.trim(), username, password }),
       // The server says only "closed or wrong" (forbidden): the code is what the person can fix.
       (code) => (code === 'forbidden' ? t('setup.codeWrong') : undefined),
     );
@@ -262,12 +259,7 @@ function SetupForm() {
         onValueChange={setSetupCode}
         autoFocus
       />
-      <NewAccountFields
-        idPrefix="setup"
-        username={[username, setUsername]}
-        password={[password, setPassword]}
-        confirm={[confirm, setConfirm]}
-      />
+      <NewAccountFields idPrefix="setup" account={account} />
     </AuthForm>
   );
 }
@@ -285,22 +277,19 @@ function RegisterForm({
   const store = useStore();
   const needsInvite = registration === 'invite';
   const [invite, setInvite] = useState(linked);
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const account = useNewAccount('');
   const { error, setError, busy, attempt } = useAttempt();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const name = username.trim().toLowerCase();
     const code = invite.trim();
     if (needsInvite && !code) return setError(t('register.inviteMissing'));
-    const problem = newAccountProblem(name, password, confirm);
+    const { username, password, problem } = account.check();
     if (problem) return setError(t(problem));
     await attempt(
       async () => {
         await store.client.request('register', {
-          username: name,
+          username,
           password,
           ...(needsInvite ? { invite: code } : {}),
         });
@@ -345,9 +334,7 @@ function RegisterForm({
       )}
       <NewAccountFields
         idPrefix="register"
-        username={[username, setUsername]}
-        password={[password, setPassword]}
-        confirm={[confirm, setConfirm]}
+        account={account}
         usernameAutoFocus={!needsInvite || Boolean(linked)}
       />
     </AuthForm>
@@ -427,20 +414,14 @@ function UsernameField(props: Omit<ComponentProps<typeof TextField>, 'label'>) {
   );
 }
 
-type Field = [value: string, set: (value: string) => void];
-
 /** Username, password and its confirmation for a new account (first admin or registration). */
 function NewAccountFields({
   idPrefix,
-  username: [username, setUsername],
-  password: [password, setPassword],
-  confirm: [confirm, setConfirm],
+  account: { username, setUsername, password, setPassword, confirm, setConfirm },
   usernameAutoFocus,
 }: {
   idPrefix: string;
-  username: Field;
-  password: Field;
-  confirm: Field;
+  account: NewAccount;
   usernameAutoFocus?: boolean;
 }) {
   const { t } = useTranslation();
@@ -472,6 +453,24 @@ function NewAccountFields({
       />
     </>
   );
+}
+
+type NewAccount = ReturnType<typeof useNewAccount>;
+
+/**
+ * The name, password and confirmation of an account being created (setup and registration), and
+ * `check()`: the name as it will be stored, and the first rule broken as a message key (null if none).
+ */
+function useNewAccount(initialUsername: string) {
+  const [username, setUsername] = useState(initialUsername);
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const check = () => {
+    const name = username.trim().toLowerCase();
+    const problem = newAccountProblem(name, password, confirm);
+    return { username: name, password, problem } as const;
+  };
+  return { username, setUsername, password, setPassword, confirm, setConfirm, check };
 }
 
 /** The first rule a new account's name or password breaks, as a message key; null when none. */
