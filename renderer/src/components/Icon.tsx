@@ -38,3 +38,30 @@ export function Icon({ name, size = 18 }: { name: IconName; size?: number }) {
     </svg>
   );
 }
+
+/** A button showing only an icon: `label` is its accessible name and its tooltip. */
+export function IconButton({
+  icon,
+  label,
+  onClick,
+  size,
+  danger = false,
+}: {
+  icon: IconName;
+  label: string;
+  onClick(): void;
+  size?: number;
+  danger?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={danger ? 'icon-button danger' : 'icon-button'}
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+    >
+      <Icon name={icon} size={size} />
+    </button>
+  );
+}

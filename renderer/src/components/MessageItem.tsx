@@ -6,7 +6,7 @@ import { formatDay, formatFullDate, formatTime } from '../format.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { FormError } from './Form.tsx';
-import { Icon } from './Icon.tsx';
+import { Icon, IconButton } from './Icon.tsx';
 
 export interface MessageItemProps {
   message: DisplayMessage;
@@ -120,24 +120,19 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
 
         {own && !deleted && !editing && message.delivery === 'sent' && (
           <div className="message-actions" role="group" aria-label={t('messages.actions')}>
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={t('messages.edit')}
-              title={t('messages.edit')}
+            <IconButton
+              icon="edit"
+              label={t('messages.edit')}
               onClick={() => props.onEdit(message)}
-            >
-              <Icon name="edit" size={16} />
-            </button>
-            <button
-              type="button"
-              className="icon-button danger"
-              aria-label={t('messages.delete')}
-              title={t('messages.delete')}
+              size={16}
+            />
+            <IconButton
+              icon="trash"
+              label={t('messages.delete')}
               onClick={() => props.onDelete(message)}
-            >
-              <Icon name="trash" size={16} />
-            </button>
+              size={16}
+              danger
+            />
           </div>
         )}
       </div>

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directPartner, sidebarOrder, type LabelledChannel } from '../format.ts';
 import { useUi } from '../state/hooks.tsx';
-import { Icon } from './Icon.tsx';
+import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
 export type SidebarAction = 'create' | 'browse' | 'direct' | 'switcher' | 'settings' | 'signOut';
@@ -90,15 +90,7 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
         <section aria-labelledby="sidebar-channels">
           <div className="section-head">
             <h2 id="sidebar-channels">{t('sidebar.channels')}</h2>
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={t('sidebar.create')}
-              title={t('sidebar.create')}
-              onClick={() => onAction('create')}
-            >
-              <Icon name="plus" />
-            </button>
+            <IconButton icon="plus" label={t('sidebar.create')} onClick={() => onAction('create')} />
           </div>
           {rooms.length > 0 ? (
             <ul className="channel-list">{rooms.map(item)}</ul>
@@ -114,15 +106,7 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
         <section aria-labelledby="sidebar-directs">
           <div className="section-head">
             <h2 id="sidebar-directs">{t('sidebar.directs')}</h2>
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={t('sidebar.startDirect')}
-              title={t('sidebar.startDirect')}
-              onClick={() => onAction('direct')}
-            >
-              <Icon name="plus" />
-            </button>
+            <IconButton icon="plus" label={t('sidebar.startDirect')} onClick={() => onAction('direct')} />
           </div>
           {directs.length > 0 ? (
             <ul className="channel-list">{directs.map(item)}</ul>
@@ -138,24 +122,8 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
             <PresenceDot status={connected ? 'online' : 'offline'} />
             <span className="me-name">{me.displayName}</span>
           </span>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={t('settings.title')}
-            title={t('settings.title')}
-            onClick={() => onAction('settings')}
-          >
-            <Icon name="settings" />
-          </button>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={t('sidebar.signOut')}
-            title={t('sidebar.signOut')}
-            onClick={() => onAction('signOut')}
-          >
-            <Icon name="signOut" />
-          </button>
+          <IconButton icon="settings" label={t('settings.title')} onClick={() => onAction('settings')} />
+          <IconButton icon="signOut" label={t('sidebar.signOut')} onClick={() => onAction('signOut')} />
         </div>
       )}
     </nav>
