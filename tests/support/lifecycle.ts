@@ -4,9 +4,10 @@ import { performOn, startTestServer, type TestServer } from './server.ts';
 
 /**
  * One real server for the enclosing file or describe block: started in beforeAll (with
- * startTestServer's arguments) and closed in afterAll (its data dir goes with the file's other
- * temporary directories, tests/support/vitest-setup.ts). `server` stands for the running one — every property is read from it when used — so
- * tests and helpers take it like any TestServer; `ok` and `errorCode` are `performOn` it.
+ * startTestServer's arguments) and closed in afterAll; its data dir goes with the file's other
+ * temporary directories (tests/support/vitest-setup.ts). `server` stands for the running one (every
+ * property is read from it when used), so tests and helpers take it like any TestServer; `ok` and
+ * `errorCode` are `performOn` it.
  */
 export function useTestServer(...args: Parameters<typeof startTestServer>) {
   let running: TestServer | undefined;
