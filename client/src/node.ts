@@ -19,4 +19,11 @@ export async function createNodeSession({ dataDir, ...options }: NodeSessionOpti
 }
 
 export { FileStorage };
-export * from './index.ts';
+// What runs anywhere, without the browser-only entries of ./index.ts (workers, IndexedDB), so Node
+// code (the desktop's utility process, built and typechecked without DOM types) can take it all here.
+export * from './contract.ts';
+export { SessionCore, type SessionOptions } from './session.ts';
+export { serveSession, SessionClient, type PortLike } from './port.ts';
+export { backoffDelay, BACKOFF_CAP_MS, type Clock, type SocketFactory } from './connection.ts';
+export type { KeyValueStorage } from './storage.ts';
+export { silentLogger, type Logger } from './log.ts';

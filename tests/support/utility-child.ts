@@ -1,0 +1,92 @@
+// The child half of the Node stand-in for Electron's utility process (utility-host.ts is the
+// parent half). It gives this process the shape Electron gives a utility process — a
+// `process.parentPort` whose messages arrive as { data, ports }, and MessagePortMain-like ports —
+// over Node's IPC channel, then loads the real utility entry (main/src/utility.ts) unchanged.
+import { EventEmitter } from 'node:events';
+import type { BridgeFrame } from './utility-host.ts';
+
+const send = (frame: BridgeFrame) => process.send!(frame);
+
+/** One end of a window's channel, living in this process; its messages cross IPC by port id. */
+class ChildPort extends EventEmitter {
+  private started = false;
+  private readonly queue: unknown[] = [];
+  private closed = false;
+
+  constructor(readonly id: number) {
+    super();
+  }
+
+  postMessage(data: unknown): void {
+    if (!this.closed) send({ k: 'port', id: this.id, data });
+  }
+
+  start(): void {
+    this.started = true;
+    for (const data of this.queue.splice(0)) this.emit('message', { data, ports: [] });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    send({ k: 'close', id: this.id });
+    ports.delete(this.id);
+  }
+
+  deliver(data: unknown): void {
+    if (this.started) this.emit('message', { data, ports: [] });
+    else this.queue.push(data);
+  }
+
+  remoteClosed(): void {
+    this.closed = true;
+    ports.delete(this.id);
+    this.emit('close');
+  }
+}
+
+const ports = new Map<number, ChildPort>();
+
+/** Like Electron's, it queues messages until a handler is registered. */
+class ParentPort extends EventEmitter {
+  private readonly queue: unknown[] = [];
+  constructor() {
+    super();
+    this.on('newListener', (event) => {
+      if (event === 'message') setImmediate(() => this.drain());
+    });
+  }
+  postMessage(data: unknown): void {
+    send({ k: 'ctl', data });
+  }
+  receive(event: unknown): void {
+    // In order: nothing overtakes what is still queued.
+    if (this.listenerCount('message') > 0 && this.queue.length === 0) this.emit('message', event);
+    else this.queue.push(event);
+  }
+  private drain(): void {
+    for (const event of this.queue.splice(0)) this.emit('message', event);
+  }
+}
+const parentPort = new ParentPort();
+(process as unknown as { parentPort: ParentPort }).parentPort = parentPort;
+
+process.on('message', (frame: BridgeFrame) => {
+  switch (frame.k) {
+    case 'ctl': {
+      const transferred = (frame.ports ?? []).map((id) => {
+        const port = new ChildPort(id);
+        ports.set(id, port);
+        return port;
+      });
+      parentPort.receive({ data: frame.data, ports: transferred });
+      return;
+    }
+    case 'port':
+      return ports.get(frame.id)?.deliver(frame.data);
+    case 'close':
+      return ports.get(frame.id)?.remoteClosed();
+  }
+});
+
+await import('../../main/src/utility.ts');
