@@ -30,7 +30,26 @@ export default tseslint.config(
   layer(['client/**'], ['switchboard-server', '**/server/src/**']),
   layer(['server/src/**'], ['@switchboard/client', '**/client/src/**']),
   // The UI never touches the network or the server: it talks to the session core over a port.
-  layer(['renderer/**'], ['switchboard-server', '**/server/src/**', 'socket.io-client']),
+  layer(
+    ['renderer/**'],
+    ['switchboard-server', '**/server/src/**', 'socket.io-client', 'electron', '**/main/**', '**/preload/**'],
+  ),
+  // Desktop main: Electron, the session core's Node entry and the protocol; never the UI's code (its
+  // one shared constant, the CSP, sits outside renderer/src) nor the server.
+  layer(['main/**'], ['switchboard-server', '**/server/src/**', '**/renderer/src/**', 'react', 'react-dom']),
+  // The sandboxed preload: Electron and the protocol's desktop contract only, so it stays one small file.
+  layer(
+    ['preload/**'],
+    [
+      '@switchboard/client',
+      '@switchboard/client/*',
+      '**/client/**',
+      '**/server/**',
+      '**/main/**',
+      '**/renderer/**',
+      'zod',
+    ],
+  ),
   // CLI output, tests and benchmarks talk to a person through the console on purpose.
   {
     files: ['server/src/cli/**', 'tests/**', 'bench/**', '**/*.test.ts', '**/*.mjs'],

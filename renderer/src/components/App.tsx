@@ -40,3 +40,28 @@ export function StartFailure({ reason }: { reason: string }) {
     </main>
   );
 }
+
+/**
+ * Desktop: the background process that holds the session keeps crashing. Restart tries again;
+ * the log says why.
+ */
+export function CoreFailure({ reason, logsDir }: { reason: string; logsDir: string }) {
+  const { t } = useTranslation();
+  return (
+    <main className="first-run">
+      <div className="first-run-card">
+        <h1>{t('desktop.coreFailed')}</h1>
+        <p role="alert">{reason}</p>
+        <p>{t('desktop.logsAt', { path: logsDir })}</p>
+        <div className="form-actions">
+          <button type="button" className="button primary" onClick={() => window.switchboard?.restartCore()}>
+            {t('desktop.restart')}
+          </button>
+          <button type="button" className="button" onClick={() => window.switchboard?.openLogs()}>
+            {t('desktop.openLogs')}
+          </button>
+        </div>
+      </div>
+    </main>
+  );
+}

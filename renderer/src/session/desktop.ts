@@ -14,7 +14,12 @@ import {
   type SessionEvents,
 } from '@switchboard/client';
 import { SwitchboardError } from '@switchboard/protocol';
-import type { CoreStatus } from '@switchboard/protocol/desktop';
+import {
+  PAGE_MESSAGE,
+  type CoreStatus,
+  type DeepLinkTarget,
+  type PageMessage,
+} from '@switchboard/protocol/desktop';
 
 type Handler = (payload: never) => void;
 
@@ -100,4 +105,65 @@ export class DesktopSession implements SessionApi {
       // The core went away again; the next port resyncs.
     }
   }
+}
+
+export interface DesktopHandOver {
+  readonly session: DesktopSession;
+  /** Resolves when the first port has arrived. */
+  readonly firstPort: Promise<void>;
+  /** The core's status as main reports it; the listener hears the latest at once. */
+  onStatus(listener: (status: CoreStatus) => void): () => void;
+  onDeepLink(listener: (target: DeepLinkTarget) => void): () => void;
+}
+
+const isPageMessage = (data: unknown): data is PageMessage =>
+  typeof data === 'object' && data !== null && (data as { source?: unknown }).source === PAGE_MESSAGE;
+
+/**
+ * Takes what the preload posts to this window (its port, the core's status, deep links): only
+ * messages from this very window and origin with the desktop marker count.
+ */
+export function desktopHandOver(target: Window): DesktopHandOver {
+  const session = new DesktopSession();
+  let status: CoreStatus | null = null;
+  const statusListeners = new Set<(status: CoreStatus) => void>();
+  const linkListeners = new Set<(target: DeepLinkTarget) => void>();
+  let arrived!: () => void;
+  const firstPort = new Promise<void>((resolve) => (arrived = resolve));
+
+  target.addEventListener('message', (event: MessageEvent) => {
+    if (event.source !== target || event.origin !== target.location.origin || !isPageMessage(event.data))
+      return;
+    const message = event.data;
+    switch (message.kind) {
+      case 'session-port': {
+        const port = event.ports[0];
+        if (!port) return;
+        session.attach(port);
+        return arrived();
+      }
+      case 'core-status':
+        status = message.status;
+        session.coreStatus(message.status);
+        for (const listener of statusListeners) listener(message.status);
+        return;
+      case 'deep-link':
+        for (const listener of linkListeners) listener(message.target);
+        return;
+    }
+  });
+
+  return {
+    session,
+    firstPort,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      if (status) listener(status);
+      return () => statusListeners.delete(listener);
+    },
+    onDeepLink(listener) {
+      linkListeners.add(listener);
+      return () => linkListeners.delete(listener);
+    },
+  };
 }
