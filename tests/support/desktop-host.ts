@@ -4,7 +4,7 @@
 import type { CoreStatus } from '@switchboard/protocol/desktop';
 import { CoreHost, type CoreWindow, type SecretStore } from '../../main/src/core/core-host.ts';
 import type { Timers } from '../../main/src/core/supervisor.ts';
-import type { Log } from '../../main/src/shared/log.ts';
+import { RecordingLog } from '../../main/src/testing/fakes.ts';
 import { DesktopSession } from '../../renderer/src/session/desktop.ts';
 import { tempDir } from './tempDirs.ts';
 import { createBridgeChannel, StandInUtility, type BridgePort } from './utility-host.ts';
@@ -19,19 +19,6 @@ export class MemorySecrets implements SecretStore {
   save(token: string | null): void {
     this.token = token;
     this.saved.push(token);
-  }
-}
-
-export class RecordingLog implements Log {
-  readonly lines: { level: string; message: string; details: object }[] = [];
-  info(details: object, message: string): void {
-    this.lines.push({ level: 'info', message, details });
-  }
-  warn(details: object, message: string): void {
-    this.lines.push({ level: 'warn', message, details });
-  }
-  error(details: object, message: string): void {
-    this.lines.push({ level: 'error', message, details });
   }
 }
 
