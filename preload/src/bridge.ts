@@ -45,12 +45,22 @@ export function installBridge({ ipc, expose, window, platform }: BridgeHost): vo
   };
   expose('switchboard', Object.freeze(api));
 
-  // The page listens from its first script on; wait for the document so that script has run.
+  // The page listens from its first script on. Its module scripts have run by DOMContentLoaded
+  // (not by readyState 'interactive'), so messages wait for that event; this runs before the page.
+  let pageReady = window.document.readyState === 'complete';
+  const waiting: (() => void)[] = [];
+  window.document.addEventListener(
+    'DOMContentLoaded',
+    () => {
+      pageReady = true;
+      for (const post of waiting.splice(0)) post();
+    },
+    { once: true },
+  );
   const toPage = (message: PageMessage, ports: MessagePort[] = []) => {
     const post = () => window.postMessage(message, window.location.origin, ports);
-    if (window.document.readyState === 'loading')
-      window.document.addEventListener('DOMContentLoaded', post, { once: true });
-    else post();
+    if (pageReady) post();
+    else waiting.push(post);
   };
   ipc.on(IPC.sessionPort, (event) => {
     const port = event.ports[0];

@@ -1,0 +1,139 @@
+// The desktop renderer in Chromium: the built UI (server/web, what the app serves from app://)
+// served at http://switchboard.desktop with the app's CSP, the test preload (desktop-preload.ts)
+// injected before any page script, and its IPC socket answered here by main's own CoreHost driving
+// the real utility entry in Node (tests/support/desktop-host.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import type { Page, WebSocketRoute } from '@playwright/test';
+import { IPC, type CoreStatus } from '@switchboard/protocol/desktop';
+import { CONTENT_SECURITY_POLICY } from '../../../renderer/csp.ts';
+import type { CoreWindow } from '../../../main/src/core/core-host.ts';
+import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
+import { REPO_ROOT } from '../../support/server.ts';
+import type { BridgePort } from '../../support/utility-host.ts';
+
+export const DESKTOP_ORIGIN = 'http://switchboard.desktop';
+const WEB = path.join(REPO_ROOT, 'server/web');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
+
+let preload: string | null = null;
+function testPreload(): string {
+  preload ??= buildSync({
+    entryPoints: [path.join(REPO_ROOT, 'tests/e2e/support/desktop-preload.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+  }).outputFiles[0]!.text;
+  return preload;
+}
+
+/** One window of the app: its IPC socket, and the port main gave it. */
+class BridgedWindow implements CoreWindow<BridgePort> {
+  private port: BridgePort | null = null;
+  /** Frames name their port, so nothing meant for an old one reaches the new one. */
+  private portNumber = 0;
+  readonly statuses: CoreStatus[] = [];
+  constructor(
+    readonly id: number,
+    private readonly ws: WebSocketRoute,
+  ) {}
+  sendPort(port: BridgePort): void {
+    this.port?.close();
+    this.port = port;
+    const number = ++this.portNumber;
+    port.on('message', (event: { data: unknown }) =>
+      this.ws.send(JSON.stringify({ k: 'port-data', port: number, data: event.data })),
+    );
+    port.start();
+    this.ws.send(JSON.stringify({ k: 'port', port: number }));
+  }
+  sendStatus(status: CoreStatus): void {
+    this.statuses.push(status);
+    this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.coreStatus, args: [status] }));
+  }
+  fromPage(port: number, data: unknown): void {
+    if (port === this.portNumber) this.port?.postMessage(data);
+  }
+}
+
+export interface DesktopApp {
+  core: DesktopCore;
+  /** What the page sent main over IPC (network state, renderer errors, restart requests). */
+  sent: { channel: string; args: unknown[] }[];
+  open(page: Page): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Main's side for the pages opened with `open`: one core, one port per page load. */
+export function startDesktopApp(options: { crashLoopAfter?: number } = {}): DesktopApp {
+  const core = startDesktopCore(options);
+  const sent: DesktopApp['sent'] = [];
+  let windows = 0;
+  return {
+    core,
+    sent,
+    async open(page) {
+      await page.route(`${DESKTOP_ORIGIN}/**`, async (route) => {
+        const url = new URL(route.request().url());
+        const file = path.join(WEB, url.pathname === '/' ? 'index.html' : url.pathname);
+        const inside = file.startsWith(WEB + path.sep) && fs.existsSync(file);
+        await route.fulfill({
+          status: inside ? 200 : 404,
+          headers: {
+            'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+            'content-security-policy': CONTENT_SECURITY_POLICY,
+          },
+          body: inside ? fs.readFileSync(file) : 'not found',
+        });
+      });
+      await page.routeWebSocket(`ws://switchboard.desktop/__desktop-ipc`, (ws) => {
+        // Each page load is a new socket: like did-finish-load, it gets a port of its own.
+        const window = new BridgedWindow(++windows, ws);
+        let attached = false;
+        ws.onMessage((raw) => {
+          // The socket is usable both ways once the page has spoken (the preload reports the
+          // network state first thing): then, like did-finish-load, the window gets its port.
+          if (!attached) {
+            attached = true;
+            core.host.attachWindow(window);
+          }
+          const frame = JSON.parse(String(raw)) as
+            | { k: 'port-data'; port: number; data: unknown }
+            | { k: 'send'; channel: string; args: unknown[] }
+            | { k: 'invoke'; id: number; channel: string; args: unknown[] };
+          if (frame.k === 'port-data') return window.fromPage(frame.port, frame.data);
+          if (frame.k === 'send') {
+            sent.push({ channel: frame.channel, args: frame.args });
+            if (frame.channel === IPC.restartCore) core.host.restart();
+            return;
+          }
+          const result =
+            frame.channel === IPC.appInfo
+              ? {
+                  appVersion: '0.0.0-test',
+                  electronVersion: 'none',
+                  chromeVersion: 'test',
+                  platform: 'linux',
+                  secretStorage: 'basic_text',
+                  logsDir: core.logsDir,
+                  server: core.host.state.server,
+                }
+              : null;
+          ws.send(JSON.stringify({ k: 'reply', id: frame.id, result }));
+        });
+        ws.onClose(() => core.host.detachWindow(window.id));
+      });
+      await page.addInitScript({ content: testPreload() });
+      await page.goto(`${DESKTOP_ORIGIN}/`);
+    },
+    stop: () => core.stop(),
+  };
+}
