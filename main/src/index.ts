@@ -48,6 +48,10 @@ const RENDERER_DIR = path.join(BUILD_DIR, 'renderer');
 const PRELOAD = path.join(BUILD_DIR, 'preload/index.cjs');
 const UTILITY = path.join(BUILD_DIR, 'main/utility.cjs');
 
+// A separate profile (tests, or a second account side by side): set before anything reads userData,
+// so the single-instance lock and every file follow it.
+if (process.env.SWITCHBOARD_USER_DATA) app.setPath('userData', process.env.SWITCHBOARD_USER_DATA);
+
 // Before ready: the UI's scheme behaves like https (standard, secure, fetch), so CSP 'self' and
 // relative URLs work as they do on the web.
 protocol.registerSchemesAsPrivileged([
