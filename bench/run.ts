@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from './connect.ts';
+import { desktopIdleMemory, desktopMainLoop } from './desktop.ts';
 import { fanout } from './fanout.ts';
 import { idle } from './idle.ts';
 import { publish } from './publish.ts';
@@ -13,7 +14,16 @@ import { uiOpenChannel } from './ui-open-channel.ts';
 import { removeTempDirs } from '../tests/support/tempDirs.ts';
 import { formatResult, machine, type BenchResult, type Benchmark } from './support/report.ts';
 
-const BENCHMARKS: Benchmark[] = [fanout, idle, connect, publish, uiBurst, uiOpenChannel];
+const BENCHMARKS: Benchmark[] = [
+  fanout,
+  idle,
+  connect,
+  publish,
+  uiBurst,
+  uiOpenChannel,
+  desktopMainLoop,
+  desktopIdleMemory,
+];
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
 
 async function main(): Promise<number> {
