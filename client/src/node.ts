@@ -24,6 +24,6 @@ export { FileStorage };
 export * from './contract.ts';
 export { SessionCore, type SessionOptions } from './session.ts';
 export { serveSession, SessionClient, type PortLike } from './port.ts';
-export { backoffDelay, BACKOFF_CAP_MS, type Clock, type SocketFactory } from './connection.ts';
+export { backoffDelay, BACKOFF_CAP_MS, systemClock, type Clock, type SocketFactory } from './connection.ts';
 export type { KeyValueStorage } from './storage.ts';
 export { silentLogger, type Logger } from './log.ts';

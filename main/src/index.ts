@@ -274,32 +274,37 @@ function startUpdates(): void {
     timers: systemTimers,
     log,
     prompts: {
-      offerRestart: async (version) =>
-        (
-          await dialog.showMessageBox({
-            type: 'info',
-            message: `${PRODUCT_NAME} ${version} is ready`,
-            detail: 'Restart to update now, or it installs when you quit.',
-            buttons: ['Restart to update', 'Later'],
-            defaultId: 0,
-            cancelId: 1,
-          })
-        ).response === 0,
+      offerRestart: (version) =>
+        confirm(
+          `${PRODUCT_NAME} ${version} is ready`,
+          'Restart to update now, or it installs when you quit.',
+          'Restart to update',
+          'Later',
+        ),
       notify: (version, url) =>
-        void dialog
-          .showMessageBox({
-            type: 'info',
-            message: `${PRODUCT_NAME} ${version} is available`,
-            detail: 'Your package manager installs it, or download it from the releases page.',
-            buttons: ['Open releases page', 'Close'],
-            defaultId: 0,
-            cancelId: 1,
-          })
-          .then(({ response }) => {
-            if (response === 0) openExternal(url);
-          }),
+        void confirm(
+          `${PRODUCT_NAME} ${version} is available`,
+          'Your package manager installs it, or download it from the releases page.',
+          'Open releases page',
+          'Close',
+        ).then((open) => {
+          if (open) openExternal(url);
+        }),
     },
   });
+}
+
+/** A two-button message box; resolves true for the first button. */
+async function confirm(message: string, detail: string, yes: string, no: string): Promise<boolean> {
+  const { response } = await dialog.showMessageBox({
+    type: 'info',
+    message,
+    detail,
+    buttons: [yes, no],
+    defaultId: 0,
+    cancelId: 1,
+  });
+  return response === 0;
 }
 
 function readText(file: string): string | null {

@@ -3,27 +3,19 @@
 // `process.parentPort` whose messages arrive as { data, ports }, and MessagePortMain-like ports —
 // over Node's IPC channel, then loads the real utility entry (main/src/utility.ts) unchanged.
 import { EventEmitter } from 'node:events';
+import { QueuedPort } from './queued-port.ts';
 import type { BridgeFrame } from './utility-host.ts';
 
 const send = (frame: BridgeFrame) => process.send!(frame);
 
 /** One end of a window's channel, living in this process; its messages cross IPC by port id. */
-class ChildPort extends EventEmitter {
-  private started = false;
-  private readonly queue: unknown[] = [];
-  private closed = false;
-
+class ChildPort extends QueuedPort {
   constructor(readonly id: number) {
     super();
   }
 
   postMessage(data: unknown): void {
     if (!this.closed) send({ k: 'port', id: this.id, data });
-  }
-
-  start(): void {
-    this.started = true;
-    for (const data of this.queue.splice(0)) this.emit('message', { data, ports: [] });
   }
 
   close(): void {
@@ -33,15 +25,9 @@ class ChildPort extends EventEmitter {
     ports.delete(this.id);
   }
 
-  deliver(data: unknown): void {
-    if (this.started) this.emit('message', { data, ports: [] });
-    else this.queue.push(data);
-  }
-
-  remoteClosed(): void {
-    this.closed = true;
+  override remoteClosed(): void {
     ports.delete(this.id);
-    this.emit('close');
+    super.remoteClosed();
   }
 }
 

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { CoreChild } from '../../main/src/core/core-host.ts';
 import type { ToUtility } from '../../main/src/shared/control.ts';
+import { QueuedPort } from './queued-port.ts';
 import { REPO_ROOT } from './server.ts';
 
 export type BridgeFrame =
@@ -23,13 +24,10 @@ let nextPortId = 1;
  * both ends are here they are delivered locally, and once one end is transferred to a child they
  * cross its IPC channel.
  */
-export class BridgePort extends EventEmitter {
+export class BridgePort extends QueuedPort {
   partner!: BridgePort;
   /** Set when this end was transferred into a child: messages to it go there. */
   remote: { child: ChildProcess; id: number } | null = null;
-  private started = false;
-  private closed = false;
-  private readonly queue: unknown[] = [];
 
   postMessage(data: unknown): void {
     if (this.closed) return;
@@ -39,29 +37,12 @@ export class BridgePort extends EventEmitter {
     } else setImmediate(() => target.deliver(data));
   }
 
-  start(): void {
-    this.started = true;
-    for (const data of this.queue.splice(0)) this.emit('message', { data, ports: [] });
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
     const target = this.partner;
     if (target.remote?.child.connected) target.remote.child.send({ k: 'close', id: target.remote.id });
     else if (!target.remote) setImmediate(() => target.remoteClosed());
-  }
-
-  deliver(data: unknown): void {
-    if (this.closed) return;
-    if (this.started) this.emit('message', { data, ports: [] });
-    else this.queue.push(data);
-  }
-
-  remoteClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.emit('close');
   }
 }
 

@@ -2,6 +2,7 @@
 // doubling to 30 s), until it has crashed so often in a row that trying again is pointless — then
 // it reports a crash loop and waits for someone to ask for a restart. Generic over the child, so the
 // session core's utility process and (later) the bundled server's use the same rules.
+import { systemClock, type Clock } from '@switchboard/client/node';
 
 /** The parts of Electron's UtilityProcess (and of our Node stand-in) a supervisor needs. */
 export interface SupervisedChild {
@@ -10,17 +11,9 @@ export interface SupervisedChild {
   on(event: 'exit', listener: (code: number) => void): unknown;
 }
 
-export interface Timers {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimers: Timers = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+/** Time and timers (the session core's Clock), injectable so schedules are tested without waiting. */
+export type Timers = Clock;
+export const systemTimers: Timers = systemClock;
 
 export const RESTART_BASE_MS = 1_000;
 export const RESTART_CAP_MS = 30_000;
