@@ -74,6 +74,44 @@ test('the desktop renderer chats through the core in its utility process', async
   expect(app.sent).toContainEqual({ channel: IPC.network, args: [true] });
 });
 
+test('follows switchboard:// links, and says in Settings how the sign-in is stored', async ({ page }) => {
+  await signInOnDesktop(page, 'carol');
+  const first = uniqueName('link-a');
+  const second = uniqueName('link-b');
+  await createChannel(page, first);
+  await createChannel(page, second);
+  const ids = await channelIds('carol');
+  app.deepLink({ action: 'open', server: e2eEnv().url, channel: ids.get(first)! });
+  await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible();
+  // A link for another server, while signed in here, is refused and reported to main's log.
+  app.deepLink({ action: 'open', server: 'https://elsewhere.example', channel: ids.get(second)! });
+  await expect
+    .poll(() =>
+      app.sent.some(
+        (s) => s.channel === IPC.rendererError && String(s.args[0]).includes('elsewhere.example'),
+      ),
+    )
+    .toBe(true);
+  await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible();
+
+  // main reports the basic_text backend here (as on Linux without a keyring): Settings says so.
+  await nav(page).getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('note')).toContainText('No keyring is available here');
+  await screenshot(page, 'desktop-renderer-settings-basic-text');
+});
+
+/** carol's channels by name, as the server has them. */
+async function channelIds(username: string): Promise<Map<string, string>> {
+  const login = await api(e2eEnv().url, 'POST', '/api/v1/auth/login', {
+    json: { username, password: passwordOf(username) },
+  });
+  const { channels } = (await api(e2eEnv().url, 'GET', '/api/v1/me/channels', { token: login.body.token }))
+    .body as {
+    channels: { id: string; name: string }[];
+  };
+  return new Map(channels.map((c) => [c.name, c.id]));
+}
+
 test('shows "reconnecting" while the core restarts, then carries on with a fresh port', async ({ page }) => {
   await signInOnDesktop(page, 'carol');
   const channel = uniqueName('restart');

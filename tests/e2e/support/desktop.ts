@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Page, WebSocketRoute } from '@playwright/test';
-import { IPC, type CoreStatus } from '@switchboard/protocol/desktop';
+import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol/desktop';
 import { CONTENT_SECURITY_POLICY } from '../../../renderer/csp.ts';
 import type { CoreWindow } from '../../../main/src/core/core-host.ts';
 import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
@@ -59,6 +59,10 @@ class BridgedWindow implements CoreWindow<BridgePort> {
     this.statuses.push(status);
     this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.coreStatus, args: [status] }));
   }
+  /** What main does with a checked switchboard:// link: hands it to the window. */
+  deepLink(target: DeepLinkTarget): void {
+    this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.deepLink, args: [target] }));
+  }
   fromPage(port: number, data: unknown): void {
     if (port === this.portNumber) this.port?.postMessage(data);
   }
@@ -69,6 +73,8 @@ export interface DesktopApp {
   /** What the page sent main over IPC (network state, renderer errors, restart requests). */
   sent: { channel: string; args: unknown[] }[];
   open(page: Page): Promise<void>;
+  /** Hands a (checked) switchboard:// link to the open windows, as main does. */
+  deepLink(target: DeepLinkTarget): void;
   stop(): Promise<void>;
 }
 
@@ -77,9 +83,13 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
   const core = startDesktopCore(options);
   const sent: DesktopApp['sent'] = [];
   let windows = 0;
+  const open = new Set<BridgedWindow>();
   return {
     core,
     sent,
+    deepLink: (target) => {
+      for (const window of open) window.deepLink(target);
+    },
     async open(page) {
       await page.route(`${DESKTOP_ORIGIN}/**`, async (route) => {
         const url = new URL(route.request().url());
@@ -129,7 +139,11 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
               : null;
           ws.send(JSON.stringify({ k: 'reply', id: frame.id, result }));
         });
-        ws.onClose(() => core.host.detachWindow(window.id));
+        open.add(window);
+        ws.onClose(() => {
+          open.delete(window);
+          core.host.detachWindow(window.id);
+        });
       });
       await page.addInitScript({ content: testPreload() });
       await page.goto(`${DESKTOP_ORIGIN}/`);
