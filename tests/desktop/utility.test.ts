@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { whenOnline } from '../../client/src/online.ts';
 import { postMessage, sharedChannel } from '../../client/src/testSupport.ts';
-import { api, createUser, type TestUser } from '../support/server.ts';
+import { api, createUser, REPO_ROOT, type TestUser } from '../support/server.ts';
 import { useTestServer } from '../support/lifecycle.ts';
 import { startDesktopCore, TestWindow, until, type DesktopCore } from '../support/desktop-host.ts';
 import type { DisplayMessage } from '@switchboard/client/node';
@@ -93,6 +93,21 @@ describe('the session core in its utility process', () => {
     // The connected server is reported for About.
     await until(() => core.host.state.server.version, 'the server version');
     expect(core.host.state.server.url).toBe(server.url);
+  });
+
+  it('the built bundle that ships (dist/desktop/main/utility.cjs) runs the same way', async () => {
+    const entry = path.join(REPO_ROOT, 'dist/desktop/main/utility.cjs');
+    if (!fs.existsSync(entry))
+      throw new Error('dist/desktop/main/utility.cjs is missing: run "npm run build" first');
+    const { alice, bob, channelId } = await people();
+    const core = startDesktopCore({ entry });
+    running.push(core);
+    const window = await signedInWindow(core, alice);
+    await open(window, channelId);
+    const seen = watch(window, channelId);
+    await postMessage(server, bob, channelId, 'to the bundle');
+    await until(() => seen.some((m) => m.text === 'to the bundle'), 'the message through the bundle');
+    await until(() => core.secrets.saved.some((t) => t !== null), 'the token handed to main');
   });
 
   it('starts signed in from the token main hands over, and signs out to a null token', async () => {

@@ -51,7 +51,14 @@ export interface DesktopCore {
 }
 
 export function startDesktopCore(
-  options: { dataDir?: string; secrets?: MemorySecrets; timers?: Timers; crashLoopAfter?: number } = {},
+  options: {
+    dataDir?: string;
+    secrets?: MemorySecrets;
+    timers?: Timers;
+    crashLoopAfter?: number;
+    /** Run this file as the utility entry (the built bundle) instead of the source. */
+    entry?: string;
+  } = {},
 ): DesktopCore {
   const children: StandInUtility[] = [];
   const secrets = options.secrets ?? new MemorySecrets();
@@ -60,7 +67,7 @@ export function startDesktopCore(
   const logsDir = tempDir('switchboard-desktop-logs-');
   const host = new CoreHost<BridgePort>({
     launch: () => {
-      const child = new StandInUtility();
+      const child = new StandInUtility(options.entry ? { STANDIN_UTILITY_ENTRY: options.entry } : {});
       children.push(child);
       return child;
     },

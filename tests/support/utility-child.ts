@@ -1,7 +1,8 @@
 // The child half of the Node stand-in for Electron's utility process (utility-host.ts is the
 // parent half). It gives this process the shape Electron gives a utility process — a
 // `process.parentPort` whose messages arrive as { data, ports }, and MessagePortMain-like ports —
-// over Node's IPC channel, then loads the real utility entry (main/src/utility.ts) unchanged.
+// over Node's IPC channel, then loads the real utility entry (main/src/utility.ts, or its built
+// bundle) unchanged.
 import { EventEmitter } from 'node:events';
 import { QueuedPort } from './queued-port.ts';
 import type { BridgeFrame } from './utility-host.ts';
@@ -75,4 +76,5 @@ process.on('message', (frame: BridgeFrame) => {
   }
 });
 
-await import('../../main/src/utility.ts');
+// The source entry, or the built bundle that ships (utility.cjs) when the test asks for it.
+await import(process.env.STANDIN_UTILITY_ENTRY ?? '../../main/src/utility.ts');
