@@ -232,6 +232,13 @@ describe('main, wired to (fake) Electron', () => {
     });
   });
 
+  it('sets the application menu, with Help → Open logs folder', () => {
+    const help = (calls.menu as { role?: string; submenu?: { label?: string }[] }[]).find(
+      (m) => m.role === 'help',
+    );
+    expect(help?.submenu?.map((item) => item.label)).toContain('Open logs folder');
+  });
+
   it('sends power events to the core', () => {
     const child = calls.forked[0]!.child;
     fakeElectron.powerMonitor.emit('suspend');
