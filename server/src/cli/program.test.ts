@@ -37,12 +37,18 @@ afterEach(() => {
 });
 
 describe('help and usage errors', () => {
-  it('--help exits 0 and names every command', async () => {
+  it('--help exits 0, names every command and lists every setting of the default command', async () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
     for (const command of ['serve', 'config', 'user', 'token', 'invite'])
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(stdout).toContain('--password-stdin');
+    for (const name of SETTING_NAMES) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${flagName(name)}\\b`, 'm'));
+      expect(stdout).toContain(envName(name));
+    }
+    expect(stdout).toMatch(/^\s+-c, --config <file>/m);
+    expect(stdout).toContain('switchboard-server <command> --help');
   });
 
   it('each group lists its subcommands, and serve --help every setting with its env var', async () => {
