@@ -24,7 +24,10 @@ export interface ShellOptions {
 export interface RunOptions {
   /** Stop at the first failing command, as `set -e` (default true). */
   strict?: boolean;
-  /** For a command that starts a server: wait until its output satisfies this (default: it listens). */
+  /**
+   * For a command that starts a server: once it listens, wait until its output satisfies this too
+   * (at most SERVER_SETTLE_MS; default: listening is enough).
+   */
   serverReady?: (output: string) => boolean;
 }
 
@@ -49,6 +52,8 @@ export interface BackgroundServer {
 
 const LISTENING = /Switchboard server listening on (http:\/\/\S+)/;
 const STOP_GRACE_MS = 10_000;
+/** How long a listening server may take to print what `serverReady` waits for. */
+const SERVER_SETTLE_MS = 5_000;
 
 // Runs the command file ($1) after loading the state file ($2); on exit, writes the variables it
 // defined and the directory it is in to $2.next and the empty or "null" ones to $2.empty.
@@ -128,12 +133,20 @@ export class ReaderShell {
     const serverReady = options.serverReady ?? (() => true);
 
     const outcome = await new Promise<'exited' | 'server' | 'timeout'>((resolve) => {
-      const timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+      let timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+      let listening = false;
+      const settle = () => {
+        clearTimeout(timer);
+        resolve('server');
+      };
       const check = () => {
-        if (LISTENING.test(output) && serverReady(output)) {
-          clearTimeout(timer);
-          resolve('server');
-        }
+        if (!LISTENING.test(output)) return;
+        if (serverReady(output)) return settle();
+        if (listening) return;
+        // Listening, but not all that was expected has come: compare what has, after a while.
+        listening = true;
+        clearTimeout(timer);
+        timer = setTimeout(settle, SERVER_SETTLE_MS);
       };
       child.stdout!.on('data', check);
       void closed.then(() => {
