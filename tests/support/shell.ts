@@ -125,11 +125,17 @@ export class ReaderShell {
       ],
       { cwd: this.options.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
-    // The wrapper sends stderr to stdout; its own pipe carries only what bash says before that.
+    groups.add(child.pid!);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // The wrapper sends stderr to stdout; this pipe carries only what bash says before that.
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const closed = new Promise<number | null>((resolve) =>
+      child.once('close', (code) => {
+        groups.delete(child.pid!);
+        resolve(code);
+      }),
+    );
     const serverReady = options.serverReady ?? (() => true);
 
     const outcome = await new Promise<'exited' | 'server' | 'timeout'>((resolve) => {
@@ -189,16 +195,23 @@ export class ReaderShell {
   }
 }
 
+/** Process groups of commands still running; killed if the test process exits without stopping them. */
+const groups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of groups) signalGroup(pid, 'SIGKILL');
+});
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group has exited already
+  }
+}
+
 async function stopGroup(child: ChildProcess, closed: Promise<unknown>): Promise<void> {
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // the group has exited already
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), STOP_GRACE_MS);
+  signalGroup(child.pid!, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), STOP_GRACE_MS);
   await closed;
   clearTimeout(timer);
 }
