@@ -20,7 +20,8 @@ export class PageReader {
   private readonly shell: ReaderShell;
 
   constructor() {
-    this.dir = tempDir('switchboard-docs-');
+    // Real path: the server prints paths from its working directory, where symlinks are resolved.
+    this.dir = fs.realpathSync(tempDir('switchboard-docs-'));
     const bin = path.join(this.dir, '.bin');
     fs.mkdirSync(bin);
     fs.symlinkSync(LINKED_BIN, path.join(bin, 'switchboard-server'));
