@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: [
       '{protocol,client,server,renderer}/src/**/*.test.{ts,tsx}',
-      'tests/{chaos,fuzz,pack,integration}/**/*.test.ts',
+      'tests/{chaos,fuzz,pack,integration,docs}/**/*.test.ts',
     ],
     environment: 'node',
     setupFiles: ['tests/support/vitest-setup.ts'],

@@ -2,8 +2,9 @@
 //
 //   node --import tsx client/src/cli.ts --server http://127.0.0.1:8080 --user alice [--channel general]
 //
-// The first line on stdin is the password; every later line is sent to the channel, and the
-// channel's messages are printed as they arrive. Unsent lines wait in the outbox under --data-dir.
+// The first line on stdin is the password; every later line is sent to the channel (which must
+// exist), and the channel's messages are printed as they arrive. Unsent lines wait in the outbox
+// under --data-dir (default ~/.switchboard-cli/<user>).
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -27,6 +28,11 @@ if (!values.server || !values.user) {
   process.exit(2);
 }
 const out = (line: string) => process.stdout.write(`${line}\n`);
+/** Ends with a message a person can act on, not a stack trace. */
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
 const note = (level: string) => (message: string, details?: Record<string, unknown>) =>
   process.stderr.write(`${level}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}\n`);
 
@@ -38,7 +44,9 @@ const core = await createNodeSession({
 const lines = readline.createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
 if (process.stdin.isTTY) process.stdout.write('password: ');
 const password = (await lines.next()).value as string | undefined;
-await core.request('signIn', { username: values.user, password: password ?? '' });
+await core
+  .request('signIn', { username: values.user, password: password ?? '' })
+  .catch((err: Error) => fail(`cannot sign in as ${values.user}: ${err.message}`));
 await whenOnline(core);
 
 const name = values.channel;
@@ -46,7 +54,10 @@ const open = (await core.request('listPublicChannels', {})).channels.find((c) =>
 const channel = open
   ? await core.request('joinChannel', { channelId: open.id })
   : (await core.request('getSnapshot', {})).channels.find((c) => c.name === name);
-if (!channel) throw new Error(`no channel named "${name}" that ${values.user} can use`);
+if (!channel)
+  fail(
+    `no channel named "${name}" that ${values.user} can use: create it (web client or POST /api/v1/channels) or pick one with --channel`,
+  );
 
 const names = new Map<string, string>();
 const remember = (users: { id: string; username: string }[]) =>

@@ -2,7 +2,7 @@
 // a reset after retention pruned past a client's cursor, catch-up that fails and is retried, and
 // server data that does not match the protocol.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Message, StreamEvent } from '@switchboard/protocol';
+import { MAX_SYNC_CURSORS, type Message, type StreamEvent, type SyncRequest } from '@switchboard/protocol';
 import { createUser, type TestServer } from '../../tests/support/server.ts';
 import { FileStorage, type NodeSessionOptions } from './node.ts';
 import { whenOnline } from './online.ts';
@@ -137,6 +137,50 @@ describe('gap fill', () => {
     expect(recorder.shown(channelId).map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(recorder.repeated).toEqual([]);
   });
+});
+
+describe('more channels than one sync may carry', () => {
+  it('sends the cursors over several syncs, none over the limit, and catches up every channel', async () => {
+    const server = await startServer();
+    const alice = await createUser(server, 'alice');
+    const bob = await createUser(server, 'bob');
+    const channelIds: string[] = [];
+    for (let i = 0; i <= MAX_SYNC_CURSORS; i++) {
+      const channel = await server.ctx.channels.create(alice.user, { name: `c${i}`, visibility: 'public' });
+      channelIds.push(channel.id);
+    }
+    const last = channelIds.at(-1)!;
+    await server.ctx.channels.join(bob.user, last);
+
+    const transport = new TamperedTransport();
+    const cursorsPerSync: number[] = [];
+    transport.answer = (event, payload) => {
+      if (event === 'sync') cursorsPerSync.push(Object.keys((payload as SyncRequest).cursors).length);
+      return undefined;
+    };
+    const logger = recordingLogger();
+    const { core, recorder } = await openSession({
+      serverUrl: server.url,
+      createSocket: transport.createSocket,
+      logger,
+    });
+    await core.request('signIn', { username: 'alice', password: alice.password });
+    await whenOnline(core);
+    // Opening a channel loads its newest page, and with it the cursor the client keeps for it. The
+    // first sync after connecting lists the channels.
+    await eventually(() => core.request('openChannel', { channelId: last }));
+    await Promise.all(channelIds.map((channelId) => core.request('openChannel', { channelId })));
+
+    core.setNetworkAvailable(false);
+    await postMessage(server, bob, last, 'meanwhile');
+    cursorsPerSync.length = 0;
+    core.setNetworkAvailable(true);
+    await waitFor(() => recorder.texts(last).includes('meanwhile'), 'the message sent meanwhile', 30_000);
+
+    expect(Math.max(...cursorsPerSync)).toBe(MAX_SYNC_CURSORS);
+    expect(cursorsPerSync.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(channelIds.length);
+    expect(logger.warnings).toEqual([]);
+  }, 120_000);
 });
 
 describe('server data that does not match the protocol', () => {

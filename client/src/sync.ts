@@ -8,6 +8,7 @@
 // never sooner than the server's retryAfter, for as long as the connection is up; the host is told
 // the client is still catching up until it is done.
 import {
+  MAX_SYNC_CURSORS,
   SwitchboardError,
   type ChannelSummary,
   type Message,
@@ -214,12 +215,24 @@ export class Synchronizer {
     const wanted = (page: number) => Object.keys(cursors).length > 0 || (page === 0 && refreshChannels);
     for (let page = 0; page < MAX_PAGES_PER_ROUND && wanted(page); page++) {
       const mark = this.host.channelMark();
-      const answer = await this.host.request<SyncResponse>('sync', { epoch: this.host.epoch(), cursors });
+      // One request carries at most MAX_SYNC_CURSORS (the largest that fits a packet); the rest wait
+      // for the next page of this round.
+      const entries = Object.entries(cursors);
+      const asked = Object.fromEntries(entries.slice(0, MAX_SYNC_CURSORS));
+      const answer = await this.host.request<SyncResponse>('sync', {
+        epoch: this.host.epoch(),
+        cursors: asked,
+      });
       if (page === 0) {
         await this.host.epochSeen(answer.epoch);
         this.host.channelsSynced(answer.channels, mark);
       }
-      const next: Record<string, number> = {};
+      // Not asked yet, unless a new epoch reset the stream meanwhile (then it loads afresh).
+      const next: Record<string, number> = Object.fromEntries(
+        entries
+          .slice(MAX_SYNC_CURSORS)
+          .filter(([id]) => this.host.stream(id)?.generation === generations.get(id)),
+      );
       for (const part of answer.streams) {
         const stream = this.host.stream(part.channelId);
         if (!stream || stream.generation !== generations.get(part.channelId) || stream.cursor === null)

@@ -16,6 +16,13 @@ export const DEFAULT_LIMITS = {
   maxPageSize: 200,
 } as const;
 
+/**
+ * Cursors in one `sync`. A thousand cursors of real channel ids (UUIDs, seqs up to 2^53) take under
+ * 57 KB of JSON, so the largest sync fits in the default 64 KiB body or packet; a client in more
+ * channels sends them over several calls.
+ */
+export const MAX_SYNC_CURSORS = 1_000;
+
 /** What a server with the default settings announces in `hello`: a client's guess until it hears one. */
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxPayloadBytes: DEFAULT_LIMITS.maxPayloadBytes,

@@ -1,6 +1,6 @@
 // zod schemas for every payload a client sends. The server parses with these; clients may too.
 import { z } from 'zod';
-import { DEFAULT_LIMITS, NAME_PATTERN } from './limits.ts';
+import { DEFAULT_LIMITS, MAX_SYNC_CURSORS, NAME_PATTERN } from './limits.ts';
 
 export const Id = z.string().min(1).max(64);
 /** Client-generated message id (UUIDv7 recommended); the idempotency key per author. */
@@ -79,7 +79,12 @@ export const TypingRequest = z.strictObject({ channelId: Id });
 /** Sent after every (re)connect: where this client is in each stream it knows. */
 export const SyncRequest = z.strictObject({
   epoch: z.string().max(64).nullable(),
-  cursors: z.record(Id, Seq).refine((c) => Object.keys(c).length <= 10_000, 'too many cursors'),
+  cursors: z
+    .record(Id, Seq)
+    .refine(
+      (c) => Object.keys(c).length <= MAX_SYNC_CURSORS,
+      `at most ${MAX_SYNC_CURSORS} cursors per sync: send the rest in another call`,
+    ),
   limit: PageLimit.optional(),
 });
 

@@ -25,7 +25,8 @@ const proxyList = z
   .transform((v) => v.split(',').map((a) => a.trim()));
 const trustProxy = z.union([
   bool,
-  integer(1, 32),
+  // A hop count: 1 is one proxy (not "trust every hop"); 0 trusts none, the same as false.
+  integer(0, 32).transform((hops) => (hops === 0 ? false : hops)),
   proxyList,
   z.array(z.string().regex(/^[0-9a-fA-F.:/]+$/, 'expected an address or CIDR')).min(1),
 ]);
@@ -89,7 +90,7 @@ export const SETTINGS = {
   trustProxy: {
     schema: trustProxy,
     default: false,
-    help: 'trust X-Forwarded-For from: true (any), a hop count, or proxy addresses/CIDRs, comma-separated',
+    help: 'trust X-Forwarded-For from: true (any), a hop count (0 = none), or proxy addresses/CIDRs, comma-separated',
   },
   maxPayloadBytes: {
     schema: positiveInt,

@@ -1,7 +1,5 @@
 // Composes one running server: store, domain services, HTTP and Socket.IO on one port.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import type { ServerContext } from './context.ts';
@@ -49,7 +47,6 @@ export async function openServices(
 ) {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics;
-  fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
   const db = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,

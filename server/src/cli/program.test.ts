@@ -37,12 +37,18 @@ afterEach(() => {
 });
 
 describe('help and usage errors', () => {
-  it('--help exits 0 and names every command', async () => {
+  it('--help exits 0, names every command and lists every setting of the default command', async () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
     for (const command of ['serve', 'config', 'user', 'token', 'invite'])
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(stdout).toContain('--password-stdin');
+    for (const name of SETTING_NAMES) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${flagName(name)}\\b`, 'm'));
+      expect(stdout).toContain(envName(name));
+    }
+    expect(stdout).toMatch(/^\s+-c, --config <file>/m);
+    expect(stdout).toContain('switchboard-server <command> --help');
   });
 
   it('each group lists its subcommands, and serve --help every setting with its env var', async () => {
@@ -270,6 +276,16 @@ describe('user, token and invite commands against a running server on the same d
     const bad = await cli('token', 'create', 'bob', '--expires', 'soon', '--data-dir', dataDir);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error \[validation_failed\]: "soon" is not a duration/);
+    // A zero or negative lifetime is a mistake, not "never": nothing is created.
+    const before = (await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout;
+    for (const expires of ['0m', '0d', '-1h']) {
+      const refused = await cli('token', 'create', 'bob', '--expires', expires, '--data-dir', dataDir);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toMatch(
+        /^error \[validation_failed\]: "-?[01][mdh]" is (no time at all|not a duration)/,
+      );
+    }
+    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toBe(before);
     const nobody = await cli('token', 'create', 'nobody', '--data-dir', dataDir);
     expect(nobody).toMatchObject({ code: 1, stderr: 'error [not_found]: no user named "nobody"\n' });
   });
@@ -307,6 +323,16 @@ describe('user, token and invite commands against a running server on the same d
     expect(
       (await cli('invite', 'create', 'alice', '--expires', 'never', '--data-dir', dataDir)).stderr,
     ).toMatch(/invites must expire/);
+    for (const expires of ['0d', '-1h'])
+      expect(
+        await cli('invite', 'create', 'alice', '--expires', expires, '--data-dir', dataDir),
+      ).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringMatching(
+          /^error \[validation_failed\]: "-?[01][dh]" is (no time at all|not a duration)/,
+        ),
+      });
   });
 
   it('user remove deactivates the user and ends their tokens, keeping the account listed', async () => {
