@@ -9,14 +9,14 @@ import { systemClock, type Clock } from './clock.ts';
 import { Accounts } from './domain/accounts.ts';
 import { Channels } from './domain/channels.ts';
 import { Messages } from './domain/messages.ts';
-import { silentNotifier, type Notifier } from './domain/notifier.ts';
+import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { buildHttp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PresenceTracker } from './presence.ts';
-import { attachRealtime, createIo, socketNotifier } from './realtime/socket.ts';
+import { Realtime } from './realtime/socket.ts';
 import { openStore, type Store } from './store/database.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -97,18 +97,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = new Metrics();
   let shuttingDown = false;
 
-  // The domain needs Socket.IO's rooms and Socket.IO needs the HTTP server built over the domain:
-  // the domain gets a notifier that forwards to Socket.IO once it exists (before any request).
-  let live: Notifier = silentNotifier;
-  const notifier: Notifier = {
-    toChannel: (...a) => live.toChannel(...a),
-    toUser: (...a) => live.toUser(...a),
-    subscribe: (...a) => live.subscribe(...a),
-    unsubscribe: (...a) => live.unsubscribe(...a),
-    credentialsChanged: (...a) => live.credentialsChanged(...a),
-  };
-
-  const services = await openServices(config, { ...options, notifier, metrics });
+  // Built in dependency order: Socket.IO first (the domain tells live connections about changes
+  // through its notifier), then the domain, then HTTP over the domain, which Socket.IO attaches to.
+  const realtime = new Realtime(config.maxPayloadBytes);
+  const services = await openServices(config, { ...options, notifier: realtime.notifier, metrics });
   const context: ServerContext = {
     config,
     version: SERVER_VERSION,
@@ -126,9 +118,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 
   const app = await buildHttp(context);
-  const io = createIo(app.server, () => context, config.maxPayloadBytes);
-  live = socketNotifier(io, services.accounts, logger);
-  const stopRealtime = attachRealtime(io, context, options.revocationSweepMs);
+  const stopRealtime = realtime.attach(app.server, context, options.revocationSweepMs);
+  const io = realtime.io;
   await app.listen({ port: config.port, host: config.host });
 
   const retention = config.retentionDays > 0 ? startRetention(context, config.retentionDays) : undefined;

@@ -134,16 +134,17 @@ export class Accounts {
       );
     }
     const now = this.clock();
-    await this.db.transaction().execute(async (trx) => {
+    const revoked = await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ deactivated_at: now }).where('id', '=', user.id).execute();
-      await trx
+      return trx
         .updateTable('tokens')
         .set({ revoked_at: now })
         .where('user_id', '=', user.id)
         .where('revoked_at', 'is', null)
+        .returning('id')
         .execute();
     });
-    this.notifier.credentialsChanged(user.id);
+    this.notifier.tokensRevoked(revoked.map((t) => t.id));
   }
 
   private async countActiveAdmins(): Promise<number> {
@@ -160,17 +161,18 @@ export class Accounts {
   async setPassword(username: string, password: string): Promise<void> {
     const user = await this.findByUsername(username);
     const passwordHash = await argonHash(password);
-    await this.db.transaction().execute(async (trx) => {
+    const revoked = await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
-      await trx
+      return trx
         .updateTable('tokens')
         .set({ revoked_at: this.clock() })
         .where('user_id', '=', user.id)
         .where('kind', '=', 'session')
         .where('revoked_at', 'is', null)
+        .returning('id')
         .execute();
     });
-    this.notifier.credentialsChanged(user.id);
+    this.notifier.tokensRevoked(revoked.map((t) => t.id));
   }
 
   async verifyPassword(username: string, password: string): Promise<User> {
@@ -254,11 +256,11 @@ export class Accounts {
       .set({ revoked_at: this.clock() })
       .where('id', '=', tokenId)
       .where('revoked_at', 'is', null)
-      .returning('user_id');
+      .returning('id');
     if (byUserId) query = query.where('user_id', '=', byUserId);
     const revoked = await query.executeTakeFirst();
     if (!revoked) throw new SwitchboardError('not_found', 'no such active token');
-    this.notifier.credentialsChanged(revoked.user_id);
+    this.notifier.tokensRevoked([revoked.id]);
   }
 
   /** Which of these tokens still work (not revoked, not expired, user not deactivated). */

@@ -19,7 +19,6 @@ import type { ServerContext } from '../context.ts';
 import type { Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
-import type { Logger } from '../logger.ts';
 import { PresenceBatcher } from './presenceBatcher.ts';
 import { parse, toSwitchboardError } from '../errors.ts';
 
@@ -46,116 +45,121 @@ type SwitchboardSocket = Socket<
 const userRoom = (userId: string) => `u:${userId}`;
 const channelRoom = (channelId: string) => `c:${channelId}`;
 
-export function createIo(
-  httpServer: HttpServer,
-  getContext: () => ServerContext,
-  maxPayloadBytes: number,
-): SwitchboardIo {
-  return new Server(httpServer, {
-    maxHttpBufferSize: maxPayloadBytes,
-    // Both transports stay on: WebSocket where it works, long-polling where a network blocks it.
-    transports: ['polling', 'websocket'],
-    cors: { origin: true },
-    pingInterval: 25_000,
-    pingTimeout: 20_000,
-    connectTimeout: 10_000,
-    serveClient: false,
-    allowRequest: (_req, callback) => {
-      const shuttingDown = getContext().isShuttingDown();
-      callback(shuttingDown ? 'server is shutting down' : null, !shuttingDown);
-    },
-  });
-}
+/**
+ * Token changes made in this process reach live sockets at once (Notifier.tokensRevoked); this
+ * sweep catches the rest — expiry, and revocations by the CLI from another process.
+ */
+const REVOCATION_SWEEP_MS = 30_000;
 
-export function socketNotifier(io: SwitchboardIo, accounts: Accounts, logger: Logger): Notifier {
-  return {
-    toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
-    toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
-    subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
-    unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
-    credentialsChanged: (userId) => {
-      const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.user?.id === userId);
-      dropRevoked(sockets, accounts).catch((err: unknown) =>
-        logger.error({ err }, 'revocation check failed'),
+/**
+ * The Socket.IO server. It exists before the domain, which gets its notifier, and is attached to the
+ * HTTP server once that is built.
+ */
+export class Realtime {
+  readonly io: SwitchboardIo;
+  readonly notifier: Notifier;
+
+  constructor(maxPayloadBytes: number) {
+    this.io = new Server({
+      maxHttpBufferSize: maxPayloadBytes,
+      // Both transports stay on: WebSocket where it works, long-polling where a network blocks it.
+      transports: ['polling', 'websocket'],
+      cors: { origin: true },
+      pingInterval: 25_000,
+      pingTimeout: 20_000,
+      connectTimeout: 10_000,
+      serveClient: false,
+    });
+    const io = this.io;
+    this.notifier = {
+      toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
+      toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
+      subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
+      unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
+      tokensRevoked: (tokenIds) => {
+        const revoked = new Set(tokenIds);
+        for (const socket of io.sockets.sockets.values())
+          if (revoked.has(socket.data.tokenId)) socket.disconnect(true);
+      },
+    };
+  }
+
+  /** Serves Socket.IO on `httpServer`; returns a function that stops its timers. */
+  attach(httpServer: HttpServer, ctx: ServerContext, sweepMs = REVOCATION_SWEEP_MS): () => void {
+    const io = this.io;
+    const addressOf = clientAddressResolver(ctx.config.trustProxy);
+    io.attach(httpServer, {
+      allowRequest: (_req, callback) => {
+        const shuttingDown = ctx.isShuttingDown();
+        callback(shuttingDown ? 'server is shutting down' : null, !shuttingDown);
+      },
+    });
+    const sweep = setInterval(() => {
+      const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.tokenId);
+      dropRevoked(sockets, ctx.accounts).catch((err: unknown) =>
+        ctx.logger.error({ err }, 'revocation sweep failed'),
       );
-    },
-  };
+    }, sweepMs).unref();
+
+    io.use((socket, next) => {
+      this.handshake(ctx, socket, addressOf(socket.request)).then(
+        () => next(),
+        (err: unknown) => {
+          const error = toSwitchboardError(err);
+          if (error.code === 'internal') ctx.logger.error({ err }, 'socket handshake failed');
+          ctx.metrics.errors.labels('socket', error.code).inc();
+          next(Object.assign(new Error(error.message), { data: error.toBody() }));
+        },
+      );
+    });
+
+    const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
+    io.on('connection', (socket) =>
+      onConnection(ctx, socket, presenceOut).catch((err: unknown) => {
+        // A database fault while setting up one connection drops that connection, not the server.
+        ctx.logger.error({ err }, 'setting up a connection failed');
+        socket.disconnect(true);
+      }),
+    );
+    return () => {
+      clearInterval(sweep);
+      presenceOut.stop();
+    };
+  }
+
+  private async handshake(ctx: ServerContext, socket: SwitchboardSocket, address: string): Promise<void> {
+    // Untrusted until checked below: every field may be missing or of the wrong type.
+    const auth = socket.handshake.auth as { [K in keyof HandshakeAuth]?: unknown };
+    const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
+    if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+      throw new SwitchboardError(
+        'unsupported_version',
+        `this server speaks protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}; the app speaks ${version}: update ${version < MIN_PROTOCOL_VERSION ? 'the app' : 'the server'}`,
+        { details: { minProtocol: MIN_PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION } },
+      );
+    }
+    if (typeof auth.token !== 'string' || auth.token.length === 0 || auth.token.length > 512) {
+      throw new SwitchboardError(
+        'unauthorized',
+        'connect with auth: { token } (POST /api/v1/auth/login gives one)',
+      );
+    }
+    await ctx.rateLimits.consume(address);
+    const { tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
+    if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
+      throw new SwitchboardError(
+        'too_many_connections',
+        `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
+      );
+    }
+    socket.data = { user, tokenId, address };
+  }
 }
 
 /** Disconnects the sockets whose token no longer authenticates; the client then sees it is signed out. */
 async function dropRevoked(sockets: SwitchboardSocket[], accounts: Accounts): Promise<void> {
   const active = await accounts.activeTokenIds([...new Set(sockets.map((s) => s.data.tokenId))]);
   for (const socket of sockets) if (!active.has(socket.data.tokenId)) socket.disconnect(true);
-}
-
-/**
- * Token changes made in this process reach live sockets at once (Notifier.credentialsChanged); this
- * sweep catches the rest — expiry, and revocations by the CLI from another process.
- */
-const REVOCATION_SWEEP_MS = 30_000;
-
-export function attachRealtime(
-  io: SwitchboardIo,
-  ctx: ServerContext,
-  sweepMs = REVOCATION_SWEEP_MS,
-): () => void {
-  const addressOf = clientAddressResolver(ctx.config.trustProxy);
-  const sweep = setInterval(() => {
-    const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.tokenId);
-    dropRevoked(sockets, ctx.accounts).catch((err: unknown) =>
-      ctx.logger.error({ err }, 'revocation sweep failed'),
-    );
-  }, sweepMs).unref();
-
-  io.use(async (socket, next) => {
-    try {
-      // Untrusted until checked below: every field may be missing or of the wrong type.
-      const auth = socket.handshake.auth as { [K in keyof HandshakeAuth]?: unknown };
-      const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
-      if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
-        throw new SwitchboardError(
-          'unsupported_version',
-          `this server speaks protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}; the app speaks ${version}: update ${version < MIN_PROTOCOL_VERSION ? 'the app' : 'the server'}`,
-          { details: { minProtocol: MIN_PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION } },
-        );
-      }
-      if (typeof auth.token !== 'string' || auth.token.length === 0 || auth.token.length > 512) {
-        throw new SwitchboardError(
-          'unauthorized',
-          'connect with auth: { token } (POST /api/v1/auth/login gives one)',
-        );
-      }
-      const address = addressOf(socket.request);
-      await ctx.rateLimits.consume(address);
-      const { tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
-      if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
-        throw new SwitchboardError(
-          'too_many_connections',
-          `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
-        );
-      }
-      socket.data = { user, tokenId, address };
-      next();
-    } catch (err) {
-      const error = toSwitchboardError(err);
-      if (error.code === 'internal') ctx.logger.error({ err }, 'socket handshake failed');
-      ctx.metrics.errors.labels('socket', error.code).inc();
-      next(Object.assign(new Error(error.message), { data: error.toBody() }));
-    }
-  });
-
-  const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
-  io.on('connection', (socket) =>
-    onConnection(ctx, socket, presenceOut).catch((err: unknown) => {
-      // A database fault while setting up one connection drops that connection, not the server.
-      ctx.logger.error({ err }, 'setting up a connection failed');
-      socket.disconnect(true);
-    }),
-  );
-  return () => {
-    clearInterval(sweep);
-    presenceOut.stop();
-  };
 }
 
 async function onConnection(
