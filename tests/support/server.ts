@@ -231,7 +231,7 @@ function query(params: Payload): string {
   return entries.length > 0 ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
-/** How each shared action is spelled over REST (see server/src/http/routes/api.ts). */
+/** How each shared action is spelled over REST (see server/src/http/routes/chat.ts). */
 const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: string; json?: unknown }> = {
   sync: (p) => ({ method: 'POST', path: '/sync', json: p }),
   'message.send': ({ channelId, ...p }) => ({
