@@ -122,7 +122,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const io = realtime.io;
   await app.listen({ port: config.port, host: config.host });
 
-  const retention = config.retentionDays > 0 ? startRetention(context, config.retentionDays) : undefined;
+  const retention =
+    config.retentionDays > 0
+      ? startRetention(context, config.retentionDays, options.clock ?? systemClock)
+      : undefined;
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const setupCode = await services.accounts.issueSetupCode();
@@ -152,10 +155,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return { url: `http://${host}:${address.port}`, port: address.port, ctx: context, setupCode, close };
 }
 
-function startRetention(ctx: ServerContext, days: number): NodeJS.Timeout {
+function startRetention(ctx: ServerContext, days: number, clock: Clock): NodeJS.Timeout {
   const prune = () =>
     ctx.messages
-      .pruneOlderThan(Date.now() - days * DAY)
+      .pruneOlderThan(clock() - days * DAY)
       .then((n) => n > 0 && ctx.logger.info({ removed: n }, 'retention: removed old messages'))
       .catch((err: unknown) => ctx.logger.error({ err }, 'retention: pruning failed'));
   void prune();

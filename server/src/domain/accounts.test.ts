@@ -1,5 +1,4 @@
 // Sign-in, tokens, first-admin setup and registration against a real server over HTTP and Socket.IO.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -10,6 +9,7 @@ import {
   uniqueName,
   type TestServer,
 } from '../../../tests/support/server.ts';
+import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
 const PASSWORD = 'correct-horse-battery';
@@ -32,7 +32,8 @@ async function expectAccepted(server: TestServer, token: string, username: strin
 }
 
 describe('accounts on a server with closed registration', () => {
-  const { server } = useTestServer();
+  const clock = manualClock();
+  const { server } = useTestServer({}, { clock: clock.now });
 
   it('signs in with the right password and answers 401 with a code otherwise', async () => {
     const name = uniqueName('login');
@@ -83,7 +84,8 @@ describe('accounts on a server with closed registration', () => {
   it('refuses expired and revoked tokens', async () => {
     const alice = await createUser(server, uniqueName('tokens'));
     const expiring = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access', ttlMs: 1 });
-    await sleep(5);
+    await expectAccepted(server, expiring.token, alice.user.username);
+    clock.advance(1);
     await expectRefused(server, expiring.token);
 
     const created = await api(server.url, 'POST', '/api/v1/tokens', {
@@ -232,7 +234,8 @@ describe('first-admin setup', () => {
 });
 
 describe('registration by invite', () => {
-  const { server } = useTestServer({ registration: 'invite' });
+  const clock = manualClock();
+  const { server } = useTestServer({ registration: 'invite' }, { clock: clock.now });
   let adminToken: string;
   let adminId: string;
   beforeAll(async () => {
@@ -271,7 +274,7 @@ describe('registration by invite', () => {
 
   it('refuses an expired invite', async () => {
     const { code } = await server.ctx.accounts.createInvite(adminId, { ttlMs: 1, uses: 5 });
-    await sleep(5);
+    clock.advance(1);
     const name = uniqueName('expired');
     const res = await register(name, code);
     expect(res.status).toBe(403);

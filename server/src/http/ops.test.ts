@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   api,
   call,
@@ -98,13 +98,9 @@ describe('operations endpoints', () => {
     ).toBe(1);
 
     socket.disconnect();
-    const deadline = Date.now() + 5_000;
-    let connections = sample(await metrics(server), 'switchboard_connections');
-    while (connections !== 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      connections = sample(await metrics(server), 'switchboard_connections');
-    }
-    expect(connections).toBe(0);
+    await vi.waitFor(async () => expect(sample(await metrics(server), 'switchboard_connections')).toBe(0), {
+      timeout: 5_000,
+    });
   });
 
   it('serves the web client from server/web at /, with the assets its page links', async () => {

@@ -20,7 +20,6 @@ import {
   type TestSocket,
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
-import { PRESENCE_WINDOW_MS } from './presenceBatcher.ts';
 
 const MAX_CONNECTIONS = 3;
 
@@ -223,9 +222,15 @@ describe('events', () => {
     const second = (await connect(server.url, alice.token)).socket;
     first.disconnect();
     await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(1));
-    // Longer than one presence window, so a wrongly sent 'offline' would have arrived by now.
-    await new Promise((resolve) => setTimeout(resolve, PRESENCE_WINDOW_MS * 2));
-    await flush(watcher.socket);
+    // A wrongly queued 'offline' would go out no later than the batch announcing the next change, which
+    // a marker user's first connection makes: once the marker is seen online, alice's would have been too.
+    const marker = await createUser(server, uniqueName('marker'));
+    const markerOnline = nextEvent(watcher.socket, 'presence', (e: { changes: { userId: string }[] }) =>
+      e.changes.some((c) => c.userId === marker.user.id),
+    );
+    const markerSocket = (await connect(server.url, marker.token)).socket;
+    await markerOnline;
+    markerSocket.disconnect();
     expect(aliceEvents()).toEqual(['online']);
     expect(await presenceOf(watcher.socket, alice.user.id)).toBe('online');
     expect(await restPresence()).toBe('online');
