@@ -2,7 +2,24 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, NAME_PATTERN } from './limits.ts';
 
-export const Id = z.string().min(1).max(64);
+/**
+ * Any text a client sends: well-formed UTF-16. A lone surrogate cannot be stored as sent (it would
+ * come back as U+FFFD under the same changeSeq), so it is refused, on every transport alike.
+ */
+export const Text = z
+  .string()
+  .refine((text) => !/\p{Cs}/u.test(text), 'must be well-formed Unicode text (it holds a lone surrogate)');
+/**
+ * Text people read on one line — labels, names, topics: no C0/C1 control characters and no
+ * bidirectional embeddings, overrides or isolates, which could forge lines or reorder what a
+ * terminal or page shows.
+ */
+export const PlainText = Text.refine(
+  (text) => !/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(text),
+  'must not contain control characters or bidirectional overrides',
+);
+
+export const Id = Text.min(1).max(64);
 /** Client-generated message id (UUIDv7 recommended); the idempotency key per author. */
 export const ClientId = z
   .string()
@@ -14,33 +31,37 @@ export const Username = z
 export const ChannelName = z
   .string()
   .regex(NAME_PATTERN, 'channel names are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
-export const Password = z.string().min(8, 'passwords need at least 8 characters').max(1024);
+export const Password = Text.min(8, 'passwords need at least 8 characters').max(1024);
 export const Visibility = z.enum(['public', 'private']);
 export const PageLimit = z.number().int().min(1).max(DEFAULT_LIMITS.maxPageSize);
 
 /** Message text: length is checked against the server's configured limit separately. */
-export const MessageText = z.string().min(1, 'message text is empty');
+export const MessageText = Text.refine((text) => text.trim().length > 0, 'message text is empty');
+/** A user's name as others see it; usernames themselves follow NAME_PATTERN. */
+export const DisplayName = PlainText.min(1).max(128);
+/** What an access token is for, as its owner wrote it. */
+export const TokenLabel = PlainText.max(200);
 
-export const LoginRequest = z.strictObject({ username: Username, password: z.string().min(1).max(1024) });
+export const LoginRequest = z.strictObject({ username: Username, password: Text.min(1).max(1024) });
 export const SetupRequest = z.strictObject({
-  setupCode: z.string().min(1).max(256),
+  setupCode: Text.min(1).max(256),
   username: Username,
   password: Password,
 });
 export const RegisterRequest = z.strictObject({
   username: Username,
   password: Password,
-  invite: z.string().min(1).max(256).optional(),
+  invite: Text.min(1).max(256).optional(),
 });
 export const PasswordChangeRequest = z.strictObject({
-  currentPassword: z.string().min(1).max(1024),
+  currentPassword: Text.min(1).max(1024),
   newPassword: Password,
 });
 
 export const CreateChannelRequest = z.strictObject({
   name: ChannelName,
   visibility: Visibility,
-  topic: z.string().max(500).optional(),
+  topic: PlainText.max(500).optional(),
 });
 export const OpenDirectRequest = z.strictObject({ userId: Id });
 export const ChannelRef = z.strictObject({ channelId: Id });
@@ -78,7 +99,7 @@ export const TypingRequest = z.strictObject({ channelId: Id });
 
 /** Sent after every (re)connect: where this client is in each stream it knows. */
 export const SyncRequest = z.strictObject({
-  epoch: z.string().max(64).nullable(),
+  epoch: Text.max(64).nullable(),
   cursors: z.record(Id, Seq).refine((c) => Object.keys(c).length <= 10_000, 'too many cursors'),
   limit: PageLimit.optional(),
 });

@@ -1,6 +1,7 @@
 // Users, passwords (argon2id), tokens, invites and the first-admin setup.
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { newId, SwitchboardError, type User } from '@switchboard/protocol';
+import { DisplayName, newId, SwitchboardError, type User } from '@switchboard/protocol';
+import { parse } from '../errors.ts';
 import type { Store } from '../store/database.ts';
 import type { UsersTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -82,7 +83,7 @@ export class Accounts {
     const row: UsersTable = {
       id: newId(),
       username: input.username,
-      display_name: input.displayName ?? input.username,
+      display_name: input.displayName === undefined ? input.username : parse(DisplayName, input.displayName),
       password_hash: await argonHash(input.password),
       is_admin: input.isAdmin ? 1 : 0,
       created_at: this.clock(),

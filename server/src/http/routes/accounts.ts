@@ -8,6 +8,7 @@ import {
   PasswordChangeRequest,
   RegisterRequest,
   SetupRequest,
+  TokenLabel,
   Username,
 } from '@switchboard/protocol';
 import type { ServerContext } from '../../context.ts';
@@ -15,7 +16,7 @@ import { parse } from '../../errors.ts';
 import { bodyObject, idParam } from './input.ts';
 
 const CreateTokenRequest = z.strictObject({
-  label: z.string().max(200).optional(),
+  label: TokenLabel.optional(),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 const CreateInviteRequest = z.strictObject({
