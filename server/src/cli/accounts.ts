@@ -1,13 +1,14 @@
 // `user`, `token` and `invite` subcommands. They open the same database as the server (SQLite WAL
 // allows it while the server runs) and go through the same domain code.
 import type { Command } from 'commander';
-import { Password, SwitchboardError, Username } from '@switchboard/protocol';
+import { Password, SwitchboardError, TokenLabel, Username } from '@switchboard/protocol';
 import type { Config } from '../config.ts';
 import { silentNotifier } from '../domain/notifier.ts';
 import { parse } from '../errors.ts';
 import { openServices } from '../server.ts';
 import { parseDuration } from './duration.ts';
 import { randomPassword, readPasswordFromStdin } from './password.ts';
+import { printable, printableJson } from './printable.ts';
 
 type Settings = (command: Command) => (opts: Record<string, unknown>) => Config;
 type Services = Awaited<ReturnType<typeof openServices>>;
@@ -45,7 +46,9 @@ export function registerAccountCommands(program: Command, settings: Settings): v
       const password = generated ? randomPassword() : parse(Password, await readPasswordFromStdin());
       await withServices(add.config(opts), async ({ accounts }) => {
         const created = await accounts.createUser({ username, password, isAdmin: Boolean(opts.admin) });
-        console.log(`created ${created.isAdmin ? 'admin' : 'user'} ${created.username} (id ${created.id})`);
+        console.log(
+          `created ${created.isAdmin ? 'admin' : 'user'} ${printable(created.username)} (id ${created.id})`,
+        );
         if (generated)
           console.log(`password: ${password}\n(shown once: store it now, or change it with "user passwd")`);
       });
@@ -55,11 +58,11 @@ export function registerAccountCommands(program: Command, settings: Settings): v
   list.command.option('--json', 'print JSON').action(async (opts) => {
     await withServices(list.config(opts), async ({ accounts }) => {
       const users = await accounts.listUsers();
-      if (opts.json) return console.log(JSON.stringify(users, null, 2));
+      if (opts.json) return console.log(printableJson(users));
       if (users.length === 0) return console.log('no users yet');
       for (const u of users)
         console.log(
-          `${u.username}\t${u.isAdmin ? 'admin' : 'user'}${u.deactivated ? ' (deactivated)' : ''}\t${u.id}\t${new Date(u.createdAt).toISOString()}`,
+          `${printable(u.username)}\t${u.isAdmin ? 'admin' : 'user'}${u.deactivated ? ' (deactivated)' : ''}\t${printable(u.id)}\t${new Date(u.createdAt).toISOString()}`,
         );
     });
   });
@@ -106,11 +109,12 @@ export function registerAccountCommands(program: Command, settings: Settings): v
     .option('--expires <duration>', 'lifetime such as 30d, 12h or never', 'never')
     .action(async (username: string, opts) => {
       const ttlMs = parseDuration(opts.expires as string);
+      const label = parse(TokenLabel, opts.label);
       await withServices(create.config(opts), async ({ accounts }) => {
         const owner = await accounts.findByUsername(username);
         const issued = await accounts.createToken(owner.id, {
           kind: 'access',
-          label: opts.label as string,
+          label,
           ttlMs,
         });
         console.log(issued.token);
@@ -129,7 +133,7 @@ export function registerAccountCommands(program: Command, settings: Settings): v
           : t.expiresAt && t.expiresAt < Date.now()
             ? 'expired'
             : 'active';
-        console.log(`${t.id}\t${t.username}\t${t.kind}\t${state}\t${t.label}`);
+        console.log([t.id, t.username, t.kind, state, t.label].map(printable).join('\t'));
       }
     });
   });

@@ -266,6 +266,25 @@ describe('user, token and invite commands against a running server on the same d
     expect(twice).toMatchObject({ code: 1, stderr: 'error [not_found]: no such active token\n' });
   });
 
+  it('prints stored text with control characters and bidi overrides escaped, never raw', async () => {
+    // Written before labels were checked, or by another tool: printing it must still be safe.
+    const hostile = '\u001b]0;owned\u0007\nforged\tline\u202e\u009b2J';
+    const bob = await server.ctx.accounts.findByUsername('bob');
+    const issued = await server.ctx.accounts.createToken(bob.id, { kind: 'access', label: 'plain' });
+    await server.ctx.db.updateTable('tokens').set({ label: hostile }).where('id', '=', issued.id).execute();
+
+    const listed = await cli('token', 'list', 'bob', '--data-dir', dataDir);
+    expect(listed.code).toBe(0);
+    const line = listed.stdout.split('\n').find((l) => l.startsWith(issued.id));
+    expect(line?.split('\t').at(-1)).toBe('\\u001b]0;owned\\u0007\\u000aforged\\u0009line\\u202e\\u009b2J');
+    expect(listed.stdout.replace(/[\t\n]/g, '')).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+
+    const refused = await cli('token', 'create', 'bob', '--label', 'a\u001b[2Jb', '--data-dir', dataDir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error \[validation_failed\]: .*control characters/);
+    expect(refused.stderr).not.toContain('\u001b');
+  });
+
   it('token create refuses bad durations and unknown users', async () => {
     const bad = await cli('token', 'create', 'bob', '--expires', 'soon', '--data-dir', dataDir);
     expect(bad.code).toBe(1);

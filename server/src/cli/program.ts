@@ -16,6 +16,7 @@ import {
 } from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { registerAccountCommands } from './accounts.ts';
+import { printable } from './printable.ts';
 import { serve } from './serve.ts';
 
 const STORAGE_SETTINGS: SettingName[] = ['dataDir', 'databaseUrl', 'durability'];
@@ -97,10 +98,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return (err as { exitCode?: number }).exitCode ?? 1;
     }
     if (err instanceof SwitchboardError) {
-      console.error(`error [${err.code}]: ${err.message}`);
+      console.error(`error [${err.code}]: ${printable(err.message)}`);
       return 1;
     }
-    console.error(`error [internal]: ${(err as Error).message ?? String(err)}`);
+    console.error(`error [internal]: ${printable((err as Error).message ?? String(err))}`);
     return 1;
   }
 }
