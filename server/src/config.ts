@@ -115,7 +115,12 @@ export const SETTINGS = {
   rateLimitLogin: {
     schema: positiveInt,
     default: 20,
-    help: 'sign-in attempts per client address per minute',
+    help: 'password checks per client address and account per minute; sign-ups per address per minute',
+  },
+  rateLimitLoginAccount: {
+    schema: positiveInt,
+    default: 30,
+    help: 'failed password checks per account per hour, from any address',
   },
 } as const;
 

@@ -110,6 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       userPerMinute: config.rateLimitUser,
       ipPerMinute: config.rateLimitIp,
       loginPerMinute: config.rateLimitLogin,
+      loginFailuresPerAccountPerHour: config.rateLimitLoginAccount,
     }),
     presence: new PresenceTracker(),
     metrics,

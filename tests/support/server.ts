@@ -31,6 +31,7 @@ export const RELAXED_LIMITS: ConfigInput = {
   rateLimitUser: 1_000_000,
   rateLimitIp: 1_000_000,
   rateLimitLogin: 1_000_000,
+  rateLimitLoginAccount: 1_000_000,
 };
 
 export interface TestServer extends RunningServer {

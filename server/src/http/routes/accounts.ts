@@ -43,20 +43,19 @@ export function signInRoutes(api: FastifyInstance, ctx: ServerContext): void {
   });
 
   api.post('/auth/login', async (request) => {
-    await ctx.rateLimits.consumeLogin(request.ip);
     const { username, password } = parse(LoginRequest, request.body);
-    return ctx.accounts.login(username, password);
+    return ctx.rateLimits.passwordCheck(request.ip, username, () => ctx.accounts.login(username, password));
   });
 
   api.post('/auth/setup', async (request, reply) => {
-    await ctx.rateLimits.consumeLogin(request.ip);
+    await ctx.rateLimits.consumeSignUp(request.ip);
     const req = parse(SetupRequest, request.body);
     await ctx.accounts.completeSetup(req.setupCode, req.username, req.password);
     return reply.status(201).send(await ctx.accounts.login(req.username, req.password));
   });
 
   api.post('/auth/register', async (request, reply) => {
-    await ctx.rateLimits.consumeLogin(request.ip);
+    await ctx.rateLimits.consumeSignUp(request.ip);
     const req = parse(RegisterRequest, request.body);
     await ctx.accounts.register(req);
     return reply.status(201).send(await ctx.accounts.login(req.username, req.password));
@@ -77,7 +76,10 @@ export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void
 
   api.post('/me/password', async (request, reply) => {
     const req = parse(PasswordChangeRequest, request.body);
-    await ctx.accounts.verifyPassword(request.user.username, req.currentPassword);
+    const { username } = request.user;
+    await ctx.rateLimits.passwordCheck(request.ip, username, () =>
+      ctx.accounts.verifyPassword(username, req.currentPassword),
+    );
     await ctx.accounts.setPassword(request.user.username, req.newPassword);
     return reply.status(204).send();
   });
