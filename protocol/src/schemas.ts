@@ -42,6 +42,23 @@ export const DisplayName = PlainText.min(1).max(128);
 /** What an access token is for, as its owner wrote it. */
 export const TokenLabel = PlainText.max(200);
 
+/**
+ * What an access token may be used for, chosen when it is made: `chat` — everything a signed-in user
+ * does in chat, over REST and Socket.IO; `publish` — the publish API. A sign-in session has every scope,
+ * and only a session manages the account (password, tokens, users, invites).
+ */
+export const TOKEN_SCOPES = ['chat', 'publish'] as const;
+export const TokenScope = z.enum(TOKEN_SCOPES);
+export const CreateTokenRequest = z.strictObject({
+  label: TokenLabel.optional(),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  scopes: z
+    .array(TokenScope)
+    .min(1)
+    .refine((scopes) => new Set(scopes).size === scopes.length, 'name each scope once')
+    .optional(),
+});
+
 export const LoginRequest = z.strictObject({ username: Username, password: Text.min(1).max(1024) });
 export const SetupRequest = z.strictObject({
   setupCode: Text.min(1).max(256),
@@ -114,3 +131,5 @@ export type HistoryRequest = z.infer<typeof HistoryRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type SyncRequest = z.infer<typeof SyncRequest>;
 export type Preferences = z.infer<typeof Preferences>;
+export type TokenScope = z.infer<typeof TokenScope>;
+export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;

@@ -1,7 +1,13 @@
 // `user`, `token` and `invite` subcommands. They open the same database as the server (SQLite WAL
 // allows it while the server runs) and go through the same domain code.
 import type { Command } from 'commander';
-import { Password, SwitchboardError, TokenLabel, Username } from '@switchboard/protocol';
+import {
+  CreateTokenRequest,
+  Password,
+  SwitchboardError,
+  TOKEN_SCOPES,
+  Username,
+} from '@switchboard/protocol';
 import type { Config } from '../config.ts';
 import { silentNotifier } from '../domain/notifier.ts';
 import { parse } from '../errors.ts';
@@ -26,6 +32,14 @@ function define(parent: Command, settings: Settings, spec: string, description: 
   const command = parent.command(spec).description(description);
   const config = settings(command);
   return { command, config };
+}
+
+/** `--label` and `--scope` of `token create`, checked by the same schema as the REST API. */
+function tokenRequest(opts: Record<string, unknown>) {
+  const scopes = String(opts.scope)
+    .split(',')
+    .map((scope) => scope.trim());
+  return parse(CreateTokenRequest, { label: opts.label, scopes });
 }
 
 export function registerAccountCommands(program: Command, settings: Settings): void {
@@ -107,15 +121,17 @@ export function registerAccountCommands(program: Command, settings: Settings): v
   create.command
     .option('--label <text>', 'what the token is for', '')
     .option('--expires <duration>', 'lifetime such as 30d, 12h or never', 'never')
+    .option('--scope <scopes>', `what it may do, comma-separated: ${TOKEN_SCOPES.join(', ')}`, 'chat')
     .action(async (username: string, opts) => {
       const ttlMs = parseDuration(opts.expires as string);
-      const label = parse(TokenLabel, opts.label);
+      const { label, scopes } = tokenRequest(opts);
       await withServices(create.config(opts), async ({ accounts }) => {
         const owner = await accounts.findByUsername(username);
         const issued = await accounts.createToken(owner.id, {
           kind: 'access',
           label,
           ttlMs,
+          scopes,
         });
         console.log(issued.token);
         console.error(
@@ -133,7 +149,7 @@ export function registerAccountCommands(program: Command, settings: Settings): v
           : t.expiresAt && t.expiresAt < Date.now()
             ? 'expired'
             : 'active';
-        console.log([t.id, t.username, t.kind, state, t.label].map(printable).join('\t'));
+        console.log([t.id, t.username, t.kind, t.scopes.join(','), state, t.label].map(printable).join('\t'));
       }
     });
   });

@@ -245,8 +245,8 @@ describe('user, token and invite commands against a running server on the same d
 
     const listed = await cli('token', 'list', '--data-dir', dataDir);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toContain(`${id}\tbob\taccess\tactive\tbackups\n`);
-    expect(listed.stdout).toMatch(/\talice\tsession\tactive\tsign-in\n/);
+    expect(listed.stdout).toContain(`${id}\tbob\taccess\tchat\tactive\tbackups\n`);
+    expect(listed.stdout).toMatch(/\talice\tsession\tchat,publish\tactive\tsign-in\n/);
     expect(listed.stdout).not.toContain(token);
     expect(listed.stdout).not.toContain(foreverToken);
     const onlyBob = await cli('token', 'list', 'bob', '--data-dir', dataDir);
@@ -260,7 +260,7 @@ describe('user, token and invite commands against a running server on the same d
     expect((await me(server.url, token)).status).toBe(401);
     expect((await me(server.url, foreverToken)).status).toBe(200);
     expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
-      `${id}\tbob\taccess\trevoked\tbackups`,
+      `${id}\tbob\taccess\tchat\trevoked\tbackups`,
     );
     const twice = await cli('token', 'revoke', id!, '--data-dir', dataDir);
     expect(twice).toMatchObject({ code: 1, stderr: 'error [not_found]: no such active token\n' });
@@ -283,6 +283,38 @@ describe('user, token and invite commands against a running server on the same d
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error \[validation_failed\]: .*control characters/);
     expect(refused.stderr).not.toContain('\u001b');
+  });
+
+  it('token create --scope chooses what the token may do; token list shows it', async () => {
+    const made = await cli(
+      'token',
+      'create',
+      'bob',
+      '--scope',
+      'publish',
+      '--label',
+      'alerts',
+      '--data-dir',
+      dataDir,
+    );
+    expect(made.code).toBe(0);
+    const token = made.stdout.trim();
+    const id = /^token id (\S+) /.exec(made.stderr)![1]!;
+    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
+      `${id}\tbob\taccess\tpublish\tactive\talerts\n`,
+    );
+    expect((await me(server.url, token)).status).toBe(200);
+    expect((await api(server.url, 'GET', '/api/v1/channels', { token })).status).toBe(403);
+
+    const both = await cli('token', 'create', 'bob', '--scope', 'chat,publish', '--data-dir', dataDir);
+    expect((await api(server.url, 'GET', '/api/v1/channels', { token: both.stdout.trim() })).status).toBe(
+      200,
+    );
+    for (const scope of ['admin', '', 'chat,chat']) {
+      const bad = await cli('token', 'create', 'bob', '--scope', scope, '--data-dir', dataDir);
+      expect(bad.code, scope).toBe(1);
+      expect(bad.stderr).toMatch(/^error \[validation_failed\]: scopes/);
+    }
   });
 
   it('token create refuses bad durations and unknown users', async () => {

@@ -308,28 +308,73 @@ describe('open registration', () => {
 });
 
 describe('access tokens are for scripts', () => {
-  it('cannot mint tokens or manage accounts; a sign-in session can', async () => {
-    const own = await startTestServer();
-    try {
-      const admin = await createUser(own, 'root', { isAdmin: true });
-      const minted = await api(own.url, 'POST', '/api/v1/tokens', {
-        token: admin.token,
-        json: { label: 'ci' },
-      });
-      expect(minted.status).toBe(201);
-      const script = minted.body.token as string;
-      expect((await api(own.url, 'GET', '/api/v1/me', { token: script })).status).toBe(200);
-      for (const [method, path, json] of [
-        ['POST', '/api/v1/tokens', { label: 'more' }],
-        ['POST', '/api/v1/users', { username: 'mallory', password: 'long-enough-password' }],
-        ['POST', '/api/v1/invites', {}],
-      ] as const) {
-        const res = await api(own.url, method, path, { token: script, json });
-        expect(res.status, `${method} ${path}`).toBe(403);
-        expect(res.body.error.message).toMatch(/access tokens cannot/);
-      }
-    } finally {
-      await own.close();
+  const { server: own } = useTestServer();
+  const mint = async (token: string, json: Record<string, unknown> = {}) => {
+    const res = await api(own.url, 'POST', '/api/v1/tokens', { token, json });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as { id: string; token: string };
+  };
+
+  it('cannot mint tokens, change the password, list or revoke tokens, or manage accounts', async () => {
+    const admin = await createUser(own, uniqueName('root'), { isAdmin: true });
+    const other = await createUser(own, uniqueName('other'));
+    const victim = await mint(other.token, { label: 'victim' });
+    const script = (await mint(admin.token, { label: 'ci' })).token;
+    expect((await api(own.url, 'GET', '/api/v1/me', { token: script })).status).toBe(200);
+    for (const [method, path, json] of [
+      ['POST', '/api/v1/tokens', { label: 'more' }],
+      ['GET', '/api/v1/tokens', undefined],
+      ['DELETE', `/api/v1/tokens/${victim.id}`, undefined],
+      [
+        'POST',
+        '/api/v1/me/password',
+        { currentPassword: admin.password, newPassword: 'taken-over-password' },
+      ],
+      ['POST', '/api/v1/users', { username: uniqueName('mallory'), password: 'long-enough-password' }],
+      ['DELETE', `/api/v1/users/${other.user.id}`, undefined],
+      ['POST', '/api/v1/invites', {}],
+    ] as const) {
+      const res = await api(own.url, method, path, { token: script, json });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.error.message).toMatch(/access tokens cannot/);
+    }
+    await expectAccepted(own, victim.token, other.user.username);
+    expect((await login(own.url, admin.user.username, admin.password)).status).toBe(200);
+  });
+
+  it('carry the scopes chosen at creation, chat by default, and can do only what those allow', async () => {
+    const alice = await createUser(own, uniqueName('alice'));
+    const chat = await mint(alice.token);
+    const publishOnly = await mint(alice.token, { label: 'alerts', scopes: ['publish'] });
+    const both = await mint(alice.token, { scopes: ['chat', 'publish'] });
+
+    const listed = await api(own.url, 'GET', '/api/v1/tokens', { token: alice.token });
+    const scopesOf = (id: string) => listed.body.tokens.find((t: { id: string }) => t.id === id).scopes;
+    expect(scopesOf(chat.id)).toEqual(['chat']);
+    expect(scopesOf(publishOnly.id)).toEqual(['publish']);
+    expect(scopesOf(both.id)).toEqual(['chat', 'publish']);
+
+    await expectAccepted(own, chat.token, alice.user.username);
+    await expectAccepted(own, both.token, alice.user.username);
+    // A publish-only token says who it is, and nothing more.
+    expect((await api(own.url, 'GET', '/api/v1/me', { token: publishOnly.token })).status).toBe(200);
+    for (const [method, path] of [
+      ['GET', '/api/v1/channels'],
+      ['GET', '/api/v1/me/channels'],
+      ['GET', '/api/v1/users'],
+      ['POST', '/api/v1/sync'],
+    ] as const) {
+      const json = method === 'POST' ? { epoch: null, cursors: {} } : undefined;
+      const res = await api(own.url, method, path, { token: publishOnly.token, json });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.error.message).toMatch(/scope/);
+    }
+    await expect(connect(own.url, publishOnly.token)).rejects.toMatchObject({ data: { code: 'forbidden' } });
+
+    for (const scopes of [[], ['admin'], ['chat', 'chat'], 'chat']) {
+      const res = await api(own.url, 'POST', '/api/v1/tokens', { token: alice.token, json: { scopes } });
+      expect(res.status, JSON.stringify(scopes)).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
     }
   });
 });

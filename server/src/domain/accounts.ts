@@ -1,6 +1,13 @@
 // Users, passwords (argon2id), tokens, invites and the first-admin setup.
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { DisplayName, newId, SwitchboardError, type User } from '@switchboard/protocol';
+import {
+  DisplayName,
+  newId,
+  SwitchboardError,
+  TOKEN_SCOPES,
+  type TokenScope,
+  type User,
+} from '@switchboard/protocol';
 import { parse } from '../errors.ts';
 import type { Store } from '../store/database.ts';
 import type { UsersTable } from '../store/schema.ts';
@@ -17,7 +24,7 @@ export interface AccountsOptions {
 }
 
 /** A user as seen through the token that authenticated them. */
-export type Authenticated = User & { tokenId: string; tokenKind: 'session' | 'access' };
+export type Authenticated = User & { tokenId: string; tokenKind: 'session' | 'access'; scopes: TokenScope[] };
 
 export interface IssuedToken {
   id: string;
@@ -30,6 +37,7 @@ export interface TokenInfo {
   userId: string;
   username: string;
   kind: 'session' | 'access';
+  scopes: TokenScope[];
   label: string;
   createdAt: number;
   expiresAt: number | null;
@@ -202,10 +210,12 @@ export class Accounts {
     return { token: issued.token, user, expiresAt: issued.expiresAt };
   }
 
+  /** A new token; an access token gets `scopes` (chat when left out), a session every scope. */
   async createToken(
     userId: string,
-    input: { kind: 'session' | 'access'; label?: string; ttlMs?: number | null },
+    input: { kind: 'session' | 'access'; label?: string; ttlMs?: number | null; scopes?: TokenScope[] },
   ): Promise<IssuedToken> {
+    const scopes = input.kind === 'session' ? TOKEN_SCOPES : (input.scopes ?? ['chat']);
     const token = newSecret('sb');
     const now = this.clock();
     const expiresAt = input.ttlMs ? now + input.ttlMs : null;
@@ -217,6 +227,7 @@ export class Accounts {
         user_id: userId,
         token_hash: hashSecret(token),
         kind: input.kind,
+        scopes: scopes.join(' '),
         label: input.label ?? '',
         created_at: now,
         expires_at: expiresAt,
@@ -235,6 +246,7 @@ export class Accounts {
       .select([
         'tokens.id as token_id',
         'tokens.kind as token_kind',
+        'tokens.scopes as token_scopes',
         'tokens.expires_at',
         'tokens.revoked_at',
       ])
@@ -248,7 +260,12 @@ export class Accounts {
     ) {
       throw new SwitchboardError('unauthorized', 'the token is unknown, expired or revoked: sign in again');
     }
-    return { ...toUser(row), tokenId: row.token_id, tokenKind: row.token_kind };
+    return {
+      ...toUser(row),
+      tokenId: row.token_id,
+      tokenKind: row.token_kind,
+      scopes: scopesOf(row.token_scopes),
+    };
   }
 
   async revokeToken(tokenId: string, byUserId?: string): Promise<void> {
@@ -289,6 +306,7 @@ export class Accounts {
         'tokens.user_id',
         'users.username',
         'tokens.kind',
+        'tokens.scopes',
         'tokens.label',
         'tokens.created_at',
         'tokens.expires_at',
@@ -302,6 +320,7 @@ export class Accounts {
       userId: r.user_id,
       username: r.username,
       kind: r.kind,
+      scopes: scopesOf(r.scopes),
       label: r.label,
       createdAt: Number(r.created_at),
       expiresAt: r.expires_at === null ? null : Number(r.expires_at),
@@ -379,6 +398,10 @@ export class Accounts {
       throw err;
     }
   }
+}
+
+function scopesOf(stored: string): TokenScope[] {
+  return TOKEN_SCOPES.filter((scope) => stored.split(' ').includes(scope));
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -2,7 +2,7 @@
 // Fastify context whose onRequest hook checks the bearer token against the group's access rule and
 // leaves the caller on `request.user`, so no route authenticates by hand.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SwitchboardError } from '@switchboard/protocol';
+import { SwitchboardError, type TokenScope } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
 import type { Authenticated } from '../domain/accounts.ts';
 
@@ -14,10 +14,10 @@ declare module 'fastify' {
 }
 
 /**
- * Who may call a group of routes: `token` any valid token; `session` a sign-in session, not an
- * access token; `admin` an admin's sign-in session.
+ * Who may call a group of routes: `token` any valid token; `chat` a token with the chat scope (every
+ * session has it); `session` a sign-in session, not an access token; `admin` an admin's sign-in session.
  */
-export type Access = 'token' | 'session' | 'admin';
+export type Access = 'token' | 'chat' | 'session' | 'admin';
 
 /** Registers `routes` in their own context, behind the `access` rule. */
 export async function withAccess(
@@ -52,9 +52,20 @@ async function authenticate(
   }
   const user = await ctx.accounts.authenticate(match[1]!);
   await ctx.rateLimits.consumeUser(user.id);
+  if (access === 'chat') requireScope(user, 'chat');
   // Access tokens are for scripts: a leaked one must not mint more tokens or manage accounts.
-  if (access !== 'token' && user.tokenKind !== 'session')
+  if ((access === 'session' || access === 'admin') && user.tokenKind !== 'session')
     throw new SwitchboardError('forbidden', 'access tokens cannot do this: sign in with a password');
   if (access === 'admin' && !user.isAdmin) throw new SwitchboardError('forbidden', 'only admins can do this');
   return user;
+}
+
+/** Refuses a token whose scopes leave `scope` out (REST and the Socket.IO handshake alike). */
+export function requireScope(user: Authenticated, scope: TokenScope): void {
+  if (!user.scopes.includes(scope)) {
+    throw new SwitchboardError(
+      'forbidden',
+      `this token's scope is ${user.scopes.join(', ')}, not ${scope}: make a token with the ${scope} scope`,
+    );
+  }
 }

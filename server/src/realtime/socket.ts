@@ -18,6 +18,7 @@ import { isActionName, runAction } from '../actions.ts';
 import type { ServerContext } from '../context.ts';
 import type { Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
+import { requireScope } from '../http/auth.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
 import { PresenceBatcher } from './presenceBatcher.ts';
 import { parse, toSwitchboardError } from '../errors.ts';
@@ -145,7 +146,10 @@ export class Realtime {
       );
     }
     await ctx.rateLimits.consume(address);
-    const { tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
+    const authenticated = await ctx.accounts.authenticate(auth.token);
+    // Every event is a chat action, so the connection as a whole needs the chat scope.
+    requireScope(authenticated, 'chat');
+    const { tokenId, ...user } = authenticated;
     if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
       throw new SwitchboardError(
         'too_many_connections',

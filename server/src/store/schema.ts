@@ -18,6 +18,8 @@ export interface TokensTable {
   token_hash: string;
   /** 'session' from a sign-in, 'access' for scripts (created by an admin or the CLI). */
   kind: 'session' | 'access';
+  /** Space-separated TokenScope names; a session has them all. */
+  scopes: string;
   label: string;
   created_at: number;
   expires_at: number | null;

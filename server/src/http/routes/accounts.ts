@@ -3,22 +3,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  CreateTokenRequest,
   LoginRequest,
   Password,
   PasswordChangeRequest,
   RegisterRequest,
   SetupRequest,
-  TokenLabel,
   Username,
 } from '@switchboard/protocol';
 import type { ServerContext } from '../../context.ts';
 import { parse } from '../../errors.ts';
 import { bodyObject, idParam } from './input.ts';
 
-const CreateTokenRequest = z.strictObject({
-  label: TokenLabel.optional(),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
-});
 const CreateInviteRequest = z.strictObject({
   uses: z.number().int().min(1).max(1000).optional(),
   expiresInDays: z.number().int().min(1).max(365).optional(),
@@ -62,8 +58,8 @@ export function signInRoutes(api: FastifyInstance, ctx: ServerContext): void {
   });
 }
 
-/** The caller's own account, with any valid token. */
-export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void {
+/** Who the caller is, and signing out: any valid token, whatever its scopes. */
+export function identityRoutes(api: FastifyInstance, ctx: ServerContext): void {
   api.post('/auth/logout', async (request, reply) => {
     await ctx.accounts.revokeToken(request.user.tokenId, request.user.id);
     return reply.status(204).send();
@@ -73,36 +69,40 @@ export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void
     const { tokenId: _tokenId, ...user } = request.user;
     return user;
   });
+}
 
+/**
+ * The caller's password and tokens: sign-in sessions only, so a leaked access token can neither take
+ * the account over nor mint or revoke tokens.
+ */
+export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void {
   api.post('/me/password', async (request, reply) => {
     const req = parse(PasswordChangeRequest, request.body);
     const { username } = request.user;
     await ctx.rateLimits.passwordCheck(request.ip, username, () =>
       ctx.accounts.verifyPassword(username, req.currentPassword),
     );
-    await ctx.accounts.setPassword(request.user.username, req.newPassword);
+    await ctx.accounts.setPassword(username, req.newPassword);
     return reply.status(204).send();
   });
 
   api.get('/tokens', async (request) => ({ tokens: await ctx.accounts.listTokens(request.user.username) }));
 
-  api.delete('/tokens/:id', async (request, reply) => {
-    const user = request.user;
-    await ctx.accounts.revokeToken(idParam(request), user.isAdmin ? undefined : user.id);
-    return reply.status(204).send();
-  });
-}
-
-/** Minting tokens: sign-in sessions only, so a leaked access token cannot make more. */
-export function sessionRoutes(api: FastifyInstance, ctx: ServerContext): void {
   api.post('/tokens', async (request, reply) => {
     const req = parse(CreateTokenRequest, bodyObject(request));
     const issued = await ctx.accounts.createToken(request.user.id, {
       kind: 'access',
       label: req.label ?? '',
       ttlMs: req.expiresInDays ? req.expiresInDays * DAY : null,
+      scopes: req.scopes,
     });
     return reply.status(201).send(issued);
+  });
+
+  api.delete('/tokens/:id', async (request, reply) => {
+    const user = request.user;
+    await ctx.accounts.revokeToken(idParam(request), user.isAdmin ? undefined : user.id);
+    return reply.status(204).send();
   });
 }
 

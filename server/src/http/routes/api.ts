@@ -3,15 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.ts';
 import { withAccess } from '../auth.ts';
-import { adminRoutes, ownAccountRoutes, sessionRoutes, signInRoutes } from './accounts.ts';
+import { adminRoutes, identityRoutes, ownAccountRoutes, signInRoutes } from './accounts.ts';
 import { chatRoutes } from './chat.ts';
 
 export async function registerApiRoutes(api: FastifyInstance, ctx: ServerContext): Promise<void> {
   signInRoutes(api, ctx);
-  await withAccess(api, ctx, 'token', (group) => {
-    ownAccountRoutes(group, ctx);
-    chatRoutes(group, ctx);
-  });
-  await withAccess(api, ctx, 'session', (group) => sessionRoutes(group, ctx));
+  await withAccess(api, ctx, 'token', (group) => identityRoutes(group, ctx));
+  await withAccess(api, ctx, 'chat', (group) => chatRoutes(group, ctx));
+  await withAccess(api, ctx, 'session', (group) => ownAccountRoutes(group, ctx));
   await withAccess(api, ctx, 'admin', (group) => adminRoutes(group, ctx));
 }
