@@ -73,6 +73,8 @@ export const RegisterRequest = z.strictObject({
 export const PasswordChangeRequest = z.strictObject({
   currentPassword: Text.min(1).max(1024),
   newPassword: Password,
+  /** Also end every access token, not only sessions and the tokens they made. */
+  revokeAllTokens: z.boolean().optional(),
 });
 
 export const CreateChannelRequest = z.strictObject({

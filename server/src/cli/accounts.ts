@@ -98,10 +98,14 @@ export function registerAccountCommands(program: Command, settings: Settings): v
     user,
     settings,
     'passwd <username>',
-    'set a new password (signs the user out everywhere)',
+    'set a new password (ends their sign-in sessions and the access tokens those made)',
   );
   passwd.command
     .option('--password-stdin', 'read the password from standard input')
+    .option(
+      '--revoke-all-tokens',
+      'also revoke every access token, not only those made by signed-in sessions',
+    )
     .action(async (username: string, opts) => {
       if (!opts.passwordStdin)
         throw new SwitchboardError(
@@ -110,8 +114,12 @@ export function registerAccountCommands(program: Command, settings: Settings): v
         );
       const password = parse(Password, await readPasswordFromStdin());
       await withServices(passwd.config(opts), async ({ accounts }) => {
-        await accounts.setPassword(username, password);
-        console.log(`password changed for ${username}; their sign-in sessions were revoked`);
+        const revokeAllTokens = Boolean(opts.revokeAllTokens);
+        const revoked = await accounts.setPassword(username, password, { revokeAllTokens });
+        const which = revokeAllTokens
+          ? 'every token they had'
+          : 'their sign-in sessions and the access tokens made with them';
+        console.log(`password changed for ${printable(username)}; revoked ${revoked} tokens: ${which}`);
       });
     });
 

@@ -109,15 +109,21 @@ describe('accounts on a server with closed registration', () => {
     await expectRefused(server, created.body.token);
   });
 
-  it('a password change revokes sign-in sessions but keeps access tokens', async () => {
+  it('a password change ends every session and the access tokens those sessions made', async () => {
     const alice = await createUser(server, uniqueName('pwchange'));
     const name = alice.user.username;
-    const second = await login(server.url, name, alice.password);
-    const access = await api(server.url, 'POST', '/api/v1/tokens', {
+    // A thief with a stolen session mints a token; alice's own script token was made by the CLI.
+    const thief = (await login(server.url, name, alice.password)).body.token as string;
+    const planted = await api(server.url, 'POST', '/api/v1/tokens', {
+      token: thief,
+      json: { label: 'mine now' },
+    });
+    expect(planted.status).toBe(201);
+    const own = await api(server.url, 'POST', '/api/v1/tokens', {
       token: alice.token,
       json: { label: 'bot' },
     });
-    expect(access.status).toBe(201);
+    const script = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access', label: 'cli' });
 
     const wrong = await api(server.url, 'POST', '/api/v1/me/password', {
       token: alice.token,
@@ -131,11 +137,25 @@ describe('accounts on a server with closed registration', () => {
       json: { currentPassword: alice.password, newPassword: PASSWORD },
     });
     expect(changed.status).toBe(204);
-    await expectRefused(server, alice.token);
-    await expectRefused(server, second.body.token);
-    await expectAccepted(server, access.body.token, name);
+    for (const token of [alice.token, thief, planted.body.token, own.body.token])
+      await expectRefused(server, token);
+    await expectAccepted(server, script.token, name);
     expect((await login(server.url, name, alice.password)).status).toBe(401);
     expect((await login(server.url, name, PASSWORD)).status).toBe(200);
+  });
+
+  it('a password change with revokeAllTokens ends every token of the user', async () => {
+    const bob = await createUser(server, uniqueName('pwall'));
+    const script = await server.ctx.accounts.createToken(bob.user.id, { kind: 'access', label: 'cli' });
+    const other = await createUser(server, uniqueName('other'));
+    const changed = await api(server.url, 'POST', '/api/v1/me/password', {
+      token: bob.token,
+      json: { currentPassword: bob.password, newPassword: PASSWORD, revokeAllTokens: true },
+    });
+    expect(changed.status).toBe(204);
+    await expectRefused(server, bob.token);
+    await expectRefused(server, script.token);
+    await expectAccepted(server, other.token, other.user.username);
   });
 
   it('refuses registration while it is closed', async () => {

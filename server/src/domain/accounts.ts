@@ -166,22 +166,41 @@ export class Accounts {
     return Number(row.n);
   }
 
-  /** Sets a new password and revokes the user's sign-in sessions (scripts' access tokens stay). */
-  async setPassword(username: string, password: string): Promise<void> {
+  /**
+   * Sets a new password and revokes the user's sign-in sessions together with the access tokens those
+   * sessions made — a thief's stolen session and whatever it minted — or, with `revokeAllTokens`,
+   * every token of the user. Access tokens made otherwise (the CLI) stay. Returns how many were revoked.
+   */
+  async setPassword(
+    username: string,
+    password: string,
+    options: { revokeAllTokens?: boolean } = {},
+  ): Promise<number> {
     const user = await this.findByUsername(username);
     const passwordHash = await argonHash(password);
+    const now = this.clock();
     const revoked = await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
-      return trx
+      const active = trx
         .updateTable('tokens')
-        .set({ revoked_at: this.clock() })
+        .set({ revoked_at: now })
         .where('user_id', '=', user.id)
-        .where('kind', '=', 'session')
         .where('revoked_at', 'is', null)
-        .returning('id')
+        .returning('id');
+      if (options.revokeAllTokens) return active.execute();
+      const sessions = await active.where('kind', '=', 'session').execute();
+      if (sessions.length === 0) return sessions;
+      const made = await active
+        .where(
+          'created_by_token',
+          'in',
+          sessions.map((t) => t.id),
+        )
         .execute();
+      return [...sessions, ...made];
     });
     this.notifier.tokensRevoked(revoked.map((t) => t.id));
+    return revoked.length;
   }
 
   async verifyPassword(username: string, password: string): Promise<User> {
@@ -213,7 +232,14 @@ export class Accounts {
   /** A new token; an access token gets `scopes` (chat when left out), a session every scope. */
   async createToken(
     userId: string,
-    input: { kind: 'session' | 'access'; label?: string; ttlMs?: number | null; scopes?: TokenScope[] },
+    input: {
+      kind: 'session' | 'access';
+      label?: string;
+      ttlMs?: number | null;
+      scopes?: TokenScope[];
+      /** The session making it, so a password change that ends the session ends this token too. */
+      madeBy?: string;
+    },
   ): Promise<IssuedToken> {
     const scopes = input.kind === 'session' ? TOKEN_SCOPES : (input.scopes ?? ['chat']);
     const token = newSecret('sb');
@@ -232,6 +258,7 @@ export class Accounts {
         created_at: now,
         expires_at: expiresAt,
         revoked_at: null,
+        created_by_token: input.madeBy ?? null,
       })
       .execute();
     return { id, token, expiresAt };

@@ -138,6 +138,11 @@ const migrations: Record<string, Migration> = {
       await sql`update tokens set scopes = 'chat publish' where kind = 'session'`.execute(db);
     },
   },
+  '0004_token_made_by': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('tokens').addColumn('created_by_token', 'varchar(64)').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -24,6 +24,8 @@ export interface TokensTable {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** The session that made this access token (over the API); null for sessions and CLI-made tokens. */
+  created_by_token: string | null;
 }
 
 export interface ChannelsTable {

@@ -82,7 +82,7 @@ export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void
     await ctx.rateLimits.passwordCheck(request.ip, username, () =>
       ctx.accounts.verifyPassword(username, req.currentPassword),
     );
-    await ctx.accounts.setPassword(username, req.newPassword);
+    await ctx.accounts.setPassword(username, req.newPassword, { revokeAllTokens: req.revokeAllTokens });
     return reply.status(204).send();
   });
 
@@ -95,6 +95,7 @@ export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void
       label: req.label ?? '',
       ttlMs: req.expiresInDays ? req.expiresInDays * DAY : null,
       scopes: req.scopes,
+      madeBy: request.user.tokenId,
     });
     return reply.status(201).send(issued);
   });
