@@ -17,6 +17,7 @@ import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
 import { toSwitchboardError } from '../errors.ts';
 import { proxyTrust } from './clientAddress.ts';
+import { SECURITY_HEADERS } from './securityHeaders.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 
@@ -33,6 +34,8 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     if (error.code === 'internal') request.log.error({ err }, 'request failed');
     ctx.metrics.errors.labels('http', error.code).inc();
     if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
+    // Router errors (a bad URL) are answered before any hook runs, so onSend would not add these.
+    void reply.headers(SECURITY_HEADERS);
     void reply.status(error.httpStatus).send({ error: error.toBody() });
   };
   const app = Fastify({
@@ -72,6 +75,11 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   app.addHook('onRequest', async () => {
     if (ctx.isShuttingDown())
       throw new SwitchboardError('unavailable', 'the server is restarting: retry in a few seconds');
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.headers(SECURITY_HEADERS);
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -117,6 +125,9 @@ function malformedRequest(err: Error & { code?: string }, socket: Socket): void 
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus]}\r\nContent-Type: application/json\r\n` +
+        Object.entries(SECURITY_HEADERS)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('') +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }

@@ -119,6 +119,35 @@ describe('operations endpoints', () => {
     expect((await api(server.url, 'GET', '/assets/missing.css')).status).toBe(404);
   });
 
+  it('sends security headers on every response: page, assets, API, errors, Socket.IO', async () => {
+    const html = fs.readFileSync(path.join(REPO_ROOT, 'server/web/index.html'), 'utf8');
+    const metaPolicy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/
+      .exec(html)?.[1]
+      ?.replaceAll('&#39;', "'");
+    expect(metaPolicy).toBeDefined();
+    const asset = /(?:href|src)="(\/assets\/[^"]+)"/.exec(html)![1]!;
+    const alice = await createUser(server, 'headers');
+    const responses = {
+      page: await fetch(`${server.url}/`),
+      asset: await fetch(`${server.url}${asset}`),
+      api: await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${alice.token}` } }),
+      unauthorized: await fetch(`${server.url}/api/v1/me`),
+      notFound: await fetch(`${server.url}/nothing/here`),
+      badUrl: await fetch(`${server.url}/api/v1/channels/%ZZ`),
+      health: await fetch(`${server.url}/healthz`),
+      metrics: await fetch(`${server.url}/metrics`),
+      socketIo: await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`),
+    };
+    for (const [what, res] of Object.entries(responses)) {
+      expect(res.headers.get('content-security-policy'), what).toBe(`${metaPolicy}; frame-ancestors 'none'`);
+      expect(res.headers.get('x-frame-options'), what).toBe('DENY');
+      expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), what).toBe('no-referrer');
+      expect(res.headers.get('permissions-policy'), what).toMatch(/camera=\(\)/);
+      await res.arrayBuffer();
+    }
+  });
+
   it('answers unknown /api paths with a JSON not_found error', async () => {
     for (const [method, urlPath] of [
       ['GET', '/api'],

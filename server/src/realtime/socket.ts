@@ -20,6 +20,7 @@ import type { Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import { requireScope } from '../http/auth.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
+import { SECURITY_HEADERS } from '../http/securityHeaders.ts';
 import { PresenceBatcher } from './presenceBatcher.ts';
 import { parse, toSwitchboardError } from '../errors.ts';
 
@@ -95,6 +96,8 @@ export class Realtime {
         callback(shuttingDown ? 'server is shutting down' : null, !shuttingDown);
       },
     });
+    // Long-polling responses come from Engine.IO, not Fastify: they get the same headers.
+    io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SECURITY_HEADERS));
     const sweep = setInterval(() => {
       const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.tokenId);
       dropRevoked(sockets, ctx.accounts).catch((err: unknown) =>
