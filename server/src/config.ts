@@ -81,6 +81,11 @@ export const SETTINGS = {
     help: 'who may create an account',
   },
   sessionTtlDays: { schema: positiveInt, default: 30, help: 'days a sign-in stays valid' },
+  setupCodeTtlHours: {
+    schema: positiveInt,
+    default: 24,
+    help: 'hours the first-admin setup code works; each start prints a new one',
+  },
   retentionDays: {
     schema: nonNegativeInt,
     default: 0,

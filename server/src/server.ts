@@ -36,7 +36,8 @@ export interface StartOptions {
   revocationSweepMs?: number;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 /** Clients reconnect spread over this window after a shutdown, so a restart is not a stampede. */
 const RECONNECT_SPREAD_MS = 5_000;
 /** HTTP requests still in flight at shutdown get this long; then their connections are cut. */
@@ -57,7 +58,12 @@ export async function openServices(
   });
   const accounts = new Accounts(
     db,
-    { sessionTtlMs: config.sessionTtlDays * DAY, registration: config.registration, clock },
+    {
+      sessionTtlMs: config.sessionTtlDays * DAY,
+      registration: config.registration,
+      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
+      clock,
+    },
     options.notifier,
   );
   const channels = new Channels(db, options.notifier, clock);

@@ -253,6 +253,51 @@ describe('first-admin setup', () => {
   });
 });
 
+describe('while setup is pending', () => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  const start = async (...args: Parameters<typeof startTestServer>) => {
+    const server = await startTestServer(...args);
+    servers.push(server);
+    return server;
+  };
+  const setup = (server: TestServer, setupCode: string, username: string) =>
+    api(server.url, 'POST', '/api/v1/auth/setup', { json: { setupCode, username, password: PASSWORD } });
+  const register = (server: TestServer, username: string) =>
+    api(server.url, 'POST', '/api/v1/auth/register', { json: { username, password: PASSWORD } });
+
+  it('nobody can register, even with open registration, until the first admin exists', async () => {
+    const server = await start({ registration: 'open' });
+    const early = await register(server, 'outsider');
+    expect(early.status).toBe(403);
+    expect(early.body.error.message).toMatch(/first admin/);
+    expect(await server.ctx.accounts.countUsers()).toBe(0);
+    expect((await setup(server, server.setupCode!, 'root')).status).toBe(201);
+    expect((await register(server, 'insider')).status).toBe(201);
+  });
+
+  it('the setup code expires after setupCodeTtlHours; the next start prints a new one', async () => {
+    const clock = manualClock();
+    const first = await start({ setupCodeTtlHours: 2 }, { clock: clock.now });
+    const expired = first.setupCode!;
+    clock.advance(2 * 60 * 60 * 1000);
+    const late = await setup(first, expired, 'root');
+    expect(late.status).toBe(403);
+    expect(late.body.error.message).toMatch(/expired/);
+    expect(await first.ctx.accounts.countUsers()).toBe(0);
+    await first.close();
+
+    const second = await start({ dataDir: first.dataDir, setupCodeTtlHours: 2 }, { clock: clock.now });
+    expect(second.setupCode).toEqual(expect.any(String));
+    expect(second.setupCode).not.toBe(expired);
+    expect((await setup(second, expired, 'root')).status).toBe(403);
+    clock.advance(2 * 60 * 60 * 1000 - 1);
+    expect((await setup(second, second.setupCode!, 'root')).status).toBe(201);
+  });
+});
+
 describe('registration by invite', () => {
   const clock = manualClock();
   const { server } = useTestServer({ registration: 'invite' }, { clock: clock.now });
@@ -304,6 +349,9 @@ describe('registration by invite', () => {
 
 describe('open registration', () => {
   const { server } = useTestServer({ registration: 'open' });
+  beforeAll(async () => {
+    await createUser(server, 'admin', { isAdmin: true });
+  });
 
   it('lets anyone register a free username with a long enough password', async () => {
     const name = uniqueName('open');

@@ -20,6 +20,8 @@ export type RegistrationPolicy = 'closed' | 'invite' | 'open';
 export interface AccountsOptions {
   sessionTtlMs: number;
   registration: RegistrationPolicy;
+  /** How long a setup code works after it is issued. */
+  setupCodeTtlMs: number;
   clock?: Clock;
 }
 
@@ -60,7 +62,7 @@ export function toUser(row: UsersTable): User {
 
 export class Accounts {
   private readonly clock: Clock;
-  private setupCodeHash: string | null = null;
+  private setupCode: { hash: string; expiresAt: number } | null = null;
 
   constructor(
     private readonly db: Store,
@@ -357,21 +359,28 @@ export class Accounts {
 
   /**
    * While no user exists, a one-time code (printed in the server's log) lets the first person
-   * create the admin account from the web UI. Returns null once a user exists.
+   * create the admin account from the web UI. It expires after `setupCodeTtlMs`; every start issues a
+   * new one. Returns null once a user exists.
    */
   async issueSetupCode(): Promise<string | null> {
     if ((await this.countUsers()) > 0) return null;
     const code = newSecret('setup');
-    this.setupCodeHash = hashSecret(code);
+    this.setupCode = { hash: hashSecret(code), expiresAt: this.clock() + this.options.setupCodeTtlMs };
     return code;
   }
 
   async completeSetup(code: string, username: string, password: string): Promise<User> {
     const closed = () =>
       new SwitchboardError('forbidden', 'setup is closed or the setup code is wrong (see the server log)');
-    if (!this.setupCodeHash || hashSecret(code) !== this.setupCodeHash) throw closed();
+    if (!this.setupCode || hashSecret(code) !== this.setupCode.hash) throw closed();
+    if (this.clock() >= this.setupCode.expiresAt) {
+      throw new SwitchboardError(
+        'forbidden',
+        'the setup code has expired: restart the server, which prints a new one',
+      );
+    }
     // Used up before the first await, so two requests racing with the right code cannot both pass.
-    this.setupCodeHash = null;
+    this.setupCode = null;
     if ((await this.countUsers()) > 0) throw closed();
     return this.createUser({ username, password, isAdmin: true });
   }
@@ -398,6 +407,13 @@ export class Accounts {
 
   async register(input: { username: string; password: string; invite?: string | undefined }): Promise<User> {
     const policy = this.options.registration;
+    // Otherwise an outsider on an open server could register before the operator and leave it adminless.
+    if ((await this.countUsers()) === 0) {
+      throw new SwitchboardError(
+        'forbidden',
+        'this server has no admin yet: the first admin is created with the setup code or the CLI',
+      );
+    }
     if (policy === 'closed')
       throw new SwitchboardError('forbidden', 'registration is closed on this server: ask an admin');
     if (policy === 'open') return this.createUser(input);
