@@ -17,7 +17,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PresenceTracker } from './presence.ts';
 import { Realtime } from './realtime/socket.ts';
-import { openStore, type Store } from './store/database.ts';
+import { openStore, sqliteFileFor, type Store } from './store/database.ts';
+import { ensurePrivateDir, openToOthers } from './store/files.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface RunningServer {
@@ -50,7 +51,7 @@ export async function openServices(
 ) {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics;
-  fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
+  ensurePrivateDir(path.resolve(config.dataDir));
   const db = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -100,6 +101,7 @@ async function ensureEpoch(db: Store): Promise<string> {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  warnIfOpenToOthers(path.dirname(path.resolve(sqliteFileFor(config))), logger);
   const metrics = new Metrics();
   let shuttingDown = false;
 
@@ -160,6 +162,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })());
 
   return { url: `http://${host}:${address.port}`, port: address.port, ctx: context, setupCode, close };
+}
+
+function warnIfOpenToOthers(dir: string, logger: Logger): void {
+  if (!fs.existsSync(dir) || !openToOthers(dir)) return;
+  logger.warn(
+    `the data directory ${dir} is readable by other users of this machine, and holds password hashes and every private message: run chmod 700 ${dir}`,
+  );
 }
 
 function startRetention(ctx: ServerContext, days: number, clock: Clock): NodeJS.Timeout {

@@ -360,6 +360,19 @@ describe('user, token and invite commands against a running server on the same d
     ).toMatch(/invites must expire/);
   });
 
+  it("backup copies the running server's database to a new private file, never over an old one", async () => {
+    const file = path.join(tempDir(), 'switchboard-backup.db');
+    const done = await cli('backup', file, '--data-dir', dataDir);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toBe(
+      `backed up ${path.join(dataDir, 'switchboard.db')} to ${file} (${/\((\d+) pages\)/.exec(done.stdout)?.[1]} pages)\n`,
+    );
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const again = await cli('backup', file, '--data-dir', dataDir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error \[conflict\]: .* exists: choose a new file/);
+  });
+
   it('user remove deactivates the user and ends their tokens, keeping the account listed', async () => {
     const token = (await cli('token', 'create', 'carol', '--data-dir', dataDir)).stdout.trim();
     expect((await me(server.url, token)).status).toBe(200);
