@@ -86,6 +86,14 @@ export const OpenDirectRequest = z.strictObject({ userId: Id });
 export const ChannelRef = z.strictObject({ channelId: Id });
 export const MemberRequest = z.strictObject({ channelId: Id, userId: Id });
 
+/** Public channels whose name or topic contains `query`, a page at a time, by name. */
+export const BrowseChannelsRequest = z.strictObject({
+  query: PlainText.max(64).optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: Text.min(1).max(128).optional(),
+  limit: PageLimit.optional(),
+});
+
 export const SendMessageRequest = z.strictObject({ channelId: Id, clientId: ClientId, text: MessageText });
 export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
 export const MessageRef = z.strictObject({ messageId: Id });
@@ -127,6 +135,7 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export type SetupRequest = z.infer<typeof SetupRequest>;
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export type CreateChannelRequest = z.infer<typeof CreateChannelRequest>;
+export type BrowseChannelsRequest = z.infer<typeof BrowseChannelsRequest>;
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
 export type HistoryRequest = z.infer<typeof HistoryRequest>;

@@ -106,6 +106,11 @@ export const SETTINGS = {
     default: DEFAULT_LIMITS.maxMessageLength,
     help: 'longest message, in characters',
   },
+  maxChannelsPerUser: {
+    schema: positiveInt,
+    default: 100,
+    help: 'channels one user may create (admins are not limited)',
+  },
   maxConnectionsPerUser: {
     schema: positiveInt,
     default: DEFAULT_LIMITS.maxConnectionsPerUser,

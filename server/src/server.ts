@@ -67,7 +67,10 @@ export async function openServices(
     },
     options.notifier,
   );
-  const channels = new Channels(db, options.notifier, clock);
+  const channels = new Channels(db, options.notifier, {
+    maxChannelsPerUser: config.maxChannelsPerUser,
+    clock,
+  });
   const messages = new Messages(db, channels, options.notifier, {
     maxMessageLength: config.maxMessageLength,
     clock,

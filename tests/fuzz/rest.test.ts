@@ -249,6 +249,7 @@ describe('fuzz: REST API', () => {
       { method: 'DELETE', path: '/users/:id', ids: [victim.user.id, bob.user.id] },
       { method: 'POST', path: '/invites', template: { uses: 1, expiresInDays: 1 } },
       { method: 'GET', path: '/channels' },
+      { method: 'GET', path: '/channels/browse', template: { query: 'gen', cursor: 'a', limit: '5' } },
       {
         method: 'POST',
         path: '/channels',

@@ -256,6 +256,7 @@ const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: 
   }),
   'channel.members': ({ channelId }) => ({ method: 'GET', path: `/channels/${channelId}/members` }),
   'channel.list': () => ({ method: 'GET', path: '/channels' }),
+  'channel.browse': (p) => ({ method: 'GET', path: `/channels/browse${query(p)}` }),
   'direct.open': (p) => ({ method: 'POST', path: '/directs', json: p }),
   'read.mark': ({ channelId, ...p }) => ({ method: 'POST', path: `/channels/${channelId}/read`, json: p }),
   'user.list': () => ({ method: 'GET', path: '/users' }),

@@ -8,11 +8,14 @@ import { parse } from '../../errors.ts';
 import { bodyObject, idParam } from './input.ts';
 
 const querySeq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const queryLimit = z.coerce.number().int().optional();
 const HistoryQuery = z.strictObject({
   after: querySeq.optional(),
   before: querySeq.optional(),
-  limit: z.coerce.number().int().optional(),
+  limit: queryLimit,
 });
+/** Query strings carry text: the limit becomes a number here, the rest is checked by the action. */
+const BrowseQuery = z.looseObject({ limit: queryLimit });
 
 export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   const act = <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
@@ -33,14 +36,9 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
     reply.status(201).send(await act(request, 'channel.create', request.body)),
   );
 
-  api.get('/channels/:id', async (request) => {
-    const user = request.user;
-    const id = idParam(request);
-    await ctx.channels.requireReadable(user, id);
-    return (await ctx.channels.isMember(user.id, id))
-      ? ctx.channels.summaryFor(user.id, id)
-      : (await ctx.channels.listVisible(user)).find((c) => c.id === id);
-  });
+  api.get('/channels/browse', (request) => act(request, 'channel.browse', parse(BrowseQuery, request.query)));
+
+  api.get('/channels/:id', (request) => ctx.channels.view(request.user, idParam(request)));
 
   api.get('/channels/:id/members', (request) =>
     act(request, 'channel.members', { channelId: idParam(request) }),
