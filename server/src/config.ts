@@ -116,6 +116,11 @@ export const SETTINGS = {
     default: DEFAULT_LIMITS.maxConnectionsPerUser,
     help: 'live connections per user',
   },
+  shutdownGraceSeconds: {
+    schema: integer(1, 600),
+    default: 5,
+    help: 'seconds a shutdown waits for clients to finish before cutting their connections',
+  },
   rateLimitUser: { schema: positiveInt, default: 600, help: 'requests and events per user per minute' },
   rateLimitIp: {
     schema: positiveInt,

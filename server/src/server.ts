@@ -13,6 +13,7 @@ import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { buildHttp } from './http/app.ts';
+import { Connections } from './http/connections.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PresenceTracker } from './presence.ts';
@@ -39,10 +40,6 @@ export interface StartOptions {
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
-/** Clients reconnect spread over this window after a shutdown, so a restart is not a stampede. */
-const RECONNECT_SPREAD_MS = 5_000;
-/** HTTP requests still in flight at shutdown get this long; then their connections are cut. */
-export const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Builds the domain services over an open store (shared by the server and the CLI subcommands). */
 export async function openServices(
@@ -130,8 +127,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 
   const app = await buildHttp(context);
+  const connections = new Connections(app.server);
   const stopRealtime = realtime.attach(app.server, context, options.revocationSweepMs);
-  const io = realtime.io;
   await app.listen({ port: config.port, host: config.host });
 
   const retention =
@@ -145,21 +142,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      const deadline = Date.now() + config.shutdownGraceSeconds * 1000;
+      // A client that stalls mid-request, stops reading, or never answers a WebSocket close would
+      // otherwise hold the shutdown open for as long as it stays connected.
+      const cut = setTimeout(() => connections.destroyAll(), deadline - Date.now());
       shuttingDown = true;
-      logger.info('shutting down: finishing in-flight commits');
+      logger.info('shutting down: answering what was accepted, then closing connections');
       clearInterval(retention);
       stopRealtime();
-      for (const socket of io.sockets.sockets.values()) {
-        socket.emit('server.shutdown', { reconnectAfterMs: Math.floor(Math.random() * RECONNECT_SPREAD_MS) });
-      }
+      await realtime.drain(deadline);
       await services.messages.drain();
-      io.disconnectSockets(true);
-      // Closing waits for open requests: a client that stalls mid-request or stops reading a response
-      // would otherwise hold the shutdown open for minutes, or for as long as it stays connected.
-      const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => realtime.io.close(() => resolve()));
       await app.close();
-      clearTimeout(grace);
+      clearTimeout(cut);
+      // A REST send still committing when its connection was cut finishes before the store closes.
+      await services.messages.drain();
       await services.db.destroy();
       logger.info('shut down cleanly');
     })());

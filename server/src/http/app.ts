@@ -72,9 +72,12 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     }
   });
 
-  app.addHook('onRequest', async () => {
-    if (ctx.isShuttingDown())
+  app.addHook('onRequest', async (_request, reply) => {
+    if (ctx.isShuttingDown()) {
+      // Keep-alive connections are not reused: the next request opens a new one, to the next server.
+      void reply.header('Connection', 'close');
       throw new SwitchboardError('unavailable', 'the server is restarting: retry in a few seconds');
+    }
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -1,6 +1,7 @@
 // Socket.IO transport: handshake auth, rooms per user and channel, typed events with acks.
 // Handlers are thin: validation and work happen in ../actions.ts and the domain.
 import type { Server as HttpServer } from 'node:http';
+import type { Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import {
   CLIENT_EVENTS,
@@ -52,6 +53,8 @@ const channelRoom = (channelId: string) => `c:${channelId}`;
  * sweep catches the rest — expiry, and revocations by the CLI from another process.
  */
 const REVOCATION_SWEEP_MS = 30_000;
+/** Clients reconnect spread over this window after a shutdown, so a restart is not a stampede. */
+const RECONNECT_SPREAD_MS = 5_000;
 
 /**
  * The Socket.IO server. It exists before the domain, which gets its notifier, and is attached to the
@@ -60,6 +63,10 @@ const REVOCATION_SWEEP_MS = 30_000;
 export class Realtime {
   readonly io: SwitchboardIo;
   readonly notifier: Notifier;
+  /** Events being handled: shutdown answers them all before it disconnects anyone. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Open Engine.IO sessions, authenticated or not: shutdown waits for them to close. */
+  private readonly sessions = new Set<EngineSocket>();
 
   constructor(maxPayloadBytes: number) {
     this.io = new Server({
@@ -96,6 +103,10 @@ export class Realtime {
         callback(shuttingDown ? 'server is shutting down' : null, !shuttingDown);
       },
     });
+    io.engine.on('connection', (session: EngineSocket) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
     // Long-polling responses come from Engine.IO, not Fastify: they get the same headers.
     io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SECURITY_HEADERS));
     const sweep = setInterval(() => {
@@ -118,8 +129,12 @@ export class Realtime {
     });
 
     const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
+    const track = (work: Promise<void>) => {
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    };
     io.on('connection', (socket) =>
-      onConnection(ctx, socket, presenceOut).catch((err: unknown) => {
+      onConnection(ctx, socket, presenceOut, track).catch((err: unknown) => {
         // A database fault while setting up one connection drops that connection, not the server.
         ctx.logger.error({ err }, 'setting up a connection failed');
         socket.disconnect(true);
@@ -129,6 +144,30 @@ export class Realtime {
       clearInterval(sweep);
       presenceOut.stop();
     };
+  }
+
+  /**
+   * Ends every connection gracefully, by `deadline` at the latest: tells clients when to come back,
+   * waits until every event already accepted has been answered (sends committed and acked), then
+   * sends each a DISCONNECT and waits until its transport has delivered it — a long-polling client
+   * has to poll once more — and closed. What is still open at the deadline is left to the caller to cut.
+   */
+  async drain(deadline: number): Promise<void> {
+    for (const socket of this.io.sockets.sockets.values())
+      socket.emit('server.shutdown', { reconnectAfterMs: Math.floor(Math.random() * RECONNECT_SPREAD_MS) });
+    await beforeDeadline(Promise.all(this.inFlight), deadline);
+    const closed = this.transportsClosed();
+    this.io.disconnectSockets(true);
+    await beforeDeadline(closed, deadline);
+  }
+
+  /** Resolves once no Engine.IO session is open. */
+  private transportsClosed(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => this.sessions.size === 0 && resolve();
+      for (const session of this.sessions) session.once('close', () => setImmediate(check));
+      check();
+    });
   }
 
   private async handshake(ctx: ServerContext, socket: SwitchboardSocket, address: string): Promise<void> {
@@ -173,6 +212,7 @@ async function onConnection(
   ctx: ServerContext,
   socket: SwitchboardSocket,
   presenceOut: PresenceBatcher,
+  track: (work: Promise<void>) => void,
 ): Promise<void> {
   const user = socket.data.user;
   ctx.metrics.connections.inc();
@@ -182,7 +222,7 @@ async function onConnection(
     if (ctx.presence.disconnected(user.id)) presenceOut.changed(user.id, 'offline');
   });
 
-  socket.onAny((event: string, ...args: unknown[]) => void handleEvent(ctx, socket, event, args));
+  socket.onAny((event: string, ...args: unknown[]) => track(handleEvent(ctx, socket, event, args)));
 
   // The user room first: a channel joined while we read the memberships below still reaches this
   // socket through Notifier.subscribe, which works on the user room.
@@ -210,6 +250,9 @@ async function handleEvent(
   const payload = ack ? args.slice(0, -1) : args;
   const user = socket.data.user;
   try {
+    // Checked before the first await, so the refusal is written before shutdown's DISCONNECT.
+    if (ctx.isShuttingDown())
+      throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
     // Counted first, so junk events cost the sender like any other.
     await ctx.rateLimits.consume(socket.data.address, user.id);
     if (payload.length > 1)
@@ -217,8 +260,6 @@ async function handleEvent(
     if (!isKnown(event)) {
       throw new SwitchboardError('unknown_event', `unknown event "${String(event).slice(0, 64)}"`);
     }
-    if (ctx.isShuttingDown())
-      throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
     let data: unknown = null;
     if (event === 'typing') {
       const { channelId } = parse(TypingRequest, payload[0]);
@@ -240,4 +281,14 @@ async function handleEvent(
 
 function isKnown(event: string): boolean {
   return (CLIENT_EVENTS as readonly string[]).includes(event);
+}
+
+/** Waits for `work`, but not past `deadline` (epoch ms). */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>(
+    (resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+  );
+  await Promise.race([work, late]);
+  clearTimeout(timer);
 }
