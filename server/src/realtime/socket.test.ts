@@ -243,3 +243,39 @@ describe('events', () => {
     expect(await restPresence()).toBe('offline');
   });
 });
+
+describe('packet size', () => {
+  const tooBig = () => 'x'.repeat(server.ctx.config.maxPayloadBytes + 10);
+
+  it('closes a WebSocket connection whose packet is larger than maxPayloadBytes', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const disconnected = new Promise<string>((resolve) => alice.socket.once('disconnect', resolve));
+    alice.socket.emit('typing', { channelId: tooBig() });
+    expect(await disconnected).toBe('transport close');
+    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(0));
+  });
+
+  it('closes a long-polling session whose packet is too large the same way, not only that request', async () => {
+    const alice = await createUser(server, uniqueName('alice'));
+    const base = `${server.url}/socket.io/?EIO=4&transport=polling`;
+    const open = await (await fetch(base)).text();
+    const session = `${base}&sid=${(JSON.parse(open.slice(1)) as { sid: string }).sid}`;
+    const connected = await fetch(session, {
+      method: 'POST',
+      body: `40${JSON.stringify({ token: alice.token })}`,
+    });
+    expect(await connected.text()).toBe('ok');
+    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(1));
+
+    const big = await fetch(session, {
+      method: 'POST',
+      body: `42${JSON.stringify(['typing', { channelId: tooBig() }])}`,
+    });
+    expect(big.status).toBe(413);
+    await big.arrayBuffer();
+    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(0), { timeout: 5_000 });
+    const next = await fetch(session);
+    expect(next.status).toBe(400);
+    expect(await next.json()).toMatchObject({ message: 'Session ID unknown' });
+  });
+});

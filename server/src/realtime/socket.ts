@@ -1,6 +1,6 @@
 // Socket.IO transport: handshake auth, rooms per user and channel, typed events with acks.
 // Handlers are thin: validation and work happen in ../actions.ts and the domain.
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import {
@@ -65,8 +65,8 @@ export class Realtime {
   readonly notifier: Notifier;
   /** Events being handled: shutdown answers them all before it disconnects anyone. */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Open Engine.IO sessions, authenticated or not: shutdown waits for them to close. */
-  private readonly sessions = new Set<EngineSocket>();
+  /** Open Engine.IO sessions by id, authenticated or not: shutdown waits for them to close. */
+  private readonly sessions = new Map<string, EngineSocket>();
 
   constructor(maxPayloadBytes: number) {
     this.io = new Server({
@@ -104,8 +104,16 @@ export class Realtime {
       },
     });
     io.engine.on('connection', (session: EngineSocket) => {
-      this.sessions.add(session);
-      session.once('close', () => this.sessions.delete(session));
+      const id = sessionId(session);
+      this.sessions.set(id, session);
+      session.once('close', () => this.sessions.delete(id));
+    });
+    // Engine.IO answers an oversized long-polling POST with 413 but keeps the session, where an oversized
+    // WebSocket frame closes the connection: close the session too, so both transports behave alike.
+    io.engine.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+      const sid = req.method === 'POST' ? new URL(req.url ?? '', 'http://x').searchParams.get('sid') : null;
+      if (sid) res.once('finish', () => res.statusCode === 413 && this.sessions.get(sid)?.close(true));
+      next();
     });
     // Long-polling responses come from Engine.IO, not Fastify: they get the same headers.
     io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SECURITY_HEADERS));
@@ -165,7 +173,7 @@ export class Realtime {
   private transportsClosed(): Promise<void> {
     return new Promise((resolve) => {
       const check = () => this.sessions.size === 0 && resolve();
-      for (const session of this.sessions) session.once('close', () => setImmediate(check));
+      for (const session of this.sessions.values()) session.once('close', () => setImmediate(check));
       check();
     });
   }
@@ -281,6 +289,11 @@ async function handleEvent(
 
 function isKnown(event: string): boolean {
   return (CLIENT_EVENTS as readonly string[]).includes(event);
+}
+
+/** The session id (`sid`): public in Engine.IO's documented API, though its typings mark it private. */
+function sessionId(session: EngineSocket): string {
+  return (session as unknown as { id: string }).id;
 }
 
 /** Waits for `work`, but not past `deadline` (epoch ms). */
