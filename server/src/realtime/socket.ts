@@ -30,6 +30,8 @@ interface SocketData {
   tokenId: string;
   /** The client's address, proxy-aware: the key for per-address rate limits. */
   address: string;
+  /** `Realtime.revocations` when the token was checked: if it moved before the socket went live, re-check. */
+  revocationsSeen: number;
 }
 
 export type SwitchboardIo = Server<
@@ -65,6 +67,8 @@ export class Realtime {
   readonly notifier: Notifier;
   /** Events being handled: shutdown answers them all before it disconnects anyone. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Counts revocations, so a handshake that raced one re-checks its token before going live. */
+  private revocations = 0;
   /** Open Engine.IO sessions by id, authenticated or not: shutdown waits for them to close. */
   private readonly sessions = new Map<string, EngineSocket>();
 
@@ -86,6 +90,7 @@ export class Realtime {
       subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
       unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
       tokensRevoked: (tokenIds) => {
+        this.revocations += 1;
         const revoked = new Set(tokenIds);
         for (const socket of io.sockets.sockets.values())
           if (revoked.has(socket.data.tokenId)) socket.disconnect(true);
@@ -141,13 +146,19 @@ export class Realtime {
       this.inFlight.add(work);
       void work.finally(() => this.inFlight.delete(work));
     };
-    io.on('connection', (socket) =>
-      onConnection(ctx, socket, presenceOut, track).catch((err: unknown) => {
+    io.on('connection', (socket) => {
+      // Set up at once in the usual case, so the event listener is in place before any event arrives.
+      const setUp = this.missedRevocation(socket)
+        ? this.stillValid(ctx, socket).then(async (valid) => {
+            if (valid) await onConnection(ctx, socket, presenceOut, track);
+          })
+        : onConnection(ctx, socket, presenceOut, track);
+      setUp.catch((err: unknown) => {
         // A database fault while setting up one connection drops that connection, not the server.
         ctx.logger.error({ err }, 'setting up a connection failed');
         socket.disconnect(true);
-      }),
-    );
+      });
+    });
     return () => {
       clearInterval(sweep);
       presenceOut.stop();
@@ -196,6 +207,7 @@ export class Realtime {
       );
     }
     await ctx.rateLimits.consume(address);
+    const revocationsSeen = this.revocations;
     const authenticated = await ctx.accounts.authenticate(auth.token);
     // Every event is a chat action, so the connection as a whole needs the chat scope.
     requireScope(authenticated, 'chat');
@@ -206,7 +218,22 @@ export class Realtime {
         `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
       );
     }
-    socket.data = { user, tokenId, address };
+    socket.data = { user, tokenId, address, revocationsSeen };
+  }
+
+  /**
+   * A token revoked after the handshake checked it but before the socket went live was missed by
+   * `tokensRevoked`; without a second look the socket would live until the next sweep.
+   */
+  private missedRevocation(socket: SwitchboardSocket): boolean {
+    return socket.data.revocationsSeen !== this.revocations;
+  }
+
+  private async stillValid(ctx: ServerContext, socket: SwitchboardSocket): Promise<boolean> {
+    const active = await ctx.accounts.activeTokenIds([socket.data.tokenId]);
+    if (active.has(socket.data.tokenId)) return true;
+    socket.disconnect(true);
+    return false;
   }
 }
 
