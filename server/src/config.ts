@@ -116,6 +116,16 @@ export const SETTINGS = {
     default: DEFAULT_LIMITS.maxConnectionsPerUser,
     help: 'live connections per user',
   },
+  maxConnectionsPerAddress: {
+    schema: positiveInt,
+    default: 1000,
+    help: 'open TCP connections from one client address (trusted proxies are not limited)',
+  },
+  maxPendingSessionsPerAddress: {
+    schema: positiveInt,
+    default: 50,
+    help: 'Socket.IO sessions from one client address that have not signed in yet',
+  },
   shutdownGraceSeconds: {
     schema: integer(1, 600),
     default: 5,

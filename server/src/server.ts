@@ -13,6 +13,7 @@ import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { buildHttp } from './http/app.ts';
+import { proxyTrust } from './http/clientAddress.ts';
 import { Connections } from './http/connections.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
@@ -127,7 +128,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 
   const app = await buildHttp(context);
-  const connections = new Connections(app.server);
+  const trusted = proxyTrust(config.trustProxy);
+  const connections = new Connections(
+    app.server,
+    {
+      maxPerAddress: config.maxConnectionsPerAddress,
+      exempt: (address) => trusted !== false && trusted(address, 0),
+    },
+    logger,
+  );
   const stopRealtime = realtime.attach(app.server, context, options.revocationSweepMs);
   await app.listen({ port: config.port, host: config.host });
 

@@ -71,6 +71,9 @@ export class Realtime {
   private revocations = 0;
   /** Open Engine.IO sessions by id, authenticated or not: shutdown waits for them to close. */
   private readonly sessions = new Map<string, EngineSocket>();
+  /** Sessions that have not signed in yet, per client address, and how each one stops counting. */
+  private readonly pendingByAddress = new Map<string, number>();
+  private readonly signedIn = new Map<string, () => void>();
 
   constructor(maxPayloadBytes: number) {
     this.io = new Server({
@@ -103,15 +106,22 @@ export class Realtime {
     const io = this.io;
     const addressOf = clientAddressResolver(ctx.config.trustProxy);
     io.attach(httpServer, {
-      allowRequest: (_req, callback) => {
-        const shuttingDown = ctx.isShuttingDown();
-        callback(shuttingDown ? 'server is shutting down' : null, !shuttingDown);
+      allowRequest: (req, callback) => {
+        if (ctx.isShuttingDown()) return callback('server is shutting down', false);
+        const pending = this.pendingByAddress.get(addressOf(req)) ?? 0;
+        if (pending >= ctx.config.maxPendingSessionsPerAddress)
+          return callback('too many connections from this address are still signing in', false);
+        callback(null, true);
       },
     });
     io.engine.on('connection', (session: EngineSocket) => {
       const id = sessionId(session);
       this.sessions.set(id, session);
-      session.once('close', () => this.sessions.delete(id));
+      const stopCounting = this.countPending(id, addressOf(session.request));
+      session.once('close', () => {
+        this.sessions.delete(id);
+        stopCounting();
+      });
     });
     // Engine.IO answers an oversized long-polling POST with 413 but keeps the session, where an oversized
     // WebSocket frame closes the connection: close the session too, so both transports behave alike.
@@ -147,6 +157,7 @@ export class Realtime {
       void work.finally(() => this.inFlight.delete(work));
     };
     io.on('connection', (socket) => {
+      this.signedIn.get(sessionId(socket.conn))?.();
       // Set up at once in the usual case, so the event listener is in place before any event arrives.
       const setUp = this.missedRevocation(socket)
         ? this.stillValid(ctx, socket).then(async (valid) => {
@@ -163,6 +174,19 @@ export class Realtime {
       clearInterval(sweep);
       presenceOut.stop();
     };
+  }
+
+  /** Counts a session as not signed in until the returned function (or a Socket.IO connection) ends that. */
+  private countPending(id: string, address: string): () => void {
+    this.pendingByAddress.set(address, (this.pendingByAddress.get(address) ?? 0) + 1);
+    const stop = () => {
+      if (!this.signedIn.delete(id)) return;
+      const left = (this.pendingByAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.pendingByAddress.set(address, left);
+      else this.pendingByAddress.delete(address);
+    };
+    this.signedIn.set(id, stop);
+    return stop;
   }
 
   /**
