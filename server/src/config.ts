@@ -52,13 +52,13 @@ export const SETTINGS = {
       .optional(),
     default: undefined,
     help: 'sqlite:/path/file.db (default: <data-dir>/switchboard.db)',
-    secret: true,
+    secret: 'url',
   },
   redisUrl: {
     schema: url.optional(),
     default: undefined,
     help: 'Redis for multi-node fan-out (not supported yet)',
-    secret: true,
+    secret: 'url',
   },
   publicUrl: {
     schema: z.url().optional(),
@@ -125,6 +125,12 @@ export const SETTINGS = {
     schema: positiveInt,
     default: 50,
     help: 'Socket.IO sessions from one client address that have not signed in yet',
+  },
+  metricsToken: {
+    schema: z.string().min(16, 'use at least 16 characters').max(512).optional(),
+    default: undefined,
+    help: 'when set, GET /metrics needs Authorization: Bearer <this token>',
+    secret: 'whole',
   },
   shutdownGraceSeconds: {
     schema: integer(1, 600),
@@ -247,7 +253,7 @@ export function resolveConfig(sources: {
     const parsed = setting.schema.safeParse(value);
     if (!parsed.success) {
       // Error output ends up in logs and terminals: never echo a password from a URL.
-      const shown = isSecret(name) && typeof value === 'string' ? maskUrl(value) : value;
+      const shown = masked(name, value);
       throw new SwitchboardError(
         'validation_failed',
         `${origin}: invalid value ${JSON.stringify(shown)} — ${parsed.error.issues[0]?.message ?? 'invalid'}`,
@@ -271,14 +277,16 @@ export function describeConfig(config: Config): Record<string, unknown> {
   if (config.configFile) shown.configFile = path.resolve(config.configFile);
   for (const name of SETTING_NAMES) {
     const value = config[name];
-    shown[name] = isSecret(name) && typeof value === 'string' ? maskUrl(value) : value;
+    shown[name] = masked(name, value);
   }
   return shown;
 }
 
-function isSecret(name: SettingName): boolean {
+/** A secret as it may be shown: a URL with its password masked, any other secret as `***`. */
+function masked(name: SettingName, value: unknown): unknown {
   const setting = SETTINGS[name];
-  return 'secret' in setting && setting.secret === true;
+  if (!('secret' in setting) || typeof value !== 'string') return value;
+  return setting.secret === 'url' ? maskUrl(value) : '***';
 }
 
 function maskUrl(value: string): string {

@@ -14,6 +14,7 @@ import {
   type TestServer,
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
+import { describeConfig } from '../config.ts';
 
 /** The value of one sample in Prometheus text format whose labels include `labels`, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -161,6 +162,35 @@ describe('operations endpoints', () => {
       expect(res.body.error.code).toBe('not_found');
       expect(res.body.error.message).toContain(urlPath.split('?')[0]);
     }
+  });
+});
+
+describe('/metrics behind a token', () => {
+  const METRICS_TOKEN = 'scrape-me-with-this-long-secret';
+  const { server } = useTestServer({ metricsToken: METRICS_TOKEN });
+
+  it('answers 401 without the token or with a wrong one, and the metrics with it', async () => {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token',
+      `Bearer ${METRICS_TOKEN}x`,
+      METRICS_TOKEN,
+    ]) {
+      const res = await fetch(`${server.url}/metrics`, { headers: authorization ? { authorization } : {} });
+      expect(res.status, authorization).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    }
+    const res = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('switchboard_connections');
+    // Health checks stay open: orchestrators call them without credentials.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('never shows the token in the config description', () => {
+    expect(JSON.stringify(describeConfig(server.ctx.config))).not.toContain(METRICS_TOKEN);
   });
 });
 
