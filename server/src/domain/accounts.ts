@@ -28,6 +28,12 @@ export interface AccountsOptions {
 /** A user as seen through the token that authenticated them. */
 export type Authenticated = User & { tokenId: string; tokenKind: 'session' | 'access'; scopes: TokenScope[] };
 
+/** The user alone, without what belongs to the token that authenticated them. */
+export function userOf(authenticated: Authenticated): User {
+  const { tokenId: _tokenId, tokenKind: _tokenKind, scopes: _scopes, ...user } = authenticated;
+  return user;
+}
+
 export interface IssuedToken {
   id: string;
   token: string;

@@ -1,7 +1,13 @@
 // The Socket.IO transport against a real server: handshake, live events, typing, presence and limits.
 import { describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { newId, PROTOCOL_VERSION, type ChannelSummary, type StreamEvent } from '@switchboard/protocol';
+import {
+  newId,
+  PROTOCOL_VERSION,
+  UserShape,
+  type ChannelSummary,
+  type StreamEvent,
+} from '@switchboard/protocol';
 import {
   api,
   call,
@@ -63,6 +69,17 @@ describe('handshake', () => {
       const delivered = nextEvent<StreamEvent>(socket, 'stream.event', (e) => e.channelId === channel.id);
       await ok(socket, 'message.send', { channelId: channel.id, clientId: newId(), text: transports[0] });
       expect((await delivered).message.text).toBe(transports[0]);
+      socket.disconnect();
+    }
+  });
+
+  it('sends the user in hello exactly in the documented User shape, whatever token connected', async () => {
+    const alice = await createUser(server, uniqueName('alice'));
+    const script = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access' });
+    for (const token of [alice.token, script.token]) {
+      const { socket, hello } = await connect(server.url, token);
+      expect(Object.keys(hello.user).sort()).toEqual(Object.keys(UserShape.shape).sort());
+      expect(hello.user).toEqual(alice.user);
       socket.disconnect();
     }
   });

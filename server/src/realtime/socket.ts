@@ -17,7 +17,7 @@ import {
 } from '@switchboard/protocol';
 import { isActionName, runAction } from '../actions.ts';
 import type { ServerContext } from '../context.ts';
-import type { Accounts } from '../domain/accounts.ts';
+import { userOf, type Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import { requireScope } from '../http/auth.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
@@ -235,7 +235,8 @@ export class Realtime {
     const authenticated = await ctx.accounts.authenticate(auth.token);
     // Every event is a chat action, so the connection as a whole needs the chat scope.
     requireScope(authenticated, 'chat');
-    const { tokenId, ...user } = authenticated;
+    const user = userOf(authenticated);
+    const { tokenId } = authenticated;
     if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
       throw new SwitchboardError(
         'too_many_connections',
