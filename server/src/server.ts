@@ -12,9 +12,10 @@ import { Messages } from './domain/messages.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
-import { buildHttp } from './http/app.ts';
+import { buildHttp, webPage } from './http/app.ts';
 import { proxyTrust } from './http/clientAddress.ts';
 import { Connections } from './http/connections.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PresenceTracker } from './presence.ts';
@@ -127,7 +128,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isShuttingDown: () => shuttingDown,
   };
 
-  const app = await buildHttp(context);
+  const headers = securityHeaders(webPage());
+  const app = await buildHttp(context, headers);
   const trusted = proxyTrust(config.trustProxy);
   const connections = new Connections(
     app.server,
@@ -137,7 +139,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     logger,
   );
-  const stopRealtime = realtime.attach(app.server, context, options.revocationSweepMs);
+  const stopRealtime = realtime.attach(app.server, context, {
+    securityHeaders: headers,
+    revocationSweepMs: options.revocationSweepMs,
+  });
   await app.listen({ port: config.port, host: config.host });
 
   const retention =

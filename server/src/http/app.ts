@@ -17,7 +17,6 @@ import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
 import { toSwitchboardError } from '../errors.ts';
 import { proxyTrust } from './clientAddress.ts';
-import { SECURITY_HEADERS } from './securityHeaders.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 
@@ -28,14 +27,23 @@ export function webRoot(): string {
   return path.resolve(here, path.basename(here) === 'dist' ? '..' : '../..', 'web');
 }
 
-export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
+/** The web client's page, if it has been built. */
+export function webPage(): string | undefined {
+  const file = path.join(webRoot(), 'index.html');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
+
+export async function buildHttp(
+  ctx: ServerContext,
+  securityHeaders: Readonly<Record<string, string>>,
+): Promise<FastifyInstance> {
   const sendError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const error = fromFastifyError(err);
     if (error.code === 'internal') request.log.error({ err }, 'request failed');
     ctx.metrics.errors.labels('http', error.code).inc();
     if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
     // Router errors (a bad URL) are answered before any hook runs, so onSend would not add these.
-    void reply.headers(SECURITY_HEADERS);
+    void reply.headers(securityHeaders);
     void reply.status(error.httpStatus).send({ error: error.toBody() });
   };
   const app = Fastify({
@@ -49,7 +57,7 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     // The router refuses a bad URL (broken percent-encoding, an overlong id) before any route runs,
     // and Node refuses malformed HTTP before Fastify sees it: both answer in our error shape too.
     frameworkErrors: sendError,
-    clientErrorHandler: malformedRequest,
+    clientErrorHandler: (err, socket) => malformedRequest(err, socket, securityHeaders),
   });
 
   // JSON bodies must be valid UTF-8 and valid JSON; either failure is a clear 400, not a guess.
@@ -81,7 +89,7 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    void reply.headers(SECURITY_HEADERS);
+    void reply.headers(securityHeaders);
     return payload;
   });
 
@@ -115,7 +123,11 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   return app;
 }
 
-function malformedRequest(err: Error & { code?: string }, socket: Socket): void {
+function malformedRequest(
+  err: Error & { code?: string },
+  socket: Socket,
+  securityHeaders: Readonly<Record<string, string>>,
+): void {
   // A reset connection has nobody left to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const error =
@@ -128,7 +140,7 @@ function malformedRequest(err: Error & { code?: string }, socket: Socket): void 
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus]}\r\nContent-Type: application/json\r\n` +
-        Object.entries(SECURITY_HEADERS)
+        Object.entries(securityHeaders)
           .map(([name, value]) => `${name}: ${value}\r\n`)
           .join('') +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

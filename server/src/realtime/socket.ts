@@ -21,7 +21,6 @@ import { userOf, type Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import { requireScope } from '../http/auth.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
-import { SECURITY_HEADERS } from '../http/securityHeaders.ts';
 import { PresenceBatcher } from './presenceBatcher.ts';
 import { parse, toSwitchboardError } from '../errors.ts';
 
@@ -102,7 +101,12 @@ export class Realtime {
   }
 
   /** Serves Socket.IO on `httpServer`; returns a function that stops its timers. */
-  attach(httpServer: HttpServer, ctx: ServerContext, sweepMs = REVOCATION_SWEEP_MS): () => void {
+  attach(
+    httpServer: HttpServer,
+    ctx: ServerContext,
+    options: { securityHeaders: Readonly<Record<string, string>>; revocationSweepMs?: number },
+  ): () => void {
+    const sweepMs = options.revocationSweepMs ?? REVOCATION_SWEEP_MS;
     const io = this.io;
     const addressOf = clientAddressResolver(ctx.config.trustProxy);
     io.attach(httpServer, {
@@ -131,7 +135,9 @@ export class Realtime {
       next();
     });
     // Long-polling responses come from Engine.IO, not Fastify: they get the same headers.
-    io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SECURITY_HEADERS));
+    io.engine.on('headers', (headers: Record<string, string>) =>
+      Object.assign(headers, options.securityHeaders),
+    );
     const sweep = setInterval(() => {
       const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.tokenId);
       dropRevoked(sockets, ctx.accounts).catch((err: unknown) =>
