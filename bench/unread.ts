@@ -1,6 +1,6 @@
 // Unread counts of a member who joined a 200,000-message channel and never read it: what every
 // connect (`hello` joins), `sync` and `GET /api/v1/me/channels` pays to build that member's channel
-// summaries. Switchboard counts unread messages up to UNREAD_COUNT_CAP (99+); the baseline, on the same
+// summaries. Switchboard counts unread messages up to UNREAD_COUNT_CAP (999+); the baseline, on the same
 // database in the same run, is the exact count it ran before (every unread row of the channel).
 // A second row does the same for a member who is up to date, where both should cost the same.
 import { sql } from 'kysely';

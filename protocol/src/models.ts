@@ -30,7 +30,7 @@ export interface ChannelSummary extends Channel {
   readSeq: number;
   /** Unread messages by others, counted up to UNREAD_COUNT_CAP. */
   unreadCount: number;
-  /** True when more messages are unread than `unreadCount` says ("99+"); servers before 0.2 leave it out. */
+  /** True when more messages are unread than `unreadCount` says ("999+"); servers before 0.2 leave it out. */
   unreadCapped?: boolean;
   mentionCount: number;
 }

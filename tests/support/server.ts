@@ -32,6 +32,8 @@ export const RELAXED_LIMITS: ConfigInput = {
   rateLimitIp: 1_000_000,
   rateLimitLogin: 1_000_000,
   rateLimitLoginAccount: 1_000_000,
+  maxConnectionsPerAddress: 1_000_000,
+  maxPendingSessionsPerAddress: 1_000_000,
 };
 
 export interface TestServer extends RunningServer {
