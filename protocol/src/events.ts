@@ -2,6 +2,7 @@
 // callback, and the ack is always a Result. Documented for other-language clients in docs/protocol.md.
 import type { ErrorBody } from './errors.ts';
 import type {
+  BrowseChannelsPage,
   Channel,
   ChannelSummary,
   Hello,
@@ -14,6 +15,7 @@ import type {
   User,
 } from './models.ts';
 import type {
+  BrowseChannelsRequest,
   CreateChannelRequest,
   EditMessageRequest,
   HistoryRequest,
@@ -41,6 +43,7 @@ export interface ClientToServerEvents {
   ) => void;
   'channel.members': (req: { channelId: string }, ack: Ack<{ userIds: string[] }>) => void;
   'channel.list': (req: Record<string, never>, ack: Ack<{ channels: Channel[] }>) => void;
+  'channel.browse': (req: BrowseChannelsRequest, ack: Ack<BrowseChannelsPage>) => void;
   'direct.open': (req: { userId: string }, ack: Ack<ChannelSummary>) => void;
   'read.mark': (req: MarkReadRequest, ack: Ack<ReadState>) => void;
   'user.list': (req: Record<string, never>, ack: Ack<{ users: (User & { presence: Presence })[] }>) => void;
@@ -77,6 +80,7 @@ export const CLIENT_EVENTS = [
   'channel.invite',
   'channel.members',
   'channel.list',
+  'channel.browse',
   'direct.open',
   'read.mark',
   'user.list',

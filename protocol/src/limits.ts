@@ -29,4 +29,10 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxMessageLength: DEFAULT_LIMITS.maxMessageLength,
 };
 
+/**
+ * Unread counts stop here: counting further would mean reading a channel's whole unread history on
+ * every connect. A summary at the cap says `unreadCapped: true` ("999+").
+ */
+export const UNREAD_COUNT_CAP = 999;
+
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

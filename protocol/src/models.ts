@@ -28,8 +28,22 @@ export interface Channel {
 /** A channel as one member sees it: with that member's read state. */
 export interface ChannelSummary extends Channel {
   readSeq: number;
+  /** Unread messages by others, counted up to UNREAD_COUNT_CAP. */
   unreadCount: number;
+  /** True when more messages are unread than `unreadCount` says ("999+"); servers before 0.2 leave it out. */
+  unreadCapped?: boolean;
   mentionCount: number;
+}
+
+/** A public channel as `channel.browse` lists it: whether the caller has joined it. */
+export interface BrowsedChannel extends Channel {
+  joined: boolean;
+}
+
+/** One page of `channel.browse`; `nextCursor` asks for the next page, null after the last. */
+export interface BrowseChannelsPage {
+  channels: BrowsedChannel[];
+  nextCursor: string | null;
 }
 
 export interface Message {
@@ -62,6 +76,8 @@ export interface ReadState {
   channelId: string;
   readSeq: number;
   unreadCount: number;
+  /** As in ChannelSummary. */
+  unreadCapped?: boolean;
   mentionCount: number;
 }
 

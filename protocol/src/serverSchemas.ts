@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './events.ts';
 import type {
+  BrowseChannelsPage,
   Channel,
   ChannelSummary,
   Hello,
@@ -47,8 +48,14 @@ export const ChannelShape = z.object({
 export const ChannelSummaryShape = ChannelShape.extend({
   readSeq: Count,
   unreadCount: Count,
+  unreadCapped: z.boolean().optional(),
   mentionCount: Count,
 }) satisfies z.ZodType<ChannelSummary>;
+
+export const BrowseChannelsPageShape = z.object({
+  channels: z.array(ChannelShape.extend({ joined: z.boolean() })),
+  nextCursor: z.string().nullable(),
+}) satisfies z.ZodType<BrowseChannelsPage>;
 
 export const MessageShape = z.object({
   id: z.string(),
@@ -75,6 +82,7 @@ export const ReadStateShape = z.object({
   channelId: z.string(),
   readSeq: Count,
   unreadCount: Count,
+  unreadCapped: z.boolean().optional(),
   mentionCount: Count,
 }) satisfies z.ZodType<ReadState>;
 
@@ -152,6 +160,7 @@ export const AckDataShapes = {
   'channel.invite': z.object({ channelId: z.string(), userId: z.string() }),
   'channel.members': z.object({ userIds: z.array(z.string()) }),
   'channel.list': z.object({ channels: z.array(ChannelShape) }),
+  'channel.browse': BrowseChannelsPageShape,
   'direct.open': ChannelSummaryShape,
   'read.mark': ReadStateShape,
   'user.list': z.object({ users: z.array(UserShape.extend({ presence: PresenceShape })) }),

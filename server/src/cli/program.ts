@@ -16,6 +16,8 @@ import {
 } from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { registerAccountCommands } from './accounts.ts';
+import { registerBackupCommand } from './backup.ts';
+import { printable } from './printable.ts';
 import { serve } from './serve.ts';
 
 const STORAGE_SETTINGS: SettingName[] = ['dataDir', 'databaseUrl', 'durability'];
@@ -92,6 +94,7 @@ Docs: docs/self-hosting.md`,
   });
 
   registerAccountCommands(program, (command) => withSettings(command, STORAGE_SETTINGS));
+  registerBackupCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
   return program;
 }
 
@@ -108,10 +111,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return (err as { exitCode?: number }).exitCode ?? 1;
     }
     if (err instanceof SwitchboardError) {
-      console.error(`error [${err.code}]: ${err.message}`);
+      console.error(`error [${err.code}]: ${printable(err.message)}`);
       return 1;
     }
-    console.error(`error [internal]: ${(err as Error).message ?? String(err)}`);
+    console.error(`error [internal]: ${printable((err as Error).message ?? String(err))}`);
     return 1;
   }
 }

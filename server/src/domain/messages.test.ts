@@ -1,5 +1,4 @@
 // Sending, editing, deleting, history, access control and catch-up against a real server, over both transports.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
@@ -26,6 +25,7 @@ import {
   type ConnectedUser,
   type Transport,
 } from '../../../tests/support/server.ts';
+import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { MAX_CATCH_UP_MESSAGES, MAX_MENTIONS } from './messages.ts';
 
@@ -453,15 +453,16 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
 
   it('answers reset for a cursor older than retention', async () => {
     // Pruning is server-wide, so this case gets a server of its own.
-    const own = await startTestServer();
+    const clock = manualClock();
+    const own = await startTestServer({}, { clock: clock.now });
     try {
       const alice = await createConnectedUser(own, 'alice');
       const channel = await createChannelWith(own, via, alice);
       await sendAs(via, alice, channel.id, 'old one', own);
       await sendAs(via, alice, channel.id, 'old two', own);
-      await sleep(5);
-      const cutoff = Date.now();
-      await sleep(5);
+      clock.advance(1);
+      const cutoff = clock.now();
+      clock.advance(1);
       const kept = await sendAs(via, alice, channel.id, 'new', own);
       expect(await own.ctx.messages.pruneOlderThan(cutoff)).toBe(2);
 
