@@ -14,18 +14,10 @@ import Fastify, {
 import fastifyStatic from '@fastify/static';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
-import type { Authenticated } from '../domain/accounts.ts';
 import { toSwitchboardError } from '../errors.ts';
 import { proxyTrust } from './clientAddress.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by `requireUser`. */
-    user?: Authenticated;
-  }
-}
 
 /** Where the built web client lives: `web/` beside `dist/` in the package. */
 export function webRoot(): string {
@@ -109,24 +101,6 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     app.get('/', (_request, reply) => reply.sendFile('index.html', root));
   }
   return app;
-}
-
-/** Authenticates `Authorization: Bearer <token>` and applies the caller's rate limits. */
-export async function requireUser(ctx: ServerContext, request: FastifyRequest): Promise<Authenticated> {
-  // The address pays before the token is checked, so guessing tokens is rate limited too.
-  await ctx.rateLimits.consume(request.ip);
-  const header = request.headers.authorization;
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) {
-    throw new SwitchboardError(
-      'unauthorized',
-      'send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)',
-    );
-  }
-  const user = await ctx.accounts.authenticate(match[1]!);
-  await ctx.rateLimits.consumeUser(user.id);
-  request.user = user;
-  return user;
 }
 
 function malformedRequest(err: Error & { code?: string }, socket: Socket): void {

@@ -15,7 +15,7 @@ import {
 import { runAction, type ActionName } from '../../actions.ts';
 import type { ServerContext } from '../../context.ts';
 import { parse } from '../../errors.ts';
-import { requireUser } from '../app.ts';
+import { requireUser } from '../auth.ts';
 
 const IdParams = z.strictObject({ id: Id });
 const querySeq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
