@@ -4,32 +4,10 @@ import net from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { createUser } from '../../../tests/support/server.ts';
-import { BACKOFF_CAP_MS, backoffDelay, Connection, type Clock } from './connection.ts';
+import { manualClock } from '../../../tests/support/clock.ts';
+import { BACKOFF_CAP_MS, backoffDelay, Connection } from './connection.ts';
 import type { ConnectionState } from './contract.ts';
 import { WAIT } from '../../../tests/support/session.ts';
-
-/** Time that moves only when the test says so; timers run when their time comes. */
-function manualClock() {
-  let now = 1_000_000;
-  const timers = new Set<{ at: number; run: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      const timer = { at: now + ms, run };
-      timers.add(timer);
-      return timer;
-    },
-    clearTimeout: (handle) => void timers.delete(handle as { at: number; run: () => void }),
-  };
-  const advanceTo = (at: number) => {
-    now = at;
-    for (const timer of [...timers].filter((t) => t.at <= at)) {
-      timers.delete(timer);
-      timer.run();
-    }
-  };
-  return { clock, advanceTo };
-}
 
 async function refusedPort(): Promise<number> {
   const probe = net.createServer();

@@ -11,9 +11,11 @@ import type { SessionCore } from './session.ts';
 import {
   onCleanup,
   postMessage,
+  recordingLogger,
   runCleanups,
   SessionRecorder,
   startServer,
+  storedCopies,
   WAIT,
 } from '../../../tests/support/session.ts';
 
@@ -107,6 +109,40 @@ describe('session core', () => {
     await core.request('markRead', { channelId: general.id, seq });
     await vi.waitFor(() => expect(latest?.unreadCount === 0, 'the read state').toBeTruthy(), WAIT);
     expect(latest).toMatchObject({ readSeq: seq, mentionCount: 0 });
+  });
+
+  it('stays signed in when stored records cannot be read: each is logged and dropped alone', async () => {
+    const server = await startServer();
+    const alice = await createUser(server, 'alice');
+    const dataDir = tempDir('switchboard-client-');
+    const first = await createNodeSession({ dataDir, serverUrl: server.url });
+    await first.request('signIn', { username: 'alice', password: alice.password });
+    await whenOnline(first);
+    const general = await first.request('createChannel', { name: 'general', visibility: 'public' });
+    await first.close();
+
+    const storage = await FileStorage.open(dataDir);
+    const prefix = `user/${alice.user.id}/`;
+    await storage.set(`${prefix}meta`, { v: 1, data: { epoch: 42 } });
+    await storage.set(`${prefix}stream/${general.id}`, 'not a stream');
+    await storage.set(`${prefix}outbox/broken-entry`, { v: 1, data: { text: 7 } });
+    await storage.close();
+
+    const logger = recordingLogger();
+    const reopened = await createNodeSession({ dataDir, serverUrl: server.url, logger });
+    onCleanup(() => reopened.close());
+    expect((await reopened.request('getSnapshot', {})).user?.username).toBe('alice');
+    await whenOnline(reopened);
+    await vi.waitFor(
+      async () =>
+        expect((await reopened.request('getSnapshot', {})).channels.map((c) => c.name)).toEqual(['general']),
+      WAIT,
+    );
+    expect(logger.errors).toEqual([
+      'a stored cached channel list could not be read; it was dropped',
+      'a stored cached channel could not be read; it was dropped',
+      'a stored queued message could not be read; it was dropped',
+    ]);
   });
 
   it('shows cached history at once when reopened, and forgets the account on sign-out', async () => {
@@ -209,6 +245,30 @@ describe('session core', () => {
     expect(user).toMatchObject({ username: 'dana', isAdmin: false });
     await whenOnline(core);
     expect((await core.request('getSnapshot', {})).user?.id).toBe(user.id);
+  });
+
+  it('fails a queued message that the server’s new, lower limits refuse when they arrive', async () => {
+    const server = await startServer();
+    const alice = await createUser(server, 'alice');
+    const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
+    onCleanup(() => core.close());
+    const recorder = new SessionRecorder(core);
+    await core.request('signIn', { username: 'alice', password: alice.password });
+    await whenOnline(core);
+    const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
+    core.setNetworkAvailable(false);
+    await core.request('send', { channelId: general.id, text: 'x'.repeat(25) });
+    await server.close();
+
+    const stricter = await startServer({ dataDir: server.dataDir, port: server.port, maxMessageLength: 20 });
+    core.setNetworkAvailable(true);
+    const failed = await vi.waitFor(() => {
+      const found = recorder.shown(general.id).find((m) => m.delivery === 'failed');
+      if (!found) throw new Error('still waiting for the failure');
+      return found;
+    }, WAIT);
+    expect(failed.failure).toMatchObject({ code: 'payload_too_large' });
+    expect(await storedCopies(stricter, alice, general.id, 'x'.repeat(25))).toEqual([]);
   });
 
   it('puts the server’s limits in the snapshot, holds messages to them, and remembers them', async () => {
