@@ -1,5 +1,6 @@
 // Helpers for the session-core tests (client/src/**/*.test.ts): real servers, real sessions, and a
 // recorder that watches a session the way a UI does.
+import { vi } from 'vitest';
 import { io } from 'socket.io-client';
 import { newId } from '@switchboard/protocol';
 import type { ServerSocket, SocketFactory } from '../../client/src/std/connection.ts';
@@ -189,6 +190,15 @@ export class SessionRecorder {
 
   shown(channelId: string): DisplayMessage[] {
     return [...this.view(channelId).list()];
+  }
+
+  /** Waits until a stored copy that `match`es is shown, and returns it. */
+  sent(channelId: string, match: (m: DisplayMessage) => boolean, what: string): Promise<DisplayMessage> {
+    return vi.waitFor(() => {
+      const found = this.shown(channelId).find((m) => m.delivery === 'sent' && match(m));
+      if (!found) throw new Error(`still waiting for ${what}`);
+      return found;
+    }, WAIT);
   }
 
   texts(channelId: string): string[] {

@@ -5,7 +5,7 @@ import { manualClock } from '../../../tests/support/clock.ts';
 import { EventBatcher } from './batch.ts';
 import type { SessionEvents } from './contract.ts';
 import { displayKey, queuedMessage, sentMessage } from './display.ts';
-import { stored } from '../../../tests/support/messages.ts';
+import { stored } from '../../../tests/support/fixtures.ts';
 
 function batcher() {
   const time = manualClock();

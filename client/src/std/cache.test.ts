@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SERVER_LIMITS } from '@switchboard/protocol';
 import { manualClock } from '../../../tests/support/clock.ts';
 import { MemoryStorage } from '../../../tests/support/memoryStorage.ts';
-import { stored } from '../../../tests/support/messages.ts';
+import { stored } from '../../../tests/support/fixtures.ts';
 import { recordingLogger } from '../../../tests/support/session.ts';
 import { HistoryCache, type CachedMeta } from './cache.ts';
 

@@ -12,7 +12,7 @@ import {
 } from '@switchboard/protocol';
 import { systemClock, type Clock } from './connection.ts';
 import { silentLogger, type Logger } from './log.ts';
-import { Records, type RecordKind } from './records.ts';
+import { firstVersion, Records } from './records.ts';
 import { deletePrefix, type KeyValueStorage } from './storage.ts';
 import type { StreamSnapshot } from './stream.ts';
 
@@ -39,19 +39,8 @@ const CachedMeta = z.object({
 });
 export type CachedMeta = z.infer<typeof CachedMeta>;
 
-// Version 0: records written before records had versions, in the shape of version 1.
-const STREAM_RECORD: RecordKind<StreamSnapshot> = {
-  name: 'cached channel',
-  version: 1,
-  schema: CachedStream,
-  migrations: { 0: (data) => data },
-};
-const META_RECORD: RecordKind<CachedMeta> = {
-  name: 'cached channel list',
-  version: 1,
-  schema: CachedMeta,
-  migrations: { 0: (data) => data },
-};
+const STREAM_RECORD = firstVersion<StreamSnapshot>('cached channel', CachedStream);
+const META_RECORD = firstVersion('cached channel list', CachedMeta);
 
 const EMPTY_META: CachedMeta = {
   epoch: null,

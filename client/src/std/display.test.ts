@@ -1,6 +1,6 @@
 // The display rules: one key across a message's life, one order, and the view that keeps them.
 import { describe, expect, it } from 'vitest';
-import { stored } from '../../../tests/support/messages.ts';
+import { stored } from '../../../tests/support/fixtures.ts';
 import { displayKey, displayOrder, MessageView, queuedMessage, sentMessage } from './display.ts';
 
 const queued = (clientId: string, queuedAt: number, state: 'pending' | 'failed' = 'pending') =>

@@ -100,14 +100,7 @@ describe('outbox', () => {
 
     const restarted = await startServer({ dataDir: server.dataDir, port: server.port });
     await whenOnline(second.core, 20_000);
-    await vi.waitFor(
-      () =>
-        expect(
-          second.recorder.shown(channelId).some((m) => m.clientId === clientId && m.delivery === 'sent'),
-          'the delivery',
-        ).toBeTruthy(),
-      WAIT,
-    );
+    await second.recorder.sent(channelId, (m) => m.clientId === clientId, 'the delivery');
     expect(second.recorder.shown(channelId).map((m) => [m.text, m.delivery])).toEqual([[text, 'sent']]);
     expect(await storedCopies(restarted, alice, channelId, text)).toHaveLength(1);
     await second.core.close();
@@ -116,14 +109,7 @@ describe('outbox', () => {
     const replay = await openSession({ dataDir: lostAckDir, serverUrl: server.url });
     await whenOnline(replay.core);
     replay.recorder.opened(channelId, (await replay.core.request('openChannel', { channelId })).messages);
-    await vi.waitFor(
-      () =>
-        expect(
-          replay.recorder.shown(channelId).some((m) => m.clientId === clientId && m.delivery === 'sent'),
-          'the replayed delivery',
-        ).toBeTruthy(),
-      WAIT,
-    );
+    await replay.recorder.sent(channelId, (m) => m.clientId === clientId, 'the replayed delivery');
     expect(replay.recorder.shown(channelId).map((m) => [m.text, m.delivery])).toEqual([[text, 'sent']]);
     expect(await storedCopies(restarted, alice, channelId, text)).toHaveLength(1);
   });
@@ -266,28 +252,14 @@ describe('outbox', () => {
     await expect(core.request('send', { channelId, text: 'not saved' })).rejects.toThrow('no space left');
     storage.fail = () => false;
     await core.request('send', { channelId, text: 'saved' });
-    await vi.waitFor(
-      () =>
-        expect(
-          recorder.shown(channelId).some((m) => m.text === 'saved' && m.delivery === 'sent'),
-          'the saved message',
-        ).toBeTruthy(),
-      WAIT,
-    );
+    await recorder.sent(channelId, (m) => m.text === 'saved', 'the saved message');
     expect(recorder.seen.some((m) => m.text === 'not saved')).toBe(false);
     expect(await storedCopies(server, alice, channelId, 'not saved')).toHaveLength(0);
 
     // Delivered, but its record cannot be deleted: reported, not thrown; the user sees it sent.
     storage.fail = (operation, key) => operation === 'delete' && key.includes('/outbox');
     await core.request('send', { channelId, text: 'record stuck' });
-    await vi.waitFor(
-      () =>
-        expect(
-          recorder.shown(channelId).some((m) => m.text === 'record stuck' && m.delivery === 'sent'),
-          'the delivery despite the stuck record',
-        ).toBeTruthy(),
-      WAIT,
-    );
+    await recorder.sent(channelId, (m) => m.text === 'record stuck', 'the delivery despite the stuck record');
     await vi.waitFor(
       () =>
         expect(

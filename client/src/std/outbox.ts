@@ -13,7 +13,7 @@ import { ClientId, ErrorBody, Id, SwitchboardError, type SendAck } from '@switch
 import { backoffDelay, systemClock, type Clock } from './connection.ts';
 import { asSwitchboardError, isRetryable } from './errors.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
-import { Records, type RecordKind } from './records.ts';
+import { firstVersion, Records } from './records.ts';
 import type { KeyValueStorage } from './storage.ts';
 
 /** How often the records are reloaded to see what other cores on the same storage changed. */
@@ -29,13 +29,7 @@ const OutboxEntry = z.object({
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
-// Version 0: records written before records had versions, in the shape of version 1.
-const OUTBOX_RECORD: RecordKind<OutboxEntry> = {
-  name: 'queued message',
-  version: 1,
-  schema: OutboxEntry,
-  migrations: { 0: (data) => data },
-};
+const OUTBOX_RECORD = firstVersion('queued message', OutboxEntry);
 
 export interface OutboxHooks {
   /** The server acknowledged the entry; it has left the outbox. */

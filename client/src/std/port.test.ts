@@ -127,14 +127,7 @@ describe('session port', () => {
       (await vi.waitFor(() => client.request('openChannel', { channelId }), WAIT)).messages,
     );
     await client.request('send', { channelId, text: 'through the port' });
-    await vi.waitFor(
-      () =>
-        expect(
-          recorder.shown(channelId).some((m) => m.text === 'through the port' && m.delivery === 'sent'),
-          'the delivery',
-        ).toBeTruthy(),
-      WAIT,
-    );
+    await recorder.sent(channelId, (m) => m.text === 'through the port', 'the delivery');
     expect(await storedCopies(server, alice, channelId, 'through the port')).toHaveLength(1);
   });
 

@@ -20,6 +20,11 @@ export interface RecordKind<T> {
   migrations: Record<number, (data: unknown) => unknown>;
 }
 
+/** Version 1 of a kind of record; version 0, from before records had versions, has the same shape. */
+export function firstVersion<T>(name: string, schema: z.ZodType<T>): RecordKind<T> {
+  return { name, version: 1, schema, migrations: { 0: (data) => data } };
+}
+
 interface Versioned {
   v: number;
   data: unknown;

@@ -21,6 +21,17 @@ import {
 
 afterEach(runCleanups);
 
+/** Alice, signed in on a fresh data dir and online, in #general, a public channel she created. */
+async function aliceInGeneral(server: TestServer) {
+  const alice = await createUser(server, 'alice');
+  const dataDir = tempDir('switchboard-client-');
+  const core = await createNodeSession({ dataDir, serverUrl: server.url });
+  await core.request('signIn', { username: 'alice', password: alice.password });
+  await whenOnline(core);
+  const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
+  return { alice, dataDir, core, general };
+}
+
 /** A session core of its own, signed in as `user` and online. */
 async function signedIn(server: TestServer, user: TestUser): Promise<SessionCore> {
   const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
@@ -113,12 +124,7 @@ describe('session core', () => {
 
   it('stays signed in when stored records cannot be read: each is logged and dropped alone', async () => {
     const server = await startServer();
-    const alice = await createUser(server, 'alice');
-    const dataDir = tempDir('switchboard-client-');
-    const first = await createNodeSession({ dataDir, serverUrl: server.url });
-    await first.request('signIn', { username: 'alice', password: alice.password });
-    await whenOnline(first);
-    const general = await first.request('createChannel', { name: 'general', visibility: 'public' });
+    const { alice, dataDir, core: first, general } = await aliceInGeneral(server);
     await first.close();
 
     const storage = await FileStorage.open(dataDir);
@@ -147,12 +153,7 @@ describe('session core', () => {
 
   it('shows cached history at once when reopened, and forgets the account on sign-out', async () => {
     const server = await startServer();
-    const alice = await createUser(server, 'alice');
-    const dataDir = tempDir('switchboard-client-');
-    const first = await createNodeSession({ dataDir, serverUrl: server.url });
-    await first.request('signIn', { username: 'alice', password: alice.password });
-    await whenOnline(first);
-    const general = await first.request('createChannel', { name: 'general', visibility: 'public' });
+    const { alice, dataDir, core: first, general } = await aliceInGeneral(server);
     for (const text of ['one', 'two']) await postMessage(server, alice, general.id, text);
     await vi.waitFor(async () => {
       const { messages } = await first.request('openChannel', { channelId: general.id });
@@ -249,13 +250,9 @@ describe('session core', () => {
 
   it('fails a queued message that the server’s new, lower limits refuse when they arrive', async () => {
     const server = await startServer();
-    const alice = await createUser(server, 'alice');
-    const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
+    const { alice, core, general } = await aliceInGeneral(server);
     onCleanup(() => core.close());
     const recorder = new SessionRecorder(core);
-    await core.request('signIn', { username: 'alice', password: alice.password });
-    await whenOnline(core);
-    const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
     core.setNetworkAvailable(false);
     await core.request('send', { channelId: general.id, text: 'x'.repeat(25) });
     await server.close();

@@ -2,7 +2,7 @@
 // live changes wait while the first page loads, and a copy never replaces a later change.
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '@switchboard/protocol';
-import { stored } from '../../../tests/support/messages.ts';
+import { stored } from '../../../tests/support/fixtures.ts';
 import { Stream } from './stream.ts';
 
 const created = (seq: number): StreamEvent => ({

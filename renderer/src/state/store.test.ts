@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChannelSummary, User } from '@switchboard/protocol';
+import type { User } from '@switchboard/protocol';
+import { channelSummary, stored } from '../../../tests/support/fixtures.ts';
 import type {
   RequestMethod,
   RequestResults,
@@ -18,18 +19,7 @@ const me: User = {
   deactivated: false,
   createdAt: 0,
 };
-const channel: ChannelSummary = {
-  id: 'c1',
-  name: 'general',
-  kind: 'public',
-  topic: '',
-  createdBy: null,
-  createdAt: 0,
-  headSeq: 0,
-  readSeq: 0,
-  unreadCount: 0,
-  mentionCount: 0,
-};
+const channel = channelSummary('c1', { name: 'general' });
 
 function snapshot(user: User | null = me): SessionSnapshot {
   return {
@@ -44,20 +34,8 @@ function snapshot(user: User | null = me): SessionSnapshot {
 }
 
 function message(over: Partial<DisplayMessage> & { clientId: string }): DisplayMessage {
-  return {
-    id: `m-${over.clientId}`,
-    channelId: 'c1',
-    seq: 1,
-    changeSeq: over.seq ?? 1,
-    authorId: 'u-other',
-    text: over.clientId,
-    mentions: [],
-    ts: 1,
-    editedAt: null,
-    deletedAt: null,
-    delivery: 'sent',
-    ...over,
-  };
+  const { delivery = 'sent', ...rest } = over;
+  return { ...stored(rest), delivery };
 }
 
 /** A session that answers from fixed results and lets the test push events. */

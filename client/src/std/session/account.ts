@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { SwitchboardError, User } from '@switchboard/protocol';
 import { Results, type RequestParams, type RequestResults } from '../contract.ts';
 import type { Logger } from '../log.ts';
-import { Records, type RecordKind } from '../records.ts';
+import { firstVersion, Records } from '../records.ts';
 import { normalizeServerUrl, restCall } from '../rest.ts';
 import { deletePrefix, type KeyValueStorage } from '../storage.ts';
 
@@ -20,12 +20,7 @@ const SessionRecord = z.object({
 });
 type SessionRecord = z.infer<typeof SessionRecord>;
 
-const SESSION_RECORD: RecordKind<SessionRecord> = {
-  name: 'session',
-  version: 1,
-  schema: SessionRecord,
-  migrations: { 0: (data) => data },
-};
+const SESSION_RECORD = firstVersion('session', SessionRecord);
 
 const NO_SESSION: SessionRecord = { serverUrl: null, token: null, user: null };
 

@@ -1,23 +1,11 @@
 // Channels and their counts: live changes counted as the server counts them, and a sync's list
 // taken except for what changed here meanwhile.
 import { describe, expect, it } from 'vitest';
-import type { ChannelSummary, StreamEvent } from '@switchboard/protocol';
-import { stored } from '../../../../tests/support/messages.ts';
+import type { StreamEvent } from '@switchboard/protocol';
+import { channelSummary, stored } from '../../../../tests/support/fixtures.ts';
 import { Channels } from './channels.ts';
 
-const summary = (id: string, over: Partial<ChannelSummary> = {}): ChannelSummary => ({
-  id,
-  name: id,
-  kind: 'public',
-  topic: '',
-  createdBy: null,
-  createdAt: 0,
-  headSeq: 0,
-  readSeq: 0,
-  unreadCount: 0,
-  mentionCount: 0,
-  ...over,
-});
+const summary = channelSummary;
 
 const event = (kind: StreamEvent['kind'], seq: number, over: Parameters<typeof stored>[0]): StreamEvent => ({
   channelId: 'c1',

@@ -8,7 +8,7 @@ import { Outbox } from '../outbox.ts';
 import type { Synchronizer } from '../sync.ts';
 import { manualClock } from '../../../../tests/support/clock.ts';
 import { MemoryStorage } from '../../../../tests/support/memoryStorage.ts';
-import { stored } from '../../../../tests/support/messages.ts';
+import { stored } from '../../../../tests/support/fixtures.ts';
 import { MessageViews } from './messages.ts';
 
 const closing: (() => Promise<void>)[] = [];
