@@ -3,6 +3,22 @@
 // bundler's business (Vite: `new SharedWorker(new URL('…/worker.ts', import.meta.url), { type: 'module' })`).
 import { SessionClient } from '../std/port.ts';
 
+/**
+ * Runs `run` at the next paint while the page is shown, and within 50 ms either way (a hidden page
+ * does not paint): how a page paces the events its session core sends it (SessionClient's `pace`).
+ */
+export function nextPaint(run: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    run();
+  };
+  if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible')
+    requestAnimationFrame(once);
+  setTimeout(once, 50);
+}
+
 export interface SessionWorkers {
   /** A SharedWorker running worker.ts; used wherever the browser supports SharedWorker. */
   shared?: () => SharedWorker;
@@ -22,8 +38,8 @@ export function connectBrowserSession(
 ): SessionClient {
   const client =
     workers.shared && typeof SharedWorker === 'function'
-      ? new SessionClient(workers.shared().port, options)
-      : new SessionClient(workers.dedicated(), options);
+      ? new SessionClient(workers.shared().port, { pace: nextPaint, ...options })
+      : new SessionClient(workers.dedicated(), { pace: nextPaint, ...options });
   // A page that is going away says bye, so a shared core stops serving its port. One kept for the
   // back/forward cache (`persisted`) may be shown again and keeps its port.
   page.addEventListener?.('pagehide', (event) => {

@@ -4,6 +4,11 @@
 // (`@switchboard/client/worker`), so this entry does not carry it (nor socket.io-client).
 export * from '../std/contract.ts';
 export * from '../std/display.ts';
-export { serveSession, SessionClient, type PortLike } from '../std/port.ts';
-export { connectBrowserSession, type BrowserSessionOptions, type SessionWorkers } from './browser.ts';
+export { serveSession, SessionClient, type PortLike, type SessionClientOptions } from '../std/port.ts';
+export {
+  connectBrowserSession,
+  nextPaint,
+  type BrowserSessionOptions,
+  type SessionWorkers,
+} from './browser.ts';
 export { IdbStorage } from './storage-idb.ts';

@@ -1,12 +1,16 @@
-// The one batching stage between the core and a UI: what the UI is told about messages and channels
-// is coalesced over a few milliseconds, so a burst of thousands of incoming messages becomes a
-// handful of port messages and renders, not thousands. Within a batch each message appears once
-// (by display key), in its latest state, and the batch lists them in display order.
+// The one batching stage between the core and a UI, one per attached UI (serveSession): while the UI
+// is still busy with what it was last sent, the messages and channel lists the core tells are merged
+// — each message once, by display key, in its latest state; only the latest channel list — and go out
+// together once the UI says it has caught up (a `ready` frame; a browser UI sends it when it next
+// paints). So a burst of thousands of incoming messages reaches a busy UI as one batch per frame, an
+// idle UI at once, and a UI that never says `ready` still every MAX_WAIT_MS. Other events go out at
+// once, after whatever was waiting, so the UI sees everything in the order it happened.
 import { systemClock, type Clock } from './connection.ts';
-import type { SessionEvents } from './contract.ts';
+import type { SessionEventName, SessionEvents } from './contract.ts';
 import { displayKey, displayOrder, type DisplayMessage } from './display.ts';
 
-const BATCH_MS = 10;
+/** The longest a batch waits for a UI that has not said it is ready. */
+export const MAX_WAIT_MS = 250;
 
 interface ChannelBatch {
   messages: Map<string, DisplayMessage>;
@@ -14,67 +18,48 @@ interface ChannelBatch {
   reset: boolean;
 }
 
-export interface BatchTarget {
-  messages(payload: SessionEvents['messages']): void;
-  channels(): void;
-}
+export type SendEvent = <E extends SessionEventName>(name: E, payload: SessionEvents[E]) => void;
 
 export class EventBatcher {
   private readonly channels = new Map<string, ChannelBatch>();
-  private channelsChanged = false;
+  private channelList: SessionEvents['channels'] | null = null;
+  /** Events sent, and how many of them the UI has said it handled. */
+  private sent = 0;
+  private handled = 0;
   private timer: unknown = null;
 
   constructor(
-    private readonly target: BatchTarget,
+    private readonly send: SendEvent,
     private readonly clock: Clock = systemClock,
   ) {}
 
-  upsert(channelId: string, messages: DisplayMessage[]): void {
-    if (messages.length === 0) return;
-    const batch = this.batchOf(channelId);
-    for (const m of messages) {
-      const key = displayKey(m);
-      batch.messages.set(key, m);
-      batch.removed.delete(key);
+  /** An event from the core, on its way to the UI. */
+  push<E extends SessionEventName>(name: E, payload: SessionEvents[E]): void {
+    if (name === 'messages') this.merge(payload as SessionEvents['messages']);
+    else if (name === 'channels') this.channelList = payload as SessionEvents['channels'];
+    else {
+      this.flush();
+      this.emit(name, payload);
+      return;
     }
-    this.schedule();
+    if (this.handled >= this.sent) this.flush();
+    else this.timer ??= this.clock.setTimeout(() => this.flush(), MAX_WAIT_MS);
   }
 
-  /** Drops messages by display key. */
-  remove(channelId: string, keys: string[]): void {
-    if (keys.length === 0) return;
-    const batch = this.batchOf(channelId);
-    for (const key of keys) {
-      batch.messages.delete(key);
-      if (!batch.reset) batch.removed.add(key);
-    }
-    this.schedule();
+  /** The UI has handled the first `count` events it was sent. */
+  ready(count: number): void {
+    this.handled = Math.max(this.handled, count);
+    if (this.handled >= this.sent) this.flush();
   }
 
-  /** Everything shown for the channel is replaced by `messages`. */
-  reset(channelId: string, messages: DisplayMessage[]): void {
-    this.channels.set(channelId, {
-      messages: new Map(messages.map((m) => [displayKey(m), m])),
-      removed: new Set(),
-      reset: true,
-    });
-    this.schedule();
-  }
-
-  channelList(): void {
-    this.channelsChanged = true;
-    this.schedule();
-  }
-
+  /** Sends whatever is waiting. */
   flush(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
+    if (this.channelList) this.emit('channels', this.channelList);
+    this.channelList = null;
     const batches = [...this.channels];
     this.channels.clear();
-    if (this.channelsChanged) {
-      this.channelsChanged = false;
-      this.target.channels();
-    }
     for (const [channelId, batch] of batches) {
       const payload: SessionEvents['messages'] = {
         channelId,
@@ -82,30 +67,38 @@ export class EventBatcher {
       };
       if (batch.removed.size > 0) payload.removed = [...batch.removed];
       if (batch.reset) payload.reset = true;
-      this.target.messages(payload);
+      this.emit('messages', payload);
     }
   }
 
-  /** Drops whatever is waiting (sign-out). */
+  /** Drops whatever is waiting (the UI went away). */
   clear(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
     this.channels.clear();
-    this.channelsChanged = false;
+    this.channelList = null;
   }
 
-  private batchOf(channelId: string): ChannelBatch {
+  private emit<E extends SessionEventName>(name: E, payload: SessionEvents[E]): void {
+    this.sent += 1;
+    this.send(name, payload);
+  }
+
+  /** Later changes win: removals apply before upserts, a reset replaces all that waited. */
+  private merge({ channelId, messages, removed = [], reset }: SessionEvents['messages']): void {
     let batch = this.channels.get(channelId);
-    if (!batch)
-      this.channels.set(channelId, (batch = { messages: new Map(), removed: new Set(), reset: false }));
-    return batch;
-  }
-
-  private schedule(): void {
-    if (this.timer !== null) return;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, BATCH_MS);
+    if (!batch || reset) {
+      batch = { messages: new Map(), removed: new Set(), reset: reset === true };
+      this.channels.set(channelId, batch);
+    }
+    for (const key of removed) {
+      batch.messages.delete(key);
+      if (!batch.reset) batch.removed.add(key);
+    }
+    for (const m of messages) {
+      const key = displayKey(m);
+      batch.messages.set(key, m);
+      batch.removed.delete(key);
+    }
   }
 }

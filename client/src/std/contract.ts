@@ -217,7 +217,8 @@ export function parseRequest<M extends RequestMethod>(
 
 /**
  * Wire frames on the port. Request ids start at 1: a frame too broken to answer by its own id gets
- * an error response with id 0. `bye` is the UI's last frame (a tab closing): the core stops serving
+ * an error response with id 0. `ready` tells the core how many events the UI has handled, which paces
+ * what the core sends (batch.ts). `bye` is the UI's last frame (a tab closing): the core stops serving
  * that port.
  */
 export const Frame = z.discriminatedUnion('type', [
@@ -235,6 +236,7 @@ export const Frame = z.discriminatedUnion('type', [
     error: z.strictObject({ code: z.string(), message: z.string() }).passthrough().optional(),
   }),
   z.strictObject({ type: z.literal('event'), name: z.string().max(64), payload: z.unknown() }),
+  z.strictObject({ type: z.literal('ready'), events: z.number().int().min(0) }),
   z.strictObject({ type: z.literal('bye') }),
 ]);
 export type Frame = z.infer<typeof Frame>;

@@ -5,7 +5,10 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createUser } from '../../../tests/support/server.ts';
 import { connectBrowserSession } from '../dom/browser.ts';
-import type { Frame } from './contract.ts';
+import type { Frame, SessionApi, SessionEvents } from './contract.ts';
+import { sentMessage } from './display.ts';
+import { Emitter } from './emitter.ts';
+import { stored } from '../../../tests/support/fixtures.ts';
 import { whenOnline } from './online.ts';
 import { serveSession, SessionClient } from './port.ts';
 import {
@@ -30,10 +33,13 @@ function channel(): { core: MessagePort; ui: MessagePort } {
   return { core: port1, ui: port2 };
 }
 
-/** Every frame that arrives on `port`. */
-function frames(port: MessagePort): Frame[] {
+/** Every frame (of `type`, if given) that arrives on `port`. */
+function frames(port: MessagePort, type?: Frame['type']): Frame[] {
   const seen: Frame[] = [];
-  port.addEventListener('message', (event) => seen.push((event as unknown as { data: Frame }).data));
+  port.addEventListener('message', (event) => {
+    const frame = (event as unknown as { data: Frame }).data;
+    if (type === undefined || frame.type === type) seen.push(frame);
+  });
   port.start();
   return seen;
 }
@@ -135,7 +141,7 @@ describe('session port', () => {
     const ports = channel();
     const client = new SessionClient(ports.ui, { timeoutMs: 5_000 });
     onCleanup(() => client.close());
-    const requests = frames(ports.core);
+    const requests = frames(ports.core, 'request');
 
     const connections: unknown[] = [];
     client.on('connection', (state) => connections.push(state));
@@ -179,6 +185,37 @@ describe('session port', () => {
       data: { clientId: 5 },
     });
     await expect(odd).rejects.toMatchObject({ code: 'internal' });
+  });
+
+  it('paces events by the UI: while it has not said it is ready, changes gather into one batch', async () => {
+    const ports = channel();
+    const events = new Emitter<SessionEvents>();
+    const core: SessionApi = {
+      request: async () => null as never,
+      on: (name, handler) => events.on(name, handler),
+    };
+    onCleanup(serveSession(core, ports.core));
+    const paced: (() => void)[] = [];
+    const client = new SessionClient(ports.ui, { pace: (run) => paced.push(run) });
+    onCleanup(() => client.close());
+    const got: SessionEvents['messages'][] = [];
+    client.on('messages', (event) => got.push(event));
+    const say = (clientId: string, seq: number, text = clientId) =>
+      events.emit('messages', { channelId: 'c1', messages: [sentMessage(stored({ clientId, seq, text }))] });
+
+    await client.request('typing', { channelId: 'c1' }); // served from here on
+    say('a', 1);
+    await vi.waitFor(() => expect(got).toHaveLength(1), WAIT);
+    say('c', 3);
+    say('b', 2);
+    say('c', 3, 'c again');
+    // A request answered after those events were told: nothing more came in the meantime.
+    await client.request('typing', { channelId: 'c1' });
+    expect(got).toHaveLength(1);
+
+    paced.shift()!();
+    await vi.waitFor(() => expect(got).toHaveLength(2), WAIT);
+    expect(got[1]!.messages.map((m) => m.text)).toEqual(['b', 'c again']);
   });
 
   it('stops serving a page that says bye as it goes away, but not one kept for back/forward', async () => {

@@ -18,6 +18,7 @@ import {
   type SessionEventName,
   type SessionEvents,
 } from './contract.ts';
+import { EventBatcher } from './batch.ts';
 import { Emitter } from './emitter.ts';
 import { asSwitchboardError, fromErrorBody, validationError } from './errors.ts';
 
@@ -62,19 +63,21 @@ function post(port: PortLike, frame: Frame): void {
 }
 
 /**
- * Answers the requests that arrive on `port` with `core` and forwards the core's events to it.
- * `core` may still be opening: frames that arrive meanwhile wait for it. Returns a detach function,
- * which a `bye` frame from the other side also calls.
+ * Answers the requests that arrive on `port` with `core` and forwards the core's events to it, through
+ * a batcher paced by the UI's `ready` frames (batch.ts). `core` may still be opening: frames that
+ * arrive meanwhile wait for it. Returns a detach function, which a `bye` frame from the other side
+ * also calls.
  */
 export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortLike): () => void {
   const ready = Promise.resolve(core);
   let detached = false;
   const unsubscribe: (() => void)[] = [];
+  const batcher = new EventBatcher((name, payload) => post(port, { type: 'event', name, payload }));
   ready.then(
     (session) => {
       if (detached) return;
       for (const name of EVENT_NAMES) {
-        unsubscribe.push(session.on(name, (payload) => post(port, { type: 'event', name, payload })));
+        unsubscribe.push(session.on(name, (payload) => batcher.push(name, payload)));
       }
     },
     () => {
@@ -96,6 +99,7 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
       return fail(answerId, validationError('malformed frame', 'frame', frame.error));
     }
     if (frame.data.type === 'bye') return detach();
+    if (frame.data.type === 'ready') return batcher.ready(frame.data.events);
     if (frame.data.type !== 'request') {
       return fail(
         0,
@@ -124,6 +128,7 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
     detached = true;
     stopListening();
     for (const off of unsubscribe.splice(0)) off();
+    batcher.clear();
   };
   return detach;
 }
@@ -139,15 +144,29 @@ interface Pending {
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** The UI's handle on a session core behind a port. */
+export interface SessionClientOptions {
+  timeoutMs?: number;
+  /**
+   * When to tell the core that the events so far are handled, so it sends what has gathered since
+   * (batch.ts): `run` is called then. A browser page passes `nextPaint` (dom/browser.ts); left out,
+   * at once.
+   */
+  pace?: (run: () => void) => void;
+}
+
 export class SessionClient implements SessionApi {
   private readonly events = new Emitter<SessionEvents>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly stopListening: () => void;
+  /** Event frames received, and whether a `ready` for them is on its way. */
+  private eventsReceived = 0;
+  private readyScheduled = false;
+  private closed = false;
 
   constructor(
     private readonly port: PortLike,
-    private readonly options: { timeoutMs?: number } = {},
+    private readonly options: SessionClientOptions = {},
   ) {
     this.stopListening = listen(port, (data) => this.receive(data));
   }
@@ -173,6 +192,7 @@ export class SessionClient implements SessionApi {
    * waiting fail with `unavailable`.
    */
   close(): void {
+    this.closed = true;
     post(this.port, { type: 'bye' });
     this.stopListening();
     for (const [id, pending] of this.pending) {
@@ -208,9 +228,23 @@ export class SessionClient implements SessionApi {
             frame.error ?? { code: 'internal', message: 'the session failed without saying why' },
           ),
         );
-    } else if (frame.type === 'event' && isEventName(frame.name)) {
-      const payload = Events[frame.name].safeParse(frame.payload);
-      if (payload.success) this.events.emit(frame.name, payload.data as SessionEvents[typeof frame.name]);
+    } else if (frame.type === 'event') {
+      this.eventsReceived += 1;
+      if (isEventName(frame.name)) {
+        const payload = Events[frame.name].safeParse(frame.payload);
+        if (payload.success) this.events.emit(frame.name, payload.data as SessionEvents[typeof frame.name]);
+      }
+      this.scheduleReady();
     }
+  }
+
+  private scheduleReady(): void {
+    if (this.readyScheduled) return;
+    this.readyScheduled = true;
+    const pace = this.options.pace ?? ((run: () => void) => run());
+    pace(() => {
+      this.readyScheduled = false;
+      if (!this.closed) post(this.port, { type: 'ready', events: this.eventsReceived });
+    });
   }
 }

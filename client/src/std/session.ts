@@ -16,7 +16,6 @@ import {
   type ServerLimits,
   type User,
 } from '@switchboard/protocol';
-import { EventBatcher } from './batch.ts';
 import { HistoryCache } from './cache.ts';
 import { Connection, systemClock, type Clock, type SocketFactory } from './connection.ts';
 import {
@@ -72,7 +71,6 @@ const sameLimits = (a: ServerLimits, b: ServerLimits): boolean =>
 
 export class SessionCore implements SessionApi {
   private readonly events = new Emitter<SessionEvents>();
-  private readonly batch: EventBatcher;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly record: AccountRecord;
@@ -92,16 +90,9 @@ export class SessionCore implements SessionApi {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? silentLogger;
     this.record = new AccountRecord(options.storage, this.log);
-    this.batch = new EventBatcher(
-      {
-        messages: (payload) => this.events.emit('messages', payload),
-        channels: () => this.events.emit('channels', this.channels.list()),
-      },
-      this.clock,
-    );
     this.channels = new Channels({
       changed: () => {
-        this.batch.channelList();
+        this.events.emit('channels', this.channels.list());
         this.saveMeta();
       },
       forgotten: (channelId) => this.views.forget(channelId),
@@ -122,17 +113,15 @@ export class SessionCore implements SessionApi {
         this.events.emit('preferences', preferences);
       },
     });
-    this.views = new MessageViews(
-      {
-        account: () => this.account && { userId: this.account.user.id, ...this.account },
-        online: () => this.connectionState.status === 'online',
-        history: (request) => this.call('channel.history', request),
-        counted: (event, before) => {
-          if (this.account) this.channels.countChange(event, this.account.user.id, before);
-        },
+    this.views = new MessageViews({
+      account: () => this.account && { userId: this.account.user.id, ...this.account },
+      online: () => this.connectionState.status === 'online',
+      history: (request) => this.call('channel.history', request),
+      counted: (event, before) => {
+        if (this.account) this.channels.countChange(event, this.account.user.id, before);
       },
-      this.batch,
-    );
+      tell: (change) => this.events.emit('messages', change),
+    });
   }
 
   /** Opens the session stored in `options.storage`, reconnecting if it was signed in. */
@@ -343,7 +332,6 @@ export class SessionCore implements SessionApi {
     account.connection.stop();
     account.sync.stop();
     this.catchUpState = { catchingUp: false };
-    this.batch.clear();
     await account.outbox.close();
     await (wipe ? account.cache.clear() : account.cache.flush());
     this.channels.clear();

@@ -5,6 +5,7 @@
 // out here so Vite sees them and bundles the worker.
 import {
   connectBrowserSession,
+  nextPaint,
   SessionClient as PortClient,
   type PortLike,
 } from '@switchboard/client/browser';
@@ -22,7 +23,7 @@ const WORKER_NAME = 'switchboard-session';
 /** `onFailure` hears about a worker that could not load: nothing would ever answer then. */
 export async function connectSession(onFailure: (reason: string) => void): Promise<SessionClient> {
   const handed = window.switchboard?.port;
-  if (handed) return new PortClient(await handed);
+  if (handed) return new PortClient(await handed, { pace: nextPaint });
   const watch = <W extends SharedWorker | Worker>(worker: W): W => {
     worker.addEventListener('error', (event) =>
       onFailure((event as ErrorEvent).message || 'the session worker failed to load'),

@@ -1,8 +1,7 @@
 // Message views: a queued message shows until its stored copy takes its place (by ack or by being
-// seen), changes reach the batcher and the cache, and streams of channels left are forgotten.
+// seen) — or just goes where its channel is not loaded —, changes reach the UI and the cache, and streams of channels left are forgotten.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionEvents } from '../contract.ts';
-import { EventBatcher } from '../batch.ts';
 import { HistoryCache } from '../cache.ts';
 import { Outbox } from '../outbox.ts';
 import type { Synchronizer } from '../sync.ts';
@@ -20,10 +19,6 @@ async function setup() {
   const storage = new MemoryStorage();
   const time = manualClock();
   const told: SessionEvents['messages'][] = [];
-  const batch = new EventBatcher(
-    { messages: (payload) => told.push(payload), channels: () => {} },
-    time.clock,
-  );
   const outbox = await Outbox.open(
     storage,
     'user/me/outbox/',
@@ -35,21 +30,19 @@ async function setup() {
   const counted: number[] = [];
   // Catch-up is the synchronizer's job, tested with a real server in sync.test.ts.
   const sync = { catchUp: async () => {} } as unknown as Synchronizer;
-  const views = new MessageViews(
-    {
-      account: () => ({ userId: 'me', cache, outbox, sync }),
-      online: () => false,
-      history: async () => ({ messages: [], hasMore: false }),
-      counted: (event) => counted.push(event.seq),
-    },
-    batch,
-  );
-  return { views, outbox, cache, batch, told, counted, time };
+  const views = new MessageViews({
+    account: () => ({ userId: 'me', cache, outbox, sync }),
+    online: () => false,
+    history: async () => ({ messages: [], hasMore: false }),
+    counted: (event) => counted.push(event.seq),
+    tell: (change) => told.push(change),
+  });
+  return { views, outbox, cache, told, counted, time };
 }
 
 describe('MessageViews', () => {
   it('shows a queued message until the ack’s stored copy takes its place', async () => {
-    const { views, outbox, batch, told } = await setup();
+    const { views, outbox, told } = await setup();
     views.load(
       new Map([['c1', { cursor: 1, hasOlder: false, messages: [stored({ clientId: 'a', seq: 1 })] }]]),
     );
@@ -60,16 +53,22 @@ describe('MessageViews', () => {
       'a:sent',
       'k1-abcdefgh:pending',
     ]);
-    batch.flush();
     expect(told.at(-1)?.messages.map((m) => m.delivery)).toEqual(['pending']);
 
     const message = stored({ clientId: 'k1-abcdefgh', authorId: 'me', seq: 2, text: 'hi' });
     views.delivered(entry, { id: message.id, seq: 2, ts: 1, duplicate: false, message });
-    batch.flush();
     expect(told.at(-1)).toEqual({
       channelId: 'c1',
       messages: [expect.objectContaining({ delivery: 'sent', seq: 2 })],
     });
+  });
+
+  it('drops a delivered message from view where its channel is not loaded', async () => {
+    const { views, outbox, told } = await setup();
+    const entry = await outbox.add({ clientId: 'k3-abcdefgh', channelId: 'c7', text: 'away', queuedAt: 5 });
+    const message = stored({ clientId: 'k3-abcdefgh', channelId: 'c7', authorId: 'me', seq: 4 });
+    views.delivered(entry, { id: message.id, seq: 4, ts: 1, duplicate: false, message });
+    expect(told).toEqual([{ channelId: 'c7', messages: [], removed: ['me/k3-abcdefgh'] }]);
   });
 
   it('settles a queued message whose stored copy is seen first, and counts every live change', async () => {

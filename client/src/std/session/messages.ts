@@ -1,7 +1,7 @@
 // What the signed-in user sees of each channel's messages: the streams (stream.ts) with their stored
 // messages, and the user's own queued ones from the outbox, turned into display messages (display.ts)
-// and handed to the batcher on their way to the UI. Changes arrive live, from catch-up, and as
-// answers to our own requests (send ack, edit, delete), and are applied alike.
+// and told to the UI as `messages` events. Changes arrive live, from catch-up, and as answers to our
+// own requests (send ack, edit, delete), and are applied alike.
 import {
   SwitchboardError,
   type HistoryPage,
@@ -9,10 +9,9 @@ import {
   type SendAck,
   type StreamEvent,
 } from '@switchboard/protocol';
-import type { EventBatcher } from '../batch.ts';
 import { CACHE_LIMIT, type HistoryCache } from '../cache.ts';
-import type { RequestResults } from '../contract.ts';
-import { displayKey, queuedMessage, sentMessage, type DisplayMessage } from '../display.ts';
+import type { RequestResults, SessionEvents } from '../contract.ts';
+import { displayKey, displayOrder, queuedMessage, sentMessage, type DisplayMessage } from '../display.ts';
 import type { Outbox, OutboxEntry } from '../outbox.ts';
 import { Stream, type StreamSnapshot } from '../stream.ts';
 import type { Synchronizer } from '../sync.ts';
@@ -33,15 +32,14 @@ export interface ViewsHost {
   history(request: { channelId: string; before: number; limit: number }): Promise<HistoryPage>;
   /** A change to count in the channel's unread and mention counts; `before` is the copy shown until now. */
   counted(event: StreamEvent, before: Message | undefined): void;
+  /** Tells the UI what changed in a channel's messages. */
+  tell(change: SessionEvents['messages']): void;
 }
 
 export class MessageViews {
   private readonly streams = new Map<string, Stream>();
 
-  constructor(
-    private readonly host: ViewsHost,
-    private readonly batch: EventBatcher,
-  ) {}
+  constructor(private readonly host: ViewsHost) {}
 
   /** The cached streams of a session that starts. */
   load(saved: ReadonlyMap<string, StreamSnapshot>): void {
@@ -103,49 +101,59 @@ export class MessageViews {
     };
   }
 
-  /** Messages changed in a stream (live, catch-up, a reload after a reset): shown, and cached. */
-  applied(stream: Stream, changed: Message[], reset: boolean): void {
+  /**
+   * Messages changed in a stream (live, catch-up, a reload after a reset): shown, and cached. Returns
+   * whether the UI was told anything.
+   */
+  applied(stream: Stream, changed: Message[], reset: boolean): boolean {
     const account = this.host.account();
-    if (!account || this.streams.get(stream.channelId) !== stream) return;
+    if (!account || this.streams.get(stream.channelId) !== stream) return false;
     const channelId = stream.channelId;
     // A stored copy of one of our queued messages settles it, even if its ack never arrived; the
     // stored copy takes its place on screen (same display key).
     for (const m of changed)
       if (m.authorId === account.userId && account.outbox.has(m.clientId))
         void account.outbox.settle(m.clientId);
-    if (reset) this.batch.reset(channelId, this.view(stream));
-    else this.batch.upsert(channelId, changed.map(sentMessage));
     account.cache.saveStream(channelId, () => stream.snapshot(CACHE_LIMIT));
+    if (reset) this.host.tell({ channelId, messages: this.view(stream), reset: true });
+    else if (changed.length > 0)
+      this.host.tell({ channelId, messages: changed.map(sentMessage).sort(displayOrder) });
+    return reset || changed.length > 0;
   }
 
-  onStreamEvent(event: StreamEvent): void {
+  /** A live change; returns whether the UI was told anything. */
+  onStreamEvent(event: StreamEvent): boolean {
     const stream = this.streams.get(event.channelId);
     this.host.counted(event, stream?.get(event.message.id));
-    if (!stream) return;
-    this.applied(stream, stream.applyLive(event), false);
+    if (!stream) return false;
+    const told = this.applied(stream, stream.applyLive(event), false);
     if (stream.hasGap) void this.host.account()?.sync.catchUp(event.channelId);
+    return told;
   }
 
   /** A stored message we got as an answer (send ack, edit, delete): a change like a live one. */
-  applyStored(message: Message, kind: StreamEvent['kind']): void {
-    this.onStreamEvent({ channelId: message.channelId, seq: message.changeSeq, kind, message });
+  applyStored(message: Message, kind: StreamEvent['kind']): boolean {
+    return this.onStreamEvent({ channelId: message.channelId, seq: message.changeSeq, kind, message });
   }
 
-  /** The server acknowledged one of our queued messages: its stored copy takes its place. */
+  /**
+   * The server acknowledged one of our queued messages: its stored copy takes its place (same
+   * display key), or, where the copy is not shown (a channel not loaded), it just goes.
+   */
   delivered(entry: OutboxEntry, ack: SendAck): void {
-    this.batch.remove(entry.channelId, [this.queuedKey(entry)]);
-    this.applyStored(ack.message, 'created');
+    if (!this.applyStored(ack.message, 'created')) this.unqueued(entry);
   }
 
   /** A queued message was queued, failed, or is pending again. */
   queued(entry: OutboxEntry): void {
     const account = this.host.account();
-    if (account) this.batch.upsert(entry.channelId, [queuedMessage(entry, account.userId)]);
+    if (account)
+      this.host.tell({ channelId: entry.channelId, messages: [queuedMessage(entry, account.userId)] });
   }
 
   /** A queued message was discarded, or delivered by another session on the same storage. */
   unqueued(entry: OutboxEntry): void {
-    this.batch.remove(entry.channelId, [this.queuedKey(entry)]);
+    this.host.tell({ channelId: entry.channelId, messages: [], removed: [this.queuedKey(entry)] });
   }
 
   private queuedKey(entry: OutboxEntry): string {
