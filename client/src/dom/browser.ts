@@ -4,8 +4,10 @@
 import { SessionClient } from '../std/port.ts';
 
 /**
- * Runs `run` at the next paint while the page is shown, and within 50 ms either way (a hidden page
- * does not paint): how a page paces the events its session core sends it (SessionClient's `pace`).
+ * Runs `run` at the start of the next paint while the page is shown, and within 50 ms either way (a
+ * hidden page does not paint): how a page paces the events its session core sends it
+ * (SessionClient's `pace`). At the start of a frame the message list has had the scroll events of
+ * the last one, so it knows whether to follow new messages.
  */
 export function nextPaint(run: () => void): void {
   let done = false;

@@ -4,14 +4,21 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../tests/support/clock.ts';
 import { channelSummary, stored } from '../../../tests/support/fixtures.ts';
-import { EventBatcher, MAX_WAIT_MS } from './batch.ts';
+import { EventBatcher, MAX_WAIT_MS, type OutgoingEvent } from './batch.ts';
 import type { SessionEventName, SessionEvents } from './contract.ts';
 import { displayKey, queuedMessage, sentMessage } from './display.ts';
 
+/** Lets the batcher finish the change under way (it looks at what gathered in a microtask). */
+const changeDone = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
 function batcher() {
   const time = manualClock();
+  const frames: OutgoingEvent[][] = [];
   const sent: { name: SessionEventName; payload: unknown }[] = [];
-  const batch = new EventBatcher((name, payload) => sent.push({ name, payload }), time.clock);
+  const batch = new EventBatcher((events) => {
+    frames.push(events);
+    sent.push(...events);
+  }, time.clock);
   const messages = (channelId: string, list: ReturnType<typeof sentMessage>[], extra = {}) =>
     batch.push('messages', { channelId, messages: list, ...extra });
   const texts = () =>
@@ -20,7 +27,7 @@ function batcher() {
         ? `${(payload as SessionEvents['messages']).channelId}:${(payload as SessionEvents['messages']).messages.map((m) => m.text).join(',')}`
         : name,
     );
-  return { batch, time, sent, messages, texts };
+  return { batch, time, sent, frames, messages, texts };
 }
 
 const pending = queuedMessage(
@@ -29,10 +36,13 @@ const pending = queuedMessage(
 );
 
 describe('EventBatcher', () => {
-  it('sends at once to a UI that is ready, then gathers until it says it handled what it got', () => {
-    const { batch, messages, texts } = batcher();
+  it('sends a change at once, in one frame, then gathers until the UI says it handled it', async () => {
+    const { batch, messages, texts, frames } = batcher();
     messages('c1', [sentMessage(stored({ clientId: 'a', seq: 1 }))]);
-    expect(texts()).toEqual(['c1:a']);
+    batch.push('channels', [channelSummary('c1')]);
+    await changeDone();
+    expect(texts()).toEqual(['channels', 'c1:a']);
+    expect(frames).toHaveLength(1);
 
     messages('c1', [sentMessage(stored({ clientId: 'c', seq: 3 }))]);
     messages('c1', [sentMessage(stored({ clientId: 'b', seq: 2 }))]);
@@ -40,36 +50,41 @@ describe('EventBatcher', () => {
     messages('c2', [pending]);
     batch.push('channels', [channelSummary('old')]);
     batch.push('channels', [channelSummary('c1'), channelSummary('c2')]);
-    expect(texts()).toEqual(['c1:a']);
+    await changeDone();
+    expect(frames).toHaveLength(1);
 
     batch.ready(1);
-    expect(texts()).toEqual(['c1:a', 'channels', 'c1:b,edited', 'c2:hi']);
-    expect(texts()).toHaveLength(4);
+    expect(frames).toHaveLength(2);
+    expect(texts().slice(2)).toEqual(['channels', 'c1:b,edited', 'c2:hi']);
     // Only the latest channel list went out.
-    expect(texts().filter((t) => t === 'channels')).toHaveLength(1);
+    expect(frames[1]![0]!.payload).toHaveLength(2);
   });
 
-  it('does not wait for ever on a UI that never says it is ready', () => {
+  it('does not wait for ever on a UI that never says it is ready', async () => {
     const { messages, texts, time } = batcher();
     messages('c1', [sentMessage(stored({ clientId: 'a' }))]);
+    await changeDone();
     messages('c1', [sentMessage(stored({ clientId: 'b', seq: 2 }))]);
+    await changeDone();
     time.advance(MAX_WAIT_MS - 1);
     expect(texts()).toEqual(['c1:a']);
     time.advance(1);
     expect(texts()).toEqual(['c1:a', 'c1:b']);
   });
 
-  it('keeps the order of events: others go out after what was waiting', () => {
-    const { batch, messages, texts } = batcher();
+  it('keeps the order of events: others go out at once, after what was waiting, in the same frame', async () => {
+    const { batch, messages, frames } = batcher();
     messages('c1', [sentMessage(stored({ clientId: 'a' }))]);
-    messages('c1', [sentMessage(stored({ clientId: 'b', seq: 2 }))]);
     batch.push('connection', { status: 'offline', reason: 'no network connection' });
-    expect(texts()).toEqual(['c1:a', 'c1:b', 'connection']);
+    expect(frames.map((f) => f.map((e) => e.name))).toEqual([['messages', 'connection']]);
+    await changeDone();
+    expect(frames).toHaveLength(1);
   });
 
-  it('lets a stored copy take its queued message’s place, applies removals first, and a reset replaces all', () => {
-    const { batch, messages, sent } = batcher();
-    messages('c0', []); // the UI is busy from here on
+  it('lets a stored copy take its queued message’s place, applies removals first, and a reset replaces all', async () => {
+    const { batch, messages, frames } = batcher();
+    messages('c0', [pending]);
+    await changeDone(); // sent: the UI is busy from here on
     messages('c1', [pending]);
     messages('c1', [sentMessage(stored({ clientId: 'k1', authorId: 'me', text: 'hi' }))], {
       removed: [displayKey(pending)],
@@ -80,8 +95,9 @@ describe('EventBatcher', () => {
     messages('c1', [], { removed: ['me/k2'] });
     messages('c3', [sentMessage(stored({ clientId: 'old', channelId: 'c3' }))]);
     messages('c3', [sentMessage(stored({ clientId: 'new', channelId: 'c3', seq: 90 }))], { reset: true });
+    await changeDone();
     batch.ready(1);
-    expect(sent.slice(1).map((e) => e.payload)).toEqual([
+    expect(frames[1]!.map((e) => e.payload)).toEqual([
       {
         channelId: 'c1',
         messages: [expect.objectContaining({ clientId: 'k1', delivery: 'sent' })],
@@ -92,9 +108,9 @@ describe('EventBatcher', () => {
 
     // A UI that went away: what waited is dropped.
     messages('c1', [pending]);
-    messages('c1', [pending]);
     batch.clear();
+    await changeDone();
     batch.ready(100);
-    expect(sent).toHaveLength(3);
+    expect(frames).toHaveLength(2);
   });
 });

@@ -3,8 +3,9 @@
 // — each message once, by display key, in its latest state; only the latest channel list — and go out
 // together once the UI says it has caught up (a `ready` frame; a browser UI sends it when it next
 // paints). So a burst of thousands of incoming messages reaches a busy UI as one batch per frame, an
-// idle UI at once, and a UI that never says `ready` still every MAX_WAIT_MS. Other events go out at
-// once, after whatever was waiting, so the UI sees everything in the order it happened.
+// idle UI at once (with whatever else the same change caused), and a UI that never says `ready` still
+// every MAX_WAIT_MS. Other events go out at once, after whatever was waiting, so the UI sees
+// everything in the order it happened. Each send is one frame, which the UI handles in one go.
 import { systemClock, type Clock } from './connection.ts';
 import type { SessionEventName, SessionEvents } from './contract.ts';
 import { displayKey, displayOrder, type DisplayMessage } from './display.ts';
@@ -18,18 +19,26 @@ interface ChannelBatch {
   reset: boolean;
 }
 
-export type SendEvent = <E extends SessionEventName>(name: E, payload: SessionEvents[E]) => void;
+/** One event as it goes out. */
+export type OutgoingEvent = {
+  [E in SessionEventName]: { name: E; payload: SessionEvents[E] };
+}[SessionEventName];
+
+/** Sends events together, to be handled in one go. */
+export type SendEvents = (events: OutgoingEvent[]) => void;
 
 export class EventBatcher {
   private readonly channels = new Map<string, ChannelBatch>();
   private channelList: SessionEvents['channels'] | null = null;
-  /** Events sent, and how many of them the UI has said it handled. */
+  /** Sends made, and how many of them the UI has said it handled. */
   private sent = 0;
   private handled = 0;
   private timer: unknown = null;
+  /** A look at what gathered is due once the current change is done (a microtask). */
+  private due = false;
 
   constructor(
-    private readonly send: SendEvent,
+    private readonly send: SendEvents,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -38,37 +47,46 @@ export class EventBatcher {
     if (name === 'messages') this.merge(payload as SessionEvents['messages']);
     else if (name === 'channels') this.channelList = payload as SessionEvents['channels'];
     else {
-      this.flush();
-      this.emit(name, payload);
+      this.flush([{ name, payload } as OutgoingEvent]);
       return;
     }
-    if (this.handled >= this.sent) this.flush();
-    else this.timer ??= this.clock.setTimeout(() => this.flush(), MAX_WAIT_MS);
+    if (this.due) return;
+    this.due = true;
+    // Everything one change causes (its messages, the channel counts) goes out together.
+    queueMicrotask(() => {
+      this.due = false;
+      if (this.handled >= this.sent) this.flush();
+      else this.timer ??= this.clock.setTimeout(() => this.flush(), MAX_WAIT_MS);
+    });
   }
 
-  /** The UI has handled the first `count` events it was sent. */
+  /** The UI has handled the first `count` sends it got. */
   ready(count: number): void {
     this.handled = Math.max(this.handled, count);
     if (this.handled >= this.sent) this.flush();
   }
 
-  /** Sends whatever is waiting. */
-  flush(): void {
+  /** Sends whatever is waiting, then `after`, in one send. */
+  flush(after: OutgoingEvent[] = []): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    if (this.channelList) this.emit('channels', this.channelList);
+    const events: OutgoingEvent[] = [];
+    if (this.channelList) events.push({ name: 'channels', payload: this.channelList });
     this.channelList = null;
-    const batches = [...this.channels];
-    this.channels.clear();
-    for (const [channelId, batch] of batches) {
+    for (const [channelId, batch] of this.channels) {
       const payload: SessionEvents['messages'] = {
         channelId,
         messages: [...batch.messages.values()].sort(displayOrder),
       };
       if (batch.removed.size > 0) payload.removed = [...batch.removed];
       if (batch.reset) payload.reset = true;
-      this.emit('messages', payload);
+      events.push({ name: 'messages', payload });
     }
+    this.channels.clear();
+    events.push(...after);
+    if (events.length === 0) return;
+    this.sent += 1;
+    this.send(events);
   }
 
   /** Drops whatever is waiting (the UI went away). */
@@ -77,11 +95,6 @@ export class EventBatcher {
     this.timer = null;
     this.channels.clear();
     this.channelList = null;
-  }
-
-  private emit<E extends SessionEventName>(name: E, payload: SessionEvents[E]): void {
-    this.sent += 1;
-    this.send(name, payload);
   }
 
   /** Later changes win: removals apply before upserts, a reset replaces all that waited. */

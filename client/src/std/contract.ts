@@ -217,9 +217,10 @@ export function parseRequest<M extends RequestMethod>(
 
 /**
  * Wire frames on the port. Request ids start at 1: a frame too broken to answer by its own id gets
- * an error response with id 0. `ready` tells the core how many events the UI has handled, which paces
+ * an error response with id 0. `ready` tells the core how many event frames the UI has handled, which paces
  * what the core sends (batch.ts). `bye` is the UI's last frame (a tab closing): the core stops serving
- * that port.
+ * that port. Events travel in `events` frames, several at a time when the batcher (batch.ts) has
+ * gathered them.
  */
 export const Frame = z.discriminatedUnion('type', [
   z.strictObject({
@@ -235,8 +236,12 @@ export const Frame = z.discriminatedUnion('type', [
     data: z.unknown().optional(),
     error: z.strictObject({ code: z.string(), message: z.string() }).passthrough().optional(),
   }),
-  z.strictObject({ type: z.literal('event'), name: z.string().max(64), payload: z.unknown() }),
-  z.strictObject({ type: z.literal('ready'), events: z.number().int().min(0) }),
+  /** Events in the order they happened; all of one frame are handled in one go (one render). */
+  z.strictObject({
+    type: z.literal('events'),
+    events: z.array(z.strictObject({ name: z.string().max(64), payload: z.unknown() })).min(1),
+  }),
+  z.strictObject({ type: z.literal('ready'), frames: z.number().int().min(0) }),
   z.strictObject({ type: z.literal('bye') }),
 ]);
 export type Frame = z.infer<typeof Frame>;

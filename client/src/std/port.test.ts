@@ -118,7 +118,7 @@ describe('session port', () => {
       1008,
     );
     expect(badParams.error).toMatchObject({ code: 'validation_failed', issues: [{ path: 'seq' }] });
-    const wrongKind = await raw.answer({ type: 'event', name: 'snapshot', payload: {} }, 0);
+    const wrongKind = await raw.answer({ type: 'events', events: [{ name: 'snapshot', payload: {} }] }, 0);
     expect(wrongKind.error?.code).toBe('bad_request');
 
     // The same port still does real work: sign in, send, and see the message arrive as sent.
@@ -154,16 +154,16 @@ describe('session port', () => {
       'junk',
       { type: 'response', id, ok: 'yes' },
       { type: 'response', id: id + 100, ok: true, data: null },
-      { type: 'event', name: 'connection', payload: { status: 'levitating' } },
-      { type: 'event', name: 'explode', payload: {} },
+      { type: 'events', events: [{ name: 'connection', payload: { status: 'levitating' } }] },
+      { type: 'events', events: [{ name: 'explode', payload: {} }] },
+      { type: 'events', events: [] },
       { type: 'request', id: 1, method: 'getSnapshot', params: {} },
     ]) {
       ports.core.postMessage(junk);
     }
     ports.core.postMessage({
-      type: 'event',
-      name: 'connection',
-      payload: { status: 'offline', reason: 'no network connection' },
+      type: 'events',
+      events: [{ name: 'connection', payload: { status: 'offline', reason: 'no network connection' } }],
     });
     ports.core.postMessage({
       type: 'response',
@@ -204,18 +204,24 @@ describe('session port', () => {
       events.emit('messages', { channelId: 'c1', messages: [sentMessage(stored({ clientId, seq, text }))] });
 
     await client.request('typing', { channelId: 'c1' }); // served from here on
+    // The UI takes what arrived when its pace says so, not before.
     say('a', 1);
-    await vi.waitFor(() => expect(got).toHaveLength(1), WAIT);
+    await vi.waitFor(() => expect(paced).toHaveLength(1), WAIT);
+    expect(got).toEqual([]);
+    paced.shift()!();
+    expect(got.map((e) => e.messages.map((m) => m.text))).toEqual([['a']]);
+
+    // Sent at once (the UI had caught up), handed over at the next pace; meanwhile changes gather.
     say('c', 3);
+    await vi.waitFor(() => expect(paced).toHaveLength(1), WAIT);
     say('b', 2);
     say('c', 3, 'c again');
-    // A request answered after those events were told: nothing more came in the meantime.
-    await client.request('typing', { channelId: 'c1' });
-    expect(got).toHaveLength(1);
-
+    await client.request('typing', { channelId: 'c1' }); // answered after those changes were told
+    expect(paced).toHaveLength(1);
     paced.shift()!();
-    await vi.waitFor(() => expect(got).toHaveLength(2), WAIT);
-    expect(got[1]!.messages.map((m) => m.text)).toEqual(['b', 'c again']);
+    await vi.waitFor(() => expect(paced).toHaveLength(1), WAIT);
+    paced.shift()!();
+    expect(got.map((e) => e.messages.map((m) => m.text))).toEqual([['a'], ['c'], ['b', 'c again']]);
   });
 
   it('stops serving a page that says bye as it goes away, but not one kept for back/forward', async () => {
@@ -232,7 +238,7 @@ describe('session port', () => {
     const pagehide = (persisted: boolean) =>
       page.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
     const snapshots = (seen: Frame[]) =>
-      seen.filter((f) => f.type === 'event' && f.name === 'snapshot').length;
+      seen.flatMap((f) => (f.type === 'events' ? f.events : [])).filter((e) => e.name === 'snapshot').length;
 
     // Into the back/forward cache: the page may be shown again, so it stays attached.
     pagehide(true);

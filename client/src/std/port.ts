@@ -72,7 +72,7 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
   const ready = Promise.resolve(core);
   let detached = false;
   const unsubscribe: (() => void)[] = [];
-  const batcher = new EventBatcher((name, payload) => post(port, { type: 'event', name, payload }));
+  const batcher = new EventBatcher((events) => post(port, { type: 'events', events }));
   ready.then(
     (session) => {
       if (detached) return;
@@ -99,7 +99,7 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
       return fail(answerId, validationError('malformed frame', 'frame', frame.error));
     }
     if (frame.data.type === 'bye') return detach();
-    if (frame.data.type === 'ready') return batcher.ready(frame.data.events);
+    if (frame.data.type === 'ready') return batcher.ready(frame.data.frames);
     if (frame.data.type !== 'request') {
       return fail(
         0,
@@ -147,9 +147,10 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export interface SessionClientOptions {
   timeoutMs?: number;
   /**
-   * When to tell the core that the events so far are handled, so it sends what has gathered since
-   * (batch.ts): `run` is called then. A browser page passes `nextPaint` (dom/browser.ts); left out,
-   * at once.
+   * When to hand the events that arrived to the UI: `run` does, and then tells the core they are
+   * handled, so it sends what has gathered since (batch.ts). A browser page passes `nextPaint`
+   * (dom/browser.ts): the UI takes each batch at the start of a frame, and the next batch is not sent
+   * before the UI has painted this one. Left out, at once.
    */
   pace?: (run: () => void) => void;
 }
@@ -159,9 +160,9 @@ export class SessionClient implements SessionApi {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly stopListening: () => void;
-  /** Event frames received, and whether a `ready` for them is on its way. */
-  private eventsReceived = 0;
-  private readyScheduled = false;
+  /** Event frames received and not yet handed over; with the core's pacing, rarely more than one. */
+  private arrived: Frame[] = [];
+  private framesReceived = 0;
   private closed = false;
 
   constructor(
@@ -228,23 +229,27 @@ export class SessionClient implements SessionApi {
             frame.error ?? { code: 'internal', message: 'the session failed without saying why' },
           ),
         );
-    } else if (frame.type === 'event') {
-      this.eventsReceived += 1;
-      if (isEventName(frame.name)) {
-        const payload = Events[frame.name].safeParse(frame.payload);
-        if (payload.success) this.events.emit(frame.name, payload.data as SessionEvents[typeof frame.name]);
-      }
-      this.scheduleReady();
+    } else if (frame.type === 'events') {
+      this.framesReceived += 1;
+      this.arrived.push(frame);
+      if (this.arrived.length === 1)
+        (this.options.pace ?? ((run: () => void) => run()))(() => this.handOver());
     }
   }
 
-  private scheduleReady(): void {
-    if (this.readyScheduled) return;
-    this.readyScheduled = true;
-    const pace = this.options.pace ?? ((run: () => void) => run());
-    pace(() => {
-      this.readyScheduled = false;
-      if (!this.closed) post(this.port, { type: 'ready', events: this.eventsReceived });
-    });
+  /** Hands what arrived to the handlers, in order, and tells the core how far the UI has got. */
+  private handOver(): void {
+    const frames = this.arrived;
+    this.arrived = [];
+    if (this.closed) return;
+    for (const frame of frames) {
+      if (frame.type !== 'events') continue;
+      for (const { name, payload } of frame.events) {
+        if (!isEventName(name)) continue;
+        const parsed = Events[name].safeParse(payload);
+        if (parsed.success) this.events.emit(name, parsed.data as SessionEvents[typeof name]);
+      }
+    }
+    post(this.port, { type: 'ready', frames: this.framesReceived });
   }
 }

@@ -1,8 +1,8 @@
 // Everything the UI shows, kept from the session core's events. React reads it through
 // useSyncExternalStore. Each event is published as it arrives. The one batching stage is on the
-// core's side of the port (client/src/std/batch.ts), paced by this page: the port client tells the
-// core it is ready for more at the next paint, so a burst of thousands of incoming messages arrives
-// as one event per frame at most, and costs one render per frame at most.
+// core's side of the port (client/src/std/batch.ts), paced by this page: the port client hands over
+// what arrived at the start of the next paint and only then asks for more (nextPaint), so a burst of
+// thousands of incoming messages costs one render per frame at most.
 import { MessageView, type DisplayMessage } from '@switchboard/client/browser';
 import {
   DEFAULT_SERVER_LIMITS,
