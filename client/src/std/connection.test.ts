@@ -137,3 +137,24 @@ describe('server refusals', () => {
     expect(hellos).toMatchObject([{ user: { username: 'dave' } }]);
   });
 });
+
+describe('requests', () => {
+  // Checked by the typechecker (`npm run typecheck`): each @ts-expect-error must be an error.
+  it('takes its payload and result types from the protocol’s event table', () => {
+    const calls = (connection: Connection) => {
+      // @ts-expect-error -- not an event of the protocol
+      void connection.request('message.sned', {});
+      // @ts-expect-error -- message.send needs a clientId
+      void connection.request('message.send', { channelId: 'c1', text: 'hi' });
+      const sent: Promise<{ seq: number; duplicate: boolean }> = connection.request('message.send', {
+        channelId: 'c1',
+        clientId: 'client-id-1',
+        text: 'hi',
+      });
+      // @ts-expect-error -- read.mark answers with a read state, not a message
+      const wrong: Promise<{ text: string }> = connection.request('read.mark', { channelId: 'c1', seq: 1 });
+      return [sent, wrong];
+    };
+    expect(calls).toBeTypeOf('function');
+  });
+});
