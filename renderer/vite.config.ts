@@ -1,5 +1,6 @@
 // Builds the React UI into the server package (server/web), which serves `/` and `/assets/*`.
-// The session core (client/src/worker.ts) is bundled as a module worker beside it.
+// The session core (@switchboard/client/worker, through src/session/worker.ts) is bundled as a
+// module worker beside it.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 

@@ -35,4 +35,34 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
  */
 export const UNREAD_COUNT_CAP = 999;
 
+/** Shortest password a new account may have. */
+export const MIN_PASSWORD_LENGTH = 8;
+
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Room a `message.send` packet needs besides the text: ids, field names, framing. */
+const PACKET_OVERHEAD_BYTES = 1_024;
+
+/** Bytes `text` takes in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD, as encoders write it). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Why a server with `limits` would refuse message text `text`, or null when it takes it. */
+export function messageTextTooLarge(text: string, limits: ServerLimits): string | null {
+  if (text.length > limits.maxMessageLength)
+    return `message is ${text.length} characters; this server allows ${limits.maxMessageLength}`;
+  if (utf8Length(text) > limits.maxPayloadBytes - PACKET_OVERHEAD_BYTES)
+    return 'message is too large for this server';
+  return null;
+}

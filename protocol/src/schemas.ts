@@ -1,6 +1,6 @@
 // zod schemas for every payload a client sends. The server parses with these; clients may too.
 import { z } from 'zod';
-import { DEFAULT_LIMITS, MAX_SYNC_CURSORS, NAME_PATTERN } from './limits.ts';
+import { DEFAULT_LIMITS, MAX_SYNC_CURSORS, MIN_PASSWORD_LENGTH, NAME_PATTERN } from './limits.ts';
 
 /**
  * Any text a client sends: well-formed UTF-16. A lone surrogate cannot be stored as sent (it would
@@ -31,8 +31,13 @@ export const Username = z
 export const ChannelName = z
   .string()
   .regex(NAME_PATTERN, 'channel names are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
-export const Password = Text.min(8, 'passwords need at least 8 characters').max(1024);
+export const Password = Text.min(
+  MIN_PASSWORD_LENGTH,
+  `passwords need at least ${MIN_PASSWORD_LENGTH} characters`,
+).max(1024);
 export const Visibility = z.enum(['public', 'private']);
+/** A request that takes no parameters. */
+export const Empty = z.strictObject({});
 export const PageLimit = z.number().int().min(1).max(DEFAULT_LIMITS.maxPageSize);
 
 /** Message text: length is checked against the server's configured limit separately. */

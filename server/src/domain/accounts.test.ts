@@ -32,7 +32,7 @@ async function expectAccepted(server: TestServer, token: string, username: strin
 }
 
 describe('accounts on a server with closed registration', () => {
-  const clock = manualClock();
+  const clock = manualClock(Date.now());
   const { server } = useTestServer({}, { clock: clock.now });
 
   it('signs in with the right password and answers 401 with a code otherwise', async () => {
@@ -279,7 +279,7 @@ describe('while setup is pending', () => {
   });
 
   it('the setup code expires after setupCodeTtlHours; the next start prints a new one', async () => {
-    const clock = manualClock();
+    const clock = manualClock(Date.now());
     const first = await start({ setupCodeTtlHours: 2 }, { clock: clock.now });
     const expired = first.setupCode!;
     clock.advance(2 * 60 * 60 * 1000);
@@ -299,7 +299,7 @@ describe('while setup is pending', () => {
 });
 
 describe('registration by invite', () => {
-  const clock = manualClock();
+  const clock = manualClock(Date.now());
   const { server } = useTestServer({ registration: 'invite' }, { clock: clock.now });
   let adminToken: string;
   let adminId: string;

@@ -453,7 +453,7 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
 
   it('answers reset for a cursor older than retention', async () => {
     // Pruning is server-wide, so this case gets a server of its own.
-    const clock = manualClock();
+    const clock = manualClock(Date.now());
     const own = await startTestServer({}, { clock: clock.now });
     try {
       const alice = await createConnectedUser(own, 'alice');

@@ -1,13 +1,7 @@
 // The Socket.IO transport against a real server: handshake, live events, typing, presence and limits.
 import { describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import {
-  newId,
-  PROTOCOL_VERSION,
-  UserShape,
-  type ChannelSummary,
-  type StreamEvent,
-} from '@switchboard/protocol';
+import { newId, PROTOCOL_VERSION, User, type ChannelSummary, type StreamEvent } from '@switchboard/protocol';
 import {
   api,
   call,
@@ -78,7 +72,7 @@ describe('handshake', () => {
     const script = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access' });
     for (const token of [alice.token, script.token]) {
       const { socket, hello } = await connect(server.url, token);
-      expect(Object.keys(hello.user).sort()).toEqual(Object.keys(UserShape.shape).sort());
+      expect(Object.keys(hello.user).sort()).toEqual(Object.keys(User.shape).sort());
       expect(hello.user).toEqual(alice.user);
       socket.disconnect();
     }
