@@ -66,6 +66,8 @@ type Listener = (...args: unknown[]) => void;
  */
 export class TamperedTransport {
   answer: (event: string, payload: unknown) => unknown = () => undefined;
+  /** Rewrites what the core sends before the real server sees it. */
+  outgoing: (event: string, payload: unknown) => unknown = (_event, payload) => payload;
   incoming: (event: string, payload: unknown) => unknown = (_event, payload) => payload;
   private listeners = new Map<string, Listener[]>();
 
@@ -88,7 +90,7 @@ export class TamperedTransport {
     ) => Promise<unknown>;
     socket.emitWithAck = ((event: string, payload: unknown) => {
       const canned = this.answer(event, payload);
-      if (canned === undefined) return emitWithAck(event, payload);
+      if (canned === undefined) return emitWithAck(event, this.outgoing(event, payload));
       // Nothing was emitted, so the flags `timeout()` set must not stick to the next emit.
       Object.assign(socket, { flags: {} });
       return Promise.resolve(canned);

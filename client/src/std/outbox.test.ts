@@ -117,13 +117,21 @@ describe('outbox', () => {
   it('marks a message the server refuses as failed, retries it with the same clientId, and discards it', async () => {
     const server = await startServer();
     const { alice, channelId } = await aliceWithChannel(server);
-    const { core, dataDir, recorder } = await openSession({ serverUrl: server.url });
+    // The real server refuses what the core let through, as a server with stricter rules than the
+    // app's would: the text reaches it as only whitespace (validation_failed), and asking again will
+    // not help.
+    const transport = new TamperedTransport();
+    transport.outgoing = (event, payload) =>
+      event === 'message.send' ? { ...(payload as object), text: '   ' } : payload;
+    const { core, dataDir, recorder } = await openSession({
+      serverUrl: server.url,
+      createSocket: transport.createSocket,
+    });
     await core.request('signIn', { username: 'alice', password: alice.password });
     await whenOnline(core);
     await vi.waitFor(() => core.request('openChannel', { channelId }), WAIT);
 
-    // Only whitespace: the server refuses it (validation_failed), and asking again will not help.
-    const { clientId } = await core.request('send', { channelId, text: '   ' });
+    const { clientId } = await core.request('send', { channelId, text: 'refused by the server' });
     const failed = await vi.waitFor(() => {
       const found = recorder.shown(channelId).find((m) => m.id === clientId && m.delivery === 'failed');
       if (!found) throw new Error(`still waiting for ${'the failure'}`);

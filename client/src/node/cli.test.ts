@@ -1,8 +1,8 @@
 // The terminal client as a person runs it from a checkout: the password and the lines to send piped in.
 import { afterAll, describe, expect, it } from 'vitest';
-import { useTestServer } from '../../tests/support/lifecycle.ts';
-import { createUser, REPO_ROOT, tempDir } from '../../tests/support/server.ts';
-import { ReaderShell } from '../../tests/support/shell.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
+import { createUser, REPO_ROOT, tempDir } from '../../../tests/support/server.ts';
+import { ReaderShell } from '../../../tests/support/shell.ts';
 
 const { server } = useTestServer();
 const shell = new ReaderShell({ cwd: REPO_ROOT });
@@ -12,7 +12,7 @@ afterAll(() => shell.close());
 const runClient = (user: string, lines: string[]) =>
   shell.run(
     `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} | ` +
-      `node --import tsx client/src/cli.ts --server ${server.url} --user ${user} --data-dir ${tempDir()}`,
+      `node --import tsx client/src/node/cli.ts --server ${server.url} --user ${user} --data-dir ${tempDir()}`,
     { strict: false },
   );
 
