@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: [
       '{protocol,client,server,renderer,main,preload}/src/**/*.test.{ts,tsx}',
-      'tests/{chaos,fuzz,pack,integration,desktop}/**/*.test.ts',
+      'tests/{chaos,fuzz,pack,integration,docs,desktop}/**/*.test.ts',
     ],
     environment: 'node',
     setupFiles: ['tests/support/vitest-setup.ts'],

@@ -11,6 +11,7 @@ import { idle } from './idle.ts';
 import { publish } from './publish.ts';
 import { uiBurst } from './ui-burst.ts';
 import { uiOpenChannel } from './ui-open-channel.ts';
+import { unread } from './unread.ts';
 import { removeTempDirs } from '../tests/support/tempDirs.ts';
 import { formatResult, machine, type BenchResult, type Benchmark } from './support/report.ts';
 
@@ -21,6 +22,7 @@ const BENCHMARKS: Benchmark[] = [
   publish,
   uiBurst,
   uiOpenChannel,
+  unread,
   desktopMainLoop,
   desktopIdleMemory,
 ];

@@ -1,12 +1,26 @@
 // Builds the React UI into the server package (server/web), which serves `/` and `/assets/*`.
-// The session core (client/src/worker.ts) is bundled as a module worker beside it.
+// The session core (@switchboard/client/worker, through src/session/worker.ts) is bundled as a
+// module worker beside it.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // `npx vite` runs against a local server; the worker connects to this origin, so proxy the API and socket.
 const devServer = process.env.SWITCHBOARD_DEV_SERVER ?? 'http://127.0.0.1:8080';
+
+// No inline script or style, no eval, nothing from elsewhere: the UI talks only to its own origin
+// (the session worker connects to the server). Built pages only: the dev server injects styles inline.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
 const contentSecurityPolicy: Plugin = {
   name: 'switchboard-content-security-policy',

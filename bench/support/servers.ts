@@ -35,6 +35,11 @@ const UNLIMITED = [
   // The UI benchmarks sign in through the page once per fresh browser context.
   '--rate-limit-login',
   '1000000',
+  // Thousands of client sockets from one address, connecting at once.
+  '--max-connections-per-address',
+  '1000000000',
+  '--max-pending-sessions-per-address',
+  '1000000000',
 ];
 
 /**

@@ -1,4 +1,5 @@
 // Every error that crosses a boundary is a value with one of these codes and a message a person can act on.
+import { z } from 'zod';
 
 export const ERROR_CODES = {
   bad_request: 400,
@@ -20,16 +21,19 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
+const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+export const ErrorBody = z.object({
+  code: z.enum(ERROR_CODE_NAMES),
+  message: z.string(),
   /** Seconds until a retry may succeed (rate limits). */
-  retryAfter?: number;
+  retryAfter: z.number().optional(),
   /** Which fields were wrong, for validation errors. */
-  issues?: { path: string; message: string }[];
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   /** Machine-readable facts about the error, e.g. the protocol range for `unsupported_version`. */
-  details?: Record<string, string | number>;
-}
+  details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export class SwitchboardError extends Error {
   readonly code: ErrorCode;

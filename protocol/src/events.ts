@@ -1,89 +1,111 @@
-// Socket.IO event map: the apps' protocol. Every client → server event takes a payload and an ack
-// callback, and the ack is always a Result. Documented for other-language clients in docs/protocol.md.
-import type { ErrorBody } from './errors.ts';
-import type {
+// The Socket.IO protocol of the apps, as one table per direction: every client → server event with
+// the schema of its payload and of the data its ack carries, every server → client event with the
+// schema of its payload. The event maps socket.io types its sockets with are derived from these
+// tables, so a call site with a wrong event name or payload does not compile, and both ends parse
+// with the same schemas. Documented for other-language clients in docs/protocol.md.
+import { z } from 'zod';
+import { ErrorBody } from './errors.ts';
+import {
+  BrowseChannelsPage,
   Channel,
   ChannelSummary,
   Hello,
+  HistoryPage,
   Message,
   Presence,
   ReadState,
   SendAck,
   StreamEvent,
   SyncResponse,
-  User,
+  UserWithPresence,
 } from './models.ts';
-import type {
+import {
+  BrowseChannelsRequest,
+  ChannelRef,
   CreateChannelRequest,
   EditMessageRequest,
+  Empty,
   HistoryRequest,
   MarkReadRequest,
+  MemberRequest,
+  MessageRef,
+  OpenDirectRequest,
   Preferences,
   SendMessageRequest,
   SyncRequest,
+  TypingRequest,
 } from './schemas.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (result: Result<T>) => void;
 
-export interface ClientToServerEvents {
-  sync: (req: SyncRequest, ack: Ack<SyncResponse>) => void;
-  'message.send': (req: SendMessageRequest, ack: Ack<SendAck>) => void;
-  'message.edit': (req: EditMessageRequest, ack: Ack<Message>) => void;
-  'message.delete': (req: { messageId: string }, ack: Ack<Message>) => void;
-  'channel.history': (req: HistoryRequest, ack: Ack<{ messages: Message[]; hasMore: boolean }>) => void;
-  'channel.create': (req: CreateChannelRequest, ack: Ack<ChannelSummary>) => void;
-  'channel.join': (req: { channelId: string }, ack: Ack<ChannelSummary>) => void;
-  'channel.leave': (req: { channelId: string }, ack: Ack<{ channelId: string }>) => void;
-  'channel.invite': (
-    req: { channelId: string; userId: string },
-    ack: Ack<{ channelId: string; userId: string }>,
-  ) => void;
-  'channel.members': (req: { channelId: string }, ack: Ack<{ userIds: string[] }>) => void;
-  'channel.list': (req: Record<string, never>, ack: Ack<{ channels: Channel[] }>) => void;
-  'direct.open': (req: { userId: string }, ack: Ack<ChannelSummary>) => void;
-  'read.mark': (req: MarkReadRequest, ack: Ack<ReadState>) => void;
-  'user.list': (req: Record<string, never>, ack: Ack<{ users: (User & { presence: Presence })[] }>) => void;
-  'preferences.get': (req: Record<string, never>, ack: Ack<Preferences>) => void;
+const ChannelId = z.object({ channelId: z.string() });
+
+const event = <Req extends z.ZodType, Data extends z.ZodType>(request: Req, ack: Data) => ({ request, ack });
+
+/** Every client → server event: its payload's schema and the schema of the data in a successful ack. */
+export const ClientEvents = {
+  /** Sent after every (re)connect: where this client is in each stream it knows. */
+  sync: event(SyncRequest, SyncResponse),
+  'message.send': event(SendMessageRequest, SendAck),
+  'message.edit': event(EditMessageRequest, Message),
+  'message.delete': event(MessageRef, Message),
+  'channel.history': event(HistoryRequest, HistoryPage),
+  'channel.create': event(CreateChannelRequest, ChannelSummary),
+  'channel.join': event(ChannelRef, ChannelSummary),
+  'channel.leave': event(ChannelRef, ChannelId),
+  'channel.invite': event(MemberRequest, z.object({ channelId: z.string(), userId: z.string() })),
+  'channel.members': event(ChannelRef, z.object({ userIds: z.array(z.string()) })),
+  'channel.list': event(Empty, z.object({ channels: z.array(Channel) })),
+  /** Public channels by name, a page at a time, optionally filtered by a search of names and topics. */
+  'channel.browse': event(BrowseChannelsRequest, BrowseChannelsPage),
+  'direct.open': event(OpenDirectRequest, ChannelSummary),
+  'read.mark': event(MarkReadRequest, ReadState),
+  'user.list': event(Empty, z.object({ users: z.array(UserWithPresence) })),
+  'preferences.get': event(Empty, Preferences),
   /** Replaces your preferences; keys left out go back to the app's defaults. */
-  'preferences.set': (req: Preferences, ack: Ack<Preferences>) => void;
-  typing: (req: { channelId: string }, ack?: Ack<null>) => void;
-}
+  'preferences.set': event(Preferences, Preferences),
+  /** Volatile: the ack is optional, and clients usually send it without one. */
+  typing: event(TypingRequest, z.null()),
+} as const;
 
-export interface ServerToClientEvents {
-  hello: (hello: Hello) => void;
-  'stream.event': (event: StreamEvent) => void;
-  'channel.joined': (channel: ChannelSummary) => void;
-  'channel.left': (ref: { channelId: string }) => void;
-  'read.state': (state: ReadState) => void;
+export type ClientEventName = keyof typeof ClientEvents;
+/** What a client sends with event `E`. */
+export type ClientEventPayload<E extends ClientEventName> = z.input<(typeof ClientEvents)[E]['request']>;
+/** What the ack of client event `E` carries when it succeeds. */
+export type AckData<E extends ClientEventName> = z.infer<(typeof ClientEvents)[E]['ack']>;
+
+export type ClientToServerEvents = {
+  [E in ClientEventName]: E extends 'typing'
+    ? (req: ClientEventPayload<E>, ack?: Ack<AckData<E>>) => void
+    : (req: ClientEventPayload<E>, ack: Ack<AckData<E>>) => void;
+};
+
+export const CLIENT_EVENTS = Object.keys(ClientEvents) as ClientEventName[];
+
+/** Every server → client event: the schema of its payload. */
+export const ServerEvents = {
+  hello: Hello,
+  'stream.event': StreamEvent,
+  'channel.joined': ChannelSummary,
+  'channel.left': ChannelId,
+  'read.state': ReadState,
   /** Your preferences changed (on any of your devices). */
-  preferences: (preferences: Preferences) => void;
-  typing: (ev: { channelId: string; userId: string }) => void;
+  preferences: Preferences,
+  typing: z.object({ channelId: z.string(), userId: z.string() }),
   /** Users who came online or went offline since the last batch (sent at most every ~0.5 s). */
-  presence: (ev: { changes: { userId: string; status: Presence }[] }) => void;
+  presence: z.object({ changes: z.array(z.object({ userId: z.string(), status: Presence })) }),
   /** The server is going away; reconnect after `reconnectAfterMs` (already jittered). */
-  'server.shutdown': (ev: { reconnectAfterMs: number }) => void;
-}
+  'server.shutdown': z.object({ reconnectAfterMs: z.number() }),
+} as const;
 
-export const CLIENT_EVENTS = [
-  'sync',
-  'message.send',
-  'message.edit',
-  'message.delete',
-  'channel.history',
-  'channel.create',
-  'channel.join',
-  'channel.leave',
-  'channel.invite',
-  'channel.members',
-  'channel.list',
-  'direct.open',
-  'read.mark',
-  'user.list',
-  'preferences.get',
-  'preferences.set',
-  'typing',
-] as const satisfies readonly (keyof ClientToServerEvents)[];
+export type ServerEventName = keyof typeof ServerEvents;
+/** The payload of server event `E`. */
+export type ServerEventPayload<E extends ServerEventName> = z.infer<(typeof ServerEvents)[E]>;
+
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerEventPayload<E>) => void;
+};
 
 /** What a client puts in the Socket.IO handshake `auth` field. */
 export interface HandshakeAuth {

@@ -3,5 +3,4 @@ export * from './limits.ts';
 export * from './schemas.ts';
 export * from './models.ts';
 export * from './events.ts';
-export * from './serverSchemas.ts';
 export * from './ids.ts';

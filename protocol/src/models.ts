@@ -1,112 +1,154 @@
-// Shapes the server sends. One concept, one name: these are used unchanged by server, client and UI.
+// Shapes the server sends, written once as zod schemas; each type is the schema's `z.infer`. One
+// concept, one name: server, client and UI use them unchanged, and clients parse what they receive
+// with them (ARCHITECTURE.md §6). Objects are not strict, so a newer server may add fields without
+// breaking older clients.
+import { z } from 'zod';
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  isAdmin: boolean;
-  createdAt: number;
+const Count = z.number().int().min(0);
+
+export const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  isAdmin: z.boolean(),
+  createdAt: z.number(),
   /** Deactivated users cannot sign in; their messages stay in history. */
-  deactivated: boolean;
-}
+  deactivated: z.boolean(),
+});
+export type User = z.infer<typeof User>;
 
-export type ChannelKind = 'public' | 'private' | 'direct';
+export const Presence = z.enum(['online', 'offline']);
+export type Presence = z.infer<typeof Presence>;
 
-export interface Channel {
-  id: string;
-  name: string;
-  kind: ChannelKind;
-  topic: string;
-  createdBy: string | null;
-  createdAt: number;
+export const UserWithPresence = User.extend({ presence: Presence });
+export type UserWithPresence = z.infer<typeof UserWithPresence>;
+
+export const ChannelKind = z.enum(['public', 'private', 'direct']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+
+export const Channel = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: ChannelKind,
+  topic: z.string(),
+  createdBy: z.string().nullable(),
+  createdAt: z.number(),
   /** Highest seq committed in this stream. */
-  headSeq: number;
+  headSeq: Count,
   /** Direct conversations only: the two participants. */
-  memberIds?: string[];
-}
+  memberIds: z.array(z.string()).optional(),
+});
+export type Channel = z.infer<typeof Channel>;
 
 /** A channel as one member sees it: with that member's read state. */
-export interface ChannelSummary extends Channel {
-  readSeq: number;
-  unreadCount: number;
-  mentionCount: number;
-}
+export const ChannelSummary = Channel.extend({
+  readSeq: Count,
+  /** Unread messages by others, counted up to UNREAD_COUNT_CAP. */
+  unreadCount: Count,
+  /** True when more messages are unread than `unreadCount` says ("999+"); servers before 0.2 leave it out. */
+  unreadCapped: z.boolean().optional(),
+  mentionCount: Count,
+});
+export type ChannelSummary = z.infer<typeof ChannelSummary>;
 
-export interface Message {
-  id: string;
-  channelId: string;
+/** A public channel as `channel.browse` lists it: whether the caller has joined it. */
+export const BrowsedChannel = Channel.extend({ joined: z.boolean() });
+export type BrowsedChannel = z.infer<typeof BrowsedChannel>;
+
+/** One page of `channel.browse`; `nextCursor` asks for the next page, null after the last. */
+export const BrowseChannelsPage = z.object({
+  channels: z.array(BrowsedChannel),
+  nextCursor: z.string().nullable(),
+});
+export type BrowseChannelsPage = z.infer<typeof BrowseChannelsPage>;
+
+export const Message = z.object({
+  id: z.string(),
+  channelId: z.string(),
   /** Seq at which the message was created; its place in the stream. */
-  seq: number;
+  seq: Count,
   /** Seq of the latest change to it (create, edit or delete). */
-  changeSeq: number;
-  authorId: string;
-  clientId: string;
-  text: string;
-  mentions: string[];
-  ts: number;
-  editedAt: number | null;
-  deletedAt: number | null;
-}
+  changeSeq: Count,
+  authorId: z.string(),
+  clientId: z.string(),
+  text: z.string(),
+  mentions: z.array(z.string()),
+  ts: z.number(),
+  editedAt: z.number().nullable(),
+  deletedAt: z.number().nullable(),
+});
+export type Message = z.infer<typeof Message>;
 
-export type StreamEventKind = 'created' | 'edited' | 'deleted';
+export const StreamEventKind = z.enum(['created', 'edited', 'deleted']);
+export type StreamEventKind = z.infer<typeof StreamEventKind>;
 
 /** One committed change in a stream. `seq` is contiguous per stream: a gap means a missed event. */
-export interface StreamEvent {
-  channelId: string;
-  seq: number;
-  kind: StreamEventKind;
-  message: Message;
-}
+export const StreamEvent = z.object({
+  channelId: z.string(),
+  seq: Count,
+  kind: StreamEventKind,
+  message: Message,
+});
+export type StreamEvent = z.infer<typeof StreamEvent>;
 
-export interface ReadState {
-  channelId: string;
-  readSeq: number;
-  unreadCount: number;
-  mentionCount: number;
-}
+export const ReadState = z.object({
+  channelId: z.string(),
+  readSeq: Count,
+  unreadCount: Count,
+  /** As in ChannelSummary. */
+  unreadCapped: z.boolean().optional(),
+  mentionCount: Count,
+});
+export type ReadState = z.infer<typeof ReadState>;
 
-export interface SendAck {
-  id: string;
-  seq: number;
-  ts: number;
+export const SendAck = z.object({
+  id: z.string(),
+  seq: Count,
+  ts: z.number(),
   /** True when this clientId had already been stored: nothing new was written. */
-  duplicate: boolean;
-  message: Message;
-}
+  duplicate: z.boolean(),
+  message: Message,
+});
+export type SendAck = z.infer<typeof SendAck>;
 
 /**
  * Catch-up for one stream. `status: 'reset'` means the cursor is older than what the server keeps
  * (retention) or from another epoch: drop local state for this stream and load from `headSeq`.
  */
-export interface StreamCatchUp {
-  channelId: string;
-  status: 'ok' | 'reset';
+export const StreamCatchUp = z.object({
+  channelId: z.string(),
+  status: z.enum(['ok', 'reset']),
   /** The latest state of every message changed after the cursor, in changeSeq order. */
-  messages: Message[];
+  messages: z.array(Message),
   /** The cursor to send next time: the highest change seq covered by this page. */
-  cursor: number;
-  headSeq: number;
-  hasMore: boolean;
-}
+  cursor: Count,
+  headSeq: Count,
+  hasMore: z.boolean(),
+});
+export type StreamCatchUp = z.infer<typeof StreamCatchUp>;
 
-export interface SyncResponse {
-  epoch: string;
-  channels: ChannelSummary[];
-  streams: StreamCatchUp[];
-}
+export const SyncResponse = z.object({
+  epoch: z.string(),
+  channels: z.array(ChannelSummary),
+  streams: z.array(StreamCatchUp),
+});
+export type SyncResponse = z.infer<typeof SyncResponse>;
 
 /** The limits a server enforces, as configured: announced in `hello`. */
-export interface ServerLimits {
-  maxPayloadBytes: number;
-  maxMessageLength: number;
-}
+export const ServerLimits = z.object({
+  maxPayloadBytes: z.number().int().min(1),
+  maxMessageLength: z.number().int().min(1),
+});
+export type ServerLimits = z.infer<typeof ServerLimits>;
 
-export interface Hello {
-  protocolVersion: number;
-  serverVersion: string;
-  epoch: string;
-  user: User;
-  limits: ServerLimits;
-}
+export const Hello = z.object({
+  protocolVersion: z.number().int(),
+  serverVersion: z.string(),
+  epoch: z.string(),
+  user: User,
+  limits: ServerLimits,
+});
+export type Hello = z.infer<typeof Hello>;
 
-export type Presence = 'online' | 'offline';
+export const HistoryPage = z.object({ messages: z.array(Message), hasMore: z.boolean() });
+export type HistoryPage = z.infer<typeof HistoryPage>;

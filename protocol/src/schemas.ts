@@ -1,8 +1,25 @@
 // zod schemas for every payload a client sends. The server parses with these; clients may too.
 import { z } from 'zod';
-import { DEFAULT_LIMITS, NAME_PATTERN } from './limits.ts';
+import { DEFAULT_LIMITS, MAX_SYNC_CURSORS, MIN_PASSWORD_LENGTH, NAME_PATTERN } from './limits.ts';
 
-export const Id = z.string().min(1).max(64);
+/**
+ * Any text a client sends: well-formed UTF-16. A lone surrogate cannot be stored as sent (it would
+ * come back as U+FFFD under the same changeSeq), so it is refused, on every transport alike.
+ */
+export const Text = z
+  .string()
+  .refine((text) => !/\p{Cs}/u.test(text), 'must be well-formed Unicode text (it holds a lone surrogate)');
+/**
+ * Text people read on one line — labels, names, topics: no C0/C1 control characters and no
+ * bidirectional embeddings, overrides or isolates, which could forge lines or reorder what a
+ * terminal or page shows.
+ */
+export const PlainText = Text.refine(
+  (text) => !/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(text),
+  'must not contain control characters or bidirectional overrides',
+);
+
+export const Id = Text.min(1).max(64);
 /** Client-generated message id (UUIDv7 recommended); the idempotency key per author. */
 export const ClientId = z
   .string()
@@ -14,37 +31,73 @@ export const Username = z
 export const ChannelName = z
   .string()
   .regex(NAME_PATTERN, 'channel names are 1–64 of a-z 0-9 . _ - and start with a letter or digit');
-export const Password = z.string().min(8, 'passwords need at least 8 characters').max(1024);
+export const Password = Text.min(
+  MIN_PASSWORD_LENGTH,
+  `passwords need at least ${MIN_PASSWORD_LENGTH} characters`,
+).max(1024);
 export const Visibility = z.enum(['public', 'private']);
+/** A request that takes no parameters. */
+export const Empty = z.strictObject({});
 export const PageLimit = z.number().int().min(1).max(DEFAULT_LIMITS.maxPageSize);
 
 /** Message text: length is checked against the server's configured limit separately. */
-export const MessageText = z.string().min(1, 'message text is empty');
+export const MessageText = Text.refine((text) => text.trim().length > 0, 'message text is empty');
+/** A user's name as others see it; usernames themselves follow NAME_PATTERN. */
+export const DisplayName = PlainText.min(1).max(128);
+/** What an access token is for, as its owner wrote it. */
+export const TokenLabel = PlainText.max(200);
 
-export const LoginRequest = z.strictObject({ username: Username, password: z.string().min(1).max(1024) });
+/**
+ * What an access token may be used for, chosen when it is made: `chat` — everything a signed-in user
+ * does in chat, over REST and Socket.IO; `publish` — the publish API. A sign-in session has every scope,
+ * and only a session manages the account (password, tokens, users, invites).
+ */
+export const TOKEN_SCOPES = ['chat', 'publish'] as const;
+export const TokenScope = z.enum(TOKEN_SCOPES);
+export const CreateTokenRequest = z.strictObject({
+  label: TokenLabel.optional(),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  scopes: z
+    .array(TokenScope)
+    .min(1)
+    .refine((scopes) => new Set(scopes).size === scopes.length, 'name each scope once')
+    .optional(),
+});
+
+export const LoginRequest = z.strictObject({ username: Username, password: Text.min(1).max(1024) });
 export const SetupRequest = z.strictObject({
-  setupCode: z.string().min(1).max(256),
+  setupCode: Text.min(1).max(256),
   username: Username,
   password: Password,
 });
 export const RegisterRequest = z.strictObject({
   username: Username,
   password: Password,
-  invite: z.string().min(1).max(256).optional(),
+  invite: Text.min(1).max(256).optional(),
 });
 export const PasswordChangeRequest = z.strictObject({
-  currentPassword: z.string().min(1).max(1024),
+  currentPassword: Text.min(1).max(1024),
   newPassword: Password,
+  /** Also end every access token, not only sessions and the tokens they made. */
+  revokeAllTokens: z.boolean().optional(),
 });
 
 export const CreateChannelRequest = z.strictObject({
   name: ChannelName,
   visibility: Visibility,
-  topic: z.string().max(500).optional(),
+  topic: PlainText.max(500).optional(),
 });
 export const OpenDirectRequest = z.strictObject({ userId: Id });
 export const ChannelRef = z.strictObject({ channelId: Id });
 export const MemberRequest = z.strictObject({ channelId: Id, userId: Id });
+
+/** Public channels whose name or topic contains `query`, a page at a time, by name. */
+export const BrowseChannelsRequest = z.strictObject({
+  query: PlainText.max(64).optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: Text.min(1).max(128).optional(),
+  limit: PageLimit.optional(),
+});
 
 export const SendMessageRequest = z.strictObject({ channelId: Id, clientId: ClientId, text: MessageText });
 export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
@@ -78,8 +131,13 @@ export const TypingRequest = z.strictObject({ channelId: Id });
 
 /** Sent after every (re)connect: where this client is in each stream it knows. */
 export const SyncRequest = z.strictObject({
-  epoch: z.string().max(64).nullable(),
-  cursors: z.record(Id, Seq).refine((c) => Object.keys(c).length <= 10_000, 'too many cursors'),
+  epoch: Text.max(64).nullable(),
+  cursors: z
+    .record(Id, Seq)
+    .refine(
+      (c) => Object.keys(c).length <= MAX_SYNC_CURSORS,
+      `at most ${MAX_SYNC_CURSORS} cursors per sync: send the rest in another call`,
+    ),
   limit: PageLimit.optional(),
 });
 
@@ -87,9 +145,12 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export type SetupRequest = z.infer<typeof SetupRequest>;
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export type CreateChannelRequest = z.infer<typeof CreateChannelRequest>;
+export type BrowseChannelsRequest = z.infer<typeof BrowseChannelsRequest>;
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
 export type HistoryRequest = z.infer<typeof HistoryRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type SyncRequest = z.infer<typeof SyncRequest>;
 export type Preferences = z.infer<typeof Preferences>;
+export type TokenScope = z.infer<typeof TokenScope>;
+export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;

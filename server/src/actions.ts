@@ -2,6 +2,7 @@
 // transports (REST and Socket.IO) go through this table, so they validate and behave alike.
 import { z } from 'zod';
 import {
+  BrowseChannelsRequest,
   ChannelRef,
   CreateChannelRequest,
   EditMessageRequest,
@@ -58,6 +59,7 @@ export const actions = {
     userIds: await ctx.channels.members(actor, req.channelId),
   })),
   'channel.list': action(Empty, async (ctx, actor) => ({ channels: await ctx.channels.listVisible(actor) })),
+  'channel.browse': action(BrowseChannelsRequest, (ctx, actor, req) => ctx.channels.browse(actor, req)),
   'direct.open': action(OpenDirectRequest, (ctx, actor, req) => ctx.channels.openDirect(actor, req.userId)),
   'read.mark': action(MarkReadRequest, (ctx, actor, req) =>
     ctx.channels.markRead(actor, req.channelId, req.seq),

@@ -247,6 +247,10 @@ describe('validation names where a bad value came from', () => {
 
   it('reads trustProxy as all, a hop count, or a list of proxy addresses', () => {
     expect(resolveConfig({ flags: { trustProxy: '2' } }).trustProxy).toBe(2);
+    expect(resolveConfig({ flags: { trustProxy: '1' } }).trustProxy).toBe(1);
+    // 0 hops is no proxy at all, never the address list ["0"].
+    expect(resolveConfig({ flags: { trustProxy: '0' } }).trustProxy).toBe(false);
+    expect(resolveConfig({ env: { SWITCHBOARD_TRUST_PROXY: '0' } }).trustProxy).toBe(false);
     expect(resolveConfig({ flags: { trustProxy: '127.0.0.1, 10.0.0.0/8' } }).trustProxy).toEqual([
       '127.0.0.1',
       '10.0.0.0/8',

@@ -25,7 +25,8 @@ const proxyList = z
   .transform((v) => v.split(',').map((a) => a.trim()));
 const trustProxy = z.union([
   bool,
-  integer(1, 32),
+  // A hop count: 1 is one proxy (not "trust every hop"); 0 trusts none, the same as false.
+  integer(0, 32).transform((hops) => (hops === 0 ? false : hops)),
   proxyList,
   z.array(z.string().regex(/^[0-9a-fA-F.:/]+$/, 'expected an address or CIDR')).min(1),
 ]);
@@ -52,13 +53,13 @@ export const SETTINGS = {
       .optional(),
     default: undefined,
     help: 'sqlite:/path/file.db (default: <data-dir>/switchboard.db)',
-    secret: true,
+    secret: 'url',
   },
   redisUrl: {
     schema: url.optional(),
     default: undefined,
     help: 'Redis for multi-node fan-out (not supported yet)',
-    secret: true,
+    secret: 'url',
   },
   publicUrl: {
     schema: z.url().optional(),
@@ -81,6 +82,11 @@ export const SETTINGS = {
     help: 'who may create an account',
   },
   sessionTtlDays: { schema: positiveInt, default: 30, help: 'days a sign-in stays valid' },
+  setupCodeTtlHours: {
+    schema: positiveInt,
+    default: 24,
+    help: 'hours the first-admin setup code works; each start prints a new one',
+  },
   retentionDays: {
     schema: nonNegativeInt,
     default: 0,
@@ -89,7 +95,7 @@ export const SETTINGS = {
   trustProxy: {
     schema: trustProxy,
     default: false,
-    help: 'trust X-Forwarded-For from: true (any), a hop count, or proxy addresses/CIDRs, comma-separated',
+    help: 'trust X-Forwarded-For from: true (any), a hop count (0 = none), or proxy addresses/CIDRs, comma-separated',
   },
   maxPayloadBytes: {
     schema: positiveInt,
@@ -101,10 +107,36 @@ export const SETTINGS = {
     default: DEFAULT_LIMITS.maxMessageLength,
     help: 'longest message, in characters',
   },
+  maxChannelsPerUser: {
+    schema: positiveInt,
+    default: 100,
+    help: 'channels one user may create (admins are not limited)',
+  },
   maxConnectionsPerUser: {
     schema: positiveInt,
     default: DEFAULT_LIMITS.maxConnectionsPerUser,
     help: 'live connections per user',
+  },
+  maxConnectionsPerAddress: {
+    schema: positiveInt,
+    default: 1000,
+    help: 'open TCP connections from one client address (trusted proxies are not limited)',
+  },
+  maxPendingSessionsPerAddress: {
+    schema: positiveInt,
+    default: 50,
+    help: 'Socket.IO sessions from one client address that have not signed in yet',
+  },
+  metricsToken: {
+    schema: z.string().min(16, 'use at least 16 characters').max(512).optional(),
+    default: undefined,
+    help: 'when set, GET /metrics needs Authorization: Bearer <this token>',
+    secret: 'whole',
+  },
+  shutdownGraceSeconds: {
+    schema: integer(1, 600),
+    default: 5,
+    help: 'seconds a shutdown waits for clients to finish before cutting their connections',
   },
   rateLimitUser: { schema: positiveInt, default: 600, help: 'requests and events per user per minute' },
   rateLimitIp: {
@@ -115,7 +147,12 @@ export const SETTINGS = {
   rateLimitLogin: {
     schema: positiveInt,
     default: 20,
-    help: 'sign-in attempts per client address per minute',
+    help: 'password checks per client address and account per minute; sign-ups per address per minute',
+  },
+  rateLimitLoginAccount: {
+    schema: positiveInt,
+    default: 30,
+    help: 'failed password checks per account per hour, from any address',
   },
 } as const;
 
@@ -217,7 +254,7 @@ export function resolveConfig(sources: {
     const parsed = setting.schema.safeParse(value);
     if (!parsed.success) {
       // Error output ends up in logs and terminals: never echo a password from a URL.
-      const shown = isSecret(name) && typeof value === 'string' ? maskUrl(value) : value;
+      const shown = masked(name, value);
       throw new SwitchboardError(
         'validation_failed',
         `${origin}: invalid value ${JSON.stringify(shown)} — ${parsed.error.issues[0]?.message ?? 'invalid'}`,
@@ -241,14 +278,16 @@ export function describeConfig(config: Config): Record<string, unknown> {
   if (config.configFile) shown.configFile = path.resolve(config.configFile);
   for (const name of SETTING_NAMES) {
     const value = config[name];
-    shown[name] = isSecret(name) && typeof value === 'string' ? maskUrl(value) : value;
+    shown[name] = masked(name, value);
   }
   return shown;
 }
 
-function isSecret(name: SettingName): boolean {
+/** A secret as it may be shown: a URL with its password masked, any other secret as `***`. */
+function masked(name: SettingName, value: unknown): unknown {
   const setting = SETTINGS[name];
-  return 'secret' in setting && setting.secret === true;
+  if (!('secret' in setting) || typeof value !== 'string') return value;
+  return setting.secret === 'url' ? maskUrl(value) : '***';
 }
 
 function maskUrl(value: string): string {

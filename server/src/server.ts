@@ -1,23 +1,27 @@
 // Composes one running server: store, domain services, HTTP and Socket.IO on one port.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Config } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Accounts } from './domain/accounts.ts';
 import { Channels } from './domain/channels.ts';
 import { Messages } from './domain/messages.ts';
-import { silentNotifier, type Notifier } from './domain/notifier.ts';
+import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
-import { buildHttp } from './http/app.ts';
+import { buildHttp, webPage } from './http/app.ts';
+import { proxyTrust } from './http/clientAddress.ts';
+import { Connections } from './http/connections.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PresenceTracker } from './presence.ts';
-import { attachRealtime, createIo, socketNotifier } from './realtime/socket.ts';
-import { openStore, type Store } from './store/database.ts';
+import { Realtime } from './realtime/socket.ts';
+import { openStore, sqliteFileFor, type Store } from './store/database.ts';
+import { openToOthers } from './store/files.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface RunningServer {
@@ -36,11 +40,8 @@ export interface StartOptions {
   revocationSweepMs?: number;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
-/** Clients reconnect spread over this window after a shutdown, so a restart is not a stampede. */
-const RECONNECT_SPREAD_MS = 5_000;
-/** HTTP requests still in flight at shutdown get this long; then their connections are cut. */
-export const SHUTDOWN_GRACE_MS = 5_000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 
 /** Builds the domain services over an open store (shared by the server and the CLI subcommands). */
 export async function openServices(
@@ -49,7 +50,6 @@ export async function openServices(
 ) {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics;
-  fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
   const db = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -57,10 +57,18 @@ export async function openServices(
   });
   const accounts = new Accounts(
     db,
-    { sessionTtlMs: config.sessionTtlDays * DAY, registration: config.registration, clock },
+    {
+      sessionTtlMs: config.sessionTtlDays * DAY,
+      registration: config.registration,
+      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
+      clock,
+    },
     options.notifier,
   );
-  const channels = new Channels(db, options.notifier, clock);
+  const channels = new Channels(db, options.notifier, {
+    maxChannelsPerUser: config.maxChannelsPerUser,
+    clock,
+  });
   const messages = new Messages(db, channels, options.notifier, {
     maxMessageLength: config.maxMessageLength,
     clock,
@@ -94,21 +102,14 @@ async function ensureEpoch(db: Store): Promise<string> {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  warnIfOpenToOthers(path.dirname(path.resolve(sqliteFileFor(config))), logger);
   const metrics = new Metrics();
   let shuttingDown = false;
 
-  // The domain needs Socket.IO's rooms and Socket.IO needs the HTTP server built over the domain:
-  // the domain gets a notifier that forwards to Socket.IO once it exists (before any request).
-  let live: Notifier = silentNotifier;
-  const notifier: Notifier = {
-    toChannel: (...a) => live.toChannel(...a),
-    toUser: (...a) => live.toUser(...a),
-    subscribe: (...a) => live.subscribe(...a),
-    unsubscribe: (...a) => live.unsubscribe(...a),
-    credentialsChanged: (...a) => live.credentialsChanged(...a),
-  };
-
-  const services = await openServices(config, { ...options, notifier, metrics });
+  // Built in dependency order: Socket.IO first (the domain tells live connections about changes
+  // through its notifier), then the domain, then HTTP over the domain, which Socket.IO attaches to.
+  const realtime = new Realtime(config.maxPayloadBytes);
+  const services = await openServices(config, { ...options, notifier: realtime.notifier, metrics });
   const context: ServerContext = {
     config,
     version: SERVER_VERSION,
@@ -118,6 +119,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       userPerMinute: config.rateLimitUser,
       ipPerMinute: config.rateLimitIp,
       loginPerMinute: config.rateLimitLogin,
+      loginFailuresPerAccountPerHour: config.rateLimitLoginAccount,
     }),
     presence: new PresenceTracker(),
     metrics,
@@ -125,13 +127,27 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isShuttingDown: () => shuttingDown,
   };
 
-  const app = await buildHttp(context);
-  const io = createIo(app.server, () => context, config.maxPayloadBytes);
-  live = socketNotifier(io, services.accounts, logger);
-  const stopRealtime = attachRealtime(io, context, options.revocationSweepMs);
+  const headers = securityHeaders(webPage());
+  const app = await buildHttp(context, headers);
+  const trusted = proxyTrust(config.trustProxy);
+  const connections = new Connections(
+    app.server,
+    {
+      maxPerAddress: config.maxConnectionsPerAddress,
+      exempt: (address) => trusted !== false && trusted(address, 0),
+    },
+    logger,
+  );
+  const stopRealtime = realtime.attach(app.server, context, {
+    securityHeaders: headers,
+    revocationSweepMs: options.revocationSweepMs,
+  });
   await app.listen({ port: config.port, host: config.host });
 
-  const retention = config.retentionDays > 0 ? startRetention(context, config.retentionDays) : undefined;
+  const retention =
+    config.retentionDays > 0
+      ? startRetention(context, config.retentionDays, options.clock ?? systemClock)
+      : undefined;
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const setupCode = await services.accounts.issueSetupCode();
@@ -139,21 +155,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      const deadline = Date.now() + config.shutdownGraceSeconds * 1000;
+      // A client that stalls mid-request, stops reading, or never answers a WebSocket close would
+      // otherwise hold the shutdown open for as long as it stays connected.
+      const cut = setTimeout(() => connections.destroyAll(), deadline - Date.now());
       shuttingDown = true;
-      logger.info('shutting down: finishing in-flight commits');
+      logger.info('shutting down: answering what was accepted, then closing connections');
       clearInterval(retention);
       stopRealtime();
-      for (const socket of io.sockets.sockets.values()) {
-        socket.emit('server.shutdown', { reconnectAfterMs: Math.floor(Math.random() * RECONNECT_SPREAD_MS) });
-      }
+      await realtime.drain(deadline);
       await services.messages.drain();
-      io.disconnectSockets(true);
-      // Closing waits for open requests: a client that stalls mid-request or stops reading a response
-      // would otherwise hold the shutdown open for minutes, or for as long as it stays connected.
-      const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => realtime.io.close(() => resolve()));
       await app.close();
-      clearTimeout(grace);
+      clearTimeout(cut);
+      // A REST send still committing when its connection was cut finishes before the store closes.
+      await services.messages.drain();
       await services.db.destroy();
       logger.info('shut down cleanly');
     })());
@@ -161,10 +177,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return { url: `http://${host}:${address.port}`, port: address.port, ctx: context, setupCode, close };
 }
 
-function startRetention(ctx: ServerContext, days: number): NodeJS.Timeout {
+function warnIfOpenToOthers(dir: string, logger: Logger): void {
+  if (!fs.existsSync(dir) || !openToOthers(dir)) return;
+  logger.warn(
+    `the data directory ${dir} is readable by other users of this machine, and holds password hashes and every private message: run chmod 700 ${dir}`,
+  );
+}
+
+function startRetention(ctx: ServerContext, days: number, clock: Clock): NodeJS.Timeout {
   const prune = () =>
     ctx.messages
-      .pruneOlderThan(Date.now() - days * DAY)
+      .pruneOlderThan(clock() - days * DAY)
       .then((n) => n > 0 && ctx.logger.info({ removed: n }, 'retention: removed old messages'))
       .catch((err: unknown) => ctx.logger.error({ err }, 'retention: pruning failed'));
   void prune();

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { whenOnline } from '../../client/src/online.ts';
-import { postMessage, sharedChannel } from '../../client/src/testSupport.ts';
+import { whenOnline } from '@switchboard/client/node';
+import { postMessage, sharedChannel } from '../support/session.ts';
 import { api, createUser, REPO_ROOT, type TestUser } from '../support/server.ts';
 import { useTestServer } from '../support/lifecycle.ts';
 import { startDesktopCore, TestWindow, until, type DesktopCore } from '../support/desktop-host.ts';

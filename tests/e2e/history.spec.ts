@@ -59,11 +59,11 @@ test('scrolling up loads older pages and keeps your place', async ({ browser }) 
     .toBe(false);
   expect(await inView(page, oldestLoaded)).toBe(true);
 
-  // Keep going up until the beginning of the channel.
-  for (let i = 0; i < 10 && (await messages(page, label(1)).count()) === 0; i++) {
+  // Keep going up until the beginning of the channel: each scroll to the top loads another page.
+  await expect(async () => {
     await log(page).evaluate((el) => (el.scrollTop = 0));
-    await page.waitForTimeout(300);
-  }
+    await expect(messages(page, label(1))).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
   await log(page).evaluate((el) => (el.scrollTop = 0));
   await expect(page.getByText(`This is the very beginning of #${channel.name}.`)).toBeInViewport();
   await expect(messages(page, label(1))).toBeInViewport();

@@ -29,7 +29,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface Route {
   method: Method;
-  /** As written in server/src/http/routes/api.ts, under /api/v1. */
+  /** As written in server/src/http/routes/, under /api/v1. */
   path: string;
   /** A valid body (or query, for GET) that the fuzzer breaks in small ways. */
   template?: Record<string, unknown>;
@@ -179,9 +179,14 @@ function rawHttp(port: number, request: string | Buffer): Promise<string> {
   });
 }
 
-/** The routes api.ts registers, read from its source so a new route cannot skip the fuzzer. */
+/** The routes under /api/v1, read from the route files so a new route cannot skip the fuzzer. */
 function registeredRoutes(): string[] {
-  const source = fs.readFileSync(path.join(REPO_ROOT, 'server/src/http/routes/api.ts'), 'utf8');
+  const dir = path.join(REPO_ROOT, 'server/src/http/routes');
+  const source = fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'ops.ts')
+    .map((file) => fs.readFileSync(path.join(dir, file), 'utf8'))
+    .join('\n');
   return [...source.matchAll(/\bapi\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)].map(
     ([, method, route]) => `${method!.toUpperCase()} ${route}`,
   );
@@ -244,6 +249,7 @@ describe('fuzz: REST API', () => {
       { method: 'DELETE', path: '/users/:id', ids: [victim.user.id, bob.user.id] },
       { method: 'POST', path: '/invites', template: { uses: 1, expiresInDays: 1 } },
       { method: 'GET', path: '/channels' },
+      { method: 'GET', path: '/channels/browse', template: { query: 'gen', cursor: 'a', limit: '5' } },
       {
         method: 'POST',
         path: '/channels',

@@ -96,6 +96,7 @@ describe('fuzz: Socket.IO events', () => {
       'channel.invite': { channelId: team.id, userId: victim.user.id },
       'channel.members': { channelId: secret.id },
       'channel.list': {},
+      'channel.browse': { query: 'gen', limit: 5 },
       'direct.open': { userId: bob.user.id },
       'read.mark': { channelId: general.id, seq: 1 },
       'user.list': {},

@@ -120,8 +120,12 @@ describe('the built CLI while a server process runs on the same data dir', () =>
     expect(after.body.error.code).toBe('unauthorized');
   });
 
-  it('user passwd --password-stdin signs the user out everywhere but keeps access tokens', async () => {
+  it('user passwd --password-stdin ends sessions and their tokens; --revoke-all-tokens ends every token', async () => {
     const session = (await login(server.url, 'alice', 'alice-first-password')).body.token as string;
+    const minted = await api(server.url, 'POST', '/api/v1/tokens', {
+      token: session,
+      json: { label: 'web' },
+    });
     const access = (await runBuiltCli(['token', 'create', 'alice', '--data-dir', dataDir])).stdout.trim();
     expect((await me(server.url, session)).status).toBe(200);
 
@@ -129,14 +133,26 @@ describe('the built CLI while a server process runs on the same data dir', () =>
       ['user', 'passwd', 'alice', '--password-stdin', '--data-dir', dataDir],
       'alice-second-password\r\n',
     );
-    expect(changed).toMatchObject({
-      code: 0,
-      stdout: 'password changed for alice; their sign-in sessions were revoked\n',
-    });
+    expect(changed.code).toBe(0);
+    // Earlier tests signed alice in too: their sessions end with this one.
+    expect(changed.stdout).toMatch(
+      /^password changed for alice; revoked \d+ tokens: their sign-in sessions and the access tokens made with them\n$/,
+    );
     expect((await me(server.url, session)).status).toBe(401);
+    expect((await me(server.url, minted.body.token)).status).toBe(401);
     expect((await me(server.url, access)).status).toBe(200);
     expect((await login(server.url, 'alice', 'alice-first-password')).status).toBe(401);
     expect((await login(server.url, 'alice', 'alice-second-password')).status).toBe(200);
+
+    const everything = await runBuiltCli(
+      ['user', 'passwd', 'alice', '--password-stdin', '--revoke-all-tokens', '--data-dir', dataDir],
+      'alice-third-password\n',
+    );
+    expect(everything).toMatchObject({
+      code: 0,
+      stdout: 'password changed for alice; revoked 2 tokens: every token they had\n',
+    });
+    expect((await me(server.url, access)).status).toBe(401);
 
     // All of the above wrote to the database the server process had open; it never stopped serving.
     expect(server.child.exitCode).toBeNull();

@@ -1,7 +1,7 @@
 // The built server in a child process: what it prints at start, and SIGTERM with a client mid-stream.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Message, Result, SendAck } from '@switchboard/protocol';
 import {
   api,
@@ -16,19 +16,16 @@ import {
 
 const ADMIN = { username: 'admin', password: 'admin-long-password' };
 
-/** Output arrives in chunks after the line spawnServer waits for: poll for the rest, bounded. */
-async function waitForOutput(
-  server: ServerProcess,
-  pattern: RegExp,
-  timeoutMs = 5_000,
-): Promise<RegExpExecArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = pattern.exec(server.output());
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`the output never matched ${pattern}:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Output arrives in chunks after the line spawnServer waits for: wait for the rest, bounded. */
+function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs = 5_000): Promise<RegExpExecArray> {
+  return vi.waitFor(
+    () => {
+      const match = pattern.exec(server.output());
+      if (!match) throw new Error(`the output never matched ${pattern}:\n${server.output()}`);
+      return match;
+    },
+    { timeout: timeoutMs },
+  );
 }
 
 describe('starting and stopping the built server', () => {

@@ -49,7 +49,7 @@ function userEnv(cache: string): NodeJS.ProcessEnv {
 
 describe('npm pack + npx of the server package', () => {
   it(
-    'packs only dist/ and web/, then `npx --package <tarball> switchboard-server` installs, starts and answers /healthz',
+    'packs only bin/, dist/ and web/, then `npx --package <tarball> switchboard-server` installs, starts and answers /healthz',
     async () => {
       if (!fs.existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} is missing: run "npm run build" first`);
       const packDir = tempDir('switchboard-pack-');
@@ -64,19 +64,25 @@ describe('npm pack + npx of the server package', () => {
         }),
       ) as PackResult[];
       const files = packed[0]!.files.map((f) => f.path);
+      expect(files).toContain('bin/switchboard-server.js');
       expect(files).toContain('dist/cli.js');
       expect(files).toContain('web/index.html');
       expect(files).toContain('package.json');
-      // Only the build output, the web client and package metadata: no sources, tests or tooling.
+      // Only the launcher, the build output, the web client and package metadata: no sources, tests or
+      // tooling.
       expect(
-        files.filter((f) => !/^(dist|web)\//.test(f) && !/^(package\.json|README\.md|LICENSE)$/.test(f)),
+        files.filter(
+          (f) =>
+            !/^(dist|web)\//.test(f) &&
+            !/^(bin\/switchboard-server\.js|package\.json|README\.md|LICENSE)$/.test(f),
+        ),
       ).toEqual([]);
       expect(files.filter((f) => /(^|\/)src\/|\.test\.|(^|\/)tests?\//.test(f))).toEqual([]);
       const tarball = path.join(packDir, packed[0]!.filename);
       const manifest = JSON.parse(
         execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
       ) as { bin: Record<string, string>; dependencies: Record<string, string> };
-      expect(manifest.bin['switchboard-server']).toBe('dist/cli.js');
+      expect(manifest.bin['switchboard-server']).toBe('bin/switchboard-server.js');
       // Workspace packages are bundled into dist/cli.js; npm could not install them from the registry.
       expect(Object.keys(manifest.dependencies).filter((d) => d.startsWith('@switchboard/'))).toEqual([]);
 
@@ -128,7 +134,9 @@ describe('npm pack + npx of the server package', () => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       // A first start says how to create the first admin, and keeps its data where it was told.
-      expect(output).toMatch(/user add \S+ --admin --password-stdin/);
+      expect(output).toContain(
+        `| npx --package ${tarball} switchboard-server user add admin --admin --password-stdin --data-dir ${path.join(emptyDir, 'data')}\n`,
+      );
       expect(fs.existsSync(path.join(emptyDir, 'data', 'switchboard.db'))).toBe(true);
       expect(fs.readdirSync(emptyDir)).toEqual(['data']);
       await stop();

@@ -31,6 +31,9 @@ export const RELAXED_LIMITS: ConfigInput = {
   rateLimitUser: 1_000_000,
   rateLimitIp: 1_000_000,
   rateLimitLogin: 1_000_000,
+  rateLimitLoginAccount: 1_000_000,
+  maxConnectionsPerAddress: 1_000_000,
+  maxPendingSessionsPerAddress: 1_000_000,
 };
 
 export interface TestServer extends RunningServer {
@@ -231,7 +234,7 @@ function query(params: Payload): string {
   return entries.length > 0 ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
-/** How each shared action is spelled over REST (see server/src/http/routes/api.ts). */
+/** How each shared action is spelled over REST (see server/src/http/routes/chat.ts). */
 const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: string; json?: unknown }> = {
   sync: (p) => ({ method: 'POST', path: '/sync', json: p }),
   'message.send': ({ channelId, ...p }) => ({
@@ -255,6 +258,7 @@ const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: 
   }),
   'channel.members': ({ channelId }) => ({ method: 'GET', path: `/channels/${channelId}/members` }),
   'channel.list': () => ({ method: 'GET', path: '/channels' }),
+  'channel.browse': (p) => ({ method: 'GET', path: `/channels/browse${query(p)}` }),
   'direct.open': (p) => ({ method: 'POST', path: '/directs', json: p }),
   'read.mark': ({ channelId, ...p }) => ({ method: 'POST', path: `/channels/${channelId}/read`, json: p }),
   'user.list': () => ({ method: 'GET', path: '/users' }),

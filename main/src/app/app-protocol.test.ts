@@ -2,14 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../../renderer/csp.ts';
-import { appProtocolHandler, resolveAppFile } from './app-protocol.ts';
+import { appProtocolHandler, pagePolicy, resolveAppFile } from './app-protocol.ts';
+
+/** As the Vite build writes it: quotes escaped. */
+const META = `<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; img-src &#39;self&#39; data:">`;
+const CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
 let root: string;
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-renderer-'));
   fs.mkdirSync(path.join(root, 'assets'));
-  fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Switchboard</title>');
+  fs.writeFileSync(
+    path.join(root, 'index.html'),
+    `<!doctype html><head>${META}<title>Switchboard</title></head>`,
+  );
   fs.writeFileSync(path.join(root, 'assets/index-abc.js'), 'console.log(1)');
   fs.writeFileSync(path.join(root, '..', 'outside-secret.txt'), 'secret');
 });
@@ -19,6 +25,11 @@ afterAll(() => {
 });
 
 describe('app:// protocol', () => {
+  it('takes the built page’s own policy, and gives a page without one nothing', () => {
+    expect(pagePolicy(`<head>${META}</head>`)).toBe(CONTENT_SECURITY_POLICY);
+    expect(pagePolicy('<head></head>')).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
   it('serves the built renderer with the web build’s CSP', async () => {
     const handler = appProtocolHandler(root);
     const page = await handler(new Request('app://switchboard/'));

@@ -26,7 +26,12 @@ class MemoryStorage implements KeyValueStorage {
   async close() {}
 }
 
-const record = (token: string | null) => ({ serverUrl: 'http://s', token, user: { id: 'u1' } });
+/** As the core writes it: its versioned envelope around the sign-in fields. */
+const record = (token: string | null) => ({
+  v: 1,
+  data: { serverUrl: 'http://s', token, user: { id: 'u1' } },
+});
+const bare = (token: string | null) => ({ serverUrl: 'http://s', token, user: { id: 'u1' } });
 
 describe('TokenKeepingStorage', () => {
   it('writes the sign-in record without its token and tells main the token', async () => {
@@ -57,6 +62,16 @@ describe('TokenKeepingStorage', () => {
     expect(await storage.get(SESSION_RECORD_KEY)).toEqual(record('old-plain'));
     expect(told).toEqual(['old-plain']);
     expect(inner.data.get(SESSION_RECORD_KEY)).toEqual(record(null));
+  });
+
+  it('reads a record from before envelopes the same way', async () => {
+    const inner = new MemoryStorage();
+    inner.data.set(SESSION_RECORD_KEY, bare('old-plain'));
+    const told: (string | null)[] = [];
+    const storage = new TokenKeepingStorage(inner, null, (t) => void told.push(t));
+    expect(await storage.get(SESSION_RECORD_KEY)).toEqual(bare('old-plain'));
+    expect(inner.data.get(SESSION_RECORD_KEY)).toEqual(bare(null));
+    expect(told).toEqual(['old-plain']);
   });
 
   it('leaves every other key alone', async () => {

@@ -5,7 +5,7 @@ import type { ChannelSummary } from '@switchboard/protocol';
 import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
-import { messageKey } from '../state/store.ts';
+import { displayKey as messageKey } from '@switchboard/client/browser';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';

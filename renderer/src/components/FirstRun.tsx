@@ -4,7 +4,7 @@
 // `/?invite=CODE` fills in).
 import { useEffect, useState, type ComponentProps, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NAME_PATTERN } from '@switchboard/protocol';
+import { MIN_PASSWORD_LENGTH, NAME_PATTERN } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { servingOrigin } from '../session/origin.ts';
 import type { RequestResults } from '../session/types.ts';
@@ -233,7 +233,7 @@ function SetupForm() {
     event.preventDefault();
     if (!setupCode.trim()) return setError(t('setup.codeMissing'));
     const { username, password, problem } = account.check();
-    if (problem) return setError(t(problem));
+    if (problem) return setError(t(problem, { count: MIN_PASSWORD_LENGTH }));
     await attempt(
       () => store.client.request('setupAdmin', { setupCode: setupCode.trim(), username, password }),
       // The server says only "closed or wrong" (forbidden): the code is what the person can fix.
@@ -285,7 +285,7 @@ function RegisterForm({
     const code = invite.trim();
     if (needsInvite && !code) return setError(t('register.inviteMissing'));
     const { username, password, problem } = account.check();
-    if (problem) return setError(t(problem));
+    if (problem) return setError(t(problem, { count: MIN_PASSWORD_LENGTH }));
     await attempt(
       async () => {
         await store.client.request('register', {
@@ -437,7 +437,7 @@ function NewAccountFields({
       <TextField
         id={`${idPrefix}-password`}
         label={t('signIn.password')}
-        hint={t('setup.passwordHint')}
+        hint={t('setup.passwordHint', { count: MIN_PASSWORD_LENGTH })}
         type="password"
         autoComplete="new-password"
         value={password}
@@ -476,7 +476,7 @@ function useNewAccount(initialUsername: string) {
 /** The first rule a new account's name or password breaks, as a message key; null when none. */
 function newAccountProblem(name: string, password: string, confirm: string) {
   if (!NAME_PATTERN.test(name)) return 'setup.usernameInvalid';
-  if (password.length < 8) return 'setup.passwordShort';
+  if (password.length < MIN_PASSWORD_LENGTH) return 'setup.passwordShort';
   if (password !== confirm) return 'setup.passwordsDiffer';
   return null;
 }

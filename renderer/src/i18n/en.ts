@@ -86,8 +86,8 @@ export const en = {
     usernameHint: 'Lowercase letters, digits, dots, dashes and underscores.',
     usernameInvalid:
       'Use 1–64 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit.',
-    passwordHint: 'At least 8 characters.',
-    passwordShort: 'Use at least 8 characters for the password.',
+    passwordHint: 'At least {{count}} characters.',
+    passwordShort: 'Use at least {{count}} characters for the password.',
     confirm: 'Confirm password',
     passwordsDiffer: 'The two passwords do not match.',
     submit: 'Create admin and sign in',

@@ -87,8 +87,8 @@ export const ko: Translation = {
     usernameHint: '영문 소문자, 숫자, 점, 하이픈, 밑줄을 쓸 수 있습니다.',
     usernameInvalid:
       '영문 소문자나 숫자로 시작하는 1–64자의 영문 소문자, 숫자, 점, 하이픈, 밑줄을 사용하세요.',
-    passwordHint: '8자 이상.',
-    passwordShort: '비밀번호는 8자 이상이어야 합니다.',
+    passwordHint: '{{count}}자 이상.',
+    passwordShort: '비밀번호는 {{count}}자 이상이어야 합니다.',
     confirm: '비밀번호 확인',
     passwordsDiffer: '두 비밀번호가 일치하지 않습니다.',
     submit: '관리자를 만들고 로그인',

@@ -1,10 +1,10 @@
 // The one place the UI gets its session. Desktop: the preload says so (`window.switchboard`, a
 // contextBridge API) and hands this page a port to the core in the utility process with
-// window.postMessage; see desktop.ts. Web: the core (client/src/worker.ts) runs in a SharedWorker,
-// so every tab of this origin shares one connection and one outbox — or in a dedicated Worker
-// where SharedWorker does not exist. The constructors are written out here so Vite sees them and
-// bundles the worker.
-import { connectBrowserSession } from '../../../client/src/browser.ts';
+// window.postMessage; see desktop.ts. Web: the core (`@switchboard/client/worker`, through
+// ./worker.ts) runs in a SharedWorker, so every tab of this origin shares one connection and one
+// outbox — or in a dedicated Worker where SharedWorker does not exist. The constructors are written
+// out here so Vite sees them and bundles the worker.
+import { connectBrowserSession, nextPaint } from '@switchboard/client/browser';
 import type { DesktopBridge } from '@switchboard/protocol/desktop';
 import { desktopHandOver } from './desktop.ts';
 import type { SessionClient } from './types.ts';
@@ -24,7 +24,7 @@ export const desktopBridge = (): DesktopBridge | null =>
 
 // Listening from this module's first evaluation: the preload posts as soon as the document is
 // parsed, which is before the page has finished starting.
-const desktop = desktopBridge() ? desktopHandOver(window) : null;
+const desktop = desktopBridge() ? desktopHandOver(window, { pace: nextPaint }) : null;
 
 /** The desktop hand-over (core status, deep links), or null in a browser. */
 export const desktopSession = () => desktop;
@@ -44,14 +44,14 @@ export async function connectSession(onFailure: (reason: string) => void): Promi
   return connectBrowserSession({
     shared: () =>
       watch(
-        new SharedWorker(new URL('../../../client/src/worker.ts', import.meta.url), {
+        new SharedWorker(new URL('./worker.ts', import.meta.url), {
           type: 'module',
           name: WORKER_NAME,
         }),
       ),
     dedicated: () =>
       watch(
-        new Worker(new URL('../../../client/src/worker.ts', import.meta.url), {
+        new Worker(new URL('./worker.ts', import.meta.url), {
           type: 'module',
           name: WORKER_NAME,
         }),

@@ -10,9 +10,10 @@ import {
   type RequestParams,
   type RequestResults,
   type SessionApi,
+  type SessionClientOptions,
   type SessionEventName,
   type SessionEvents,
-} from '@switchboard/client';
+} from '@switchboard/client/browser';
 import { SwitchboardError } from '@switchboard/protocol';
 import {
   PAGE_MESSAGE,
@@ -28,6 +29,10 @@ const WAIT_FOR_CORE_MS = 60_000;
 
 export class DesktopSession implements SessionApi {
   private client: SessionClient | null = null;
+
+  /** `clientOptions` go to each port's SessionClient (in the page: paced by its paints). */
+  constructor(private readonly clientOptions: SessionClientOptions = {}) {}
+
   private readonly handlers = new Map<SessionEventName, Set<Handler>>();
   /** Conversations this window opened: a restarted core is asked for them again. */
   private readonly opened = new Set<string>();
@@ -36,7 +41,7 @@ export class DesktopSession implements SessionApi {
   /** A port from main: the first one, or a fresh one after the core restarted. */
   attach(port: PortLike): void {
     this.client?.close();
-    const client = new SessionClient(port);
+    const client = new SessionClient(port, this.clientOptions);
     this.client = client;
     for (const name of EVENT_NAMES)
       client.on(name, (payload) => this.emit(name, payload as SessionEvents[typeof name]));
@@ -123,8 +128,8 @@ const isPageMessage = (data: unknown): data is PageMessage =>
  * Takes what the preload posts to this window (its port, the core's status, deep links): only
  * messages from this very window and origin with the desktop marker count.
  */
-export function desktopHandOver(target: Window): DesktopHandOver {
-  const session = new DesktopSession();
+export function desktopHandOver(target: Window, clientOptions: SessionClientOptions = {}): DesktopHandOver {
+  const session = new DesktopSession(clientOptions);
   let status: CoreStatus | null = null;
   const statusListeners = new Set<(status: CoreStatus) => void>();
   const linkListeners = new Set<(target: DeepLinkTarget) => void>();

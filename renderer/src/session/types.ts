@@ -1,4 +1,4 @@
-// The UI's view of the session core: the contract in client/src/contract.ts, nothing more.
+// The UI's view of the session core: the contract of `@switchboard/client`, nothing more.
 export type {
   ConnectionState,
   DisplayMessage,
@@ -6,4 +6,4 @@ export type {
   RequestResults,
   SessionApi as SessionClient,
   SessionSnapshot,
-} from '../../../client/src/contract.ts';
+} from '@switchboard/client/browser';

@@ -1,6 +1,9 @@
 // Everything the UI shows, kept from the session core's events. React reads it through
-// useSyncExternalStore; changes are published at most once per frame, so a burst of thousands of
-// incoming messages costs a handful of renders rather than one per message.
+// useSyncExternalStore. Each event is published as it arrives. The one batching stage is on the
+// core's side of the port (client/src/std/batch.ts), paced by this page: the port client hands over
+// what arrived at the start of the next paint and only then asks for more (nextPaint), so a burst of
+// thousands of incoming messages costs one render per frame at most.
+import { MessageView, type DisplayMessage } from '@switchboard/client/browser';
 import {
   DEFAULT_SERVER_LIMITS,
   type ChannelSummary,
@@ -8,10 +11,11 @@ import {
   type Presence,
   type ServerLimits,
   type User,
+  type UserWithPresence,
 } from '@switchboard/protocol';
-import type { ConnectionState, DisplayMessage, SessionClient, SessionSnapshot } from '../session/types.ts';
+import type { ConnectionState, SessionClient, SessionSnapshot } from '../session/types.ts';
 
-export type UserWithPresence = User & { presence: Presence };
+export type { UserWithPresence };
 
 export interface ChannelMessages {
   /** Sent messages in seq order, then our own pending and failed ones in the order they were written. */
@@ -39,49 +43,14 @@ export interface UiState {
 /** How long a typing indicator stays without a fresh `typing` event. */
 export const TYPING_TTL_MS = 6_000;
 
-/**
- * A message's identity across its life: an outbox entry (id = clientId, seq 0) and its stored copy
- * share author and clientId, so the stored copy takes the entry's place.
- */
-export const messageKey = (m: DisplayMessage): string => `${m.authorId}/${m.clientId}`;
-
-export function compareMessages(a: DisplayMessage, b: DisplayMessage): number {
-  const aSent = a.delivery === 'sent';
-  const bSent = b.delivery === 'sent';
-  if (aSent && bSent) return a.seq - b.seq;
-  if (aSent !== bSent) return aSent ? -1 : 1;
-  return a.ts - b.ts;
-}
-
-class ViewBuffer {
-  readonly byKey = new Map<string, DisplayMessage>();
+/** A channel's messages as the core told them, with the state of loading older pages. */
+class ChannelBuffer {
+  readonly view = new MessageView();
   hasOlder = false;
   loadingOlder = false;
 
-  upsert(messages: readonly DisplayMessage[]): void {
-    for (const m of messages) {
-      const key = messageKey(m);
-      const known = this.byKey.get(key);
-      // A stale copy (e.g. from the cache after a live edit) never replaces a newer change.
-      if (known && known.delivery === 'sent' && m.delivery === 'sent' && m.changeSeq < known.changeSeq)
-        continue;
-      this.byKey.set(key, m);
-    }
-  }
-
-  /** Drops entries by message id (an outbox entry's id is its clientId). */
-  remove(ids: readonly string[]): void {
-    if (ids.length === 0) return;
-    const gone = new Set(ids);
-    for (const [key, m] of this.byKey) if (gone.has(m.id)) this.byKey.delete(key);
-  }
-
   snapshot(): ChannelMessages {
-    return {
-      messages: [...this.byKey.values()].sort(compareMessages),
-      hasOlder: this.hasOlder,
-      loadingOlder: this.loadingOlder,
-    };
+    return { messages: this.view.list(), hasOlder: this.hasOlder, loadingOlder: this.loadingOlder };
   }
 }
 
@@ -101,10 +70,7 @@ const initialState: UiState = {
 export class SessionStore {
   private state: UiState = initialState;
   private readonly listeners = new Set<() => void>();
-  private readonly buffers = new Map<string, ViewBuffer>();
-  private readonly dirtyViews = new Set<string>();
-  private pending: Partial<UiState> = {};
-  private flushScheduled = false;
+  private readonly buffers = new Map<string, ChannelBuffer>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly unsubscribers: (() => void)[] = [];
 
@@ -143,9 +109,9 @@ export class SessionStore {
   async openChannel(channelId: string): Promise<void> {
     const result = await this.client.request('openChannel', { channelId });
     const buffer = this.buffer(channelId);
-    buffer.upsert(result.messages);
+    buffer.view.upsert(result.messages);
     buffer.hasOlder = result.hasOlder;
-    this.markDirty(channelId);
+    this.publishView(channelId);
   }
 
   /** Loads the page before the oldest loaded message; resolves with its oldest seq, or null if none. */
@@ -153,35 +119,33 @@ export class SessionStore {
     const buffer = this.buffer(channelId);
     if (buffer.loadingOlder || !buffer.hasOlder) return null;
     buffer.loadingOlder = true;
-    this.markDirty(channelId);
+    this.publishView(channelId);
     try {
       const result = await this.client.request('loadOlder', { channelId });
-      buffer.upsert(result.messages);
+      buffer.view.upsert(result.messages);
       buffer.hasOlder = result.hasOlder;
       return result.messages.length > 0 ? Math.min(...result.messages.map((m) => m.seq)) : null;
     } finally {
       buffer.loadingOlder = false;
-      this.markDirty(channelId);
+      this.publishView(channelId);
     }
   }
 
-  private buffer(channelId: string): ViewBuffer {
+  private buffer(channelId: string): ChannelBuffer {
     let buffer = this.buffers.get(channelId);
     if (!buffer) {
-      buffer = new ViewBuffer();
+      buffer = new ChannelBuffer();
       this.buffers.set(channelId, buffer);
     }
     return buffer;
   }
 
   private applySnapshot(s: SessionSnapshot): void {
-    if (s.user?.id !== this.current('user')?.id) {
-      // Another account: nothing of the previous one may stay on screen.
-      this.buffers.clear();
-      this.pending.views = {};
-      this.pending.typing = {};
-    }
+    // Another account: nothing of the previous one may stay on screen.
+    const another = s.user?.id !== this.state.user?.id;
+    if (another) this.buffers.clear();
     this.patch({
+      ...(another ? { views: {}, typing: {} } : {}),
       ready: true,
       serverUrl: s.serverUrl,
       user: s.user,
@@ -200,35 +164,31 @@ export class SessionStore {
     reset: boolean,
   ): void {
     const buffer = this.buffer(channelId);
-    if (reset) buffer.byKey.clear();
-    buffer.remove(removed);
-    buffer.upsert(messages);
-    this.markDirty(channelId);
+    if (reset) buffer.view.clear();
+    buffer.view.remove(removed);
+    buffer.view.upsert(messages);
+    const changes: Partial<UiState> = { views: { ...this.state.views, [channelId]: buffer.snapshot() } };
     // Someone whose message just arrived has stopped typing it.
-    const typing = this.current('typing')[channelId];
+    const typing = this.state.typing[channelId];
     if (typing && messages.some((m) => m.authorId in typing)) {
       const rest = Object.fromEntries(
         Object.entries(typing).filter(([userId]) => !messages.some((m) => m.authorId === userId)),
       );
-      this.patch({ typing: { ...this.current('typing'), [channelId]: rest } });
+      changes.typing = { ...this.state.typing, [channelId]: rest };
     }
-  }
-
-  /** The latest value of a field, counting changes not yet published. */
-  private current<K extends keyof UiState>(key: K): UiState[K] {
-    return key in this.pending ? (this.pending[key] as UiState[K]) : this.state[key];
+    this.patch(changes);
   }
 
   private applyPresence(userId: string, status: Presence): void {
-    const users = this.current('users');
+    const users = this.state.users;
     const known = users.get(userId);
     if (!known || known.presence === status) return;
     this.patch({ users: new Map(users).set(userId, { ...known, presence: status }) });
   }
 
   private applyTyping(channelId: string, userId: string): void {
-    if (userId === this.current('user')?.id) return;
-    const typing = this.current('typing');
+    if (userId === this.state.user?.id) return;
+    const typing = this.state.typing;
     this.patch({
       typing: { ...typing, [channelId]: { ...typing[channelId], [userId]: Date.now() + TYPING_TTL_MS } },
     });
@@ -237,14 +197,14 @@ export class SessionStore {
 
   private scheduleTypingPrune(): void {
     clearTimeout(this.typingTimer);
-    const typing = this.current('typing');
+    const typing = this.state.typing;
     const expiries = Object.values(typing).flatMap((byUser) => Object.values(byUser));
     if (expiries.length === 0) return;
     const wait = Math.max(0, Math.min(...expiries) - Date.now()) + 50;
     this.typingTimer = setTimeout(() => {
       const now = Date.now();
       const next: Record<string, Record<string, number>> = {};
-      for (const [channelId, byUser] of Object.entries(this.current('typing'))) {
+      for (const [channelId, byUser] of Object.entries(this.state.typing)) {
         const live = Object.entries(byUser).filter(([, until]) => until > now);
         if (live.length > 0) next[channelId] = Object.fromEntries(live);
       }
@@ -253,45 +213,13 @@ export class SessionStore {
     }, wait);
   }
 
-  private markDirty(channelId: string): void {
-    this.dirtyViews.add(channelId);
-    this.scheduleFlush();
+  private publishView(channelId: string): void {
+    const buffer = this.buffers.get(channelId);
+    if (buffer) this.patch({ views: { ...this.state.views, [channelId]: buffer.snapshot() } });
   }
 
   private patch(changes: Partial<UiState>): void {
-    Object.assign(this.pending, changes);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // A frame when the page is painting; a short timer when it is hidden and frames do not run.
-    let done = false;
-    const run = () => {
-      if (done) return;
-      done = true;
-      this.flush();
-    };
-    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible')
-      requestAnimationFrame(run);
-    setTimeout(run, 50);
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const next: UiState = { ...this.state, ...this.pending };
-    this.pending = {};
-    if (this.dirtyViews.size > 0) {
-      const views = { ...next.views };
-      for (const channelId of this.dirtyViews) {
-        const buffer = this.buffers.get(channelId);
-        if (buffer) views[channelId] = buffer.snapshot();
-      }
-      this.dirtyViews.clear();
-      next.views = views;
-    }
-    this.state = next;
+    this.state = { ...this.state, ...changes };
     for (const listener of this.listeners) listener();
   }
 }

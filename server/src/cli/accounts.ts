@@ -1,13 +1,20 @@
 // `user`, `token` and `invite` subcommands. They open the same database as the server (SQLite WAL
 // allows it while the server runs) and go through the same domain code.
 import type { Command } from 'commander';
-import { Password, SwitchboardError, Username } from '@switchboard/protocol';
+import {
+  CreateTokenRequest,
+  Password,
+  SwitchboardError,
+  TOKEN_SCOPES,
+  Username,
+} from '@switchboard/protocol';
 import type { Config } from '../config.ts';
 import { silentNotifier } from '../domain/notifier.ts';
 import { parse } from '../errors.ts';
 import { openServices } from '../server.ts';
 import { parseDuration } from './duration.ts';
 import { randomPassword, readPasswordFromStdin } from './password.ts';
+import { printable, printableJson } from './printable.ts';
 
 type Settings = (command: Command) => (opts: Record<string, unknown>) => Config;
 type Services = Awaited<ReturnType<typeof openServices>>;
@@ -25,6 +32,14 @@ function define(parent: Command, settings: Settings, spec: string, description: 
   const command = parent.command(spec).description(description);
   const config = settings(command);
   return { command, config };
+}
+
+/** `--label` and `--scope` of `token create`, checked by the same schema as the REST API. */
+function tokenRequest(opts: Record<string, unknown>) {
+  const scopes = String(opts.scope)
+    .split(',')
+    .map((scope) => scope.trim());
+  return parse(CreateTokenRequest, { label: opts.label, scopes });
 }
 
 export function registerAccountCommands(program: Command, settings: Settings): void {
@@ -45,7 +60,9 @@ export function registerAccountCommands(program: Command, settings: Settings): v
       const password = generated ? randomPassword() : parse(Password, await readPasswordFromStdin());
       await withServices(add.config(opts), async ({ accounts }) => {
         const created = await accounts.createUser({ username, password, isAdmin: Boolean(opts.admin) });
-        console.log(`created ${created.isAdmin ? 'admin' : 'user'} ${created.username} (id ${created.id})`);
+        console.log(
+          `created ${created.isAdmin ? 'admin' : 'user'} ${printable(created.username)} (id ${created.id})`,
+        );
         if (generated)
           console.log(`password: ${password}\n(shown once: store it now, or change it with "user passwd")`);
       });
@@ -55,11 +72,11 @@ export function registerAccountCommands(program: Command, settings: Settings): v
   list.command.option('--json', 'print JSON').action(async (opts) => {
     await withServices(list.config(opts), async ({ accounts }) => {
       const users = await accounts.listUsers();
-      if (opts.json) return console.log(JSON.stringify(users, null, 2));
+      if (opts.json) return console.log(printableJson(users));
       if (users.length === 0) return console.log('no users yet');
       for (const u of users)
         console.log(
-          `${u.username}\t${u.isAdmin ? 'admin' : 'user'}${u.deactivated ? ' (deactivated)' : ''}\t${u.id}\t${new Date(u.createdAt).toISOString()}`,
+          `${printable(u.username)}\t${u.isAdmin ? 'admin' : 'user'}${u.deactivated ? ' (deactivated)' : ''}\t${printable(u.id)}\t${new Date(u.createdAt).toISOString()}`,
         );
     });
   });
@@ -81,10 +98,14 @@ export function registerAccountCommands(program: Command, settings: Settings): v
     user,
     settings,
     'passwd <username>',
-    'set a new password (signs the user out everywhere)',
+    'set a new password (ends their sign-in sessions and the access tokens those made)',
   );
   passwd.command
     .option('--password-stdin', 'read the password from standard input')
+    .option(
+      '--revoke-all-tokens',
+      'also revoke every access token, not only those made by signed-in sessions',
+    )
     .action(async (username: string, opts) => {
       if (!opts.passwordStdin)
         throw new SwitchboardError(
@@ -93,8 +114,12 @@ export function registerAccountCommands(program: Command, settings: Settings): v
         );
       const password = parse(Password, await readPasswordFromStdin());
       await withServices(passwd.config(opts), async ({ accounts }) => {
-        await accounts.setPassword(username, password);
-        console.log(`password changed for ${username}; their sign-in sessions were revoked`);
+        const revokeAllTokens = Boolean(opts.revokeAllTokens);
+        const revoked = await accounts.setPassword(username, password, { revokeAllTokens });
+        const which = revokeAllTokens
+          ? 'every token they had'
+          : 'their sign-in sessions and the access tokens made with them';
+        console.log(`password changed for ${printable(username)}; revoked ${revoked} tokens: ${which}`);
       });
     });
 
@@ -104,14 +129,17 @@ export function registerAccountCommands(program: Command, settings: Settings): v
   create.command
     .option('--label <text>', 'what the token is for', '')
     .option('--expires <duration>', 'lifetime such as 30d, 12h or never', 'never')
+    .option('--scope <scopes>', `what it may do, comma-separated: ${TOKEN_SCOPES.join(', ')}`, 'chat')
     .action(async (username: string, opts) => {
       const ttlMs = parseDuration(opts.expires as string);
+      const { label, scopes } = tokenRequest(opts);
       await withServices(create.config(opts), async ({ accounts }) => {
         const owner = await accounts.findByUsername(username);
         const issued = await accounts.createToken(owner.id, {
           kind: 'access',
-          label: opts.label as string,
+          label,
           ttlMs,
+          scopes,
         });
         console.log(issued.token);
         console.error(
@@ -129,7 +157,7 @@ export function registerAccountCommands(program: Command, settings: Settings): v
           : t.expiresAt && t.expiresAt < Date.now()
             ? 'expired'
             : 'active';
-        console.log(`${t.id}\t${t.username}\t${t.kind}\t${state}\t${t.label}`);
+        console.log([t.id, t.username, t.kind, t.scopes.join(','), state, t.label].map(printable).join('\t'));
       }
     });
   });

@@ -37,12 +37,18 @@ afterEach(() => {
 });
 
 describe('help and usage errors', () => {
-  it('--help exits 0 and names every command', async () => {
+  it('--help exits 0, names every command and lists every setting of the default command', async () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
     for (const command of ['serve', 'config', 'user', 'token', 'invite'])
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(stdout).toContain('--password-stdin');
+    for (const name of SETTING_NAMES) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${flagName(name)}\\b`, 'm'));
+      expect(stdout).toContain(envName(name));
+    }
+    expect(stdout).toMatch(/^\s+-c, --config <file>/m);
+    expect(stdout).toContain('switchboard-server <command> --help');
   });
 
   it('each group lists its subcommands, and serve --help every setting with its env var', async () => {
@@ -245,8 +251,8 @@ describe('user, token and invite commands against a running server on the same d
 
     const listed = await cli('token', 'list', '--data-dir', dataDir);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toContain(`${id}\tbob\taccess\tactive\tbackups\n`);
-    expect(listed.stdout).toMatch(/\talice\tsession\tactive\tsign-in\n/);
+    expect(listed.stdout).toContain(`${id}\tbob\taccess\tchat\tactive\tbackups\n`);
+    expect(listed.stdout).toMatch(/\talice\tsession\tchat,publish\tactive\tsign-in\n/);
     expect(listed.stdout).not.toContain(token);
     expect(listed.stdout).not.toContain(foreverToken);
     const onlyBob = await cli('token', 'list', 'bob', '--data-dir', dataDir);
@@ -260,16 +266,77 @@ describe('user, token and invite commands against a running server on the same d
     expect((await me(server.url, token)).status).toBe(401);
     expect((await me(server.url, foreverToken)).status).toBe(200);
     expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
-      `${id}\tbob\taccess\trevoked\tbackups`,
+      `${id}\tbob\taccess\tchat\trevoked\tbackups`,
     );
     const twice = await cli('token', 'revoke', id!, '--data-dir', dataDir);
     expect(twice).toMatchObject({ code: 1, stderr: 'error [not_found]: no such active token\n' });
+  });
+
+  it('prints stored text with control characters and bidi overrides escaped, never raw', async () => {
+    // Written before labels were checked, or by another tool: printing it must still be safe.
+    const hostile = '\u001b]0;owned\u0007\nforged\tline\u202e\u009b2J';
+    const bob = await server.ctx.accounts.findByUsername('bob');
+    const issued = await server.ctx.accounts.createToken(bob.id, { kind: 'access', label: 'plain' });
+    await server.ctx.db.updateTable('tokens').set({ label: hostile }).where('id', '=', issued.id).execute();
+
+    const listed = await cli('token', 'list', 'bob', '--data-dir', dataDir);
+    expect(listed.code).toBe(0);
+    const line = listed.stdout.split('\n').find((l) => l.startsWith(issued.id));
+    expect(line?.split('\t').at(-1)).toBe('\\u001b]0;owned\\u0007\\u000aforged\\u0009line\\u202e\\u009b2J');
+    expect(listed.stdout.replace(/[\t\n]/g, '')).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+
+    const refused = await cli('token', 'create', 'bob', '--label', 'a\u001b[2Jb', '--data-dir', dataDir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error \[validation_failed\]: .*control characters/);
+    expect(refused.stderr).not.toContain('\u001b');
+  });
+
+  it('token create --scope chooses what the token may do; token list shows it', async () => {
+    const made = await cli(
+      'token',
+      'create',
+      'bob',
+      '--scope',
+      'publish',
+      '--label',
+      'alerts',
+      '--data-dir',
+      dataDir,
+    );
+    expect(made.code).toBe(0);
+    const token = made.stdout.trim();
+    const id = /^token id (\S+) /.exec(made.stderr)![1]!;
+    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
+      `${id}\tbob\taccess\tpublish\tactive\talerts\n`,
+    );
+    expect((await me(server.url, token)).status).toBe(200);
+    expect((await api(server.url, 'GET', '/api/v1/channels', { token })).status).toBe(403);
+
+    const both = await cli('token', 'create', 'bob', '--scope', 'chat,publish', '--data-dir', dataDir);
+    expect((await api(server.url, 'GET', '/api/v1/channels', { token: both.stdout.trim() })).status).toBe(
+      200,
+    );
+    for (const scope of ['admin', '', 'chat,chat']) {
+      const bad = await cli('token', 'create', 'bob', '--scope', scope, '--data-dir', dataDir);
+      expect(bad.code, scope).toBe(1);
+      expect(bad.stderr).toMatch(/^error \[validation_failed\]: scopes/);
+    }
   });
 
   it('token create refuses bad durations and unknown users', async () => {
     const bad = await cli('token', 'create', 'bob', '--expires', 'soon', '--data-dir', dataDir);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error \[validation_failed\]: "soon" is not a duration/);
+    // A zero or negative lifetime is a mistake, not "never": nothing is created.
+    const before = (await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout;
+    for (const expires of ['0m', '0d', '-1h']) {
+      const refused = await cli('token', 'create', 'bob', '--expires', expires, '--data-dir', dataDir);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toMatch(
+        /^error \[validation_failed\]: "-?[01][mdh]" is (no time at all|not a duration)/,
+      );
+    }
+    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toBe(before);
     const nobody = await cli('token', 'create', 'nobody', '--data-dir', dataDir);
     expect(nobody).toMatchObject({ code: 1, stderr: 'error [not_found]: no user named "nobody"\n' });
   });
@@ -307,6 +374,29 @@ describe('user, token and invite commands against a running server on the same d
     expect(
       (await cli('invite', 'create', 'alice', '--expires', 'never', '--data-dir', dataDir)).stderr,
     ).toMatch(/invites must expire/);
+    for (const expires of ['0d', '-1h'])
+      expect(
+        await cli('invite', 'create', 'alice', '--expires', expires, '--data-dir', dataDir),
+      ).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringMatching(
+          /^error \[validation_failed\]: "-?[01][dh]" is (no time at all|not a duration)/,
+        ),
+      });
+  });
+
+  it("backup copies the running server's database to a new private file, never over an old one", async () => {
+    const file = path.join(tempDir(), 'switchboard-backup.db');
+    const done = await cli('backup', file, '--data-dir', dataDir);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toBe(
+      `backed up ${path.join(dataDir, 'switchboard.db')} to ${file} (${/\((\d+) pages\)/.exec(done.stdout)?.[1]} pages)\n`,
+    );
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const again = await cli('backup', file, '--data-dir', dataDir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error \[conflict\]: .* exists: choose a new file/);
   });
 
   it('user remove deactivates the user and ends their tokens, keeping the account listed', async () => {

@@ -1,7 +1,7 @@
 // Command-line interface. Every command reads configuration the same way as the server
 // (file < SWITCHBOARD_* env < flags), so `user add --data-dir X` talks to the same database.
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import { SwitchboardError } from '@switchboard/protocol';
 import {
   describeConfig,
@@ -16,6 +16,8 @@ import {
 } from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { registerAccountCommands } from './accounts.ts';
+import { registerBackupCommand } from './backup.ts';
+import { printable } from './printable.ts';
 import { serve } from './serve.ts';
 
 const STORAGE_SETTINGS: SettingName[] = ['dataDir', 'databaseUrl', 'durability'];
@@ -57,6 +59,8 @@ Examples:
   switchboard-server token create alice --label backups --expires 90d
   switchboard-server config                            print the effective configuration
 
+The options above are the server's settings (serve is the default command). Each command's own
+flags: switchboard-server <command> --help, e.g. switchboard-server user add --help.
 Settings come from a config file < SWITCHBOARD_* environment variables < flags.
 Docs: docs/self-hosting.md`,
     );
@@ -65,6 +69,15 @@ Docs: docs/self-hosting.md`,
     .command('serve', { isDefault: true })
     .description('start the server (the default command)');
   const serveConfig = withSettings(serveCommand);
+  // `switchboard-server --port 9000` runs serve, so the top-level help lists serve's flags too.
+  program.configureHelp({
+    visibleOptions(cmd) {
+      const own = Help.prototype.visibleOptions.call(this, cmd);
+      if (cmd !== program) return own;
+      const settings = Help.prototype.visibleOptions.call(this, serveCommand);
+      return [...own, ...settings.filter((option) => !own.some((o) => o.long === option.long))];
+    },
+  });
   serveCommand.action(async (opts) => {
     await serve(serveConfig(opts));
   });
@@ -81,6 +94,7 @@ Docs: docs/self-hosting.md`,
   });
 
   registerAccountCommands(program, (command) => withSettings(command, STORAGE_SETTINGS));
+  registerBackupCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
   return program;
 }
 
@@ -97,10 +111,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return (err as { exitCode?: number }).exitCode ?? 1;
     }
     if (err instanceof SwitchboardError) {
-      console.error(`error [${err.code}]: ${err.message}`);
+      console.error(`error [${err.code}]: ${printable(err.message)}`);
       return 1;
     }
-    console.error(`error [internal]: ${(err as Error).message ?? String(err)}`);
+    console.error(`error [internal]: ${printable((err as Error).message ?? String(err))}`);
     return 1;
   }
 }

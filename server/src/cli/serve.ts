@@ -2,19 +2,23 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { startServer } from '../server.ts';
+import { sqliteFileFor } from '../store/database.ts';
 import { SERVER_VERSION } from '../version.ts';
+import { cliCommand, storageFlags } from './invocation.ts';
 
 export async function serve(config: Config): Promise<void> {
   const server = await startServer(config);
-  const dataDir = path.resolve(config.dataDir);
   console.log(`Switchboard server ${SERVER_VERSION}`);
-  console.log(`Data directory: ${dataDir} (SQLite, durability ${config.durability})`);
+  const storage = config.databaseUrl
+    ? `Database: ${path.resolve(sqliteFileFor(config))}`
+    : `Data directory: ${path.resolve(config.dataDir)}`;
+  console.log(`${storage} (SQLite, durability ${config.durability})`);
   console.log(`Switchboard server listening on ${server.url}`);
   if (server.setupCode) {
     console.log(`
 No users yet. Create the first admin in one of two ways:
   1. From a terminal (works while the server runs):
-       echo 'choose-a-long-password' | npx switchboard-server user add admin --admin --password-stdin --data-dir ${quote(dataDir)}
+       echo 'choose-a-long-password' | ${cliCommand(process.argv[1] ?? '', process.env)} user add admin --admin --password-stdin ${storageFlags(config)}
   2. In a browser: open ${server.url}/ and enter this one-time setup code:
        ${server.setupCode}
 `);
@@ -38,8 +42,4 @@ No users yet. Create the first admin in one of two ways:
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-}
-
-function quote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

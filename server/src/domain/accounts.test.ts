@@ -1,5 +1,4 @@
 // Sign-in, tokens, first-admin setup and registration against a real server over HTTP and Socket.IO.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -10,6 +9,7 @@ import {
   uniqueName,
   type TestServer,
 } from '../../../tests/support/server.ts';
+import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
 const PASSWORD = 'correct-horse-battery';
@@ -32,7 +32,8 @@ async function expectAccepted(server: TestServer, token: string, username: strin
 }
 
 describe('accounts on a server with closed registration', () => {
-  const { server } = useTestServer();
+  const clock = manualClock(Date.now());
+  const { server } = useTestServer({}, { clock: clock.now });
 
   it('signs in with the right password and answers 401 with a code otherwise', async () => {
     const name = uniqueName('login');
@@ -83,7 +84,8 @@ describe('accounts on a server with closed registration', () => {
   it('refuses expired and revoked tokens', async () => {
     const alice = await createUser(server, uniqueName('tokens'));
     const expiring = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access', ttlMs: 1 });
-    await sleep(5);
+    await expectAccepted(server, expiring.token, alice.user.username);
+    clock.advance(1);
     await expectRefused(server, expiring.token);
 
     const created = await api(server.url, 'POST', '/api/v1/tokens', {
@@ -107,15 +109,21 @@ describe('accounts on a server with closed registration', () => {
     await expectRefused(server, created.body.token);
   });
 
-  it('a password change revokes sign-in sessions but keeps access tokens', async () => {
+  it('a password change ends every session and the access tokens those sessions made', async () => {
     const alice = await createUser(server, uniqueName('pwchange'));
     const name = alice.user.username;
-    const second = await login(server.url, name, alice.password);
-    const access = await api(server.url, 'POST', '/api/v1/tokens', {
+    // A thief with a stolen session mints a token; alice's own script token was made by the CLI.
+    const thief = (await login(server.url, name, alice.password)).body.token as string;
+    const planted = await api(server.url, 'POST', '/api/v1/tokens', {
+      token: thief,
+      json: { label: 'mine now' },
+    });
+    expect(planted.status).toBe(201);
+    const own = await api(server.url, 'POST', '/api/v1/tokens', {
       token: alice.token,
       json: { label: 'bot' },
     });
-    expect(access.status).toBe(201);
+    const script = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access', label: 'cli' });
 
     const wrong = await api(server.url, 'POST', '/api/v1/me/password', {
       token: alice.token,
@@ -129,11 +137,25 @@ describe('accounts on a server with closed registration', () => {
       json: { currentPassword: alice.password, newPassword: PASSWORD },
     });
     expect(changed.status).toBe(204);
-    await expectRefused(server, alice.token);
-    await expectRefused(server, second.body.token);
-    await expectAccepted(server, access.body.token, name);
+    for (const token of [alice.token, thief, planted.body.token, own.body.token])
+      await expectRefused(server, token);
+    await expectAccepted(server, script.token, name);
     expect((await login(server.url, name, alice.password)).status).toBe(401);
     expect((await login(server.url, name, PASSWORD)).status).toBe(200);
+  });
+
+  it('a password change with revokeAllTokens ends every token of the user', async () => {
+    const bob = await createUser(server, uniqueName('pwall'));
+    const script = await server.ctx.accounts.createToken(bob.user.id, { kind: 'access', label: 'cli' });
+    const other = await createUser(server, uniqueName('other'));
+    const changed = await api(server.url, 'POST', '/api/v1/me/password', {
+      token: bob.token,
+      json: { currentPassword: bob.password, newPassword: PASSWORD, revokeAllTokens: true },
+    });
+    expect(changed.status).toBe(204);
+    await expectRefused(server, bob.token);
+    await expectRefused(server, script.token);
+    await expectAccepted(server, other.token, other.user.username);
   });
 
   it('refuses registration while it is closed', async () => {
@@ -231,8 +253,54 @@ describe('first-admin setup', () => {
   });
 });
 
+describe('while setup is pending', () => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  const start = async (...args: Parameters<typeof startTestServer>) => {
+    const server = await startTestServer(...args);
+    servers.push(server);
+    return server;
+  };
+  const setup = (server: TestServer, setupCode: string, username: string) =>
+    api(server.url, 'POST', '/api/v1/auth/setup', { json: { setupCode, username, password: PASSWORD } });
+  const register = (server: TestServer, username: string) =>
+    api(server.url, 'POST', '/api/v1/auth/register', { json: { username, password: PASSWORD } });
+
+  it('nobody can register, even with open registration, until the first admin exists', async () => {
+    const server = await start({ registration: 'open' });
+    const early = await register(server, 'outsider');
+    expect(early.status).toBe(403);
+    expect(early.body.error.message).toMatch(/first admin/);
+    expect(await server.ctx.accounts.countUsers()).toBe(0);
+    expect((await setup(server, server.setupCode!, 'root')).status).toBe(201);
+    expect((await register(server, 'insider')).status).toBe(201);
+  });
+
+  it('the setup code expires after setupCodeTtlHours; the next start prints a new one', async () => {
+    const clock = manualClock(Date.now());
+    const first = await start({ setupCodeTtlHours: 2 }, { clock: clock.now });
+    const expired = first.setupCode!;
+    clock.advance(2 * 60 * 60 * 1000);
+    const late = await setup(first, expired, 'root');
+    expect(late.status).toBe(403);
+    expect(late.body.error.message).toMatch(/expired/);
+    expect(await first.ctx.accounts.countUsers()).toBe(0);
+    await first.close();
+
+    const second = await start({ dataDir: first.dataDir, setupCodeTtlHours: 2 }, { clock: clock.now });
+    expect(second.setupCode).toEqual(expect.any(String));
+    expect(second.setupCode).not.toBe(expired);
+    expect((await setup(second, expired, 'root')).status).toBe(403);
+    clock.advance(2 * 60 * 60 * 1000 - 1);
+    expect((await setup(second, second.setupCode!, 'root')).status).toBe(201);
+  });
+});
+
 describe('registration by invite', () => {
-  const { server } = useTestServer({ registration: 'invite' });
+  const clock = manualClock(Date.now());
+  const { server } = useTestServer({ registration: 'invite' }, { clock: clock.now });
   let adminToken: string;
   let adminId: string;
   beforeAll(async () => {
@@ -271,7 +339,7 @@ describe('registration by invite', () => {
 
   it('refuses an expired invite', async () => {
     const { code } = await server.ctx.accounts.createInvite(adminId, { ttlMs: 1, uses: 5 });
-    await sleep(5);
+    clock.advance(1);
     const name = uniqueName('expired');
     const res = await register(name, code);
     expect(res.status).toBe(403);
@@ -281,6 +349,9 @@ describe('registration by invite', () => {
 
 describe('open registration', () => {
   const { server } = useTestServer({ registration: 'open' });
+  beforeAll(async () => {
+    await createUser(server, 'admin', { isAdmin: true });
+  });
 
   it('lets anyone register a free username with a long enough password', async () => {
     const name = uniqueName('open');
@@ -305,28 +376,73 @@ describe('open registration', () => {
 });
 
 describe('access tokens are for scripts', () => {
-  it('cannot mint tokens or manage accounts; a sign-in session can', async () => {
-    const own = await startTestServer();
-    try {
-      const admin = await createUser(own, 'root', { isAdmin: true });
-      const minted = await api(own.url, 'POST', '/api/v1/tokens', {
-        token: admin.token,
-        json: { label: 'ci' },
-      });
-      expect(minted.status).toBe(201);
-      const script = minted.body.token as string;
-      expect((await api(own.url, 'GET', '/api/v1/me', { token: script })).status).toBe(200);
-      for (const [method, path, json] of [
-        ['POST', '/api/v1/tokens', { label: 'more' }],
-        ['POST', '/api/v1/users', { username: 'mallory', password: 'long-enough-password' }],
-        ['POST', '/api/v1/invites', {}],
-      ] as const) {
-        const res = await api(own.url, method, path, { token: script, json });
-        expect(res.status, `${method} ${path}`).toBe(403);
-        expect(res.body.error.message).toMatch(/access tokens cannot/);
-      }
-    } finally {
-      await own.close();
+  const { server: own } = useTestServer();
+  const mint = async (token: string, json: Record<string, unknown> = {}) => {
+    const res = await api(own.url, 'POST', '/api/v1/tokens', { token, json });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as { id: string; token: string };
+  };
+
+  it('cannot mint tokens, change the password, list or revoke tokens, or manage accounts', async () => {
+    const admin = await createUser(own, uniqueName('root'), { isAdmin: true });
+    const other = await createUser(own, uniqueName('other'));
+    const victim = await mint(other.token, { label: 'victim' });
+    const script = (await mint(admin.token, { label: 'ci' })).token;
+    expect((await api(own.url, 'GET', '/api/v1/me', { token: script })).status).toBe(200);
+    for (const [method, path, json] of [
+      ['POST', '/api/v1/tokens', { label: 'more' }],
+      ['GET', '/api/v1/tokens', undefined],
+      ['DELETE', `/api/v1/tokens/${victim.id}`, undefined],
+      [
+        'POST',
+        '/api/v1/me/password',
+        { currentPassword: admin.password, newPassword: 'taken-over-password' },
+      ],
+      ['POST', '/api/v1/users', { username: uniqueName('mallory'), password: 'long-enough-password' }],
+      ['DELETE', `/api/v1/users/${other.user.id}`, undefined],
+      ['POST', '/api/v1/invites', {}],
+    ] as const) {
+      const res = await api(own.url, method, path, { token: script, json });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.error.message).toMatch(/access tokens cannot/);
+    }
+    await expectAccepted(own, victim.token, other.user.username);
+    expect((await login(own.url, admin.user.username, admin.password)).status).toBe(200);
+  });
+
+  it('carry the scopes chosen at creation, chat by default, and can do only what those allow', async () => {
+    const alice = await createUser(own, uniqueName('alice'));
+    const chat = await mint(alice.token);
+    const publishOnly = await mint(alice.token, { label: 'alerts', scopes: ['publish'] });
+    const both = await mint(alice.token, { scopes: ['chat', 'publish'] });
+
+    const listed = await api(own.url, 'GET', '/api/v1/tokens', { token: alice.token });
+    const scopesOf = (id: string) => listed.body.tokens.find((t: { id: string }) => t.id === id).scopes;
+    expect(scopesOf(chat.id)).toEqual(['chat']);
+    expect(scopesOf(publishOnly.id)).toEqual(['publish']);
+    expect(scopesOf(both.id)).toEqual(['chat', 'publish']);
+
+    await expectAccepted(own, chat.token, alice.user.username);
+    await expectAccepted(own, both.token, alice.user.username);
+    // A publish-only token says who it is, and nothing more.
+    expect((await api(own.url, 'GET', '/api/v1/me', { token: publishOnly.token })).status).toBe(200);
+    for (const [method, path] of [
+      ['GET', '/api/v1/channels'],
+      ['GET', '/api/v1/me/channels'],
+      ['GET', '/api/v1/users'],
+      ['POST', '/api/v1/sync'],
+    ] as const) {
+      const json = method === 'POST' ? { epoch: null, cursors: {} } : undefined;
+      const res = await api(own.url, method, path, { token: publishOnly.token, json });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.error.message).toMatch(/scope/);
+    }
+    await expect(connect(own.url, publishOnly.token)).rejects.toMatchObject({ data: { code: 'forbidden' } });
+
+    for (const scopes of [[], ['admin'], ['chat', 'chat'], 'chat']) {
+      const res = await api(own.url, 'POST', '/api/v1/tokens', { token: alice.token, json: { scopes } });
+      expect(res.status, JSON.stringify(scopes)).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
     }
   });
 });

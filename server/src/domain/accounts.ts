@@ -1,6 +1,14 @@
 // Users, passwords (argon2id), tokens, invites and the first-admin setup.
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { newId, SwitchboardError, type User } from '@switchboard/protocol';
+import {
+  DisplayName,
+  newId,
+  SwitchboardError,
+  TOKEN_SCOPES,
+  type TokenScope,
+  type User,
+} from '@switchboard/protocol';
+import { parse } from '../errors.ts';
 import type { Store } from '../store/database.ts';
 import type { UsersTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -12,11 +20,19 @@ export type RegistrationPolicy = 'closed' | 'invite' | 'open';
 export interface AccountsOptions {
   sessionTtlMs: number;
   registration: RegistrationPolicy;
+  /** How long a setup code works after it is issued. */
+  setupCodeTtlMs: number;
   clock?: Clock;
 }
 
 /** A user as seen through the token that authenticated them. */
-export type Authenticated = User & { tokenId: string; tokenKind: 'session' | 'access' };
+export type Authenticated = User & { tokenId: string; tokenKind: 'session' | 'access'; scopes: TokenScope[] };
+
+/** The user alone, without what belongs to the token that authenticated them. */
+export function userOf(authenticated: Authenticated): User {
+  const { tokenId: _tokenId, tokenKind: _tokenKind, scopes: _scopes, ...user } = authenticated;
+  return user;
+}
 
 export interface IssuedToken {
   id: string;
@@ -29,6 +45,7 @@ export interface TokenInfo {
   userId: string;
   username: string;
   kind: 'session' | 'access';
+  scopes: TokenScope[];
   label: string;
   createdAt: number;
   expiresAt: number | null;
@@ -51,7 +68,7 @@ export function toUser(row: UsersTable): User {
 
 export class Accounts {
   private readonly clock: Clock;
-  private setupCodeHash: string | null = null;
+  private setupCode: { hash: string; expiresAt: number } | null = null;
 
   constructor(
     private readonly db: Store,
@@ -82,7 +99,7 @@ export class Accounts {
     const row: UsersTable = {
       id: newId(),
       username: input.username,
-      display_name: input.displayName ?? input.username,
+      display_name: input.displayName === undefined ? input.username : parse(DisplayName, input.displayName),
       password_hash: await argonHash(input.password),
       is_admin: input.isAdmin ? 1 : 0,
       created_at: this.clock(),
@@ -134,16 +151,17 @@ export class Accounts {
       );
     }
     const now = this.clock();
-    await this.db.transaction().execute(async (trx) => {
+    const revoked = await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ deactivated_at: now }).where('id', '=', user.id).execute();
-      await trx
+      return trx
         .updateTable('tokens')
         .set({ revoked_at: now })
         .where('user_id', '=', user.id)
         .where('revoked_at', 'is', null)
+        .returning('id')
         .execute();
     });
-    this.notifier.credentialsChanged(user.id);
+    this.notifier.tokensRevoked(revoked.map((t) => t.id));
   }
 
   private async countActiveAdmins(): Promise<number> {
@@ -156,21 +174,41 @@ export class Accounts {
     return Number(row.n);
   }
 
-  /** Sets a new password and revokes the user's sign-in sessions (scripts' access tokens stay). */
-  async setPassword(username: string, password: string): Promise<void> {
+  /**
+   * Sets a new password and revokes the user's sign-in sessions together with the access tokens those
+   * sessions made — a thief's stolen session and whatever it minted — or, with `revokeAllTokens`,
+   * every token of the user. Access tokens made otherwise (the CLI) stay. Returns how many were revoked.
+   */
+  async setPassword(
+    username: string,
+    password: string,
+    options: { revokeAllTokens?: boolean } = {},
+  ): Promise<number> {
     const user = await this.findByUsername(username);
     const passwordHash = await argonHash(password);
-    await this.db.transaction().execute(async (trx) => {
+    const now = this.clock();
+    const revoked = await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
-      await trx
+      const active = trx
         .updateTable('tokens')
-        .set({ revoked_at: this.clock() })
+        .set({ revoked_at: now })
         .where('user_id', '=', user.id)
-        .where('kind', '=', 'session')
         .where('revoked_at', 'is', null)
+        .returning('id');
+      if (options.revokeAllTokens) return active.execute();
+      const sessions = await active.where('kind', '=', 'session').execute();
+      if (sessions.length === 0) return sessions;
+      const made = await active
+        .where(
+          'created_by_token',
+          'in',
+          sessions.map((t) => t.id),
+        )
         .execute();
+      return [...sessions, ...made];
     });
-    this.notifier.credentialsChanged(user.id);
+    this.notifier.tokensRevoked(revoked.map((t) => t.id));
+    return revoked.length;
   }
 
   async verifyPassword(username: string, password: string): Promise<User> {
@@ -199,10 +237,19 @@ export class Accounts {
     return { token: issued.token, user, expiresAt: issued.expiresAt };
   }
 
+  /** A new token; an access token gets `scopes` (chat when left out), a session every scope. */
   async createToken(
     userId: string,
-    input: { kind: 'session' | 'access'; label?: string; ttlMs?: number | null },
+    input: {
+      kind: 'session' | 'access';
+      label?: string;
+      ttlMs?: number | null;
+      scopes?: TokenScope[];
+      /** The session making it, so a password change that ends the session ends this token too. */
+      madeBy?: string;
+    },
   ): Promise<IssuedToken> {
+    const scopes = input.kind === 'session' ? TOKEN_SCOPES : (input.scopes ?? ['chat']);
     const token = newSecret('sb');
     const now = this.clock();
     const expiresAt = input.ttlMs ? now + input.ttlMs : null;
@@ -214,10 +261,12 @@ export class Accounts {
         user_id: userId,
         token_hash: hashSecret(token),
         kind: input.kind,
+        scopes: scopes.join(' '),
         label: input.label ?? '',
         created_at: now,
         expires_at: expiresAt,
         revoked_at: null,
+        created_by_token: input.madeBy ?? null,
       })
       .execute();
     return { id, token, expiresAt };
@@ -232,6 +281,7 @@ export class Accounts {
       .select([
         'tokens.id as token_id',
         'tokens.kind as token_kind',
+        'tokens.scopes as token_scopes',
         'tokens.expires_at',
         'tokens.revoked_at',
       ])
@@ -245,7 +295,12 @@ export class Accounts {
     ) {
       throw new SwitchboardError('unauthorized', 'the token is unknown, expired or revoked: sign in again');
     }
-    return { ...toUser(row), tokenId: row.token_id, tokenKind: row.token_kind };
+    return {
+      ...toUser(row),
+      tokenId: row.token_id,
+      tokenKind: row.token_kind,
+      scopes: scopesOf(row.token_scopes),
+    };
   }
 
   async revokeToken(tokenId: string, byUserId?: string): Promise<void> {
@@ -254,11 +309,11 @@ export class Accounts {
       .set({ revoked_at: this.clock() })
       .where('id', '=', tokenId)
       .where('revoked_at', 'is', null)
-      .returning('user_id');
+      .returning('id');
     if (byUserId) query = query.where('user_id', '=', byUserId);
     const revoked = await query.executeTakeFirst();
     if (!revoked) throw new SwitchboardError('not_found', 'no such active token');
-    this.notifier.credentialsChanged(revoked.user_id);
+    this.notifier.tokensRevoked([revoked.id]);
   }
 
   /** Which of these tokens still work (not revoked, not expired, user not deactivated). */
@@ -286,6 +341,7 @@ export class Accounts {
         'tokens.user_id',
         'users.username',
         'tokens.kind',
+        'tokens.scopes',
         'tokens.label',
         'tokens.created_at',
         'tokens.expires_at',
@@ -299,6 +355,7 @@ export class Accounts {
       userId: r.user_id,
       username: r.username,
       kind: r.kind,
+      scopes: scopesOf(r.scopes),
       label: r.label,
       createdAt: Number(r.created_at),
       expiresAt: r.expires_at === null ? null : Number(r.expires_at),
@@ -308,21 +365,28 @@ export class Accounts {
 
   /**
    * While no user exists, a one-time code (printed in the server's log) lets the first person
-   * create the admin account from the web UI. Returns null once a user exists.
+   * create the admin account from the web UI. It expires after `setupCodeTtlMs`; every start issues a
+   * new one. Returns null once a user exists.
    */
   async issueSetupCode(): Promise<string | null> {
     if ((await this.countUsers()) > 0) return null;
     const code = newSecret('setup');
-    this.setupCodeHash = hashSecret(code);
+    this.setupCode = { hash: hashSecret(code), expiresAt: this.clock() + this.options.setupCodeTtlMs };
     return code;
   }
 
   async completeSetup(code: string, username: string, password: string): Promise<User> {
     const closed = () =>
       new SwitchboardError('forbidden', 'setup is closed or the setup code is wrong (see the server log)');
-    if (!this.setupCodeHash || hashSecret(code) !== this.setupCodeHash) throw closed();
+    if (!this.setupCode || hashSecret(code) !== this.setupCode.hash) throw closed();
+    if (this.clock() >= this.setupCode.expiresAt) {
+      throw new SwitchboardError(
+        'forbidden',
+        'the setup code has expired: restart the server, which prints a new one',
+      );
+    }
     // Used up before the first await, so two requests racing with the right code cannot both pass.
-    this.setupCodeHash = null;
+    this.setupCode = null;
     if ((await this.countUsers()) > 0) throw closed();
     return this.createUser({ username, password, isAdmin: true });
   }
@@ -349,6 +413,13 @@ export class Accounts {
 
   async register(input: { username: string; password: string; invite?: string | undefined }): Promise<User> {
     const policy = this.options.registration;
+    // Otherwise an outsider on an open server could register before the operator and leave it adminless.
+    if ((await this.countUsers()) === 0) {
+      throw new SwitchboardError(
+        'forbidden',
+        'this server has no admin yet: the first admin is created with the setup code or the CLI',
+      );
+    }
     if (policy === 'closed')
       throw new SwitchboardError('forbidden', 'registration is closed on this server: ask an admin');
     if (policy === 'open') return this.createUser(input);
@@ -376,6 +447,10 @@ export class Accounts {
       throw err;
     }
   }
+}
+
+function scopesOf(stored: string): TokenScope[] {
+  return TOKEN_SCOPES.filter((scope) => stored.split(' ').includes(scope));
 }
 
 export function isUniqueViolation(err: unknown): boolean {

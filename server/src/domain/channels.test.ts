@@ -315,9 +315,9 @@ describe.each<Transport>(['rest', 'socket'])('read state over %s', (via) => {
     const mark = (seq: number) => ok<ReadState>(via, bob, 'read.mark', { channelId: channel.id, seq });
 
     const expected = [
-      { channelId: channel.id, readSeq: 2, unreadCount: 2, mentionCount: 1 },
-      { channelId: channel.id, readSeq: 2, unreadCount: 2, mentionCount: 1 },
-      { channelId: channel.id, readSeq: 4, unreadCount: 0, mentionCount: 0 },
+      { channelId: channel.id, readSeq: 2, unreadCount: 2, unreadCapped: false, mentionCount: 1 },
+      { channelId: channel.id, readSeq: 2, unreadCount: 2, unreadCapped: false, mentionCount: 1 },
+      { channelId: channel.id, readSeq: 4, unreadCount: 0, unreadCapped: false, mentionCount: 0 },
     ];
     expect(await mark(2)).toEqual(expected[0]);
     expect(await mark(1)).toEqual(expected[1]);

@@ -2,12 +2,16 @@
 import {
   newId,
   SwitchboardError,
+  UNREAD_COUNT_CAP,
+  type BrowseChannelsPage,
+  type BrowseChannelsRequest,
   type Channel,
   type ChannelSummary,
   type CreateChannelRequest,
   type ReadState,
   type User,
 } from '@switchboard/protocol';
+import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { ChannelsTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -30,15 +34,23 @@ function toChannel(row: ChannelsTable): Channel {
   return channel;
 }
 
+export interface ChannelsOptions {
+  /** Channels one user may create; admins are not limited. */
+  maxChannelsPerUser: number;
+  clock?: Clock;
+}
+
+export const DEFAULT_BROWSE_PAGE = 50;
+
 export class Channels {
   private readonly clock: Clock;
 
   constructor(
     private readonly db: Store,
     private readonly notifier: Notifier,
-    clock?: Clock,
+    private readonly options: ChannelsOptions,
   ) {
-    this.clock = clock ?? systemClock;
+    this.clock = options.clock ?? systemClock;
   }
 
   async create(actor: Actor, input: CreateChannelRequest): Promise<ChannelSummary> {
@@ -56,6 +68,23 @@ export class Channels {
     };
     try {
       await this.db.transaction().execute(async (trx) => {
+        if (!actor.isAdmin) {
+          // Counted in the transaction that inserts, so parallel requests cannot slip past the limit.
+          const made = await trx
+            .selectFrom('channels')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('created_by', '=', actor.id)
+            .where('kind', '<>', 'direct')
+            .executeTakeFirstOrThrow();
+          const limit = this.options.maxChannelsPerUser;
+          if (Number(made.n) >= limit) {
+            throw new SwitchboardError(
+              'forbidden',
+              `you have created ${limit} channels, the most this server allows: ask an admin`,
+              { details: { limit } },
+            );
+          }
+        }
         await trx.insertInto('channels').values(row).execute();
         await trx
           .insertInto('channel_members')
@@ -126,6 +155,58 @@ export class Channels {
       .orderBy('name')
       .execute();
     return rows.map(toChannel);
+  }
+
+  /**
+   * One channel as the actor sees it, found by id: with their read state if they are a member, as a
+   * plain Channel if it is a public one they have not joined.
+   */
+  async view(actor: Actor, channelId: string): Promise<Channel | ChannelSummary> {
+    const channel = await this.requireReadable(actor, channelId);
+    const member = await this.db
+      .selectFrom('channel_members')
+      .select('read_seq')
+      .where('channel_id', '=', channelId)
+      .where('user_id', '=', actor.id)
+      .executeTakeFirst();
+    return member ? this.summarize(actor.id, channel, Number(member.read_seq)) : toChannel(channel);
+  }
+
+  /**
+   * A page of public channels by name whose name or topic contains `query` (case-insensitive for
+   * ASCII), each saying whether the actor has joined it. The cursor is the last name of the page:
+   * names are unique among public channels.
+   */
+  async browse(actor: Actor, req: BrowseChannelsRequest): Promise<BrowseChannelsPage> {
+    const limit = req.limit ?? DEFAULT_BROWSE_PAGE;
+    let query = this.db
+      .selectFrom('channels')
+      .leftJoin('channel_members', (join) =>
+        join
+          .onRef('channel_members.channel_id', '=', 'channels.id')
+          .on('channel_members.user_id', '=', actor.id),
+      )
+      .selectAll('channels')
+      .select('channel_members.user_id as member')
+      .where('channels.kind', '=', 'public')
+      .orderBy('channels.name')
+      .limit(limit + 1);
+    if (req.cursor !== undefined) query = query.where('channels.name', '>', req.cursor);
+    if (req.query) {
+      const pattern = `%${req.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) =>
+        eb.or([
+          sql<boolean>`${eb.ref('channels.name')} like ${pattern} escape '\\'`,
+          sql<boolean>`${eb.ref('channels.topic')} like ${pattern} escape '\\'`,
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    const page = rows.slice(0, limit);
+    return {
+      channels: page.map(({ member, ...row }) => ({ ...toChannel(row), joined: member !== null })),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.name : null,
+    };
   }
 
   /** The ids of the members of a channel the actor can read. */
@@ -274,13 +355,21 @@ export class Channels {
   }
 
   private async readState(userId: string, channelId: string, readSeq: number): Promise<ReadState> {
+    // Counting stops one past the cap: a member who never read a long channel costs a few rows of the
+    // (channel_id, seq) index, not the channel's whole history, on every connect and sync.
     const unread = await this.db
-      .selectFrom('messages')
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('messages')
+          .select('seq')
+          .where('channel_id', '=', channelId)
+          .where('seq', '>', readSeq)
+          .where('deleted_at', 'is', null)
+          .where('author_id', '<>', userId)
+          .limit(UNREAD_COUNT_CAP + 1)
+          .as('unread'),
+      )
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('channel_id', '=', channelId)
-      .where('seq', '>', readSeq)
-      .where('deleted_at', 'is', null)
-      .where('author_id', '<>', userId)
       .executeTakeFirstOrThrow();
     const mentions = await this.db
       .selectFrom('mentions')
@@ -289,12 +378,19 @@ export class Channels {
       .where('channel_id', '=', channelId)
       .where('seq', '>', readSeq)
       .executeTakeFirstOrThrow();
-    return { channelId, readSeq, unreadCount: Number(unread.n), mentionCount: Number(mentions.n) };
+    const counted = Number(unread.n);
+    return {
+      channelId,
+      readSeq,
+      unreadCount: Math.min(counted, UNREAD_COUNT_CAP),
+      unreadCapped: counted > UNREAD_COUNT_CAP,
+      mentionCount: Number(mentions.n),
+    };
   }
 
   private async summarize(userId: string, row: ChannelsTable, readSeq: number): Promise<ChannelSummary> {
-    const state = await this.readState(userId, row.id, readSeq);
-    return { ...toChannel(row), readSeq, unreadCount: state.unreadCount, mentionCount: state.mentionCount };
+    const { channelId: _channelId, ...state } = await this.readState(userId, row.id, readSeq);
+    return { ...toChannel(row), ...state };
   }
 
   private async addMember(channelId: string, userId: string): Promise<void> {

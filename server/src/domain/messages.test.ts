@@ -1,8 +1,8 @@
 // Sending, editing, deleting, history, access control and catch-up against a real server, over both transports.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_SYNC_CURSORS,
   newId,
   type Message,
   type SendAck,
@@ -25,6 +25,7 @@ import {
   type ConnectedUser,
   type Transport,
 } from '../../../tests/support/server.ts';
+import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { MAX_CATCH_UP_MESSAGES, MAX_MENTIONS } from './messages.ts';
 
@@ -452,15 +453,16 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
 
   it('answers reset for a cursor older than retention', async () => {
     // Pruning is server-wide, so this case gets a server of its own.
-    const own = await startTestServer();
+    const clock = manualClock(Date.now());
+    const own = await startTestServer({}, { clock: clock.now });
     try {
       const alice = await createConnectedUser(own, 'alice');
       const channel = await createChannelWith(own, via, alice);
       await sendAs(via, alice, channel.id, 'old one', own);
       await sendAs(via, alice, channel.id, 'old two', own);
-      await sleep(5);
-      const cutoff = Date.now();
-      await sleep(5);
+      clock.advance(1);
+      const cutoff = clock.now();
+      clock.advance(1);
       const kept = await sendAs(via, alice, channel.id, 'new', own);
       expect(await own.ctx.messages.pruneOlderThan(cutoff)).toBe(2);
 
@@ -488,6 +490,21 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
 });
 
 describe('sync stays bounded', () => {
+  it.each<Transport>(['rest', 'socket'])(
+    'the largest sync fits the default body and packet over %s; one cursor more is refused',
+    async (via) => {
+      const alice = await createConnectedUser(server, `cursors-${via}`);
+      const cursors = (n: number) =>
+        Object.fromEntries(Array.from({ length: n }, () => [newId(), Number.MAX_SAFE_INTEGER]));
+      const largest = { epoch: 'f'.repeat(64), cursors: cursors(MAX_SYNC_CURSORS), limit: 200 };
+      const answer = await ok<SyncResponse>(via, alice, 'sync', largest);
+      expect(answer.streams).toEqual([]); // none of those channels is hers
+      expect(
+        await errorCode(via, alice, 'sync', { ...largest, cursors: cursors(MAX_SYNC_CURSORS + 1) }),
+      ).toBe('validation_failed');
+    },
+  );
+
   it('ignores cursors for channels the user is not in and caps one answer, paging the rest', async () => {
     const own = await startTestServer();
     try {
@@ -510,7 +527,7 @@ describe('sync stays bounded', () => {
           );
         }
       }
-      const made = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`made-up-${i}`, 0]));
+      const made = Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`made-up-${i}`, 0]));
       let cursors: Record<string, number> = { ...made, [channels[0]!.id]: 0, [channels[1]!.id]: 0 };
       const seen = new Map<string, number>();
       for (let round = 0; round < 10; round++) {

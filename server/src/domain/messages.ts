@@ -69,7 +69,7 @@ export class Messages {
 
   /** Stores a message once per (author, clientId) and resolves after the commit is durable. */
   async send(actor: Actor, input: { channelId: string; clientId: string; text: string }): Promise<SendAck> {
-    this.checkText(input.text);
+    this.checkLength(input.text);
     await this.channels.requireMember(actor, input.channelId);
     return new Promise<SendAck>((resolve, reject) => {
       this.queue.push({ actor, ...input, resolve, reject });
@@ -86,7 +86,7 @@ export class Messages {
   }
 
   async edit(actor: Actor, messageId: string, text: string): Promise<Message> {
-    this.checkText(text);
+    this.checkLength(text);
     return this.change(actor, messageId, 'edited', async (trx, row, seq) => {
       const mentions = await this.resolveMentions(trx, row.channel_id, text);
       const now = this.clock();
@@ -215,14 +215,13 @@ export class Messages {
     });
   }
 
-  private checkText(text: string): void {
+  private checkLength(text: string): void {
     if (text.length > this.options.maxMessageLength) {
       throw new SwitchboardError(
         'payload_too_large',
         `message is ${text.length} characters; this server allows ${this.options.maxMessageLength}`,
       );
     }
-    if (text.trim().length === 0) throw new SwitchboardError('validation_failed', 'message text is empty');
   }
 
   private scheduleFlush(): void {

@@ -11,8 +11,8 @@ export interface Notifier {
   /** Subscribe or unsubscribe every live connection of a user to a channel's events. */
   subscribe(userId: string, channelId: string): void;
   unsubscribe(userId: string, channelId: string): void;
-  /** A user's tokens or account changed: drop their live connections that no longer authenticate. */
-  credentialsChanged(userId: string): void;
+  /** These tokens stopped working (revoked, owner deactivated): drop the live connections using them. */
+  tokensRevoked(tokenIds: readonly string[]): void;
 }
 
 export const silentNotifier: Notifier = {
@@ -20,5 +20,5 @@ export const silentNotifier: Notifier = {
   toUser() {},
   subscribe() {},
   unsubscribe() {},
-  credentialsChanged() {},
+  tokensRevoked() {},
 };

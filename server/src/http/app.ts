@@ -1,4 +1,5 @@
-// Fastify: body parsing, auth, rate limits and error mapping shared by every HTTP route.
+// Fastify: body parsing, error mapping and the draining state shared by every HTTP route; the routes
+// themselves live in ./routes/ (authentication: ./auth.ts).
 import fs from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -14,18 +15,10 @@ import Fastify, {
 import fastifyStatic from '@fastify/static';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
-import type { Authenticated } from '../domain/accounts.ts';
 import { toSwitchboardError } from '../errors.ts';
 import { proxyTrust } from './clientAddress.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by `requireUser`. */
-    user?: Authenticated;
-  }
-}
 
 /** Where the built web client lives: `web/` beside `dist/` in the package. */
 export function webRoot(): string {
@@ -34,12 +27,23 @@ export function webRoot(): string {
   return path.resolve(here, path.basename(here) === 'dist' ? '..' : '../..', 'web');
 }
 
-export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
+/** The web client's page, if it has been built. */
+export function webPage(): string | undefined {
+  const file = path.join(webRoot(), 'index.html');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
+
+export async function buildHttp(
+  ctx: ServerContext,
+  securityHeaders: Readonly<Record<string, string>>,
+): Promise<FastifyInstance> {
   const sendError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const error = fromFastifyError(err);
     if (error.code === 'internal') request.log.error({ err }, 'request failed');
     ctx.metrics.errors.labels('http', error.code).inc();
     if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
+    // Router errors (a bad URL) are answered before any hook runs, so onSend would not add these.
+    void reply.headers(securityHeaders);
     void reply.status(error.httpStatus).send({ error: error.toBody() });
   };
   const app = Fastify({
@@ -53,7 +57,7 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     // The router refuses a bad URL (broken percent-encoding, an overlong id) before any route runs,
     // and Node refuses malformed HTTP before Fastify sees it: both answer in our error shape too.
     frameworkErrors: sendError,
-    clientErrorHandler: malformedRequest,
+    clientErrorHandler: (err, socket) => malformedRequest(err, socket, securityHeaders),
   });
 
   // JSON bodies must be valid UTF-8 and valid JSON; either failure is a clear 400, not a guess.
@@ -76,9 +80,17 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
     }
   });
 
-  app.addHook('onRequest', async () => {
-    if (ctx.isShuttingDown())
+  app.addHook('onRequest', async (_request, reply) => {
+    if (ctx.isShuttingDown()) {
+      // Keep-alive connections are not reused: the next request opens a new one, to the next server.
+      void reply.header('Connection', 'close');
       throw new SwitchboardError('unavailable', 'the server is restarting: retry in a few seconds');
+    }
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.headers(securityHeaders);
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -96,7 +108,7 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   });
 
   registerOpsRoutes(app, ctx);
-  await app.register(async (api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
+  await app.register((api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
 
   const root = webRoot();
   if (fs.existsSync(path.join(root, 'index.html'))) {
@@ -111,25 +123,11 @@ export async function buildHttp(ctx: ServerContext): Promise<FastifyInstance> {
   return app;
 }
 
-/** Authenticates `Authorization: Bearer <token>` and applies the caller's rate limits. */
-export async function requireUser(ctx: ServerContext, request: FastifyRequest): Promise<Authenticated> {
-  // The address pays before the token is checked, so guessing tokens is rate limited too.
-  await ctx.rateLimits.consume(request.ip);
-  const header = request.headers.authorization;
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) {
-    throw new SwitchboardError(
-      'unauthorized',
-      'send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)',
-    );
-  }
-  const user = await ctx.accounts.authenticate(match[1]!);
-  await ctx.rateLimits.consumeUser(user.id);
-  request.user = user;
-  return user;
-}
-
-function malformedRequest(err: Error & { code?: string }, socket: Socket): void {
+function malformedRequest(
+  err: Error & { code?: string },
+  socket: Socket,
+  securityHeaders: Readonly<Record<string, string>>,
+): void {
   // A reset connection has nobody left to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const error =
@@ -142,6 +140,9 @@ function malformedRequest(err: Error & { code?: string }, socket: Socket): void 
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus]}\r\nContent-Type: application/json\r\n` +
+        Object.entries(securityHeaders)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('') +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }

@@ -1,6 +1,8 @@
 // Credentials that stop working also stop live connections: logout, token revocation, password
 // change and deactivation reach sockets that are already open.
+import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '@switchboard/protocol';
 import {
   api,
   call,
@@ -8,6 +10,7 @@ import {
   createChannelWith,
   createConnectedUser,
   createUser,
+  record,
   startTestServer,
   uniqueName,
   unwrap,
@@ -106,6 +109,34 @@ describe('revocation reaches open sockets', () => {
       expect(await dropped).toBe('io server disconnect');
     } finally {
       await swept.close();
+    }
+  });
+});
+
+describe('a revocation that races the handshake', () => {
+  it('still drops the socket when the token is revoked after the handshake checked it', async () => {
+    const gail = await createUser(server, uniqueName('gail'));
+    const [session] = await server.ctx.accounts.listTokens(gail.user.username);
+    // The revocation lands after the handshake has checked the token but before the socket is live,
+    // where the in-process revocation cannot see it yet.
+    const authenticate = server.ctx.accounts.authenticate.bind(server.ctx.accounts);
+    server.ctx.accounts.authenticate = async (token) => {
+      const user = await authenticate(token);
+      if (token === gail.token) await server.ctx.accounts.revokeToken(session!.id);
+      return user;
+    };
+    try {
+      const socket: TestSocket = io(server.url, {
+        auth: { token: gail.token, protocolVersion: PROTOCOL_VERSION },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      const helloed = record(socket, 'hello');
+      expect(await disconnected(socket)).toBe('io server disconnect');
+      expect(helloed).toEqual([]);
+    } finally {
+      server.ctx.accounts.authenticate = authenticate;
     }
   });
 });

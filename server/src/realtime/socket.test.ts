@@ -1,7 +1,7 @@
 // The Socket.IO transport against a real server: handshake, live events, typing, presence and limits.
 import { describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { newId, PROTOCOL_VERSION, type ChannelSummary, type StreamEvent } from '@switchboard/protocol';
+import { newId, PROTOCOL_VERSION, User, type ChannelSummary, type StreamEvent } from '@switchboard/protocol';
 import {
   api,
   call,
@@ -20,7 +20,6 @@ import {
   type TestSocket,
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
-import { PRESENCE_WINDOW_MS } from './presenceBatcher.ts';
 
 const MAX_CONNECTIONS = 3;
 
@@ -64,6 +63,17 @@ describe('handshake', () => {
       const delivered = nextEvent<StreamEvent>(socket, 'stream.event', (e) => e.channelId === channel.id);
       await ok(socket, 'message.send', { channelId: channel.id, clientId: newId(), text: transports[0] });
       expect((await delivered).message.text).toBe(transports[0]);
+      socket.disconnect();
+    }
+  });
+
+  it('sends the user in hello exactly in the documented User shape, whatever token connected', async () => {
+    const alice = await createUser(server, uniqueName('alice'));
+    const script = await server.ctx.accounts.createToken(alice.user.id, { kind: 'access' });
+    for (const token of [alice.token, script.token]) {
+      const { socket, hello } = await connect(server.url, token);
+      expect(Object.keys(hello.user).sort()).toEqual(Object.keys(User.shape).sort());
+      expect(hello.user).toEqual(alice.user);
       socket.disconnect();
     }
   });
@@ -223,9 +233,15 @@ describe('events', () => {
     const second = (await connect(server.url, alice.token)).socket;
     first.disconnect();
     await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(1));
-    // Longer than one presence window, so a wrongly sent 'offline' would have arrived by now.
-    await new Promise((resolve) => setTimeout(resolve, PRESENCE_WINDOW_MS * 2));
-    await flush(watcher.socket);
+    // A wrongly queued 'offline' would go out no later than the batch announcing the next change, which
+    // a marker user's first connection makes: once the marker is seen online, alice's would have been too.
+    const marker = await createUser(server, uniqueName('marker'));
+    const markerOnline = nextEvent(watcher.socket, 'presence', (e: { changes: { userId: string }[] }) =>
+      e.changes.some((c) => c.userId === marker.user.id),
+    );
+    const markerSocket = (await connect(server.url, marker.token)).socket;
+    await markerOnline;
+    markerSocket.disconnect();
     expect(aliceEvents()).toEqual(['online']);
     expect(await presenceOf(watcher.socket, alice.user.id)).toBe('online');
     expect(await restPresence()).toBe('online');
@@ -236,5 +252,41 @@ describe('events', () => {
     expect(aliceEvents()).toEqual(['online', 'offline']);
     expect(await presenceOf(watcher.socket, alice.user.id)).toBe('offline');
     expect(await restPresence()).toBe('offline');
+  });
+});
+
+describe('packet size', () => {
+  const tooBig = () => 'x'.repeat(server.ctx.config.maxPayloadBytes + 10);
+
+  it('closes a WebSocket connection whose packet is larger than maxPayloadBytes', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const disconnected = new Promise<string>((resolve) => alice.socket.once('disconnect', resolve));
+    alice.socket.emit('typing', { channelId: tooBig() });
+    expect(await disconnected).toBe('transport close');
+    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(0));
+  });
+
+  it('closes a long-polling session whose packet is too large the same way, not only that request', async () => {
+    const alice = await createUser(server, uniqueName('alice'));
+    const base = `${server.url}/socket.io/?EIO=4&transport=polling`;
+    const open = await (await fetch(base)).text();
+    const session = `${base}&sid=${(JSON.parse(open.slice(1)) as { sid: string }).sid}`;
+    const connected = await fetch(session, {
+      method: 'POST',
+      body: `40${JSON.stringify({ token: alice.token })}`,
+    });
+    expect(await connected.text()).toBe('ok');
+    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(1));
+
+    const big = await fetch(session, {
+      method: 'POST',
+      body: `42${JSON.stringify(['typing', { channelId: tooBig() }])}`,
+    });
+    expect(big.status).toBe(413);
+    await big.arrayBuffer();
+    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(0), { timeout: 5_000 });
+    const next = await fetch(session);
+    expect(next.status).toBe(400);
+    expect(await next.json()).toMatchObject({ message: 'Session ID unknown' });
   });
 });

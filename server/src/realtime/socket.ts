@@ -1,6 +1,7 @@
 // Socket.IO transport: handshake auth, rooms per user and channel, typed events with acks.
 // Handlers are thin: validation and work happen in ../actions.ts and the domain.
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import {
   CLIENT_EVENTS,
@@ -16,10 +17,10 @@ import {
 } from '@switchboard/protocol';
 import { isActionName, runAction } from '../actions.ts';
 import type { ServerContext } from '../context.ts';
-import type { Accounts } from '../domain/accounts.ts';
+import { userOf, type Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
+import { requireScope } from '../http/auth.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
-import type { Logger } from '../logger.ts';
 import { PresenceBatcher } from './presenceBatcher.ts';
 import { parse, toSwitchboardError } from '../errors.ts';
 
@@ -28,6 +29,8 @@ interface SocketData {
   tokenId: string;
   /** The client's address, proxy-aware: the key for per-address rate limits. */
   address: string;
+  /** `Realtime.revocations` when the token was checked: if it moved before the socket went live, re-check. */
+  revocationsSeen: number;
 }
 
 export type SwitchboardIo = Server<
@@ -46,40 +49,223 @@ type SwitchboardSocket = Socket<
 const userRoom = (userId: string) => `u:${userId}`;
 const channelRoom = (channelId: string) => `c:${channelId}`;
 
-export function createIo(
-  httpServer: HttpServer,
-  getContext: () => ServerContext,
-  maxPayloadBytes: number,
-): SwitchboardIo {
-  return new Server(httpServer, {
-    maxHttpBufferSize: maxPayloadBytes,
-    // Both transports stay on: WebSocket where it works, long-polling where a network blocks it.
-    transports: ['polling', 'websocket'],
-    cors: { origin: true },
-    pingInterval: 25_000,
-    pingTimeout: 20_000,
-    connectTimeout: 10_000,
-    serveClient: false,
-    allowRequest: (_req, callback) => {
-      const shuttingDown = getContext().isShuttingDown();
-      callback(shuttingDown ? 'server is shutting down' : null, !shuttingDown);
-    },
-  });
-}
+/**
+ * Token changes made in this process reach live sockets at once (Notifier.tokensRevoked); this
+ * sweep catches the rest — expiry, and revocations by the CLI from another process.
+ */
+const REVOCATION_SWEEP_MS = 30_000;
+/** Clients reconnect spread over this window after a shutdown, so a restart is not a stampede. */
+const RECONNECT_SPREAD_MS = 5_000;
 
-export function socketNotifier(io: SwitchboardIo, accounts: Accounts, logger: Logger): Notifier {
-  return {
-    toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
-    toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
-    subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
-    unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
-    credentialsChanged: (userId) => {
-      const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.user?.id === userId);
-      dropRevoked(sockets, accounts).catch((err: unknown) =>
-        logger.error({ err }, 'revocation check failed'),
+/**
+ * The Socket.IO server. It exists before the domain, which gets its notifier, and is attached to the
+ * HTTP server once that is built.
+ */
+export class Realtime {
+  readonly io: SwitchboardIo;
+  readonly notifier: Notifier;
+  /** Events being handled: shutdown answers them all before it disconnects anyone. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Counts revocations, so a handshake that raced one re-checks its token before going live. */
+  private revocations = 0;
+  /** Open Engine.IO sessions by id, authenticated or not: shutdown waits for them to close. */
+  private readonly sessions = new Map<string, EngineSocket>();
+  /** Sessions that have not signed in yet, per client address, and how each one stops counting. */
+  private readonly pendingByAddress = new Map<string, number>();
+  private readonly signedIn = new Map<string, () => void>();
+
+  constructor(maxPayloadBytes: number) {
+    this.io = new Server({
+      maxHttpBufferSize: maxPayloadBytes,
+      // Both transports stay on: WebSocket where it works, long-polling where a network blocks it.
+      transports: ['polling', 'websocket'],
+      cors: { origin: true },
+      pingInterval: 25_000,
+      pingTimeout: 20_000,
+      connectTimeout: 10_000,
+      serveClient: false,
+    });
+    const io = this.io;
+    this.notifier = {
+      toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
+      toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
+      subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
+      unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
+      tokensRevoked: (tokenIds) => {
+        this.revocations += 1;
+        const revoked = new Set(tokenIds);
+        for (const socket of io.sockets.sockets.values())
+          if (revoked.has(socket.data.tokenId)) socket.disconnect(true);
+      },
+    };
+  }
+
+  /** Serves Socket.IO on `httpServer`; returns a function that stops its timers. */
+  attach(
+    httpServer: HttpServer,
+    ctx: ServerContext,
+    options: { securityHeaders: Readonly<Record<string, string>>; revocationSweepMs?: number },
+  ): () => void {
+    const sweepMs = options.revocationSweepMs ?? REVOCATION_SWEEP_MS;
+    const io = this.io;
+    const addressOf = clientAddressResolver(ctx.config.trustProxy);
+    io.attach(httpServer, {
+      allowRequest: (req, callback) => {
+        if (ctx.isShuttingDown()) return callback('server is shutting down', false);
+        const pending = this.pendingByAddress.get(addressOf(req)) ?? 0;
+        if (pending >= ctx.config.maxPendingSessionsPerAddress)
+          return callback('too many connections from this address are still signing in', false);
+        callback(null, true);
+      },
+    });
+    io.engine.on('connection', (session: EngineSocket) => {
+      const id = sessionId(session);
+      this.sessions.set(id, session);
+      const stopCounting = this.countPending(id, addressOf(session.request));
+      session.once('close', () => {
+        this.sessions.delete(id);
+        stopCounting();
+      });
+    });
+    // Engine.IO answers an oversized long-polling POST with 413 but keeps the session, where an oversized
+    // WebSocket frame closes the connection: close the session too, so both transports behave alike.
+    io.engine.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+      const sid = req.method === 'POST' ? new URL(req.url ?? '', 'http://x').searchParams.get('sid') : null;
+      if (sid) res.once('finish', () => res.statusCode === 413 && this.sessions.get(sid)?.close(true));
+      next();
+    });
+    // Long-polling responses come from Engine.IO, not Fastify: they get the same headers.
+    io.engine.on('headers', (headers: Record<string, string>) =>
+      Object.assign(headers, options.securityHeaders),
+    );
+    const sweep = setInterval(() => {
+      const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.tokenId);
+      dropRevoked(sockets, ctx.accounts).catch((err: unknown) =>
+        ctx.logger.error({ err }, 'revocation sweep failed'),
       );
-    },
-  };
+    }, sweepMs).unref();
+
+    io.use((socket, next) => {
+      this.handshake(ctx, socket, addressOf(socket.request)).then(
+        () => next(),
+        (err: unknown) => {
+          const error = toSwitchboardError(err);
+          if (error.code === 'internal') ctx.logger.error({ err }, 'socket handshake failed');
+          ctx.metrics.errors.labels('socket', error.code).inc();
+          next(Object.assign(new Error(error.message), { data: error.toBody() }));
+        },
+      );
+    });
+
+    const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
+    const track = (work: Promise<void>) => {
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    };
+    io.on('connection', (socket) => {
+      this.signedIn.get(sessionId(socket.conn))?.();
+      // Set up at once in the usual case, so the event listener is in place before any event arrives.
+      const setUp = this.missedRevocation(socket)
+        ? this.stillValid(ctx, socket).then(async (valid) => {
+            if (valid) await onConnection(ctx, socket, presenceOut, track);
+          })
+        : onConnection(ctx, socket, presenceOut, track);
+      setUp.catch((err: unknown) => {
+        // A database fault while setting up one connection drops that connection, not the server.
+        ctx.logger.error({ err }, 'setting up a connection failed');
+        socket.disconnect(true);
+      });
+    });
+    return () => {
+      clearInterval(sweep);
+      presenceOut.stop();
+    };
+  }
+
+  /** Counts a session as not signed in until the returned function (or a Socket.IO connection) ends that. */
+  private countPending(id: string, address: string): () => void {
+    this.pendingByAddress.set(address, (this.pendingByAddress.get(address) ?? 0) + 1);
+    const stop = () => {
+      if (!this.signedIn.delete(id)) return;
+      const left = (this.pendingByAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.pendingByAddress.set(address, left);
+      else this.pendingByAddress.delete(address);
+    };
+    this.signedIn.set(id, stop);
+    return stop;
+  }
+
+  /**
+   * Ends every connection gracefully, by `deadline` at the latest: tells clients when to come back,
+   * waits until every event already accepted has been answered (sends committed and acked), then
+   * sends each a DISCONNECT and waits until its transport has delivered it — a long-polling client
+   * has to poll once more — and closed. What is still open at the deadline is left to the caller to cut.
+   */
+  async drain(deadline: number): Promise<void> {
+    for (const socket of this.io.sockets.sockets.values())
+      socket.emit('server.shutdown', { reconnectAfterMs: Math.floor(Math.random() * RECONNECT_SPREAD_MS) });
+    await beforeDeadline(Promise.all(this.inFlight), deadline);
+    const closed = this.transportsClosed();
+    this.io.disconnectSockets(true);
+    await beforeDeadline(closed, deadline);
+  }
+
+  /** Resolves once no Engine.IO session is open. */
+  private transportsClosed(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => this.sessions.size === 0 && resolve();
+      for (const session of this.sessions.values()) session.once('close', () => setImmediate(check));
+      check();
+    });
+  }
+
+  private async handshake(ctx: ServerContext, socket: SwitchboardSocket, address: string): Promise<void> {
+    // Untrusted until checked below: every field may be missing or of the wrong type.
+    const auth = socket.handshake.auth as { [K in keyof HandshakeAuth]?: unknown };
+    const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
+    if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+      throw new SwitchboardError(
+        'unsupported_version',
+        `this server speaks protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}; the app speaks ${version}: update ${version < MIN_PROTOCOL_VERSION ? 'the app' : 'the server'}`,
+        { details: { minProtocol: MIN_PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION } },
+      );
+    }
+    if (typeof auth.token !== 'string' || auth.token.length === 0 || auth.token.length > 512) {
+      throw new SwitchboardError(
+        'unauthorized',
+        'connect with auth: { token } (POST /api/v1/auth/login gives one)',
+      );
+    }
+    await ctx.rateLimits.consume(address);
+    const revocationsSeen = this.revocations;
+    const authenticated = await ctx.accounts.authenticate(auth.token);
+    // Every event is a chat action, so the connection as a whole needs the chat scope.
+    requireScope(authenticated, 'chat');
+    const user = userOf(authenticated);
+    const { tokenId } = authenticated;
+    if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
+      throw new SwitchboardError(
+        'too_many_connections',
+        `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
+      );
+    }
+    socket.data = { user, tokenId, address, revocationsSeen };
+  }
+
+  /**
+   * A token revoked after the handshake checked it but before the socket went live was missed by
+   * `tokensRevoked`; without a second look the socket would live until the next sweep.
+   */
+  private missedRevocation(socket: SwitchboardSocket): boolean {
+    return socket.data.revocationsSeen !== this.revocations;
+  }
+
+  private async stillValid(ctx: ServerContext, socket: SwitchboardSocket): Promise<boolean> {
+    const active = await ctx.accounts.activeTokenIds([socket.data.tokenId]);
+    if (active.has(socket.data.tokenId)) return true;
+    socket.disconnect(true);
+    return false;
+  }
 }
 
 /** Disconnects the sockets whose token no longer authenticates; the client then sees it is signed out. */
@@ -88,80 +274,11 @@ async function dropRevoked(sockets: SwitchboardSocket[], accounts: Accounts): Pr
   for (const socket of sockets) if (!active.has(socket.data.tokenId)) socket.disconnect(true);
 }
 
-/**
- * Token changes made in this process reach live sockets at once (Notifier.credentialsChanged); this
- * sweep catches the rest — expiry, and revocations by the CLI from another process.
- */
-const REVOCATION_SWEEP_MS = 30_000;
-
-export function attachRealtime(
-  io: SwitchboardIo,
-  ctx: ServerContext,
-  sweepMs = REVOCATION_SWEEP_MS,
-): () => void {
-  const addressOf = clientAddressResolver(ctx.config.trustProxy);
-  const sweep = setInterval(() => {
-    const sockets = [...io.sockets.sockets.values()].filter((s) => s.data.tokenId);
-    dropRevoked(sockets, ctx.accounts).catch((err: unknown) =>
-      ctx.logger.error({ err }, 'revocation sweep failed'),
-    );
-  }, sweepMs).unref();
-
-  io.use(async (socket, next) => {
-    try {
-      // Untrusted until checked below: every field may be missing or of the wrong type.
-      const auth = socket.handshake.auth as { [K in keyof HandshakeAuth]?: unknown };
-      const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
-      if (version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
-        throw new SwitchboardError(
-          'unsupported_version',
-          `this server speaks protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}; the app speaks ${version}: update ${version < MIN_PROTOCOL_VERSION ? 'the app' : 'the server'}`,
-          { details: { minProtocol: MIN_PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION } },
-        );
-      }
-      if (typeof auth.token !== 'string' || auth.token.length === 0 || auth.token.length > 512) {
-        throw new SwitchboardError(
-          'unauthorized',
-          'connect with auth: { token } (POST /api/v1/auth/login gives one)',
-        );
-      }
-      const address = addressOf(socket.request);
-      await ctx.rateLimits.consume(address);
-      const { tokenId, ...user } = await ctx.accounts.authenticate(auth.token);
-      if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
-        throw new SwitchboardError(
-          'too_many_connections',
-          `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
-        );
-      }
-      socket.data = { user, tokenId, address };
-      next();
-    } catch (err) {
-      const error = toSwitchboardError(err);
-      if (error.code === 'internal') ctx.logger.error({ err }, 'socket handshake failed');
-      ctx.metrics.errors.labels('socket', error.code).inc();
-      next(Object.assign(new Error(error.message), { data: error.toBody() }));
-    }
-  });
-
-  const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
-  io.on('connection', (socket) =>
-    onConnection(ctx, socket, presenceOut).catch((err: unknown) => {
-      // A database fault while setting up one connection drops that connection, not the server.
-      ctx.logger.error({ err }, 'setting up a connection failed');
-      socket.disconnect(true);
-    }),
-  );
-  return () => {
-    clearInterval(sweep);
-    presenceOut.stop();
-  };
-}
-
 async function onConnection(
   ctx: ServerContext,
   socket: SwitchboardSocket,
   presenceOut: PresenceBatcher,
+  track: (work: Promise<void>) => void,
 ): Promise<void> {
   const user = socket.data.user;
   ctx.metrics.connections.inc();
@@ -171,7 +288,7 @@ async function onConnection(
     if (ctx.presence.disconnected(user.id)) presenceOut.changed(user.id, 'offline');
   });
 
-  socket.onAny((event: string, ...args: unknown[]) => void handleEvent(ctx, socket, event, args));
+  socket.onAny((event: string, ...args: unknown[]) => track(handleEvent(ctx, socket, event, args)));
 
   // The user room first: a channel joined while we read the memberships below still reaches this
   // socket through Notifier.subscribe, which works on the user room.
@@ -199,6 +316,9 @@ async function handleEvent(
   const payload = ack ? args.slice(0, -1) : args;
   const user = socket.data.user;
   try {
+    // Checked before the first await, so the refusal is written before shutdown's DISCONNECT.
+    if (ctx.isShuttingDown())
+      throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
     // Counted first, so junk events cost the sender like any other.
     await ctx.rateLimits.consume(socket.data.address, user.id);
     if (payload.length > 1)
@@ -206,8 +326,6 @@ async function handleEvent(
     if (!isKnown(event)) {
       throw new SwitchboardError('unknown_event', `unknown event "${String(event).slice(0, 64)}"`);
     }
-    if (ctx.isShuttingDown())
-      throw new SwitchboardError('unavailable', 'the server is restarting: retry after reconnecting');
     let data: unknown = null;
     if (event === 'typing') {
       const { channelId } = parse(TypingRequest, payload[0]);
@@ -229,4 +347,19 @@ async function handleEvent(
 
 function isKnown(event: string): boolean {
   return (CLIENT_EVENTS as readonly string[]).includes(event);
+}
+
+/** The session id (`sid`): public in Engine.IO's documented API, though its typings mark it private. */
+function sessionId(session: EngineSocket): string {
+  return (session as unknown as { id: string }).id;
+}
+
+/** Waits for `work`, but not past `deadline` (epoch ms). */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>(
+    (resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+  );
+  await Promise.race([work, late]);
+  clearTimeout(timer);
 }

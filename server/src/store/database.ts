@@ -1,10 +1,10 @@
 // Opens the store: SQLite (WAL) in the data dir, migrated to the latest schema.
-import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { Database } from './schema.ts';
+import { ensurePrivateDir, protectDatabaseFiles } from './files.ts';
 import { migrationProvider } from './migrations.ts';
 
 export type Durability = 'standard' | 'strict';
@@ -31,7 +31,8 @@ export function sqliteFileFor(options: StoreOptions): string {
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const file = sqliteFileFor(options);
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  ensurePrivateDir(path.dirname(path.resolve(file)));
+  protectDatabaseFiles(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // WAL + NORMAL: a commit survives a crash or SIGKILL of this process. FULL also fsyncs the WAL

@@ -128,6 +128,21 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_token_scopes': {
+    async up(db: Kysely<unknown>) {
+      // Access tokens made before scopes existed were for chat; sessions have every scope.
+      await db.schema
+        .alterTable('tokens')
+        .addColumn('scopes', 'varchar(64)', (c) => c.notNull().defaultTo('chat'))
+        .execute();
+      await sql`update tokens set scopes = 'chat publish' where kind = 'session'`.execute(db);
+    },
+  },
+  '0004_token_made_by': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('tokens').addColumn('created_by_token', 'varchar(64)').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

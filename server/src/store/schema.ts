@@ -18,10 +18,14 @@ export interface TokensTable {
   token_hash: string;
   /** 'session' from a sign-in, 'access' for scripts (created by an admin or the CLI). */
   kind: 'session' | 'access';
+  /** Space-separated TokenScope names; a session has them all. */
+  scopes: string;
   label: string;
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** The session that made this access token (over the API); null for sessions and CLI-made tokens. */
+  created_by_token: string | null;
 }
 
 export interface ChannelsTable {

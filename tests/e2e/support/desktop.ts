@@ -7,7 +7,7 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol/desktop';
-import { CONTENT_SECURITY_POLICY } from '../../../renderer/csp.ts';
+import { pagePolicy } from '../../../main/src/app/app-protocol.ts';
 import type { CoreWindow } from '../../../main/src/core/core-host.ts';
 import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
 import { REPO_ROOT } from '../../support/server.ts';
@@ -99,7 +99,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
           status: inside ? 200 : 404,
           headers: {
             'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-            'content-security-policy': CONTENT_SECURITY_POLICY,
+            'content-security-policy': pagePolicy(fs.readFileSync(path.join(WEB, 'index.html'), 'utf8')),
           },
           body: inside ? fs.readFileSync(file) : 'not found',
         });

@@ -1,5 +1,7 @@
 // Health and metrics for operators and orchestrators.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
+import { SwitchboardError } from '@switchboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.ts';
 
@@ -16,8 +18,21 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext): voi
     }
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    const expected = ctx.config.metricsToken;
+    if (expected !== undefined && !sameSecret(request.headers.authorization, `Bearer ${expected}`)) {
+      throw new SwitchboardError(
+        'unauthorized',
+        'send Authorization: Bearer <metricsToken> (a server setting)',
+      );
+    }
     void reply.header('Content-Type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });
+}
+
+/** Compares without leaking, through timing, how much of a guess was right. */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
 }

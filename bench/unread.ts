@@ -1,0 +1,138 @@
+// Unread counts of a member who joined a 200,000-message channel and never read it: what every
+// connect (`hello` joins), `sync` and `GET /api/v1/me/channels` pays to build that member's channel
+// summaries. Switchboard counts unread messages up to UNREAD_COUNT_CAP (999+); the baseline, on the same
+// database in the same run, is the exact count it ran before (every unread row of the channel).
+// A second row does the same for a member who is up to date, where both should cost the same.
+import { sql } from 'kysely';
+import { UNREAD_COUNT_CAP } from '@switchboard/protocol';
+import { resolveConfig } from '../server/src/config.ts';
+import { silentNotifier } from '../server/src/domain/notifier.ts';
+import { openServices } from '../server/src/server.ts';
+import { row, type Benchmark } from './support/report.ts';
+import { appendMessages, benchDataDir, seedDataDir, type Services } from './support/servers.ts';
+import { median, nowMs, round } from './support/stats.ts';
+
+const MESSAGES = 200_000;
+const RUNS = 200;
+
+/** The summaries as the server built them before the cap: an exact count of every unread row. */
+async function exactSummaries(services: Services, userId: string) {
+  const memberships = await services.db
+    .selectFrom('channel_members')
+    .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
+    .selectAll('channels')
+    .select('channel_members.read_seq')
+    .where('channel_members.user_id', '=', userId)
+    .orderBy('channels.name')
+    .execute();
+  return Promise.all(
+    memberships.map(async (channel) => {
+      const unread = await services.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('channel_id', '=', channel.id)
+        .where('seq', '>', channel.read_seq)
+        .where('deleted_at', 'is', null)
+        .where('author_id', '<>', userId)
+        .executeTakeFirstOrThrow();
+      const mentions = await services.db
+        .selectFrom('mentions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('channel_id', '=', channel.id)
+        .where('seq', '>', channel.read_seq)
+        .executeTakeFirstOrThrow();
+      return { id: channel.id, unreadCount: Number(unread.n), mentionCount: Number(mentions.n) };
+    }),
+  );
+}
+
+/** Median milliseconds of `work` over RUNS runs, after a few unmeasured ones. */
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 5; i++) await work();
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = nowMs();
+    await work();
+    samples.push(nowMs() - started);
+  }
+  return median(samples);
+}
+
+export const unread: Benchmark = {
+  name: 'unread',
+  description: `channel summaries of a member who never read a ${MESSAGES.toLocaleString('en-US')}-message channel`,
+  async run() {
+    const dataDir = benchDataDir();
+    const { reader, upToDate } = await seedDataDir(dataDir, 'standard', async (services) => {
+      const author = await services.accounts.createUser({ username: 'author', password: 'bench-password' });
+      const reader = await services.accounts.createUser({ username: 'reader', password: 'bench-password' });
+      const upToDate = await services.accounts.createUser({
+        username: 'current',
+        password: 'bench-password',
+      });
+      const channel = await services.channels.create(
+        { id: author.id, isAdmin: true },
+        { name: 'long', visibility: 'public' },
+      );
+      for (const member of [reader, upToDate]) await services.channels.join(member, channel.id);
+      await appendMessages(
+        services,
+        channel.id,
+        MESSAGES,
+        () => author.id,
+        (n) => `message ${n}`,
+      );
+      // appendMessages leaves every member at the head: the reader has read nothing.
+      await sql`update channel_members set read_seq = 0 where user_id = ${reader.id}`.execute(services.db);
+      return { reader, upToDate };
+    });
+
+    const services = await openServices(resolveConfig({ flags: { dataDir } }), { notifier: silentNotifier });
+    try {
+      const [capped] = await services.channels.summariesFor(reader.id);
+      const [exact] = await exactSummaries(services, reader.id);
+      if (!capped?.unreadCapped || capped.unreadCount !== UNREAD_COUNT_CAP || exact?.unreadCount !== MESSAGES)
+        throw new Error(
+          `unexpected counts: capped ${JSON.stringify(capped)}, exact ${JSON.stringify(exact)}`,
+        );
+
+      const neverRead = {
+        switchboard: await timed(() => services.channels.summariesFor(reader.id)),
+        baseline: await timed(() => exactSummaries(services, reader.id)),
+      };
+      const current = {
+        switchboard: await timed(() => services.channels.summariesFor(upToDate.id)),
+        baseline: await timed(() => exactSummaries(services, upToDate.id)),
+      };
+      return {
+        rows: [
+          row(
+            'summaries, never read',
+            'ms p50',
+            round(neverRead.switchboard, 3),
+            round(neverRead.baseline, 3),
+            'exact count (before the cap)',
+          ),
+          row(
+            'summaries, up to date',
+            'ms p50',
+            round(current.switchboard, 3),
+            round(current.baseline, 3),
+            'exact count (before the cap)',
+          ),
+        ],
+        targets: [
+          {
+            description: 'a never-read 200,000-message channel costs no more than 3× an up-to-date one',
+            met: neverRead.switchboard <= 3 * current.switchboard,
+            actual: `${round(neverRead.switchboard, 3)} ms vs ${round(current.switchboard, 3)} ms`,
+          },
+        ],
+        details: { messages: MESSAGES, runs: RUNS, neverRead, current },
+      };
+    } finally {
+      await services.db.destroy();
+    }
+  },
+};

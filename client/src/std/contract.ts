@@ -1,0 +1,247 @@
+// The contract between the UI and the session core, spoken over a MessagePort (desktop utility
+// process, browser Worker/SharedWorker, or a MessageChannel in Node tests). The UI never touches
+// the network: everything it shows arrives as one of these events, everything it does is a request.
+// Every shape is a zod schema and its type is the schema's `z.infer`; the protocol's schemas are
+// reused as they are. The core checks every request's params once, as they enter it (parseRequest);
+// the UI side checks every event and result it receives.
+import { z } from 'zod';
+import {
+  Channel,
+  ChannelRef,
+  ChannelSummary,
+  ClientId,
+  CreateChannelRequest,
+  EditMessageRequest,
+  Empty,
+  Id,
+  LoginRequest,
+  MarkReadRequest,
+  MemberRequest,
+  Message,
+  MessageRef,
+  MessageText,
+  messageTextTooLarge,
+  OpenDirectRequest,
+  Preferences,
+  Presence,
+  RegisterRequest,
+  ServerLimits,
+  SetupRequest,
+  SwitchboardError,
+  TypingRequest,
+  User,
+  UserWithPresence,
+} from '@switchboard/protocol';
+import { DisplayMessage } from './display.ts';
+import { validationError } from './errors.ts';
+
+/** Connection state with a reason a person can read. */
+export const ConnectionState = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed-out') }),
+  z.object({ status: z.literal('connecting') }),
+  z.object({
+    status: z.literal('online'),
+    /**
+     * What was missed while away (or in a gap) is still being fetched, so conversations may be
+     * incomplete; after a failed attempt it says when the next is due and why. Absent once caught
+     * up: every client can tell when it has caught up (ARCHITECTURE.md §3).
+     */
+    catchingUp: z.object({ retryAt: z.number().optional(), reason: z.string().optional() }).optional(),
+  }),
+  z.object({
+    status: z.literal('reconnecting'),
+    retryAt: z.number(),
+    attempt: z.number().int(),
+    reason: z.string(),
+  }),
+  z.object({ status: z.literal('offline'), reason: z.string() }),
+  z.object({ status: z.literal('incompatible'), reason: z.string(), serverTooOld: z.boolean() }),
+]);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const SessionSnapshot = z.object({
+  serverUrl: z.string().nullable(),
+  user: User.nullable(),
+  connection: ConnectionState,
+  channels: z.array(ChannelSummary),
+  users: z.array(UserWithPresence),
+  /** The signed-in user's preferences as they saved them (`{}` signed out); unset keys take defaults. */
+  preferences: Preferences,
+  /** The server's limits (from its last `hello`; the protocol defaults until one arrives). */
+  limits: ServerLimits,
+});
+export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
+
+/** Requests the UI sends, by method: the schema of their params. */
+export const Requests = {
+  getSnapshot: Empty,
+  setServer: z.strictObject({ serverUrl: z.url() }),
+  authStatus: Empty,
+  signIn: LoginRequest,
+  setupAdmin: SetupRequest,
+  register: RegisterRequest,
+  signOut: Empty,
+  reconnectNow: Empty,
+  openChannel: ChannelRef,
+  loadOlder: ChannelRef,
+  /** The text is also held to the server's limits (parseRequest). */
+  send: z.strictObject({ channelId: Id, text: MessageText }),
+  retrySend: z.strictObject({ clientId: ClientId }),
+  discardSend: z.strictObject({ clientId: ClientId }),
+  edit: EditMessageRequest,
+  delete: MessageRef,
+  markRead: MarkReadRequest,
+  typing: TypingRequest,
+  createChannel: CreateChannelRequest,
+  joinChannel: ChannelRef,
+  leaveChannel: ChannelRef,
+  inviteToChannel: MemberRequest,
+  channelMembers: ChannelRef,
+  openDirect: OpenDirectRequest,
+  listPublicChannels: Empty,
+  /** Changes the keys given and keeps the rest. */
+  setPreferences: Preferences,
+} as const;
+
+export type RequestMethod = keyof typeof Requests;
+export type RequestParams<M extends RequestMethod> = z.input<(typeof Requests)[M]>;
+
+const MessagePage = z.object({ messages: z.array(DisplayMessage), hasOlder: z.boolean() });
+
+/** The result of every request, by method. */
+export const Results = {
+  getSnapshot: SessionSnapshot,
+  setServer: z.null(),
+  authStatus: z.object({
+    setupRequired: z.boolean(),
+    registration: z.enum(['closed', 'invite', 'open']),
+    version: z.string(),
+  }),
+  signIn: User,
+  setupAdmin: User,
+  /** Creates an account (with an invite code where the server asks for one) and signs it in. */
+  register: User,
+  signOut: z.null(),
+  reconnectNow: z.null(),
+  /** The newest page, from the local cache at once and then refreshed by `messages` events. */
+  openChannel: MessagePage,
+  loadOlder: MessagePage,
+  /** The clientId of the queued message; it shows as pending until acknowledged. */
+  send: z.object({ clientId: z.string() }),
+  retrySend: z.null(),
+  discardSend: z.null(),
+  edit: Message,
+  delete: Message,
+  markRead: z.null(),
+  typing: z.null(),
+  createChannel: ChannelSummary,
+  joinChannel: ChannelSummary,
+  leaveChannel: z.null(),
+  /** Adds someone to a channel you are in; they receive it live. */
+  inviteToChannel: z.null(),
+  /** Who is in a channel you can read, as the server has it now. */
+  channelMembers: z.object({ userIds: z.array(z.string()) }),
+  openDirect: ChannelSummary,
+  /** Channels you may join (no read state: you may not be a member). */
+  listPublicChannels: z.object({ channels: z.array(Channel) }),
+  /**
+   * The preferences after the change. They apply at once on this device; offline, they are sent
+   * when the connection is back.
+   */
+  setPreferences: Preferences,
+} as const satisfies { [M in RequestMethod]: z.ZodType };
+
+export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };
+
+/** Events the core pushes to every attached UI, by name: the schema of their payload. */
+export const Events = {
+  snapshot: SessionSnapshot,
+  connection: ConnectionState,
+  channels: z.array(ChannelSummary),
+  /**
+   * Changes to one channel's shown messages (new, edited, deleted, pending, failed) in display
+   * order, each message at most once and only when it changed; a message replaces the one with the
+   * same display key (display.ts). `removed`: display keys to drop first (a queued message that was
+   * discarded, or delivered by another session). `reset`: replace everything shown with `messages`.
+   */
+  messages: z.object({
+    channelId: z.string(),
+    messages: z.array(DisplayMessage),
+    removed: z.array(z.string()).optional(),
+    reset: z.boolean().optional(),
+  }),
+  typing: z.object({ channelId: z.string(), userId: z.string() }),
+  presence: z.object({ userId: z.string(), status: Presence }),
+  /** The user's preferences changed, here or on another of their devices. */
+  preferences: Preferences,
+} as const;
+
+export type SessionEventName = keyof typeof Events;
+export type SessionEvents = { [E in SessionEventName]: z.infer<(typeof Events)[E]> };
+export const EVENT_NAMES = Object.keys(Events) as SessionEventName[];
+
+/** What the UI holds: the session core itself (Node, tests) or a SessionClient proxy over a port. */
+export interface SessionApi {
+  request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]>;
+  /** Returns a function that removes the handler. */
+  on<E extends SessionEventName>(name: E, handler: (payload: SessionEvents[E]) => void): () => void;
+}
+
+export function isRequestMethod(name: string): name is RequestMethod {
+  return Object.hasOwn(Requests, name);
+}
+
+export function isEventName(name: string): name is SessionEventName {
+  return Object.hasOwn(Events, name);
+}
+
+/**
+ * The core's one check of what a UI asks (port or direct call alike): the params against the
+ * method's schema, and message text against the server's limits. Fails with `validation_failed`
+ * or, for text the server would refuse as too large, `payload_too_large`.
+ */
+export function parseRequest<M extends RequestMethod>(
+  method: M,
+  params: unknown,
+  limits: ServerLimits,
+): RequestParams<M> {
+  const schema: z.ZodType = Requests[method];
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw validationError(method, 'params', parsed.error);
+  if (method === 'send' || method === 'edit') {
+    const tooLarge = messageTextTooLarge((parsed.data as { text: string }).text, limits);
+    if (tooLarge) throw new SwitchboardError('payload_too_large', tooLarge);
+  }
+  return parsed.data as RequestParams<M>;
+}
+
+/**
+ * Wire frames on the port. Request ids start at 1: a frame too broken to answer by its own id gets
+ * an error response with id 0. `ready` tells the core how many event frames the UI has handled, which paces
+ * what the core sends (batch.ts). `bye` is the UI's last frame (a tab closing): the core stops serving
+ * that port. Events travel in `events` frames, several at a time when the batcher (batch.ts) has
+ * gathered them.
+ */
+export const Frame = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('request'),
+    id: z.number().int().min(0),
+    method: z.string().max(64),
+    params: z.unknown(),
+  }),
+  z.strictObject({
+    type: z.literal('response'),
+    id: z.number().int().min(0),
+    ok: z.boolean(),
+    data: z.unknown().optional(),
+    error: z.strictObject({ code: z.string(), message: z.string() }).passthrough().optional(),
+  }),
+  /** Events in the order they happened; all of one frame are handled in one go (one render). */
+  z.strictObject({
+    type: z.literal('events'),
+    events: z.array(z.strictObject({ name: z.string().max(64), payload: z.unknown() })).min(1),
+  }),
+  z.strictObject({ type: z.literal('ready'), frames: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal('bye') }),
+]);
+export type Frame = z.infer<typeof Frame>;

@@ -1,0 +1,255 @@
+// The session contract over a message port: `serveSession` on the core's side, `SessionClient` on
+// the UI's. Both ends parse every frame they receive (contract.ts): on the core's side the frame and
+// its method name here, its params in the core itself (parseRequest), once; on the UI's side each
+// event's payload and each result. A bad frame gets an error answer or is dropped, and never takes
+// either side down.
+import { SwitchboardError } from '@switchboard/protocol';
+import {
+  EVENT_NAMES,
+  Events,
+  Frame,
+  isEventName,
+  isRequestMethod,
+  Results,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResults,
+  type SessionApi,
+  type SessionEventName,
+  type SessionEvents,
+} from './contract.ts';
+import { EventBatcher } from './batch.ts';
+import { Emitter } from './emitter.ts';
+import { asSwitchboardError, fromErrorBody, validationError } from './errors.ts';
+
+type MessageListener = (event: { data?: unknown }) => void;
+
+/**
+ * What a port needs to offer: a browser MessagePort or Worker, a dedicated worker's global scope,
+ * a Node worker_threads MessagePort (addEventListener), or Electron's MessagePortMain (on + start).
+ */
+export interface PortLike {
+  postMessage(message: unknown): void;
+  addEventListener?(type: 'message', listener: (event: Event & { data?: unknown }) => void): void;
+  removeEventListener?(type: 'message', listener: (event: Event & { data?: unknown }) => void): void;
+  on?(type: 'message', listener: MessageListener): unknown;
+  off?(type: 'message', listener: MessageListener): unknown;
+  start?(): void;
+}
+
+/** Listens for messages on any PortLike; returns the function that stops listening. */
+function listen(port: PortLike, receive: (data: unknown) => void): () => void {
+  const listener: MessageListener = (event) => receive(event?.data);
+  if (port.addEventListener) {
+    port.addEventListener('message', listener);
+    port.start?.();
+    return () => port.removeEventListener?.('message', listener);
+  }
+  if (port.on) {
+    port.on('message', listener);
+    port.start?.();
+    return () => port.off?.('message', listener);
+  }
+  throw new TypeError('not a message port: it has neither addEventListener nor on');
+}
+
+/** A closed or broken port must not break the sender. */
+function post(port: PortLike, frame: Frame): void {
+  try {
+    port.postMessage(frame);
+  } catch {
+    // The other side is gone; nothing to tell.
+  }
+}
+
+/**
+ * Answers the requests that arrive on `port` with `core` and forwards the core's events to it, through
+ * a batcher paced by the UI's `ready` frames (batch.ts). `core` may still be opening: frames that
+ * arrive meanwhile wait for it. Returns a detach function, which a `bye` frame from the other side
+ * also calls.
+ */
+export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortLike): () => void {
+  const ready = Promise.resolve(core);
+  let detached = false;
+  const unsubscribe: (() => void)[] = [];
+  const batcher = new EventBatcher((events) => post(port, { type: 'events', events }));
+  ready.then(
+    (session) => {
+      if (detached) return;
+      for (const name of EVENT_NAMES) {
+        unsubscribe.push(session.on(name, (payload) => batcher.push(name, payload)));
+      }
+    },
+    () => {
+      // A core that failed to open answers every request with its error (below).
+    },
+  );
+
+  const fail = (id: number, error: SwitchboardError) => {
+    // Anonymous object type: it carries every field of the body (retryAfter, issues) to the UI.
+    const body: { code: string; message: string } = error.toBody();
+    post(port, { type: 'response', id, ok: false, error: body });
+  };
+
+  const receive = async (data: unknown): Promise<void> => {
+    const frame = Frame.safeParse(data);
+    if (!frame.success) {
+      const id = (data as { id?: unknown } | null)?.id;
+      const answerId = typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : 0;
+      return fail(answerId, validationError('malformed frame', 'frame', frame.error));
+    }
+    if (frame.data.type === 'bye') return detach();
+    if (frame.data.type === 'ready') return batcher.ready(frame.data.frames);
+    if (frame.data.type !== 'request') {
+      return fail(
+        0,
+        new SwitchboardError(
+          'bad_request',
+          `the session core only takes requests, not ${frame.data.type} frames`,
+        ),
+      );
+    }
+    const { id, method, params } = frame.data;
+    if (!isRequestMethod(method))
+      return fail(id, new SwitchboardError('bad_request', `unknown method "${method}"`));
+    try {
+      const session = await ready;
+      // Unchecked here: the core checks every request's params as they reach it.
+      const result = await session.request(method, params as RequestParams<typeof method>);
+      post(port, { type: 'response', id, ok: true, data: result });
+    } catch (err) {
+      fail(id, asSwitchboardError(err));
+    }
+  };
+
+  const stopListening = listen(port, (data) => void receive(data));
+  const detach = () => {
+    if (detached) return;
+    detached = true;
+    stopListening();
+    for (const off of unsubscribe.splice(0)) off();
+    batcher.clear();
+  };
+  return detach;
+}
+
+interface Pending {
+  method: RequestMethod;
+  resolve: (data: unknown) => void;
+  reject: (err: SwitchboardError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Long enough for a sign-in against a slow password hash on a busy server. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The UI's handle on a session core behind a port. */
+export interface SessionClientOptions {
+  timeoutMs?: number;
+  /**
+   * When to hand the events that arrived to the UI: `run` does, and then tells the core they are
+   * handled, so it sends what has gathered since (batch.ts). A browser page passes `nextPaint`
+   * (dom/browser.ts): the UI takes each batch at the start of a frame, and the next batch is not sent
+   * before the UI has painted this one. Left out, at once.
+   */
+  pace?: (run: () => void) => void;
+}
+
+export class SessionClient implements SessionApi {
+  private readonly events = new Emitter<SessionEvents>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly stopListening: () => void;
+  /** Event frames received and not yet handed over; with the core's pacing, rarely more than one. */
+  private arrived: Frame[] = [];
+  private framesReceived = 0;
+  private closed = false;
+
+  constructor(
+    private readonly port: PortLike,
+    private readonly options: SessionClientOptions = {},
+  ) {
+    this.stopListening = listen(port, (data) => this.receive(data));
+  }
+
+  request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
+    const id = this.nextId++;
+    return new Promise<RequestResults[M]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new SwitchboardError('unavailable', `the session did not answer ${method} in time`));
+      }, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      this.pending.set(id, { method, resolve: resolve as (data: unknown) => void, reject, timer });
+      post(this.port, { type: 'request', id, method, params });
+    });
+  }
+
+  on<E extends SessionEventName>(name: E, handler: (payload: SessionEvents[E]) => void): () => void {
+    return this.events.on(name, handler);
+  }
+
+  /**
+   * Says bye to the core, which stops serving this port, and stops listening; requests still
+   * waiting fail with `unavailable`.
+   */
+  close(): void {
+    this.closed = true;
+    post(this.port, { type: 'bye' });
+    this.stopListening();
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new SwitchboardError('unavailable', 'the session was closed'));
+      this.pending.delete(id);
+    }
+    this.events.clear();
+  }
+
+  private receive(data: unknown): void {
+    const parsed = Frame.safeParse(data);
+    if (!parsed.success) return;
+    const frame = parsed.data;
+    if (frame.type === 'response') {
+      const pending = this.pending.get(frame.id);
+      if (!pending) return;
+      this.pending.delete(frame.id);
+      clearTimeout(pending.timer);
+      if (frame.ok) {
+        const result = Results[pending.method].safeParse(frame.data);
+        if (result.success) pending.resolve(result.data);
+        else
+          pending.reject(
+            new SwitchboardError(
+              'internal',
+              `the session answered ${pending.method} with data this app does not understand`,
+            ),
+          );
+      } else
+        pending.reject(
+          fromErrorBody(
+            frame.error ?? { code: 'internal', message: 'the session failed without saying why' },
+          ),
+        );
+    } else if (frame.type === 'events') {
+      this.framesReceived += 1;
+      this.arrived.push(frame);
+      if (this.arrived.length === 1)
+        (this.options.pace ?? ((run: () => void) => run()))(() => this.handOver());
+    }
+  }
+
+  /** Hands what arrived to the handlers, in order, and tells the core how far the UI has got. */
+  private handOver(): void {
+    const frames = this.arrived;
+    this.arrived = [];
+    if (this.closed) return;
+    for (const frame of frames) {
+      if (frame.type !== 'events') continue;
+      for (const { name, payload } of frame.events) {
+        if (!isEventName(name)) continue;
+        const parsed = Events[name].safeParse(payload);
+        if (parsed.success) this.events.emit(name, parsed.data as SessionEvents[typeof name]);
+      }
+    }
+    post(this.port, { type: 'ready', frames: this.framesReceived });
+  }
+}

@@ -1,0 +1,462 @@
+// The session core: one signed-in account's connection, streams, outbox and cache, behind the
+// request/event contract of contract.ts. The UI reaches it over a port (port.ts); Node code may
+// hold it directly. This file is the wiring: each job lives in its own module under session/ —
+// the sign-in record (account.ts), channels and counts (channels.ts), people and presence
+// (users.ts), message views (messages.ts), preferences (preferences.ts) — and here they are put
+// together, given the account's connection, and answer the requests.
+import {
+  DEFAULT_SERVER_LIMITS,
+  messageTextTooLarge,
+  newId,
+  SwitchboardError,
+  type AckData,
+  type ClientEventName,
+  type ClientEventPayload,
+  type Hello,
+  type ServerLimits,
+  type User,
+} from '@switchboard/protocol';
+import { HistoryCache } from './cache.ts';
+import { Connection, systemClock, type Clock, type SocketFactory } from './connection.ts';
+import {
+  parseRequest,
+  type ConnectionState,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResults,
+  type SessionApi,
+  type SessionEventName,
+  type SessionEvents,
+  type SessionSnapshot,
+} from './contract.ts';
+import { Emitter } from './emitter.ts';
+import { describeError, silentLogger, type Logger } from './log.ts';
+import { Outbox } from './outbox.ts';
+import { normalizeServerUrl } from './rest.ts';
+import { AccountRecord, userPrefix, type SignedIn, type SignInMethod } from './session/account.ts';
+import { Channels } from './session/channels.ts';
+import { MessageViews } from './session/messages.ts';
+import { PreferenceSync } from './session/preferences.ts';
+import { Users } from './session/users.ts';
+import type { KeyValueStorage } from './storage.ts';
+import { Synchronizer, type CatchUpState, type SyncHost } from './sync.ts';
+
+export interface SessionOptions {
+  storage: KeyValueStorage;
+  /** Overrides the stored server address (a web client served by a server uses its own origin). */
+  serverUrl?: string;
+  /** Transport and time, injectable for tests. */
+  createSocket?: SocketFactory;
+  clock?: Clock;
+  random?: () => number;
+  protocolVersion?: number;
+  /** Hears what the core drops or cannot do (invalid server data, storage failures); silent if left out. */
+  logger?: Logger;
+}
+
+/** Everything that exists only while an account is signed in. */
+interface Account {
+  user: User;
+  token: string;
+  connection: Connection;
+  cache: HistoryCache;
+  outbox: Outbox;
+  sync: Synchronizer;
+}
+
+type Handlers = { [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResults[M]> };
+
+const sameLimits = (a: ServerLimits, b: ServerLimits): boolean =>
+  a.maxMessageLength === b.maxMessageLength && a.maxPayloadBytes === b.maxPayloadBytes;
+
+export class SessionCore implements SessionApi {
+  private readonly events = new Emitter<SessionEvents>();
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly record: AccountRecord;
+  private readonly channels: Channels;
+  private readonly users: Users;
+  private readonly preferences: PreferenceSync;
+  private readonly views: MessageViews;
+  private account: Account | null = null;
+  private connectionState: ConnectionState = { status: 'signed-out' };
+  /** How far catch-up has got; shown as a nuance of the `online` state. */
+  private catchUpState: CatchUpState = { catchingUp: false };
+  private networkAvailable = true;
+  private epoch: string | null = null;
+  private limits = DEFAULT_SERVER_LIMITS;
+
+  private constructor(private readonly options: SessionOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.logger ?? silentLogger;
+    this.record = new AccountRecord(options.storage, this.log);
+    this.channels = new Channels({
+      changed: () => {
+        this.events.emit('channels', this.channels.list());
+        this.saveMeta();
+      },
+      forgotten: (channelId) => this.views.forget(channelId),
+    });
+    this.users = new Users({
+      fetch: async () => (await this.call('user.list', {})).users,
+      listed: () => {
+        this.saveMeta();
+        this.events.emit('snapshot', this.snapshot());
+      },
+      presence: (userId, status) => this.events.emit('presence', { userId, status }),
+    });
+    this.preferences = new PreferenceSync({
+      get: () => this.call('preferences.get', {}),
+      set: (preferences) => this.call('preferences.set', preferences),
+      changed: (preferences) => {
+        this.saveMeta();
+        this.events.emit('preferences', preferences);
+      },
+    });
+    this.views = new MessageViews({
+      account: () => this.account && { userId: this.account.user.id, ...this.account },
+      online: () => this.connectionState.status === 'online',
+      history: (request) => this.call('channel.history', request),
+      counted: (event, before) => {
+        if (this.account) this.channels.countChange(event, this.account.user.id, before);
+      },
+      tell: (change) => this.events.emit('messages', change),
+    });
+  }
+
+  /** Opens the session stored in `options.storage`, reconnecting if it was signed in. */
+  static async open(options: SessionOptions): Promise<SessionCore> {
+    const core = new SessionCore(options);
+    const signedIn = await core.record.restore(options.serverUrl);
+    if (signedIn) await core.startAccount(signedIn);
+    return core;
+  }
+
+  on<E extends SessionEventName>(name: E, handler: (payload: SessionEvents[E]) => void): () => void {
+    return this.events.on(name, handler);
+  }
+
+  /** Every request enters here, from a port or a direct call: its params are checked once, here. */
+  async request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
+    const handler = this.handlers[method] as (p: RequestParams<M>) => Promise<RequestResults[M]>;
+    return handler(parseRequest(method, params, this.limits));
+  }
+
+  /** The platform's view of the network (browser online/offline events, OS power events). */
+  setNetworkAvailable(available: boolean): void {
+    this.networkAvailable = available;
+    this.account?.connection.setNetworkAvailable(available);
+  }
+
+  /** Stops everything and releases the storage; pending messages stay in the outbox. */
+  async close(): Promise<void> {
+    await this.endAccount(false);
+    this.events.clear();
+    await this.options.storage.close();
+  }
+
+  private readonly handlers: Handlers = {
+    getSnapshot: async () => this.snapshot(),
+    setServer: async ({ serverUrl }) => {
+      const url = normalizeServerUrl(serverUrl);
+      if (url === this.record.serverUrl) return null;
+      await this.signOut();
+      await this.record.moveTo(url);
+      this.events.emit('snapshot', this.snapshot());
+      return null;
+    },
+    authStatus: () => this.record.authStatus(),
+    signIn: (params) => this.signIn('signIn', params),
+    setupAdmin: (params) => this.signIn('setupAdmin', params),
+    register: (params) => this.signIn('register', params),
+    signOut: async () => {
+      await this.signOut();
+      return null;
+    },
+    reconnectNow: async () => {
+      this.account?.connection.reconnectNow();
+      this.account?.sync.retryNow();
+      return null;
+    },
+    openChannel: async ({ channelId }) => {
+      this.requireAccount();
+      this.requireChannel(channelId);
+      return this.views.open(channelId);
+    },
+    loadOlder: async ({ channelId }) => this.views.loadOlder(channelId),
+    send: async ({ channelId, text }) => {
+      const account = this.requireAccount();
+      this.requireChannel(channelId);
+      const entry = await account.outbox.add({
+        clientId: newId(),
+        channelId,
+        text,
+        queuedAt: this.clock.now(),
+      });
+      this.views.queued(entry);
+      return { clientId: entry.clientId };
+    },
+    retrySend: async ({ clientId }) => {
+      this.views.queued(await this.requireAccount().outbox.retry(clientId));
+      return null;
+    },
+    discardSend: async ({ clientId }) => {
+      this.views.unqueued(await this.requireAccount().outbox.discard(clientId));
+      return null;
+    },
+    edit: async (params) => {
+      const message = await this.call('message.edit', params);
+      this.views.applyStored(message, 'edited');
+      return message;
+    },
+    delete: async (params) => {
+      const message = await this.call('message.delete', params);
+      this.views.applyStored(message, 'deleted');
+      return message;
+    },
+    markRead: async (params) => {
+      this.channels.applyReadState(await this.call('read.mark', params));
+      return null;
+    },
+    typing: async (params) => {
+      this.requireAccount().connection.emitVolatile('typing', params);
+      return null;
+    },
+    createChannel: async (params) => this.channels.upsert(await this.call('channel.create', params)),
+    joinChannel: async (params) => this.channels.upsert(await this.call('channel.join', params)),
+    leaveChannel: async (params) => {
+      await this.call('channel.leave', params);
+      this.channels.forget(params.channelId);
+      return null;
+    },
+    inviteToChannel: async (params) => {
+      await this.call('channel.invite', params);
+      return null;
+    },
+    channelMembers: (params) => this.call('channel.members', params),
+    openDirect: async (params) => this.channels.upsert(await this.call('direct.open', params)),
+    listPublicChannels: async () => {
+      const { channels } = await this.call('channel.list', {});
+      return { channels: channels.filter((c) => c.kind === 'public') };
+    },
+    setPreferences: (changes) => {
+      this.requireAccount();
+      return this.preferences.change(changes, this.connectionState.status === 'online');
+    },
+  };
+
+  // --- account lifecycle ---------------------------------------------------------------------
+
+  private async signIn<M extends SignInMethod>(method: M, params: RequestParams<M>): Promise<User> {
+    const signedIn = await this.record.signIn(method, params);
+    const previous = this.account?.user ?? (await this.record.lastUser());
+    await this.endAccount(false);
+    await this.record.signedIn(signedIn, previous);
+    await this.startAccount(signedIn);
+    return signedIn.user;
+  }
+
+  private async startAccount({ token, user }: SignedIn): Promise<void> {
+    const storage = this.options.storage;
+    const prefix = userPrefix(user.id);
+    const cache = new HistoryCache(storage, prefix, { clock: this.clock, logger: this.log });
+    const meta = await cache.loadMeta();
+    this.epoch = meta.epoch;
+    this.limits = meta.limits;
+    this.preferences.load(meta.preferences, meta.pendingPreferences);
+    this.channels.load(meta.channels);
+    this.users.load(meta.users);
+    this.views.load(await cache.loadStreams());
+
+    const outbox = await Outbox.open(
+      storage,
+      `${prefix}outbox/`,
+      {
+        delivered: (entry, ack) => this.views.delivered(entry, ack),
+        changed: (entry) => this.views.queued(entry),
+        removed: (entry) => this.views.unqueued(entry),
+      },
+      { clock: this.clock, logger: this.log },
+    );
+    const connection = new Connection({
+      url: this.record.requireServer(),
+      token,
+      protocolVersion: this.options.protocolVersion,
+      createSocket: this.options.createSocket,
+      clock: this.clock,
+      random: this.options.random,
+      logger: this.log,
+    });
+    const sync = new Synchronizer(this.syncHost(), {
+      clock: this.clock,
+      random: this.options.random,
+      logger: this.log,
+    });
+    const account: Account = { user, token, connection, cache, outbox, sync };
+    this.account = account;
+
+    connection.on('state', (state) => {
+      if (state.status !== 'online') {
+        outbox.pause();
+        sync.pause();
+      }
+      this.showConnection(state);
+    });
+    connection.on('online', (hello) => this.onOnline(account, hello));
+    connection.on('unauthorized', () =>
+      this.onUnauthorized(account).catch((err: unknown) =>
+        this.log.error('could not record that the session was signed out', { error: describeError(err) }),
+      ),
+    );
+    connection.onServer('stream.event', (event) => this.views.onStreamEvent(event));
+    connection.onServer('channel.joined', (summary) => this.channels.upsert(summary));
+    connection.onServer('channel.left', ({ channelId }) => this.channels.forget(channelId));
+    connection.onServer('read.state', (state) => this.channels.applyReadState(state));
+    connection.onServer('preferences', (preferences) => this.preferences.fromServer(preferences));
+    connection.onServer('typing', (event) => {
+      if (event.userId !== account.user.id) this.events.emit('typing', event);
+    });
+    connection.onServer('presence', (event) => {
+      for (const change of event.changes) this.users.onPresence(change.userId, change.status);
+    });
+    connection.setNetworkAvailable(this.networkAvailable);
+    connection.start();
+    this.events.emit('snapshot', this.snapshot());
+  }
+
+  /** Tears down the signed-in account; `wipe` also forgets its history and outbox on this device. */
+  private async endAccount(wipe: boolean): Promise<void> {
+    const account = this.account;
+    if (!account) return;
+    this.account = null;
+    account.connection.stop();
+    account.sync.stop();
+    this.catchUpState = { catchingUp: false };
+    await account.outbox.close();
+    await (wipe ? account.cache.clear() : account.cache.flush());
+    this.channels.clear();
+    this.users.clear();
+    this.views.clear();
+    this.preferences.clear();
+    this.epoch = null;
+    this.limits = DEFAULT_SERVER_LIMITS;
+    this.connectionState = { status: 'signed-out' };
+    this.events.emit('connection', this.connectionState);
+    this.events.emit('snapshot', this.snapshot());
+  }
+
+  private async signOut(): Promise<void> {
+    const account = this.account;
+    if (!account || !this.record.serverUrl) return;
+    await this.record.revoke(account.token);
+    await this.endAccount(true);
+    await this.record.signedOut(null);
+  }
+
+  private async onUnauthorized(account: Account): Promise<void> {
+    if (this.account !== account) return;
+    // Keep history and outbox: signing in again as the same user picks them up.
+    await this.endAccount(false);
+    await this.record.signedOut(account.user);
+  }
+
+  private onOnline(account: Account, hello: Hello): void {
+    if (this.account !== account) return;
+    account.user = hello.user;
+    if (!sameLimits(this.limits, hello.limits)) {
+      this.limits = hello.limits;
+      this.saveMeta();
+      this.events.emit('snapshot', this.snapshot());
+      // Queued under other limits: what this server would refuse fails now, as it would when sent.
+      for (const entry of account.outbox.list()) {
+        const tooLarge = messageTextTooLarge(entry.text, hello.limits);
+        if (tooLarge)
+          void account.outbox.fail(entry.clientId, new SwitchboardError('payload_too_large', tooLarge));
+      }
+    }
+    account.outbox.resume((entry) =>
+      account.connection.request('message.send', {
+        channelId: entry.channelId,
+        clientId: entry.clientId,
+        text: entry.text,
+      }),
+    );
+    void account.sync.catchUpAll();
+    void this.users.refresh();
+    void this.preferences.connected();
+  }
+
+  private syncHost(): SyncHost {
+    return {
+      request: (event, payload) => this.call(event, payload),
+      epoch: () => this.epoch,
+      epochSeen: async (epoch) => {
+        if (epoch === this.epoch) return;
+        this.epoch = epoch;
+        this.saveMeta();
+      },
+      streams: () => this.views.all(),
+      stream: (channelId) => this.views.stream(channelId),
+      channelMark: () => this.channels.mark(),
+      channelsSynced: (channels, mark) => {
+        this.channels.synced(channels, mark);
+        this.views.retain((channelId) => this.channels.has(channelId));
+      },
+      applied: (stream, changed, reset) => this.views.applied(stream, changed, reset),
+      online: () => this.account?.connection.state.status === 'online',
+      progress: (state) => {
+        this.catchUpState = state;
+        if (this.connectionState.status === 'online') this.showConnection({ status: 'online' });
+      },
+    };
+  }
+
+  /** Publishes the connection's state; `online` carries how far catch-up has got. */
+  private showConnection(state: ConnectionState): void {
+    const { catchingUp, retryAt, reason } = this.catchUpState;
+    this.connectionState =
+      state.status === 'online' && catchingUp
+        ? { status: 'online', catchingUp: retryAt === undefined ? {} : { retryAt, reason: reason ?? '' } }
+        : state;
+    this.events.emit('connection', this.connectionState);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private snapshot(): SessionSnapshot {
+    return {
+      serverUrl: this.record.serverUrl,
+      user: this.account?.user ?? null,
+      connection: this.connectionState,
+      channels: this.channels.list(),
+      users: this.users.list(),
+      preferences: this.preferences.preferences,
+      limits: this.limits,
+    };
+  }
+
+  private saveMeta(): void {
+    this.account?.cache.saveMeta(() => ({
+      epoch: this.epoch,
+      channels: this.channels.list(),
+      users: this.users.saved(),
+      limits: this.limits,
+      preferences: this.preferences.preferences,
+      pendingPreferences: this.preferences.pendingKeys,
+    }));
+  }
+
+  /** A request to the server over the account's connection, typed by the protocol's event table. */
+  private call<E extends ClientEventName>(event: E, payload: ClientEventPayload<E>): Promise<AckData<E>> {
+    return this.requireAccount().connection.request(event, payload);
+  }
+
+  private requireAccount(): Account {
+    if (!this.account) throw new SwitchboardError('unauthorized', 'sign in first');
+    return this.account;
+  }
+
+  private requireChannel(channelId: string): void {
+    if (!this.channels.has(channelId)) throw new SwitchboardError('forbidden', 'join the channel first');
+  }
+}

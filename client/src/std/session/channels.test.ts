@@ -1,0 +1,69 @@
+// Channels and their counts: live changes counted as the server counts them, and a sync's list
+// taken except for what changed here meanwhile.
+import { describe, expect, it } from 'vitest';
+import type { StreamEvent } from '@switchboard/protocol';
+import { channelSummary, stored } from '../../../../tests/support/fixtures.ts';
+import { Channels } from './channels.ts';
+
+const summary = channelSummary;
+
+const event = (kind: StreamEvent['kind'], seq: number, over: Parameters<typeof stored>[0]): StreamEvent => ({
+  channelId: 'c1',
+  seq,
+  kind,
+  message: stored(over),
+});
+
+function setup() {
+  const told = { changed: 0, forgotten: [] as string[] };
+  const channels = new Channels({
+    changed: () => (told.changed += 1),
+    forgotten: (id) => told.forgotten.push(id),
+  });
+  return { channels, told };
+}
+
+describe('Channels', () => {
+  it('counts unread messages and mentions from others, and resets them when the user writes', () => {
+    const { channels } = setup();
+    channels.load([summary('c1')]);
+    channels.countChange(event('created', 1, { clientId: 'a', seq: 1 }), 'me', undefined);
+    const mention = stored({ clientId: 'b', seq: 2, mentions: ['me'] });
+    channels.countChange({ channelId: 'c1', seq: 2, kind: 'created', message: mention }, 'me', undefined);
+    expect(channels.list()[0]).toMatchObject({ headSeq: 2, unreadCount: 2, mentionCount: 1 });
+
+    // Deleted: the deleted copy has no mentions left, the copy shown before says it had one.
+    const deleted = { ...mention, changeSeq: 3, deletedAt: 1, mentions: [] };
+    channels.countChange({ channelId: 'c1', seq: 3, kind: 'deleted', message: deleted }, 'me', mention);
+    expect(channels.list()[0]).toMatchObject({ headSeq: 3, unreadCount: 1, mentionCount: 0 });
+
+    // A change already counted (seq not past the head) changes nothing.
+    channels.countChange(event('created', 3, { clientId: 'c', seq: 3 }), 'me', undefined);
+    expect(channels.list()[0]?.unreadCount).toBe(1);
+
+    channels.countChange(event('created', 4, { clientId: 'd', seq: 4, authorId: 'me' }), 'me', undefined);
+    expect(channels.list()[0]).toMatchObject({ readSeq: 4, unreadCount: 0, mentionCount: 0 });
+  });
+
+  it('takes the server’s list, but keeps what changed here while the answer was on its way', () => {
+    const { channels, told } = setup();
+    channels.load([summary('a'), summary('b'), summary('c')]);
+    const mark = channels.mark();
+    channels.upsert(summary('new'));
+    channels.forget('b');
+    expect(told.forgotten).toEqual(['b']);
+    channels.synced(
+      [summary('a', { unreadCount: 4 }), summary('b'), summary('c'), summary('gone-meanwhile')],
+      mark,
+    );
+    expect(channels.list().map((c) => `${c.id}:${c.unreadCount}`)).toEqual([
+      'a:4',
+      'c:0',
+      'gone-meanwhile:0',
+      'new:0',
+    ]);
+    channels.applyReadState({ channelId: 'a', readSeq: 9, unreadCount: 0, mentionCount: 0 });
+    expect(channels.list()[0]).toMatchObject({ readSeq: 9, unreadCount: 0 });
+    expect(told.changed).toBe(4);
+  });
+});

@@ -1,0 +1,106 @@
+// The channels the signed-in user is in, with their read state and unread and mention counts. The
+// server's counts arrive with every sync and read change; between those, live changes keep the counts
+// current here, counted the way the server counts them.
+import type { ChannelSummary, Message, ReadState, StreamEvent } from '@switchboard/protocol';
+
+export interface ChannelsHost {
+  /** The list or a channel in it changed: tell the UI and save. */
+  changed(): void;
+  /** The user is no longer in the channel: its messages go too. */
+  forgotten(channelId: string): void;
+}
+
+export class Channels {
+  private channels = new Map<string, ChannelSummary>();
+  /** When each channel last changed here, counted in `changes`. */
+  private readonly stamps = new Map<string, number>();
+  private changes = 0;
+
+  constructor(private readonly host: ChannelsHost) {}
+
+  /** The saved list of a session that starts (no change is told). */
+  load(channels: readonly ChannelSummary[]): void {
+    this.channels = new Map(channels.map((c) => [c.id, c]));
+  }
+
+  clear(): void {
+    this.channels.clear();
+    this.stamps.clear();
+  }
+
+  has(channelId: string): boolean {
+    return this.channels.has(channelId);
+  }
+
+  /** By name. */
+  list(): ChannelSummary[] {
+    return [...this.channels.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  upsert(summary: ChannelSummary): ChannelSummary {
+    this.channels.set(summary.id, summary);
+    this.stamps.set(summary.id, ++this.changes);
+    this.host.changed();
+    return summary;
+  }
+
+  forget(channelId: string): void {
+    this.channels.delete(channelId);
+    this.stamps.set(channelId, ++this.changes);
+    this.host.forgotten(channelId);
+    this.host.changed();
+  }
+
+  applyReadState(state: ReadState): void {
+    const channel = this.channels.get(state.channelId);
+    if (!channel) return;
+    this.upsert({
+      ...channel,
+      readSeq: state.readSeq,
+      unreadCount: state.unreadCount,
+      mentionCount: state.mentionCount,
+    });
+  }
+
+  /**
+   * Keeps unread and mention counts current between syncs, which bring the server's exact counts.
+   * `before` is the copy of the message shown until now (a deleted copy has no mentions left).
+   */
+  countChange(event: StreamEvent, me: string, before: Message | undefined): void {
+    const channel = this.channels.get(event.channelId);
+    if (!channel || event.seq <= channel.headSeq) return;
+    const m = event.message;
+    const next = { ...channel, headSeq: event.seq };
+    if (event.kind === 'created' && m.authorId === me) {
+      // The server counts writing in a channel as having read it.
+      Object.assign(next, { readSeq: m.seq, unreadCount: 0, mentionCount: 0 });
+    } else if (m.authorId !== me && m.seq > channel.readSeq) {
+      if (event.kind === 'created') {
+        next.unreadCount += 1;
+        if (m.mentions.includes(me)) next.mentionCount += 1;
+      } else if (event.kind === 'deleted') {
+        next.unreadCount = Math.max(0, next.unreadCount - 1);
+        if (before?.mentions.includes(me)) next.mentionCount = Math.max(0, next.mentionCount - 1);
+      }
+    }
+    this.upsert(next);
+  }
+
+  /** A mark to hand to `synced` with the list a request brings, taken before the request. */
+  mark(): number {
+    return this.changes;
+  }
+
+  /** Takes the server's list, except for channels changed here since `mark` (those are newer). */
+  synced(channels: readonly ChannelSummary[], mark: number): void {
+    const changedSince = (id: string) => (this.stamps.get(id) ?? 0) > mark;
+    const merged = new Map<string, ChannelSummary>();
+    for (const c of channels) {
+      const local = changedSince(c.id) ? this.channels.get(c.id) : c;
+      if (local) merged.set(c.id, local);
+    }
+    for (const [id, local] of this.channels) if (!merged.has(id) && changedSince(id)) merged.set(id, local);
+    this.channels = merged;
+    this.host.changed();
+  }
+}

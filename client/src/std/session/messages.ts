@@ -1,0 +1,177 @@
+// What the signed-in user sees of each channel's messages: the streams (stream.ts) with their stored
+// messages, and the user's own queued ones from the outbox, turned into display messages (display.ts)
+// and told to the UI as `messages` events. Changes arrive live, from catch-up, and as answers to our
+// own requests (send ack, edit, delete), and are applied alike.
+import {
+  SwitchboardError,
+  type HistoryPage,
+  type Message,
+  type SendAck,
+  type StreamEvent,
+} from '@switchboard/protocol';
+import { CACHE_LIMIT, type HistoryCache } from '../cache.ts';
+import type { RequestResults, SessionEvents } from '../contract.ts';
+import { displayKey, displayOrder, queuedMessage, sentMessage, type DisplayMessage } from '../display.ts';
+import type { Outbox, OutboxEntry } from '../outbox.ts';
+import { Stream, type StreamSnapshot } from '../stream.ts';
+import type { Synchronizer } from '../sync.ts';
+
+const OLDER_PAGE = 50;
+
+/** The signed-in account's parts these views work with. */
+export interface ViewsAccount {
+  userId: string;
+  cache: HistoryCache;
+  outbox: Outbox;
+  sync: Synchronizer;
+}
+
+export interface ViewsHost {
+  account(): ViewsAccount | null;
+  online(): boolean;
+  history(request: { channelId: string; before: number; limit: number }): Promise<HistoryPage>;
+  /** A change to count in the channel's unread and mention counts; `before` is the copy shown until now. */
+  counted(event: StreamEvent, before: Message | undefined): void;
+  /** Tells the UI what changed in a channel's messages. */
+  tell(change: SessionEvents['messages']): void;
+}
+
+export class MessageViews {
+  private readonly streams = new Map<string, Stream>();
+
+  constructor(private readonly host: ViewsHost) {}
+
+  /** The cached streams of a session that starts. */
+  load(saved: ReadonlyMap<string, StreamSnapshot>): void {
+    for (const [id, snapshot] of saved) this.streams.set(id, new Stream(id, snapshot));
+  }
+
+  clear(): void {
+    this.streams.clear();
+  }
+
+  all(): IterableIterator<Stream> {
+    return this.streams.values();
+  }
+
+  stream(channelId: string): Stream | undefined {
+    return this.streams.get(channelId);
+  }
+
+  /** Forgets the streams of channels the user is no longer in. */
+  retain(isMember: (channelId: string) => boolean): void {
+    for (const id of [...this.streams.keys()]) if (!isMember(id)) this.forget(id);
+  }
+
+  forget(channelId: string): void {
+    if (!this.streams.delete(channelId)) return;
+    void this.host
+      .account()
+      ?.cache.deleteStream(channelId)
+      .catch(() => {});
+  }
+
+  /** The newest page, from the cache at once; loaded first if the channel was never opened. */
+  async open(channelId: string): Promise<RequestResults['openChannel']> {
+    const account = this.requireAccount();
+    let stream = this.streams.get(channelId);
+    if (!stream) this.streams.set(channelId, (stream = new Stream(channelId)));
+    if (stream.cursor === null && this.host.online()) {
+      // Offline or failing, the channel shows what the cache has and fills in by `messages` events
+      // once connected or once a retry gets through.
+      await account.sync.catchUp(channelId);
+    }
+    return { messages: this.view(stream), hasOlder: stream.hasOlder };
+  }
+
+  async loadOlder(channelId: string): Promise<RequestResults['loadOlder']> {
+    const stream = this.streams.get(channelId);
+    if (!stream || stream.cursor === null)
+      throw new SwitchboardError('bad_request', 'open the channel first');
+    if (!stream.hasOlder) return { messages: [], hasOlder: false };
+    const generation = stream.generation;
+    const before = stream.oldestSeq ?? Number.MAX_SAFE_INTEGER;
+    const page = await this.host.history({ channelId, before, limit: OLDER_PAGE });
+    // A reset while the page was on its way: the page belongs to a state that no longer exists.
+    if (this.streams.get(channelId) !== stream || stream.generation !== generation)
+      return { messages: [], hasOlder: stream.hasOlder };
+    return {
+      messages: stream.addOlder(page.messages, page.hasMore).map(sentMessage),
+      hasOlder: stream.hasOlder,
+    };
+  }
+
+  /**
+   * Messages changed in a stream (live, catch-up, a reload after a reset): shown, and cached. Returns
+   * whether the UI was told anything.
+   */
+  applied(stream: Stream, changed: Message[], reset: boolean): boolean {
+    const account = this.host.account();
+    if (!account || this.streams.get(stream.channelId) !== stream) return false;
+    const channelId = stream.channelId;
+    // A stored copy of one of our queued messages settles it, even if its ack never arrived; the
+    // stored copy takes its place on screen (same display key).
+    for (const m of changed)
+      if (m.authorId === account.userId && account.outbox.has(m.clientId))
+        void account.outbox.settle(m.clientId);
+    account.cache.saveStream(channelId, () => stream.snapshot(CACHE_LIMIT));
+    if (reset) this.host.tell({ channelId, messages: this.view(stream), reset: true });
+    else if (changed.length > 0)
+      this.host.tell({ channelId, messages: changed.map(sentMessage).sort(displayOrder) });
+    return reset || changed.length > 0;
+  }
+
+  /** A live change; returns whether the UI was told anything. */
+  onStreamEvent(event: StreamEvent): boolean {
+    const stream = this.streams.get(event.channelId);
+    this.host.counted(event, stream?.get(event.message.id));
+    if (!stream) return false;
+    const told = this.applied(stream, stream.applyLive(event), false);
+    if (stream.hasGap) void this.host.account()?.sync.catchUp(event.channelId);
+    return told;
+  }
+
+  /** A stored message we got as an answer (send ack, edit, delete): a change like a live one. */
+  applyStored(message: Message, kind: StreamEvent['kind']): boolean {
+    return this.onStreamEvent({ channelId: message.channelId, seq: message.changeSeq, kind, message });
+  }
+
+  /**
+   * The server acknowledged one of our queued messages: its stored copy takes its place (same
+   * display key), or, where the copy is not shown (a channel not loaded), it just goes.
+   */
+  delivered(entry: OutboxEntry, ack: SendAck): void {
+    if (!this.applyStored(ack.message, 'created')) this.unqueued(entry);
+  }
+
+  /** A queued message was queued, failed, or is pending again. */
+  queued(entry: OutboxEntry): void {
+    const account = this.host.account();
+    if (account)
+      this.host.tell({ channelId: entry.channelId, messages: [queuedMessage(entry, account.userId)] });
+  }
+
+  /** A queued message was discarded, or delivered by another session on the same storage. */
+  unqueued(entry: OutboxEntry): void {
+    this.host.tell({ channelId: entry.channelId, messages: [], removed: [this.queuedKey(entry)] });
+  }
+
+  private queuedKey(entry: OutboxEntry): string {
+    return displayKey({ authorId: this.host.account()?.userId ?? '', clientId: entry.clientId });
+  }
+
+  private view(stream: Stream): DisplayMessage[] {
+    const account = this.host.account();
+    const queued = account?.outbox.list(stream.channelId) ?? [];
+    return [
+      ...stream.list().map(sentMessage),
+      ...queued.map((entry) => queuedMessage(entry, account?.userId ?? '')),
+    ];
+  }
+
+  private requireAccount(): ViewsAccount {
+    const account = this.host.account();
+    if (!account) throw new SwitchboardError('unauthorized', 'sign in first');
+    return account;
+  }
+}

@@ -1,0 +1,101 @@
+// One stream's local state: the cursor moves only over contiguous changes, a gap is seen and filled,
+// live changes wait while the first page loads, and a copy never replaces a later change.
+import { describe, expect, it } from 'vitest';
+import type { StreamEvent } from '@switchboard/protocol';
+import { stored } from '../../../tests/support/fixtures.ts';
+import { Stream } from './stream.ts';
+
+const created = (seq: number): StreamEvent => ({
+  channelId: 'c1',
+  seq,
+  kind: 'created',
+  message: stored({ clientId: `m${seq}`, seq }),
+});
+
+describe('Stream', () => {
+  it('keeps live changes while its first page loads, then replays them over it', () => {
+    const stream = new Stream('c1');
+    expect(stream.applyLive(created(3))).toEqual([]);
+    const replay = stream.load(
+      [stored({ clientId: 'm1', seq: 1 }), stored({ clientId: 'm2', seq: 2 })],
+      2,
+      false,
+    );
+    expect(replay).toEqual([created(3)]);
+    expect(stream.applyLive(replay[0]!).map((m) => m.seq)).toEqual([3]);
+    expect(stream.cursor).toBe(3);
+    expect(stream.list().map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('sees a gap, shows what came past it, and moves the cursor once the gap is filled', () => {
+    const stream = new Stream('c1');
+    stream.load([], 1, false);
+    stream.applyLive(created(3));
+    expect(stream.hasGap).toBe(true);
+    expect(stream.cursor).toBe(1);
+    expect(stream.list().map((m) => m.seq)).toEqual([3]);
+    stream.applyPage({
+      channelId: 'c1',
+      status: 'ok',
+      messages: [stored({ clientId: 'm2', seq: 2 })],
+      cursor: 2,
+      headSeq: 3,
+      hasMore: false,
+    });
+    expect(stream.hasGap).toBe(false);
+    expect(stream.cursor).toBe(3);
+  });
+
+  it('takes a copy only if it is a later change, and ignores what is older than its window', () => {
+    const stream = new Stream('c1');
+    stream.load([stored({ clientId: 'm10', seq: 10 })], 10, true);
+    const edit = stored({ clientId: 'm10', seq: 10, changeSeq: 11, text: 'edited' });
+    expect(stream.applyLive({ channelId: 'c1', seq: 11, kind: 'edited', message: edit })).toEqual([edit]);
+    expect(
+      stream.applyPage({
+        channelId: 'c1',
+        status: 'ok',
+        messages: [stored({ clientId: 'm10', seq: 10 })],
+        cursor: 11,
+        headSeq: 11,
+        hasMore: false,
+      }),
+    ).toEqual([]);
+    expect(stream.get('m-m10')?.text).toBe('edited');
+    // A change to a message below the window: loading older history brings its latest state anyway.
+    expect(
+      stream.applyLive({
+        channelId: 'c1',
+        seq: 12,
+        kind: 'edited',
+        message: stored({ clientId: 'm2', seq: 2, changeSeq: 12 }),
+      }),
+    ).toEqual([]);
+    expect(stream.cursor).toBe(12);
+    expect(
+      stream.addOlder([stored({ clientId: 'm2', seq: 2, changeSeq: 12 })], false).map((m) => m.seq),
+    ).toEqual([2]);
+    expect(stream.oldestSeq).toBe(2);
+  });
+
+  it('snapshots its newest messages for the cache and comes back from one; a reset clears it', () => {
+    const stream = new Stream('c1');
+    stream.load(
+      [1, 2, 3].map((seq) => stored({ clientId: `m${seq}`, seq })),
+      3,
+      false,
+    );
+    const snapshot = stream.snapshot(2);
+    expect(snapshot).toMatchObject({ cursor: 3, hasOlder: true });
+    expect(snapshot.messages.map((m) => m.seq)).toEqual([2, 3]);
+    const restored = new Stream('c1', snapshot);
+    expect(restored.list().map((m) => m.seq)).toEqual([2, 3]);
+    expect(restored.hasOlder).toBe(true);
+
+    const generation = restored.generation;
+    restored.clear();
+    expect(restored.cursor).toBeNull();
+    expect(restored.list()).toEqual([]);
+    expect(restored.generation).toBeGreaterThan(generation);
+  });
+});
