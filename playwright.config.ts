@@ -16,7 +16,9 @@ export const CHROMIUM_ARGS = [
 export default defineConfig({
   outputDir: 'test-results/e2e',
   projects: [
-    { name: 'browser', testDir: 'tests/e2e' },
+    { name: 'browser', testDir: 'tests/e2e', testIgnore: /desktop\.spec\.ts$/ },
+    // The desktop renderer, after the web client's tests: each of its tests starts session cores.
+    { name: 'desktop-renderer', testDir: 'tests/e2e', testMatch: /desktop\.spec\.ts$/ },
     { name: 'electron', testDir: 'tests/electron' },
   ],
   globalSetup: './tests/e2e/global-setup.ts',
