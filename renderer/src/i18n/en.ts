@@ -8,6 +8,18 @@ export const en = {
     welcome: 'Welcome, {{name}}',
     noChannels: 'You are not in any conversation yet. Create a channel or browse the ones that exist.',
   },
+  desktop: {
+    coreFailed: 'Switchboard’s background process keeps stopping',
+    logsAt: 'Its log is in {{path}}.',
+    restart: 'Restart',
+    openLogs: 'Open logs folder',
+    section: 'This computer',
+    secretsBasic:
+      'No keyring is available here, so your sign-in is stored with basic protection only. Install and unlock a keyring (GNOME Keyring or KWallet) to store it encrypted.',
+    secretsSafe: 'Your sign-in is stored encrypted by the system keyring.',
+    versions: 'Switchboard {{app}}, Electron {{electron}}',
+    linkRefused: 'A switchboard:// link was not followed: {{reason}}',
+  },
   common: {
     cancel: 'Cancel',
     close: 'Close',

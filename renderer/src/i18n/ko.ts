@@ -10,6 +10,18 @@ export const ko: Translation = {
     welcome: '{{name}}님, 환영합니다',
     noChannels: '아직 참여한 대화가 없습니다. 채널을 만들거나 기존 채널을 둘러보세요.',
   },
+  desktop: {
+    coreFailed: 'Switchboard의 백그라운드 프로세스가 계속 중지됩니다',
+    logsAt: '로그 위치: {{path}}',
+    restart: '다시 시작',
+    openLogs: '로그 폴더 열기',
+    section: '이 컴퓨터',
+    secretsBasic:
+      '이 컴퓨터에서는 키링을 사용할 수 없어 로그인 정보가 기본 보호로만 저장됩니다. 암호화해 저장하려면 키링(GNOME Keyring 또는 KWallet)을 설치하고 잠금을 해제하세요.',
+    secretsSafe: '로그인 정보는 시스템 키링으로 암호화되어 저장됩니다.',
+    versions: 'Switchboard {{app}}, Electron {{electron}}',
+    linkRefused: 'switchboard:// 링크를 열지 않았습니다: {{reason}}',
+  },
   common: {
     cancel: '취소',
     close: '닫기',
