@@ -152,3 +152,11 @@ export type Hello = z.infer<typeof Hello>;
 
 export const HistoryPage = z.object({ messages: z.array(Message), hasMore: z.boolean() });
 export type HistoryPage = z.infer<typeof HistoryPage>;
+
+/** One search hit: the message as it is now, and the channel it is in. */
+export const SearchResult = z.object({ message: Message, channelId: z.string() });
+export type SearchResult = z.infer<typeof SearchResult>;
+
+/** A page of search results, newest first; `nextCursor` asks for the next page, null after the last. */
+export const SearchPage = z.object({ results: z.array(SearchResult), nextCursor: z.string().nullable() });
+export type SearchPage = z.infer<typeof SearchPage>;

@@ -141,6 +141,30 @@ export const SyncRequest = z.strictObject({
   limit: PageLimit.optional(),
 });
 
+// --- search ---------------------------------------------------------------------------------
+
+/**
+ * A search of every message the caller can read, newest first. `q` is words and "phrases" and may
+ * also hold the operators of search.ts (`in:#channel from:@user before:YYYY-MM-DD after:… has:file`,
+ * dates in UTC); the other fields are the same filters given separately, and both apply. Without
+ * words `q` may be empty, as long as some filter is given.
+ */
+export const SearchRequest = z.strictObject({
+  q: Text.max(500),
+  /** A channel id. */
+  channel: Id.optional(),
+  /** An author's username. */
+  from: Username.optional(),
+  /** Only messages created before this time (ms, exclusive). */
+  before: Seq.optional(),
+  /** Only messages created after this time (ms, exclusive). */
+  after: Seq.optional(),
+  limit: PageLimit.optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: Text.min(1).max(64).optional(),
+});
+export type SearchRequest = z.infer<typeof SearchRequest>;
+
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export type SetupRequest = z.infer<typeof SetupRequest>;
 export type RegisterRequest = z.infer<typeof RegisterRequest>;

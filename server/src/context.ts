@@ -5,6 +5,7 @@ import type { Channels } from './domain/channels.ts';
 import type { Messages } from './domain/messages.ts';
 import type { UserPreferences } from './domain/preferences.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
+import type { Search } from './domain/search.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { PresenceTracker } from './presence.ts';
@@ -20,6 +21,7 @@ export interface ServerContext {
   channels: Channels;
   messages: Messages;
   preferences: UserPreferences;
+  search: Search;
   rateLimits: RateLimits;
   presence: PresenceTracker;
   metrics: Metrics;

@@ -12,6 +12,7 @@ import { Messages } from './domain/messages.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
+import { Search } from './domain/search.ts';
 import { buildHttp, webPage } from './http/app.ts';
 import { proxyTrust } from './http/clientAddress.ts';
 import { Connections } from './http/connections.ts';
@@ -79,7 +80,8 @@ export async function openServices(
     onStored: (kind) => metrics?.messages.labels(kind).inc(),
   });
   const preferences = new UserPreferences(db, options.notifier, clock);
-  return { db, accounts, channels, messages, preferences };
+  const search = new Search(db, channels, messages);
+  return { db, accounts, channels, messages, preferences, search };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {

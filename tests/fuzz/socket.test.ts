@@ -103,6 +103,7 @@ describe('fuzz: Socket.IO events', () => {
       'preferences.get': {},
       'preferences.set': { theme: 'dark', language: 'ko', notify: 'all', notifyPreview: false },
       typing: { channelId: general.id },
+      search: { q: 'hello 서버점검 in:#general from:@bob after:2026-01-01', channel: general.id, limit: 5 },
     };
     const open = async (
       label: string,

@@ -412,7 +412,8 @@ export class Messages {
       .execute();
   }
 
-  private async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
+  /** Stored rows as protocol messages (with their mentions). */
+  async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
     if (rows.length === 0) return [];
     const mentionRows = await db
       .selectFrom('mentions')

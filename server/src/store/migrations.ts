@@ -1,6 +1,7 @@
 // Versioned schema migrations, run at every start (both dialects). Append only: never edit a
 // migration that has shipped; add the next one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { createSearchIndex } from './searchIndex.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -142,6 +143,11 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('tokens').addColumn('created_by_token', 'varchar(64)').execute();
     },
+  },
+  // --- search and files (0010–0019) ---
+  '0010_search_index': {
+    // SQLite's full-text indexes, kept in step by triggers (store/searchIndex.ts).
+    up: createSearchIndex,
   },
 };
 

@@ -16,6 +16,11 @@ const HistoryQuery = z.strictObject({
 });
 /** Query strings carry text: the limit becomes a number here, the rest is checked by the action. */
 const BrowseQuery = z.looseObject({ limit: queryLimit });
+const SearchQuery = z.looseObject({
+  before: querySeq.optional(),
+  after: querySeq.optional(),
+  limit: queryLimit,
+});
 
 export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   const act = <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
@@ -75,4 +80,6 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
 
   api.post('/directs', async (request) => act(request, 'direct.open', request.body));
   api.post('/sync', (request) => act(request, 'sync', request.body));
+
+  api.get('/search', (request) => act(request, 'search', parse(SearchQuery, request.query)));
 }
