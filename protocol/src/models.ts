@@ -150,7 +150,13 @@ export const Hello = z.object({
 });
 export type Hello = z.infer<typeof Hello>;
 
-export const HistoryPage = z.object({ messages: z.array(Message), hasMore: z.boolean() });
+export const HistoryPage = z.object({
+  messages: z.array(Message),
+  /** More in the direction paged (older for `before`, `around` and the newest page; newer for `after`). */
+  hasMore: z.boolean(),
+  /** `around` only: newer messages follow the page. */
+  hasNewer: z.boolean().optional(),
+});
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
 /** One search hit: the message as it is now, and the channel it is in. */

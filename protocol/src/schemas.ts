@@ -103,10 +103,22 @@ export const SendMessageRequest = z.strictObject({ channelId: Id, clientId: Clie
 export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
 export const MessageRef = z.strictObject({ messageId: Id });
 
-/** History paging: `after` walks forward from a seq, `before` walks back; neither gives the newest page. */
+/**
+ * History paging: `after` walks forward from a seq, `before` walks back, `around` is the page with
+ * that seq in its middle (a search result in context); none of them gives the newest page.
+ */
 export const HistoryRequest = z
-  .strictObject({ channelId: Id, after: Seq.optional(), before: Seq.optional(), limit: PageLimit.optional() })
-  .refine((q) => q.after === undefined || q.before === undefined, 'use either after or before, not both');
+  .strictObject({
+    channelId: Id,
+    after: Seq.optional(),
+    before: Seq.optional(),
+    around: Seq.optional(),
+    limit: PageLimit.optional(),
+  })
+  .refine(
+    (q) => [q.after, q.before, q.around].filter((v) => v !== undefined).length <= 1,
+    'use one of after, before and around',
+  );
 
 export const MarkReadRequest = z.strictObject({ channelId: Id, seq: Seq });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dayBounds, formatSearchTerms, matchRanges, parseSearchQuery, utcDayStart } from './search.ts';
+import {
+  dayBounds,
+  formatSearchQuery,
+  formatSearchTerms,
+  matchRanges,
+  parseSearchQuery,
+  utcDayStart,
+} from './search.ts';
 
 describe('parseSearchQuery', () => {
   it('reads words, phrases and every operator', () => {
@@ -47,6 +54,14 @@ describe('parseSearchQuery', () => {
       { text: '점검 일정', phrase: true },
     ]);
     expect(parseSearchQuery('   ').terms).toEqual([]);
+  });
+
+  it('formats a whole query back into text that parses the same', () => {
+    const parsed = parseSearchQuery(
+      'deploy "build failed" in:#ops from:@al before:2026-1-2 after:2025-12-31 has:file',
+    );
+    const { notes: _notes, ...rest } = parsed;
+    expect(parseSearchQuery(formatSearchQuery(rest))).toEqual(parsed);
   });
 
   it('formats terms back into a q that parses to the same terms', () => {

@@ -140,6 +140,19 @@ export function formatSearchTerms(terms: readonly SearchTerm[]): string {
     .join(' ');
 }
 
+/** A whole query as text the parser reads back the same (days as YYYY-MM-DD). */
+export function formatSearchQuery(parsed: Omit<ParsedSearch, 'notes'>): string {
+  const day = (d: SearchDay) =>
+    `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  const parts = [formatSearchTerms(parsed.terms)];
+  if (parsed.channel !== undefined) parts.push(`in:"#${parsed.channel.replaceAll('"', '')}"`);
+  if (parsed.from !== undefined) parts.push(`from:"@${parsed.from.replaceAll('"', '')}"`);
+  if (parsed.before) parts.push(`before:${day(parsed.before)}`);
+  if (parsed.after) parts.push(`after:${day(parsed.after)}`);
+  if (parsed.hasFile) parts.push('has:file');
+  return parts.filter((p) => p !== '').join(' ');
+}
+
 /** Where a search day starts, in UTC (the server's reading of a date typed into `q`). */
 export function utcDayStart({ year, month, day }: SearchDay): number {
   return Date.UTC(year, month - 1, day);

@@ -25,9 +25,12 @@ import {
   Preferences,
   Presence,
   RegisterRequest,
+  SearchPage,
+  Seq,
   ServerLimits,
   SetupRequest,
   SwitchboardError,
+  Text,
   TypingRequest,
   User,
   UserWithPresence,
@@ -101,6 +104,11 @@ export const Requests = {
   listPublicChannels: Empty,
   /** Changes the keys given and keeps the rest. */
   setPreferences: Preferences,
+  // --- search ---
+  /** The search box's text as typed (search.ts in the protocol); dates are the user's local days. */
+  search: z.strictObject({ q: Text.max(500), cursor: Text.min(1).max(64).optional() }),
+  /** A page of a channel's history with `seq` in its middle, to show a message in context. */
+  openAround: z.strictObject({ channelId: Id, seq: Seq }),
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -149,6 +157,10 @@ export const Results = {
    * when the connection is back.
    */
   setPreferences: Preferences,
+  // --- search ---
+  search: SearchPage,
+  /** Not kept by the core: the UI shows it until the user returns to the newest messages. */
+  openAround: z.object({ messages: z.array(DisplayMessage), hasOlder: z.boolean(), hasNewer: z.boolean() }),
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };

@@ -5,9 +5,12 @@
 // (users.ts), message views (messages.ts), preferences (preferences.ts) — and here they are put
 // together, given the account's connection, and answer the requests.
 import {
+  dayBounds,
   DEFAULT_SERVER_LIMITS,
+  formatSearchQuery,
   messageTextTooLarge,
   newId,
+  parseSearchQuery,
   SwitchboardError,
   type AckData,
   type ClientEventName,
@@ -29,6 +32,7 @@ import {
   type SessionEvents,
   type SessionSnapshot,
 } from './contract.ts';
+import { sentMessage } from './display.ts';
 import { Emitter } from './emitter.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
 import { Outbox } from './outbox.ts';
@@ -63,6 +67,9 @@ interface Account {
   outbox: Outbox;
   sync: Synchronizer;
 }
+
+/** Messages shown around a search result. */
+const AROUND_PAGE = 50;
 
 type Handlers = { [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResults[M]> };
 
@@ -242,6 +249,22 @@ export class SessionCore implements SessionApi {
     setPreferences: (changes) => {
       this.requireAccount();
       return this.preferences.change(changes, this.connectionState.status === 'online');
+    },
+    // --- search ---
+    search: async ({ q, cursor }) => {
+      const parsed = parseSearchQuery(q);
+      // The days typed are the user's: their bounds are taken here, in the user's time zone.
+      const days = dayBounds(parsed, ({ year, month, day }) => new Date(year, month - 1, day).getTime());
+      const rest = formatSearchQuery({ ...parsed, before: undefined, after: undefined });
+      return this.call('search', { q: rest, ...days, ...(cursor === undefined ? {} : { cursor }) });
+    },
+    openAround: async ({ channelId, seq }) => {
+      const page = await this.call('channel.history', { channelId, around: seq, limit: AROUND_PAGE });
+      return {
+        messages: page.messages.map(sentMessage),
+        hasOlder: page.hasMore,
+        hasNewer: page.hasNewer ?? false,
+      };
     },
   };
 

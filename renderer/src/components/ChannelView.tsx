@@ -10,17 +10,21 @@ import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
+import { MessageContext } from './MessageContext.tsx';
 import { MessageList } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
+  /** Show this message in context (a search result) instead of the newest messages. */
+  focusSeq: number | null;
+  onUnfocus(): void;
   onLeave(channel: ChannelSummary): void;
   onError(text: string): void;
 }
 
-export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
+export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;
@@ -44,6 +48,20 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
     setOpenError(null);
     store.openChannel(channel.id).catch((err: unknown) => setOpenError(errorText(err, t)));
   }, [channel.id, store, t]);
+
+  const [around, setAround] = useState<{ seq: number; messages: DisplayMessage[] } | null>(null);
+  useEffect(() => {
+    setAround(null);
+    if (focusSeq === null) return;
+    let current = true;
+    store.client
+      .request('openAround', { channelId: channel.id, seq: focusSeq })
+      .then((page) => current && setAround({ seq: focusSeq, messages: page.messages }))
+      .catch((err: unknown) => current && setOpenError(errorText(err, t)));
+    return () => {
+      current = false;
+    };
+  }, [channel.id, focusSeq, store, t]);
 
   const onSeen = useCallback(
     (seq: number) => {
@@ -137,7 +155,23 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
         </p>
       )}
 
-      {view ? (
+      {around && view ? (
+        <MessageContext
+          label={title}
+          page={around.messages}
+          live={view.messages}
+          focusSeq={around.seq}
+          selfId={me.id}
+          users={users}
+          editingKey={editingKey}
+          onBack={onUnfocus}
+          onEdit={onEdit}
+          onSaveEdit={onSaveEdit}
+          onDelete={setDeleting}
+          onRetry={onRetry}
+          onDiscard={onDiscard}
+        />
+      ) : view ? (
         <MessageList
           channel={channel}
           label={title}

@@ -7,6 +7,7 @@
 import {
   newId,
   SwitchboardError,
+  type HistoryPage,
   type HistoryRequest,
   type Message,
   type SendAck,
@@ -115,9 +116,10 @@ export class Messages {
   }
 
   /** A page of history in seq order: after a seq, before a seq, or the newest page. */
-  async history(actor: Actor, req: HistoryRequest): Promise<{ messages: Message[]; hasMore: boolean }> {
+  async history(actor: Actor, req: HistoryRequest): Promise<HistoryPage> {
     await this.channels.requireReadable(actor, req.channelId);
     const limit = req.limit ?? DEFAULT_PAGE;
+    if (req.around !== undefined) return this.historyAround(req.channelId, req.around, limit);
     let query = this.db
       .selectFrom('messages')
       .selectAll()
@@ -131,6 +133,28 @@ export class Messages {
     const page = rows.slice(0, limit);
     if (req.after === undefined) page.reverse();
     return { messages: await this.withMentions(page), hasMore };
+  }
+
+  /** The page with `seq` in its middle: half before it, the rest from it on. */
+  private async historyAround(channelId: string, seq: number, limit: number): Promise<HistoryPage> {
+    const olderCount = Math.floor(limit / 2);
+    const page = (direction: '<' | '>=', count: number) =>
+      this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .where('seq', direction, seq)
+        .orderBy('seq', direction === '<' ? 'desc' : 'asc')
+        .limit(count + 1)
+        .execute();
+    const older = await page('<', olderCount);
+    const newer = await page('>=', limit - olderCount);
+    const rows = [...older.slice(0, olderCount).reverse(), ...newer.slice(0, limit - olderCount)];
+    return {
+      messages: await this.withMentions(rows),
+      hasMore: older.length > olderCount,
+      hasNewer: newer.length > limit - olderCount,
+    };
   }
 
   /**

@@ -137,6 +137,21 @@ describe.each<Transport>(['rest', 'socket'])('search over %s', (via) => {
     expect(await indexed('message_words', after)).toBe(1);
   });
 
+  it('history around a seq shows a result in context, with what lies on either side', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const channel = await createChannelWith(server, via, alice);
+    for (let n = 1; n <= 9; n++) await send(via, alice, channel.id, `line ${n}`);
+    const page = await ok(via, alice, 'channel.history', { channelId: channel.id, around: 5, limit: 4 });
+    expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5, 6]);
+    expect(page).toMatchObject({ hasMore: true, hasNewer: true });
+    const edge = await ok(via, alice, 'channel.history', { channelId: channel.id, around: 9, limit: 4 });
+    expect(edge.messages.map((m: { seq: number }) => m.seq)).toEqual([7, 8, 9]);
+    expect(edge).toMatchObject({ hasMore: true, hasNewer: false });
+    expect(
+      await errorCode(via, alice, 'channel.history', { channelId: channel.id, around: 5, before: 3 }),
+    ).toBe('validation_failed');
+  });
+
   it('refuses an empty search and a cursor it did not give out', async () => {
     const alice = await createConnectedUser(server, 'alice');
     expect(await errorCode(via, alice, 'search', { q: '  ' })).toBe('validation_failed');

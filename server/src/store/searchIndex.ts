@@ -3,8 +3,8 @@
 // `IndexQuery` behind the same function.
 //
 // Two contentless indexes, keyed by the messages table's rowid (docs/decisions.md, "Search"):
-// - `message_words` (unicode61, diacritics folded, prefix indexes): words and word prefixes in any
-//   script — English "deploy" finds "deployed", Korean "회의" finds "회의를".
+// - `message_words` (unicode61, diacritics folded, an index of two-character prefixes): words and
+//   word prefixes in any script — English "deploy" finds "deployed", Korean "회의" finds "회의를".
 // - `message_grams` (trigram): substrings of messages written in scripts without spaces between
 //   words, or whose words are searched by their middle (CJK and Thai); only messages holding such
 //   text are in it. A term of fewer than three characters cannot be a trigram query: it goes to
@@ -63,7 +63,7 @@ const TRIGRAM = 3;
 export async function createSearchIndex(db: Kysely<unknown>): Promise<void> {
   const glob = sql.lit(SUBSTRING_GLOB);
   const statements = [
-    sql`create virtual table message_words using fts5(text, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2', content = '', contentless_delete = 1)`,
+    sql`create virtual table message_words using fts5(text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2', content = '', contentless_delete = 1)`,
     sql`create virtual table message_grams using fts5(text, tokenize = 'trigram', content = '', contentless_delete = 1)`,
     sql`create trigger messages_search_insert after insert on messages when new.deleted_at is null begin
       insert into message_words (rowid, text) values (new.rowid, new.text);
@@ -98,9 +98,12 @@ function plan(terms: readonly SearchTerm[]): { words: string[]; grams: string[] 
     const text = term.text.trim();
     // Punctuation alone is no word to any tokenizer: nothing to look up.
     if (!/[\p{L}\p{N}]/u.test(text)) continue;
-    if (hasSubstringScript(text) && [...text].length >= TRIGRAM) grams.push(ftsString(text));
-    // A phrase is its words as written; a word also finds longer words it starts.
-    else words.push(term.phrase ? ftsString(text) : `${ftsString(text)}*`);
+    const cjk = hasSubstringScript(text);
+    const length = [...text].length;
+    if (cjk && length >= TRIGRAM) grams.push(ftsString(text));
+    // A phrase is its words as written, and so is one Latin letter (as a prefix it would match
+    // nearly everything); any other word also finds the longer words it starts.
+    else words.push(term.phrase || (length === 1 && !cjk) ? ftsString(text) : `${ftsString(text)}*`);
   }
   return { words, grams };
 }

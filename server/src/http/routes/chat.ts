@@ -12,6 +12,7 @@ const queryLimit = z.coerce.number().int().optional();
 const HistoryQuery = z.strictObject({
   after: querySeq.optional(),
   before: querySeq.optional(),
+  around: querySeq.optional(),
   limit: queryLimit,
 });
 /** Query strings carry text: the limit becomes a number here, the rest is checked by the action. */
