@@ -1,6 +1,12 @@
 // zod schemas for every payload a client sends. The server parses with these; clients may too.
 import { z } from 'zod';
-import { DEFAULT_LIMITS, MAX_SYNC_CURSORS, MIN_PASSWORD_LENGTH, NAME_PATTERN } from './limits.ts';
+import {
+  DEFAULT_LIMITS,
+  MAX_FILES_PER_MESSAGE,
+  MAX_SYNC_CURSORS,
+  MIN_PASSWORD_LENGTH,
+  NAME_PATTERN,
+} from './limits.ts';
 
 /**
  * Any text a client sends: well-formed UTF-16. A lone surrogate cannot be stored as sent (it would
@@ -99,7 +105,22 @@ export const BrowseChannelsRequest = z.strictObject({
   limit: PageLimit.optional(),
 });
 
-export const SendMessageRequest = z.strictObject({ channelId: Id, clientId: ClientId, text: MessageText });
+/** Uploads (`POST /api/v1/channels/:id/files`) a message takes with it; with files the text may be empty. */
+export const FileIds = z
+  .array(Id)
+  .max(MAX_FILES_PER_MESSAGE, `at most ${MAX_FILES_PER_MESSAGE} files per message`)
+  .refine((ids) => new Set(ids).size === ids.length, 'name each file once');
+export const SendMessageRequest = z
+  .strictObject({
+    channelId: Id,
+    clientId: ClientId,
+    text: Text,
+    fileIds: FileIds.optional(),
+  })
+  .refine((m) => m.text.trim().length > 0 || (m.fileIds?.length ?? 0) > 0, {
+    message: 'message text is empty',
+    path: ['text'],
+  });
 export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
 export const MessageRef = z.strictObject({ messageId: Id });
 

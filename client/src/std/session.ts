@@ -39,6 +39,7 @@ import { Outbox } from './outbox.ts';
 import { normalizeServerUrl } from './rest.ts';
 import { AccountRecord, userPrefix, type SignedIn, type SignInMethod } from './session/account.ts';
 import { Channels } from './session/channels.ts';
+import { FileTransfers } from './session/files.ts';
 import { MessageViews } from './session/messages.ts';
 import { PreferenceSync } from './session/preferences.ts';
 import { Users } from './session/users.ts';
@@ -74,7 +75,9 @@ const AROUND_PAGE = 50;
 type Handlers = { [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResults[M]> };
 
 const sameLimits = (a: ServerLimits, b: ServerLimits): boolean =>
-  a.maxMessageLength === b.maxMessageLength && a.maxPayloadBytes === b.maxPayloadBytes;
+  a.maxMessageLength === b.maxMessageLength &&
+  a.maxPayloadBytes === b.maxPayloadBytes &&
+  a.maxFileBytes === b.maxFileBytes;
 
 export class SessionCore implements SessionApi {
   private readonly events = new Emitter<SessionEvents>();
@@ -85,6 +88,7 @@ export class SessionCore implements SessionApi {
   private readonly users: Users;
   private readonly preferences: PreferenceSync;
   private readonly views: MessageViews;
+  private readonly transfers: FileTransfers;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
   /** How far catch-up has got; shown as a nuance of the `online` state. */
@@ -119,6 +123,11 @@ export class SessionCore implements SessionApi {
         this.saveMeta();
         this.events.emit('preferences', preferences);
       },
+    });
+    this.transfers = new FileTransfers({
+      server: () => ({ url: this.record.requireServer(), token: this.requireAccount().token }),
+      maxFileBytes: () => this.limits.maxFileBytes,
+      tell: (progress) => this.events.emit('upload', progress),
     });
     this.views = new MessageViews({
       account: () => this.account && { userId: this.account.user.id, ...this.account },
@@ -191,13 +200,14 @@ export class SessionCore implements SessionApi {
       return this.views.open(channelId);
     },
     loadOlder: async ({ channelId }) => this.views.loadOlder(channelId),
-    send: async ({ channelId, text }) => {
+    send: async ({ channelId, text, files }) => {
       const account = this.requireAccount();
       this.requireChannel(channelId);
       const entry = await account.outbox.add({
         clientId: newId(),
         channelId,
         text,
+        files: files ?? [],
         queuedAt: this.clock.now(),
       });
       this.views.queued(entry);
@@ -258,6 +268,21 @@ export class SessionCore implements SessionApi {
       const rest = formatSearchQuery({ ...parsed, before: undefined, after: undefined });
       return this.call('search', { q: rest, ...days, ...(cursor === undefined ? {} : { cursor }) });
     },
+    // --- files ---
+    uploadStart: async (params) => {
+      this.requireChannel(params.channelId);
+      return this.transfers.start(params);
+    },
+    uploadChunk: async ({ uploadId, bytes }) => {
+      this.transfers.chunk(uploadId, bytes);
+      return null;
+    },
+    uploadFinish: ({ uploadId }) => this.transfers.finish(uploadId),
+    uploadCancel: async ({ uploadId }) => {
+      this.transfers.cancel(uploadId);
+      return null;
+    },
+    fileBytes: ({ fileId }) => this.transfers.bytes(fileId),
     openAround: async ({ channelId, seq }) => {
       const page = await this.call('channel.history', { channelId, around: seq, limit: AROUND_PAGE });
       return {
@@ -354,6 +379,7 @@ export class SessionCore implements SessionApi {
     this.account = null;
     account.connection.stop();
     account.sync.stop();
+    this.transfers.clear();
     this.catchUpState = { catchingUp: false };
     await account.outbox.close();
     await (wipe ? account.cache.clear() : account.cache.flush());
@@ -402,6 +428,8 @@ export class SessionCore implements SessionApi {
         channelId: entry.channelId,
         clientId: entry.clientId,
         text: entry.text,
+        // Only with files: a server without files refuses the field.
+        ...(entry.files.length > 0 ? { fileIds: entry.files.map((f) => f.id) } : {}),
       }),
     );
     void account.sync.catchUpAll();

@@ -149,6 +149,32 @@ const migrations: Record<string, Migration> = {
     // SQLite's full-text indexes, kept in step by triggers (store/searchIndex.ts).
     up: createSearchIndex,
   },
+  '0011_files': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('files')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('channel_id', 'varchar(64)', (c) =>
+          c.notNull().references('channels.id').onDelete('cascade'),
+        )
+        .addColumn('uploader_id', 'varchar(64)', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        // Deleting a message (retention) deletes its file rows; their bytes go after the commit.
+        .addColumn('message_id', 'varchar(64)', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('mime', 'varchar(255)', (c) => c.notNull())
+        .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('width', 'integer')
+        .addColumn('height', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('files_message').on('files').column('message_id').execute();
+      await db.schema.createIndex('files_uploader').on('files').column('uploader_id').execute();
+      await db.schema.createIndex('files_sha256').on('files').column('sha256').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
