@@ -6,6 +6,7 @@ import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { displayKey as messageKey } from '@switchboard/client/browser';
+import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
@@ -48,6 +49,9 @@ export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: 
     setOpenError(null);
     store.openChannel(channel.id).catch((err: unknown) => setOpenError(errorText(err, t)));
   }, [channel.id, store, t]);
+
+  const attachments = useAttachments(store.client, channel.id, t);
+  const [dropping, setDropping] = useState(false);
 
   const [around, setAround] = useState<{ seq: number; messages: DisplayMessage[] } | null>(null);
   useEffect(() => {
@@ -123,7 +127,28 @@ export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: 
   };
 
   return (
-    <>
+    <div
+      className="channel-drop"
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        setDropping(false);
+        attachments.add([...event.dataTransfer.files]);
+      }}
+    >
+      {dropping && (
+        <div className="drop-hint" aria-hidden="true">
+          {t('files.drop')}
+        </div>
+      )}
       <header className="channel-header">
         <h1 id="channel-title">
           {channel.kind === 'direct' ? (
@@ -205,6 +230,7 @@ export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: 
       <Composer
         key={channel.id}
         channelId={channel.id}
+        attachments={attachments}
         placeholder={t('composer.placeholder', { channel: title })}
         onEditLast={onEditLast}
         onError={onError}
@@ -229,6 +255,6 @@ export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: 
           </div>
         </Dialog>
       )}
-    </>
+    </div>
   );
 }

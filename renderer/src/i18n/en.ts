@@ -216,6 +216,18 @@ export const en = {
     channel: 'Channel',
     direct: 'Direct message',
   },
+  files: {
+    attach: 'Attach files',
+    drop: 'Drop files to attach them',
+    uploading: 'Uploading {{name}}: {{percent}}%',
+    sending: 'Sending {{name}} to the server…',
+    failed: '{{name}} was not uploaded: {{reason}}',
+    cancel: 'Remove {{name}}',
+    open: 'Open image {{name}}',
+    download: 'Download {{name}}',
+    downloadShort: 'Download',
+    label: 'Files to send',
+  },
   search: {
     open: 'Search messages',
     title: 'Search messages',

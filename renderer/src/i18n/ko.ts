@@ -216,6 +216,18 @@ export const ko: Translation = {
     channel: '채널',
     direct: '다이렉트 메시지',
   },
+  files: {
+    attach: '파일 첨부',
+    drop: '파일을 놓으면 첨부됩니다',
+    uploading: '{{name}} 올리는 중: {{percent}}%',
+    sending: '{{name}}을(를) 서버로 보내는 중…',
+    failed: '{{name}}을(를) 올리지 못했습니다: {{reason}}',
+    cancel: '{{name}} 빼기',
+    open: '이미지 {{name}} 열기',
+    download: '{{name}} 내려받기',
+    downloadShort: '내려받기',
+    label: '보낼 파일',
+  },
   search: {
     open: '메시지 검색',
     title: '메시지 검색',
