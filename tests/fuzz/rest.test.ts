@@ -286,6 +286,8 @@ describe('fuzz: REST API', () => {
         path: '/sync',
         template: { epoch: null, cursors: { [general.id]: 0, [secret.id]: 0 } },
       },
+      { method: 'POST', path: '/channels/:id/files', ids: channelIds, template: { file: 'x' } },
+      { method: 'GET', path: '/files/:id', ids: channelIds },
       {
         method: 'GET',
         path: '/search',

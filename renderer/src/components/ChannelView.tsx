@@ -11,7 +11,7 @@ import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
-import { MessageContext } from './MessageContext.tsx';
+import { MessageContext, type MessageActions } from './MessageContext.tsx';
 import { MessageList } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
@@ -114,6 +114,7 @@ export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: 
     [store, onError, t],
   );
   const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
+  const actions: MessageActions = { onEdit, onSaveEdit, onDelete: setDeleting, onRetry, onDiscard };
 
   const confirmDelete = async () => {
     if (!deleting) return;
@@ -189,12 +190,8 @@ export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: 
           selfId={me.id}
           users={users}
           editingKey={editingKey}
+          actions={actions}
           onBack={onUnfocus}
-          onEdit={onEdit}
-          onSaveEdit={onSaveEdit}
-          onDelete={setDeleting}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
         />
       ) : view ? (
         <MessageList
@@ -212,11 +209,7 @@ export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: 
           editingKey={editingKey}
           onSeen={onSeen}
           onLoadOlder={onLoadOlder}
-          onEdit={onEdit}
-          onSaveEdit={onSaveEdit}
-          onDelete={setDeleting}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
+          {...actions}
         />
       ) : (
         <div className="log-wrap">

@@ -10,10 +10,13 @@ import type { DisplayMessage } from '../session/types.ts';
 import type { UserWithPresence } from '../state/store.ts';
 import { MessageItem, type MessageItemProps } from './MessageItem.tsx';
 
-interface MessageContextProps extends Pick<
+/** What a reader can do to a message, the same here as in the live list. */
+export type MessageActions = Pick<
   MessageItemProps,
   'onEdit' | 'onSaveEdit' | 'onDelete' | 'onRetry' | 'onDiscard'
-> {
+>;
+
+interface MessageContextProps {
   label: string;
   page: readonly DisplayMessage[];
   /** The channel's live messages: newer copies of the page's messages win. */
@@ -22,6 +25,7 @@ interface MessageContextProps extends Pick<
   selfId: string;
   users: ReadonlyMap<string, UserWithPresence>;
   editingKey: string | null;
+  actions: MessageActions;
   onBack(): void;
 }
 
@@ -77,11 +81,7 @@ export function MessageContext(props: MessageContextProps) {
                 showNew={false}
                 editing={props.editingKey === messageKey(message)}
                 renderContext={renderContext}
-                onEdit={props.onEdit}
-                onSaveEdit={props.onSaveEdit}
-                onDelete={props.onDelete}
-                onRetry={props.onRetry}
-                onDiscard={props.onDiscard}
+                {...props.actions}
               />
             </div>
           );

@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { newId, type FileInfo, type Message, type SendAck, type StreamEvent } from '@switchboard/protocol';
+import {
+  newId,
+  type FileInfo,
+  type Message,
+  type SearchPage,
+  type SendAck,
+  type StreamEvent,
+} from '@switchboard/protocol';
 import {
   api,
   createChannelWith,
@@ -109,6 +116,19 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     expect((await download(server, eve, up.body.file.id)).status).toBe(404);
   });
 
+  it('has:file finds the messages that carry files', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const channel = await createChannelWith(server, via, alice);
+    const up = await upload(server, alice, channel.id, `minutes ${via}`, 'minutes.txt', 'text/plain');
+    await send(via, alice, channel.id, `ocelot minutes ${via}`, [up.body.file.id]);
+    await send(via, alice, channel.id, `ocelot no file ${via}`, []);
+    const found = await ok<SearchPage>(via, alice, 'search', { q: `ocelot ${via} has:file` });
+    expect(found.results.map((r) => r.message.text)).toEqual([`ocelot minutes ${via}`]);
+    expect(found.results[0]!.message.files).toEqual([up.body.file]);
+    const only = await ok<SearchPage>(via, alice, 'search', { q: 'has:file', channel: channel.id });
+    expect(only.results).toHaveLength(1);
+  });
+
   it('only the uploader attaches an unattached file, and only in its own channel', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const bob = await createConnectedUser(server, 'bob');
@@ -195,6 +215,20 @@ describe('file uploads', () => {
       json: { file: 'x' },
     });
     expect(json.status).toBe(400);
+    // Malformed, and broken off in the middle of the file: 400, and nothing is kept.
+    for (const raw of [
+      '{"file":"x"}',
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nhalf',
+    ]) {
+      const res = await api(server.url, 'POST', `/api/v1/channels/${channel.id}/files`, {
+        token: alice.token,
+        raw,
+        contentType: 'multipart/form-data; boundary=x',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('bad_request');
+    }
+    expect(fs.readdirSync(path.join(server.dataDir, 'files', 'tmp'))).toEqual([]);
     expect((await upload(server, bob, channel.id, 'x')).status).toBe(403);
     expect((await download(server, alice, 'no-such-file')).status).toBe(404);
   });

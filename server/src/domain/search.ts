@@ -37,7 +37,8 @@ export class Search {
       parsed.channel !== undefined ||
       parsed.from !== undefined ||
       parsed.before !== undefined ||
-      parsed.after !== undefined;
+      parsed.after !== undefined ||
+      parsed.hasFile;
     if (parsed.terms.length === 0 && !hasFilter)
       throw new SwitchboardError('validation_failed', 'q: give words to search for, or a filter');
 
@@ -59,6 +60,7 @@ export class Search {
       authorId,
       before: minOf(req.before, days.before),
       after: maxOf(req.after, days.after),
+      withFiles: parsed.hasFile,
       limit: req.limit ?? DEFAULT_SEARCH_PAGE,
       cursor: req.cursor,
     };

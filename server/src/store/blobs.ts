@@ -73,6 +73,9 @@ export class BlobStore {
       },
     });
     const out = fs.createWriteStream(temp, { flags: 'wx', mode: PRIVATE_FILE, flush: true });
+    // An upload that breaks off or is malformed is the sender's fault, not the disk's.
+    let inputError: Error | undefined;
+    input.once('error', (err) => (inputError = err));
     try {
       await pipeline(input, meter, out);
       const sha256 = hash.digest('hex');
@@ -91,7 +94,10 @@ export class BlobStore {
       return { sha256, size, head: Buffer.concat(head) };
     } catch (err) {
       fs.rmSync(temp, { force: true });
-      throw err;
+      if (err instanceof SwitchboardError || !inputError) throw err;
+      // The parser's own limit is a file too large (its code says so); anything else broke off.
+      if ((inputError as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+      throw new SwitchboardError('bad_request', `the upload broke off: ${inputError.message}`);
     }
   }
 

@@ -21,6 +21,15 @@ export function contentDisposition(kind: 'inline' | 'attachment', name: string):
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** A multipart parser's complaint (no code of ours or Fastify's) means the body was malformed. */
+function toUploadError(err: unknown): unknown {
+  if (err instanceof SwitchboardError || (err as { code?: unknown }).code !== undefined) return err;
+  return new SwitchboardError(
+    'bad_request',
+    `the multipart body is malformed: ${err instanceof Error ? err.message : 'unreadable'}`,
+  );
+}
+
 export function fileRoutes(api: FastifyInstance, ctx: ServerContext): void {
   api.post('/channels/:id/files', async (request, reply) => {
     const channelId = idParam(request);
@@ -29,7 +38,9 @@ export function fileRoutes(api: FastifyInstance, ctx: ServerContext): void {
         'bad_request',
         'send the file as multipart/form-data, for example curl -F file=@photo.png',
       );
-    const part = await request.file();
+    const part = await request.file().catch((err: unknown) => {
+      throw toUploadError(err);
+    });
     if (!part) throw new SwitchboardError('bad_request', 'the form holds no file: send one file part');
     const file = await ctx.files.upload(request.user, channelId, {
       stream: part.file,
