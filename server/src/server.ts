@@ -73,7 +73,6 @@ export async function openServices(
     clock,
   });
   const blobs = new BlobStore(config.dataDir);
-  blobs.open();
   const files = new Files(db, blobs, channels, {
     maxFileBytes: config.maxFileBytes,
     quotaBytes: config.fileQuotaBytes,

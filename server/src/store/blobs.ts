@@ -31,17 +31,12 @@ export class BlobStore {
     this.tmp = path.join(this.root, 'tmp');
   }
 
-  /** Creates the folders if missing. */
-  open(): void {
-    ensurePrivateDir(this.root);
-    ensurePrivateDir(this.tmp);
-  }
-
   /**
    * Removes what uploads cut short by a crash left in `tmp/`: only at server start, never from a CLI
    * command, which may run beside a server that is receiving an upload.
    */
   removeUnfinished(): void {
+    if (!fs.existsSync(this.tmp)) return;
     for (const name of fs.readdirSync(this.tmp)) fs.rmSync(path.join(this.tmp, name), { force: true });
   }
 
@@ -55,6 +50,9 @@ export class BlobStore {
    * goes), and returns its content address once it is durable under that name.
    */
   async write(input: Readable, maxBytes: number, tooLarge: () => SwitchboardError): Promise<StoredBlob> {
+    // Made on first use: a server that never receives a file (or a CLI command) makes no folders.
+    ensurePrivateDir(this.root);
+    ensurePrivateDir(this.tmp);
     const temp = path.join(this.tmp, randomBytes(12).toString('hex'));
     const hash = createHash('sha256');
     const head: Buffer[] = [];
