@@ -6,21 +6,26 @@ import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { displayKey as messageKey } from '@switchboard/client/browser';
+import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
+import { MessageContext, type MessageActions } from './MessageContext.tsx';
 import { MessageList } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
+  /** Show this message in context (a search result) instead of the newest messages. */
+  focusSeq: number | null;
+  onUnfocus(): void;
   onLeave(channel: ChannelSummary): void;
   onError(text: string): void;
 }
 
-export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
+export function ChannelView({ channel, focusSeq, onUnfocus, onLeave, onError }: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;
@@ -44,6 +49,23 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
     setOpenError(null);
     store.openChannel(channel.id).catch((err: unknown) => setOpenError(errorText(err, t)));
   }, [channel.id, store, t]);
+
+  const attachments = useAttachments(store.client, channel.id, t);
+  const [dropping, setDropping] = useState(false);
+
+  const [around, setAround] = useState<{ seq: number; messages: DisplayMessage[] } | null>(null);
+  useEffect(() => {
+    setAround(null);
+    if (focusSeq === null) return;
+    let current = true;
+    store.client
+      .request('openAround', { channelId: channel.id, seq: focusSeq })
+      .then((page) => current && setAround({ seq: focusSeq, messages: page.messages }))
+      .catch((err: unknown) => current && setOpenError(errorText(err, t)));
+    return () => {
+      current = false;
+    };
+  }, [channel.id, focusSeq, store, t]);
 
   const onSeen = useCallback(
     (seq: number) => {
@@ -92,6 +114,7 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
     [store, onError, t],
   );
   const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
+  const actions: MessageActions = { onEdit, onSaveEdit, onDelete: setDeleting, onRetry, onDiscard };
 
   const confirmDelete = async () => {
     if (!deleting) return;
@@ -105,7 +128,28 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
   };
 
   return (
-    <>
+    <div
+      className="channel-drop"
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        setDropping(false);
+        attachments.add([...event.dataTransfer.files]);
+      }}
+    >
+      {dropping && (
+        <div className="drop-hint" aria-hidden="true">
+          {t('files.drop')}
+        </div>
+      )}
       <header className="channel-header">
         <h1 id="channel-title">
           {channel.kind === 'direct' ? (
@@ -137,7 +181,19 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
         </p>
       )}
 
-      {view ? (
+      {around && view ? (
+        <MessageContext
+          label={title}
+          page={around.messages}
+          live={view.messages}
+          focusSeq={around.seq}
+          selfId={me.id}
+          users={users}
+          editingKey={editingKey}
+          actions={actions}
+          onBack={onUnfocus}
+        />
+      ) : view ? (
         <MessageList
           channel={channel}
           label={title}
@@ -153,11 +209,7 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
           editingKey={editingKey}
           onSeen={onSeen}
           onLoadOlder={onLoadOlder}
-          onEdit={onEdit}
-          onSaveEdit={onSaveEdit}
-          onDelete={setDeleting}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
+          {...actions}
         />
       ) : (
         <div className="log-wrap">
@@ -171,6 +223,7 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
       <Composer
         key={channel.id}
         channelId={channel.id}
+        attachments={attachments}
         placeholder={t('composer.placeholder', { channel: title })}
         onEditLast={onEditLast}
         onError={onError}
@@ -195,6 +248,6 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
           </div>
         </Dialog>
       )}
-    </>
+    </div>
   );
 }

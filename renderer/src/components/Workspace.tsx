@@ -18,6 +18,7 @@ import { COMPOSER_ID, focusComposer } from './Composer.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Icon } from './Icon.tsx';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
+import { SearchDialog } from './SearchDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { Sidebar, type SidebarAction } from './Sidebar.tsx';
 import { useNotifications } from './useNotifications.ts';
@@ -40,6 +41,8 @@ export function Workspace() {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [leaving, setLeaving] = useState<ChannelSummary | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  /** A message to show in context (a search result), in the open channel. */
+  const [focus, setFocus] = useState<{ channelId: string; seq: number } | null>(null);
   const toastId = useRef(0);
 
   const users = useUi((s) => s.users);
@@ -59,6 +62,7 @@ export function Workspace() {
   const select = useCallback(
     (channelId: string) => {
       setSelectedId(channelId);
+      setFocus(null);
       setDialog(null);
       setFocusRequest((n) => n + 1);
       localStorage.setItem(lastChannelKey(me.id), channelId);
@@ -137,7 +141,14 @@ export function Workspace() {
           aria-label={current ? undefined : t('app.conversation')}
         >
           {current ? (
-            <ChannelView key={current.id} channel={current} onLeave={setLeaving} onError={showError} />
+            <ChannelView
+              key={current.id}
+              channel={current}
+              focusSeq={focus?.channelId === current.id ? focus.seq : null}
+              onUnfocus={() => setFocus(null)}
+              onLeave={setLeaving}
+              onError={showError}
+            />
           ) : (
             <div className="empty-state">
               <h1>{t('app.welcome', { name: me.displayName })}</h1>
@@ -161,6 +172,15 @@ export function Workspace() {
       {dialog === 'direct' && <StartDirectDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'switcher' && <QuickSwitcher onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'search' && (
+        <SearchDialog
+          onClose={() => setDialog(null)}
+          onOpen={(channelId, seq) => {
+            select(channelId);
+            setFocus({ channelId, seq });
+          }}
+        />
+      )}
       {leaving && (
         <LeaveChannelDialog
           channel={leaving}
