@@ -260,13 +260,17 @@ describe('validation names where a bad value came from', () => {
     );
   });
 
-  it('refuses database URLs other than sqlite:, naming the source', () => {
-    const error = errorOf(() =>
-      resolveConfig({ flags: { databaseUrl: 'postgres://u:secret@db/switchboard' } }),
+  it('takes sqlite: and postgres:// database URLs, and refuses others naming the source, masked', () => {
+    expect(resolveConfig({ flags: { databaseUrl: 'postgres://u:secret@db/switchboard' } }).databaseUrl).toBe(
+      'postgres://u:secret@db/switchboard',
     );
+    expect(resolveConfig({ flags: { databaseUrl: 'postgresql://db/sb' } }).databaseUrl).toBe(
+      'postgresql://db/sb',
+    );
+    const error = errorOf(() => resolveConfig({ flags: { databaseUrl: 'mysql://u:secret@db/switchboard' } }));
     expect(error.code).toBe('validation_failed');
-    expect(error.message).toMatch(/^--database-url: .*only sqlite: URLs/);
-    expect(error.message).toContain('postgres://u:***@db/switchboard');
+    expect(error.message).toMatch(/^--database-url: .*expected sqlite:/);
+    expect(error.message).toContain('mysql://u:***@db/switchboard');
     expect(error.message).not.toContain('secret');
   });
 
@@ -278,17 +282,17 @@ describe('validation names where a bad value came from', () => {
     expect(resolveConfig({ env: { PORT: '1', HOME: '/root', SWITCHBOARDX: 'y' } }).port).toBe(8080);
   });
 
-  it('refuses redisUrl clearly from any source', () => {
+  it('takes redisUrl from any source, and refuses what is no redis:// URL', () => {
     const file = writeFile('redis.yaml', 'redisUrl: redis://cache:6379\n');
     for (const sources of [
       { flags: { redisUrl: 'redis://cache:6379' } },
       { env: { SWITCHBOARD_REDIS_URL: 'redis://cache:6379' } },
       { file },
-    ]) {
-      const error = errorOf(() => resolveConfig(sources));
-      expect(error.code).toBe('bad_request');
-      expect(error.message).toMatch(/redisUrl .*not supported/);
-    }
+    ])
+      expect(resolveConfig(sources).redisUrl).toBe('redis://cache:6379');
+    const error = errorOf(() => resolveConfig({ flags: { redisUrl: 'cache:6379' } }));
+    expect(error.code).toBe('validation_failed');
+    expect(error.message).toMatch(/^--redis-url: .*expected redis:\/\//);
   });
 });
 
@@ -304,6 +308,8 @@ describe('describeConfig', () => {
     expect(shown.redisUrl).toBe('redis://:***@cache:6379/0');
     expect(JSON.stringify(shown)).not.toMatch(/s3cret-pw|hunter2/);
     expect(shown.port).toBe(8080);
+    const inQuery = describeConfig({ ...config, databaseUrl: 'postgres://db/chat?user=app&password=pw1' });
+    expect(inQuery.databaseUrl).toBe('postgres://db/chat?user=app&password=***');
   });
 
   it('leaves URLs without a password alone and shows every setting', () => {

@@ -47,18 +47,20 @@ export const SETTINGS = {
   databaseUrl: {
     schema: url
       .refine(
-        (v) => v.startsWith('sqlite:'),
-        'only sqlite: URLs are supported by this version (PostgreSQL is planned)',
+        (v) => /^(sqlite:|postgres(ql)?:\/\/)/.test(v),
+        'expected sqlite:/path/file.db or postgres://user:password@host:5432/database',
       )
       .optional(),
     default: undefined,
-    help: 'sqlite:/path/file.db (default: <data-dir>/switchboard.db)',
+    help: 'sqlite:/path/file.db (default: <data-dir>/switchboard.db), or postgres://… for several nodes',
     secret: 'url',
   },
   redisUrl: {
-    schema: url.optional(),
+    schema: url
+      .refine((v) => /^rediss?:\/\//.test(v), 'expected redis://[:password@]host:6379 or rediss://…')
+      .optional(),
     default: undefined,
-    help: 'Redis for multi-node fan-out (not supported yet)',
+    help: 'redis://… to share live events, rate limits and presence between several nodes',
     secret: 'url',
   },
   publicUrl: {
@@ -278,14 +280,7 @@ export function resolveConfig(sources: {
     }
     config[name] = parsed.data;
   }
-  const result = config as Config;
-  if (result.redisUrl) {
-    throw new SwitchboardError(
-      'bad_request',
-      'redisUrl is set, but multi-node fan-out over Redis is not supported by this version yet',
-    );
-  }
-  return result;
+  return config as Config;
 }
 
 /** The effective configuration for display: secrets inside URLs are masked. */
@@ -307,5 +302,5 @@ function masked(name: SettingName, value: unknown): unknown {
 }
 
 function maskUrl(value: string): string {
-  return value.replace(/\/\/([^:/@]*):([^@/]*)@/, '//$1:***@');
+  return value.replace(/\/\/([^:/@]*):([^@/]*)@/, '//$1:***@').replace(/([?&]password=)[^&]*/gi, '$1***');
 }

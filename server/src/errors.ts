@@ -1,6 +1,10 @@
 // Turns anything thrown into a SwitchboardError, so every transport answers with {code, message}.
 import { SwitchboardError } from '@switchboard/protocol';
 import { ZodError, type z } from 'zod';
+import { isDatabaseUnavailable } from './store/dialect.ts';
+
+/** Seconds a client waits before trying again while the database is away. */
+export const DATABASE_RETRY_AFTER = 2;
 
 export function toSwitchboardError(err: unknown): SwitchboardError {
   if (err instanceof SwitchboardError) return err;
@@ -13,6 +17,10 @@ export function toSwitchboardError(err: unknown): SwitchboardError {
       { issues },
     );
   }
+  if (isDatabaseUnavailable(err))
+    return new SwitchboardError('unavailable', 'the database is not answering: try again in a few seconds', {
+      retryAfter: DATABASE_RETRY_AFTER,
+    });
   return new SwitchboardError('internal', 'something went wrong on the server; it has been logged');
 }
 

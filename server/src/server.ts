@@ -23,7 +23,7 @@ import { Metrics } from './metrics.ts';
 import { PresenceTracker } from './presence.ts';
 import { Realtime } from './realtime/socket.ts';
 import { BlobStore } from './store/blobs.ts';
-import { openStore, sqliteFileFor, type Store } from './store/database.ts';
+import { isPostgresUrl, openStore, sqliteFileFor, type Store } from './store/database.ts';
 import { openToOthers } from './store/files.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -112,7 +112,10 @@ async function ensureEpoch(db: Store): Promise<string> {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  warnIfOpenToOthers(path.dirname(path.resolve(sqliteFileFor(config))), logger);
+  const privateDir = isPostgresUrl(config.databaseUrl)
+    ? config.dataDir
+    : path.dirname(path.resolve(sqliteFileFor(config)));
+  warnIfOpenToOthers(privateDir, logger);
   const metrics = new Metrics();
   let shuttingDown = false;
 

@@ -19,6 +19,7 @@ import {
 import { resolveConfig, type ConfigInput } from '../../server/src/config.ts';
 import { createLogger } from '../../server/src/logger.ts';
 import { startServer, type RunningServer, type StartOptions } from '../../server/src/server.ts';
+import { createSharedDatabase } from './postgres.ts';
 import { tempDir } from './tempDirs.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,14 +41,40 @@ export interface TestServer extends RunningServer {
   dataDir: string;
 }
 
-/** A real server in this process on a free port, with its own data dir. */
+/**
+ * The database the server tests run on: SQLite, or PostgreSQL when the "postgres" Vitest project
+ * runs them (SB_TEST_DATABASE=postgres; vitest.config.ts).
+ */
+export const TEST_DATABASE: 'sqlite' | 'postgres' =
+  process.env.SB_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
+const postgresByDataDir = new Map<string, Promise<string>>();
+
+/** On PostgreSQL, the database of a data directory: a new one the first time, the same one after. */
+function databaseFor(dataDir: string): Promise<string> | undefined {
+  if (TEST_DATABASE !== 'postgres') return undefined;
+  let url = postgresByDataDir.get(dataDir);
+  if (!url) postgresByDataDir.set(dataDir, (url = createSharedDatabase()));
+  return url;
+}
+
+/** A real server in this process on a free port, with its own data dir (and database). */
 export async function startTestServer(
   overrides: ConfigInput = {},
   options: Omit<StartOptions, 'logger'> = {},
 ): Promise<TestServer> {
   const dataDir = (overrides.dataDir as string | undefined) ?? tempDir();
+  const databaseUrl = overrides.databaseUrl ?? (await databaseFor(dataDir));
   const config = resolveConfig({
-    flags: { port: 0, host: '127.0.0.1', logLevel: 'silent', ...RELAXED_LIMITS, ...overrides, dataDir },
+    flags: {
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      ...RELAXED_LIMITS,
+      ...overrides,
+      dataDir,
+      databaseUrl,
+    },
   });
   const server = await startServer(config, { ...options, logger: createLogger('silent') });
   return Object.assign(server, { dataDir });

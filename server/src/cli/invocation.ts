@@ -2,8 +2,8 @@
 // this server was started, and point at the same database, whatever directory it is pasted in.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config.ts';
-import { sqliteFileFor } from '../store/database.ts';
+import { describeConfig, type Config } from '../config.ts';
+import { isPostgresUrl, sqliteFileFor } from '../store/database.ts';
 
 const BIN = 'switchboard-server';
 
@@ -27,6 +27,9 @@ export function cliCommand(script: string, env: NodeJS.ProcessEnv): string {
 
 /** The flags that point another CLI command at this configuration's database, from any directory. */
 export function storageFlags(config: Config): string {
+  // Printed with its password masked: the operator puts theirs back.
+  if (isPostgresUrl(config.databaseUrl))
+    return `--database-url ${shellQuote(String(describeConfig(config).databaseUrl))}`;
   if (config.databaseUrl)
     return `--database-url ${shellQuote(`sqlite:${path.resolve(sqliteFileFor(config))}`)}`;
   return `--data-dir ${shellQuote(path.resolve(config.dataDir))}`;

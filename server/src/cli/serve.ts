@@ -1,18 +1,23 @@
 // The default command: start, print where to reach the server, stop gracefully on a signal.
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import { describeConfig, type Config } from '../config.ts';
 import { startServer } from '../server.ts';
-import { sqliteFileFor } from '../store/database.ts';
+import { isPostgresUrl, sqliteFileFor } from '../store/database.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { cliCommand, storageFlags } from './invocation.ts';
 
 export async function serve(config: Config): Promise<void> {
   const server = await startServer(config);
   console.log(`Switchboard server ${SERVER_VERSION}`);
-  const storage = config.databaseUrl
-    ? `Database: ${path.resolve(sqliteFileFor(config))}`
-    : `Data directory: ${path.resolve(config.dataDir)}`;
-  console.log(`${storage} (SQLite, durability ${config.durability})`);
+  if (isPostgresUrl(config.databaseUrl)) {
+    const database = describeConfig(config).databaseUrl as string;
+    console.log(`Database: ${database} (PostgreSQL); files in ${path.resolve(config.dataDir)}`);
+  } else {
+    const storage = config.databaseUrl
+      ? `Database: ${path.resolve(sqliteFileFor(config))}`
+      : `Data directory: ${path.resolve(config.dataDir)}`;
+    console.log(`${storage} (SQLite, durability ${config.durability})`);
+  }
   console.log(`Switchboard server listening on ${server.url}`);
   if (server.setupCode) {
     console.log(`

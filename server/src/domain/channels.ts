@@ -11,8 +11,8 @@ import {
   type ReadState,
   type User,
 } from '@switchboard/protocol';
-import { sql } from 'kysely';
 import type { Store } from '../store/database.ts';
+import { containsIgnoringCase, serializePerUser } from '../store/dialect.ts';
 import type { ChannelsTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
@@ -70,6 +70,7 @@ export class Channels {
       await this.db.transaction().execute(async (trx) => {
         if (!actor.isAdmin) {
           // Counted in the transaction that inserts, so parallel requests cannot slip past the limit.
+          await serializePerUser(trx, actor.id);
           const made = await trx
             .selectFrom('channels')
             .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -192,12 +193,12 @@ export class Channels {
       .orderBy('channels.name')
       .limit(limit + 1);
     if (req.cursor !== undefined) query = query.where('channels.name', '>', req.cursor);
-    if (req.query) {
-      const pattern = `%${req.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const text = req.query;
+    if (text) {
       query = query.where((eb) =>
         eb.or([
-          sql<boolean>`${eb.ref('channels.name')} like ${pattern} escape '\\'`,
-          sql<boolean>`${eb.ref('channels.topic')} like ${pattern} escape '\\'`,
+          containsIgnoringCase(this.db, eb.ref('channels.name'), text),
+          containsIgnoringCase(this.db, eb.ref('channels.topic'), text),
         ]),
       );
     }

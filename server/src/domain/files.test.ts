@@ -20,6 +20,7 @@ import {
   createConnectedUser,
   nextEvent,
   startTestServer,
+  TEST_DATABASE,
   tempDir,
   type ConnectedUser,
   type TestServer,
@@ -234,7 +235,9 @@ describe('file uploads', () => {
   });
 });
 
-describe('backups', () => {
+// The backup command copies a SQLite database; on PostgreSQL it refuses and points to pg_dump
+// (tests/cluster/backup.test.ts).
+describe.runIf(TEST_DATABASE === 'sqlite')('backups of a SQLite database', () => {
   it('copy the files the database copy refers to beside it, and forget one deleted meanwhile', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await createChannelWith(server, 'rest', alice);

@@ -7,6 +7,7 @@ import { imageSize } from 'image-size';
 import { newId, SwitchboardError, type FileInfo, type User } from '@switchboard/protocol';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
+import { serializePerUser } from '../store/dialect.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database, FilesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -110,6 +111,7 @@ export class Files {
     try {
       await this.db.transaction().execute(async (trx) => {
         // Counted again where the row goes in: parallel uploads cannot pass the quota together.
+        await serializePerUser(trx, actor.id);
         if (quotaBytes > 0 && (await this.usedBy(actor.id, trx)) + blob.size > quotaBytes) throw overQuota();
         await trx.insertInto('files').values(row).execute();
       });

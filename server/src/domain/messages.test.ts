@@ -20,6 +20,7 @@ import {
   perform,
   record,
   startTestServer,
+  TEST_DATABASE,
   summaryOf,
   unwrap,
   type ConnectedUser,
@@ -559,8 +560,15 @@ describe('group commit isolation', () => {
       const bob = await createConnectedUser(own, 'bob');
       const channel = await createChannelWith(own, 'socket', alice, [bob]);
       // Make bob's insert fail inside the transaction: a trigger refuses his text, as a broken row would.
-      await sql`create trigger refuse_poison before insert on messages when new.text = 'poison'
-        begin select raise(abort, 'poisoned'); end`.execute(own.ctx.db);
+      if (TEST_DATABASE === 'postgres') {
+        await sql`create function refuse_poison() returns trigger language plpgsql as $$
+          begin raise exception 'poisoned'; end $$`.execute(own.ctx.db);
+        await sql`create trigger refuse_poison before insert on messages for each row
+          when (new.text = 'poison') execute function refuse_poison()`.execute(own.ctx.db);
+      } else {
+        await sql`create trigger refuse_poison before insert on messages when new.text = 'poison'
+          begin select raise(abort, 'poisoned'); end`.execute(own.ctx.db);
+      }
       const sends = [
         own.ctx.messages.send(alice.user, { channelId: channel.id, clientId: newId(), text: 'fine one' }),
         own.ctx.messages.send(bob.user, { channelId: channel.id, clientId: newId(), text: 'poison' }),

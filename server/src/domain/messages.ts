@@ -19,8 +19,10 @@ import {
 } from '@switchboard/protocol';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
+import { isTransientConflict } from '../store/dialect.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { isUniqueViolation } from './accounts.ts';
 import type { Channels } from './channels.ts';
 import type { Files } from './files.ts';
 import { mentionedUsernames } from './mentions.ts';
@@ -241,6 +243,8 @@ export class Messages {
         .select(['channel_id', (eb) => eb.fn.max('change_seq').as('max_seq')])
         .where('created_at', '<', cutoff)
         .groupBy('channel_id')
+        // In the order group commits lock channels in, so the two never deadlock.
+        .orderBy('channel_id')
         .execute();
       for (const { channel_id, max_seq } of pruned) {
         await trx
@@ -277,19 +281,28 @@ export class Messages {
   }
 
   private async flush(): Promise<void> {
-    const batch = this.queue;
+    // Every node takes the channels' counter rows in the same order (a stable sort keeps each
+    // channel's sends in the order they came), so two groups on PostgreSQL never wait on each
+    // other in a cycle.
+    const batch = this.queue.sort(byChannel);
     this.queue = [];
     if (batch.length === 0) return;
     const started = performance.now();
     const outcomes: ({ ok: true; ack: SendAck } | { ok: false; error: unknown })[] = [];
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        outcomes.length = 0;
-        for (const pending of batch) outcomes.push(await this.commitIsolated(trx, pending));
-      });
-    } catch (err) {
-      for (const pending of batch) pending.reject(err);
-      return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          outcomes.length = 0;
+          for (const pending of batch) outcomes.push(await this.commitIsolated(trx, pending));
+        });
+        break;
+      } catch (err) {
+        // PostgreSQL broke a deadlock with someone else's transaction by aborting this one: nothing
+        // of it was stored, so it runs again.
+        if (isTransientConflict(err) && attempt < MAX_COMMIT_ATTEMPTS) continue;
+        for (const pending of batch) pending.reject(err);
+        return;
+      }
     }
     this.options.onCommit?.(batch.length, performance.now() - started);
     batch.forEach((pending, i) => {
@@ -305,15 +318,20 @@ export class Messages {
     trx: Transaction<Database>,
     p: PendingSend,
   ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
-    await sql`savepoint send`.execute(trx);
-    try {
-      const outcome = await this.commitOne(trx, p);
-      await sql`release savepoint send`.execute(trx);
-      return outcome;
-    } catch (error) {
-      await sql`rollback to savepoint send`.execute(trx);
-      await sql`release savepoint send`.execute(trx);
-      return { ok: false, error };
+    for (let attempt = 1; ; attempt++) {
+      await sql`savepoint send`.execute(trx);
+      try {
+        const outcome = await this.commitOne(trx, p);
+        await sql`release savepoint send`.execute(trx);
+        return outcome;
+      } catch (error) {
+        await sql`rollback to savepoint send`.execute(trx);
+        await sql`release savepoint send`.execute(trx);
+        // Another node stored the same (author, clientId) since this one looked: the retry of a
+        // send that reached two nodes. Looking again finds it, and answers it as a repeat.
+        if (isUniqueViolation(error) && attempt === 1) continue;
+        return { ok: false, error };
+      }
     }
   }
 
@@ -480,6 +498,16 @@ export class Messages {
   }
 }
 
+/** Group commits aborted by PostgreSQL to break a deadlock are tried this often in all. */
+const MAX_COMMIT_ATTEMPTS = 3;
+
+const byChannel = (a: PendingSend, b: PendingSend) =>
+  a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0;
+
+/**
+ * The next seq of a stream. The update locks the channel's row until the transaction ends, so
+ * writers on every node take seqs of one stream one after another: gap-free and in commit order.
+ */
 async function nextSeq(trx: Transaction<Database>, channelId: string): Promise<number> {
   const row = await trx
     .updateTable('channels')

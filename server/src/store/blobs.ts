@@ -92,6 +92,8 @@ export class BlobStore {
       return { sha256, size, head: Buffer.concat(head) };
     } catch (err) {
       fs.rmSync(temp, { force: true });
+      // The input may have broken off before this listened (while the caller awaited the database).
+      inputError ??= input.errored ?? undefined;
       if (err instanceof SwitchboardError || !inputError) throw err;
       // The parser's own limit is a file too large (its code says so); anything else broke off.
       if ((inputError as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();

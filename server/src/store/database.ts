@@ -1,7 +1,9 @@
-// Opens the store: SQLite (WAL) in the data dir, migrated to the latest schema.
+// Opens the store, migrated to the latest schema: SQLite (WAL) in the data dir by default, or
+// PostgreSQL when the database URL says so (several nodes share one).
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
+import pg from 'pg';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { Database } from './schema.ts';
 import { ensurePrivateDir, protectDatabaseFiles } from './files.ts';
@@ -19,17 +21,34 @@ export interface StoreOptions {
 
 export type Store = Kysely<Database>;
 
+/** A PostgreSQL URL, as libpq spells them. */
+export const isPostgresUrl = (url: string | undefined): url is string =>
+  url !== undefined && /^postgres(ql)?:\/\//.test(url);
+
 export function sqliteFileFor(options: StoreOptions): string {
   const url = options.databaseUrl;
   if (!url) return path.join(options.dataDir, 'switchboard.db');
   if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length).replace(/^\/\//, '');
   throw new SwitchboardError(
     'bad_request',
-    `database URL "${url.split(':')[0]}:…" is not supported yet: use a sqlite: URL or leave it unset for the embedded database`,
+    `database URL "${url.split(':')[0]}:…" is not a SQLite database: use a sqlite: URL or leave it unset for the embedded database`,
   );
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
+  const db = isPostgresUrl(options.databaseUrl)
+    ? openPostgres(options.databaseUrl, options)
+    : openSqlite(options);
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return db;
+}
+
+function openSqlite(options: StoreOptions): Store {
   const file = sqliteFileFor(options);
   ensurePrivateDir(path.dirname(path.resolve(file)));
   protectDatabaseFiles(file);
@@ -42,12 +61,39 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   // CLI subcommands write while the server runs: wait for the lock instead of failing.
   sqlite.pragma('busy_timeout = 5000');
 
-  const db = new Kysely<Database>({
+  return new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    log: options.onQuery ? (event: LogEvent) => options.onQuery?.(event.queryDurationMillis) : undefined,
+    log: queryLog(options),
   });
-  await migrateToLatest(db);
-  return db;
+}
+
+const queryLog = (options: StoreOptions) =>
+  options.onQuery ? (event: LogEvent) => options.onQuery?.(event.queryDurationMillis) : undefined;
+
+/** Connections each node keeps to PostgreSQL at most. */
+export const POSTGRES_POOL_SIZE = 10;
+const INT8_OID = 20;
+
+/**
+ * PostgreSQL through node-postgres' pool. Durability is the server's own (`synchronous_commit`,
+ * fsync): `durability` applies to SQLite only. Counters and timestamps are `bigint` columns, which pg
+ * hands over as strings; every one of ours is below 2^53, so they are read as numbers, as SQLite gives them.
+ */
+function openPostgres(url: string, options: StoreOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POSTGRES_POOL_SIZE,
+    // A database that is down answers the caller within this, instead of holding requests open.
+    connectionTimeoutMillis: 5_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle connection the server dropped (a restart) is replaced on next use; without a listener
+  // the pool's error would end the process.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -73,6 +119,10 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
+/**
+ * Runs the migrations not run yet. On PostgreSQL Kysely's migrator holds an advisory lock while it
+ * does, so several nodes starting at once run each migration once and wait for each other.
+ */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
