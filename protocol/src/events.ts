@@ -101,6 +101,11 @@ export const ServerEvents = {
   presence: z.object({ changes: z.array(z.object({ userId: z.string(), status: Presence })) }),
   /** The server is going away; reconnect after `reconnectAfterMs` (already jittered). */
   'server.shutdown': z.object({ reconnectAfterMs: z.number() }),
+  /**
+   * Live events may have been missed (the server's link to its other nodes broke and is back):
+   * catch up every stream with `sync`, as after a reconnect.
+   */
+  'server.resync': z.object({}),
 } as const;
 
 export type ServerEventName = keyof typeof ServerEvents;

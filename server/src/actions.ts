@@ -67,7 +67,8 @@ export const actions = {
   ),
   'user.list': action(Empty, async (ctx) => {
     const users = await ctx.accounts.listUsers();
-    return { users: users.map((u) => ({ ...u, presence: ctx.presence.of(u.id) })) };
+    const presence = await ctx.connections.presenceOf(users.map((u) => u.id));
+    return { users: users.map((u) => ({ ...u, presence: presence.get(u.id) ?? 'offline' })) };
   }),
   'preferences.get': action(Empty, (ctx, actor) => ctx.preferences.get(actor.id)),
   'preferences.set': action(Preferences, (ctx, actor, req) => ctx.preferences.set(actor.id, req)),

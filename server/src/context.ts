@@ -1,4 +1,6 @@
 // The services one running server shares between its transports.
+import type { Cluster } from './cluster/cluster.ts';
+import type { ConnectionRegistry } from './cluster/connections.ts';
 import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
 import type { Channels } from './domain/channels.ts';
@@ -9,7 +11,6 @@ import type { RateLimits } from './domain/rateLimits.ts';
 import type { Search } from './domain/search.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { PresenceTracker } from './presence.ts';
 import type { BlobStore } from './store/blobs.ts';
 import type { Store } from './store/database.ts';
 
@@ -27,7 +28,10 @@ export interface ServerContext {
   files: Files;
   blobs: BlobStore;
   rateLimits: RateLimits;
-  presence: PresenceTracker;
+  /** Live connections per user, on every node: presence and the per-user cap. */
+  connections: ConnectionRegistry;
+  /** What the nodes share besides the database (Redis, or this node's memory alone). */
+  cluster: Cluster;
   metrics: Metrics;
   logger: Logger;
   /** True once shutdown began: new work is refused with `unavailable`. */

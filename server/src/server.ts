@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { singleNode, type Cluster } from './cluster/cluster.ts';
+import { connectRedis } from './cluster/redis.ts';
 import type { Config } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -20,7 +22,6 @@ import { Connections } from './http/connections.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
-import { PresenceTracker } from './presence.ts';
 import { Realtime } from './realtime/socket.ts';
 import { BlobStore } from './store/blobs.ts';
 import { isPostgresUrl, openStore, sqliteFileFor, type Store } from './store/database.ts';
@@ -121,20 +122,31 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // Built in dependency order: Socket.IO first (the domain tells live connections about changes
   // through its notifier), then the domain, then HTTP over the domain, which Socket.IO attaches to.
-  const realtime = new Realtime(config.maxPayloadBytes);
-  const services = await openServices(config, { ...options, notifier: realtime.notifier, metrics });
+  const cluster: Cluster = config.redisUrl ? await connectRedis(config.redisUrl, logger) : singleNode();
+  const realtime = new Realtime(config.maxPayloadBytes, cluster);
+  let services: Awaited<ReturnType<typeof openServices>>;
+  try {
+    services = await openServices(config, { ...options, notifier: realtime.notifier, metrics });
+  } catch (err) {
+    await cluster.close();
+    throw err;
+  }
   const context: ServerContext = {
     config,
     version: SERVER_VERSION,
     epoch: await ensureEpoch(services.db),
     ...services,
-    rateLimits: new RateLimits({
-      userPerMinute: config.rateLimitUser,
-      ipPerMinute: config.rateLimitIp,
-      loginPerMinute: config.rateLimitLogin,
-      loginFailuresPerAccountPerHour: config.rateLimitLoginAccount,
-    }),
-    presence: new PresenceTracker(),
+    rateLimits: new RateLimits(
+      {
+        userPerMinute: config.rateLimitUser,
+        ipPerMinute: config.rateLimitIp,
+        loginPerMinute: config.rateLimitLogin,
+        loginFailuresPerAccountPerHour: config.rateLimitLoginAccount,
+      },
+      cluster.limiter,
+    ),
+    connections: cluster.connections,
+    cluster,
     metrics,
     logger,
     isShuttingDown: () => shuttingDown,
@@ -187,6 +199,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // A REST send still committing when its connection was cut finishes before the store closes.
       await services.messages.drain();
       await services.db.destroy();
+      await cluster.close();
       logger.info('shut down cleanly');
     })());
 

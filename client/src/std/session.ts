@@ -367,6 +367,11 @@ export class SessionCore implements SessionApi {
     connection.onServer('presence', (event) => {
       for (const change of event.changes) this.users.onPresence(change.userId, change.status);
     });
+    // The server may have missed telling us of changes (its link to its other nodes broke).
+    connection.onServer('server.resync', () => {
+      void account.sync.catchUpAll();
+      void this.users.refresh();
+    });
     connection.setNetworkAvailable(this.networkAvailable);
     connection.start();
     this.events.emit('snapshot', this.snapshot());

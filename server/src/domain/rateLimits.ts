@@ -1,6 +1,6 @@
 // Per-user and per-address rate limits shared by HTTP and Socket.IO, so a client cannot dodge a
 // limit by switching transport; and the limits on guessing passwords.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { SwitchboardError } from '@switchboard/protocol';
 
 export interface RateLimitOptions {
@@ -12,27 +12,28 @@ export interface RateLimitOptions {
   loginFailuresPerAccountPerHour: number;
 }
 
-export class RateLimits {
-  private readonly perUser: RateLimiterMemory;
-  private readonly perIp: RateLimiterMemory;
-  private readonly signUp: RateLimiterMemory;
-  private readonly passwordChecks: RateLimiterMemory;
-  private readonly accountFailures: RateLimiterMemory;
+/** Makes one limiter: in this node's memory, or shared by every node (cluster/cluster.ts). */
+export type LimiterFactory = (options: {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}) => RateLimiterAbstract;
 
-  constructor(options: RateLimitOptions) {
-    this.perUser = new RateLimiterMemory({ keyPrefix: 'user', points: options.userPerMinute, duration: 60 });
-    this.perIp = new RateLimiterMemory({ keyPrefix: 'ip', points: options.ipPerMinute, duration: 60 });
-    this.signUp = new RateLimiterMemory({
-      keyPrefix: 'signup',
-      points: options.loginPerMinute,
-      duration: 60,
-    });
-    this.passwordChecks = new RateLimiterMemory({
-      keyPrefix: 'password',
-      points: options.loginPerMinute,
-      duration: 60,
-    });
-    this.accountFailures = new RateLimiterMemory({
+const inMemory: LimiterFactory = (options) => new RateLimiterMemory(options);
+
+export class RateLimits {
+  private readonly perUser: RateLimiterAbstract;
+  private readonly perIp: RateLimiterAbstract;
+  private readonly signUp: RateLimiterAbstract;
+  private readonly passwordChecks: RateLimiterAbstract;
+  private readonly accountFailures: RateLimiterAbstract;
+
+  constructor(options: RateLimitOptions, limiter: LimiterFactory = inMemory) {
+    this.perUser = limiter({ keyPrefix: 'user', points: options.userPerMinute, duration: 60 });
+    this.perIp = limiter({ keyPrefix: 'ip', points: options.ipPerMinute, duration: 60 });
+    this.signUp = limiter({ keyPrefix: 'signup', points: options.loginPerMinute, duration: 60 });
+    this.passwordChecks = limiter({ keyPrefix: 'password', points: options.loginPerMinute, duration: 60 });
+    this.accountFailures = limiter({
       keyPrefix: 'failures',
       points: options.loginFailuresPerAccountPerHour,
       duration: 3600,
@@ -76,7 +77,7 @@ export class RateLimits {
   }
 }
 
-async function take(limiter: RateLimiterMemory, key: string): Promise<void> {
+async function take(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (res) {

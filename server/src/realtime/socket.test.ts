@@ -104,7 +104,9 @@ describe('handshake', () => {
 
     // A closed connection frees its place.
     sockets.pop()!.disconnect();
-    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(MAX_CONNECTIONS - 1));
+    await vi.waitFor(async () =>
+      expect(await server.ctx.connections.count(alice.user.id)).toBe(MAX_CONNECTIONS - 1),
+    );
     sockets.push((await connect(server.url, alice.token)).socket);
     await expect(connect(server.url, alice.token)).rejects.toMatchObject({
       data: { code: 'too_many_connections' },
@@ -232,7 +234,7 @@ describe('events', () => {
 
     const second = (await connect(server.url, alice.token)).socket;
     first.disconnect();
-    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(1));
+    await vi.waitFor(async () => expect(await server.ctx.connections.count(alice.user.id)).toBe(1));
     // A wrongly queued 'offline' would go out no later than the batch announcing the next change, which
     // a marker user's first connection makes: once the marker is seen online, alice's would have been too.
     const marker = await createUser(server, uniqueName('marker'));
@@ -263,7 +265,7 @@ describe('packet size', () => {
     const disconnected = new Promise<string>((resolve) => alice.socket.once('disconnect', resolve));
     alice.socket.emit('typing', { channelId: tooBig() });
     expect(await disconnected).toBe('transport close');
-    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(0));
+    await vi.waitFor(async () => expect(await server.ctx.connections.count(alice.user.id)).toBe(0));
   });
 
   it('closes a long-polling session whose packet is too large the same way, not only that request', async () => {
@@ -276,7 +278,7 @@ describe('packet size', () => {
       body: `40${JSON.stringify({ token: alice.token })}`,
     });
     expect(await connected.text()).toBe('ok');
-    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(1));
+    await vi.waitFor(async () => expect(await server.ctx.connections.count(alice.user.id)).toBe(1));
 
     const big = await fetch(session, {
       method: 'POST',
@@ -284,7 +286,9 @@ describe('packet size', () => {
     });
     expect(big.status).toBe(413);
     await big.arrayBuffer();
-    await vi.waitFor(() => expect(server.ctx.presence.count(alice.user.id)).toBe(0), { timeout: 5_000 });
+    await vi.waitFor(async () => expect(await server.ctx.connections.count(alice.user.id)).toBe(0), {
+      timeout: 5_000,
+    });
     const next = await fetch(session);
     expect(next.status).toBe(400);
     expect(await next.json()).toMatchObject({ message: 'Session ID unknown' });

@@ -16,6 +16,7 @@ import {
   type User,
 } from '@switchboard/protocol';
 import { isActionName, runAction } from '../actions.ts';
+import type { Cluster } from '../cluster/cluster.ts';
 import type { ServerContext } from '../context.ts';
 import { userOf, type Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
@@ -33,18 +34,14 @@ interface SocketData {
   revocationsSeen: number;
 }
 
-export type SwitchboardIo = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-type SwitchboardSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+/** What nodes tell each other directly (through the cluster's adapter). */
+interface ServerSideEvents {
+  /** These tokens stopped working: drop the connections of yours that use them. */
+  'tokens.revoked': (tokenIds: string[]) => void;
+}
+
+export type SwitchboardIo = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+type SwitchboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 const userRoom = (userId: string) => `u:${userId}`;
 const channelRoom = (channelId: string) => `c:${channelId}`;
@@ -74,8 +71,13 @@ export class Realtime {
   private readonly pendingByAddress = new Map<string, number>();
   private readonly signedIn = new Map<string, () => void>();
 
-  constructor(maxPayloadBytes: number) {
+  constructor(
+    maxPayloadBytes: number,
+    private readonly cluster: Cluster,
+  ) {
     this.io = new Server({
+      // With several nodes, events reach the members connected to every node through the cluster.
+      ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
       maxHttpBufferSize: maxPayloadBytes,
       // Both transports stay on: WebSocket where it works, long-polling where a network blocks it.
       transports: ['polling', 'websocket'],
@@ -92,12 +94,22 @@ export class Realtime {
       subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
       unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
       tokensRevoked: (tokenIds) => {
-        this.revocations += 1;
-        const revoked = new Set(tokenIds);
-        for (const socket of io.sockets.sockets.values())
-          if (revoked.has(socket.data.tokenId)) socket.disconnect(true);
+        this.dropConnectionsOf(tokenIds);
+        if (cluster.adapter) io.serverSideEmit('tokens.revoked', [...tokenIds]);
       },
     };
+    io.on('tokens.revoked', (tokenIds) => this.dropConnectionsOf(tokenIds));
+    // Events published while the link to the other nodes was broken may not have reached everyone:
+    // every client, on every node, catches up by its cursors.
+    cluster.onRestored(() => io.emit('server.resync', {}));
+  }
+
+  /** Disconnects this node's sockets that use these tokens. */
+  private dropConnectionsOf(tokenIds: readonly string[]): void {
+    this.revocations += 1;
+    const revoked = new Set(tokenIds);
+    for (const socket of this.io.sockets.sockets.values())
+      if (revoked.has(socket.data.tokenId)) socket.disconnect(true);
   }
 
   /** Serves Socket.IO on `httpServer`; returns a function that stops its timers. */
@@ -145,8 +157,9 @@ export class Realtime {
       );
     }, sweepMs).unref();
 
+    const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
     io.use((socket, next) => {
-      this.handshake(ctx, socket, addressOf(socket.request)).then(
+      this.handshake(ctx, socket, addressOf(socket.request), presenceOut).then(
         () => next(),
         (err: unknown) => {
           const error = toSwitchboardError(err);
@@ -157,7 +170,6 @@ export class Realtime {
       );
     });
 
-    const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
     const track = (work: Promise<void>) => {
       this.inFlight.add(work);
       void work.finally(() => this.inFlight.delete(work));
@@ -167,9 +179,9 @@ export class Realtime {
       // Set up at once in the usual case, so the event listener is in place before any event arrives.
       const setUp = this.missedRevocation(socket)
         ? this.stillValid(ctx, socket).then(async (valid) => {
-            if (valid) await onConnection(ctx, socket, presenceOut, track);
+            if (valid) await onConnection(ctx, socket, track);
           })
-        : onConnection(ctx, socket, presenceOut, track);
+        : onConnection(ctx, socket, track);
       setUp.catch((err: unknown) => {
         // A database fault while setting up one connection drops that connection, not the server.
         ctx.logger.error({ err }, 'setting up a connection failed');
@@ -219,7 +231,12 @@ export class Realtime {
     });
   }
 
-  private async handshake(ctx: ServerContext, socket: SwitchboardSocket, address: string): Promise<void> {
+  private async handshake(
+    ctx: ServerContext,
+    socket: SwitchboardSocket,
+    address: string,
+    presenceOut: PresenceBatcher,
+  ): Promise<void> {
     // Untrusted until checked below: every field may be missing or of the wrong type.
     const auth = socket.handshake.auth as { [K in keyof HandshakeAuth]?: unknown };
     const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
@@ -243,12 +260,22 @@ export class Realtime {
     requireScope(authenticated, 'chat');
     const user = userOf(authenticated);
     const { tokenId } = authenticated;
-    if (ctx.presence.count(user.id) >= ctx.config.maxConnectionsPerUser) {
+    // Counted on every node at once, so the cap holds however the connections are spread.
+    const slot = await ctx.connections.add(user.id, socket.id, ctx.config.maxConnectionsPerUser);
+    if (!slot.accepted) {
       throw new SwitchboardError(
         'too_many_connections',
         `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
       );
     }
+    if (slot.first) presenceOut.changed(user.id, 'online');
+    // Released when the transport closes, whether or not the socket ever went live.
+    socket.conn.once('close', () => {
+      ctx.connections.remove(user.id, socket.id).then(
+        (last) => last && presenceOut.changed(user.id, 'offline'),
+        (err: unknown) => ctx.logger.error({ err }, 'forgetting a connection failed'),
+      );
+    });
     socket.data = { user, tokenId, address, revocationsSeen };
   }
 
@@ -277,16 +304,11 @@ async function dropRevoked(sockets: SwitchboardSocket[], accounts: Accounts): Pr
 async function onConnection(
   ctx: ServerContext,
   socket: SwitchboardSocket,
-  presenceOut: PresenceBatcher,
   track: (work: Promise<void>) => void,
 ): Promise<void> {
   const user = socket.data.user;
   ctx.metrics.connections.inc();
-  if (ctx.presence.connected(user.id)) presenceOut.changed(user.id, 'online');
-  socket.on('disconnect', () => {
-    ctx.metrics.connections.dec();
-    if (ctx.presence.disconnected(user.id)) presenceOut.changed(user.id, 'offline');
-  });
+  socket.on('disconnect', () => ctx.metrics.connections.dec());
 
   socket.onAny((event: string, ...args: unknown[]) => track(handleEvent(ctx, socket, event, args)));
 

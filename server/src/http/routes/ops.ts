@@ -7,15 +7,17 @@ import type { ServerContext } from '../../context.ts';
 
 export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/healthz', async (_request, reply) => {
+    const unhealthy = (message: string) =>
+      reply.status(503).send({ status: 'error', error: { code: 'unavailable', message } });
     try {
       await sql`select 1`.execute(ctx.db);
-      return { status: 'ok', version: ctx.version };
     } catch (err) {
       ctx.logger.error({ err }, 'health check: database unreachable');
-      return reply
-        .status(503)
-        .send({ status: 'error', error: { code: 'unavailable', message: 'database unreachable' } });
+      return unhealthy('database unreachable');
     }
+    // A node cut off from Redis cannot pass events to the others' clients: take it out of rotation.
+    if (!ctx.cluster.healthy()) return unhealthy('redis unreachable');
+    return { status: 'ok', version: ctx.version };
   });
 
   app.get('/metrics', async (request, reply) => {
