@@ -27,7 +27,7 @@ async function launch(port: number): Promise<ChildProcess> {
       '--appendonly',
       'no',
       '--loglevel',
-      'warning',
+      'notice',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -52,7 +52,7 @@ async function launch(port: number): Promise<ChildProcess> {
       reject(new Error(`redis-server exited:\n${out}`));
     });
   });
-  // Started with --loglevel warning it prints nothing more that anyone reads.
+  // What it prints after that is read by nobody.
   child.stdout!.resume();
   child.stderr!.resume();
   return child;

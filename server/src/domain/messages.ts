@@ -46,6 +46,8 @@ interface PendingSend {
   clientId: string;
   text: string;
   fileIds: string[];
+  /** The sender's membership check; a send that fails it is refused alone. */
+  allowed: Promise<unknown>;
   resolve: (ack: SendAck) => void;
   reject: (err: unknown) => void;
 }
@@ -80,9 +82,12 @@ export class Messages {
     input: { channelId: string; clientId: string; text: string; fileIds?: string[] | undefined },
   ): Promise<SendAck> {
     this.checkLength(input.text);
-    await this.channels.requireMember(actor, input.channelId);
+    // Queued at once, so sends keep the order they arrived in whatever the database's latency; the
+    // membership check runs meanwhile, and the commit waits for it.
+    const allowed = this.channels.requireMember(actor, input.channelId);
+    allowed.catch(() => {});
     return new Promise<SendAck>((resolve, reject) => {
-      this.queue.push({ actor, ...input, fileIds: input.fileIds ?? [], resolve, reject });
+      this.queue.push({ actor, ...input, fileIds: input.fileIds ?? [], allowed, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -284,8 +289,14 @@ export class Messages {
     // Every node takes the channels' counter rows in the same order (a stable sort keeps each
     // channel's sends in the order they came), so two groups on PostgreSQL never wait on each
     // other in a cycle.
-    const batch = this.queue.sort(byChannel);
+    const queued = this.queue.sort(byChannel);
     this.queue = [];
+    const checks = await Promise.allSettled(queued.map((pending) => pending.allowed));
+    const batch = queued.filter((pending, i) => {
+      const check = checks[i]!;
+      if (check.status === 'rejected') pending.reject(check.reason);
+      return check.status === 'fulfilled';
+    });
     if (batch.length === 0) return;
     const started = performance.now();
     const outcomes: ({ ok: true; ack: SendAck } | { ok: false; error: unknown })[] = [];
