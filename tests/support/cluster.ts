@@ -2,10 +2,14 @@
 // this process (startTestServer) or as child processes of the built CLI (spawnServer), all on
 // loopback, with one data directory standing for the volume they share (docs/scaling.md).
 import { flagName, type ConfigInput, type SettingName } from '../../server/src/config.ts';
-import type { Message, StreamEvent, SyncResponse } from '@switchboard/protocol';
+import type { Message, SendAck, StreamEvent, SyncResponse } from '@switchboard/protocol';
+import { resolveConfig } from '../../server/src/config.ts';
+import { silentNotifier } from '../../server/src/domain/notifier.ts';
+import { openServices } from '../../server/src/server.ts';
 import {
   call,
   connect,
+  login,
   RELAXED_LIMITS,
   spawnServer,
   startTestServer,
@@ -45,8 +49,9 @@ export function spawnNode(shared: Shared, overrides: ConfigInput = {}): Promise<
  */
 export class ChannelReader {
   readonly bySeq = new Map<number, Message>();
-  /** Live events whose seq was already held: delivered more than once. */
+  /** Live events of a seq already delivered live: fan-out handing one event over twice. */
   readonly repeats: number[] = [];
+  private readonly live = new Set<number>();
   resyncs = 0;
   socket: TestSocket | null = null;
   private catchingUp: Promise<void> | null = null;
@@ -71,7 +76,8 @@ export class ChannelReader {
     this.epoch = hello.epoch;
     socket.on('stream.event', (event: StreamEvent) => {
       if (event.channelId !== this.channelId || event.kind !== 'created') return;
-      if (this.bySeq.has(event.seq)) this.repeats.push(event.seq);
+      if (this.live.has(event.seq)) this.repeats.push(event.seq);
+      this.live.add(event.seq);
       this.bySeq.set(event.seq, event.message);
       // A seq past the next one: something in between did not arrive live.
       if (event.seq > this.cursor + 1) void this.catchUp();
@@ -110,5 +116,100 @@ export class ChannelReader {
       for (const message of stream?.messages ?? []) this.bySeq.set(message.seq, message);
       if (!stream?.hasMore) return;
     }
+  }
+}
+
+/** Users made straight in the shared database (as `user add` would), each signed in over HTTP at `url`. */
+export async function usersIn(shared: Shared, url: string, names: string[]) {
+  const config = resolveConfig({ flags: { dataDir: shared.dataDir, databaseUrl: shared.databaseUrl } });
+  const services = await openServices(config, { notifier: silentNotifier });
+  try {
+    return await Promise.all(
+      names.map(async (name) => {
+        const password = `pw-${name}-long-enough`;
+        await services.accounts.createUser({ username: name, password });
+        const res = await login(url, name, password);
+        if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+        return { id: res.body.user.id as string, token: res.body.token as string, name };
+      }),
+    );
+  } finally {
+    await services.db.destroy();
+  }
+}
+
+/**
+ * A client sending a stream of messages to one channel, at most `window` unacknowledged at once,
+ * retrying whatever was not acknowledged with the same clientId over the next connection.
+ */
+export class StreamSender {
+  readonly acked = new Map<string, SendAck>();
+  /** Error codes of sends the server refused (they are retried). */
+  readonly refusals: string[] = [];
+  private readonly outgoing: { clientId: string; text: string }[] = [];
+
+  constructor(
+    private readonly channelId: string,
+    private readonly name: string,
+  ) {}
+
+  /**
+   * Sends over `socket` until `total` messages are acknowledged, `stop()` says so, the server
+   * refuses one, or the socket goes; `onAck` sees each acknowledgement.
+   */
+  run(
+    socket: TestSocket,
+    total: number,
+    options: { window?: number; stop?: () => boolean; onAck?: (acked: number) => void } = {},
+  ): Promise<void> {
+    const window = options.window ?? 8;
+    const inFlight = new Set<string>();
+    let refused = false;
+    return new Promise<void>((resolve) => {
+      const finish = () => {
+        socket.off('disconnect', finish);
+        resolve();
+      };
+      socket.on('disconnect', finish);
+      const pump = () => {
+        const done = this.acked.size >= total || refused || options.stop?.() || !socket.connected;
+        while (!done && inFlight.size < window) {
+          const message = this.nextToSend(inFlight, total);
+          if (!message) break;
+          inFlight.add(message.clientId);
+          call<SendAck>(socket, 'message.send', { channelId: this.channelId, ...message }, 3_000)
+            .then(
+              (result) => {
+                if (!result.ok) {
+                  refused = true;
+                  return void this.refusals.push(result.error.code);
+                }
+                this.acked.set(message.clientId, result.data);
+                options.onAck?.(this.acked.size);
+              },
+              () => {},
+            )
+            .finally(() => {
+              inFlight.delete(message.clientId);
+              pump();
+            });
+        }
+        if (inFlight.size === 0 && (done || !this.nextToSend(inFlight, total))) finish();
+      };
+      pump();
+    });
+  }
+
+  private nextToSend(inFlight: Set<string>, total: number) {
+    const retry = this.outgoing.find((m) => !this.acked.has(m.clientId) && !inFlight.has(m.clientId));
+    if (retry) return retry;
+    if (this.outgoing.length >= total) return undefined;
+    const index = this.outgoing.length;
+    const message = {
+      clientId: `${this.name}-${String(index).padStart(5, '0')}`,
+      text: `${this.name} ${index}`,
+    };
+    this.outgoing.push(message);
+    return message;
   }
 }
