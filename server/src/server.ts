@@ -111,6 +111,22 @@ async function ensureEpoch(db: Store): Promise<string> {
   ).value;
 }
 
+/** Nodes sharing a database must share the files folder: checked at start (BlobStore.claimShared). */
+async function claimFilesFolder(db: Store, blobs: BlobStore): Promise<void> {
+  const recorded = async () =>
+    (await db.selectFrom('server_meta').select('value').where('key', '=', 'files_volume').executeTakeFirst())
+      ?.value ?? null;
+  const claimed = blobs.claimShared(await recorded());
+  if (!claimed.created) return;
+  await db
+    .insertInto('server_meta')
+    .values({ key: 'files_volume', value: claimed.mark })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  // Another node, on another folder, may have recorded its mark first.
+  if ((await recorded()) !== claimed.mark) blobs.claimShared(await recorded());
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const privateDir = isPostgresUrl(config.databaseUrl)
@@ -128,6 +144,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     services = await openServices(config, { ...options, notifier: realtime.notifier, metrics });
   } catch (err) {
+    await cluster.close();
+    throw err;
+  }
+  try {
+    if (isPostgresUrl(config.databaseUrl)) await claimFilesFolder(services.db, services.blobs);
+  } catch (err) {
+    await services.db.destroy();
     await cluster.close();
     throw err;
   }
@@ -173,8 +196,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config.retentionDays > 0
       ? startRetention(context, config.retentionDays, options.clock ?? systemClock)
       : undefined;
-  services.blobs.removeUnfinished();
-  const fileSweep = startFileSweep(context, config.fileOrphanHours * HOUR);
+  // Several nodes share the files folder: another node's upload may be streaming into it.
+  const shared = isPostgresUrl(config.databaseUrl);
+  services.blobs.removeUnfinished(shared ? HOUR : 0);
+  const fileSweep = startFileSweep(context, config.fileOrphanHours * HOUR, shared);
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const setupCode = await services.accounts.issueSetupCode();
@@ -214,14 +239,17 @@ function warnIfOpenToOthers(dir: string, logger: Logger): void {
 }
 
 /** Removes uploads never attached to a message, and bytes no file refers to, every hour. */
-function startFileSweep(ctx: ServerContext, graceMs: number): NodeJS.Timeout {
-  const sweep = () =>
-    ctx.files
+function startFileSweep(ctx: ServerContext, graceMs: number, shared: boolean): NodeJS.Timeout {
+  const sweep = () => {
+    // Nodes that died mid-upload leave temp files on a shared volume that no restart of theirs clears.
+    if (shared) ctx.blobs.removeUnfinished(HOUR);
+    return ctx.files
       .sweep(graceMs)
       .then(
         (n) => (n.files > 0 || n.blobs > 0) && ctx.logger.info(n, 'files: removed uploads never attached'),
       )
       .catch((err: unknown) => ctx.logger.error({ err }, 'files: sweeping failed'));
+  };
   void sweep();
   return setInterval(sweep, HOUR).unref();
 }

@@ -174,6 +174,35 @@ describe('several nodes', () => {
   });
 });
 
+describe('files on several nodes', () => {
+  it('a file uploaded through one node downloads from another: they share the files folder', async () => {
+    const alice = await userOn(nodes[0]!, 'uploader');
+    const channel = await createChannelWith(nodes[0]!, 'socket', alice);
+    const form = new FormData();
+    form.append('file', new Blob(['shared bytes']), 'note.txt');
+    const uploaded = await fetch(`${nodes[0]!.url}/api/v1/channels/${channel.id}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}` },
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const { file } = (await uploaded.json()) as { file: { id: string } };
+    await send(alice, channel.id, 'with a file');
+    const download = await fetch(`${nodes[2]!.url}/api/v1/files/${file.id}`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe('shared bytes');
+    alice.socket.disconnect();
+  });
+
+  it('a node whose files folder is not the one the others use refuses to start', async () => {
+    await expect(startNodes(1, { ...shared, dataDir: tempDir() })).rejects.toThrow(
+      /is not the files folder the other nodes of this database use/,
+    );
+  });
+});
+
 describe('rate limits across nodes', () => {
   let limited: TestServer[];
   const PER_MINUTE = 12;

@@ -1,6 +1,8 @@
 // `backup <file>`: a consistent copy of the database, safe while the server runs.
 import type { Command } from 'commander';
+import { SwitchboardError } from '@switchboard/protocol';
 import type { Config } from '../config.ts';
+import { isPostgresUrl } from '../store/database.ts';
 import { backupDatabase, backupFiles, filesBeside } from '../store/backup.ts';
 import { printable } from './printable.ts';
 
@@ -16,6 +18,11 @@ export function registerBackupCommand(
   const config = settings(command);
   command.action(async (file: string, opts) => {
     const effective = config(opts);
+    if (isPostgresUrl(effective.databaseUrl))
+      throw new SwitchboardError(
+        'bad_request',
+        'the database is PostgreSQL: back it up with pg_dump, and the files folder with a copy of it after the dump (docs/scaling.md#backups)',
+      );
     const { source, pages } = await backupDatabase(effective, file);
     const copied = backupFiles(effective.dataDir, file);
     console.log(`backed up ${printable(source)} to ${printable(file)} (${pages} pages)`);

@@ -32,12 +32,42 @@ export class BlobStore {
   }
 
   /**
-   * Removes what uploads cut short by a crash left in `tmp/`: only at server start, never from a CLI
-   * command, which may run beside a server that is receiving an upload.
+   * Removes what uploads cut short by a crash left in `tmp/`: only from a server, never from a CLI
+   * command, which may run beside a server that is receiving an upload. With `idleMs`, only files
+   * nothing has written to for that long: on a volume several nodes share, another node's upload
+   * may be streaming in.
    */
-  removeUnfinished(): void {
+  removeUnfinished(idleMs = 0): void {
     if (!fs.existsSync(this.tmp)) return;
-    for (const name of fs.readdirSync(this.tmp)) fs.rmSync(path.join(this.tmp, name), { force: true });
+    const cutoff = Date.now() - idleMs;
+    for (const name of fs.readdirSync(this.tmp)) {
+      const file = path.join(this.tmp, name);
+      const written = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      if (idleMs === 0 || written < cutoff) fs.rmSync(file, { force: true });
+    }
+  }
+
+  /**
+   * Makes sure every node that shares a database stores files in the same folder: the first node
+   * marks the folder with an id it records in the database; a node whose folder lacks that mark
+   * would keep uploads the others cannot serve, so it must not start.
+   */
+  claimShared(recorded: string | null): { mark: string; created: boolean } {
+    const markFile = path.join(this.root, '.volume');
+    const found = fs.existsSync(markFile) ? fs.readFileSync(markFile, 'utf8').trim() : null;
+    if (recorded !== null) {
+      if (found !== recorded)
+        throw new SwitchboardError(
+          'bad_request',
+          `${this.root} is not the files folder the other nodes of this database use (its mark ${found ?? 'is missing'}, theirs is ${recorded}): with several nodes, mount one shared volume at <data-dir>/files on every node (docs/scaling.md#files)`,
+        );
+      return { mark: recorded, created: false };
+    }
+    if (found) return { mark: found, created: false };
+    ensurePrivateDir(this.root);
+    const mark = randomBytes(12).toString('hex');
+    fs.writeFileSync(markFile, `${mark}\n`, { mode: PRIVATE_FILE, flag: 'wx' });
+    return { mark, created: true };
   }
 
   pathOf(sha256: string): string {
