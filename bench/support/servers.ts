@@ -139,6 +139,15 @@ function memoryEnv(withMemoryHook: boolean): NodeJS.ProcessEnv {
   return withMemoryHook ? { NODE_OPTIONS: `--expose-gc --import=${MEMORY_HOOK}` } : {};
 }
 
+/**
+ * `BENCH_PROFILE=<dir>` makes every server process (Switchboard and baseline) write a V8 CPU profile
+ * and a sampling heap profile there when it exits (`node --cpu-prof --heap-prof`, named by process id).
+ */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--heap-prof', `--heap-prof-dir=${dir}`] : [];
+}
+
 export async function startSwitchboard(
   dataDir: string,
   options: { maxConnectionsPerUser: number; durability?: 'standard' | 'strict'; withMemoryHook?: boolean },
@@ -153,14 +162,14 @@ export async function startSwitchboard(
     String(options.maxConnectionsPerUser),
   ];
   args.push('--durability', options.durability ?? 'standard');
-  const proc = await spawnServer(args, memoryEnv(options.withMemoryHook ?? false));
+  const proc = await spawnServer(args, memoryEnv(options.withMemoryHook ?? false), profileFlags());
   return { name: 'switchboard', proc, url: proc.url, dataDir };
 }
 
 export async function startBaseline(options: { withMemoryHook?: boolean } = {}): Promise<RunningTarget> {
   // process.execArgv carries `--import tsx` from `npm run bench`, which the TypeScript baseline needs.
   const proc = await spawnListening(
-    [...process.execArgv, BASELINE_SCRIPT, '--port', '0'],
+    [...process.execArgv, ...profileFlags(), BASELINE_SCRIPT, '--port', '0'],
     memoryEnv(options.withMemoryHook ?? false),
   );
   return { name: 'baseline', proc, url: proc.url };

@@ -392,9 +392,16 @@ export interface ServerProcess {
 }
 
 /** The built CLI (`npm run build` first) in a child process, for crash and shutdown tests. */
-export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeOptions: string[] = [],
+): Promise<ServerProcess> {
   if (!fs.existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} is missing: run "npm run build" first`);
-  return spawnListening([SERVER_CLI, '--host', '127.0.0.1', '--log-level', 'warn', ...args], env);
+  return spawnListening(
+    [...nodeOptions, SERVER_CLI, '--host', '127.0.0.1', '--log-level', 'warn', ...args],
+    env,
+  );
 }
 
 /** `node ...nodeArgs` in a child process, ready once it prints "... listening on http://HOST:PORT". */

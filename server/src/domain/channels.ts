@@ -13,6 +13,7 @@ import {
 } from '@switchboard/protocol';
 import type { Store } from '../store/database.ts';
 import { containsIgnoringCase, serializePerUser } from '../store/dialect.ts';
+import { prepared } from '../store/prepared.ts';
 import type { ChannelsTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
@@ -33,6 +34,31 @@ function toChannel(row: ChannelsTable): Channel {
   if (row.direct_key) channel.memberIds = row.direct_key.split(':');
   return channel;
 }
+
+const channelById = prepared((db, v: { channelId: string }) =>
+  db.selectFrom('channels').selectAll().where('id', '=', v.channelId),
+);
+
+const memberRow = prepared((db, v: { channelId: string; userId: string }) =>
+  db
+    .selectFrom('channel_members')
+    .select('user_id')
+    .where('channel_id', '=', v.channelId)
+    .where('user_id', '=', v.userId),
+);
+
+const channelWithMembership = prepared((db, v: { channelId: string; userId: string }) =>
+  db
+    .selectFrom('channels')
+    .leftJoin('channel_members', (join) =>
+      join
+        .onRef('channel_members.channel_id', '=', 'channels.id')
+        .on('channel_members.user_id', '=', v.userId),
+    )
+    .selectAll('channels')
+    .select('channel_members.user_id as member')
+    .where('channels.id', '=', v.channelId),
+);
 
 export interface ChannelsOptions {
   /** Channels one user may create; admins are not limited. */
@@ -101,41 +127,37 @@ export class Channels {
   }
 
   async get(channelId: string): Promise<ChannelsTable> {
-    const row = await this.db
-      .selectFrom('channels')
-      .selectAll()
-      .where('id', '=', channelId)
-      .executeTakeFirst();
+    const row = await channelById.first(this.db, { channelId });
     if (!row) throw new SwitchboardError('not_found', 'no such channel');
     return row;
   }
 
   async isMember(userId: string, channelId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('channel_members')
-      .select('user_id')
-      .where('channel_id', '=', channelId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await memberRow.first(this.db, { channelId, userId })) !== undefined;
   }
 
   /** Public channels are readable by every signed-in user; private and direct ones by members only. */
   async requireReadable(actor: Actor, channelId: string): Promise<ChannelsTable> {
-    const channel = await this.get(channelId);
-    if (channel.kind !== 'public' && !(await this.isMember(actor.id, channelId))) {
-      // Same answer as a missing channel: do not reveal that a private channel exists.
-      throw new SwitchboardError('not_found', 'no such channel');
-    }
-    return channel;
+    return (await this.access(actor, channelId)).channel;
   }
 
   async requireMember(actor: Actor, channelId: string): Promise<ChannelsTable> {
-    const channel = await this.requireReadable(actor, channelId);
-    if (!(await this.isMember(actor.id, channelId))) {
-      throw new SwitchboardError('forbidden', 'join the channel first');
-    }
+    const { channel, member } = await this.access(actor, channelId);
+    if (!member) throw new SwitchboardError('forbidden', 'join the channel first');
     return channel;
+  }
+
+  /** The channel and whether the actor is in it, in one query (every send asks). */
+  private async access(
+    actor: Actor,
+    channelId: string,
+  ): Promise<{ channel: ChannelsTable; member: boolean }> {
+    const row = await channelWithMembership.first(this.db, { channelId, userId: actor.id });
+    // A private channel gets the same answer as a missing one: do not reveal that it exists.
+    if (!row || (row.kind !== 'public' && row.member === null))
+      throw new SwitchboardError('not_found', 'no such channel');
+    const { member, ...channel } = row;
+    return { channel, member: member !== null };
   }
 
   /** Channels a user may see: every public channel plus the private and direct ones they are in. */

@@ -17,9 +17,10 @@ import {
   type SyncRequest,
   type User,
 } from '@switchboard/protocol';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
 import { isTransientConflict } from '../store/dialect.ts';
+import { fixedStatement, prepared } from '../store/prepared.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
@@ -330,14 +331,14 @@ export class Messages {
     p: PendingSend,
   ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
     for (let attempt = 1; ; attempt++) {
-      await sql`savepoint send`.execute(trx);
+      await trx.executeQuery(SAVEPOINT);
       try {
         const outcome = await this.commitOne(trx, p);
-        await sql`release savepoint send`.execute(trx);
+        await trx.executeQuery(RELEASE);
         return outcome;
       } catch (error) {
-        await sql`rollback to savepoint send`.execute(trx);
-        await sql`release savepoint send`.execute(trx);
+        await trx.executeQuery(ROLLBACK_TO_SAVEPOINT);
+        await trx.executeQuery(RELEASE);
         // Another node stored the same (author, clientId) since this one looked: the retry of a
         // send that reached two nodes. Looking again finds it, and answers it as a repeat.
         if (isUniqueViolation(error) && attempt === 1) continue;
@@ -350,12 +351,7 @@ export class Messages {
     trx: Transaction<Database>,
     p: PendingSend,
   ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
-    const existing = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('author_id', '=', p.actor.id)
-      .where('client_id', '=', p.clientId)
-      .executeTakeFirst();
+    const existing = await messageByClientId.first(trx, { authorId: p.actor.id, clientId: p.clientId });
     if (existing) {
       if (existing.channel_id !== p.channelId) {
         return {
@@ -389,17 +385,12 @@ export class Messages {
       edited_at: null,
       deleted_at: null,
     };
-    await trx.insertInto('messages').values(row).execute();
+    await insertMessage.execute(trx, row);
     const files = await this.files.attach(trx, p.actor, p.channelId, row.id, p.fileIds);
     const mentions = await this.resolveMentions(trx, p.channelId, p.text);
     await this.insertMentions(trx, row.id, p.channelId, seq, mentions);
     // Writing in a channel means you have read it.
-    await trx
-      .updateTable('channel_members')
-      .set({ read_seq: seq })
-      .where('channel_id', '=', p.channelId)
-      .where('user_id', '=', p.actor.id)
-      .execute();
+    await setReadSeq.execute(trx, { channelId: p.channelId, userId: p.actor.id, seq });
     return {
       ok: true,
       ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions, files }) },
@@ -509,6 +500,50 @@ export class Messages {
   }
 }
 
+// The statements every send runs, compiled once (store/prepared.ts).
+const SAVEPOINT = fixedStatement('savepoint send');
+const RELEASE = fixedStatement('release savepoint send');
+const ROLLBACK_TO_SAVEPOINT = fixedStatement('rollback to savepoint send');
+
+const messageByClientId = prepared((db, v: { authorId: string; clientId: string }) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('author_id', '=', v.authorId)
+    .where('client_id', '=', v.clientId),
+);
+
+const bumpHeadSeq = prepared((db, v: { channelId: string }) =>
+  db
+    .updateTable('channels')
+    .set((eb) => ({ head_seq: eb('head_seq', '+', 1) }))
+    .where('id', '=', v.channelId)
+    .returning('head_seq'),
+);
+
+const insertMessage = prepared((db, row: MessagesTable) =>
+  db.insertInto('messages').values({
+    id: row.id,
+    channel_id: row.channel_id,
+    seq: row.seq,
+    change_seq: row.change_seq,
+    author_id: row.author_id,
+    client_id: row.client_id,
+    text: row.text,
+    created_at: row.created_at,
+    edited_at: row.edited_at,
+    deleted_at: row.deleted_at,
+  }),
+);
+
+const setReadSeq = prepared((db, v: { channelId: string; userId: string; seq: number }) =>
+  db
+    .updateTable('channel_members')
+    .set({ read_seq: v.seq })
+    .where('channel_id', '=', v.channelId)
+    .where('user_id', '=', v.userId),
+);
+
 /** Group commits aborted by PostgreSQL to break a deadlock are tried this often in all. */
 const MAX_COMMIT_ATTEMPTS = 3;
 
@@ -520,12 +555,7 @@ const byChannel = (a: PendingSend, b: PendingSend) =>
  * writers on every node take seqs of one stream one after another: gap-free and in commit order.
  */
 async function nextSeq(trx: Transaction<Database>, channelId: string): Promise<number> {
-  const row = await trx
-    .updateTable('channels')
-    .set((eb) => ({ head_seq: eb('head_seq', '+', 1) }))
-    .where('id', '=', channelId)
-    .returning('head_seq')
-    .executeTakeFirst();
+  const row = await bumpHeadSeq.first(trx, { channelId });
   if (!row) throw new SwitchboardError('not_found', 'no such channel');
   return Number(row.head_seq);
 }
