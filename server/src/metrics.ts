@@ -3,10 +3,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly connections = new Gauge({
+  /** Counts the live connections; the realtime layer sets it once it has its sockets. */
+  liveConnections: () => number = () => 0;
+  readonly connections: Gauge = new Gauge({
     name: 'switchboard_connections',
     help: 'Live Socket.IO connections',
     registers: [this.registry],
+    // Read when scraped, so no connection carries a listener to keep it up to date.
+    collect: (): void => this.connections.set(this.liveConnections()),
   });
   readonly messages = new Counter({
     name: 'switchboard_messages_total',

@@ -47,6 +47,10 @@ const memberRow = prepared((db, v: { channelId: string; userId: string }) =>
     .where('user_id', '=', v.userId),
 );
 
+const channelIdsOfMember = prepared((db, v: { userId: string }) =>
+  db.selectFrom('channel_members').select('channel_id').where('user_id', '=', v.userId),
+);
+
 const channelWithMembership = prepared((db, v: { channelId: string; userId: string }) =>
   db
     .selectFrom('channels')
@@ -255,6 +259,11 @@ export class Channels {
       .orderBy('channels.name')
       .execute();
     return Promise.all(rows.map((row) => this.summarize(userId, row, Number(row.read_seq))));
+  }
+
+  /** The ids of the channels a user is in (what a new connection subscribes to). */
+  async idsOfMember(userId: string): Promise<string[]> {
+    return (await channelIdsOfMember.rows(this.db, { userId })).map((r) => r.channel_id);
   }
 
   async summaryFor(userId: string, channelId: string): Promise<ChannelSummary> {

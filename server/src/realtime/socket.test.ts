@@ -41,6 +41,12 @@ async function presenceOf(socket: TestSocket, userId: string): Promise<string> {
   return users.find((u) => u.id === userId)!.presence;
 }
 
+/** The server's count of live Socket.IO connections, from /metrics. */
+async function liveConnections(): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^switchboard_connections (\d+)$/m.exec(text)?.[1]);
+}
+
 describe('handshake', () => {
   it('greets with hello: protocol, epoch, user and limits; long-polling works too', async () => {
     const alice = await createUser(server, uniqueName('alice'));
@@ -76,6 +82,27 @@ describe('handshake', () => {
       expect(hello.user).toEqual(alice.user);
       socket.disconnect();
     }
+  });
+
+  it('refuses to sign in again on a connection that signed in before, with a clear error', async () => {
+    // The server lets go of the request and token a connection signed in with (memory). A client that
+    // leaves the namespace (Socket.IO packet 1) and sends CONNECT (packet 0) again on the same
+    // Engine.IO session gets a refusal it can read, and the server carries on.
+    const alice = await createUser(server, uniqueName('alice'));
+    const { socket } = await connect(server.url, alice.token);
+    const before = await liveConnections();
+    const refused = new Promise<{ data?: { code?: string } }>((resolve) =>
+      socket.once('connect_error', resolve),
+    );
+    socket.io.engine.send('1');
+    // Socket.IO refuses a CONNECT while the namespace's socket is still live: wait until it left.
+    await vi.waitFor(async () => expect(await liveConnections()).toBe(before - 1));
+    socket.io.engine.send(`0${JSON.stringify({ token: alice.token, protocolVersion: PROTOCOL_VERSION })}`);
+    expect((await refused).data?.code).toBe('bad_request');
+    socket.disconnect();
+    const again = await connect(server.url, alice.token);
+    expect(await ok(again.socket, 'user.list', {})).toMatchObject({ users: expect.any(Array) });
+    again.socket.disconnect();
   });
 
   it('refuses a protocol version it does not speak', async () => {

@@ -47,6 +47,25 @@ const userRoom = (userId: string) => `u:${userId}`;
 const channelRoom = (channelId: string) => `c:${channelId}`;
 
 /**
+ * One string per live room, however many sockets join it: each socket's set of rooms keeps the name
+ * it joined with, and thousands of idle connections would otherwise each hold their own copies.
+ */
+class RoomNames {
+  private readonly names = new Map<string, string>();
+
+  constructor(adapter: { on(event: 'delete-room', listener: (room: string) => void): unknown }) {
+    adapter.on('delete-room', (room) => this.names.delete(room));
+  }
+
+  of(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
+  }
+}
+
+/**
  * Token changes made in this process reach live sockets at once (Notifier.tokensRevoked); this
  * sweep catches the rest — expiry, and revocations by the CLI from another process.
  */
@@ -159,7 +178,7 @@ export class Realtime {
 
     const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
     io.use((socket, next) => {
-      this.handshake(ctx, socket, addressOf(socket.request), presenceOut).then(
+      this.handshake(ctx, socket, addressOf, presenceOut).then(
         () => next(),
         (err: unknown) => {
           const error = toSwitchboardError(err);
@@ -170,18 +189,28 @@ export class Realtime {
       );
     });
 
-    const track = (work: Promise<void>) => {
-      this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
+    const inFlight = this.inFlight;
+    // One listener for every socket (Socket.IO calls it with the socket as `this`), not a closure each.
+    const onEvent = function (this: SwitchboardSocket, event: string, ...args: unknown[]): void {
+      const work = handleEvent(ctx, this, event, args);
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
     };
+    const rooms = new RoomNames(io.sockets.adapter);
+    ctx.metrics.liveConnections = () => io.sockets.sockets.size;
     io.on('connection', (socket) => {
       this.signedIn.get(sessionId(socket.conn))?.();
+      // The HTTP request that opened the session, and the handshake's copy of its headers, query and
+      // auth (the token), were needed to sign in only; Socket.IO keeps them for the whole connection
+      // unless told not to (its "Memory usage" guide). socket.data has what is needed from them.
+      (socket.conn as { request: IncomingMessage | null }).request = null;
+      Object.assign(socket.handshake, { headers: {}, query: {}, auth: {} });
       // Set up at once in the usual case, so the event listener is in place before any event arrives.
       const setUp = this.missedRevocation(socket)
         ? this.stillValid(ctx, socket).then(async (valid) => {
-            if (valid) await onConnection(ctx, socket, track);
+            if (valid) await onConnection(ctx, socket, onEvent, rooms);
           })
-        : onConnection(ctx, socket, track);
+        : onConnection(ctx, socket, onEvent, rooms);
       setUp.catch((err: unknown) => {
         // A database fault while setting up one connection drops that connection, not the server.
         ctx.logger.error({ err }, 'setting up a connection failed');
@@ -234,9 +263,15 @@ export class Realtime {
   private async handshake(
     ctx: ServerContext,
     socket: SwitchboardSocket,
-    address: string,
+    addressOf: (request: IncomingMessage) => string,
     presenceOut: PresenceBatcher,
   ): Promise<void> {
+    // Null once a socket of this Engine.IO session went live (see below): a client that signs in
+    // again starts a new session, as Socket.IO's clients do.
+    const request = socket.request as IncomingMessage | null;
+    if (!request)
+      throw new SwitchboardError('bad_request', 'this connection has signed in once: open a new one');
+    const address = addressOf(request);
     // Untrusted until checked below: every field may be missing or of the wrong type.
     const auth = socket.handshake.auth as { [K in keyof HandshakeAuth]?: unknown };
     const version = typeof auth.protocolVersion === 'number' ? auth.protocolVersion : MIN_PROTOCOL_VERSION;
@@ -304,20 +339,18 @@ async function dropRevoked(sockets: SwitchboardSocket[], accounts: Accounts): Pr
 async function onConnection(
   ctx: ServerContext,
   socket: SwitchboardSocket,
-  track: (work: Promise<void>) => void,
+  onEvent: (this: SwitchboardSocket, event: string, ...args: unknown[]) => void,
+  rooms: RoomNames,
 ): Promise<void> {
   const user = socket.data.user;
-  ctx.metrics.connections.inc();
-  socket.on('disconnect', () => ctx.metrics.connections.dec());
-
-  socket.onAny((event: string, ...args: unknown[]) => track(handleEvent(ctx, socket, event, args)));
+  socket.onAny(onEvent);
 
   // The user room first: a channel joined while we read the memberships below still reaches this
   // socket through Notifier.subscribe, which works on the user room.
-  await socket.join(userRoom(user.id));
-  const channels = await ctx.channels.summariesFor(user.id);
+  await socket.join(rooms.of(userRoom(user.id)));
+  const channelIds = await ctx.channels.idsOfMember(user.id);
   if (!socket.connected) return;
-  await socket.join(channels.map((c) => channelRoom(c.id)));
+  await socket.join(channelIds.map((id) => rooms.of(channelRoom(id))));
   socket.emit('hello', {
     protocolVersion: PROTOCOL_VERSION,
     serverVersion: ctx.version,
