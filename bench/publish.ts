@@ -5,7 +5,8 @@
 // - the plain Socket.IO server acks without storing anything: the ceiling the transport and these
 //   clients allow (how much of the time is ours at all);
 // - hand-written better-sqlite3 with prepared statements doing the same writes per message as
-//   Switchboard (idempotency lookup, seq bump, insert, read cursor), one transaction per message, in a
+//   Switchboard (idempotency lookup, seq and list-place bump, insert, read cursor with its unread
+//   counters), one transaction per message, in a
 //   loop with no network: what the database does when every message is committed on its own. Strict
 //   fsyncs each of those commits; Switchboard groups concurrent sends into one commit.
 import fs from 'node:fs';
@@ -179,17 +180,24 @@ async function runSqliteBaseline(durability: Durability): Promise<RunResult> {
     db.pragma(durability === 'strict' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     const existing = db.prepare('SELECT * FROM messages WHERE author_id = ? AND client_id = ?');
-    const bump = db.prepare('UPDATE channels SET head_seq = head_seq + 1 WHERE id = ? RETURNING head_seq');
-    const insert = db.prepare(
-      'INSERT INTO messages (id, channel_id, seq, change_seq, author_id, client_id, text, created_at, edited_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)',
+    const bump = db.prepare(
+      'UPDATE channels SET head_seq = head_seq + 1, listed_count = listed_count + 1 WHERE id = ? RETURNING head_seq, listed_count',
     );
-    const readTo = db.prepare('UPDATE channel_members SET read_seq = ? WHERE channel_id = ? AND user_id = ?');
+    const insert = db.prepare(
+      'INSERT INTO messages (id, channel_id, seq, change_seq, author_id, client_id, text, created_at, edited_at, deleted_at, listed_ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)',
+    );
+    const readTo = db.prepare(
+      'UPDATE channel_members SET read_seq = ?, read_ord = ?, hidden_after = 0 WHERE channel_id = ? AND user_id = ?',
+    );
     const commitOne = db.transaction((authorId: string, channelId: string) => {
       const clientId = newId();
       if (existing.get(authorId, clientId)) throw new Error('duplicate client id');
-      const { head_seq: seq } = bump.get(channelId) as { head_seq: number };
-      insert.run(newId(), channelId, seq, seq, authorId, clientId, TEXT, Date.now());
-      readTo.run(seq, channelId, authorId);
+      const { head_seq: seq, listed_count: ord } = bump.get(channelId) as {
+        head_seq: number;
+        listed_count: number;
+      };
+      insert.run(newId(), channelId, seq, seq, authorId, clientId, TEXT, Date.now(), ord);
+      readTo.run(seq, ord, channelId, authorId);
     });
     const histogram = new Histogram();
     const loop = (durationMs: number) => {

@@ -75,8 +75,9 @@ export async function createUsers(services: Services, prefix: string, count: num
 
 /**
  * Appends `count` messages to a channel straight into the store, in multi-row inserts inside one
- * transaction, with the seqs the domain would have given them (next after head_seq, change_seq = seq)
- * and head_seq moved to the last; every member's read cursor goes to the head, so the channel opens
+ * transaction, with the seqs and list places the domain would have given them (next after head_seq,
+ * change_seq = seq; next after listed_count) and both counters moved to the last; every member's read
+ * cursor goes to the head, so the channel opens
  * at its newest message. For history a benchmark needs but does not measure: sending 100,000 messages
  * through the domain would take minutes. `authorOf` and `textOf` get the message's 1-based number;
  * timestamps are one second apart, ending now. No text may mention anyone (no mention rows).
@@ -93,10 +94,11 @@ export async function appendMessages(
   await services.db.transaction().execute(async (trx) => {
     const channel = await trx
       .selectFrom('channels')
-      .select('head_seq')
+      .select(['head_seq', 'listed_count'])
       .where('id', '=', channelId)
       .executeTakeFirstOrThrow();
     const head = Number(channel.head_seq);
+    const listed = Number(channel.listed_count);
     for (let from = 1; from <= count; from += BATCH) {
       const rows: MessagesTable[] = [];
       for (let n = from; n < from + BATCH && n <= count; n++) {
@@ -111,18 +113,19 @@ export async function appendMessages(
           created_at: firstTs + n * 1000,
           edited_at: null,
           deleted_at: null,
+          listed_ord: listed + n,
         });
       }
       await trx.insertInto('messages').values(rows).execute();
     }
     await trx
       .updateTable('channels')
-      .set({ head_seq: head + count })
+      .set({ head_seq: head + count, listed_count: listed + count })
       .where('id', '=', channelId)
       .execute();
     await trx
       .updateTable('channel_members')
-      .set({ read_seq: head + count })
+      .set({ read_seq: head + count, read_ord: listed + count, hidden_after: 0 })
       .where('channel_id', '=', channelId)
       .execute();
   });

@@ -12,9 +12,9 @@ import {
   type User,
 } from '@switchboard/protocol';
 import type { Store } from '../store/database.ts';
-import { containsIgnoringCase, serializePerUser } from '../store/dialect.ts';
+import { containsIgnoringCase, dialectOf, serializePerUser } from '../store/dialect.ts';
 import { prepared } from '../store/prepared.ts';
-import type { ChannelsTable } from '../store/schema.ts';
+import type { ChannelMembersTable, ChannelsTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
 import type { Notifier } from './notifier.ts';
@@ -45,6 +45,97 @@ const memberRow = prepared((db, v: { channelId: string; userId: string }) =>
     .select('user_id')
     .where('channel_id', '=', v.channelId)
     .where('user_id', '=', v.userId),
+);
+
+/** A new channel's message counters. */
+const NO_MESSAGES = { listed_count: 0, deleted_count: 0, pruned_ord: 0 } as const;
+
+/** Where a member's reading stands (see ChannelMembersTable). */
+type ReadCursor = Pick<ChannelMembersTable, 'read_seq' | 'read_ord' | 'hidden_after'>;
+
+/** A member of a channel nothing has been written in yet. */
+const NOTHING_READ: ReadCursor = { read_seq: 0, read_ord: 0, hidden_after: 0 };
+
+/** Unread and mention counts from the counters: no history is read. */
+function readStateOf(row: Pick<ChannelsTable, 'listed_count'> & ReadCursor, mentionCount: number) {
+  const unread = Math.max(0, Number(row.listed_count) - Number(row.read_ord) - Number(row.hidden_after));
+  return {
+    readSeq: Number(row.read_seq),
+    unreadCount: Math.min(unread, UNREAD_COUNT_CAP),
+    unreadCapped: unread > UNREAD_COUNT_CAP,
+    mentionCount,
+  };
+}
+
+const pickReadState = ({ readSeq, unreadCount, unreadCapped, mentionCount }: ChannelSummary) => ({
+  readSeq,
+  unreadCount,
+  unreadCapped,
+  mentionCount,
+});
+
+const readCursor = prepared((db, v: { channelId: string; userId: string }) =>
+  db
+    .selectFrom('channel_members')
+    .select(['read_seq', 'read_ord', 'hidden_after'])
+    .where('channel_id', '=', v.channelId)
+    .where('user_id', '=', v.userId),
+);
+
+const mentionsAfter = prepared((db, v: { userId: string; channelId: string; readSeq: number }) =>
+  db
+    .selectFrom('mentions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', v.userId)
+    .where('channel_id', '=', v.channelId)
+    .where('seq', '>', v.readSeq),
+);
+
+/**
+ * Moves a read cursor forward to `target`: `read_ord` becomes the list position there, and what was
+ * hidden between the old cursor and the new one (deleted, or the member's own) no longer counts. At
+ * the head nothing lies after the cursor; elsewhere that costs the messages just read, once.
+ */
+const moveReadCursor = prepared(
+  (db, v: { channelId: string; userId: string; target: number; atHead: number }) =>
+    db
+      .updateTable('channel_members')
+      .set((eb) => ({
+        read_ord: eb.fn.coalesce(
+          eb
+            .selectFrom('messages')
+            .select('listed_ord')
+            .where('channel_id', '=', v.channelId)
+            .where('seq', '<=', v.target)
+            .orderBy('seq', 'desc')
+            .limit(1),
+          eb.ref('read_ord'),
+        ),
+        hidden_after: eb
+          .case()
+          .when(eb.val(v.atHead), '=', 1)
+          .then(0)
+          .else(
+            eb(
+              'hidden_after',
+              '-',
+              eb
+                .selectFrom('messages')
+                .select((m) => m.fn.countAll<number>().as('n'))
+                .where('messages.channel_id', '=', v.channelId)
+                .where('messages.seq', '>', eb.ref('channel_members.read_seq'))
+                .where('messages.seq', '<=', v.target)
+                .where((m) =>
+                  m.or([m('messages.deleted_at', 'is not', null), m('messages.author_id', '=', v.userId)]),
+                ),
+            ),
+          )
+          .end(),
+        read_seq: v.target,
+      }))
+      .where('channel_id', '=', v.channelId)
+      .where('user_id', '=', v.userId)
+      .where('read_seq', '<', v.target),
 );
 
 const channelIdsOfMember = prepared((db, v: { userId: string }) =>
@@ -95,6 +186,7 @@ export class Channels {
       head_seq: 0,
       pruned_seq: 0,
       direct_key: null,
+      ...NO_MESSAGES,
     };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -119,7 +211,7 @@ export class Channels {
         await trx.insertInto('channels').values(row).execute();
         await trx
           .insertInto('channel_members')
-          .values({ channel_id: row.id, user_id: actor.id, joined_at: now, read_seq: 0 })
+          .values({ channel_id: row.id, user_id: actor.id, joined_at: now, ...NOTHING_READ })
           .execute();
       });
     } catch (err) {
@@ -190,13 +282,8 @@ export class Channels {
    */
   async view(actor: Actor, channelId: string): Promise<Channel | ChannelSummary> {
     const channel = await this.requireReadable(actor, channelId);
-    const member = await this.db
-      .selectFrom('channel_members')
-      .select('read_seq')
-      .where('channel_id', '=', channelId)
-      .where('user_id', '=', actor.id)
-      .executeTakeFirst();
-    return member ? this.summarize(actor.id, channel, Number(member.read_seq)) : toChannel(channel);
+    const member = await readCursor.first(this.db, { channelId, userId: actor.id });
+    return member ? this.summarize(actor.id, { ...channel, ...member }) : toChannel(channel);
   }
 
   /**
@@ -248,17 +335,33 @@ export class Channels {
     return rows.map((r) => r.user_id);
   }
 
-  /** Every channel a user is in, with their unread and mention counts. */
+  /**
+   * Every channel a user is in, with their unread and mention counts: two queries however many
+   * channels, and unread counts read from counters, not counted from history.
+   */
   async summariesFor(userId: string): Promise<ChannelSummary[]> {
     const rows = await this.db
       .selectFrom('channel_members')
       .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
       .selectAll('channels')
-      .select('channel_members.read_seq')
+      .select(['channel_members.read_seq', 'channel_members.read_ord', 'channel_members.hidden_after'])
       .where('channel_members.user_id', '=', userId)
       .orderBy('channels.name')
       .execute();
-    return Promise.all(rows.map((row) => this.summarize(userId, row, Number(row.read_seq))));
+    const mentions = await this.db
+      .selectFrom('mentions')
+      .innerJoin('channel_members', (join) =>
+        join
+          .onRef('channel_members.channel_id', '=', 'mentions.channel_id')
+          .onRef('channel_members.user_id', '=', 'mentions.user_id'),
+      )
+      .select(['mentions.channel_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('mentions.user_id', '=', userId)
+      .whereRef('mentions.seq', '>', 'channel_members.read_seq')
+      .groupBy('mentions.channel_id')
+      .execute();
+    const mentionCounts = new Map(mentions.map((m) => [m.channel_id, Number(m.n)]));
+    return rows.map((row) => ({ ...toChannel(row), ...readStateOf(row, mentionCounts.get(row.id) ?? 0) }));
   }
 
   /** The ids of the channels a user is in (what a new connection subscribes to). */
@@ -268,7 +371,8 @@ export class Channels {
 
   async summaryFor(userId: string, channelId: string): Promise<ChannelSummary> {
     const channel = await this.get(channelId);
-    return this.summarize(userId, channel, await this.readSeqOf(userId, channelId));
+    const cursor = (await readCursor.first(this.db, { channelId, userId })) ?? NOTHING_READ;
+    return this.summarize(userId, { ...channel, ...cursor });
   }
 
   async join(actor: Actor, channelId: string): Promise<ChannelSummary> {
@@ -342,12 +446,18 @@ export class Channels {
             head_seq: 0,
             pruned_seq: 0,
             direct_key: directKey,
+            ...NO_MESSAGES,
           })
           .execute();
         await trx
           .insertInto('channel_members')
           .values(
-            [actor.id, other.id].map((user_id) => ({ channel_id: id, user_id, joined_at: now, read_seq: 0 })),
+            [actor.id, other.id].map((user_id) => ({
+              channel_id: id,
+              user_id,
+              joined_at: now,
+              ...NOTHING_READ,
+            })),
           )
           .execute();
       });
@@ -363,74 +473,59 @@ export class Channels {
   /** Moves a member's read cursor forward (never back) and tells all their devices. */
   async markRead(actor: Actor, channelId: string, seq: number): Promise<ReadState> {
     const channel = await this.requireMember(actor, channelId);
-    const target = Math.min(seq, Number(channel.head_seq));
-    await this.db
-      .updateTable('channel_members')
-      .set({ read_seq: target })
-      .where('channel_id', '=', channelId)
-      .where('user_id', '=', actor.id)
-      .where('read_seq', '<', target)
-      .execute();
-    const state = await this.readState(actor.id, channelId, await this.readSeqOf(actor.id, channelId));
-    this.notifier.toUser(actor.id, 'read.state', state);
-    return state;
-  }
-
-  private async readSeqOf(userId: string, channelId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('channel_members')
-      .select('read_seq')
-      .where('channel_id', '=', channelId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row ? Number(row.read_seq) : 0;
-  }
-
-  private async readState(userId: string, channelId: string, readSeq: number): Promise<ReadState> {
-    // Counting stops one past the cap: a member who never read a long channel costs a few rows of the
-    // (channel_id, seq) index, not the channel's whole history, on every connect and sync.
-    const unread = await this.db
-      .selectFrom((eb) =>
-        eb
-          .selectFrom('messages')
-          .select('seq')
-          .where('channel_id', '=', channelId)
-          .where('seq', '>', readSeq)
-          .where('deleted_at', 'is', null)
-          .where('author_id', '<>', userId)
-          .limit(UNREAD_COUNT_CAP + 1)
-          .as('unread'),
-      )
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const mentions = await this.db
-      .selectFrom('mentions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .where('channel_id', '=', channelId)
-      .where('seq', '>', readSeq)
-      .executeTakeFirstOrThrow();
-    const counted = Number(unread.n);
-    return {
+    const headSeq = Number(channel.head_seq);
+    const target = Math.min(seq, headSeq);
+    await moveReadCursor.execute(this.db, {
       channelId,
-      readSeq,
-      unreadCount: Math.min(counted, UNREAD_COUNT_CAP),
-      unreadCapped: counted > UNREAD_COUNT_CAP,
-      mentionCount: Number(mentions.n),
-    };
+      userId: actor.id,
+      target,
+      atHead: target >= headSeq ? 1 : 0,
+    });
+    const cursor = (await readCursor.first(this.db, { channelId, userId: actor.id })) ?? NOTHING_READ;
+    const summary = await this.summarize(actor.id, { ...channel, ...cursor });
+    const readState: ReadState = { channelId, ...pickReadState(summary) };
+    this.notifier.toUser(actor.id, 'read.state', readState);
+    return readState;
   }
 
-  private async summarize(userId: string, row: ChannelsTable, readSeq: number): Promise<ChannelSummary> {
-    const { channelId: _channelId, ...state } = await this.readState(userId, row.id, readSeq);
-    return { ...toChannel(row), ...state };
+  private async summarize(userId: string, row: ChannelsTable & ReadCursor): Promise<ChannelSummary> {
+    const mentions = await mentionsAfter.first(this.db, { userId, channelId: row.id, readSeq: row.read_seq });
+    return { ...toChannel(row), ...readStateOf(row, Number(mentions?.n ?? 0)) };
   }
 
+  /**
+   * Adds a member whose read cursor is at the start of the channel's history: everything there is
+   * unread except what was deleted and what they wrote themselves (someone who left and came back).
+   */
   private async addMember(channelId: string, userId: string): Promise<void> {
-    await this.db
-      .insertInto('channel_members')
-      .values({ channel_id: channelId, user_id: userId, joined_at: this.clock(), read_seq: 0 })
-      .onConflict((oc) => oc.columns(['channel_id', 'user_id']).doNothing())
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      // Deletes and sends in this channel wait for this (they lock the row) so the count stays exact.
+      let query = trx
+        .selectFrom('channels')
+        .select(['pruned_ord', 'deleted_count'])
+        .where('id', '=', channelId);
+      if (dialectOf(trx) === 'postgres') query = query.forUpdate();
+      const channel = await query.executeTakeFirstOrThrow();
+      const own = await trx
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('author_id', '=', userId)
+        .where('channel_id', '=', channelId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('channel_members')
+        .values({
+          channel_id: channelId,
+          user_id: userId,
+          joined_at: this.clock(),
+          read_seq: 0,
+          read_ord: Number(channel.pruned_ord),
+          hidden_after: Number(channel.deleted_count) + Number(own.n),
+        })
+        .onConflict((oc) => oc.columns(['channel_id', 'user_id']).doNothing())
+        .execute();
+    });
   }
 
   private async announceMembership(userId: string, channelId: string): Promise<ChannelSummary> {

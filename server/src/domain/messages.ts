@@ -128,6 +128,7 @@ export class Messages {
         .where('id', '=', row.id)
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
+      await forgetUnread(trx, row);
       dropped = await this.files.detach(trx, row.id);
       return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [], files: [] };
     });
@@ -246,19 +247,30 @@ export class Messages {
       dropped = await this.files.ofMessagesBefore(trx, cutoff);
       const pruned = await trx
         .selectFrom('messages')
-        .select(['channel_id', (eb) => eb.fn.max('change_seq').as('max_seq')])
+        .select((eb) => [
+          'channel_id',
+          eb.fn.max('change_seq').as('max_seq'),
+          eb.fn.max('seq').as('last_seq'),
+          eb.fn.max('listed_ord').as('last_ord'),
+          eb.fn.count('deleted_at').as('deleted'),
+        ])
         .where('created_at', '<', cutoff)
         .groupBy('channel_id')
         // In the order group commits lock channels in, so the two never deadlock.
         .orderBy('channel_id')
         .execute();
-      for (const { channel_id, max_seq } of pruned) {
+      for (const { channel_id, max_seq, last_seq, last_ord, deleted } of pruned) {
         await trx
           .updateTable('channels')
           .set({ pruned_seq: Number(max_seq) })
           .where('id', '=', channel_id)
           .where('pruned_seq', '<', Number(max_seq))
           .execute();
+        await forgetPruned(trx, channel_id, cutoff, {
+          lastSeq: Number(last_seq),
+          lastOrd: Number(last_ord),
+          deleted: Number(deleted),
+        });
       }
       const deleted = await trx.deleteFrom('messages').where('created_at', '<', cutoff).executeTakeFirst();
       return Number(deleted.numDeletedRows);
@@ -371,7 +383,7 @@ export class Messages {
         },
       };
     }
-    const seq = await nextSeq(trx, p.channelId);
+    const { seq, listedOrd } = await nextListedSeq(trx, p.channelId);
     const now = this.clock();
     const row: MessagesTable = {
       id: newId(),
@@ -384,13 +396,14 @@ export class Messages {
       created_at: now,
       edited_at: null,
       deleted_at: null,
+      listed_ord: listedOrd,
     };
     await insertMessage.execute(trx, row);
     const files = await this.files.attach(trx, p.actor, p.channelId, row.id, p.fileIds);
     const mentions = await this.resolveMentions(trx, p.channelId, p.text);
     await this.insertMentions(trx, row.id, p.channelId, seq, mentions);
-    // Writing in a channel means you have read it.
-    await setReadSeq.execute(trx, { channelId: p.channelId, userId: p.actor.id, seq });
+    // Writing in a channel means you have read it: the cursor is at the head, nothing lies after it.
+    await readToHead.execute(trx, { channelId: p.channelId, userId: p.actor.id, seq, listedOrd });
     return {
       ok: true,
       ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions, files }) },
@@ -533,16 +546,92 @@ const insertMessage = prepared((db, row: MessagesTable) =>
     created_at: row.created_at,
     edited_at: row.edited_at,
     deleted_at: row.deleted_at,
+    listed_ord: row.listed_ord,
   }),
 );
 
-const setReadSeq = prepared((db, v: { channelId: string; userId: string; seq: number }) =>
+const bumpHeadAndListed = prepared((db, v: { channelId: string }) =>
+  db
+    .updateTable('channels')
+    .set((eb) => ({ head_seq: eb('head_seq', '+', 1), listed_count: eb('listed_count', '+', 1) }))
+    .where('id', '=', v.channelId)
+    .returning(['head_seq', 'listed_count']),
+);
+
+const readToHead = prepared((db, v: { channelId: string; userId: string; seq: number; listedOrd: number }) =>
   db
     .updateTable('channel_members')
-    .set({ read_seq: v.seq })
+    .set({ read_seq: v.seq, read_ord: v.listedOrd, hidden_after: 0 })
     .where('channel_id', '=', v.channelId)
     .where('user_id', '=', v.userId),
 );
+
+/**
+ * A deleted message no longer counts as unread: for the members whose cursor is before it (its
+ * author never counted it), and for members who join later.
+ */
+async function forgetUnread(trx: Transaction<Database>, row: MessagesTable): Promise<void> {
+  await trx
+    .updateTable('channel_members')
+    .set((eb) => ({ hidden_after: eb('hidden_after', '+', 1) }))
+    .where('channel_id', '=', row.channel_id)
+    .where('read_seq', '<', Number(row.seq))
+    .where('user_id', '<>', row.author_id)
+    .execute();
+  await trx
+    .updateTable('channels')
+    .set((eb) => ({ deleted_count: eb('deleted_count', '+', 1) }))
+    .where('id', '=', row.channel_id)
+    .execute();
+}
+
+/**
+ * Messages retention is about to remove stop counting as unread: members whose cursor is before the
+ * last of them start counting after it, less what was hidden from them among the removed (deleted,
+ * or their own); members who join later start there too.
+ */
+async function forgetPruned(
+  trx: Transaction<Database>,
+  channelId: string,
+  cutoff: number,
+  removed: { lastSeq: number; lastOrd: number; deleted: number },
+): Promise<void> {
+  await trx
+    .updateTable('channel_members')
+    .set((eb) => ({
+      hidden_after: eb(
+        'hidden_after',
+        '-',
+        eb
+          .selectFrom('messages')
+          .select((m) => m.fn.countAll<number>().as('n'))
+          .where('messages.channel_id', '=', channelId)
+          .where('messages.created_at', '<', cutoff)
+          .where('messages.seq', '>', eb.ref('channel_members.read_seq'))
+          .where((m) =>
+            m.or([
+              m('messages.deleted_at', 'is not', null),
+              m('messages.author_id', '=', eb.ref('channel_members.user_id')),
+            ]),
+          ),
+      ),
+      read_ord: removed.lastOrd,
+    }))
+    .where('channel_id', '=', channelId)
+    .where('read_seq', '<', removed.lastSeq)
+    .execute();
+  await trx
+    .updateTable('channels')
+    .set((eb) => ({ deleted_count: eb('deleted_count', '-', removed.deleted) }))
+    .where('id', '=', channelId)
+    .execute();
+  await trx
+    .updateTable('channels')
+    .set({ pruned_ord: removed.lastOrd })
+    .where('id', '=', channelId)
+    .where('pruned_ord', '<', removed.lastOrd)
+    .execute();
+}
 
 /** Group commits aborted by PostgreSQL to break a deadlock are tried this often in all. */
 const MAX_COMMIT_ATTEMPTS = 3;
@@ -558,6 +647,16 @@ async function nextSeq(trx: Transaction<Database>, channelId: string): Promise<n
   const row = await bumpHeadSeq.first(trx, { channelId });
   if (!row) throw new SwitchboardError('not_found', 'no such channel');
   return Number(row.head_seq);
+}
+
+/** The next seq of a stream for a new message in its list, and the message's place in that list. */
+async function nextListedSeq(
+  trx: Transaction<Database>,
+  channelId: string,
+): Promise<{ seq: number; listedOrd: number }> {
+  const row = await bumpHeadAndListed.first(trx, { channelId });
+  if (!row) throw new SwitchboardError('not_found', 'no such channel');
+  return { seq: Number(row.head_seq), listedOrd: Number(row.listed_count) };
 }
 
 function toMessage(row: MessageRow): Message {

@@ -2,6 +2,7 @@
 // migration that has shipped; add the next one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { createSearchIndex } from './searchIndex.ts';
+import { addUnreadCounters } from './unreadCounters.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -174,6 +175,11 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('files_uploader').on('files').column('uploader_id').execute();
       await db.schema.createIndex('files_sha256').on('files').column('sha256').execute();
     },
+  },
+  // --- performance (0040–0049) ---
+  '0040_unread_counters': {
+    // Unread counts from counters instead of counting history (store/unreadCounters.ts).
+    up: addUnreadCounters,
   },
 };
 

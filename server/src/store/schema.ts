@@ -39,6 +39,12 @@ export interface ChannelsTable {
   head_seq: number;
   /** Everything at or below this seq has been removed by retention. */
   pruned_seq: number;
+  /** Messages ever stored in the channel's list, deleted and pruned ones included (unread counts). */
+  listed_count: number;
+  /** Of those, deleted ones retention has not removed yet (what a new member does not count). */
+  deleted_count: number;
+  /** `listed_ord` of the newest message retention removed (where a new member's count starts). */
+  pruned_ord: number;
   /** Direct conversations: the two user ids, sorted and joined, so each pair has one stream. */
   direct_key: string | null;
 }
@@ -48,6 +54,13 @@ export interface ChannelMembersTable {
   user_id: string;
   joined_at: number;
   read_seq: number;
+  /**
+   * Unread is `channels.listed_count − read_ord − hidden_after`, so a summary costs one row, not a
+   * count over history. `read_ord` is the `listed_ord` at `read_seq`; `hidden_after` counts the
+   * messages after `read_seq` that are listed but not unread: deleted, or the member's own.
+   */
+  read_ord: number;
+  hidden_after: number;
 }
 
 export interface MessagesTable {
@@ -61,6 +74,8 @@ export interface MessagesTable {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** The channel's `listed_count` once this message was stored: its place in the channel's list. */
+  listed_ord: number;
 }
 
 export interface MentionsTable {
