@@ -51,8 +51,9 @@ export async function seedDataDir<T>(
   dataDir: string,
   durability: 'standard' | 'strict',
   setup: (s: Services) => Promise<T>,
+  databaseUrl?: string,
 ): Promise<T> {
-  const config = resolveConfig({ flags: { dataDir, durability } });
+  const config = resolveConfig({ flags: { dataDir, durability, databaseUrl } });
   const services = await openServices(config, { notifier: silentNotifier });
   try {
     return await setup(services);
@@ -141,9 +142,16 @@ function memoryEnv(withMemoryHook: boolean): NodeJS.ProcessEnv {
 
 export async function startSwitchboard(
   dataDir: string,
-  options: { maxConnectionsPerUser: number; durability?: 'standard' | 'strict'; withMemoryHook?: boolean },
+  options: {
+    maxConnectionsPerUser: number;
+    durability?: 'standard' | 'strict';
+    withMemoryHook?: boolean;
+    /** Settings of several nodes: --database-url, --redis-url. */
+    extraArgs?: string[];
+  },
 ): Promise<RunningTarget> {
   const args = [
+    ...(options.extraArgs ?? []),
     '--port',
     '0',
     '--data-dir',
