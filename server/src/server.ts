@@ -117,7 +117,7 @@ async function claimFilesFolder(db: Store, blobs: BlobStore): Promise<void> {
     (await db.selectFrom('server_meta').select('value').where('key', '=', 'files_volume').executeTakeFirst())
       ?.value ?? null;
   const claimed = blobs.claimShared(await recorded());
-  if (!claimed.created) return;
+  if (!claimed.unrecorded) return;
   await db
     .insertInto('server_meta')
     .values({ key: 'files_volume', value: claimed.mark })
