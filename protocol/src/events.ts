@@ -17,6 +17,9 @@ import {
   SendAck,
   StreamEvent,
   SyncResponse,
+  ThreadPage,
+  ThreadsPage,
+  ThreadState,
   UserWithPresence,
 } from './models.ts';
 import {
@@ -34,6 +37,11 @@ import {
   SendMessageRequest,
   SyncRequest,
   TypingRequest,
+  UpdateChannelRequest,
+  ThreadRequest,
+  ThreadReadRequest,
+  ThreadListRequest,
+  ReactionRequest,
 } from './schemas.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -67,6 +75,19 @@ export const ClientEvents = {
   'preferences.set': event(Preferences, Preferences),
   /** Volatile: the ack is optional, and clients usually send it without one. */
   typing: event(TypingRequest, z.null()),
+  // Channel details, threads and reactions
+  /** Rename, topic, purpose, archive: a change in the channel's stream. */
+  'channel.update': event(UpdateChannelRequest, Channel),
+  /** A thread's root and a page of its replies. */
+  'message.thread': event(ThreadRequest, ThreadPage),
+  /** Threads you follow, the latest reply first, with your unread counts. */
+  'thread.list': event(ThreadListRequest, ThreadsPage),
+  /** Moves your read position in a thread forward. */
+  'thread.read': event(ThreadReadRequest, ThreadState),
+  /** Idempotent: adding a reaction you already made changes nothing. */
+  'reaction.add': event(ReactionRequest, Message),
+  /** Idempotent: removing a reaction you did not make changes nothing. */
+  'reaction.remove': event(ReactionRequest, Message),
 } as const;
 
 export type ClientEventName = keyof typeof ClientEvents;
@@ -97,6 +118,9 @@ export const ServerEvents = {
   presence: z.object({ changes: z.array(z.object({ userId: z.string(), status: Presence })) }),
   /** The server is going away; reconnect after `reconnectAfterMs` (already jittered). */
   'server.shutdown': z.object({ reconnectAfterMs: z.number() }),
+  // Threads
+  /** Your read state in a thread you follow moved (on any of your devices). */
+  'thread.state': ThreadState,
 } as const;
 
 export type ServerEventName = keyof typeof ServerEvents;

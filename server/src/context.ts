@@ -4,6 +4,8 @@ import type { Accounts } from './domain/accounts.ts';
 import type { Channels } from './domain/channels.ts';
 import type { Messages } from './domain/messages.ts';
 import type { UserPreferences } from './domain/preferences.ts';
+import type { Reactions } from './domain/reactions.ts';
+import type { Threads } from './domain/threads.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -19,6 +21,8 @@ export interface ServerContext {
   accounts: Accounts;
   channels: Channels;
   messages: Messages;
+  threads: Threads;
+  reactions: Reactions;
   preferences: UserPreferences;
   rateLimits: RateLimits;
   presence: PresenceTracker;

@@ -11,6 +11,8 @@ import { Channels } from './domain/channels.ts';
 import { Messages } from './domain/messages.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
+import { Reactions } from './domain/reactions.ts';
+import { Threads } from './domain/threads.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { buildHttp, webPage } from './http/app.ts';
 import { proxyTrust } from './http/clientAddress.ts';
@@ -69,7 +71,8 @@ export async function openServices(
     maxChannelsPerUser: config.maxChannelsPerUser,
     clock,
   });
-  const messages = new Messages(db, channels, options.notifier, {
+  const threads = new Threads(db, channels, options.notifier);
+  const messages = new Messages(db, channels, threads, options.notifier, {
     maxMessageLength: config.maxMessageLength,
     clock,
     onCommit: (size, ms) => {
@@ -78,8 +81,9 @@ export async function openServices(
     },
     onStored: (kind) => metrics?.messages.labels(kind).inc(),
   });
+  const reactions = new Reactions(db, channels, messages, clock);
   const preferences = new UserPreferences(db, options.notifier, clock);
-  return { db, accounts, channels, messages, preferences };
+  return { db, accounts, channels, messages, threads, reactions, preferences };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {

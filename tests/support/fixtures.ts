@@ -15,6 +15,12 @@ export function stored(over: Partial<Message> & { clientId: string }): Message {
     ts: 1,
     editedAt: null,
     deletedAt: null,
+    parentId: null,
+    alsoInChannel: false,
+    replyCount: 0,
+    lastReplyAt: null,
+    replierIds: [],
+    reactions: [],
     ...over,
   };
 }
@@ -28,6 +34,10 @@ export const channelSummary = (id: string, over: Partial<ChannelSummary> = {}): 
   createdBy: null,
   createdAt: 0,
   headSeq: 0,
+  displayName: id,
+  purpose: '',
+  archivedAt: null,
+  changeSeq: 0,
   readSeq: 0,
   unreadCount: 0,
   mentionCount: 0,

@@ -31,6 +31,11 @@ import {
   TypingRequest,
   User,
   UserWithPresence,
+  FollowedThread,
+  ReactionEmoji,
+  ThreadReadRequest,
+  ThreadReplyFields,
+  UpdateChannelRequest,
 } from '@switchboard/protocol';
 import { DisplayMessage } from './display.ts';
 import { validationError } from './errors.ts';
@@ -69,6 +74,8 @@ export const SessionSnapshot = z.object({
   preferences: Preferences,
   /** The server's limits (from its last `hello`; the protocol defaults until one arrives). */
   limits: ServerLimits,
+  /** Threads the user follows, the latest reply first, with their unread counts. */
+  threads: z.array(FollowedThread),
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
@@ -84,8 +91,10 @@ export const Requests = {
   reconnectNow: Empty,
   openChannel: ChannelRef,
   loadOlder: ChannelRef,
-  /** The text is also held to the server's limits (parseRequest). */
-  send: z.strictObject({ channelId: Id, text: MessageText }),
+  /** The text is also held to the server's limits (parseRequest). A reply names its `parentId`. */
+  send: z
+    .strictObject({ channelId: Id, text: MessageText, ...ThreadReplyFields })
+    .refine((p) => p.alsoInChannel !== true || p.parentId !== undefined, 'alsoInChannel is for replies'),
   retrySend: z.strictObject({ clientId: ClientId }),
   discardSend: z.strictObject({ clientId: ClientId }),
   edit: EditMessageRequest,
@@ -101,6 +110,16 @@ export const Requests = {
   listPublicChannels: Empty,
   /** Changes the keys given and keeps the rest. */
   setPreferences: Preferences,
+  // Channel details, threads and reactions
+  updateChannel: UpdateChannelRequest,
+  /** A thread by any of its messages; it stays open (its changes come as `thread` events) until closed. */
+  openThread: MessageRef,
+  loadOlderReplies: MessageRef,
+  closeThread: MessageRef,
+  /** Marks a thread you follow read up to `seq` (a reply's seq); others' threads have no read state. */
+  markThreadRead: ThreadReadRequest,
+  listThreads: Empty,
+  setReaction: z.strictObject({ messageId: Id, emoji: ReactionEmoji, reacted: z.boolean() }),
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -149,6 +168,22 @@ export const Results = {
    * when the connection is back.
    */
   setPreferences: Preferences,
+  /** The channel's details after the change. */
+  updateChannel: Channel,
+  /** The root, its newest replies (and ours still queued), and whether older replies exist. */
+  openThread: z.object({
+    rootId: z.string(),
+    root: DisplayMessage,
+    replies: z.array(DisplayMessage),
+    hasOlder: z.boolean(),
+  }),
+  loadOlderReplies: MessagePage,
+  closeThread: z.null(),
+  markThreadRead: z.null(),
+  /** Asks the server again and answers with the followed threads (also told as `threads`). */
+  listThreads: z.array(FollowedThread),
+  /** The message with its reactions after the change. */
+  setReaction: Message,
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };
@@ -174,6 +209,19 @@ export const Events = {
   presence: z.object({ userId: z.string(), status: Presence }),
   /** The user's preferences changed, here or on another of their devices. */
   preferences: Preferences,
+  /**
+   * Changes to an open thread's messages (its root and replies), as `messages` does for a channel:
+   * by display key, `removed` first, `reset` replacing everything shown.
+   */
+  thread: z.object({
+    rootId: z.string(),
+    channelId: z.string(),
+    messages: z.array(DisplayMessage),
+    removed: z.array(z.string()).optional(),
+    reset: z.boolean().optional(),
+  }),
+  /** The followed threads, whenever the list or a count in it changed. */
+  threads: z.array(FollowedThread),
 } as const;
 
 export type SessionEventName = keyof typeof Events;

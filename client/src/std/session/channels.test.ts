@@ -1,13 +1,13 @@
 // Channels and their counts: live changes counted as the server counts them, and a sync's list
 // taken except for what changed here meanwhile.
 import { describe, expect, it } from 'vitest';
-import type { StreamEvent } from '@switchboard/protocol';
+import type { MessageChangeKind, StreamEvent } from '@switchboard/protocol';
 import { channelSummary, stored } from '../../../../tests/support/fixtures.ts';
 import { Channels } from './channels.ts';
 
 const summary = channelSummary;
 
-const event = (kind: StreamEvent['kind'], seq: number, over: Parameters<typeof stored>[0]): StreamEvent => ({
+const event = (kind: MessageChangeKind, seq: number, over: Parameters<typeof stored>[0]): StreamEvent => ({
   channelId: 'c1',
   seq,
   kind,
