@@ -4,8 +4,15 @@
 import type { Channel, ChannelSummary, Message, ReadState, StreamEvent } from '@switchboard/protocol';
 import { inChannelList } from '../display.ts';
 
-/** The details a `channel` stream change carries, without the head it was read at. */
-const detailsOf = ({ headSeq: _headSeq, ...channel }: Channel) => channel;
+/** What a change of a channel's details changes (not its head, nor anyone's read state). */
+const detailsOf = (c: Channel) => ({
+  name: c.name,
+  displayName: c.displayName,
+  topic: c.topic,
+  purpose: c.purpose,
+  archivedAt: c.archivedAt,
+  changeSeq: c.changeSeq,
+});
 
 export interface ChannelsHost {
   /** The list or a channel in it changed: tell the UI and save. */

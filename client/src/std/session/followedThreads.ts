@@ -20,8 +20,11 @@ const latestFirst = (a: FollowedThread, b: FollowedThread) =>
 
 export class FollowedThreads {
   private threads = new Map<string, FollowedThread>();
-  private refreshing = false;
-  private again = false;
+  /** When each thread last changed here, counted in `changes`: a list asked for before is older. */
+  private readonly stamps = new Map<string, number>();
+  private changes = 0;
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(private readonly host: FollowedThreadsHost) {}
 
@@ -32,6 +35,7 @@ export class FollowedThreads {
 
   clear(): void {
     this.threads.clear();
+    this.stamps.clear();
   }
 
   /** The latest reply first. */
@@ -39,34 +43,29 @@ export class FollowedThreads {
     return [...this.threads.values()].sort(latestFirst);
   }
 
-  /** Takes the server's list; one asked for meanwhile goes out once this one is in. */
-  async refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return;
+  /**
+   * Takes the server's list, except for threads changed here since it was asked for (those are
+   * newer). One asked for while another is on its way goes out after it; resolves once the list is
+   * as the server had it at the call, or the request failed (the next catch-up asks again).
+   */
+  refresh(): Promise<void> {
+    if (!this.running) {
+      this.running = this.fetch().finally(() => (this.running = null));
+      return this.running;
     }
-    this.refreshing = true;
-    try {
-      const { threads } = await this.host.fetch();
-      this.threads = new Map(threads.map((t) => [t.threadId, t]));
-      this.host.changed();
-    } catch {
-      // The next catch-up asks again.
-    } finally {
-      this.refreshing = false;
-      if (this.again) {
-        this.again = false;
-        void this.refresh();
-      }
-    }
+    this.queued ??= this.running.then(() => {
+      this.queued = null;
+      return this.refresh();
+    });
+    return this.queued;
   }
 
   /** The server's read state of one thread (read here or on another device). */
   applyState(state: ThreadState): void {
     const known = this.threads.get(state.threadId);
-    if (!known) return;
-    this.threads.set(state.threadId, { ...known, ...state });
-    this.host.changed();
+    // Followed since the list was read: the list again, with it.
+    if (!known) return void this.refresh();
+    this.set({ ...known, ...state });
   }
 
   /** Marks a followed thread read up to `seq` on the server; threads not followed have no read state. */
@@ -81,6 +80,27 @@ export class FollowedThreads {
     const before = this.threads.size;
     for (const [id, thread] of this.threads) if (thread.channelId === channelId) this.threads.delete(id);
     if (this.threads.size !== before) this.host.changed();
+  }
+
+  private async fetch(): Promise<void> {
+    const mark = this.changes;
+    let threads: FollowedThread[];
+    try {
+      ({ threads } = await this.host.fetch());
+    } catch {
+      return; // The next catch-up asks again.
+    }
+    const newerHere = (id: string) => (this.stamps.get(id) ?? 0) > mark;
+    this.threads = new Map(
+      threads.map((t) => [t.threadId, newerHere(t.threadId) ? (this.threads.get(t.threadId) ?? t) : t]),
+    );
+    this.host.changed();
+  }
+
+  private set(thread: FollowedThread): void {
+    this.threads.set(thread.threadId, thread);
+    this.stamps.set(thread.threadId, ++this.changes);
+    this.host.changed();
   }
 
   /**
@@ -116,7 +136,6 @@ export class FollowedThreads {
         if (before.mentions.includes(me)) next.mentionCount = Math.max(0, next.mentionCount - 1);
       } else return;
     } else return;
-    this.threads.set(thread.threadId, next);
-    this.host.changed();
+    this.set(next);
   }
 }
