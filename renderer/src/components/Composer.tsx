@@ -12,6 +12,8 @@ import { PresenceDot } from './PresenceDot.tsx';
 /** The composer's element id: the skip link and finished edits bring focus back to it. */
 export const COMPOSER_ID = 'composer-input';
 export const focusComposer = (): void => document.getElementById(COMPOSER_ID)?.focus();
+/** The reply box of the open thread. */
+export const THREAD_COMPOSER_ID = 'thread-composer-input';
 
 const TYPING_EVERY_MS = 3_000;
 const MAX_SUGGESTIONS = 6;
@@ -22,6 +24,8 @@ interface ComposerProps {
   placeholder: string;
   onEditLast(): void;
   onError(text: string): void;
+  /** A thread's reply box: what it replies to, whether replies also go to the channel, its own label. */
+  thread?: { parentId: string; alsoInChannel: boolean; inputId: string; label: string };
 }
 
 interface MentionQuery {
@@ -37,12 +41,14 @@ function findMention(text: string, caret: number): MentionQuery | null {
   return { start: caret - match[2]!.length - 1, end: caret, query: match[2]!.toLowerCase() };
 }
 
-export function Composer({ channelId, placeholder, onEditLast, onError }: ComposerProps) {
+export function Composer({ channelId, placeholder, onEditLast, onError, thread }: ComposerProps) {
   const { t } = useTranslation();
   const store = useStore();
   const users = useUi((s) => s.users);
   const maxLength = useUi((s) => s.limits.maxMessageLength);
-  const [text, setText] = useState(() => drafts.get(channelId) ?? '');
+  const draftKey = thread ? `${channelId}/${thread.parentId}` : channelId;
+  const inputId = thread?.inputId ?? COMPOSER_ID;
+  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
   const [mention, setMention] = useState<MentionQuery | null>(null);
   const [members, setMembers] = useState<ReadonlySet<string> | null>(null);
   const [active, setActive] = useState(0);
@@ -52,8 +58,8 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
   const hintId = useId();
 
   useEffect(() => {
-    drafts.set(channelId, text);
-  }, [channelId, text]);
+    drafts.set(draftKey, text);
+  }, [draftKey, text]);
 
   // Only members can be mentioned. The list is fetched when the conversation opens and again as each
   // mention starts, since people join and leave; until it arrives (or offline) everyone is offered.
@@ -100,7 +106,8 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
     setText('');
     setMention(null);
     lastTyping.current = 0;
-    store.client.request('send', { channelId, text: body }).catch((err: unknown) => {
+    const reply = thread && { parentId: thread.parentId, alsoInChannel: thread.alsoInChannel };
+    store.client.request('send', { channelId, text: body, ...reply }).catch((err: unknown) => {
       // Not queued at all (e.g. rejected as invalid): give the text back rather than lose it.
       setText((current) => current || body);
       onError(errorText(err, t));
@@ -170,11 +177,11 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
         </ul>
       )}
       <div className={`composer-box${tooLong > 0 ? ' invalid' : ''}`}>
-        <label htmlFor={COMPOSER_ID} className="sr-only">
-          {t('composer.label')}
+        <label htmlFor={inputId} className="sr-only">
+          {thread?.label ?? t('composer.label')}
         </label>
         <textarea
-          id={COMPOSER_ID}
+          id={inputId}
           ref={inputRef}
           rows={1}
           autoFocus

@@ -15,6 +15,11 @@ const PATHS = {
   arrowDown: 'M12 5v14M6 13l6 6 6-6',
   leave: 'M10 4H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h4M14 8l4 4-4 4M18 12H8',
   addPerson: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM3 21v-1a6 6 0 0 1 12 0v1M19 8v6M16 11h6',
+  smile: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01',
+  reply: 'M10 7L5 12l5 5M5 12h9a5 5 0 0 1 5 5v1',
+  threads: 'M4 5h16v10H9l-5 4zM8 9h8M8 12h5',
+  info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v5M12 8h.01',
+  archive: 'M4 5h16v4H4zM6 9v10h12V9M10 13h4',
 } as const;
 
 export type IconName = keyof typeof PATHS;
