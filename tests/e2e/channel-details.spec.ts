@@ -13,6 +13,7 @@ import {
   screenshot,
   uniqueName,
 } from './support/app.ts';
+import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
 
 const details = (page: Page) => page.getByRole('complementary', { name: 'Channel details' });
@@ -63,6 +64,7 @@ test('a channel named in Korean gets a link name it says, and is renamed and arc
   await expect(alicePage.locator('.channel-topic')).toHaveText('스프린트 계획 · sprint planning');
   // Renaming and archiving are for the creator (and admins).
   await expect(panel.getByRole('button', { name: 'Rename channel' })).toHaveCount(0);
+  expect(await seriousViolations(bobPage), 'channel details').toEqual([]);
   await screenshot(bobPage, 'channel-details');
 
   // Alice renames it; Bob's sidebar and header follow at once.

@@ -2,6 +2,7 @@
 // and each person's click toggling only their own reaction, seen live on the other side.
 import { expect, test, type Page } from '@playwright/test';
 import { messages, openConversation, person, Rest, screenshot, uniqueName } from './support/app.ts';
+import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
 
 const chip = (page: Page, text: string, emoji: string) =>
@@ -46,6 +47,7 @@ test('reactions toggled by two people', async ({ browser }) => {
     'You, alice reacted with 🎉',
   );
   await expect(bobPage.getByRole('tooltip', { name: 'You, alice reacted with 🎉' })).toBeVisible();
+  expect(await seriousViolations(bobPage), 'reactions').toEqual([]);
   await screenshot(bobPage, 'reactions');
 
   // Each click toggles only the clicker's own reaction.
@@ -66,6 +68,7 @@ test('reactions toggled by two people', async ({ browser }) => {
     .getByRole('dialog', { name: 'Add a reaction' })
     .getByRole('group', { name: 'Recently used' });
   await expect(recent.getByRole('button')).toHaveText(['🎉']);
+  expect(await seriousViolations(bobPage), 'emoji picker').toEqual([]);
   await bobPage.keyboard.press('Escape');
 
   // The server agrees: nothing left.

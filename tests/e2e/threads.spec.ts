@@ -13,6 +13,7 @@ import {
   send,
   uniqueName,
 } from './support/app.ts';
+import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
 
 const threadPanel = (page: Page) => page.getByRole('complementary', { name: /^Thread/ });
@@ -44,7 +45,15 @@ test('a thread conversation between two people, with unread counts for the threa
   // The reply stays out of the channel's list; the root says it has one.
   await expect(messages(danaPage, 'lake house')).toHaveCount(0);
   await expect(messages(danaPage, 'offsite').getByRole('button', { name: /1 reply/ })).toBeVisible();
+  expect(await seriousViolations(danaPage), 'thread panel').toEqual([]);
   await screenshot(danaPage, 'thread-panel');
+  // On a narrow screen the thread covers the channel instead of squeezing it.
+  await danaPage.setViewportSize({ width: 400, height: 800 });
+  const main = (await danaPage.getByRole('main').boundingBox())!;
+  const panel = (await threadPanel(danaPage).boundingBox())!;
+  expect(panel.width).toBeGreaterThan(main.width - 2);
+  await screenshot(danaPage, 'thread-panel-narrow');
+  await danaPage.setViewportSize({ width: 1280, height: 800 });
 
   // Carol, in another channel by now, follows the thread: it counts for her there, not in the channel.
   await openConversation(carolPage, elsewhere.name);
