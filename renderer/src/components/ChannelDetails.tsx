@@ -15,6 +15,29 @@ import { PresenceDot } from './PresenceDot.tsx';
 
 type Changes = Omit<UpdateChannelRequest, 'channelId'>;
 
+/** A dialog that changes the channel's details. */
+interface ChangeDialogProps {
+  channel: ChannelSummary;
+  onClose(): void;
+  onSave(changes: Changes): Promise<void>;
+}
+
+/** Runs a save, then `onDone`; a refusal is kept as the error to show instead. */
+function useSave<T>(onSave: (value: T) => Promise<void>, onDone: () => void) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const save = async (value: T) => {
+    try {
+      await onSave(value);
+      setError(null);
+      onDone();
+    } catch (err) {
+      setError(errorText(err, t));
+    }
+  };
+  return { error, save };
+}
+
 export function ChannelDetails({
   channel,
   onClose,
@@ -163,23 +186,18 @@ function EditableText({
 }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, save } = useSave(onSave, () => setDraft(null));
   const id = useId();
-
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      await onSave(draft!.trim());
-      setDraft(null);
-      setError(null);
-    } catch (err) {
-      setError(errorText(err, t));
-    }
-  };
 
   if (draft !== null) {
     return (
-      <form className="details-edit" onSubmit={(e) => void save(e)}>
+      <form
+        className="details-edit"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save(draft.trim());
+        }}
+      >
         <label htmlFor={id}>{label}</label>
         <textarea
           id={id}
@@ -219,36 +237,23 @@ function EditableText({
 }
 
 /** Renames a channel: the name people read, and (if changed) its link name. */
-function RenameDialog({
-  channel,
-  onClose,
-  onSave,
-}: {
-  channel: ChannelSummary;
-  onClose(): void;
-  onSave(changes: Changes): Promise<void>;
-}) {
+function RenameDialog({ channel, onClose, onSave }: ChangeDialogProps) {
   const { t } = useTranslation();
   const [name, setName] = useState(channel.displayName || channel.name);
   const [slug, setSlug] = useState(channel.name);
-  const [error, setError] = useState<string | null>(null);
+  const { error, save } = useSave(onSave, onClose);
   const suggested = slugFromName(name);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    try {
-      const changes: Changes = { displayName: name.trim() };
-      if (slug !== channel.name) changes.name = slug.trim();
-      await onSave(changes);
-      onClose();
-    } catch (err) {
-      setError(errorText(err, t));
-    }
+    const changes: Changes = { displayName: name.trim() };
+    if (slug !== channel.name) changes.name = slug.trim();
+    void save(changes);
   };
 
   return (
     <Dialog title={t('details.renameTitle')} onClose={onClose}>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={submit} noValidate>
         <TextField
           id="rename-name"
           label={t('details.name')}
@@ -284,28 +289,11 @@ function RenameDialog({
 }
 
 /** Archives a channel (read-only, out of the sidebar, still readable) or brings it back. */
-function ArchiveDialog({
-  channel,
-  onClose,
-  onSave,
-}: {
-  channel: ChannelSummary;
-  onClose(): void;
-  onSave(changes: Changes): Promise<void>;
-}) {
+function ArchiveDialog({ channel, onClose, onSave }: ChangeDialogProps) {
   const { t } = useTranslation();
-  const [error, setError] = useState<string | null>(null);
+  const { error, save } = useSave(onSave, onClose);
   const archived = channel.archivedAt !== null;
   const label = channel.displayName || channel.name;
-
-  const submit = async () => {
-    try {
-      await onSave({ archived: !archived });
-      onClose();
-    } catch (err) {
-      setError(errorText(err, t));
-    }
-  };
 
   return (
     <Dialog
@@ -323,7 +311,7 @@ function ArchiveDialog({
         <button
           type="button"
           className={archived ? 'button primary' : 'button danger'}
-          onClick={() => void submit()}
+          onClick={() => void save({ archived: !archived })}
         >
           {archived ? t('details.unarchive') : t('details.archive')}
         </button>

@@ -1,6 +1,6 @@
 // Stored message rows as the protocol's Message: one place that reads a message's mentions and
 // reactions beside its row, for every answer that carries messages (history, catch-up, threads, acks).
-import { MAX_REACTION_USER_IDS, type Message, type Reaction } from '@switchboard/protocol';
+import { MAX_REACTION_USER_IDS, SwitchboardError, type Message, type Reaction } from '@switchboard/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, MessagesTable } from '../store/schema.ts';
 
@@ -8,6 +8,13 @@ export type Db = Kysely<Database> | Transaction<Database>;
 
 /** A row with what is read beside it; left out, the message has none. */
 export type MessageRow = MessagesTable & { mentions?: string[]; reactions?: Reaction[] };
+
+/** The stored row of a message, or `not_found` (with `missing` as the message) when there is none. */
+export async function findMessage(db: Db, id: string, missing = 'no such message'): Promise<MessagesTable> {
+  const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new SwitchboardError('not_found', missing);
+  return row;
+}
 
 export function toMessage(row: MessageRow): Message {
   return {

@@ -25,7 +25,7 @@ import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { toChannel, type Channels } from './channels.ts';
 import { mentionedUsernames } from './mentions.ts';
-import { hydrate, toMessage, type Db } from './messageRows.ts';
+import { findMessage, hydrate, toMessage, type Db } from './messageRows.ts';
 import type { Notifier } from './notifier.ts';
 import { nextSeq } from './streams.ts';
 import type { Threads } from './threads.ts';
@@ -147,20 +147,8 @@ export class Messages {
   /** A page of history in seq order: after a seq, before a seq, or the newest page. */
   async history(actor: Actor, req: HistoryRequest): Promise<{ messages: Message[]; hasMore: boolean }> {
     await this.channels.requireReadable(actor, req.channelId);
-    const limit = req.limit ?? DEFAULT_PAGE;
-    let query = this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('channel_id', '=', req.channelId)
-      .limit(limit + 1);
-    if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
-    else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
-    else query = query.orderBy('seq', 'desc');
-    const rows = await query.execute();
-    const hasMore = rows.length > limit;
-    const page = rows.slice(0, limit);
-    if (req.after === undefined) page.reverse();
-    return { messages: await hydrate(this.db, page), hasMore };
+    const { rows, hasMore } = await pageBySeq(this.db, 'channel_id', req.channelId, req);
+    return { messages: await hydrate(this.db, rows), hasMore };
   }
 
   /**
@@ -168,36 +156,14 @@ export class Messages {
    * history). Readable as its channel is: a thread of a private channel is `not_found` to others.
    */
   async thread(actor: Actor, req: ThreadRequest): Promise<ThreadPage> {
-    const found = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', req.messageId)
-      .executeTakeFirst();
-    if (!found) throw new SwitchboardError('not_found', 'no such message');
+    const found = await findMessage(this.db, req.messageId);
     await this.channels.requireReadable(actor, found.channel_id);
     const root =
       found.parent_id === null
         ? found
-        : await this.db
-            .selectFrom('messages')
-            .selectAll()
-            .where('id', '=', found.parent_id)
-            .executeTakeFirst();
-    if (!root) throw new SwitchboardError('not_found', 'the thread this message belonged to is gone');
-    const limit = req.limit ?? DEFAULT_PAGE;
-    let query = this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('parent_id', '=', root.id)
-      .limit(limit + 1);
-    if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
-    else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
-    else query = query.orderBy('seq', 'desc');
-    const rows = await query.execute();
-    const hasMore = rows.length > limit;
-    const page = rows.slice(0, limit);
-    if (req.after === undefined) page.reverse();
-    const [rootMessage, ...replies] = await hydrate(this.db, [root, ...page]);
+        : await findMessage(this.db, found.parent_id, 'the thread this message belonged to is gone');
+    const { rows, hasMore } = await pageBySeq(this.db, 'parent_id', root.id, req);
+    const [rootMessage, ...replies] = await hydrate(this.db, [root, ...rows]);
     return { root: rootMessage!, replies, hasMore };
   }
 
@@ -433,12 +399,7 @@ export class Messages {
     kind: 'edited' | 'deleted',
     apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageChange[]>,
   ): Promise<Message> {
-    const row = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', messageId)
-      .executeTakeFirst();
-    if (!row) throw new SwitchboardError('not_found', 'no such message');
+    const row = await findMessage(this.db, messageId);
     await this.channels.requireReadable(actor, row.channel_id);
     const mayChange = row.author_id === actor.id || (kind === 'deleted' && actor.isAdmin);
     if (!mayChange)
@@ -503,4 +464,29 @@ export class Messages {
       .values(userIds.map((user_id) => ({ message_id: messageId, channel_id: channelId, user_id, seq })))
       .execute();
   }
+}
+
+/**
+ * A page of the messages whose `column` is `value` (a channel's, or a thread's replies), in seq order:
+ * after a seq, before a seq, or the newest page; `hasMore` says whether more lie beyond it.
+ */
+async function pageBySeq(
+  db: Db,
+  column: 'channel_id' | 'parent_id',
+  value: string,
+  req: { after?: number; before?: number; limit?: number },
+): Promise<{ rows: MessagesTable[]; hasMore: boolean }> {
+  const limit = req.limit ?? DEFAULT_PAGE;
+  let query = db
+    .selectFrom('messages')
+    .selectAll()
+    .where(column, '=', value)
+    .limit(limit + 1);
+  if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
+  else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
+  else query = query.orderBy('seq', 'desc');
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  if (req.after === undefined) page.reverse();
+  return { rows: page, hasMore: rows.length > limit };
 }

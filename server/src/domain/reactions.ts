@@ -8,7 +8,7 @@ import type { Store } from '../store/database.ts';
 import type { MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Channels } from './channels.ts';
-import { hydrate } from './messageRows.ts';
+import { findMessage, hydrate } from './messageRows.ts';
 import type { Messages } from './messages.ts';
 import { NoChange, streamChange } from './streams.ts';
 
@@ -34,12 +34,7 @@ export class Reactions {
         'validation_failed',
         `emoji: "${emoji.slice(0, 64)}" is not an emoji this server knows`,
       );
-    const row = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', messageId)
-      .executeTakeFirst();
-    if (!row) throw new SwitchboardError('not_found', 'no such message');
+    const row = await findMessage(this.db, messageId);
     // Reacting writes to the channel's stream: members only, and not once it is archived.
     await this.channels.requireWritable(actor, row.channel_id);
 
@@ -48,19 +43,17 @@ export class Reactions {
       row.channel_id,
       'messages',
       async (trx, seq) => {
-        const current = await trx
-          .selectFrom('messages')
-          .selectAll()
-          .where('id', '=', messageId)
-          .executeTakeFirstOrThrow();
+        // Read again after taking the seq: a delete or the same reaction may have committed since.
+        const current = await findMessage(trx, messageId);
         if (current.deleted_at !== null) throw new SwitchboardError('conflict', 'the message was deleted');
-        const mine = trx
+        const mine = await trx
           .selectFrom('reactions')
+          .select('user_id')
           .where('message_id', '=', messageId)
           .where('emoji', '=', stored)
-          .where('user_id', '=', actor.id);
-        const exists = (await mine.select('user_id').executeTakeFirst()) !== undefined;
-        if (exists === on) throw new NoChange(current);
+          .where('user_id', '=', actor.id)
+          .executeTakeFirst();
+        if ((mine !== undefined) === on) throw new NoChange(current);
         if (on) {
           const used = await trx
             .selectFrom('reactions')

@@ -18,7 +18,7 @@ import type { Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { Database, MessagesTable, ThreadFollowsTable } from '../store/schema.ts';
 import type { Channels } from './channels.ts';
-import { hydrate, type Db } from './messageRows.ts';
+import { findMessage, hydrate, type Db } from './messageRows.ts';
 import type { Notifier } from './notifier.ts';
 import { nextSeq } from './streams.ts';
 
@@ -39,13 +39,13 @@ export class Threads {
    * root deleted.
    */
   async rootFor(trx: Transaction<Database>, channelId: string, parentId: string): Promise<MessagesTable> {
-    const byId = (id: string) =>
-      trx.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
-    const parent = await byId(parentId);
-    if (!parent || parent.channel_id !== channelId)
+    const parent = await findMessage(trx, parentId, 'no such message in this channel to reply to');
+    if (parent.channel_id !== channelId)
       throw new SwitchboardError('not_found', 'no such message in this channel to reply to');
-    const root = parent.parent_id === null ? parent : await byId(parent.parent_id);
-    if (!root) throw new SwitchboardError('not_found', 'the thread of this message is gone');
+    const root =
+      parent.parent_id === null
+        ? parent
+        : await findMessage(trx, parent.parent_id, 'the thread of this message is gone');
     if (parent.deleted_at !== null || root.deleted_at !== null)
       throw new SwitchboardError('conflict', 'the message was deleted: it takes no replies');
     return root;
