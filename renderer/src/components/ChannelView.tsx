@@ -71,7 +71,7 @@ export function ChannelView({
     [channel.id, channel.readSeq, store],
   );
 
-  const { onEdit } = actions;
+  const { onEdit } = actions.handlers;
   const onEditLast = useCallback(() => {
     const messages = store.getState().views[channel.id]?.messages ?? [];
     const last = [...messages]
@@ -141,12 +141,7 @@ export function ChannelView({
           editingKey={actions.editingKey}
           onSeen={onSeen}
           onLoadOlder={onLoadOlder}
-          onEdit={actions.onEdit}
-          onSaveEdit={actions.onSaveEdit}
-          onDelete={actions.onDelete}
-          onRetry={actions.onRetry}
-          onDiscard={actions.onDiscard}
-          extras={actions.extras}
+          {...actions.handlers}
         />
       ) : (
         <div className="log-wrap">

@@ -76,7 +76,7 @@ export function ThreadPanel({
     () => ({ usernames, self: users.get(me.id)?.username ?? null }),
     [usernames, users, me.id],
   );
-  const { onEdit } = actions;
+  const { onEdit } = actions.handlers;
   const onEditLast = useCallback(() => {
     const last = [...replies]
       .reverse()
@@ -104,13 +104,8 @@ export function ThreadPanel({
         showNew={false}
         editing={actions.editingKey === key}
         renderContext={renderContext}
-        onEdit={actions.onEdit}
-        onSaveEdit={actions.onSaveEdit}
-        onDelete={actions.onDelete}
-        onRetry={actions.onRetry}
-        onDiscard={actions.onDiscard}
         selfId={me.id}
-        extras={actions.extras}
+        {...actions.handlers}
       />
     );
   };

@@ -21,14 +21,19 @@ export interface MessageExtras {
   onOpenThread?(message: DisplayMessage): void;
 }
 
-export interface MessageActions {
-  editingKey: string | null;
+/** What a message list and its rows are handed, the same for the channel's list and a thread's. */
+export interface MessageHandlers {
   onEdit(message: DisplayMessage | null): void;
   onSaveEdit(message: DisplayMessage, text: string): Promise<void>;
   onDelete(message: DisplayMessage): void;
   onRetry(message: DisplayMessage): void;
   onDiscard(message: DisplayMessage): void;
   extras: MessageExtras;
+}
+
+export interface MessageActions {
+  editingKey: string | null;
+  handlers: MessageHandlers;
   /** The dialogs these actions open, to render beside the list. */
   dialogs: ReactNode;
 }
@@ -132,14 +137,9 @@ export function useMessageActions(options: {
     </>
   );
 
-  return {
-    editingKey,
-    onEdit,
-    onSaveEdit,
-    onDelete: setDeleting,
-    onRetry,
-    onDiscard,
-    extras,
-    dialogs,
-  };
+  const handlers = useMemo<MessageHandlers>(
+    () => ({ onEdit, onSaveEdit, onDelete: setDeleting, onRetry, onDiscard, extras }),
+    [onEdit, onSaveEdit, onRetry, onDiscard, extras],
+  );
+  return { editingKey, handlers, dialogs };
 }
