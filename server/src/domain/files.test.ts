@@ -10,9 +10,9 @@ import {
   newId,
   type FileInfo,
   type Message,
+  type MessageStreamEvent,
   type SearchPage,
   type SendAck,
-  type StreamEvent,
 } from '@switchboard/protocol';
 import {
   api,
@@ -99,7 +99,7 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     // Unattached, it is the uploader's alone.
     expect((await download(server, bob, up.body.file.id)).status).toBe(404);
 
-    const live = nextEvent<StreamEvent>(bob.socket, 'stream.event', (e) => e.channelId === secret.id);
+    const live = nextEvent<MessageStreamEvent>(bob.socket, 'stream.event', (e) => e.channelId === secret.id);
     const ack = await send(via, alice, secret.id, '', [up.body.file.id]);
     expect(ack.message.files).toEqual([up.body.file]);
     expect((await live).message.files).toEqual([up.body.file]);
