@@ -8,7 +8,7 @@ import {
   type Message,
   type Reaction,
 } from '@switchboard/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { filesOf } from './files.ts';
 
@@ -77,7 +77,8 @@ async function reactionsOf(db: Db, messageIds: string[]): Promise<Map<string, Re
     .select(['message_id', 'emoji', 'user_id'])
     .where('message_id', 'in', messageIds)
     .orderBy('created_at')
-    .orderBy('user_id')
+    // Reactions within one millisecond: in the order they were stored (each took the channel's seq).
+    .orderBy(sql`rowid`)
     .execute();
   const byMessage = new Map<string, Map<string, Reaction>>();
   for (const { message_id, emoji, user_id } of rows) {
