@@ -20,6 +20,15 @@ const CHILD = path.join(REPO_ROOT, 'tests/support/utility-child.ts');
 let nextPortId = 1;
 
 /**
+ * Sends a frame to the child. A child that dies while the frame is on its way fails the write (EPIPE):
+ * the frame is dropped, as Electron's ports drop messages to a process that has gone, instead of
+ * becoming an uncaught error.
+ */
+function sendTo(child: ChildProcess, frame: BridgeFrame): void {
+  if (child.connected) child.send(frame, () => undefined);
+}
+
+/**
  * One end of a bridged channel. Messages queue until `start()` (as MessagePortMain's do); while
  * both ends are here they are delivered locally, and once one end is transferred to a child they
  * cross its IPC channel.
@@ -33,7 +42,7 @@ export class BridgePort extends QueuedPort {
     if (this.closed) return;
     const target = this.partner;
     if (target.remote) {
-      if (target.remote.child.connected) target.remote.child.send({ k: 'port', id: target.remote.id, data });
+      sendTo(target.remote.child, { k: 'port', id: target.remote.id, data });
     } else setImmediate(() => target.deliver(data));
   }
 
@@ -41,8 +50,8 @@ export class BridgePort extends QueuedPort {
     if (this.closed) return;
     this.closed = true;
     const target = this.partner;
-    if (target.remote?.child.connected) target.remote.child.send({ k: 'close', id: target.remote.id });
-    else if (!target.remote) setImmediate(() => target.remoteClosed());
+    if (target.remote) sendTo(target.remote.child, { k: 'close', id: target.remote.id });
+    else setImmediate(() => target.remoteClosed());
   }
 }
 
@@ -89,7 +98,7 @@ export class StandInUtility extends EventEmitter implements CoreChild<BridgePort
       this.localEnds.set(id, port.partner);
       return id;
     });
-    if (this.child.connected) this.child.send({ k: 'ctl', data: message, ports: ids } satisfies BridgeFrame);
+    sendTo(this.child, { k: 'ctl', data: message, ports: ids });
   }
 
   /** Electron's kill(): SIGTERM. */
