@@ -63,7 +63,11 @@ describe('a balancer without sticky sessions', () => {
     try {
       for (let i = 0; i < 3; i++) {
         const text = `across nodes ${i}`;
-        const arrives = nextEvent<StreamEvent>(bobSocket, 'stream.event', (e) => e.message.text === text);
+        const arrives = nextEvent<StreamEvent>(
+          bobSocket,
+          'stream.event',
+          (e) => e.kind === 'created' && e.message.text === text,
+        );
         const ack = unwrap(
           await call<SendAck>(aliceSocket, 'message.send', { channelId, clientId: newId(), text }),
         );

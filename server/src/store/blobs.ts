@@ -133,6 +133,9 @@ export class BlobStore {
       }
       return { sha256, size, head: Buffer.concat(head) };
     } catch (err) {
+      // A file stream cut short while it was still opening creates its file after all: remove the
+      // temp file once the stream has closed, so an upload refused mid-way leaves nothing behind.
+      if (!out.closed) await new Promise<void>((closed) => out.once('close', closed));
       fs.rmSync(temp, { force: true });
       // The input may have broken off before this listened (while the caller awaited the database).
       inputError ??= input.errored ?? undefined;
