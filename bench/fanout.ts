@@ -21,10 +21,10 @@ import {
 } from './support/servers.ts';
 import { ForeignLoad, Histogram, nowMs, ownCpuMs, processCpuMs, round, sleep } from './support/stats.ts';
 
-const MEMBERS = 1_000;
+export const MEMBERS = 1_000;
 const USERS = 10; // members share users: argon2 makes creating 1,000 users slow, and fan-out is per connection
 const CLIENT_PROCESSES = 2;
-const TARGET_RATE = 10; // msg/s → 10,000 deliveries/s, where the issue sets the latency target
+export const TARGET_RATE = 10; // msg/s → 10,000 deliveries/s, where the issue sets the latency target
 const TARGET_ROUNDS = 5;
 /**
  * Other work on a shared machine (here: other test runs) takes cores from the server and the clients
@@ -34,22 +34,25 @@ const TARGET_ROUNDS = 5;
 const QUIET_FOREIGN_PCT = 25;
 const IDLE_MS = 3_000;
 const RATES = [25, 50, 100, 200, 400];
-const STEP_MS = 3_000;
+export const STEP_MS = 3_000;
 const DRAIN_MS = 10_000;
 /** A step that delivers less than this share of what it offered, or this late, is saturated. */
 const SATURATED_SHARE = 0.9;
 const SATURATED_P99_MS = 1_000;
 const FILLER = 'a typical chat line of about a hundred characters, long enough to be realistic here.';
 
-interface Side {
+export interface Side {
+  /** The server the sender talks to. */
   target: RunningTarget;
+  /** Other nodes of the same deployment (bench/cluster.ts): their CPU counts as the server's. */
+  others?: RunningTarget[];
   pool: ClientPool;
   sender: TestSocket;
   channelId: string;
   steps: StepResult[];
 }
 
-interface StepResult {
+export interface StepResult {
   rate: number;
   offeredPerSec: number;
   sent: number;
@@ -78,7 +81,13 @@ interface StepResult {
 
 let stepCounter = 0;
 
-async function runStep(
+/** CPU milliseconds every server process of a side has used so far; null where /proc is missing. */
+function sideCpuMs(side: Side): number | null {
+  const each = [side.target, ...(side.others ?? [])].map((t) => processCpuMs(t.proc.child.pid!));
+  return each.includes(null) ? null : each.reduce((a, b) => a! + b!, 0);
+}
+
+export async function runStep(
   side: Side,
   rate: number,
   durationMs: number,
@@ -87,7 +96,7 @@ async function runStep(
   await side.pool.measure(step);
   const foreign = new ForeignLoad();
   const ownBefore = ownCpuMs();
-  const cpuBefore = processCpuMs(side.target.proc.child.pid!);
+  const cpuBefore = sideCpuMs(side);
   let sent = 0;
   let acked = 0;
   let ackErrors = 0;
@@ -122,7 +131,7 @@ async function runStep(
     await sleep(100);
     report = await side.pool.report();
   }
-  const cpuAfter = processCpuMs(side.target.proc.child.pid!);
+  const cpuAfter = sideCpuMs(side);
   const wallMs = nowMs() - started;
   const spanMs = report.lastAt === null ? null : report.lastAt - started;
   const serverCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;

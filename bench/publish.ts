@@ -27,14 +27,14 @@ import {
 } from './support/servers.ts';
 import { ForeignLoad, Histogram, ownCpuMs, processCpuMs, round } from './support/stats.ts';
 
-const SENDERS = 50;
+export const SENDERS = 50;
 const DURATION_MS = 10_000;
 const WARM_UP_MS = 1_000;
 const TEXT = 'a typical chat line of about a hundred characters, long enough to be realistic for this test.';
 
 type Durability = 'standard' | 'strict';
 
-interface RunResult {
+export interface RunResult {
   acked: number;
   errors: number;
   perSec: number;
@@ -50,13 +50,17 @@ interface RunResult {
   meanCommitBatch?: number | null;
 }
 
-interface Sender {
+export interface Sender {
   socket: TestSocket;
   channelId: string;
 }
 
 /** Every sender sends, waits for its ack, and sends again until the time is up. */
-async function drive(senders: Sender[], durationMs: number, target?: RunningTarget): Promise<RunResult> {
+export async function drive(
+  senders: Sender[],
+  durationMs: number,
+  target?: RunningTarget,
+): Promise<RunResult> {
   const histogram = new Histogram();
   let acked = 0;
   let errors = 0;
@@ -94,30 +98,36 @@ async function drive(senders: Sender[], durationMs: number, target?: RunningTarg
   };
 }
 
-async function seedSenders(
+export async function seedSenders(
   dataDir: string,
   durability: Durability,
+  databaseUrl?: string,
 ): Promise<{ users: BenchUser[]; channelIds: string[] }> {
-  return seedDataDir(dataDir, durability, async (services) => {
-    const users = await createUsers(services, 'sender', SENDERS);
-    // One private channel per sender: the benchmark measures commits, not fan-out to the other senders.
-    const channelIds: string[] = [];
-    for (const [i, u] of users.entries()) {
-      channelIds.push(
-        (
-          await services.channels.create(
-            { id: u.id, isAdmin: false },
-            { name: `publish-${i}`, visibility: 'private' },
-          )
-        ).id,
-      );
-    }
-    return { users, channelIds };
-  });
+  return seedDataDir(
+    dataDir,
+    durability,
+    async (services) => {
+      const users = await createUsers(services, 'sender', SENDERS);
+      // One private channel per sender: the benchmark measures commits, not fan-out to the other senders.
+      const channelIds: string[] = [];
+      for (const [i, u] of users.entries()) {
+        channelIds.push(
+          (
+            await services.channels.create(
+              { id: u.id, isAdmin: false },
+              { name: `publish-${i}`, visibility: 'private' },
+            )
+          ).id,
+        );
+      }
+      return { users, channelIds };
+    },
+    databaseUrl,
+  );
 }
 
 /** Sends and commits so far, from Switchboard's commit batch histogram. */
-async function commitTotals(url: string): Promise<{ sends: number; commits: number }> {
+export async function commitTotals(url: string): Promise<{ sends: number; commits: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   return {

@@ -1,9 +1,10 @@
 // Runs the benchmarks (all, or those named on the command line), each beside its baseline, prints a
-// table per benchmark and writes bench/results/latest.json. Usage: npm run bench [-- fanout idle connect publish]
+// table per benchmark and writes bench/results/latest.json. Usage: npm run bench [-- fanout idle connect publish cluster]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cluster } from './cluster.ts';
 import { connect } from './connect.ts';
 import { desktopIdleMemory, desktopMainLoop } from './desktop.ts';
 import { fanout } from './fanout.ts';
@@ -21,6 +22,7 @@ const BENCHMARKS: Benchmark[] = [
   idle,
   connect,
   publish,
+  cluster,
   uiBurst,
   uiOpenChannel,
   unread,

@@ -51,8 +51,9 @@ export async function seedDataDir<T>(
   dataDir: string,
   durability: 'standard' | 'strict',
   setup: (s: Services) => Promise<T>,
+  databaseUrl?: string,
 ): Promise<T> {
-  const config = resolveConfig({ flags: { dataDir, durability } });
+  const config = resolveConfig({ flags: { dataDir, durability, databaseUrl } });
   const services = await openServices(config, { notifier: silentNotifier });
   try {
     return await setup(services);
@@ -113,6 +114,11 @@ export async function appendMessages(
           created_at: firstTs + n * 1000,
           edited_at: null,
           deleted_at: null,
+          parent_id: null,
+          also_in_channel: 0,
+          reply_count: 0,
+          last_reply_at: null,
+          replier_ids: '',
           listed_ord: listed + n,
         });
       }
@@ -153,9 +159,16 @@ function profileFlags(): string[] {
 
 export async function startSwitchboard(
   dataDir: string,
-  options: { maxConnectionsPerUser: number; durability?: 'standard' | 'strict'; withMemoryHook?: boolean },
+  options: {
+    maxConnectionsPerUser: number;
+    durability?: 'standard' | 'strict';
+    withMemoryHook?: boolean;
+    /** Settings of several nodes: --database-url, --redis-url. */
+    extraArgs?: string[];
+  },
 ): Promise<RunningTarget> {
   const args = [
+    ...(options.extraArgs ?? []),
     '--port',
     '0',
     '--data-dir',

@@ -201,6 +201,16 @@ describe('files on several nodes', () => {
       /is not the files folder the other nodes of this database use/,
     );
   });
+
+  it('a folder marked before its database recorded a mark (a restore into a new database) is the one recorded', async () => {
+    // The shared folder is marked already; the new database has no mark yet.
+    const restored = { ...shared, databaseUrl: await createSharedDatabase() };
+    const [node] = await startNodes(1, restored);
+    await node!.close();
+    await expect(startNodes(1, { ...restored, dataDir: tempDir() })).rejects.toThrow(
+      /is not the files folder the other nodes of this database use/,
+    );
+  });
 });
 
 describe('rate limits across nodes', () => {

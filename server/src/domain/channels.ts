@@ -1,6 +1,8 @@
 // Public and private channels, direct conversations, membership and read state.
 import {
+  idSlug,
   newId,
+  slugFromName,
   SwitchboardError,
   UNREAD_COUNT_CAP,
   type BrowseChannelsPage,
@@ -9,19 +11,22 @@ import {
   type ChannelSummary,
   type CreateChannelRequest,
   type ReadState,
+  type UpdateChannelRequest,
   type User,
 } from '@switchboard/protocol';
+import { type ExpressionBuilder, type Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
 import { containsIgnoringCase, dialectOf, serializePerUser } from '../store/dialect.ts';
 import { prepared } from '../store/prepared.ts';
-import type { ChannelMembersTable, ChannelsTable } from '../store/schema.ts';
+import type { ChannelMembersTable, ChannelsTable, Database } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
 import type { Notifier } from './notifier.ts';
+import { ARCHIVED, NoChange, streamChange } from './streams.ts';
 
 type Actor = Pick<User, 'id' | 'isAdmin'>;
 
-function toChannel(row: ChannelsTable): Channel {
+export function toChannel(row: ChannelsTable): Channel {
   const channel: Channel = {
     id: row.id,
     name: row.name,
@@ -30,6 +35,10 @@ function toChannel(row: ChannelsTable): Channel {
     createdBy: row.created_by,
     createdAt: Number(row.created_at),
     headSeq: Number(row.head_seq),
+    displayName: row.display_name,
+    purpose: row.purpose,
+    archivedAt: row.archived_at === null ? null : Number(row.archived_at),
+    changeSeq: Number(row.change_seq),
   };
   if (row.direct_key) channel.memberIds = row.direct_key.split(':');
   return channel;
@@ -46,6 +55,13 @@ const memberRow = prepared((db, v: { channelId: string; userId: string }) =>
     .where('channel_id', '=', v.channelId)
     .where('user_id', '=', v.userId),
 );
+
+/**
+ * Messages that show in the channel's list, and so count as its unread: all but thread replies that
+ * were not also sent to the channel (those count in their thread, threads.ts).
+ */
+const inChannelList = (eb: ExpressionBuilder<Database, 'messages'>) =>
+  eb.or([eb('messages.parent_id', 'is', null), eb('messages.also_in_channel', '=', 1)]);
 
 /** A new channel's message counters. */
 const NO_MESSAGES = { listed_count: 0, deleted_count: 0, pruned_ord: 0 } as const;
@@ -85,10 +101,12 @@ const readCursor = prepared((db, v: { channelId: string; userId: string }) =>
 const mentionsAfter = prepared((db, v: { userId: string; channelId: string; readSeq: number }) =>
   db
     .selectFrom('mentions')
+    .innerJoin('messages', 'messages.id', 'mentions.message_id')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', v.userId)
-    .where('channel_id', '=', v.channelId)
-    .where('seq', '>', v.readSeq),
+    .where('mentions.user_id', '=', v.userId)
+    .where('mentions.channel_id', '=', v.channelId)
+    .where('mentions.seq', '>', v.readSeq)
+    .where(inChannelList),
 );
 
 /**
@@ -125,6 +143,7 @@ const moveReadCursor = prepared(
                 .where('messages.channel_id', '=', v.channelId)
                 .where('messages.seq', '>', eb.ref('channel_members.read_seq'))
                 .where('messages.seq', '<=', v.target)
+                .where(inChannelList)
                 .where((m) =>
                   m.or([m('messages.deleted_at', 'is not', null), m('messages.author_id', '=', v.userId)]),
                 ),
@@ -155,6 +174,23 @@ const channelWithMembership = prepared((db, v: { channelId: string; userId: stri
     .where('channels.id', '=', v.channelId),
 );
 
+/**
+ * The first of `base`, `base-2`, `base-3`, … that no channel has as its slug. Read in the transaction
+ * that inserts, so the unique index only ever refuses a slug someone chose themselves.
+ */
+async function freeSlug(trx: Transaction<Database>, base: string): Promise<string> {
+  const rows = await trx
+    .selectFrom('channels')
+    .select('name')
+    .where('kind', '<>', 'direct')
+    .where((eb) => eb.or([eb('name', '=', base), eb('name', 'like', `${base}-%`)]))
+    .execute();
+  const taken = new Set(rows.map((r) => r.name));
+  let n = 1;
+  while (taken.has(n === 1 ? base : `${base}-${n}`)) n += 1;
+  return n === 1 ? base : `${base}-${n}`;
+}
+
 export interface ChannelsOptions {
   /** Channels one user may create; admins are not limited. */
   maxChannelsPerUser: number;
@@ -176,9 +212,11 @@ export class Channels {
 
   async create(actor: Actor, input: CreateChannelRequest): Promise<ChannelSummary> {
     const now = this.clock();
+    const id = newId();
+    const displayName = input.displayName ?? input.name!;
     const row: ChannelsTable = {
-      id: newId(),
-      name: input.name,
+      id,
+      name: input.name ?? '',
       kind: input.visibility,
       topic: input.topic ?? '',
       created_by: actor.id,
@@ -187,6 +225,10 @@ export class Channels {
       pruned_seq: 0,
       direct_key: null,
       ...NO_MESSAGES,
+      display_name: displayName,
+      purpose: input.purpose ?? '',
+      archived_at: null,
+      change_seq: 0,
     };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -208,6 +250,8 @@ export class Channels {
             );
           }
         }
+        // A slug someone chose is theirs or a conflict; a derived one takes the next free suffix.
+        row.name ||= await freeSlug(trx, slugFromName(displayName) ?? idSlug(id));
         await trx.insertInto('channels').values(row).execute();
         await trx
           .insertInto('channel_members')
@@ -216,7 +260,7 @@ export class Channels {
       });
     } catch (err) {
       if (isUniqueViolation(err))
-        throw new SwitchboardError('conflict', `a channel named "${input.name}" already exists`);
+        throw new SwitchboardError('conflict', `a channel named "${row.name}" already exists`);
       throw err;
     }
     return this.announceMembership(actor.id, row.id);
@@ -256,6 +300,85 @@ export class Channels {
     return { channel, member: member !== null };
   }
 
+  /** A member, in a channel that is not archived: what writing to its stream takes. */
+  async requireWritable(actor: Actor, channelId: string): Promise<ChannelsTable> {
+    const channel = await this.requireMember(actor, channelId);
+    if (channel.archived_at !== null) throw new SwitchboardError('forbidden', ARCHIVED);
+    return channel;
+  }
+
+  /**
+   * Renames, re-describes, archives or restores a channel: one change in its stream, sent to its
+   * members as a `channel` stream event. Members set the topic and purpose; renaming and archiving
+   * are for its creator and admins, who alone may change anything once it is archived. A request
+   * that changes nothing stores nothing.
+   */
+  async update(actor: Actor, req: UpdateChannelRequest): Promise<Channel> {
+    const channel = await this.requireMember(actor, req.channelId);
+    if (channel.kind === 'direct')
+      throw new SwitchboardError(
+        'forbidden',
+        'a direct conversation has no name, topic or purpose to change',
+      );
+    const manages = actor.isAdmin || channel.created_by === actor.id;
+    if (!manages && (req.displayName ?? req.name ?? req.archived) !== undefined) {
+      throw new SwitchboardError(
+        'forbidden',
+        'only the person who created the channel or an admin may rename, archive or restore it',
+      );
+    }
+    try {
+      const changed = await streamChange(this.db, req.channelId, 'details', async (trx, seq) => {
+        const current = await trx
+          .selectFrom('channels')
+          .selectAll()
+          .where('id', '=', req.channelId)
+          .executeTakeFirstOrThrow();
+        if (!manages && current.archived_at !== null) throw new SwitchboardError('forbidden', ARCHIVED);
+        const next: ChannelsTable = {
+          ...current,
+          display_name: req.displayName ?? current.display_name,
+          name: req.name ?? current.name,
+          topic: req.topic ?? current.topic,
+          purpose: req.purpose ?? current.purpose,
+          archived_at:
+            req.archived === undefined
+              ? current.archived_at
+              : req.archived
+                ? (current.archived_at ?? this.clock())
+                : null,
+        };
+        const fields = ['display_name', 'name', 'topic', 'purpose', 'archived_at'] as const;
+        if (fields.every((key) => next[key] === current[key])) throw new NoChange(current);
+        await trx
+          .updateTable('channels')
+          .set({
+            display_name: next.display_name,
+            name: next.name,
+            topic: next.topic,
+            purpose: next.purpose,
+            archived_at: next.archived_at,
+            change_seq: seq,
+          })
+          .where('id', '=', req.channelId)
+          .execute();
+        return toChannel({ ...next, head_seq: seq, change_seq: seq });
+      });
+      if (changed instanceof NoChange) return toChannel(changed.current as ChannelsTable);
+      this.notifier.toChannel(changed.id, 'stream.event', {
+        channelId: changed.id,
+        seq: changed.changeSeq,
+        kind: 'channel',
+        channel: changed,
+      });
+      return changed;
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new SwitchboardError('conflict', `a channel named "${req.name}" already exists`);
+      throw err;
+    }
+  }
+
   /** Channels a user may see: every public channel plus the private and direct ones they are in. */
   async listVisible(actor: Actor): Promise<Channel[]> {
     const rows = await this.db
@@ -287,9 +410,9 @@ export class Channels {
   }
 
   /**
-   * A page of public channels by name whose name or topic contains `query` (case-insensitive for
-   * ASCII), each saying whether the actor has joined it. The cursor is the last name of the page:
-   * names are unique among public channels.
+   * A page of public channels by name whose name, display name or topic contains `query`
+   * (case-insensitive for ASCII), each saying whether the actor has joined it. The cursor is the last
+   * name of the page: names are unique among public channels.
    */
   async browse(actor: Actor, req: BrowseChannelsRequest): Promise<BrowseChannelsPage> {
     const limit = req.limit ?? DEFAULT_BROWSE_PAGE;
@@ -311,6 +434,7 @@ export class Channels {
       query = query.where((eb) =>
         eb.or([
           containsIgnoringCase(this.db, eb.ref('channels.name'), text),
+          containsIgnoringCase(this.db, eb.ref('channels.display_name'), text),
           containsIgnoringCase(this.db, eb.ref('channels.topic'), text),
         ]),
       );
@@ -355,9 +479,11 @@ export class Channels {
           .onRef('channel_members.channel_id', '=', 'mentions.channel_id')
           .onRef('channel_members.user_id', '=', 'mentions.user_id'),
       )
+      .innerJoin('messages', 'messages.id', 'mentions.message_id')
       .select(['mentions.channel_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('mentions.user_id', '=', userId)
       .whereRef('mentions.seq', '>', 'channel_members.read_seq')
+      .where(inChannelList)
       .groupBy('mentions.channel_id')
       .execute();
     const mentionCounts = new Map(mentions.map((m) => [m.channel_id, Number(m.n)]));
@@ -447,6 +573,10 @@ export class Channels {
             pruned_seq: 0,
             direct_key: directKey,
             ...NO_MESSAGES,
+            display_name: `dm-${id}`,
+            purpose: '',
+            archived_at: null,
+            change_seq: 0,
           })
           .execute();
         await trx
@@ -512,6 +642,7 @@ export class Channels {
         .where('author_id', '=', userId)
         .where('channel_id', '=', channelId)
         .where('deleted_at', 'is', null)
+        .where(inChannelList)
         .executeTakeFirstOrThrow();
       await trx
         .insertInto('channel_members')

@@ -1,36 +1,41 @@
 // Sending, editing, deleting and reading messages: the delivery model of ARCHITECTURE.md §3.
 //
-// Every change to a stream (create, edit, delete) takes the next `seq` of that stream inside the
-// transaction that stores it, so seqs are contiguous and a client can spot a gap from seq alone.
-// Sends are acknowledged only after their transaction commits; sends that arrive together are
-// committed together (group commit), which keeps throughput when every commit is fsynced.
+// Every change to a stream (create, edit, delete, and what threads.ts and reactions.ts add) takes the
+// next `seq` of that stream inside the transaction that stores it (streams.ts), so seqs are
+// contiguous and a client can spot a gap from seq alone. Sends are acknowledged only after their
+// transaction commits; sends that arrive together are committed together (group commit), which keeps
+// throughput when every commit is fsynced.
 import {
   newId,
   SwitchboardError,
   type HistoryPage,
   type HistoryRequest,
-  type FileInfo,
   type Message,
+  type MessageChangeKind,
   type SendAck,
   type StreamCatchUp,
   type StreamEventKind,
   type SyncRequest,
+  type ThreadPage,
+  type ThreadRequest,
   type User,
 } from '@switchboard/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
 import { isTransientConflict } from '../store/dialect.ts';
 import { fixedStatement, prepared } from '../store/prepared.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
-import type { Channels } from './channels.ts';
+import { toChannel, type Channels } from './channels.ts';
 import type { Files } from './files.ts';
 import { mentionedUsernames } from './mentions.ts';
+import { findMessage, hydrate, toMessage, type Db } from './messageRows.ts';
 import type { Notifier } from './notifier.ts';
+import { isListed, nextSeq, nextSeqForMessage } from './streams.ts';
+import type { Threads } from './threads.ts';
 
 type Actor = Pick<User, 'id' | 'isAdmin'>;
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface MessagesOptions {
   maxMessageLength: number;
@@ -41,19 +46,32 @@ export interface MessagesOptions {
   onStored?: (kind: StreamEventKind) => void;
 }
 
-interface PendingSend {
-  actor: Actor;
+export interface SendInput {
   channelId: string;
   clientId: string;
   text: string;
-  fileIds: string[];
+  /** Uploads of the sender's to this channel that the message takes (files.ts). */
+  fileIds?: string[] | undefined;
+  /** A reply: any message of the thread (it joins the root's thread). */
+  parentId?: string | undefined;
+  alsoInChannel?: boolean | undefined;
+}
+
+interface PendingSend extends SendInput {
+  actor: Actor;
   /** The sender's membership check; a send that fails it is refused alone. */
   allowed: Promise<unknown>;
   resolve: (ack: SendAck) => void;
   reject: (err: unknown) => void;
 }
 
-type MessageRow = MessagesTable & { mentions?: string[]; files?: FileInfo[] };
+/** A committed change to one message, to be told to the channel's live connections. */
+export interface MessageChange {
+  kind: MessageChangeKind;
+  message: Message;
+}
+
+type SendOutcome = { ok: true; ack: SendAck; changes: MessageChange[] } | { ok: false; error: unknown };
 
 export const DEFAULT_PAGE = 50;
 /** Distinct @names resolved per message; later ones are plain text. */
@@ -70,6 +88,7 @@ export class Messages {
   constructor(
     private readonly db: Store,
     private readonly channels: Channels,
+    private readonly threads: Threads,
     private readonly notifier: Notifier,
     private readonly files: Files,
     private readonly options: MessagesOptions,
@@ -77,18 +96,18 @@ export class Messages {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Stores a message once per (author, clientId) and resolves after the commit is durable. */
-  async send(
-    actor: Actor,
-    input: { channelId: string; clientId: string; text: string; fileIds?: string[] | undefined },
-  ): Promise<SendAck> {
+  /**
+   * Stores a message once per (author, clientId) and resolves after the commit is durable. An
+   * archived channel refuses it, but only after a repeated clientId got its stored message back.
+   */
+  async send(actor: Actor, input: SendInput): Promise<SendAck> {
     this.checkLength(input.text);
     // Queued at once, so sends keep the order they arrived in whatever the database's latency; the
     // membership check runs meanwhile, and the commit waits for it.
     const allowed = this.channels.requireMember(actor, input.channelId);
     allowed.catch(() => {});
     return new Promise<SendAck>((resolve, reject) => {
-      this.queue.push({ actor, ...input, fileIds: input.fileIds ?? [], allowed, resolve, reject });
+      this.queue.push({ actor, ...input, allowed, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -113,11 +132,12 @@ export class Messages {
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
       await this.insertMentions(trx, row.id, row.channel_id, Number(row.seq), mentions);
-      const files = (await this.files.ofMessages([row.id], trx)).get(row.id) ?? [];
-      return { ...row, text, change_seq: seq, edited_at: now, mentions, files };
+      const [edited] = await hydrate(trx, [{ ...row, text, change_seq: seq, edited_at: now }]);
+      return [{ kind: 'edited', message: edited! }];
     });
   }
 
+  /** Deleting a thread's reply also changes its root's summary (a change of its own). */
   async delete(actor: Actor, messageId: string): Promise<Message> {
     let dropped: string[] = [];
     const message = await this.change(actor, messageId, 'deleted', async (trx, row, seq) => {
@@ -128,33 +148,44 @@ export class Messages {
         .where('id', '=', row.id)
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
+      await trx.deleteFrom('reactions').where('message_id', '=', row.id).execute();
       await forgetUnread(trx, row);
       dropped = await this.files.detach(trx, row.id);
-      return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [], files: [] };
+      const deleted = toMessage({ ...row, text: '', change_seq: seq, deleted_at: now });
+      const root = row.parent_id === null ? null : await this.threads.replyDeleted(trx, row.parent_id);
+      return [
+        { kind: 'deleted', message: deleted },
+        ...(root ? [{ kind: 'thread' as const, message: root }] : []),
+      ];
     });
     // The files' bytes go once the delete has committed, unless another upload has the same content.
     await this.files.removeUnreferenced(dropped);
     return message;
   }
 
-  /** A page of history in seq order: after a seq, before a seq, or the newest page. */
+  /** A page of history in seq order: after a seq, before a seq, around a seq, or the newest page. */
   async history(actor: Actor, req: HistoryRequest): Promise<HistoryPage> {
     await this.channels.requireReadable(actor, req.channelId);
-    const limit = req.limit ?? DEFAULT_PAGE;
-    if (req.around !== undefined) return this.historyAround(req.channelId, req.around, limit);
-    let query = this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('channel_id', '=', req.channelId)
-      .limit(limit + 1);
-    if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
-    else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
-    else query = query.orderBy('seq', 'desc');
-    const rows = await query.execute();
-    const hasMore = rows.length > limit;
-    const page = rows.slice(0, limit);
-    if (req.after === undefined) page.reverse();
-    return { messages: await this.withMentions(page), hasMore };
+    if (req.around !== undefined)
+      return this.historyAround(req.channelId, req.around, req.limit ?? DEFAULT_PAGE);
+    const { rows, hasMore } = await pageBySeq(this.db, 'channel_id', req.channelId, req);
+    return { messages: await hydrate(this.db, rows), hasMore };
+  }
+
+  /**
+   * A thread, found by any of its messages, with a page of its replies in seq order (paged like
+   * history). Readable as its channel is: a thread of a private channel is `not_found` to others.
+   */
+  async thread(actor: Actor, req: ThreadRequest): Promise<ThreadPage> {
+    const found = await findMessage(this.db, req.messageId);
+    await this.channels.requireReadable(actor, found.channel_id);
+    const root =
+      found.parent_id === null
+        ? found
+        : await findMessage(this.db, found.parent_id, 'the thread this message belonged to is gone');
+    const { rows, hasMore } = await pageBySeq(this.db, 'parent_id', root.id, req);
+    const [rootMessage, ...replies] = await hydrate(this.db, [root, ...rows]);
+    return { root: rootMessage!, replies, hasMore };
   }
 
   /** The page with `seq` in its middle: half before it, the rest from it on. */
@@ -173,7 +204,7 @@ export class Messages {
     const newer = await page('>=', limit - olderCount);
     const rows = [...older.slice(0, olderCount).reverse(), ...newer.slice(0, limit - olderCount)];
     return {
-      messages: await this.withMentions(rows),
+      messages: await hydrate(this.db, rows),
       hasMore: older.length > olderCount,
       hasNewer: newer.length > limit - olderCount,
     };
@@ -194,7 +225,7 @@ export class Messages {
     const memberships = await this.db
       .selectFrom('channels')
       .innerJoin('channel_members', 'channel_members.channel_id', 'channels.id')
-      .select(['channels.id', 'channels.head_seq', 'channels.pruned_seq'])
+      .selectAll('channels')
       .where('channel_members.user_id', '=', actor.id)
       .execute();
     let budget = MAX_CATCH_UP_MESSAGES;
@@ -205,12 +236,28 @@ export class Messages {
       const channelId = channel.id;
       const headSeq = Number(channel.head_seq);
       if (!trusted(cursor) || cursor < Number(channel.pruned_seq) || cursor > headSeq) {
-        result.push({ channelId, status: 'reset', messages: [], cursor: headSeq, headSeq, hasMore: false });
+        result.push({
+          channelId,
+          status: 'reset',
+          messages: [],
+          channel: null,
+          cursor: headSeq,
+          headSeq,
+          hasMore: false,
+        });
         continue;
       }
       if (budget === 0) {
         // This answer is full: the stream is not caught up yet, ask again from the same cursor.
-        result.push({ channelId, status: 'ok', messages: [], cursor, headSeq, hasMore: cursor < headSeq });
+        result.push({
+          channelId,
+          status: 'ok',
+          messages: [],
+          channel: null,
+          cursor,
+          headSeq,
+          hasMore: cursor < headSeq,
+        });
         continue;
       }
       const pageSize = Math.min(limit, budget);
@@ -227,10 +274,13 @@ export class Messages {
       budget -= page.length;
       // A page that ends early still covers every seq up to its last row; a complete one covers the head.
       const covered = hasMore ? Number(page[page.length - 1]!.change_seq) : headSeq;
+      // The channel's details come along when they changed within what this page covers.
+      const detailsSeq = Number(channel.change_seq);
       result.push({
         channelId,
         status: 'ok',
-        messages: await this.withMentions(page),
+        messages: await hydrate(this.db, page),
+        channel: detailsSeq > cursor && detailsSeq <= covered ? toChannel(channel) : null,
         cursor: covered,
         headSeq,
         hasMore,
@@ -252,7 +302,22 @@ export class Messages {
           eb.fn.max('change_seq').as('max_seq'),
           eb.fn.max('seq').as('last_seq'),
           eb.fn.max('listed_ord').as('last_ord'),
-          eb.fn.count('deleted_at').as('deleted'),
+          // Deleted messages in the channel's list (threads.ts counts the other replies).
+          eb.fn
+            .sum<number>(
+              eb
+                .case()
+                .when(
+                  eb.and([
+                    eb('deleted_at', 'is not', null),
+                    eb.or([eb('parent_id', 'is', null), eb('also_in_channel', '=', 1)]),
+                  ]),
+                )
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as('deleted'),
         ])
         .where('created_at', '<', cutoff)
         .groupBy('channel_id')
@@ -312,7 +377,7 @@ export class Messages {
     });
     if (batch.length === 0) return;
     const started = performance.now();
-    const outcomes: ({ ok: true; ack: SendAck } | { ok: false; error: unknown })[] = [];
+    const outcomes: SendOutcome[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.transaction().execute(async (trx) => {
@@ -332,16 +397,13 @@ export class Messages {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if (!outcome.ok) return pending.reject(outcome.error);
-      if (!outcome.ack.duplicate) this.publish('created', outcome.ack.message);
+      for (const change of outcome.changes) this.publish(change);
       pending.resolve(outcome.ack);
     });
   }
 
   /** One send inside the group's transaction, under a savepoint: its failure is its own, not the group's. */
-  private async commitIsolated(
-    trx: Transaction<Database>,
-    p: PendingSend,
-  ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
+  private async commitIsolated(trx: Transaction<Database>, p: PendingSend): Promise<SendOutcome> {
     for (let attempt = 1; ; attempt++) {
       await trx.executeQuery(SAVEPOINT);
       try {
@@ -359,10 +421,8 @@ export class Messages {
     }
   }
 
-  private async commitOne(
-    trx: Transaction<Database>,
-    p: PendingSend,
-  ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
+  /** One send: the message, and for a reply its root's new summary, which takes the next seq. */
+  private async commitOne(trx: Transaction<Database>, p: PendingSend): Promise<SendOutcome> {
     const existing = await messageByClientId.first(trx, { authorId: p.actor.id, clientId: p.clientId });
     if (existing) {
       if (existing.channel_id !== p.channelId) {
@@ -371,7 +431,7 @@ export class Messages {
           error: new SwitchboardError('conflict', 'this clientId was already used in another channel'),
         };
       }
-      const [message] = await this.withMentions([existing], trx);
+      const [message] = await hydrate(trx, [existing]);
       return {
         ok: true,
         ack: {
@@ -381,9 +441,13 @@ export class Messages {
           duplicate: true,
           message: message!,
         },
+        changes: [],
       };
     }
-    const { seq, listedOrd } = await nextListedSeq(trx, p.channelId);
+    // A reply only in its thread is not in the channel's list (threads.ts counts it).
+    const inChannel = p.parentId === undefined || p.alsoInChannel === true;
+    const { seq, listedOrd } = await nextSeqForMessage(trx, p.channelId, inChannel);
+    const root = p.parentId === undefined ? null : await this.threads.rootFor(trx, p.channelId, p.parentId);
     const now = this.clock();
     const row: MessagesTable = {
       id: newId(),
@@ -396,32 +460,35 @@ export class Messages {
       created_at: now,
       edited_at: null,
       deleted_at: null,
+      parent_id: root?.id ?? null,
+      also_in_channel: root !== null && inChannel ? 1 : 0,
+      reply_count: 0,
+      last_reply_at: null,
+      replier_ids: '',
       listed_ord: listedOrd,
     };
     await insertMessage.execute(trx, row);
-    const files = await this.files.attach(trx, p.actor, p.channelId, row.id, p.fileIds);
+    const files = await this.files.attach(trx, p.actor, p.channelId, row.id, p.fileIds ?? []);
     const mentions = await this.resolveMentions(trx, p.channelId, p.text);
     await this.insertMentions(trx, row.id, p.channelId, seq, mentions);
-    // Writing in a channel means you have read it: the cursor is at the head, nothing lies after it.
-    await readToHead.execute(trx, { channelId: p.channelId, userId: p.actor.id, seq, listedOrd });
-    return {
-      ok: true,
-      ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions, files }) },
-    };
+    // Writing in a channel means you have read it (the cursor is at the head: nothing lies after it);
+    // a reply only in its thread reads the thread.
+    if (inChannel)
+      await readToHead.execute(trx, { channelId: p.channelId, userId: p.actor.id, seq, listedOrd });
+    const message = toMessage({ ...row, mentions, files });
+    const changes: MessageChange[] = [{ kind: 'created', message }];
+    if (root) changes.push({ kind: 'thread', message: await this.threads.replied(trx, root, row, mentions) });
+    return { ok: true, ack: { id: row.id, seq, ts: now, duplicate: false, message }, changes };
   }
 
+  /** An edit or delete: the actor's own message (an admin may delete any), not already deleted. */
   private async change(
     actor: Actor,
     messageId: string,
-    kind: Exclude<StreamEventKind, 'created'>,
-    apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageRow>,
+    kind: 'edited' | 'deleted',
+    apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageChange[]>,
   ): Promise<Message> {
-    const row = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', messageId)
-      .executeTakeFirst();
-    if (!row) throw new SwitchboardError('not_found', 'no such message');
+    const row = await findMessage(this.db, messageId);
     await this.channels.requireReadable(actor, row.channel_id);
     const mayChange = row.author_id === actor.id || (kind === 'deleted' && actor.isAdmin);
     if (!mayChange)
@@ -430,7 +497,7 @@ export class Messages {
         `you can only ${kind === 'edited' ? 'edit' : 'delete'} your own messages`,
       );
 
-    const changed = await this.db.transaction().execute(async (trx) => {
+    const changes = await this.db.transaction().execute(async (trx) => {
       // Taking the seq first serialises changes per channel; the row is then re-read so a delete
       // that committed since the read above wins instead of an edit writing over its tombstone.
       const seq = await nextSeq(trx, row.channel_id);
@@ -443,13 +510,12 @@ export class Messages {
       if (current.deleted_at !== null) throw new SwitchboardError('conflict', 'the message was deleted');
       return apply(trx, current, seq);
     });
-    const message = toMessage(changed);
-    this.publish(kind, message);
-    return message;
+    for (const change of changes) this.publish(change);
+    return changes[0]!.message;
   }
 
   /** Tells the channel's live connections about a committed change. */
-  private publish(kind: StreamEventKind, message: Message): void {
+  publish({ kind, message }: MessageChange): void {
     this.options.onStored?.(kind);
     this.notifier.toChannel(message.channelId, 'stream.event', {
       channelId: message.channelId,
@@ -487,30 +553,31 @@ export class Messages {
       .values(userIds.map((user_id) => ({ message_id: messageId, channel_id: channelId, user_id, seq })))
       .execute();
   }
+}
 
-  /** Stored rows as protocol messages (with their mentions and files). */
-  async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
-    if (rows.length === 0) return [];
-    const mentionRows = await db
-      .selectFrom('mentions')
-      .select(['message_id', 'user_id'])
-      .where(
-        'message_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
-    const byMessage = new Map<string, string[]>();
-    for (const m of mentionRows)
-      byMessage.set(m.message_id, [...(byMessage.get(m.message_id) ?? []), m.user_id]);
-    const files = await this.files.ofMessages(
-      rows.map((r) => r.id),
-      db,
-    );
-    return rows.map((row) =>
-      toMessage({ ...row, mentions: byMessage.get(row.id) ?? [], files: files.get(row.id) ?? [] }),
-    );
-  }
+/**
+ * A page of the messages whose `column` is `value` (a channel's, or a thread's replies), in seq order:
+ * after a seq, before a seq, or the newest page; `hasMore` says whether more lie beyond it.
+ */
+async function pageBySeq(
+  db: Db,
+  column: 'channel_id' | 'parent_id',
+  value: string,
+  req: { after?: number; before?: number; limit?: number },
+): Promise<{ rows: MessagesTable[]; hasMore: boolean }> {
+  const limit = req.limit ?? DEFAULT_PAGE;
+  let query = db
+    .selectFrom('messages')
+    .selectAll()
+    .where(column, '=', value)
+    .limit(limit + 1);
+  if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
+  else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
+  else query = query.orderBy('seq', 'desc');
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  if (req.after === undefined) page.reverse();
+  return { rows: page, hasMore: rows.length > limit };
 }
 
 // The statements every send runs, compiled once (store/prepared.ts).
@@ -526,14 +593,6 @@ const messageByClientId = prepared((db, v: { authorId: string; clientId: string 
     .where('client_id', '=', v.clientId),
 );
 
-const bumpHeadSeq = prepared((db, v: { channelId: string }) =>
-  db
-    .updateTable('channels')
-    .set((eb) => ({ head_seq: eb('head_seq', '+', 1) }))
-    .where('id', '=', v.channelId)
-    .returning('head_seq'),
-);
-
 const insertMessage = prepared((db, row: MessagesTable) =>
   db.insertInto('messages').values({
     id: row.id,
@@ -546,16 +605,13 @@ const insertMessage = prepared((db, row: MessagesTable) =>
     created_at: row.created_at,
     edited_at: row.edited_at,
     deleted_at: row.deleted_at,
+    parent_id: row.parent_id,
+    also_in_channel: row.also_in_channel,
+    reply_count: row.reply_count,
+    last_reply_at: row.last_reply_at,
+    replier_ids: row.replier_ids,
     listed_ord: row.listed_ord,
   }),
-);
-
-const bumpHeadAndListed = prepared((db, v: { channelId: string }) =>
-  db
-    .updateTable('channels')
-    .set((eb) => ({ head_seq: eb('head_seq', '+', 1), listed_count: eb('listed_count', '+', 1) }))
-    .where('id', '=', v.channelId)
-    .returning(['head_seq', 'listed_count']),
 );
 
 const readToHead = prepared((db, v: { channelId: string; userId: string; seq: number; listedOrd: number }) =>
@@ -571,6 +627,7 @@ const readToHead = prepared((db, v: { channelId: string; userId: string; seq: nu
  * author never counted it), and for members who join later.
  */
 async function forgetUnread(trx: Transaction<Database>, row: MessagesTable): Promise<void> {
+  if (!isListed(row)) return;
   await trx
     .updateTable('channel_members')
     .set((eb) => ({ hidden_after: eb('hidden_after', '+', 1) }))
@@ -608,6 +665,7 @@ async function forgetPruned(
           .where('messages.channel_id', '=', channelId)
           .where('messages.created_at', '<', cutoff)
           .where('messages.seq', '>', eb.ref('channel_members.read_seq'))
+          .where((m) => m.or([m('messages.parent_id', 'is', null), m('messages.also_in_channel', '=', 1)]))
           .where((m) =>
             m.or([
               m('messages.deleted_at', 'is not', null),
@@ -638,40 +696,3 @@ const MAX_COMMIT_ATTEMPTS = 3;
 
 const byChannel = (a: PendingSend, b: PendingSend) =>
   a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0;
-
-/**
- * The next seq of a stream. The update locks the channel's row until the transaction ends, so
- * writers on every node take seqs of one stream one after another: gap-free and in commit order.
- */
-async function nextSeq(trx: Transaction<Database>, channelId: string): Promise<number> {
-  const row = await bumpHeadSeq.first(trx, { channelId });
-  if (!row) throw new SwitchboardError('not_found', 'no such channel');
-  return Number(row.head_seq);
-}
-
-/** The next seq of a stream for a new message in its list, and the message's place in that list. */
-async function nextListedSeq(
-  trx: Transaction<Database>,
-  channelId: string,
-): Promise<{ seq: number; listedOrd: number }> {
-  const row = await bumpHeadAndListed.first(trx, { channelId });
-  if (!row) throw new SwitchboardError('not_found', 'no such channel');
-  return { seq: Number(row.head_seq), listedOrd: Number(row.listed_count) };
-}
-
-function toMessage(row: MessageRow): Message {
-  return {
-    id: row.id,
-    channelId: row.channel_id,
-    seq: Number(row.seq),
-    changeSeq: Number(row.change_seq),
-    authorId: row.author_id,
-    clientId: row.client_id,
-    text: row.text,
-    mentions: row.mentions ?? [],
-    ts: Number(row.created_at),
-    editedAt: row.edited_at === null ? null : Number(row.edited_at),
-    deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
-    files: row.files ?? [],
-  };
-}

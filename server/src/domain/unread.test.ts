@@ -31,7 +31,10 @@ async function people(n: number): Promise<Person[]> {
   );
 }
 
-/** Unread messages of a member counted from the stored history: others' messages after the cursor, not deleted. */
+/**
+ * Unread messages of a member counted from the stored history: others' messages after the cursor, not
+ * deleted, in the channel's list (thread replies count there only when also sent to the channel).
+ */
 async function countedFromHistory(userId: string, channelId: string): Promise<number> {
   const db = server.ctx.db;
   const member = await db
@@ -47,6 +50,7 @@ async function countedFromHistory(userId: string, channelId: string): Promise<nu
     .where('seq', '>', Number(member.read_seq))
     .where('deleted_at', 'is', null)
     .where('author_id', '<>', userId)
+    .where((eb) => eb.or([eb('parent_id', 'is', null), eb('also_in_channel', '=', 1)]))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -115,6 +119,26 @@ describe('unread counters', () => {
     const head = (await unreadOf(bob!.id, id)).headSeq;
     expect((await server.ctx.channels.markRead(bob!, id, head)).unreadCount).toBe(0);
     expect((await server.ctx.channels.markRead(bob!, id, 1)).unreadCount).toBe(0);
+
+    // A reply only in its thread is not unread in the channel; one also sent to the channel is.
+    await server.ctx.messages.send(alice!, {
+      channelId: id,
+      clientId: newId(),
+      text: 'in thread',
+      parentId: second.id,
+    });
+    expect((await unreadOf(bob!.id, id)).unreadCount).toBe(0);
+    const alsoInChannel = await server.ctx.messages.send(alice!, {
+      channelId: id,
+      clientId: newId(),
+      text: 'in thread and channel',
+      parentId: second.id,
+      alsoInChannel: true,
+    });
+    expect((await unreadOf(bob!.id, id)).unreadCount).toBe(1);
+    await server.ctx.messages.delete(alice!, alsoInChannel.id);
+    expect((await unreadOf(bob!.id, id)).unreadCount).toBe(0);
+    await expectCountsMatchHistory([alice!, bob!], id);
   });
 
   it('match a count of the history after hundreds of random changes, and a recount from history agrees', async () => {
@@ -127,7 +151,7 @@ describe('unread counters', () => {
     const id = channel.id;
     for (const m of others) await server.ctx.channels.join(m, id);
     const inChannel = new Set(members.map((m) => m.id));
-    const sent: { id: string; author: Person; deleted: boolean }[] = [];
+    const sent: { id: string; author: Person; deleted: boolean; reply: boolean }[] = [];
     // A fixed sequence of pseudo-random choices, so a failure can be replayed.
     let state = 12345;
     const random = (n: number) => {
@@ -143,8 +167,25 @@ describe('unread counters', () => {
       } else if (choice < 50) {
         // Several at once, so some share a group commit.
         const burst = 1 + random(4);
-        const acks = await Promise.all(Array.from({ length: burst }, () => send(who, id)));
-        for (const ack of acks) sent.push({ id: ack.id, author: who, deleted: false });
+        // Some are thread replies, only in the thread or also in the channel.
+        const live = sent.filter((m) => !m.deleted && !m.reply);
+        const parent = random(5) === 0 ? live[random(live.length || 1)] : undefined;
+        const alsoInChannel = random(2) === 0;
+        const acks = await Promise.all(
+          Array.from({ length: burst }, () =>
+            parent
+              ? server.ctx.messages.send(who, {
+                  channelId: id,
+                  clientId: newId(),
+                  text: 'reply',
+                  parentId: parent.id,
+                  alsoInChannel,
+                })
+              : send(who, id),
+          ),
+        );
+        for (const ack of acks)
+          sent.push({ id: ack.id, author: who, deleted: false, reply: parent !== undefined });
       } else if (choice < 62) {
         const own = sent.filter((m) => m.author.id === who.id && !m.deleted);
         const target = own[random(own.length || 1)];

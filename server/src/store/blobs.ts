@@ -48,26 +48,38 @@ export class BlobStore {
   }
 
   /**
-   * Makes sure every node that shares a database stores files in the same folder: the first node
-   * marks the folder with an id it records in the database; a node whose folder lacks that mark
-   * would keep uploads the others cannot serve, so it must not start.
+   * Makes sure every node that shares a database stores files in the same folder: the folder is
+   * marked with an id the database records; a node whose folder lacks that mark would keep uploads
+   * the others cannot serve, so it must not start. With nothing recorded yet, returns the folder's
+   * mark (made now if it has none) for the caller to record.
    */
-  claimShared(recorded: string | null): { mark: string; created: boolean } {
+  claimShared(recorded: string | null): { mark: string; unrecorded: boolean } {
     const markFile = path.join(this.root, '.volume');
-    const found = fs.existsSync(markFile) ? fs.readFileSync(markFile, 'utf8').trim() : null;
+    const read = () => (fs.existsSync(markFile) ? fs.readFileSync(markFile, 'utf8').trim() : null);
+    const found = read();
     if (recorded !== null) {
       if (found !== recorded)
         throw new SwitchboardError(
           'bad_request',
           `${this.root} is not the files folder the other nodes of this database use (its mark ${found ?? 'is missing'}, theirs is ${recorded}): with several nodes, mount one shared volume at <data-dir>/files on every node (docs/scaling.md#files)`,
         );
-      return { mark: recorded, created: false };
+      return { mark: recorded, unrecorded: false };
     }
-    if (found) return { mark: found, created: false };
+    if (found) return { mark: found, unrecorded: true };
     ensurePrivateDir(this.root);
+    // Written whole, then linked into place: a node starting at the same moment on the same volume
+    // either links first or finds this one's complete mark, never half of it.
     const mark = randomBytes(12).toString('hex');
-    fs.writeFileSync(markFile, `${mark}\n`, { mode: PRIVATE_FILE, flag: 'wx' });
-    return { mark, created: true };
+    const draft = `${markFile}.${mark}`;
+    fs.writeFileSync(draft, `${mark}\n`, { mode: PRIVATE_FILE });
+    try {
+      fs.linkSync(draft, markFile);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      fs.rmSync(draft, { force: true });
+    }
+    return { mark: read()!, unrecorded: true };
   }
 
   pathOf(sha256: string): string {
@@ -121,6 +133,9 @@ export class BlobStore {
       }
       return { sha256, size, head: Buffer.concat(head) };
     } catch (err) {
+      // A file stream cut short while it was still opening creates its file after all: remove the
+      // temp file once the stream has closed, so an upload refused mid-way leaves nothing behind.
+      if (!out.closed) await new Promise<void>((closed) => out.once('close', closed));
       fs.rmSync(temp, { force: true });
       // The input may have broken off before this listened (while the caller awaited the database).
       inputError ??= input.errored ?? undefined;

@@ -25,6 +25,15 @@ export function containsIgnoringCase(
 }
 
 /**
+ * Rows in the order they were inserted, for ties in a table whose rows are never updated: SQLite's
+ * `rowid`; PostgreSQL's `ctid` (the row's place in the table, which follows insertion order until a
+ * vacuum lets a new row reuse a deleted one's space — a tie-break only, never the main order).
+ */
+export function insertionOrder(db: Db): RawBuilder<unknown> {
+  return dialectOf(db) === 'postgres' ? sql`ctid` : sql`rowid`;
+}
+
+/**
  * Makes concurrent transactions that check a per-user limit before they write (quotas, channel
  * counts) take turns: PostgreSQL locks the user's row until the transaction ends; SQLite runs one
  * writing transaction at a time already.

@@ -25,14 +25,19 @@ export async function addUnreadCounters(db: Kysely<unknown>): Promise<void> {
  * retention removed earlier is not counted anywhere), and each member's cursor is placed among them.
  * Reads all history once: for the migration (and tests that check the counters kept since).
  */
+/** In the channel's list: all but thread replies not also sent to the channel (domain/streams.ts). */
+const listed = sql`(messages.parent_id is null or messages.also_in_channel = 1)`;
+
 export async function countUnreadFromHistory<DB>(db: Kysely<DB>): Promise<void> {
+  // A message not in the list (a reply only in its thread) gets the place of the listed one before it.
   await sql`update messages set listed_ord = numbered.ord
-    from (select id, row_number() over (partition by channel_id order by seq) as ord from messages) as numbered
+    from (select id, sum(case when ${listed} then 1 else 0 end)
+      over (partition by channel_id order by seq rows unbounded preceding) as ord from messages) as numbered
     where messages.id = numbered.id`.execute(db);
   await sql`update channels set
-    listed_count = (select count(*) from messages where messages.channel_id = channels.id),
+    listed_count = (select count(*) from messages where messages.channel_id = channels.id and ${listed}),
     deleted_count = (select count(*) from messages
-      where messages.channel_id = channels.id and messages.deleted_at is not null),
+      where messages.channel_id = channels.id and messages.deleted_at is not null and ${listed}),
     pruned_ord = 0`.execute(db);
   await sql`update channel_members set
     read_ord = coalesce((select listed_ord from messages
@@ -40,5 +45,6 @@ export async function countUnreadFromHistory<DB>(db: Kysely<DB>): Promise<void> 
       order by messages.seq desc limit 1), 0),
     hidden_after = (select count(*) from messages
       where messages.channel_id = channel_members.channel_id and messages.seq > channel_members.read_seq
+      and ${listed}
       and (messages.deleted_at is not null or messages.author_id = channel_members.user_id))`.execute(db);
 }
