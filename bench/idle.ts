@@ -118,6 +118,7 @@ export const idle: Benchmark = {
 
     const versus = 'plain Socket.IO server';
     const heap = sb.perClient.heapUsedKB;
+    const baseHeap = base.perClient.heapUsedKB;
     return {
       rows: [
         row('heap per client', 'KB', heap, base.perClient.heapUsedKB, versus),
@@ -130,6 +131,11 @@ export const idle: Benchmark = {
           description: 'heap per client < 20 KB',
           met: heap !== null && heap < 20,
           actual: `${heap ?? '–'} KB`,
+        },
+        {
+          description: 'issue 11: heap per client ≤ 8 KB and ≤ 0.8× the plain Socket.IO server',
+          met: heap !== null && baseHeap !== null && heap <= 8 && heap <= 0.8 * baseHeap,
+          actual: `${heap ?? '–'} KB, ${heap !== null && baseHeap ? (heap / baseHeap).toFixed(2) : '–'}×`,
         },
       ],
       details: {

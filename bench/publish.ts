@@ -259,6 +259,10 @@ export const publish: Benchmark = {
     const sqliteStrict = await logged('SQLite baseline, strict', () => runSqliteBaseline('strict'));
     const strict = await logged('Switchboard, strict', () => runSwitchboard('strict'));
     const transport = 'Socket.IO ack, no storage';
+    const cpuRatio =
+      standard.serverUsPerMessage !== null && sqliteStandard.serverUsPerMessage
+        ? standard.serverUsPerMessage / sqliteStandard.serverUsPerMessage
+        : null;
     const rawSqlite = (d: Durability) => `better-sqlite3, 1 tx/msg, ${d}`;
     return {
       rows: [
@@ -283,7 +287,18 @@ export const publish: Benchmark = {
         row('ack latency p99, standard', 'ms', standard.p99Ms, socketIo.p99Ms, transport),
         row('ack latency p99, strict', 'ms', strict.p99Ms, socketIo.p99Ms, transport),
       ],
-      targets: [],
+      targets: [
+        {
+          description: 'issue 11: ≥ 10,000 acked msgs/s, standard',
+          met: standard.perSec >= 10_000,
+          actual: `${standard.perSec}/s`,
+        },
+        {
+          description: 'issue 11: CPU per message ≤ 2× hand-written better-sqlite3, standard',
+          met: cpuRatio !== null && cpuRatio <= 2,
+          actual: cpuRatio === null ? '–' : `${cpuRatio.toFixed(2)}×`,
+        },
+      ],
       details: {
         senders: SENDERS,
         durationMs: DURATION_MS,

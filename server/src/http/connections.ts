@@ -12,11 +12,24 @@ export interface ConnectionLimits {
 }
 
 export class Connections {
-  private readonly open = new Set<Socket>();
+  /** Each open connection and the address it counts against. */
+  private readonly open = new Map<Socket, string>();
   private readonly perAddress = new Map<string, number>();
   private warned = false;
 
   constructor(server: HttpServer, limits: ConnectionLimits, logger: Logger) {
+    // One listener for every connection (Node calls it with the socket as `this`), rather than a
+    // closure each: thousands of idle WebSockets would each keep one.
+    const open = this.open;
+    const perAddress = this.perAddress;
+    const closed = function (this: Socket): void {
+      const address = open.get(this);
+      if (address === undefined) return;
+      open.delete(this);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    };
     server.on('connection', (socket: Socket) => {
       const address = socket.remoteAddress ?? 'unknown';
       const count = this.perAddress.get(address) ?? 0;
@@ -32,17 +45,12 @@ export class Connections {
         return;
       }
       this.perAddress.set(address, count + 1);
-      this.open.add(socket);
-      socket.once('close', () => {
-        this.open.delete(socket);
-        const left = (this.perAddress.get(address) ?? 1) - 1;
-        if (left > 0) this.perAddress.set(address, left);
-        else this.perAddress.delete(address);
-      });
+      this.open.set(socket, address);
+      socket.on('close', closed);
     });
   }
 
   destroyAll(): void {
-    for (const socket of this.open) socket.destroy();
+    for (const socket of this.open.keys()) socket.destroy();
   }
 }

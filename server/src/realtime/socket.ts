@@ -86,9 +86,11 @@ export class Realtime {
   private revocations = 0;
   /** Open Engine.IO sessions by id, authenticated or not: shutdown waits for them to close. */
   private readonly sessions = new Map<string, EngineSocket>();
-  /** Sessions that have not signed in yet, per client address, and how each one stops counting. */
+  /** Sessions that have not signed in yet: how many per client address, and each one's address. */
   private readonly pendingByAddress = new Map<string, number>();
-  private readonly signedIn = new Map<string, () => void>();
+  private readonly pendingAddress = new Map<string, string>();
+  /** The socket that holds a connection slot (the per-user cap), by session: freed when it closes. */
+  private readonly slotHolders = new Map<string, SwitchboardSocket>();
 
   constructor(
     maxPayloadBytes: number,
@@ -149,14 +151,27 @@ export class Realtime {
         callback(null, true);
       },
     });
+    const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
+    // One listener for every session (Engine.IO calls it with the session as `this`), not a
+    // closure each: thousands of idle connections would each keep one.
+    const closed = (session: EngineSocket): void => {
+      const id = sessionId(session);
+      this.sessions.delete(id);
+      this.stopPending(id);
+      const holder = this.slotHolders.get(id);
+      if (holder) {
+        this.slotHolders.delete(id);
+        this.releaseSlot(ctx, holder, presenceOut);
+      }
+    };
+    const sessionClosed = function (this: EngineSocket): void {
+      closed(this);
+    };
     io.engine.on('connection', (session: EngineSocket) => {
       const id = sessionId(session);
       this.sessions.set(id, session);
-      const stopCounting = this.countPending(id, addressOf(session.request));
-      session.once('close', () => {
-        this.sessions.delete(id);
-        stopCounting();
-      });
+      this.countPending(id, addressOf(session.request));
+      session.on('close', sessionClosed);
     });
     // Engine.IO answers an oversized long-polling POST with 413 but keeps the session, where an oversized
     // WebSocket frame closes the connection: close the session too, so both transports behave alike.
@@ -176,7 +191,6 @@ export class Realtime {
       );
     }, sweepMs).unref();
 
-    const presenceOut = new PresenceBatcher((changes) => io.volatile.emit('presence', { changes }));
     io.use((socket, next) => {
       this.handshake(ctx, socket, addressOf, presenceOut).then(
         () => next(),
@@ -199,7 +213,7 @@ export class Realtime {
     const rooms = new RoomNames(io.sockets.adapter);
     ctx.metrics.liveConnections = () => io.sockets.sockets.size;
     io.on('connection', (socket) => {
-      this.signedIn.get(sessionId(socket.conn))?.();
+      this.stopPending(sessionId(socket.conn));
       // The HTTP request that opened the session, and the handshake's copy of its headers, query and
       // auth (the token), were needed to sign in only; Socket.IO keeps them for the whole connection
       // unless told not to (its "Memory usage" guide). socket.data has what is needed from them.
@@ -223,17 +237,28 @@ export class Realtime {
     };
   }
 
-  /** Counts a session as not signed in until the returned function (or a Socket.IO connection) ends that. */
-  private countPending(id: string, address: string): () => void {
+  /** Counts a session as not signed in until `stopPending` (it signed in, or closed). */
+  private countPending(id: string, address: string): void {
     this.pendingByAddress.set(address, (this.pendingByAddress.get(address) ?? 0) + 1);
-    const stop = () => {
-      if (!this.signedIn.delete(id)) return;
-      const left = (this.pendingByAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.pendingByAddress.set(address, left);
-      else this.pendingByAddress.delete(address);
-    };
-    this.signedIn.set(id, stop);
-    return stop;
+    this.pendingAddress.set(id, address);
+  }
+
+  private stopPending(id: string): void {
+    const address = this.pendingAddress.get(id);
+    if (address === undefined) return;
+    this.pendingAddress.delete(id);
+    const left = (this.pendingByAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.pendingByAddress.set(address, left);
+    else this.pendingByAddress.delete(address);
+  }
+
+  /** Gives back a connection slot of the per-user cap; the user is offline after their last. */
+  private releaseSlot(ctx: ServerContext, socket: SwitchboardSocket, presenceOut: PresenceBatcher): void {
+    const userId = socket.data.user.id;
+    ctx.connections.remove(userId, socket.id).then(
+      (last) => last && presenceOut.changed(userId, 'offline'),
+      (err: unknown) => ctx.logger.error({ err }, 'forgetting a connection failed'),
+    );
   }
 
   /**
@@ -304,14 +329,12 @@ export class Realtime {
       );
     }
     if (slot.first) presenceOut.changed(user.id, 'online');
-    // Released when the transport closes, whether or not the socket ever went live.
-    socket.conn.once('close', () => {
-      ctx.connections.remove(user.id, socket.id).then(
-        (last) => last && presenceOut.changed(user.id, 'offline'),
-        (err: unknown) => ctx.logger.error({ err }, 'forgetting a connection failed'),
-      );
-    });
     socket.data = { user, tokenId, address, revocationsSeen };
+    // Released when the session closes, whether or not the socket ever went live; if it closed while
+    // this handshake waited, at once.
+    const session = sessionId(socket.conn);
+    if (this.sessions.has(session)) this.slotHolders.set(session, socket);
+    else this.releaseSlot(ctx, socket, presenceOut);
   }
 
   /**
