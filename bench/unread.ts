@@ -16,8 +16,11 @@ import { median, nowMs, round } from './support/stats.ts';
 const MESSAGES = 200_000;
 const RUNS = 200;
 
-/** The summaries as the server built them before the cap: an exact count of every unread row. */
-async function exactSummaries(services: Services, userId: string) {
+/**
+ * The summaries as the server built them before the counters: unread counted from history per
+ * channel, up to `cap` + 1 rows (the count before the counters), or all of them (before the cap).
+ */
+async function countedSummaries(services: Services, userId: string, cap?: number) {
   const memberships = await services.db
     .selectFrom('channel_members')
     .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
@@ -29,49 +32,16 @@ async function exactSummaries(services: Services, userId: string) {
   return Promise.all(
     memberships.map(async (channel) => {
       const unread = await services.db
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('channel_id', '=', channel.id)
-        .where('seq', '>', channel.read_seq)
-        .where('deleted_at', 'is', null)
-        .where('author_id', '<>', userId)
-        .executeTakeFirstOrThrow();
-      const mentions = await services.db
-        .selectFrom('mentions')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId)
-        .where('channel_id', '=', channel.id)
-        .where('seq', '>', channel.read_seq)
-        .executeTakeFirstOrThrow();
-      return { id: channel.id, unreadCount: Number(unread.n), mentionCount: Number(mentions.n) };
-    }),
-  );
-}
-
-/** The summaries as the server built them before the counters: unread counted up to the cap, per channel. */
-async function cappedSummaries(services: Services, userId: string) {
-  const memberships = await services.db
-    .selectFrom('channel_members')
-    .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
-    .selectAll('channels')
-    .select('channel_members.read_seq')
-    .where('channel_members.user_id', '=', userId)
-    .orderBy('channels.name')
-    .execute();
-  return Promise.all(
-    memberships.map(async (channel) => {
-      const unread = await services.db
-        .selectFrom((eb) =>
-          eb
+        .selectFrom((eb) => {
+          const rows = eb
             .selectFrom('messages')
             .select('seq')
             .where('channel_id', '=', channel.id)
             .where('seq', '>', channel.read_seq)
             .where('deleted_at', 'is', null)
-            .where('author_id', '<>', userId)
-            .limit(UNREAD_COUNT_CAP + 1)
-            .as('unread'),
-        )
+            .where('author_id', '<>', userId);
+          return (cap === undefined ? rows : rows.limit(cap + 1)).as('unread');
+        })
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       const mentions = await services.db
@@ -82,10 +52,18 @@ async function cappedSummaries(services: Services, userId: string) {
         .where('seq', '>', channel.read_seq)
         .executeTakeFirstOrThrow();
       const n = Number(unread.n);
-      return { id: channel.id, unreadCount: Math.min(n, UNREAD_COUNT_CAP), mentionCount: Number(mentions.n) };
+      return {
+        id: channel.id,
+        unreadCount: cap === undefined ? n : Math.min(n, cap),
+        mentionCount: Number(mentions.n),
+      };
     }),
   );
 }
+
+const exactSummaries = (services: Services, userId: string) => countedSummaries(services, userId);
+const cappedSummaries = (services: Services, userId: string) =>
+  countedSummaries(services, userId, UNREAD_COUNT_CAP);
 
 /** Median milliseconds of `work` over RUNS runs, after a few unmeasured ones. */
 async function timed(work: () => Promise<unknown>): Promise<number> {

@@ -14,7 +14,7 @@ import {
   type UpdateChannelRequest,
   type User,
 } from '@switchboard/protocol';
-import { type ExpressionBuilder, type Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
 import { containsIgnoringCase, dialectOf, serializePerUser } from '../store/dialect.ts';
 import { prepared } from '../store/prepared.ts';
@@ -161,17 +161,18 @@ const channelIdsOfMember = prepared((db, v: { userId: string }) =>
   db.selectFrom('channel_members').select('channel_id').where('user_id', '=', v.userId),
 );
 
-const channelWithMembership = prepared((db, v: { channelId: string; userId: string }) =>
+/** Channels, each with `member`: the user's id if they are in it, else null. */
+const channelsWithMembership = (db: Kysely<Database>, userId: string) =>
   db
     .selectFrom('channels')
     .leftJoin('channel_members', (join) =>
-      join
-        .onRef('channel_members.channel_id', '=', 'channels.id')
-        .on('channel_members.user_id', '=', v.userId),
+      join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', userId),
     )
     .selectAll('channels')
-    .select('channel_members.user_id as member')
-    .where('channels.id', '=', v.channelId),
+    .select('channel_members.user_id as member');
+
+const channelWithMembership = prepared((db, v: { channelId: string; userId: string }) =>
+  channelsWithMembership(db, v.userId).where('channels.id', '=', v.channelId),
 );
 
 /**
@@ -416,15 +417,7 @@ export class Channels {
    */
   async browse(actor: Actor, req: BrowseChannelsRequest): Promise<BrowseChannelsPage> {
     const limit = req.limit ?? DEFAULT_BROWSE_PAGE;
-    let query = this.db
-      .selectFrom('channels')
-      .leftJoin('channel_members', (join) =>
-        join
-          .onRef('channel_members.channel_id', '=', 'channels.id')
-          .on('channel_members.user_id', '=', actor.id),
-      )
-      .selectAll('channels')
-      .select('channel_members.user_id as member')
+    let query = channelsWithMembership(this.db, actor.id)
       .where('channels.kind', '=', 'public')
       .orderBy('channels.name')
       .limit(limit + 1);
