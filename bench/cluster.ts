@@ -10,22 +10,23 @@ import fs from 'node:fs';
 import { connect } from '../tests/support/server.ts';
 import { startPostgres, type PostgresCluster } from '../tests/support/postgres.ts';
 import { startRedis, type RedisServer } from '../tests/support/redis.ts';
-import { MEMBERS, runStep, STEP_MS, TARGET_RATE, type Side, type StepResult } from './fanout.ts';
+import {
+  CONNECTIONS_PER_USER,
+  MEMBERS,
+  runStep,
+  seedFanoutChannel,
+  STEP_MS,
+  TARGET_RATE,
+  type Side,
+  type StepResult,
+} from './fanout.ts';
 import { commitTotals, drive, seedSenders, SENDERS, type RunResult } from './publish.ts';
 import { ClientPool } from './support/client-pool.ts';
 import { row, type Benchmark, type Row, type Target } from './support/report.ts';
-import {
-  benchDataDir,
-  createUsers,
-  seedDataDir,
-  startSwitchboard,
-  stopTarget,
-  type RunningTarget,
-} from './support/servers.ts';
+import { benchDataDir, startSwitchboard, stopTarget, type RunningTarget } from './support/servers.ts';
 import { processCpuMs, round } from './support/stats.ts';
 
 const NODE_COUNTS = [1, 2, 3];
-const USERS = 10;
 const CLIENT_PROCESSES = 2;
 const ROUNDS = 3;
 const RATES = [50, 100, 200, 400];
@@ -90,22 +91,8 @@ interface FanoutSide extends Side {
 
 async function startFanoutSide(nodeCount: number, backing?: Backing): Promise<FanoutSide> {
   const dataDir = benchDataDir();
-  const seeded = await seedDataDir(
-    dataDir,
-    'standard',
-    async (services) => {
-      const [sender] = await createUsers(services, 'sender', 1);
-      const members = await createUsers(services, 'member', USERS);
-      const channel = await services.channels.create(
-        { id: sender!.id, isAdmin: false },
-        { name: 'fanout', visibility: 'public' },
-      );
-      for (const m of members) await services.channels.join({ id: m.id, isAdmin: false }, channel.id);
-      return { channelId: channel.id, senderToken: sender!.token, memberTokens: members.map((m) => m.token) };
-    },
-    backing?.databaseUrl,
-  );
-  const nodes = await startNodes(dataDir, nodeCount, Math.ceil(MEMBERS / USERS) + 10, backing);
+  const seeded = await seedFanoutChannel(dataDir, backing?.databaseUrl);
+  const nodes = await startNodes(dataDir, nodeCount, CONNECTIONS_PER_USER, backing);
   const deployment: Deployment = {
     label: labelOf(nodeCount, backing),
     nodes,
@@ -373,7 +360,6 @@ function report(fanout: FanoutSummary[], publish: PublishResult[]) {
     targets,
     details: {
       members: MEMBERS,
-      users: USERS,
       clientProcesses: CLIENT_PROCESSES,
       stepMs: STEP_MS,
       publishMs: PUBLISH_MS,

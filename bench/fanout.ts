@@ -194,9 +194,12 @@ async function startBaselineSide(): Promise<Side> {
   return { target, pool, sender, channelId, steps: [] };
 }
 
-async function startSwitchboardSide(): Promise<Side> {
-  const dataDir = benchDataDir();
-  const { channelId, senderToken, memberTokens } = await seedDataDir(
+/** Members share users (USERS), each holding at most this many connections. */
+export const CONNECTIONS_PER_USER = Math.ceil(MEMBERS / USERS) + 10;
+
+/** The channel the steps send to, with its sender and members, made in a data dir (or at `databaseUrl`). */
+export function seedFanoutChannel(dataDir: string, databaseUrl?: string) {
+  return seedDataDir(
     dataDir,
     'standard',
     async (services) => {
@@ -209,8 +212,14 @@ async function startSwitchboardSide(): Promise<Side> {
       for (const m of members) await services.channels.join({ id: m.id, isAdmin: false }, channel.id);
       return { channelId: channel.id, senderToken: sender!.token, memberTokens: members.map((m) => m.token) };
     },
+    databaseUrl,
   );
-  const target = await startSwitchboard(dataDir, { maxConnectionsPerUser: Math.ceil(MEMBERS / USERS) + 10 });
+}
+
+async function startSwitchboardSide(): Promise<Side> {
+  const dataDir = benchDataDir();
+  const { channelId, senderToken, memberTokens } = await seedFanoutChannel(dataDir);
+  const target = await startSwitchboard(dataDir, { maxConnectionsPerUser: CONNECTIONS_PER_USER });
   const pool = ClientPool.start(CLIENT_PROCESSES);
   await pool.connect({ url: target.url, tokens: memberTokens, count: MEMBERS, concurrency: 50 });
   const { socket: sender } = await connect(target.url, senderToken);

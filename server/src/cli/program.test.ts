@@ -144,10 +144,16 @@ describe('config', () => {
     expect(stdout).not.toContain('flag-secret');
   });
 
-  it('refuses a Redis URL with a clear error', async () => {
-    const { code, stderr } = await cli('config', '--redis-url', 'redis://cache:6379');
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^error \[bad_request\]: redisUrl is set, but .*not supported/);
+  it('takes a redis:// URL with its password masked, and refuses any other scheme with a clear error', async () => {
+    const taken = await cli('config', '--redis-url', 'redis://:secret@cache:6379');
+    expect(taken.code).toBe(0);
+    expect(JSON.parse(taken.stdout)).toMatchObject({ redisUrl: 'redis://:***@cache:6379' });
+    expect(taken.stdout).not.toContain('secret');
+    const refused = await cli('config', '--redis-url', 'http://cache:6379');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error \[validation_failed\]: --redis-url: invalid value "http:\/\/cache:6379" — expected redis:\/\//,
+    );
   });
 });
 

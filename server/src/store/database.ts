@@ -80,6 +80,19 @@ const INT8_OID = 20;
  * hands over as strings; every one of ours is below 2^53, so they are read as numbers, as SQLite gives them.
  */
 function openPostgres(url: string, options: StoreOptions): Store {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: postgresPool(url) }),
+    log: queryLog(options),
+  });
+}
+
+/**
+ * The pool a node's queries go through. A connection PostgreSQL ends (a restart, a failover) reports
+ * an error on its client: the pool listens while the client is idle, and replaces it on next use; while
+ * a transaction holds it, nobody listens, and the error would end the process. So every client gets a
+ * listener of its own: the query that needed it fails instead (unavailable), and the pool drops it.
+ */
+export function postgresPool(url: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: POSTGRES_POOL_SIZE,
@@ -90,10 +103,9 @@ function openPostgres(url: string, options: StoreOptions): Store {
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle connection the server dropped (a restart) is replaced on next use; without a listener
-  // the pool's error would end the process.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
