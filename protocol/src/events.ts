@@ -17,6 +17,7 @@ import {
   SendAck,
   StreamEvent,
   SyncResponse,
+  User,
   UserWithPresence,
 } from './models.ts';
 import {
@@ -31,6 +32,7 @@ import {
   MessageRef,
   OpenDirectRequest,
   Preferences,
+  ProfileRequest,
   SendMessageRequest,
   SyncRequest,
   TypingRequest,
@@ -67,6 +69,8 @@ export const ClientEvents = {
   'preferences.set': event(Preferences, Preferences),
   /** Volatile: the ack is optional, and clients usually send it without one. */
   typing: event(TypingRequest, z.null()),
+  /** Sets your display name; everyone hears `user.changed`. */
+  'profile.set': event(ProfileRequest, User),
 } as const;
 
 export type ClientEventName = keyof typeof ClientEvents;
@@ -97,6 +101,8 @@ export const ServerEvents = {
   presence: z.object({ changes: z.array(z.object({ userId: z.string(), status: Presence })) }),
   /** The server is going away; reconnect after `reconnectAfterMs` (already jittered). */
   'server.shutdown': z.object({ reconnectAfterMs: z.number() }),
+  /** Someone's account changed (display name, admin, deactivated) or was created: sent to everyone. */
+  'user.changed': User,
 } as const;
 
 export type ServerEventName = keyof typeof ServerEvents;

@@ -2,9 +2,12 @@
 import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
 import type { Channels } from './domain/channels.ts';
+import type { Invites } from './domain/invites.ts';
 import type { Messages } from './domain/messages.ts';
+import type { PasswordResets } from './domain/passwordResets.ts';
 import type { UserPreferences } from './domain/preferences.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
+import type { Registration } from './domain/registration.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { PresenceTracker } from './presence.ts';
@@ -20,6 +23,9 @@ export interface ServerContext {
   channels: Channels;
   messages: Messages;
   preferences: UserPreferences;
+  registration: Registration;
+  invites: Invites;
+  passwordResets: PasswordResets;
   rateLimits: RateLimits;
   presence: PresenceTracker;
   metrics: Metrics;

@@ -8,7 +8,10 @@ import type { ServerContext } from './context.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Accounts } from './domain/accounts.ts';
 import { Channels } from './domain/channels.ts';
+import { Invites } from './domain/invites.ts';
 import { Messages } from './domain/messages.ts';
+import { PasswordResets } from './domain/passwordResets.ts';
+import { Registration } from './domain/registration.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
@@ -55,20 +58,25 @@ export async function openServices(
     databaseUrl: config.databaseUrl,
     durability: config.durability,
   });
-  const accounts = new Accounts(
-    db,
-    {
-      sessionTtlMs: config.sessionTtlDays * DAY,
-      registration: config.registration,
-      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
-      clock,
-    },
-    options.notifier,
-  );
   const channels = new Channels(db, options.notifier, {
     maxChannelsPerUser: config.maxChannelsPerUser,
     clock,
   });
+  const registration = new Registration(db, config.registration);
+  const invites = new Invites(db, clock);
+  const accounts = new Accounts(
+    db,
+    {
+      sessionTtlMs: config.sessionTtlDays * DAY,
+      registration,
+      invites,
+      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
+      welcome: (user) => channels.welcome(user.id),
+      clock,
+    },
+    options.notifier,
+  );
+  const passwordResets = new PasswordResets(db, accounts, clock);
   const messages = new Messages(db, channels, options.notifier, {
     maxMessageLength: config.maxMessageLength,
     clock,
@@ -79,7 +87,7 @@ export async function openServices(
     onStored: (kind) => metrics?.messages.labels(kind).inc(),
   });
   const preferences = new UserPreferences(db, options.notifier, clock);
-  return { db, accounts, channels, messages, preferences };
+  return { db, accounts, channels, messages, preferences, registration, invites, passwordResets };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {
@@ -110,6 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // through its notifier), then the domain, then HTTP over the domain, which Socket.IO attaches to.
   const realtime = new Realtime(config.maxPayloadBytes);
   const services = await openServices(config, { ...options, notifier: realtime.notifier, metrics });
+  await services.channels.ensureDefaultChannel(config.defaultChannel);
   const context: ServerContext = {
     config,
     version: SERVER_VERSION,

@@ -266,6 +266,7 @@ const TABLES: Record<keyof Database, true> = {
   invites: true,
   user_preferences: true,
   server_meta: true,
+  password_resets: true,
 };
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing was written. */
@@ -305,8 +306,8 @@ export async function seedWorld(server: TestServer) {
   const root = await createUser(server, 'root', { isAdmin: true });
   const victim = await createUser(server, 'victim');
   const { channels, messages } = server.ctx;
-  const general = await channels.create(alice.user, { name: 'general', visibility: 'public' });
-  await channels.join(bob.user, general.id);
+  // Every account joins the server's first channel, #general.
+  const general = (await channels.summariesFor(alice.user.id)).find((c) => c.name === 'general')!;
   const bobsPublic = await channels.create(bob.user, { name: 'bobs', visibility: 'public' });
   const secret = await channels.create(bob.user, { name: 'secret', visibility: 'private' });
   const team = await channels.create(alice.user, { name: 'team', visibility: 'private' });

@@ -103,6 +103,7 @@ describe('fuzz: Socket.IO events', () => {
       'preferences.get': {},
       'preferences.set': { theme: 'dark', language: 'ko', notify: 'all', notifyPreview: false },
       typing: { channelId: general.id },
+      'profile.set': { displayName: 'Alice A.' },
     };
     const open = async (
       label: string,

@@ -41,6 +41,8 @@ export function queuedMessage(entry: QueuedText, authorId: string): DisplayMessa
     ts: entry.queuedAt,
     editedAt: null,
     deletedAt: null,
+    kind: 'text',
+    notice: null,
     delivery: entry.state,
   };
   if (entry.failure) shown.failure = entry.failure;

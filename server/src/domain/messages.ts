@@ -9,6 +9,7 @@ import {
   SwitchboardError,
   type HistoryRequest,
   type Message,
+  type Notice,
   type SendAck,
   type StreamCatchUp,
   type StreamEventKind,
@@ -17,7 +18,7 @@ import {
 } from '@switchboard/protocol';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
-import type { Database, MessagesTable } from '../store/schema.ts';
+import type { Database, MessageNoticeColumns, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Channels } from './channels.ts';
 import { mentionedUsernames } from './mentions.ts';
@@ -44,7 +45,8 @@ interface PendingSend {
   reject: (err: unknown) => void;
 }
 
-type MessageRow = MessagesTable & { mentions?: string[] };
+type StoredMessage = MessagesTable & MessageNoticeColumns;
+type MessageRow = StoredMessage & { mentions?: string[] };
 
 export const DEFAULT_PAGE = 50;
 /** Distinct @names resolved per message; later ones are plain text. */
@@ -88,6 +90,7 @@ export class Messages {
   async edit(actor: Actor, messageId: string, text: string): Promise<Message> {
     this.checkLength(text);
     return this.change(actor, messageId, 'edited', async (trx, row, seq) => {
+      if (row.kind !== 'text') throw new SwitchboardError('forbidden', 'notices cannot be edited');
       const mentions = await this.resolveMentions(trx, row.channel_id, text);
       const now = this.clock();
       await trx
@@ -112,6 +115,36 @@ export class Messages {
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
       return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [] };
     });
+  }
+
+  /**
+   * Records a notice in a channel's stream, by `actor` (whose action it records): it takes the next seq
+   * and reaches members like any message, so catch-up and read state cover it. `text` is the fallback
+   * for clients that do not know the notice's type.
+   */
+  async postNotice(actor: Actor, channelId: string, notice: Notice, text: string): Promise<Message> {
+    const row = await this.db.transaction().execute(async (trx) => {
+      const seq = await nextSeq(trx, channelId);
+      const stored: StoredMessage = {
+        id: newId(),
+        channel_id: channelId,
+        seq,
+        change_seq: seq,
+        author_id: actor.id,
+        client_id: `notice-${newId()}`,
+        text,
+        created_at: this.clock(),
+        edited_at: null,
+        deleted_at: null,
+        kind: 'notice',
+        notice: JSON.stringify(notice),
+      };
+      await trx.insertInto('messages').values(stored).execute();
+      return stored;
+    });
+    const message = toMessage(row);
+    this.publish('created', message);
+    return message;
   }
 
   /** A page of history in seq order: after a seq, before a seq, or the newest page. */
@@ -306,7 +339,7 @@ export class Messages {
     }
     const seq = await nextSeq(trx, p.channelId);
     const now = this.clock();
-    const row: MessagesTable = {
+    const row: StoredMessage = {
       id: newId(),
       channel_id: p.channelId,
       seq,
@@ -317,6 +350,8 @@ export class Messages {
       created_at: now,
       edited_at: null,
       deleted_at: null,
+      kind: 'text',
+      notice: null,
     };
     await trx.insertInto('messages').values(row).execute();
     const mentions = await this.resolveMentions(trx, p.channelId, p.text);
@@ -338,7 +373,7 @@ export class Messages {
     actor: Actor,
     messageId: string,
     kind: Exclude<StreamEventKind, 'created'>,
-    apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageRow>,
+    apply: (trx: Transaction<Database>, row: StoredMessage, seq: number) => Promise<MessageRow>,
   ): Promise<Message> {
     const row = await this.db
       .selectFrom('messages')
@@ -412,7 +447,7 @@ export class Messages {
       .execute();
   }
 
-  private async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
+  private async withMentions(rows: StoredMessage[], db: Db = this.db): Promise<Message[]> {
     if (rows.length === 0) return [];
     const mentionRows = await db
       .selectFrom('mentions')
@@ -454,5 +489,7 @@ function toMessage(row: MessageRow): Message {
     ts: Number(row.created_at),
     editedAt: row.edited_at === null ? null : Number(row.edited_at),
     deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+    kind: row.kind,
+    notice: row.notice === null ? null : (JSON.parse(row.notice) as Notice),
   };
 }
