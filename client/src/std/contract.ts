@@ -6,15 +6,22 @@
 // the UI side checks every event and result it receives.
 import { z } from 'zod';
 import {
-  Channel,
+  BrowseChannelsPage,
+  BrowseChannelsRequest,
   ChannelRef,
   ChannelSummary,
   ClientId,
   CreateChannelRequest,
+  CreatedInvite,
+  CreateInviteRequest,
+  DeviceSession,
   EditMessageRequest,
   Empty,
+  ErrorBody,
   Id,
+  Invite,
   LoginRequest,
+  ManagedUser,
   MarkReadRequest,
   MemberRequest,
   Message,
@@ -22,10 +29,16 @@ import {
   MessageText,
   messageTextTooLarge,
   OpenDirectRequest,
+  PasswordChangeRequest,
   Preferences,
   Presence,
+  ProfileRequest,
   RegisterRequest,
+  RegistrationPolicy,
+  RegistrationSetting,
+  ResetPasswordRequest,
   ServerLimits,
+  SetRegistrationRequest,
   SetupRequest,
   SwitchboardError,
   TypingRequest,
@@ -35,6 +48,29 @@ import {
 import { DisplayMessage } from './display.ts';
 import { validationError } from './errors.ts';
 
+/**
+ * Why the connection is down, as a code each UI words in its own language. It names the outage, not
+ * the latest attempt: an outage that began with the server saying it was going away stays
+ * `server-restarting` until the connection is back, so every client shows the same reason for it.
+ */
+export const OutageReason = z.enum([
+  /** The server announced it was going away (a restart or an upgrade). */
+  'server-restarting',
+  /** The connection dropped without a word from the server. */
+  'connection-lost',
+  /** No connection could be made to the server's address. */
+  'unreachable',
+  /** Connected, but the server never said hello. */
+  'no-greeting',
+  'too-many-connections',
+  'rate-limited',
+  /** The server refused the connection for another reason (its message in `detail`). */
+  'refused',
+  /** The device has no network. */
+  'no-network',
+]);
+export type OutageReason = z.infer<typeof OutageReason>;
+
 /** Connection state with a reason a person can read. */
 export const ConnectionState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
@@ -43,18 +79,23 @@ export const ConnectionState = z.discriminatedUnion('status', [
     status: z.literal('online'),
     /**
      * What was missed while away (or in a gap) is still being fetched, so conversations may be
-     * incomplete; after a failed attempt it says when the next is due and why. Absent once caught
-     * up: every client can tell when it has caught up (ARCHITECTURE.md §3).
+     * incomplete; after a failed attempt it says when the next is due and why (the error code).
+     * Absent once caught up: every client can tell when it has caught up (ARCHITECTURE.md §3).
      */
-    catchingUp: z.object({ retryAt: z.number().optional(), reason: z.string().optional() }).optional(),
+    catchingUp: z
+      .object({ retryAt: z.number().optional(), reason: ErrorBody.shape.code.optional() })
+      .optional(),
   }),
   z.object({
     status: z.literal('reconnecting'),
     retryAt: z.number(),
     attempt: z.number().int(),
-    reason: z.string(),
+    reason: OutageReason,
+    /** The server's own words, for `refused`. */
+    detail: z.string().optional(),
   }),
-  z.object({ status: z.literal('offline'), reason: z.string() }),
+  z.object({ status: z.literal('offline'), reason: z.literal('no-network') }),
+  /** `reason`: the server's explanation, in its words. */
   z.object({ status: z.literal('incompatible'), reason: z.string(), serverTooOld: z.boolean() }),
 ]);
 export type ConnectionState = z.infer<typeof ConnectionState>;
@@ -98,9 +139,31 @@ export const Requests = {
   inviteToChannel: MemberRequest,
   channelMembers: ChannelRef,
   openDirect: OpenDirectRequest,
-  listPublicChannels: Empty,
+  /** Public channels a page at a time, by name, optionally those whose name or topic has `query`. */
+  browseChannels: BrowseChannelsRequest,
   /** Changes the keys given and keeps the rest. */
   setPreferences: Preferences,
+  // People: the user's profile and devices, and for admins the admin area. Account management goes
+  // over REST with this session's token: the server lets only sign-in sessions manage accounts.
+  /** Sets a new password with the code of a reset link, and signs in. */
+  resetPassword: ResetPasswordRequest,
+  setDisplayName: ProfileRequest,
+  changePassword: PasswordChangeRequest,
+  listSessions: Empty,
+  endSession: z.strictObject({ sessionId: Id }),
+  endOtherSessions: Empty,
+  listPeople: Empty,
+  updatePerson: z.strictObject({
+    userId: Id,
+    isAdmin: z.boolean().optional(),
+    deactivated: z.boolean().optional(),
+  }),
+  resetLink: z.strictObject({ userId: Id }),
+  listInvites: Empty,
+  createInvite: CreateInviteRequest,
+  revokeInvite: z.strictObject({ inviteId: Id }),
+  getRegistration: Empty,
+  setRegistration: SetRegistrationRequest,
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -114,7 +177,7 @@ export const Results = {
   setServer: z.null(),
   authStatus: z.object({
     setupRequired: z.boolean(),
-    registration: z.enum(['closed', 'invite', 'open']),
+    registration: RegistrationPolicy,
     version: z.string(),
   }),
   signIn: User,
@@ -142,13 +205,30 @@ export const Results = {
   /** Who is in a channel you can read, as the server has it now. */
   channelMembers: z.object({ userIds: z.array(z.string()) }),
   openDirect: ChannelSummary,
-  /** Channels you may join (no read state: you may not be a member). */
-  listPublicChannels: z.object({ channels: z.array(Channel) }),
+  /** Each channel says whether you have joined it; `nextCursor` asks for the next page. */
+  browseChannels: BrowseChannelsPage,
   /**
    * The preferences after the change. They apply at once on this device; offline, they are sent
    * when the connection is back.
    */
   setPreferences: Preferences,
+  resetPassword: User,
+  setDisplayName: User,
+  /** Every other session of yours ends (and, with revokeAllTokens, every access token); this one stays. */
+  changePassword: z.null(),
+  listSessions: z.object({ sessions: z.array(DeviceSession) }),
+  endSession: z.null(),
+  endOtherSessions: z.object({ ended: z.number().int().min(0) }),
+  listPeople: z.object({ users: z.array(ManagedUser) }),
+  updatePerson: User,
+  /** A one-time link that lets the person set a new password (the server's public URL, or this server's address). */
+  resetLink: z.object({ url: z.string(), expiresAt: z.number() }),
+  listInvites: z.object({ invites: z.array(Invite) }),
+  /** The invite with its link (the server's public URL, or this server's address). */
+  createInvite: CreatedInvite.extend({ url: z.string() }),
+  revokeInvite: z.null(),
+  getRegistration: RegistrationSetting,
+  setRegistration: RegistrationSetting,
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };

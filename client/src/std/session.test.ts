@@ -81,10 +81,12 @@ describe('session core', () => {
         ).toBeTruthy(),
       WAIT,
     );
-    expect((await core.request('listPublicChannels', {})).channels.map((c) => c.name)).toEqual([
-      'general',
-      'ops',
+    const browsed = await core.request('browseChannels', {});
+    expect(browsed.channels.map((c) => [c.name, c.joined])).toEqual([
+      ['general', true],
+      ['ops', true],
     ]);
+    expect(browsed.nextCursor).toBeNull();
     recorder.opened(ops.id, (await core.request('openChannel', { channelId: ops.id })).messages);
 
     await core.request('send', { channelId: ops.id, text: 'hello' });

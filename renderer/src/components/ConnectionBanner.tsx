@@ -93,7 +93,9 @@ function describe(
       return {
         tone: 'warn',
         title: t('connection.catchingUp'),
-        detail: connection.catchingUp?.reason,
+        // Only being asked to slow down says more than the title does.
+        detail:
+          connection.catchingUp?.reason === 'rate_limited' ? t('connection.reasons.rate-limited') : undefined,
         countdown: seconds > 0 ? t('connection.catchingUpIn', { count: seconds }) : undefined,
         retry: seconds > 0,
       };
@@ -107,14 +109,19 @@ function describe(
       return {
         tone: 'warn',
         title: t('connection.lost'),
-        detail: connection.reason,
+        detail: t(`connection.reasons.${connection.reason}`, { detail: connection.detail ?? '' }),
         countdown:
           seconds > 0 ? t('connection.reconnectingIn', { count: seconds }) : t('connection.reconnectingNow'),
         retry: seconds > 0,
       };
     }
     case 'offline':
-      return { tone: 'error', title: t('connection.offline'), detail: connection.reason, retry: true };
+      return {
+        tone: 'error',
+        title: t('connection.offline'),
+        detail: t(`connection.reasons.${connection.reason}`),
+        retry: true,
+      };
     case 'incompatible':
       return {
         tone: 'error',

@@ -95,6 +95,17 @@ export const en = {
     serverTooOld: 'This server is too old for this app. Ask its admin to update it.',
     appTooOld: 'This app is too old for the server. Update the app.',
     retry: 'Retry now',
+    /** Why the connection is down: the session core's OutageReason codes. */
+    reasons: {
+      'server-restarting': 'The server is restarting.',
+      'connection-lost': 'The connection dropped.',
+      unreachable: 'The server cannot be reached.',
+      'no-greeting': 'The server did not answer in time.',
+      'too-many-connections': 'Too many open connections for your account: close a few other windows.',
+      'rate-limited': 'The server asked this app to slow down.',
+      refused: 'The server refused the connection: {{detail}}',
+      'no-network': 'This device has no network connection.',
+    },
   },
   sidebar: {
     label: 'Channels',
@@ -183,6 +194,7 @@ export const en = {
     joinNamed: 'Join {{name}}',
     open: 'Open',
     openNamed: 'Open {{name}}',
+    more: 'Show more channels',
   },
   direct: {
     title: 'Start a direct message',

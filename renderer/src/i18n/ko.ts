@@ -96,6 +96,16 @@ export const ko: Translation = {
     serverTooOld: '이 서버는 이 앱에 비해 너무 오래되었습니다. 서버 관리자에게 업데이트를 요청하세요.',
     appTooOld: '이 앱은 서버에 비해 너무 오래되었습니다. 앱을 업데이트하세요.',
     retry: '지금 다시 시도',
+    reasons: {
+      'server-restarting': '서버가 다시 시작하는 중입니다.',
+      'connection-lost': '연결이 끊어졌습니다.',
+      unreachable: '서버에 연결할 수 없습니다.',
+      'no-greeting': '서버가 제때 응답하지 않았습니다.',
+      'too-many-connections': '계정에 열린 연결이 너무 많습니다. 다른 창을 몇 개 닫으세요.',
+      'rate-limited': '서버가 이 앱에 요청을 줄이라고 했습니다.',
+      refused: '서버가 연결을 거부했습니다: {{detail}}',
+      'no-network': '이 기기가 네트워크에 연결되어 있지 않습니다.',
+    },
   },
   sidebar: {
     label: '채널',
@@ -183,6 +193,7 @@ export const ko: Translation = {
     joinNamed: '{{name}} 참여',
     open: '열기',
     openNamed: '{{name}} 열기',
+    more: '채널 더 보기',
   },
   direct: {
     title: '다이렉트 메시지 시작',
