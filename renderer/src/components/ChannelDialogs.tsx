@@ -1,7 +1,7 @@
 // Creating, browsing and joining channels, starting a direct conversation, adding people to a
 // channel, and leaving one.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { NAME_PATTERN, type BrowsedChannel, type Channel, type ChannelSummary } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
@@ -60,7 +60,8 @@ export function CreateChannelDialog({ onClose, onOpen }: DialogCommon) {
             />
           </div>
           <p id="create-name-hint" className="hint">
-            {t('create.nameHint')}
+            {/* Examples never break inside ("release-/2.0"), in any language's line breaking. */}
+            <Trans i18nKey="create.nameHint" components={{ example: <span className="nowrap" /> }} />
           </p>
         </div>
         <fieldset className="field choices">

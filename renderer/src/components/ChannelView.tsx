@@ -13,14 +13,16 @@ import { Icon } from './Icon.tsx';
 import { MessageList } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
+import { MenuButton, type Drawer } from './MenuButton.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
+  drawer: Drawer;
   onLeave(channel: ChannelSummary): void;
   onError(text: string): void;
 }
 
-export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
+export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;
@@ -107,6 +109,7 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
   return (
     <>
       <header className="channel-header">
+        <MenuButton drawer={drawer} />
         <h1 id="channel-title">
           {channel.kind === 'direct' ? (
             <PresenceDot status={partner ? users.get(partner)?.presence : 'online'} />
@@ -118,14 +121,25 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
         </h1>
         {channel.topic && <p className="channel-topic">{channel.topic}</p>}
         {channel.kind !== 'direct' && (
+          // On narrow screens the labels leave the screen but stay the buttons' names (.button-label).
           <div className="channel-actions">
-            <button type="button" className="button subtle small" onClick={() => setAddingPeople(true)}>
+            <button
+              type="button"
+              className="button subtle small"
+              title={t('channel.addPeople')}
+              onClick={() => setAddingPeople(true)}
+            >
               <Icon name="addPerson" size={16} />
-              {t('channel.addPeople')}
+              <span className="button-label">{t('channel.addPeople')}</span>
             </button>
-            <button type="button" className="button subtle small" onClick={() => onLeave(channel)}>
+            <button
+              type="button"
+              className="button subtle small"
+              title={t('channel.leave')}
+              onClick={() => onLeave(channel)}
+            >
               <Icon name="leave" size={16} />
-              {t('channel.leave')}
+              <span className="button-label">{t('channel.leave')}</span>
             </button>
           </div>
         )}

@@ -1,16 +1,20 @@
 // One message row: optional day and "new" dividers, the author line when a group starts, the safe
 // markdown body, and its state (sending, not sent with retry, edited, deleted) and own-message actions.
+// A notice (someone was added) is one quiet line in the reader's language.
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDay, formatFullDate, formatTime } from '../format.ts';
+import { formatClockTime, formatDay, formatFullDate, formatTime } from '../format.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { FormError } from './Form.tsx';
 import { Icon, IconButton } from './Icon.tsx';
+import { SEQ_ATTRIBUTE } from './onScreen.ts';
 
 export interface MessageItemProps {
   message: DisplayMessage;
   authorName: string;
+  /** For a notice: what it says, in the reader's language. */
+  noticeText?: string;
   own: boolean;
   startsGroup: boolean;
   showDay: boolean;
@@ -32,9 +36,8 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const pending = message.delivery === 'pending';
   const failed = message.delivery === 'failed';
   const time = formatTime(message.ts, language);
-
-  return (
-    <div className="message-row">
+  const dividers = (
+    <>
       {showDay && (
         <div className="divider" role="separator">
           <span>{formatDay(message.ts, language, t)}</span>
@@ -45,6 +48,36 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           <span>{t('messages.new')}</span>
         </div>
       )}
+    </>
+  );
+
+  if (message.kind === 'notice') {
+    return (
+      <div className="message-row" {...seqAttribute(message)}>
+        {dividers}
+        <div
+          className="message notice"
+          data-delivery={message.delivery}
+          data-kind="notice"
+          data-testid="message"
+        >
+          <div className="message-gutter">
+            <Icon name="addPerson" size={16} />
+          </div>
+          <p className="notice-text">
+            {deleted ? t('messages.deleted') : props.noticeText}{' '}
+            <time dateTime={new Date(message.ts).toISOString()} title={formatFullDate(message.ts, language)}>
+              {time}
+            </time>
+          </p>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="message-row" {...seqAttribute(message)}>
+      {dividers}
       <div
         className={`message${startsGroup ? ' group-start' : ''}${own ? ' own' : ''}${pending ? ' pending' : ''}${failed ? ' failed' : ''}`}
         data-delivery={message.delivery}
@@ -59,7 +92,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               dateTime={new Date(message.ts).toISOString()}
               title={formatFullDate(message.ts, language)}
             >
-              {time}
+              {formatClockTime(message.ts, language)}
             </time>
           )}
         </div>
@@ -139,6 +172,10 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
     </div>
   );
 });
+
+/** A sent message's place in its stream, for what-was-on-screen (onScreen.ts). */
+const seqAttribute = (message: DisplayMessage) =>
+  message.delivery === 'sent' ? { [SEQ_ATTRIBUTE]: message.seq } : {};
 
 /** Initials on a colour picked from the user id, so a person keeps their colour everywhere. */
 function Avatar({ userId, name }: { userId: string; name: string }) {

@@ -2,12 +2,12 @@
 // and the ways to create, browse, start a conversation, jump (Ctrl/Cmd+K), open settings, sign out.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { directPartner, sidebarOrder, type LabelledChannel } from '../format.ts';
+import { directPartner, sidebarOrder, unreadText, type LabelledChannel } from '../format.ts';
 import { useUi } from '../state/hooks.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
-export type SidebarAction = 'create' | 'browse' | 'direct' | 'switcher' | 'settings' | 'signOut';
+export type SidebarAction = 'create' | 'browse' | 'direct' | 'switcher' | 'settings' | 'profile' | 'signOut';
 
 interface SidebarProps {
   currentId: string | null;
@@ -17,6 +17,8 @@ interface SidebarProps {
 
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
 export const SWITCHER_SHORTCUT = isMac ? '⌘K' : 'Ctrl+K';
+/** The navigation's id: on narrow screens it is a drawer, which the menu button controls. */
+export const SIDEBAR_ID = 'sidebar';
 
 export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
   const { t } = useTranslation();
@@ -34,7 +36,9 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
   const item = ({ channel, label }: LabelledChannel) => {
     const partner = directPartner(channel, me?.id);
     const unread = channel.unreadCount > 0;
-    const presence = partner ? users.get(partner)?.presence : 'online';
+    const presence = connected
+      ? ((partner ? users.get(partner)?.presence : 'online') ?? 'offline')
+      : 'unknown';
     return (
       <li key={channel.id}>
         <button
@@ -44,7 +48,7 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
           onClick={() => onSelect(channel.id)}
         >
           {channel.kind === 'direct' ? (
-            <PresenceDot status={presence} silent />
+            <PresenceDot status={partner ? users.get(partner)?.presence : 'online'} silent />
           ) : (
             <span className="channel-sigil">
               <Icon name={channel.kind === 'private' ? 'lock' : 'hash'} size={16} />
@@ -52,9 +56,7 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
           )}
           <span className="channel-name">{label}</span>
           {channel.kind === 'private' && <span className="sr-only">{t('sidebar.private')}</span>}
-          {channel.kind === 'direct' && (
-            <span className="sr-only">{t(`presence.${presence ?? 'offline'}`)}</span>
-          )}
+          {channel.kind === 'direct' && <span className="sr-only">{t(`presence.${presence}`)}</span>}
           {channel.mentionCount > 0 && (
             <span className="badge badge-mention">
               <span aria-hidden="true">@{channel.mentionCount}</span>
@@ -63,8 +65,12 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
           )}
           {unread && (
             <span className="badge" data-testid="unread-count">
-              <span aria-hidden="true">{channel.unreadCount}</span>
-              <span className="sr-only">{t('sidebar.unread', { count: channel.unreadCount })}</span>
+              <span aria-hidden="true">{unreadText(channel.unreadCount, channel.unreadCapped)}</span>
+              <span className="sr-only">
+                {channel.unreadCapped
+                  ? t('sidebar.unreadCapped', { count: channel.unreadCount })
+                  : t('sidebar.unread', { count: channel.unreadCount })}
+              </span>
             </span>
           )}
         </button>
@@ -73,7 +79,7 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
   };
 
   return (
-    <nav className="sidebar" aria-label={t('sidebar.label')}>
+    <nav id={SIDEBAR_ID} className="sidebar" aria-label={t('sidebar.label')}>
       <div className="sidebar-top">
         <span className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -118,10 +124,15 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
 
       {me && (
         <div className="sidebar-footer">
-          <span className="me">
-            <PresenceDot status={connected ? 'online' : 'offline'} />
+          <button
+            type="button"
+            className="me"
+            onClick={() => onAction('profile')}
+            aria-label={t('sidebar.profile', { name: me.displayName })}
+          >
+            <PresenceDot status={connected ? 'online' : 'offline'} self />
             <span className="me-name">{me.displayName}</span>
-          </span>
+          </button>
           <IconButton icon="settings" label={t('settings.title')} onClick={() => onAction('settings')} />
           <IconButton icon="signOut" label={t('sidebar.signOut')} onClick={() => onAction('signOut')} />
         </div>

@@ -1,10 +1,11 @@
-// The signed-in app: connection banner, the Channels navigation, the open conversation, dialogs,
-// keyboard shortcuts and error toasts. The open conversation is kept in the address (#/c/<id>) so a
-// reload or a second tab can point at it.
+// The signed-in app: connection banner, the Channels navigation (a drawer on narrow screens), the
+// open conversation, dialogs, keyboard shortcuts, error toasts, and the unread count in the window's
+// title. The open conversation is kept in the address (#/c/<id>) so a reload or a second tab can
+// point at it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary } from '@switchboard/protocol';
-import { sidebarOrder } from '../format.ts';
+import { sidebarOrder, totalUnread } from '../format.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { ChannelView } from './ChannelView.tsx';
@@ -19,10 +20,13 @@ import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Icon } from './Icon.tsx';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
-import { Sidebar, type SidebarAction } from './Sidebar.tsx';
+import { MenuButton } from './MenuButton.tsx';
+import { Sidebar, SIDEBAR_ID, type SidebarAction } from './Sidebar.tsx';
 import { useNotifications } from './useNotifications.ts';
 
 type OpenDialog = Exclude<SidebarAction, 'signOut'> | null;
+
+const APP_NAME = 'Switchboard';
 
 const channelFromHash = () => /^#\/c\/([\w-]{1,64})$/.exec(location.hash)?.[1] ?? null;
 const lastChannelKey = (userId: string) => `switchboard.lastChannel.${userId}`;
@@ -41,6 +45,8 @@ export function Workspace() {
   const [leaving, setLeaving] = useState<ChannelSummary | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
   const toastId = useRef(0);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement | null>(null);
 
   const users = useUi((s) => s.users);
   const sorted = useMemo(() => {
@@ -60,11 +66,44 @@ export function Workspace() {
     (channelId: string) => {
       setSelectedId(channelId);
       setDialog(null);
+      setDrawerOpen(false);
       setFocusRequest((n) => n + 1);
       localStorage.setItem(lastChannelKey(me.id), channelId);
     },
     [me.id],
   );
+
+  // The unread count in the tab's or window's title, as every chat client shows it.
+  const unread = useMemo(() => totalUnread(channels), [channels]);
+  useEffect(() => {
+    document.title = unread ? `(${unread}) ${APP_NAME}` : APP_NAME;
+  }, [unread]);
+  useEffect(() => () => void (document.title = APP_NAME), []);
+
+  // The drawer: focus goes into it when it opens, Escape closes it and focus returns to its button.
+  const closeDrawer = useCallback(() => {
+    setDrawerOpen(false);
+    menuButton.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (!drawerOpen) return;
+    document.getElementById(SIDEBAR_ID)?.querySelector<HTMLElement>('button')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        closeDrawer();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [drawerOpen, closeDrawer]);
+  const drawer = {
+    open: drawerOpen,
+    show: (button: HTMLButtonElement) => {
+      menuButton.current = button;
+      setDrawerOpen(true);
+    },
+  };
 
   useEffect(() => {
     const wanted = currentId ? `#/c/${currentId}` : '';
@@ -111,6 +150,7 @@ export function Workspace() {
   }, [sorted, currentId, select]);
 
   const onAction = (action: SidebarAction) => {
+    setDrawerOpen(false);
     if (action === 'signOut') void store.client.request('signOut', {}).catch(() => undefined);
     else setDialog(action);
   };
@@ -129,17 +169,25 @@ export function Workspace() {
         {t('app.skipToComposer')}
       </a>
       <ConnectionBanner />
-      <div className="layout">
+      <div className={drawerOpen ? 'layout drawer-open' : 'layout'}>
         <Sidebar currentId={currentId} onSelect={select} onAction={onAction} />
+        {drawerOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={closeDrawer} />}
         <main
           className="conversation"
           aria-labelledby={current ? 'channel-title' : undefined}
           aria-label={current ? undefined : t('app.conversation')}
         >
           {current ? (
-            <ChannelView key={current.id} channel={current} onLeave={setLeaving} onError={showError} />
+            <ChannelView
+              key={current.id}
+              channel={current}
+              drawer={drawer}
+              onLeave={setLeaving}
+              onError={showError}
+            />
           ) : (
             <div className="empty-state">
+              <MenuButton drawer={drawer} />
               <h1>{t('app.welcome', { name: me.displayName })}</h1>
               <p>{t('app.noChannels')}</p>
               <div className="form-actions">
@@ -161,6 +209,7 @@ export function Workspace() {
       {dialog === 'direct' && <StartDirectDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'switcher' && <QuickSwitcher onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'profile' && <SettingsDialog tab="profile" onClose={() => setDialog(null)} />}
       {leaving && (
         <LeaveChannelDialog
           channel={leaving}

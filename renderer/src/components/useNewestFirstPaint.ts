@@ -8,7 +8,13 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 
 /** The element holding the rows; react-virtuoso sets `visibility: hidden` on it while positioning. */
 const ROWS = '[data-testid="virtuoso-item-list"]';
-/** The list gives up positioning 1.2 s after its scroll; past this it is settled whatever was seen. */
+/**
+ * The list scrolls to its start row again whenever a row changes size within 150 ms of its last
+ * scroll, and gives that up 1.2 s after the last such scroll. Past this much quiet after its last
+ * scroll it is settled, whatever was seen. Counted from the last scroll, not from the mount: on a
+ * busy machine the list may not even have begun positioning 1.5 s after it mounted, and calling it
+ * settled then let it scroll a reader who had already moved back to where it started.
+ */
 const SETTLED_BY_MS = 1_500;
 
 export interface NewestFirstPaint {
@@ -45,6 +51,7 @@ export function useNewestFirstPaint(
     let hidden = false;
     const settle = () => {
       observer.disconnect();
+      root.removeEventListener('scroll', quietAgain);
       clearTimeout(fallback);
       settled.current = true;
       setBusy(false);
@@ -57,10 +64,17 @@ export function useNewestFirstPaint(
     };
     const observer = new MutationObserver(check);
     observer.observe(root, { attributes: true, attributeFilter: ['style'], childList: true, subtree: true });
-    const fallback = setTimeout(settle, SETTLED_BY_MS);
+    let fallback = setTimeout(settle, SETTLED_BY_MS);
+    const quietAgain = () => {
+      if (settled.current) return;
+      clearTimeout(fallback);
+      fallback = setTimeout(settle, SETTLED_BY_MS);
+    };
+    root.addEventListener('scroll', quietAgain, { passive: true });
     check();
     return () => {
       observer.disconnect();
+      root.removeEventListener('scroll', quietAgain);
       clearTimeout(fallback);
     };
   }, [scroller]);
