@@ -129,27 +129,28 @@ export function MessageList(props: MessageListProps) {
 
   // What has been on screen: the newest sent message whose end the reader saw; at the very bottom,
   // everything (edits and deletes take seqs past the last message).
-  const seen = useRef({ messages, headSeq: channel.headSeq });
-  seen.current = { messages, headSeq: channel.headSeq };
+  const seen = useRef({ messages, headSeq: 0, newestIndex: 0 });
+  seen.current = { messages, headSeq: channel.headSeq, newestIndex: firstItemIndex + messages.length - 1 };
   const reportSeen = useCallback(() => {
     const el = scroller.current;
     if (!el || document.visibilityState !== 'visible') return;
-    const shown = onScreen(el);
+    const shown = onScreen(el, seen.current.newestIndex);
     const newest = [...seen.current.messages].reverse().find((m) => m.delivery === 'sent');
     const through =
-      shown.lastShown && newest && shown.seenThrough >= newest.seq
+      shown.newestShown && newest && shown.seenThrough >= newest.seq
         ? Math.max(shown.seenThrough, newest.changeSeq, seen.current.headSeq)
         : shown.seenThrough;
     if (through > 0) onSeenRef.current(through);
   }, []);
 
-  const pin = useBottomPin(
+  const pin = useBottomPin({
     scroller,
-    generation,
-    start.initialTopMostItemIndex.align === 'end',
-    firstPaint.isSettled,
-    reportSeen,
-  );
+    mount: generation,
+    startsPinned: start.initialTopMostItemIndex.align === 'end',
+    active: firstPaint.isSettled,
+    newestShown: () => !!scroller.current && onScreen(scroller.current, seen.current.newestIndex).newestShown,
+    onChange: reportSeen,
+  });
   const { isPinned } = pin;
 
   const topKey = useRef<string | null>(null);

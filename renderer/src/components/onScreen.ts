@@ -9,25 +9,27 @@ export const SEQ_ATTRIBUTE = 'data-seq';
 export interface OnScreen {
   /** The highest seq of a sent message fully shown; 0 when none is. */
   seenThrough: number;
-  /** Whether the newest row (the list's last) is fully shown. */
-  lastShown: boolean;
+  /** Whether the newest row (item index `newestIndex`) is fully shown. */
+  newestShown: boolean;
 }
 
-/** Reads `scroller` (the list's scrolling element) as it is laid out now. */
-export function onScreen(scroller: HTMLElement): OnScreen {
+/**
+ * Reads `scroller` (the list's scrolling element) as it is laid out now; `newestIndex` is the item
+ * index (react-virtuoso's `data-item-index`) of the list's newest row.
+ */
+export function onScreen(scroller: HTMLElement, newestIndex: number): OnScreen {
   const view = scroller.getBoundingClientRect();
   let seenThrough = 0;
-  let lastShown = false;
-  const rows = scroller.querySelectorAll<HTMLElement>('[data-item-index]');
-  rows.forEach((row, i) => {
+  let newestShown = false;
+  for (const row of scroller.querySelectorAll<HTMLElement>('[data-item-index]')) {
     const box = row.getBoundingClientRect();
     const shown = box.height > 0 && box.bottom <= view.bottom + 1 && box.bottom >= view.top && isVisible(row);
-    if (!shown) return;
+    if (!shown) continue;
     const seq = Number(row.querySelector(`[${SEQ_ATTRIBUTE}]`)?.getAttribute(SEQ_ATTRIBUTE));
     if (seq > seenThrough) seenThrough = seq;
-    if (i === rows.length - 1) lastShown = true;
-  });
-  return { seenThrough, lastShown };
+    if (Number(row.dataset.itemIndex) === newestIndex) newestShown = true;
+  }
+  return { seenThrough, newestShown };
 }
 
 /** False while the list hides its rows (react-virtuoso does, as it positions them). */

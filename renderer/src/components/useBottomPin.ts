@@ -17,24 +17,26 @@ export interface BottomPin {
   isPinned(): boolean;
 }
 
-/**
- * `scroller`: the list's scrolling element, which changes when the list is mounted again (`mount`
- * counts those). `startsPinned`: the list opens at its end. `active()`: whether the list may be moved
- * now (not while it positions itself). `onChange` hears every scroll and change of size.
- */
-export function useBottomPin(
-  scroller: RefObject<HTMLElement | null>,
-  mount: number,
-  startsPinned: boolean,
-  active: () => boolean,
-  onChange: () => void,
-): BottomPin {
+export interface BottomPinOptions {
+  /** The list's scrolling element, which changes when the list is mounted again (`mount` counts those). */
+  scroller: RefObject<HTMLElement | null>;
+  mount: number;
+  /** The list opens at its end. */
+  startsPinned: boolean;
+  /** Whether the list may be moved now (not while it positions itself). */
+  active(): boolean;
+  /** Whether the newest row is wholly on screen now. */
+  newestShown(): boolean;
+  /** Hears every scroll and change of size. */
+  onChange(): void;
+}
+
+export function useBottomPin(options: BottomPinOptions): BottomPin {
+  const { scroller, mount, startsPinned } = options;
   const pinned = useRef(startsPinned);
   const [atBottom, setAtBottom] = useState(startsPinned);
-  const activeRef = useRef(active);
-  activeRef.current = active;
-  const onChangeRef = useRef(onChange);
-  onChangeRef.current = onChange;
+  const latest = useRef(options);
+  latest.current = options;
 
   const update = useCallback((value: boolean) => {
     pinned.current = value;
@@ -44,21 +46,28 @@ export function useBottomPin(
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // A list mounted again (a jump to the first unread) starts where it is told to.
+    update(latest.current.startsPinned);
     let frame = 0;
     const onScroll = () => {
       update(el.scrollHeight - el.scrollTop - el.clientHeight <= PIN_THRESHOLD_PX);
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => onChangeRef.current());
+      frame = requestAnimationFrame(() => latest.current.onChange());
     };
     const onResize = () => {
-      const end = el.scrollHeight - el.clientHeight;
-      if (pinned.current && activeRef.current()) {
-        if (el.scrollTop < end) el.scrollTop = end;
-      } else if (end - el.scrollTop <= PIN_THRESHOLD_PX) {
-        // Rows shrank (or the view grew) under a reader who was not at the bottom: now they are.
-        update(true);
+      // While the list positions itself (its rows hidden, or still settling) its sizes are not the
+      // reader's: a list not filled yet would look like one at its bottom.
+      const positioning = el.querySelector<HTMLElement>(ROWS)?.style.visibility === 'hidden';
+      if (!positioning && latest.current.active()) {
+        const end = el.scrollHeight - el.clientHeight;
+        if (pinned.current) {
+          if (el.scrollTop < end) el.scrollTop = end;
+        } else if (end - el.scrollTop <= PIN_THRESHOLD_PX && latest.current.newestShown()) {
+          // Rows shrank (or the view grew) under a reader who was not at the bottom: now they are.
+          update(true);
+        }
       }
-      onChangeRef.current();
+      latest.current.onChange();
     };
     const observer = new ResizeObserver(onResize);
     observer.observe(el);
