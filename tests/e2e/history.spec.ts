@@ -3,7 +3,7 @@
 // differ in height as in a conversation (two authors taking turns, some messages several lines), so
 // the list has to measure rather than rely on its first guess.
 import { expect, test, type Page } from '@playwright/test';
-import { log, messages, openConversation, person, Rest, uniqueName } from './support/app.ts';
+import { inView, log, messages, openConversation, person, Rest, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
 const TOTAL = 150;
@@ -29,12 +29,6 @@ test.beforeAll(async () => {
   // Bob has read everything; Carol has read nothing.
   await (await Rest.signIn(url, 'bob')).call('POST', `/channels/${channel.id}/read`, { seq: head });
 });
-
-/** Is the message fully inside the log's viewport (to within a pixel: rows can sit at half pixels)? */
-async function inView(page: Page, text: string): Promise<boolean> {
-  const [box, row] = await Promise.all([log(page).boundingBox(), messages(page, text).boundingBox()]);
-  return !!box && !!row && row.y >= box.y - 1 && row.y + row.height <= box.y + box.height + 1;
-}
 
 /** The label of the first message row the list renders, i.e. the one at the top of the view. */
 async function topRow(page: Page): Promise<string> {

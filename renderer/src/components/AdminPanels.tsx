@@ -188,8 +188,19 @@ export function InvitesPanel() {
     );
   }, [store, loadInvites, setError, t]);
 
-  const choose = (registration: RegistrationPolicy) =>
-    run(async () => setSetting(await store.client.request('setRegistration', { registration })));
+  // Shown chosen at once (a radio must not flick back while the server answers); undone if refused.
+  const choose = (registration: RegistrationPolicy) => {
+    const before = setting;
+    setSetting((current) => current && { ...current, registration });
+    return run(async () => {
+      try {
+        setSetting(await store.client.request('setRegistration', { registration }));
+      } catch (err) {
+        setSetting(before);
+        throw err;
+      }
+    });
+  };
   const create = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {

@@ -51,7 +51,11 @@ export function ConnectionBanner() {
   // The status element stays mounted so screen readers announce each change of state; the countdown
   // is a timer, readable but not announced every second.
   return (
-    <div className={view ? `banner banner-${view.tone}` : 'banner-empty'} data-connection={connection.status}>
+    <div
+      className={view ? `banner banner-${view.tone}` : 'banner-empty'}
+      data-connection={connection.status}
+      data-attempt={connection.status === 'reconnecting' ? connection.attempt : undefined}
+    >
       {view && <span className="banner-dot" aria-hidden="true" />}
       <span role="status" className="banner-text">
         {view && <strong>{view.title}</strong>}

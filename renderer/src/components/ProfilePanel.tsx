@@ -141,15 +141,17 @@ function PasswordForm({ onChanged }: { onChanged(): void }) {
         value={confirm}
         onValueChange={setConfirm}
       />
-      <label className="choice">
-        <input
-          type="checkbox"
-          checked={revokeAllTokens}
-          onChange={(e) => setRevokeAllTokens(e.target.checked)}
-        />
-        <span>{t('profile.revokeTokens')}</span>
-      </label>
-      <p className="hint">{t('profile.passwordNote')}</p>
+      <div className="field choices">
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={revokeAllTokens}
+            onChange={(e) => setRevokeAllTokens(e.target.checked)}
+          />
+          <span>{t('profile.revokeTokens')}</span>
+        </label>
+        <p className="hint">{t('profile.passwordNote')}</p>
+      </div>
       <FormError error={error} />
       <div className="section-actions">
         <p role="status" className="hint">

@@ -71,18 +71,23 @@ export function useBottomPin(options: BottomPinOptions): BottomPin {
     };
     const observer = new ResizeObserver(onResize);
     observer.observe(el);
-    // The rows' container appears once the list has rows; watch it from then on.
-    const watchRows = () => {
-      const rows = el.querySelector(ROWS);
-      if (rows) observer.observe(rows);
-      return rows !== null;
-    };
-    const mutations = watchRows() ? null : new MutationObserver(() => watchRows() && mutations?.disconnect());
-    mutations?.observe(el, { childList: true, subtree: true });
+    // The rows' container appears once the list has rows: watch its size, and its style — the list
+    // shows it when done positioning, which changes no size but may put the newest row in view.
+    let rows: Element | null = null;
+    const mutations = new MutationObserver(() => {
+      const found = el.querySelector(ROWS);
+      if (found && found !== rows) observer.observe((rows = found));
+      const shown = rows?.getAttribute('style')?.includes('hidden') === false;
+      if (shown && !pinned.current) {
+        cancelAnimationFrame(frame);
+        frame = requestAnimationFrame(onResize);
+      }
+    });
+    mutations.observe(el, { childList: true, subtree: true, attributes: true, attributeFilter: ['style'] });
     el.addEventListener('scroll', onScroll, { passive: true });
     return () => {
       observer.disconnect();
-      mutations?.disconnect();
+      mutations.disconnect();
       el.removeEventListener('scroll', onScroll);
       cancelAnimationFrame(frame);
     };

@@ -9,7 +9,8 @@ const BROWSERS: [RegExp, string][] = [
   [/\bOPR\/|\bOpera\b/, 'Opera'],
   [/\bFirefox\/|\bFxiOS\//, 'Firefox'],
   [/\bElectron\//, 'Switchboard desktop'],
-  [/\bChrom(e|ium)\/|\bCriOS\//, 'Chrome'],
+  // Also HeadlessChrome, as automated browsers call themselves.
+  [/Chrom(e|ium)\/|\bCriOS\//, 'Chrome'],
   [/\bSafari\//, 'Safari'],
   [/^node\b|\bundici\b/i, 'Node.js'],
   [/^curl\//, 'curl'],

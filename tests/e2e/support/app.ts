@@ -22,6 +22,29 @@ export const messages = (page: Page, text?: string): Locator => {
   return text === undefined ? all : all.filter({ hasText: text });
 };
 
+/** Is the message fully inside the log's viewport (to within a pixel: rows can sit at half pixels)? */
+export async function inView(page: Page, text: string): Promise<boolean> {
+  // The list renders only rows near the view: one it has not rendered is not in view.
+  if ((await messages(page, text).count()) === 0) return false;
+  const [box, row] = await Promise.all([log(page).boundingBox(), messages(page, text).boundingBox()]);
+  return !!box && !!row && row.y >= box.y - 1 && row.y + row.height <= box.y + box.height + 1;
+}
+
+/** The Settings dialog, opened from the navigation, on `tab`. */
+export async function openSettings(page: Page, tab?: string): Promise<Locator> {
+  await nav(page).getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  if (tab) await dialog.getByRole('tab', { name: tab }).click();
+  return dialog;
+}
+
+/** The sign-in form is back: this page's session has ended. */
+export async function expectSignedOut(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Sign in to Switchboard' })).toBeVisible({
+    timeout: 20_000,
+  });
+}
+
 /** A name no other test uses, valid as a channel name. */
 export const uniqueName = (prefix: string): string =>
   `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
