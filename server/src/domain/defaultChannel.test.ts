@@ -136,6 +136,11 @@ describe('a notice when someone is added', () => {
       },
     });
 
+    // Whoever added him has read it, as with a message they write.
+    const aliceSync = unwrap<{ channels: { id: string; readSeq: number; unreadCount: number }[] }>(
+      await call(alice.socket, 'sync', { epoch: null, cursors: {} }),
+    );
+    expect(aliceSync.channels.find((c) => c.id === channel.id)).toMatchObject({ readSeq: 1, unreadCount: 0 });
     // Bob, just added, finds it in the history and counts it as unread.
     const history = unwrap<{ messages: Message[] }>(
       await call(bob.socket, 'channel.history', { channelId: channel.id }),

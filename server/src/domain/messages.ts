@@ -140,6 +140,13 @@ export class Messages {
         notice: JSON.stringify(notice),
       };
       await trx.insertInto('messages').values(stored).execute();
+      // As with a message: whoever did it has read the channel up to it.
+      await trx
+        .updateTable('channel_members')
+        .set({ read_seq: seq })
+        .where('channel_id', '=', channelId)
+        .where('user_id', '=', actor.id)
+        .execute();
       return stored;
     });
     const message = toMessage(row);
