@@ -9,7 +9,7 @@ import { errorText } from '../format.ts';
 import { servingOrigin } from '../session/origin.ts';
 import type { RequestResults } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
-import { FormError, TextField } from './Form.tsx';
+import { FormError, NewPasswordFields, newPasswordProblem, TextField } from './Form.tsx';
 
 type AuthStatus = RequestResults['authStatus'];
 type Registration = AuthStatus['registration'];
@@ -372,9 +372,8 @@ function ResetForm({ code, onSignIn }: { code: string; onSignIn(): void }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (password.length < MIN_PASSWORD_LENGTH)
-      return setError(t('setup.passwordShort', { count: MIN_PASSWORD_LENGTH }));
-    if (password !== confirm) return setError(t('setup.passwordsDiffer'));
+    const problem = newPasswordProblem(password, confirm);
+    if (problem) return setError(t(problem, { count: MIN_PASSWORD_LENGTH }));
     await attempt(
       async () => {
         await store.client.request('resetPassword', { code, password });
@@ -398,23 +397,14 @@ function ResetForm({ code, onSignIn }: { code: string; onSignIn(): void }) {
         </button>
       }
     >
-      <TextField
-        id="reset-password"
-        label={t('profile.newPassword')}
-        hint={t('setup.passwordHint', { count: MIN_PASSWORD_LENGTH })}
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        onValueChange={setPassword}
+      <NewPasswordFields
+        idPrefix="reset"
+        labels={{ password: 'profile.newPassword', confirm: 'profile.confirmPassword' }}
+        password={password}
+        confirm={confirm}
+        onPassword={setPassword}
+        onConfirm={setConfirm}
         autoFocus
-      />
-      <TextField
-        id="reset-confirm"
-        label={t('profile.confirmPassword')}
-        type="password"
-        autoComplete="new-password"
-        value={confirm}
-        onValueChange={setConfirm}
       />
     </AuthForm>
   );
@@ -513,22 +503,13 @@ function NewAccountFields({
         onValueChange={setUsername}
         autoFocus={usernameAutoFocus}
       />
-      <TextField
-        id={`${idPrefix}-password`}
-        label={t('signIn.password')}
-        hint={t('setup.passwordHint', { count: MIN_PASSWORD_LENGTH })}
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        onValueChange={setPassword}
-      />
-      <TextField
-        id={`${idPrefix}-confirm`}
-        label={t('setup.confirm')}
-        type="password"
-        autoComplete="new-password"
-        value={confirm}
-        onValueChange={setConfirm}
+      <NewPasswordFields
+        idPrefix={idPrefix}
+        labels={{ password: 'signIn.password', confirm: 'setup.confirm' }}
+        password={password}
+        confirm={confirm}
+        onPassword={setPassword}
+        onConfirm={setConfirm}
       />
     </>
   );
@@ -555,7 +536,5 @@ function useNewAccount(initialUsername: string) {
 /** The first rule a new account's name or password breaks, as a message key; null when none. */
 function newAccountProblem(name: string, password: string, confirm: string) {
   if (!NAME_PATTERN.test(name)) return 'setup.usernameInvalid';
-  if (password.length < MIN_PASSWORD_LENGTH) return 'setup.passwordShort';
-  if (password !== confirm) return 'setup.passwordsDiffer';
-  return null;
+  return newPasswordProblem(password, confirm);
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { MIN_PASSWORD_LENGTH, type DeviceSession } from '@switchboard/protocol';
 import { errorText, formatDateTime } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
-import { FormError, TextField } from './Form.tsx';
+import { FormError, NewPasswordFields, newPasswordProblem, TextField } from './Form.tsx';
 
 export function ProfilePanel() {
   // A password change signs the other devices out: the list is read again after one.
@@ -89,9 +89,8 @@ function PasswordForm({ onChanged }: { onChanged(): void }) {
     event.preventDefault();
     setDone(false);
     if (!current) return setError(t('profile.currentMissing'));
-    if (next.length < MIN_PASSWORD_LENGTH)
-      return setError(t('setup.passwordShort', { count: MIN_PASSWORD_LENGTH }));
-    if (next !== confirm) return setError(t('setup.passwordsDiffer'));
+    const problem = newPasswordProblem(next, confirm);
+    if (problem) return setError(t(problem, { count: MIN_PASSWORD_LENGTH }));
     setBusy(true);
     setError(null);
     try {
@@ -124,22 +123,13 @@ function PasswordForm({ onChanged }: { onChanged(): void }) {
         value={current}
         onValueChange={setCurrent}
       />
-      <TextField
-        id="profile-new-password"
-        label={t('profile.newPassword')}
-        hint={t('setup.passwordHint', { count: MIN_PASSWORD_LENGTH })}
-        type="password"
-        autoComplete="new-password"
-        value={next}
-        onValueChange={setNext}
-      />
-      <TextField
-        id="profile-confirm-password"
-        label={t('profile.confirmPassword')}
-        type="password"
-        autoComplete="new-password"
-        value={confirm}
-        onValueChange={setConfirm}
+      <NewPasswordFields
+        idPrefix="profile-new"
+        labels={{ password: 'profile.newPassword', confirm: 'profile.confirmPassword' }}
+        password={next}
+        confirm={confirm}
+        onPassword={setNext}
+        onConfirm={setConfirm}
       />
       <div className="field choices">
         <label className="choice">
