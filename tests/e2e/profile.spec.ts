@@ -1,9 +1,9 @@
 // A person manages their own account from Settings → Profile: the name others see, their password
-// (which signs out their other devices and keeps this one), and their signed-in devices, one by one
-// or all but this one.
+// (which signs out their other devices and keeps this one, ends the access tokens those devices made,
+// and on request every access token), and their signed-in devices, one by one or all but this one.
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import type { ServerProcess } from '../support/server.ts';
+import { api, login, me, type ServerProcess } from '../support/server.ts';
 import {
   composer,
   expectSignedOut,
@@ -17,7 +17,7 @@ import {
 } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
 import { passwordOf } from './support/env.ts';
-import { startServerWithPeople, stopServer } from './support/servers.ts';
+import { runCli, startServerWithPeople, stopServer } from './support/servers.ts';
 
 let server: ServerProcess;
 let dataDir: string;
@@ -78,6 +78,18 @@ test('a person renames themselves, signs out a device, changes the password, and
   await expectSignedOut(tablet);
   await expect(devices).toHaveCount(2);
 
+  // Two access tokens for scripts: one minted by a session on another device, one by the CLI.
+  const script = await login(server.url, 'erin', passwordOf('erin'));
+  const minted = await api(server.url, 'POST', '/api/v1/tokens', {
+    token: script.body.token,
+    json: { label: 'deploy script' },
+  });
+  expect(minted.status).toBe(201);
+  const fromCli = (
+    await runCli(['token', 'create', 'erin', '--label', 'backup job', '--data-dir', dataDir], '')
+  ).split('\n')[0]!;
+  expect((await me(server.url, fromCli)).status).toBe(200);
+
   // A wrong current password changes nothing; the right one signs out the phone, not this laptop.
   await settings.getByLabel('Current password').fill('not-my-password');
   await settings.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
@@ -89,6 +101,9 @@ test('a person renames themselves, signs out a device, changes the password, and
   await expect(settings.getByRole('status').filter({ hasText: 'Password changed.' })).toBeVisible();
   await expectSignedOut(phone);
   await expect(devices).toHaveCount(1);
+  // What the signed-out session minted ends with it; the CLI's token was not asked to.
+  expect((await me(server.url, minted.body.token)).status).toBe(401);
+  expect((await me(server.url, fromCli)).status).toBe(200);
   await settings.getByRole('button', { name: 'Done' }).click();
   await send(laptop, 'still here');
   await expect(messages(laptop, 'still here')).toHaveAttribute('data-delivery', 'sent');
@@ -107,6 +122,18 @@ test('a person renames themselves, signs out a device, changes the password, and
   await expectSignedOut(phone);
   await expectSignedOut(tablet);
   await expect(composer(laptop)).toBeVisible();
+
+  // Asked to, a password change ends every access token too, and still keeps this laptop.
+  await again.getByLabel('Current password').fill(NEW_PASSWORD);
+  await again.getByLabel('New password', { exact: true }).fill(`${NEW_PASSWORD}-2`);
+  await again.getByLabel('Confirm new password').fill(`${NEW_PASSWORD}-2`);
+  await again.getByRole('checkbox', { name: 'Also revoke every access token (scripts and bots)' }).check();
+  await again.getByRole('button', { name: 'Change password' }).click();
+  await expect(again.getByRole('status').filter({ hasText: 'Password changed.' })).toBeVisible();
+  expect((await me(server.url, fromCli)).status).toBe(401);
+  await again.getByRole('button', { name: 'Done' }).click();
+  await send(laptop, 'and still here');
+  await expect(messages(laptop, 'and still here')).toHaveAttribute('data-delivery', 'sent');
 
   for (const page of [laptop, phone, tablet, finn]) await page.context().close();
 });
