@@ -26,6 +26,9 @@ module.exports = {
     { from: { path: '^main/' }, to: { dependencyTypes: ['core'] } },
     { from: { path: '^preload/' }, to: { path: '^preload/' } },
     { from: { path: '^preload/' }, to: { path: '^protocol/', dependencyTypes: ['type-only'] } },
+    // …and the desktop contract's channel names: constants only, no imports, bundled into the preload.
+    { from: { path: '^preload/' }, to: { path: '^protocol/src/desktop\\.ts$' } },
+    { from: { path: '^preload/vite\\.config\\.ts$' }, to: { dependencyTypes: ['core'] } },
   ],
   allowedSeverity: 'error',
   forbidden: [

@@ -1,5 +1,8 @@
 // Browser end-to-end tests: the built web client (server/web) served by the built server
-// (server/dist/cli.js), driven in Debian's Chromium. Build first: `npm run build` and the Vite build.
+// (server/dist/cli.js), driven in Debian's Chromium, and the desktop renderer with a test preload
+// (tests/e2e/desktop.spec.ts). The `electron` project runs the real app (tests/electron) where an
+// Electron binary exists and reports itself skipped, with the reason, where none does. Build first:
+// `npm run build`.
 import { defineConfig } from '@playwright/test';
 
 export const CHROMIUM_ARGS = [
@@ -11,8 +14,13 @@ export const CHROMIUM_ARGS = [
 ];
 
 export default defineConfig({
-  testDir: 'tests/e2e',
   outputDir: 'test-results/e2e',
+  projects: [
+    { name: 'browser', testDir: 'tests/e2e', testIgnore: /desktop\.spec\.ts$/ },
+    // The desktop renderer, after the web client's tests: each of its tests starts session cores.
+    { name: 'desktop-renderer', testDir: 'tests/e2e', testMatch: /desktop\.spec\.ts$/ },
+    { name: 'electron', testDir: 'tests/electron' },
+  ],
   globalSetup: './tests/e2e/global-setup.ts',
   // Two cores shared with other work, and tests that stop servers: one at a time.
   workers: 1,

@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      '{protocol,client,server,renderer}/src/**/*.test.{ts,tsx}',
-      'tests/{chaos,fuzz,pack,integration,docs}/**/*.test.ts',
+      '{protocol,client,server,renderer,main,preload}/src/**/*.test.{ts,tsx}',
+      'tests/{chaos,fuzz,pack,integration,docs,desktop}/**/*.test.ts',
     ],
     environment: 'node',
     setupFiles: ['tests/support/vitest-setup.ts'],

@@ -50,6 +50,13 @@ io.on('connection', (socket) => {
         deletedAt: null,
         kind: 'text',
         notice: null,
+        files: [],
+        parentId: null,
+        alsoInChannel: false,
+        replyCount: 0,
+        lastReplyAt: null,
+        replierIds: [],
+        reactions: [],
       };
       io.to(req.channelId).emit('stream.event', { channelId: req.channelId, seq, kind: 'created', message });
       ack({ ok: true, data: { id: message.id, seq, ts, duplicate: false, message } });

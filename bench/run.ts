@@ -5,16 +5,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from './connect.ts';
+import { desktopIdleMemory, desktopMainLoop } from './desktop.ts';
 import { fanout } from './fanout.ts';
 import { idle } from './idle.ts';
 import { publish } from './publish.ts';
+import { search } from './search.ts';
 import { uiBurst } from './ui-burst.ts';
 import { uiOpenChannel } from './ui-open-channel.ts';
 import { unread } from './unread.ts';
 import { removeTempDirs } from '../tests/support/tempDirs.ts';
 import { formatResult, machine, type BenchResult, type Benchmark } from './support/report.ts';
 
-const BENCHMARKS: Benchmark[] = [fanout, idle, connect, publish, uiBurst, uiOpenChannel, unread];
+const BENCHMARKS: Benchmark[] = [
+  fanout,
+  idle,
+  connect,
+  publish,
+  uiBurst,
+  uiOpenChannel,
+  unread,
+  search,
+  desktopMainLoop,
+  desktopIdleMemory,
+];
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
 
 async function main(): Promise<number> {

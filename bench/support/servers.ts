@@ -8,7 +8,7 @@ import { newId } from '@switchboard/protocol';
 import { silentNotifier } from '../../server/src/domain/notifier.ts';
 import { resolveConfig } from '../../server/src/config.ts';
 import { openServices } from '../../server/src/server.ts';
-import type { MessageNoticeColumns, MessagesTable } from '../../server/src/store/schema.ts';
+import type { MessagesTable } from '../../server/src/store/schema.ts';
 import { spawnListening, spawnServer, tempDir, type ServerProcess } from '../../tests/support/server.ts';
 import { sleep } from './stats.ts';
 
@@ -98,7 +98,7 @@ export async function appendMessages(
       .executeTakeFirstOrThrow();
     const head = Number(channel.head_seq);
     for (let from = 1; from <= count; from += BATCH) {
-      const rows: (MessagesTable & MessageNoticeColumns)[] = [];
+      const rows: MessagesTable[] = [];
       for (let n = from; n < from + BATCH && n <= count; n++) {
         rows.push({
           id: newId(),
@@ -113,6 +113,11 @@ export async function appendMessages(
           deleted_at: null,
           kind: 'text',
           notice: null,
+          parent_id: null,
+          also_in_channel: 0,
+          reply_count: 0,
+          last_reply_at: null,
+          replier_ids: '',
         });
       }
       await trx.insertInto('messages').values(rows).execute();

@@ -14,9 +14,13 @@ import {
   Message,
   Presence,
   ReadState,
+  SearchPage,
   SendAck,
   StreamEvent,
   SyncResponse,
+  ThreadPage,
+  ThreadsPage,
+  ThreadState,
   User,
   UserWithPresence,
 } from './models.ts';
@@ -33,9 +37,15 @@ import {
   OpenDirectRequest,
   Preferences,
   ProfileRequest,
+  SearchRequest,
   SendMessageRequest,
   SyncRequest,
   TypingRequest,
+  UpdateChannelRequest,
+  ThreadRequest,
+  ThreadReadRequest,
+  ThreadListRequest,
+  ReactionRequest,
 } from './schemas.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -71,6 +81,21 @@ export const ClientEvents = {
   typing: event(TypingRequest, z.null()),
   /** Sets your display name; everyone hears `user.changed`. */
   'profile.set': event(ProfileRequest, User),
+  /** Messages the caller can read that match, newest first (REST: GET /api/v1/search). */
+  search: event(SearchRequest, SearchPage),
+  // Channel details, threads and reactions
+  /** Rename, topic, purpose, archive: a change in the channel's stream. */
+  'channel.update': event(UpdateChannelRequest, Channel),
+  /** A thread's root and a page of its replies. */
+  'message.thread': event(ThreadRequest, ThreadPage),
+  /** Threads you follow, the latest reply first, with your unread counts. */
+  'thread.list': event(ThreadListRequest, ThreadsPage),
+  /** Moves your read position in a thread forward. */
+  'thread.read': event(ThreadReadRequest, ThreadState),
+  /** Idempotent: adding a reaction you already made changes nothing. */
+  'reaction.add': event(ReactionRequest, Message),
+  /** Idempotent: removing a reaction you did not make changes nothing. */
+  'reaction.remove': event(ReactionRequest, Message),
 } as const;
 
 export type ClientEventName = keyof typeof ClientEvents;
@@ -103,6 +128,9 @@ export const ServerEvents = {
   'server.shutdown': z.object({ reconnectAfterMs: z.number() }),
   /** Someone's account changed (display name, admin, deactivated) or was created: sent to everyone. */
   'user.changed': User,
+  // Threads
+  /** Your read state in a thread you follow moved (on any of your devices). */
+  'thread.state': ThreadState,
 } as const;
 
 export type ServerEventName = keyof typeof ServerEvents;

@@ -35,6 +35,9 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
  */
 export const UNREAD_COUNT_CAP = 999;
 
+/** Files one message may carry. */
+export const MAX_FILES_PER_MESSAGE = 10;
+
 /** Shortest password a new account may have. */
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -66,3 +69,11 @@ export function messageTextTooLarge(text: string, limits: ServerLimits): string 
     return 'message is too large for this server';
   return null;
 }
+
+// Threads and reactions
+/** Repliers a thread's root names in `replierIds`, newest first. */
+export const MAX_REPLIER_IDS = 5;
+/** People a reaction lists in `userIds` (the first to react); its `count` counts them all. */
+export const MAX_REACTION_USER_IDS = 100;
+/** Different emoji on one message: a message's reactions stay a bounded size. */
+export const MAX_REACTION_EMOJI = 50;

@@ -1,6 +1,13 @@
 // zod schemas for every payload a client sends. The server parses with these; clients may too.
 import { z } from 'zod';
-import { DEFAULT_LIMITS, MAX_SYNC_CURSORS, MIN_PASSWORD_LENGTH, NAME_PATTERN } from './limits.ts';
+import { MAX_CHANNEL_DISPLAY_NAME } from './channelNames.ts';
+import {
+  DEFAULT_LIMITS,
+  MAX_FILES_PER_MESSAGE,
+  MAX_SYNC_CURSORS,
+  MIN_PASSWORD_LENGTH,
+  NAME_PATTERN,
+} from './limits.ts';
 import { RegistrationPolicy } from './models.ts';
 
 /**
@@ -94,11 +101,42 @@ export const PasswordChangeRequest = z.strictObject({
   revokeAllTokens: z.boolean().optional(),
 });
 
-export const CreateChannelRequest = z.strictObject({
-  name: ChannelName,
-  visibility: Visibility,
-  topic: PlainText.max(500).optional(),
-});
+/** A channel's name as people read it, in any script; leading and trailing spaces are dropped. */
+export const ChannelDisplayName = PlainText.trim()
+  .min(1, 'the name is empty')
+  .max(MAX_CHANNEL_DISPLAY_NAME, `names are at most ${MAX_CHANNEL_DISPLAY_NAME} characters`);
+export const ChannelTopic = PlainText.max(500);
+export const ChannelPurpose = PlainText.max(500);
+
+/**
+ * `name` is the slug (NAME_PATTERN); `displayName` the name in any script. Give either or both: a
+ * slug alone is also the display name (as before 0.2), a display name alone gets a slug derived from
+ * it (channelNames.ts).
+ */
+export const CreateChannelRequest = z
+  .strictObject({
+    name: ChannelName.optional(),
+    displayName: ChannelDisplayName.optional(),
+    visibility: Visibility,
+    topic: ChannelTopic.optional(),
+    purpose: ChannelPurpose.optional(),
+  })
+  .refine((req) => req.name !== undefined || req.displayName !== undefined, 'give a name or a displayName');
+
+/** Changes to a channel's details; what is left out stays as it is. */
+export const UpdateChannelRequest = z
+  .strictObject({
+    channelId: Id,
+    /** Rename: the name people read. The slug stays unless `name` is given too. */
+    displayName: ChannelDisplayName.optional(),
+    /** A new slug. */
+    name: ChannelName.optional(),
+    topic: ChannelTopic.optional(),
+    purpose: ChannelPurpose.optional(),
+    /** True archives the channel (read-only, out of the sidebar); false brings it back. */
+    archived: z.boolean().optional(),
+  })
+  .refine((req) => Object.keys(req).length > 1, 'say what to change');
 export const OpenDirectRequest = z.strictObject({ userId: Id });
 export const ChannelRef = z.strictObject({ channelId: Id });
 export const MemberRequest = z.strictObject({ channelId: Id, userId: Id });
@@ -111,16 +149,73 @@ export const BrowseChannelsRequest = z.strictObject({
   limit: PageLimit.optional(),
 });
 
-export const SendMessageRequest = z.strictObject({ channelId: Id, clientId: ClientId, text: MessageText });
+/** Uploads (`POST /api/v1/channels/:id/files`) a message takes with it; with files the text may be empty. */
+export const FileIds = z
+  .array(Id)
+  .max(MAX_FILES_PER_MESSAGE, `at most ${MAX_FILES_PER_MESSAGE} files per message`)
+  .refine((ids) => new Set(ids).size === ids.length, 'name each file once');
+
+/** A reply's fields of a send: the thread (any message of it: a reply to a reply joins the root's thread). */
+export const ThreadReplyFields = {
+  parentId: Id.optional(),
+  /** Also show the reply in the channel's list. */
+  alsoInChannel: z.boolean().optional(),
+};
+const replyNeedsParent = (req: { parentId?: string; alsoInChannel?: boolean }) =>
+  req.alsoInChannel !== true || req.parentId !== undefined;
+const REPLY_NEEDS_PARENT = 'alsoInChannel is for replies: give the parentId';
+
+export const SendMessageRequest = z
+  .strictObject({
+    channelId: Id,
+    clientId: ClientId,
+    text: Text,
+    fileIds: FileIds.optional(),
+    ...ThreadReplyFields,
+  })
+  .refine((m) => m.text.trim().length > 0 || (m.fileIds?.length ?? 0) > 0, {
+    message: 'message text is empty',
+    path: ['text'],
+  })
+  .refine(replyNeedsParent, REPLY_NEEDS_PARENT);
 export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
 export const MessageRef = z.strictObject({ messageId: Id });
 
-/** History paging: `after` walks forward from a seq, `before` walks back; neither gives the newest page. */
+/**
+ * History paging: `after` walks forward from a seq, `before` walks back, `around` is the page with
+ * that seq in its middle (a search result in context); none of them gives the newest page.
+ */
 export const HistoryRequest = z
-  .strictObject({ channelId: Id, after: Seq.optional(), before: Seq.optional(), limit: PageLimit.optional() })
-  .refine((q) => q.after === undefined || q.before === undefined, 'use either after or before, not both');
+  .strictObject({
+    channelId: Id,
+    after: Seq.optional(),
+    before: Seq.optional(),
+    around: Seq.optional(),
+    limit: PageLimit.optional(),
+  })
+  .refine(
+    (q) => [q.after, q.before, q.around].filter((v) => v !== undefined).length <= 1,
+    'use one of after, before and around',
+  );
 
 export const MarkReadRequest = z.strictObject({ channelId: Id, seq: Seq });
+
+// Threads
+/** A thread, by any of its messages; its replies paged like history. */
+export const ThreadRequest = z
+  .strictObject({ messageId: Id, after: Seq.optional(), before: Seq.optional(), limit: PageLimit.optional() })
+  .refine((q) => q.after === undefined || q.before === undefined, 'use either after or before, not both');
+export const ThreadReadRequest = z.strictObject({ messageId: Id, seq: Seq });
+export const ThreadListRequest = z.strictObject({
+  /** The `nextCursor` of the previous page. */
+  cursor: Text.min(1).max(128).optional(),
+  limit: PageLimit.optional(),
+});
+
+// Reactions
+/** An emoji of the set (protocol/src/emoji.ts), or its shortcode name (`tada`, `:tada:`): checked by the server. */
+export const ReactionEmoji = Text.min(1).max(64);
+export const ReactionRequest = z.strictObject({ messageId: Id, emoji: ReactionEmoji });
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export const LANGUAGES = ['en', 'ko'] as const;
@@ -173,11 +268,37 @@ export const ResetPasswordRequest = z.strictObject({
   device: DeviceLabel.optional(),
 });
 export const ProfileRequest = z.strictObject({ displayName: DisplayName });
+// --- search ---------------------------------------------------------------------------------
+
+/**
+ * A search of every message the caller can read, newest first. `q` is words and "phrases" and may
+ * also hold the operators of search.ts (`in:#channel from:@user before:YYYY-MM-DD after:… has:file`,
+ * dates in UTC); the other fields are the same filters given separately, and both apply. Without
+ * words `q` may be empty, as long as some filter is given.
+ */
+export const SearchRequest = z.strictObject({
+  q: Text.max(500),
+  /** A channel id. */
+  channel: Id.optional(),
+  /** An author's username. */
+  from: Username.optional(),
+  /** Only messages created before this time (ms, exclusive). */
+  before: Seq.optional(),
+  /** Only messages created after this time (ms, exclusive). */
+  after: Seq.optional(),
+  limit: PageLimit.optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: Text.min(1).max(64).optional(),
+});
+export type SearchRequest = z.infer<typeof SearchRequest>;
 
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export type SetupRequest = z.infer<typeof SetupRequest>;
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export type CreateChannelRequest = z.infer<typeof CreateChannelRequest>;
+export type UpdateChannelRequest = z.infer<typeof UpdateChannelRequest>;
+export type ThreadRequest = z.infer<typeof ThreadRequest>;
+export type ThreadListRequest = z.infer<typeof ThreadListRequest>;
 export type BrowseChannelsRequest = z.infer<typeof BrowseChannelsRequest>;
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type EditMessageRequest = z.infer<typeof EditMessageRequest>;

@@ -2,15 +2,20 @@
 import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
 import type { Channels } from './domain/channels.ts';
+import type { Files } from './domain/files.ts';
 import type { Invites } from './domain/invites.ts';
 import type { Messages } from './domain/messages.ts';
 import type { PasswordResets } from './domain/passwordResets.ts';
 import type { UserPreferences } from './domain/preferences.ts';
+import type { Reactions } from './domain/reactions.ts';
+import type { Threads } from './domain/threads.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
 import type { Registration } from './domain/registration.ts';
+import type { Search } from './domain/search.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { PresenceTracker } from './presence.ts';
+import type { BlobStore } from './store/blobs.ts';
 import type { Store } from './store/database.ts';
 
 export interface ServerContext {
@@ -22,10 +27,15 @@ export interface ServerContext {
   accounts: Accounts;
   channels: Channels;
   messages: Messages;
+  threads: Threads;
+  reactions: Reactions;
   preferences: UserPreferences;
   registration: Registration;
   invites: Invites;
   passwordResets: PasswordResets;
+  search: Search;
+  files: Files;
+  blobs: BlobStore;
   rateLimits: RateLimits;
   presence: PresenceTracker;
   metrics: Metrics;

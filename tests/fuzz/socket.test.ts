@@ -86,11 +86,18 @@ describe('fuzz: Socket.IO events', () => {
     knownIds = [...world.ids, 'nope', '0', 'x'.repeat(64), 'x'.repeat(65)];
     templates = {
       sync: { epoch: null, cursors: { [general.id]: 0, [secret.id]: 0 }, limit: 10 },
-      'message.send': { channelId: general.id, clientId: 'fuzz-send-0001', text: 'hello @bob' },
+      'message.send': {
+        channelId: general.id,
+        clientId: 'fuzz-send-0001',
+        text: 'hello @bob',
+        fileIds: ['01a1fd3e-3235-7346-9dd5-4a04b5c8a40f'],
+        parentId: aliceMsg.id,
+        alsoInChannel: true,
+      },
       'message.edit': { messageId: aliceMsg.id, text: 'edited' },
       'message.delete': { messageId: bobMsg.id },
       'channel.history': { channelId: general.id, after: 0, limit: 10 },
-      'channel.create': { name: 'fuzz-made', visibility: 'public', topic: 'x' },
+      'channel.create': { displayName: 'Fuzz 퍼즈', visibility: 'public', topic: 'x', purpose: 'y' },
       'channel.join': { channelId: bobsPublic.id },
       'channel.leave': { channelId: team.id },
       'channel.invite': { channelId: team.id, userId: victim.user.id },
@@ -104,6 +111,13 @@ describe('fuzz: Socket.IO events', () => {
       'preferences.set': { theme: 'dark', language: 'ko', notify: 'all', notifyPreview: false },
       typing: { channelId: general.id },
       'profile.set': { displayName: 'Alice A.' },
+      search: { q: 'hello 서버점검 in:#general from:@bob after:2026-01-01', channel: general.id, limit: 5 },
+      'channel.update': { channelId: general.id, displayName: 'Général 총회', topic: 'fuzzed', purpose: 'p' },
+      'message.thread': { messageId: aliceMsg.id, after: 0, limit: 10 },
+      'thread.list': { limit: 5 },
+      'thread.read': { messageId: aliceMsg.id, seq: 1 },
+      'reaction.add': { messageId: bobMsg.id, emoji: '👍' },
+      'reaction.remove': { messageId: aliceMsg.id, emoji: '🎉' },
     };
     const open = async (
       label: string,

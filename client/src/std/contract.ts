@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   BrowseChannelsPage,
   BrowseChannelsRequest,
+  Channel,
   ChannelRef,
   ChannelSummary,
   ClientId,
@@ -18,10 +19,12 @@ import {
   EditMessageRequest,
   Empty,
   ErrorBody,
+  FileInfo,
   Id,
   Invite,
   LoginRequest,
   ManagedUser,
+  MAX_FILES_PER_MESSAGE,
   MarkReadRequest,
   MemberRequest,
   Message,
@@ -37,16 +40,28 @@ import {
   RegistrationPolicy,
   RegistrationSetting,
   ResetPasswordRequest,
+  SearchPage,
+  Seq,
   ServerLimits,
   SetRegistrationRequest,
   SetupRequest,
   SwitchboardError,
+  Text,
   TypingRequest,
   User,
   UserWithPresence,
+  FollowedThread,
+  ReactionEmoji,
+  ThreadReadRequest,
+  ThreadReplyFields,
+  UpdateChannelRequest,
 } from '@switchboard/protocol';
 import { DisplayMessage } from './display.ts';
 import { validationError } from './errors.ts';
+/** Largest chunk of an upload the UI may hand over at once. */
+export const UPLOAD_CHUNK_BYTES = 256 * 1024;
+
+const UploadId = z.string().min(1).max(32);
 
 /**
  * Why the connection is down, as a code each UI words in its own language. It names the outage, not
@@ -68,6 +83,8 @@ export const OutageReason = z.enum([
   'refused',
   /** The device has no network. */
   'no-network',
+  /** Desktop: the app's background process that holds the connection stopped and is starting again. */
+  'core-restarting',
 ]);
 export type OutageReason = z.infer<typeof OutageReason>;
 
@@ -110,6 +127,8 @@ export const SessionSnapshot = z.object({
   preferences: Preferences,
   /** The server's limits (from its last `hello`; the protocol defaults until one arrives). */
   limits: ServerLimits,
+  /** Threads the user follows, the latest reply first, with their unread counts. */
+  threads: z.array(FollowedThread),
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
@@ -125,8 +144,22 @@ export const Requests = {
   reconnectNow: Empty,
   openChannel: ChannelRef,
   loadOlder: ChannelRef,
-  /** The text is also held to the server's limits (parseRequest). */
-  send: z.strictObject({ channelId: Id, text: MessageText }),
+  /**
+   * The text is also held to the server's limits (parseRequest). `files` are uploads (uploadFinish)
+   * the message takes; with files the text may be empty. A reply names its `parentId`.
+   */
+  send: z
+    .strictObject({
+      channelId: Id,
+      text: Text,
+      files: z.array(FileInfo).max(MAX_FILES_PER_MESSAGE).optional(),
+      ...ThreadReplyFields,
+    })
+    .refine((m) => MessageText.safeParse(m.text).success || (m.files?.length ?? 0) > 0, {
+      message: 'message text is empty',
+      path: ['text'],
+    })
+    .refine((p) => p.alsoInChannel !== true || p.parentId !== undefined, 'alsoInChannel is for replies'),
   retrySend: z.strictObject({ clientId: ClientId }),
   discardSend: z.strictObject({ clientId: ClientId }),
   edit: EditMessageRequest,
@@ -141,6 +174,8 @@ export const Requests = {
   openDirect: OpenDirectRequest,
   /** Public channels a page at a time, by name, optionally those whose name or topic has `query`. */
   browseChannels: BrowseChannelsRequest,
+  /** Every public channel at once (search names the channels of its results); browse pages instead. */
+  listPublicChannels: Empty,
   /** Changes the keys given and keeps the rest. */
   setPreferences: Preferences,
   // People: the user's profile and devices, and for admins the admin area. Account management goes
@@ -164,6 +199,42 @@ export const Requests = {
   revokeInvite: z.strictObject({ inviteId: Id }),
   getRegistration: Empty,
   setRegistration: SetRegistrationRequest,
+  // --- search ---
+  /** The search box's text as typed (search.ts in the protocol); dates are the user's local days. */
+  search: z.strictObject({ q: Text.max(500), cursor: Text.min(1).max(64).optional() }),
+  /** A page of a channel's history with `seq` in its middle, to show a message in context. */
+  openAround: z.strictObject({ channelId: Id, seq: Seq }),
+  // --- files ---
+  /** Begins an upload of `size` bytes to a channel; the bytes follow in uploadChunk requests. */
+  uploadStart: z.strictObject({
+    channelId: Id,
+    name: Text.min(1).max(255),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    mime: Text.max(255),
+  }),
+  /** The next bytes, in order, at most UPLOAD_CHUNK_BYTES; send the next once this one is answered. */
+  uploadChunk: z.strictObject({
+    uploadId: UploadId,
+    bytes: z
+      .instanceof(ArrayBuffer)
+      .refine((b) => b.byteLength <= UPLOAD_CHUNK_BYTES, `chunks are at most ${UPLOAD_CHUNK_BYTES} bytes`),
+  }),
+  /** All bytes are there: the core uploads them and answers with the stored file. */
+  uploadFinish: z.strictObject({ uploadId: UploadId }),
+  /** Stops an upload wherever it is. */
+  uploadCancel: z.strictObject({ uploadId: UploadId }),
+  /** A file's bytes, to show or save. */
+  fileBytes: z.strictObject({ fileId: Id }),
+  // Channel details, threads and reactions
+  updateChannel: UpdateChannelRequest,
+  /** A thread by any of its messages; it stays open (its changes come as `thread` events) until closed. */
+  openThread: MessageRef,
+  loadOlderReplies: MessageRef,
+  closeThread: MessageRef,
+  /** Marks a thread you follow read up to `seq` (a reply's seq); others' threads have no read state. */
+  markThreadRead: ThreadReadRequest,
+  listThreads: Empty,
+  setReaction: z.strictObject({ messageId: Id, emoji: ReactionEmoji, reacted: z.boolean() }),
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -207,6 +278,7 @@ export const Results = {
   openDirect: ChannelSummary,
   /** Each channel says whether you have joined it; `nextCursor` asks for the next page. */
   browseChannels: BrowseChannelsPage,
+  listPublicChannels: z.object({ channels: z.array(Channel) }),
   /**
    * The preferences after the change. They apply at once on this device; offline, they are sent
    * when the connection is back.
@@ -229,6 +301,32 @@ export const Results = {
   revokeInvite: z.null(),
   getRegistration: RegistrationSetting,
   setRegistration: RegistrationSetting,
+  // --- search ---
+  search: SearchPage,
+  /** Not kept by the core: the UI shows it until the user returns to the newest messages. */
+  openAround: z.object({ messages: z.array(DisplayMessage), hasOlder: z.boolean(), hasNewer: z.boolean() }),
+  // --- files ---
+  uploadStart: z.object({ uploadId: z.string() }),
+  uploadChunk: z.null(),
+  uploadFinish: FileInfo,
+  uploadCancel: z.null(),
+  fileBytes: z.object({ bytes: z.instanceof(ArrayBuffer), mime: z.string() }),
+  /** The channel's details after the change. */
+  updateChannel: Channel,
+  /** The root, its newest replies (and ours still queued), and whether older replies exist. */
+  openThread: z.object({
+    rootId: z.string(),
+    root: DisplayMessage,
+    replies: z.array(DisplayMessage),
+    hasOlder: z.boolean(),
+  }),
+  loadOlderReplies: MessagePage,
+  closeThread: z.null(),
+  markThreadRead: z.null(),
+  /** Asks the server again and answers with the followed threads (also told as `threads`). */
+  listThreads: z.array(FollowedThread),
+  /** The message with its reactions after the change. */
+  setReaction: Message,
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };
@@ -254,6 +352,29 @@ export const Events = {
   presence: z.object({ userId: z.string(), status: Presence }),
   /** The user's preferences changed, here or on another of their devices. */
   preferences: Preferences,
+  // --- files ---
+  /** How an upload is going: bytes the core has `received` from the UI, then `sending` to the server. */
+  upload: z.object({
+    uploadId: z.string(),
+    channelId: z.string(),
+    name: z.string(),
+    size: z.number(),
+    received: z.number(),
+    state: z.enum(['reading', 'sending', 'done', 'failed', 'cancelled']),
+  }),
+  /**
+   * Changes to an open thread's messages (its root and replies), as `messages` does for a channel:
+   * by display key, `removed` first, `reset` replacing everything shown.
+   */
+  thread: z.object({
+    rootId: z.string(),
+    channelId: z.string(),
+    messages: z.array(DisplayMessage),
+    removed: z.array(z.string()).optional(),
+    reset: z.boolean().optional(),
+  }),
+  /** The followed threads, whenever the list or a count in it changed. */
+  threads: z.array(FollowedThread),
 } as const;
 
 export type SessionEventName = keyof typeof Events;

@@ -2,7 +2,7 @@
 // message and for one of ours still in the outbox, one identity across a message's life, one order,
 // and the view that keeps a channel's messages by those rules.
 import { z } from 'zod';
-import { ErrorBody, Message } from '@switchboard/protocol';
+import { ErrorBody, Message, type FileInfo } from '@switchboard/protocol';
 
 /**
  * A message as a UI shows it: a stored one (`sent`), or one of ours still in the outbox (`pending`,
@@ -20,9 +20,13 @@ export interface QueuedText {
   clientId: string;
   channelId: string;
   text: string;
+  files?: FileInfo[];
   queuedAt: number;
   state: 'pending' | 'failed';
   failure?: ErrorBody;
+  /** A thread reply: the message replied to, and whether it goes to the channel too. */
+  parentId?: string;
+  alsoInChannel?: boolean;
 }
 
 export const sentMessage = (message: Message): DisplayMessage => ({ ...message, delivery: 'sent' });
@@ -43,11 +47,22 @@ export function queuedMessage(entry: QueuedText, authorId: string): DisplayMessa
     deletedAt: null,
     kind: 'text',
     notice: null,
+    files: entry.files ?? [],
+    parentId: entry.parentId ?? null,
+    alsoInChannel: entry.alsoInChannel === true,
+    replyCount: 0,
+    lastReplyAt: null,
+    replierIds: [],
+    reactions: [],
     delivery: entry.state,
   };
   if (entry.failure) shown.failure = entry.failure;
   return shown;
 }
+
+/** Whether a message shows in its channel's list: all but thread replies kept to their thread. */
+export const inChannelList = (m: Pick<Message, 'parentId' | 'alsoInChannel'>): boolean =>
+  m.parentId === null || m.alsoInChannel;
 
 /**
  * A message's identity across its life: a queued message and its stored copy share author and

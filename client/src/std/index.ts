@@ -6,6 +6,6 @@ export * from './display.ts';
 export { SessionCore, type SessionOptions } from './session.ts';
 export { serveSession, SessionClient, type PortLike, type SessionClientOptions } from './port.ts';
 export { whenOnline } from './online.ts';
-export { backoffDelay, BACKOFF_CAP_MS, type Clock, type SocketFactory } from './connection.ts';
+export { backoffDelay, BACKOFF_CAP_MS, systemClock, type Clock, type SocketFactory } from './connection.ts';
 export type { KeyValueStorage } from './storage.ts';
 export { silentLogger, type Logger } from './log.ts';

@@ -2,12 +2,16 @@
 // request/event contract of contract.ts. The UI reaches it over a port (port.ts); Node code may
 // hold it directly. This file is the wiring: each job lives in its own module under session/ —
 // the sign-in record (account.ts), channels and counts (channels.ts), people and presence
-// (users.ts), message views (messages.ts), preferences (preferences.ts) — and here they are put
-// together, given the account's connection, and answer the requests.
+// (users.ts), message views (messages.ts), preferences (preferences.ts), open threads
+// (threadViews.ts) and followed threads (followedThreads.ts) — and here they are put together, given
+// the account's connection, and answer the requests.
 import {
+  dayBounds,
   DEFAULT_SERVER_LIMITS,
+  formatSearchQuery,
   messageTextTooLarge,
   newId,
+  parseSearchQuery,
   SwitchboardError,
   type AckData,
   type ClientEventName,
@@ -29,15 +33,19 @@ import {
   type SessionEvents,
   type SessionSnapshot,
 } from './contract.ts';
+import { sentMessage } from './display.ts';
 import { Emitter } from './emitter.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type OutboxEntry } from './outbox.ts';
 import { normalizeServerUrl } from './rest.ts';
 import { AccountRecord, userPrefix, type SignedIn, type SignInMethod } from './session/account.ts';
 import { Channels } from './session/channels.ts';
+import { FileTransfers } from './session/files.ts';
+import { FOLLOWED_THREADS_PAGE, FollowedThreads } from './session/followedThreads.ts';
 import { AccountManagement } from './session/manage.ts';
 import { MessageViews } from './session/messages.ts';
 import { PreferenceSync } from './session/preferences.ts';
+import { ThreadViews } from './session/threadViews.ts';
 import { Users } from './session/users.ts';
 import type { KeyValueStorage } from './storage.ts';
 import { Synchronizer, type CatchUpState, type SyncHost } from './sync.ts';
@@ -65,10 +73,15 @@ interface Account {
   sync: Synchronizer;
 }
 
+/** Messages shown around a search result. */
+const AROUND_PAGE = 50;
+
 type Handlers = { [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResults[M]> };
 
 const sameLimits = (a: ServerLimits, b: ServerLimits): boolean =>
-  a.maxMessageLength === b.maxMessageLength && a.maxPayloadBytes === b.maxPayloadBytes;
+  a.maxMessageLength === b.maxMessageLength &&
+  a.maxPayloadBytes === b.maxPayloadBytes &&
+  a.maxFileBytes === b.maxFileBytes;
 
 export class SessionCore implements SessionApi {
   private readonly events = new Emitter<SessionEvents>();
@@ -80,6 +93,9 @@ export class SessionCore implements SessionApi {
   private readonly preferences: PreferenceSync;
   private readonly views: MessageViews;
   private readonly manage: AccountManagement;
+  private readonly transfers: FileTransfers;
+  private readonly threadViews: ThreadViews;
+  private readonly followed: FollowedThreads;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
   /** How far catch-up has got; shown as a nuance of the `online` state. */
@@ -97,7 +113,10 @@ export class SessionCore implements SessionApi {
         this.events.emit('channels', this.channels.list());
         this.saveMeta();
       },
-      forgotten: (channelId) => this.views.forget(channelId),
+      forgotten: (channelId) => {
+        this.views.forget(channelId);
+        this.followed.forgetChannel(channelId);
+      },
     });
     this.users = new Users({
       fetch: async () => (await this.call('user.list', {})).users,
@@ -121,14 +140,38 @@ export class SessionCore implements SessionApi {
         this.events.emit('preferences', preferences);
       },
     });
+    this.transfers = new FileTransfers({
+      server: () => ({ url: this.record.requireServer(), token: this.requireAccount().token }),
+      maxFileBytes: () => this.limits.maxFileBytes,
+      tell: (progress) => this.events.emit('upload', progress),
+    });
     this.views = new MessageViews({
       account: () => this.account && { userId: this.account.user.id, ...this.account },
       online: () => this.connectionState.status === 'online',
       history: (request) => this.call('channel.history', request),
       counted: (event, before) => {
-        if (this.account) this.channels.countChange(event, this.account.user.id, before);
+        if (!this.account) return;
+        this.channels.countChange(event, this.account.user.id, before);
+        this.followed.countChange(event, this.account.user.id, before);
       },
+      messageChanged: (message) => this.threadViews.apply([message]),
       tell: (change) => this.events.emit('messages', change),
+    });
+    this.threadViews = new ThreadViews({
+      account: () => {
+        const account = this.account;
+        return account && { userId: account.user.id, queued: () => account.outbox.list() };
+      },
+      fetch: (request) => this.call('message.thread', request),
+      tell: (change) => this.events.emit('thread', change),
+    });
+    this.followed = new FollowedThreads({
+      fetch: () => this.call('thread.list', { limit: FOLLOWED_THREADS_PAGE }),
+      markRead: (messageId, seq) => this.call('thread.read', { messageId, seq }),
+      changed: () => {
+        this.events.emit('threads', this.followed.list());
+        this.saveMeta();
+      },
     });
   }
 
@@ -192,24 +235,26 @@ export class SessionCore implements SessionApi {
       return this.views.open(channelId);
     },
     loadOlder: async ({ channelId }) => this.views.loadOlder(channelId),
-    send: async ({ channelId, text }) => {
+    send: async ({ channelId, text, files, parentId, alsoInChannel }) => {
       const account = this.requireAccount();
       this.requireChannel(channelId);
       const entry = await account.outbox.add({
         clientId: newId(),
         channelId,
         text,
+        files: files ?? [],
         queuedAt: this.clock.now(),
+        ...(parentId === undefined ? {} : { parentId, alsoInChannel: alsoInChannel === true }),
       });
-      this.views.queued(entry);
+      this.queued(entry);
       return { clientId: entry.clientId };
     },
     retrySend: async ({ clientId }) => {
-      this.views.queued(await this.requireAccount().outbox.retry(clientId));
+      this.queued(await this.requireAccount().outbox.retry(clientId));
       return null;
     },
     discardSend: async ({ clientId }) => {
-      this.views.unqueued(await this.requireAccount().outbox.discard(clientId));
+      this.unqueued(await this.requireAccount().outbox.discard(clientId));
       return null;
     },
     edit: async (params) => {
@@ -244,6 +289,10 @@ export class SessionCore implements SessionApi {
     channelMembers: (params) => this.call('channel.members', params),
     openDirect: async (params) => this.channels.upsert(await this.call('direct.open', params)),
     browseChannels: (params) => this.call('channel.browse', params),
+    listPublicChannels: async () => {
+      const { channels } = await this.call('channel.list', {});
+      return { channels: channels.filter((c) => c.kind === 'public') };
+    },
     setPreferences: (changes) => {
       this.requireAccount();
       return this.preferences.change(changes, this.connectionState.status === 'online');
@@ -270,6 +319,65 @@ export class SessionCore implements SessionApi {
     revokeInvite: (params) => this.manage.request('revokeInvite', params),
     getRegistration: (params) => this.manage.request('getRegistration', params),
     setRegistration: (params) => this.manage.request('setRegistration', params),
+    // --- search ---
+    search: async ({ q, cursor }) => {
+      const parsed = parseSearchQuery(q);
+      // The days typed are the user's: their bounds are taken here, in the user's time zone.
+      const days = dayBounds(parsed, ({ year, month, day }) => new Date(year, month - 1, day).getTime());
+      const rest = formatSearchQuery({ ...parsed, before: undefined, after: undefined });
+      return this.call('search', { q: rest, ...days, ...(cursor === undefined ? {} : { cursor }) });
+    },
+    // --- files ---
+    uploadStart: async (params) => {
+      this.requireChannel(params.channelId);
+      return this.transfers.start(params);
+    },
+    uploadChunk: async ({ uploadId, bytes }) => {
+      this.transfers.chunk(uploadId, bytes);
+      return null;
+    },
+    uploadFinish: ({ uploadId }) => this.transfers.finish(uploadId),
+    uploadCancel: async ({ uploadId }) => {
+      this.transfers.cancel(uploadId);
+      return null;
+    },
+    fileBytes: ({ fileId }) => this.transfers.bytes(fileId),
+    openAround: async ({ channelId, seq }) => {
+      const page = await this.call('channel.history', { channelId, around: seq, limit: AROUND_PAGE });
+      return {
+        messages: page.messages.map(sentMessage),
+        hasOlder: page.hasMore,
+        hasNewer: page.hasNewer ?? false,
+      };
+    },
+    updateChannel: async (params) => {
+      const channel = await this.call('channel.update', params);
+      this.channels.applyDetails(channel);
+      return channel;
+    },
+    openThread: async ({ messageId }) => {
+      this.requireAccount();
+      return this.threadViews.open(messageId);
+    },
+    loadOlderReplies: async ({ messageId }) => this.threadViews.loadOlder(messageId),
+    closeThread: async ({ messageId }) => {
+      this.threadViews.close(messageId);
+      return null;
+    },
+    markThreadRead: async ({ messageId, seq }) => {
+      await this.followed.markRead(messageId, seq);
+      return null;
+    },
+    listThreads: async () => {
+      this.requireAccount();
+      await this.followed.refresh();
+      return this.followed.list();
+    },
+    setReaction: async ({ messageId, emoji, reacted }) => {
+      const message = await this.call(reacted ? 'reaction.add' : 'reaction.remove', { messageId, emoji });
+      this.views.applyStored(message, 'reactions');
+      return message;
+    },
   };
 
   // --- account lifecycle ---------------------------------------------------------------------
@@ -293,6 +401,7 @@ export class SessionCore implements SessionApi {
     this.preferences.load(meta.preferences, meta.pendingPreferences);
     this.channels.load(meta.channels);
     this.users.load(meta.users);
+    this.followed.load(meta.threads);
     this.views.load(await cache.loadStreams());
 
     const outbox = await Outbox.open(
@@ -300,8 +409,8 @@ export class SessionCore implements SessionApi {
       `${prefix}outbox/`,
       {
         delivered: (entry, ack) => this.views.delivered(entry, ack),
-        changed: (entry) => this.views.queued(entry),
-        removed: (entry) => this.views.unqueued(entry),
+        changed: (entry) => this.queued(entry),
+        removed: (entry) => this.unqueued(entry),
       },
       { clock: this.clock, logger: this.log },
     );
@@ -339,6 +448,7 @@ export class SessionCore implements SessionApi {
     connection.onServer('channel.joined', (summary) => this.channels.upsert(summary));
     connection.onServer('channel.left', ({ channelId }) => this.channels.forget(channelId));
     connection.onServer('read.state', (state) => this.channels.applyReadState(state));
+    connection.onServer('thread.state', (state) => this.followed.applyState(state));
     connection.onServer('preferences', (preferences) => this.preferences.fromServer(preferences));
     connection.onServer('typing', (event) => {
       if (event.userId !== account.user.id) this.events.emit('typing', event);
@@ -359,12 +469,15 @@ export class SessionCore implements SessionApi {
     this.account = null;
     account.connection.stop();
     account.sync.stop();
+    this.transfers.clear();
     this.catchUpState = { catchingUp: false };
     await account.outbox.close();
     await (wipe ? account.cache.clear() : account.cache.flush());
     this.channels.clear();
     this.users.clear();
     this.views.clear();
+    this.threadViews.clear();
+    this.followed.clear();
     this.preferences.clear();
     this.epoch = null;
     this.limits = DEFAULT_SERVER_LIMITS;
@@ -407,6 +520,11 @@ export class SessionCore implements SessionApi {
         channelId: entry.channelId,
         clientId: entry.clientId,
         text: entry.text,
+        // Only with files: a server without files refuses the field.
+        ...(entry.files.length > 0 ? { fileIds: entry.files.map((f) => f.id) } : {}),
+        ...(entry.parentId === undefined
+          ? {}
+          : { parentId: entry.parentId, alsoInChannel: entry.alsoInChannel === true }),
       }),
     );
     void account.sync.catchUpAll();
@@ -430,9 +548,18 @@ export class SessionCore implements SessionApi {
         this.channels.synced(channels, mark);
         this.views.retain((channelId) => this.channels.has(channelId));
       },
-      applied: (stream, changed, reset) => this.views.applied(stream, changed, reset),
+      applied: (stream, changed, reset) => {
+        this.views.applied(stream, changed, reset);
+        if (reset) this.threadViews.reload(stream.channelId);
+      },
+      received: (page) => {
+        if (page.channel) this.channels.applyDetails(page.channel);
+        this.threadViews.apply(page.messages);
+      },
       online: () => this.account?.connection.state.status === 'online',
       progress: (state) => {
+        // Caught up: the followed threads' counts, exactly as the server has them now.
+        if (!state.catchingUp && this.catchUpState.catchingUp) void this.followed.refresh();
         this.catchUpState = state;
         if (this.connectionState.status === 'online') this.showConnection({ status: 'online' });
       },
@@ -460,6 +587,7 @@ export class SessionCore implements SessionApi {
       users: this.users.list(),
       preferences: this.preferences.preferences,
       limits: this.limits,
+      threads: this.followed.list(),
     };
   }
 
@@ -471,7 +599,20 @@ export class SessionCore implements SessionApi {
       limits: this.limits,
       preferences: this.preferences.preferences,
       pendingPreferences: this.preferences.pendingKeys,
+      threads: this.followed.list(),
     }));
+  }
+
+  /** One of our messages was queued, failed, or is pending again: shown in its channel and thread. */
+  private queued(entry: OutboxEntry): void {
+    this.views.queued(entry);
+    this.threadViews.queued(entry);
+  }
+
+  /** One of our queued messages went without being stored here (discarded, or sent by another session). */
+  private unqueued(entry: OutboxEntry): void {
+    this.views.unqueued(entry);
+    this.threadViews.unqueued(entry);
   }
 
   /** A request to the server over the account's connection, typed by the protocol's event table. */

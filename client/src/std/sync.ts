@@ -15,6 +15,7 @@ import {
   type ClientEventPayload,
   type ErrorCode,
   type Message,
+  type StreamCatchUp,
   type StreamEvent,
 } from '@switchboard/protocol';
 import { backoffDelay, systemClock, type Clock } from './connection.ts';
@@ -54,6 +55,8 @@ export interface SyncHost {
   channelsSynced(channels: ChannelSummary[], mark: number): void;
   /** `changed` is what the UI must be told; `reset` means the stream's state was replaced. */
   applied(stream: Stream, changed: Message[], reset: boolean): void;
+  /** A catch-up page as the server sent it, before it is applied (all its messages, the channel's details). */
+  received(page: StreamCatchUp): void;
   /** Whether requests can go out now; while not, failed work waits for the next `catchUpAll`. */
   online(): boolean;
   /** Told whenever the catch-up state changes. */
@@ -246,6 +249,7 @@ export class Synchronizer {
           toLoad.set(part.channelId, part.headSeq);
           continue;
         }
+        this.host.received(part);
         this.host.applied(stream, stream.applyPage(part), false);
         if (part.hasMore) next[part.channelId] = stream.cursor;
       }

@@ -1,28 +1,50 @@
-// One open conversation: its header, the log, who is typing, and the composer.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// One open conversation: its header, the log (or a search result in context), who is typing, and the
+// composer with the files attached to the next message (or, for an archived channel, a note that it
+// is read-only). Thread replies not sent to the channel stay out of the log: they show in the thread
+// panel.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary } from '@switchboard/protocol';
+import { inChannelList } from '@switchboard/client/browser';
 import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
-import { displayKey as messageKey } from '@switchboard/client/browser';
+import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
-import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
+import { MessageContext } from './MessageContext.tsx';
 import { MessageList } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
+import { useMessageActions } from './useMessageActions.tsx';
 import { MenuButton, type Drawer } from './MenuButton.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
   drawer: Drawer;
+  /** Show this message in context (a search result) instead of the newest messages. */
+  focusSeq: number | null;
+  onUnfocus(): void;
   onLeave(channel: ChannelSummary): void;
   onError(text: string): void;
+  onOpenThread(message: DisplayMessage): void;
+  /** Shows or hides the channel's details beside it. */
+  onToggleDetails(): void;
+  detailsOpen: boolean;
 }
 
-export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewProps) {
+export function ChannelView({
+  channel,
+  drawer,
+  focusSeq,
+  onUnfocus,
+  onLeave,
+  onError,
+  onOpenThread,
+  onToggleDetails,
+  detailsOpen,
+}: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;
@@ -33,19 +55,37 @@ export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewPr
     headSeq: channel.headSeq,
     unreadCount: channel.unreadCount,
   }));
-  const [editingKey, setEditingKey] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<DisplayMessage | null>(null);
   const [addingPeople, setAddingPeople] = useState(false);
   const [openError, setOpenError] = useState<string | null>(null);
   const lastMarked = useRef(channel.readSeq);
   const label = channelLabel(channel, users, me.id, t);
   const partner = directPartner(channel, me.id);
   const title = channel.kind === 'direct' ? label : `#${label}`;
+  const archived = channel.archivedAt !== null;
+  const actions = useMessageActions({ readOnly: archived, onError, afterEdit: focusComposer, onOpenThread });
+  const listed = useMemo(() => view && { ...view, messages: view.messages.filter(inChannelList) }, [view]);
 
   useEffect(() => {
     setOpenError(null);
     store.openChannel(channel.id).catch((err: unknown) => setOpenError(errorText(err, t)));
   }, [channel.id, store, t]);
+
+  const attachments = useAttachments(store.client, channel.id, t);
+  const [dropping, setDropping] = useState(false);
+
+  const [around, setAround] = useState<{ seq: number; messages: DisplayMessage[] } | null>(null);
+  useEffect(() => {
+    setAround(null);
+    if (focusSeq === null) return;
+    let current = true;
+    store.client
+      .request('openAround', { channelId: channel.id, seq: focusSeq })
+      .then((page) => current && setAround({ seq: focusSeq, messages: page.messages.filter(inChannelList) }))
+      .catch((err: unknown) => current && setOpenError(errorText(err, t)));
+    return () => {
+      current = false;
+    };
+  }, [channel.id, focusSeq, store, t]);
 
   const onSeen = useCallback(
     (seq: number) => {
@@ -59,55 +99,39 @@ export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewPr
     [channel.id, channel.readSeq, store],
   );
 
+  const { onEdit } = actions.handlers;
   const onEditLast = useCallback(() => {
     const messages = store.getState().views[channel.id]?.messages ?? [];
     const last = [...messages]
       .reverse()
-      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null);
-    if (last) setEditingKey(messageKey(last));
-  }, [store, channel.id, me.id]);
-
-  const onEdit = useCallback((message: DisplayMessage | null) => {
-    setEditingKey(message ? messageKey(message) : null);
-    if (!message) focusComposer();
-  }, []);
-  const onSaveEdit = useCallback(
-    async (message: DisplayMessage, text: string) => {
-      await store.client.request('edit', { messageId: message.id, text });
-      setEditingKey(null);
-      focusComposer();
-    },
-    [store],
-  );
-  const onRetry = useCallback(
-    (message: DisplayMessage) =>
-      void store.client
-        .request('retrySend', { clientId: message.clientId })
-        .catch((err: unknown) => onError(errorText(err, t))),
-    [store, onError, t],
-  );
-  const onDiscard = useCallback(
-    (message: DisplayMessage) =>
-      void store.client
-        .request('discardSend', { clientId: message.clientId })
-        .catch((err: unknown) => onError(errorText(err, t))),
-    [store, onError, t],
-  );
+      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null && inChannelList(m));
+    if (last) onEdit(last);
+  }, [store, channel.id, me.id, onEdit]);
   const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
 
-  const confirmDelete = async () => {
-    if (!deleting) return;
-    const target = deleting;
-    setDeleting(null);
-    try {
-      await store.client.request('delete', { messageId: target.id });
-    } catch (err) {
-      onError(errorText(err, t));
-    }
-  };
-
   return (
-    <>
+    <div
+      className="channel-drop"
+      onDragOver={(event) => {
+        if (archived || !event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={(event) => {
+        if (archived || event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        setDropping(false);
+        attachments.add([...event.dataTransfer.files]);
+      }}
+    >
+      {dropping && (
+        <div className="drop-hint" aria-hidden="true">
+          {t('files.drop')}
+        </div>
+      )}
       <header className="channel-header">
         <MenuButton drawer={drawer} />
         <h1 id="channel-title">
@@ -123,14 +147,26 @@ export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewPr
         {channel.kind !== 'direct' && (
           // On narrow screens the labels leave the screen but stay the buttons' names (.button-label).
           <div className="channel-actions">
+            {!archived && (
+              <button
+                type="button"
+                className="button subtle small"
+                title={t('channel.addPeople')}
+                onClick={() => setAddingPeople(true)}
+              >
+                <Icon name="addPerson" size={16} />
+                <span className="button-label">{t('channel.addPeople')}</span>
+              </button>
+            )}
             <button
               type="button"
               className="button subtle small"
-              title={t('channel.addPeople')}
-              onClick={() => setAddingPeople(true)}
+              title={t('details.open')}
+              aria-pressed={detailsOpen}
+              onClick={onToggleDetails}
             >
-              <Icon name="addPerson" size={16} />
-              <span className="button-label">{t('channel.addPeople')}</span>
+              <Icon name="info" size={16} />
+              <span className="button-label">{t('details.open')}</span>
             </button>
             <button
               type="button"
@@ -151,7 +187,19 @@ export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewPr
         </p>
       )}
 
-      {view ? (
+      {around && listed ? (
+        <MessageContext
+          label={title}
+          page={around.messages}
+          live={listed.messages}
+          focusSeq={around.seq}
+          selfId={me.id}
+          users={users}
+          editingKey={actions.editingKey}
+          handlers={actions.handlers}
+          onBack={onUnfocus}
+        />
+      ) : listed ? (
         <MessageList
           channel={channel}
           label={title}
@@ -160,18 +208,14 @@ export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewPr
               ? t('messages.startDirect', { name: label })
               : t('messages.start', { channel: title })
           }
-          view={view}
+          view={listed}
           selfId={me.id}
           users={users}
           opened={opened}
-          editingKey={editingKey}
+          editingKey={actions.editingKey}
           onSeen={onSeen}
           onLoadOlder={onLoadOlder}
-          onEdit={onEdit}
-          onSaveEdit={onSaveEdit}
-          onDelete={setDeleting}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
+          {...actions.handlers}
         />
       ) : (
         <div className="log-wrap">
@@ -182,33 +226,24 @@ export function ChannelView({ channel, drawer, onLeave, onError }: ChannelViewPr
       )}
 
       <TypingIndicator channelId={channel.id} />
-      <Composer
-        key={channel.id}
-        channelId={channel.id}
-        placeholder={t('composer.placeholder', { channel: title })}
-        onEditLast={onEditLast}
-        onError={onError}
-      />
+      {archived ? (
+        <p className="archived-note" role="note">
+          <Icon name="archive" size={16} />
+          {t('details.archivedNote')}
+        </p>
+      ) : (
+        <Composer
+          key={channel.id}
+          channelId={channel.id}
+          attachments={attachments}
+          placeholder={t('composer.placeholder', { channel: title })}
+          onEditLast={onEditLast}
+          onError={onError}
+        />
+      )}
 
       {addingPeople && <AddPeopleDialog channel={channel} onClose={() => setAddingPeople(false)} />}
-
-      {deleting && (
-        <Dialog
-          title={t('messages.deleteTitle')}
-          description={t('messages.deleteBody')}
-          onClose={() => setDeleting(null)}
-        >
-          <blockquote className="quote">{deleting.text}</blockquote>
-          <div className="form-actions">
-            <button type="button" className="button" onClick={() => setDeleting(null)} data-autofocus>
-              {t('common.cancel')}
-            </button>
-            <button type="button" className="button danger" onClick={() => void confirmDelete()}>
-              {t('messages.delete')}
-            </button>
-          </div>
-        </Dialog>
-      )}
-    </>
+      {actions.dialogs}
+    </div>
   );
 }

@@ -16,6 +16,7 @@ import { Icon } from './Icon.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { onScreen } from './onScreen.ts';
 import { PIN_THRESHOLD_PX, useBottomPin } from './useBottomPin.ts';
+import type { MessageExtras } from './useMessageActions.tsx';
 import { useNewestFirstPaint } from './useNewestFirstPaint.ts';
 
 /** Virtuoso needs a positive index to count down from as older pages are prepended. */
@@ -50,6 +51,8 @@ export interface MessageListProps {
   onDelete(message: DisplayMessage): void;
   onRetry(message: DisplayMessage): void;
   onDiscard(message: DisplayMessage): void;
+  /** Reactions, threads and whether the channel is read-only. */
+  extras: MessageExtras;
 }
 
 type ListStart = { initialTopMostItemIndex: { index: number; align: 'start' | 'end' } };
@@ -262,6 +265,8 @@ export function MessageList(props: MessageListProps) {
         onDelete={props.onDelete}
         onRetry={props.onRetry}
         onDiscard={props.onDiscard}
+        selfId={selfId}
+        extras={props.extras}
       />
     );
   };

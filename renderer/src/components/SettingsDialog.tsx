@@ -1,12 +1,14 @@
 // Settings: the user's preferences and profile (name, password, devices) and, for admins, the admin
 // area (people, invites and who may register), as tabs of one dialog.
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import type { AppInfo } from '@switchboard/protocol/desktop';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES } from '../i18n/index.ts';
 import { LANGUAGES, NOTIFY_LEVELS, THEMES, type Preferences } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import type { Language } from '../settings/preferences.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
+import { desktopBridge } from '../session/connect.ts';
 import { useUi } from '../state/hooks.tsx';
 import { InvitesPanel, PeoplePanel } from './AdminPanels.tsx';
 import { Dialog } from './Dialog.tsx';
@@ -180,6 +182,31 @@ function PreferencesPanel() {
 
       <FormError error={error} />
       <p className="hint">{t('settings.stored')}</p>
+      {desktopBridge() && <DesktopSection />}
     </>
+  );
+}
+
+/** Desktop only: how the sign-in is stored on this computer, the versions, and the logs. */
+function DesktopSection() {
+  const { t } = useTranslation();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  useEffect(() => {
+    void desktopBridge()?.appInfo().then(setInfo);
+  }, []);
+  if (!info) return null;
+  return (
+    <section className="field" aria-label={t('desktop.section')}>
+      <h2 className="hint">{t('desktop.section')}</h2>
+      <p className="hint" role="note">
+        {info.secretStorage === 'basic_text' ? t('desktop.secretsBasic') : t('desktop.secretsSafe')}
+      </p>
+      <p className="hint">
+        {t('desktop.versions', { app: info.appVersion, electron: info.electronVersion })}
+      </p>
+      <button type="button" className="button small" onClick={() => desktopBridge()?.openLogs()}>
+        {t('desktop.openLogs')}
+      </button>
+    </section>
   );
 }

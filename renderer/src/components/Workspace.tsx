@@ -1,13 +1,14 @@
 // The signed-in app: connection banner, the Channels navigation (a drawer on narrow screens), the
-// open conversation, dialogs, keyboard shortcuts, error toasts, and the unread count in the window's
-// title. The open conversation is kept in the address (#/c/<id>) so a reload or a second tab can
-// point at it.
+// open conversation (or the Threads view) with a thread or the channel's details beside it, dialogs,
+// keyboard shortcuts, toasts, and the unread count in the window's title. The open conversation is
+// kept in the address (#/c/<id>, or #/threads) so a reload or a second tab can point at it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelSummary } from '@switchboard/protocol';
+import type { ChannelSummary, FollowedThread, Message } from '@switchboard/protocol';
 import { sidebarOrder, totalUnread } from '../format.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { useStore, useUi } from '../state/hooks.tsx';
+import { ChannelDetails } from './ChannelDetails.tsx';
 import { ChannelView } from './ChannelView.tsx';
 import {
   BrowseChannelsDialog,
@@ -19,15 +20,20 @@ import { COMPOSER_ID, focusComposer } from './Composer.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Icon } from './Icon.tsx';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
+import { SearchDialog } from './SearchDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { MenuButton } from './MenuButton.tsx';
 import { Sidebar, SIDEBAR_ID, type SidebarAction } from './Sidebar.tsx';
+import { ThreadPanel } from './ThreadPanel.tsx';
+import { ThreadsView } from './ThreadsView.tsx';
 import { useNotifications } from './useNotifications.ts';
 
-type OpenDialog = Exclude<SidebarAction, 'signOut'> | null;
+type OpenDialog = Exclude<SidebarAction, 'signOut' | 'threads'> | null;
+/** Beside the channel: one of its threads (by root id), or its details. */
+type SidePanel = { channelId: string } & ({ kind: 'thread'; rootId: string } | { kind: 'details' });
 
 const APP_NAME = 'Switchboard';
-
+const THREADS_HASH = '#/threads';
 const channelFromHash = () => /^#\/c\/([\w-]{1,64})$/.exec(location.hash)?.[1] ?? null;
 const lastChannelKey = (userId: string) => `switchboard.lastChannel.${userId}`;
 const TOAST_MS = 8_000;
@@ -42,8 +48,12 @@ export function Workspace() {
     () => channelFromHash() ?? localStorage.getItem(lastChannelKey(me.id)),
   );
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [showThreads, setShowThreads] = useState(() => location.hash === THREADS_HASH);
+  const [panel, setPanel] = useState<SidePanel | null>(null);
   const [leaving, setLeaving] = useState<ChannelSummary | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  /** A message to show in context (a search result), in the open channel. */
+  const [focus, setFocus] = useState<{ channelId: string; seq: number } | null>(null);
   const toastId = useRef(0);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement | null>(null);
@@ -53,8 +63,9 @@ export function Workspace() {
     const { rooms, directs } = sidebarOrder(channels, users, me.id, t);
     return [...rooms, ...directs].map((c) => c.channel);
   }, [channels, users, me.id, t]);
-  const current = channels.find((c) => c.id === selectedId) ?? sorted[0] ?? null;
+  const current = showThreads ? null : (channels.find((c) => c.id === selectedId) ?? sorted[0] ?? null);
   const currentId = current?.id ?? null;
+  const sidePanel = panel && panel.channelId === currentId ? panel : null;
 
   // Choosing a conversation puts focus in its message box, after any dialog has closed.
   const [focusRequest, setFocusRequest] = useState(0);
@@ -65,6 +76,8 @@ export function Workspace() {
   const select = useCallback(
     (channelId: string) => {
       setSelectedId(channelId);
+      setFocus(null);
+      setShowThreads(false);
       setDialog(null);
       setDrawerOpen(false);
       setFocusRequest((n) => n + 1);
@@ -106,15 +119,18 @@ export function Workspace() {
   };
 
   useEffect(() => {
-    const wanted = currentId ? `#/c/${currentId}` : '';
+    const wanted = showThreads ? THREADS_HASH : currentId ? `#/c/${currentId}` : '';
     if (location.hash !== wanted)
       history.replaceState(null, '', `${location.pathname}${location.search}${wanted}`);
-  }, [currentId]);
+  }, [currentId, showThreads]);
 
   useEffect(() => {
     const onHash = () => {
       const id = channelFromHash();
-      if (id) setSelectedId(id);
+      if (id) {
+        setSelectedId(id);
+        setShowThreads(false);
+      } else if (location.hash === THREADS_HASH) setShowThreads(true);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -124,6 +140,12 @@ export function Workspace() {
     const id = ++toastId.current;
     setToasts((list) => [...list, { id, text }]);
     setTimeout(() => setToasts((list) => list.filter((toast) => toast.id !== id)), TOAST_MS);
+  }, []);
+  // Something the reader should know that is not a failure: the same toast, announced politely.
+  const [notice, setNotice] = useState<string | null>(null);
+  const showNotice = useCallback((text: string) => {
+    setNotice(text);
+    setTimeout(() => setNotice((shown) => (shown === text ? null : shown)), TOAST_MS);
   }, []);
 
   useNotifications(prefs, currentId, select);
@@ -152,8 +174,38 @@ export function Workspace() {
   const onAction = (action: SidebarAction) => {
     setDrawerOpen(false);
     if (action === 'signOut') void store.client.request('signOut', {}).catch(() => undefined);
-    else setDialog(action);
+    else if (action === 'threads') {
+      setShowThreads(true);
+      setDialog(null);
+    } else setDialog(action);
   };
+
+  const openThread = useCallback(
+    (message: Message) =>
+      setPanel({ channelId: message.channelId, kind: 'thread', rootId: message.parentId ?? message.id }),
+    [],
+  );
+  const openFollowed = (thread: FollowedThread) => {
+    select(thread.channelId);
+    setPanel({ channelId: thread.channelId, kind: 'thread', rootId: thread.threadId });
+  };
+  /** A search result: a thread's reply opens in its thread, any other message in context. */
+  const openResult = (message: Message) => {
+    select(message.channelId);
+    if (message.parentId === null) setFocus({ channelId: message.channelId, seq: message.seq });
+    else openThread(message);
+  };
+  const toggleDetails = useCallback(
+    () =>
+      setPanel((open) =>
+        open?.kind === 'details' && open.channelId === currentId
+          ? null
+          : currentId
+            ? { channelId: currentId, kind: 'details' }
+            : null,
+      ),
+    [currentId],
+  );
 
   return (
     <div className="workspace">
@@ -170,21 +222,46 @@ export function Workspace() {
       </a>
       <ConnectionBanner />
       <div className={drawerOpen ? 'layout drawer-open' : 'layout'}>
-        <Sidebar currentId={currentId} onSelect={select} onAction={onAction} />
+        <Sidebar currentId={currentId} threadsOpen={showThreads} onSelect={select} onAction={onAction} />
         {drawerOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={closeDrawer} />}
         <main
-          className="conversation"
-          aria-labelledby={current ? 'channel-title' : undefined}
-          aria-label={current ? undefined : t('app.conversation')}
+          className={sidePanel ? 'conversation with-panel' : 'conversation'}
+          aria-labelledby={current || showThreads ? 'channel-title' : undefined}
+          aria-label={current || showThreads ? undefined : t('app.conversation')}
         >
-          {current ? (
-            <ChannelView
-              key={current.id}
-              channel={current}
-              drawer={drawer}
-              onLeave={setLeaving}
-              onError={showError}
-            />
+          {showThreads ? (
+            <div className="conversation-column">
+              <ThreadsView drawer={drawer} onOpen={openFollowed} />
+            </div>
+          ) : current ? (
+            <>
+              <div className="conversation-column">
+                <ChannelView
+                  key={current.id}
+                  channel={current}
+                  drawer={drawer}
+                  focusSeq={focus?.channelId === current.id ? focus.seq : null}
+                  onUnfocus={() => setFocus(null)}
+                  onLeave={setLeaving}
+                  onError={showError}
+                  onOpenThread={openThread}
+                  onToggleDetails={toggleDetails}
+                  detailsOpen={sidePanel?.kind === 'details'}
+                />
+              </div>
+              {sidePanel?.kind === 'thread' && (
+                <ThreadPanel
+                  key={sidePanel.rootId}
+                  channel={current}
+                  rootId={sidePanel.rootId}
+                  onClose={() => setPanel(null)}
+                  onError={showError}
+                />
+              )}
+              {sidePanel?.kind === 'details' && (
+                <ChannelDetails channel={current} onClose={() => setPanel(null)} onLeave={setLeaving} />
+              )}
+            </>
           ) : (
             <div className="empty-state">
               <MenuButton drawer={drawer} />
@@ -204,12 +281,19 @@ export function Workspace() {
         </main>
       </div>
 
-      {dialog === 'create' && <CreateChannelDialog onClose={() => setDialog(null)} onOpen={select} />}
+      {dialog === 'create' && (
+        <CreateChannelDialog
+          onClose={() => setDialog(null)}
+          onOpen={select}
+          onCreated={(channel) => showNotice(t('create.created', { slug: channel.name }))}
+        />
+      )}
       {dialog === 'browse' && <BrowseChannelsDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'direct' && <StartDirectDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'switcher' && <QuickSwitcher onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
       {dialog === 'profile' && <SettingsDialog tab="profile" onClose={() => setDialog(null)} />}
+      {dialog === 'search' && <SearchDialog onClose={() => setDialog(null)} onOpen={openResult} />}
       {leaving && (
         <LeaveChannelDialog
           channel={leaving}
@@ -221,6 +305,21 @@ export function Workspace() {
         />
       )}
 
+      <div className="toasts notices" role="status">
+        {notice && (
+          <div className="toast">
+            <span>{notice}</span>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('common.dismiss')}
+              onClick={() => setNotice(null)}
+            >
+              <Icon name="close" size={16} />
+            </button>
+          </div>
+        )}
+      </div>
       <div className="toasts" role="alert">
         {toasts.map((toast) => (
           <div key={toast.id} className="toast">

@@ -157,7 +157,10 @@ describe('a notice when someone is added', () => {
       await call(alice.socket, 'channel.history', { channelId: channel.id }),
     );
     expect(after.messages).toHaveLength(1);
-    const edit = await call(alice.socket, 'message.edit', { messageId: event.message.id, text: 'rewritten' });
+    const edit = await call(alice.socket, 'message.edit', {
+      messageId: history.messages[0]!.id,
+      text: 'rewritten',
+    });
     expect(edit).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     alice.socket.disconnect();
     bob.socket.disconnect();

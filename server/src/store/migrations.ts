@@ -1,6 +1,7 @@
 // Versioned schema migrations, run at every start (both dialects). Append only: never edit a
 // migration that has shipped; add the next one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { createSearchIndex } from './searchIndex.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -171,6 +172,112 @@ const migrations: Record<string, Migration> = {
         .addColumn('kind', 'varchar(16)', (c) => c.notNull().defaultTo('text'))
         .execute();
       await db.schema.alterTable('messages').addColumn('notice', 'text').execute();
+    },
+  },
+  // --- search and files (0010–0019) ---
+  '0010_search_index': {
+    // SQLite's full-text indexes, kept in step by triggers (store/searchIndex.ts).
+    up: createSearchIndex,
+  },
+  '0011_files': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('files')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('channel_id', 'varchar(64)', (c) =>
+          c.notNull().references('channels.id').onDelete('cascade'),
+        )
+        .addColumn('uploader_id', 'varchar(64)', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        // Deleting a message (retention) deletes its file rows; their bytes go after the commit.
+        .addColumn('message_id', 'varchar(64)', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('mime', 'varchar(255)', (c) => c.notNull())
+        .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('width', 'integer')
+        .addColumn('height', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('files_message').on('files').column('message_id').execute();
+      await db.schema.createIndex('files_uploader').on('files').column('uploader_id').execute();
+      await db.schema.createIndex('files_sha256').on('files').column('sha256').execute();
+    },
+  },
+  // --- channel details, threads and reactions (0020–0029) ---
+  '0020_channel_details': {
+    async up(db: Kysely<unknown>) {
+      // `name` stays the ASCII slug; what people read is the display name, which starts as the slug.
+      await db.schema
+        .alterTable('channels')
+        .addColumn('display_name', 'varchar(80)', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await sql`update channels set display_name = name`.execute(db);
+      await db.schema
+        .alterTable('channels')
+        .addColumn('purpose', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.alterTable('channels').addColumn('archived_at', 'bigint').execute();
+      await db.schema
+        .alterTable('channels')
+        .addColumn('change_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0021_threads': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('messages').addColumn('parent_id', 'varchar(64)').execute();
+      await db.schema
+        .alterTable('messages')
+        .addColumn('also_in_channel', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('messages')
+        .addColumn('reply_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('messages').addColumn('last_reply_at', 'bigint').execute();
+      await db.schema
+        .alterTable('messages')
+        .addColumn('replier_ids', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .createIndex('messages_thread')
+        .on('messages')
+        .columns(['parent_id', 'seq'])
+        .where(sql.ref('parent_id'), 'is not', null)
+        .execute();
+
+      await db.schema
+        .createTable('thread_follows')
+        .addColumn('thread_id', 'varchar(64)', (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('channel_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_reply_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('thread_follows_pk', ['thread_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createIndex('thread_follows_user')
+        .on('thread_follows')
+        .columns(['user_id', 'last_reply_at', 'thread_id'])
+        .execute();
+    },
+  },
+  '0022_reactions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('reactions')
+        .addColumn('message_id', 'varchar(64)', (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('emoji', 'varchar(64)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reactions_pk', ['message_id', 'emoji', 'user_id'])
+        .execute();
     },
   },
 };

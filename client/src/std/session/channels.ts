@@ -3,11 +3,23 @@
 // current here, counted the way the server counts them.
 import {
   UNREAD_COUNT_CAP,
+  type Channel,
   type ChannelSummary,
   type Message,
   type ReadState,
   type StreamEvent,
 } from '@switchboard/protocol';
+import { inChannelList } from '../display.ts';
+
+/** What a change of a channel's details changes (not its head, nor anyone's read state). */
+const detailsOf = (c: Channel) => ({
+  name: c.name,
+  displayName: c.displayName,
+  topic: c.topic,
+  purpose: c.purpose,
+  archivedAt: c.archivedAt,
+  changeSeq: c.changeSeq,
+});
 
 export interface ChannelsHost {
   /** The list or a channel in it changed: tell the UI and save. */
@@ -70,16 +82,29 @@ export class Channels {
   }
 
   /**
+   * The channel's details as of a change of them (live, in catch-up, or our own update's answer),
+   * unless what is here is newer.
+   */
+  applyDetails(channel: Channel): void {
+    const known = this.channels.get(channel.id);
+    if (!known || known.changeSeq >= channel.changeSeq) return;
+    this.upsert({ ...known, ...detailsOf(channel), headSeq: Math.max(known.headSeq, channel.headSeq) });
+  }
+
+  /**
    * Keeps unread and mention counts current between syncs, which bring the server's counts. Like the
    * server, the unread count stops at UNREAD_COUNT_CAP and then says `unreadCapped` ("999+"); a capped
    * count stays capped until the server counts again, since how far past the cap it was is unknown.
    * `before` is the copy of the message shown until now (a deleted copy has no mentions left).
+   * Thread replies not sent to the channel count in their thread, not here.
    */
   countChange(event: StreamEvent, me: string, before: Message | undefined): void {
     const channel = this.channels.get(event.channelId);
     if (!channel || event.seq <= channel.headSeq) return;
-    const m = event.message;
     const next = { ...channel, headSeq: event.seq };
+    if (event.kind === 'channel') return void this.upsert({ ...next, ...detailsOf(event.channel) });
+    const m = event.message;
+    if (!inChannelList(m)) return void this.upsert(next);
     if (event.kind === 'created' && m.authorId === me) {
       // The server counts writing in a channel as having read it.
       Object.assign(next, { readSeq: m.seq, unreadCount: 0, unreadCapped: false, mentionCount: 0 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { runAction, type ActionName } from '../../actions.ts';
 import type { ServerContext } from '../../context.ts';
 import { parse } from '../../errors.ts';
+import { Id, ReactionEmoji } from '@switchboard/protocol';
 import { bodyObject, idParam } from './input.ts';
 
 const querySeq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -12,10 +13,19 @@ const queryLimit = z.coerce.number().int().optional();
 const HistoryQuery = z.strictObject({
   after: querySeq.optional(),
   before: querySeq.optional(),
+  around: querySeq.optional(),
   limit: queryLimit,
 });
 /** Query strings carry text: the limit becomes a number here, the rest is checked by the action. */
 const BrowseQuery = z.looseObject({ limit: queryLimit });
+const SearchQuery = z.looseObject({
+  before: querySeq.optional(),
+  after: querySeq.optional(),
+  limit: queryLimit,
+});
+const ThreadsQuery = z.looseObject({ limit: queryLimit });
+/** `:emoji` is the URL-encoded emoji (or its shortcode name); the action checks it against the set. */
+const ReactionParams = z.strictObject({ id: Id, emoji: ReactionEmoji });
 
 export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   const act = <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
@@ -75,6 +85,28 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   );
   api.delete('/messages/:id', (request) => act(request, 'message.delete', { messageId: idParam(request) }));
 
+  // Channel details, threads and reactions
+  api.patch('/channels/:id', (request) =>
+    act(request, 'channel.update', { ...bodyObject(request), channelId: idParam(request) }),
+  );
+  api.get('/messages/:id/thread', (request) =>
+    act(request, 'message.thread', { ...parse(HistoryQuery, request.query), messageId: idParam(request) }),
+  );
+  api.post('/messages/:id/thread/read', (request) =>
+    act(request, 'thread.read', { ...bodyObject(request), messageId: idParam(request) }),
+  );
+  api.get('/me/threads', (request) => act(request, 'thread.list', parse(ThreadsQuery, request.query)));
+  api.put('/messages/:id/reactions/:emoji', (request) => {
+    const { id, emoji } = parse(ReactionParams, request.params);
+    return act(request, 'reaction.add', { messageId: id, emoji });
+  });
+  api.delete('/messages/:id/reactions/:emoji', (request) => {
+    const { id, emoji } = parse(ReactionParams, request.params);
+    return act(request, 'reaction.remove', { messageId: id, emoji });
+  });
+
   api.post('/directs', async (request) => act(request, 'direct.open', request.body));
   api.post('/sync', (request) => act(request, 'sync', request.body));
+
+  api.get('/search', (request) => act(request, 'search', parse(SearchQuery, request.query)));
 }

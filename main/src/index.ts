@@ -1,0 +1,326 @@
+// Electron main: the composition root. Everything with a decision in it lives in a module of its
+// own (core/, app/) behind a small interface and is tested without Electron; this file only
+// connects those modules to Electron's objects.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+  type MessagePortMain,
+} from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { IPC, type AppInfo, type CoreStatus } from '@switchboard/protocol/desktop';
+import { appProtocolHandler } from './app/app-protocol.ts';
+import { deepLinkIn, parseDeepLink, DEEP_LINK_SCHEME } from './app/deep-links.ts';
+import { IpcRouter, type IpcMainLike } from './app/ipc-router.ts';
+import { aboutText, menuTemplate } from './app/menu.ts';
+import { APP_ID, PRODUCT_NAME } from './app/product.ts';
+import { SafeStorageSecrets } from './app/secrets.ts';
+import {
+  APP_ENTRY,
+  APP_SCHEME,
+  decidePermissionCheck,
+  decidePermissionRequest,
+  guardContents,
+  isExternalAllowed,
+} from './app/security.ts';
+import { claimSingleInstance } from './app/single-instance.ts';
+import { runUpdates, updatePolicy } from './app/updater.ts';
+import { MIN_SIZE, parseWindowState, placeWindow, type WindowState } from './app/window-state.ts';
+import { CoreHost, type CoreChild } from './core/core-host.ts';
+import { systemTimers } from './core/supervisor.ts';
+import type { Logger } from 'pino';
+import { openFileLog } from './shared/file-log.ts';
+
+const BUILD_DIR = path.join(app.getAppPath(), 'dist/desktop');
+const RENDERER_DIR = path.join(BUILD_DIR, 'renderer');
+const PRELOAD = path.join(BUILD_DIR, 'preload/index.cjs');
+const UTILITY = path.join(BUILD_DIR, 'main/utility.cjs');
+
+// A separate profile (tests, or a second account side by side): set before anything reads userData,
+// so the single-instance lock and every file follow it.
+if (process.env.SWITCHBOARD_USER_DATA) app.setPath('userData', process.env.SWITCHBOARD_USER_DATA);
+
+// Before ready: the UI's scheme behaves like https (standard, secure, fetch), so CSP 'self' and
+// relative URLs work as they do on the web.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+app.setAppLogsPath();
+
+const logsDir = app.getPath('logs');
+const userData = app.getPath('userData');
+let log: Logger;
+let mainWindow: BrowserWindow | null = null;
+/** Deep links that arrived before the window could take them. */
+const pendingLinks: string[] = [];
+
+if (claimSingleInstance(app, { focus: () => focusWindow(), openLink: (url) => openLink(url) })) {
+  const initialLink = deepLinkIn(process.argv);
+  if (initialLink) pendingLinks.push(initialLink);
+  void boot();
+}
+// Otherwise another instance has the lock and got our link; claimSingleInstance quit this one.
+
+async function boot(): Promise<void> {
+  log = await openFileLog(logsDir, 'main');
+  process.on('uncaughtException', (err) =>
+    log.fatal({ error: err.message, stack: err.stack }, 'uncaught exception in main'),
+  );
+  registerProtocolClient();
+  await app.whenReady();
+  start();
+}
+
+function registerProtocolClient(): void {
+  // Packaged builds are registered by their installer too; this covers dev runs and portable ones.
+  const ok = process.defaultApp
+    ? app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [
+        path.resolve(process.argv[1] ?? '.'),
+      ])
+    : app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  if (!ok) log.warn({}, `could not register as the handler of ${DEEP_LINK_SCHEME}:// links`);
+}
+
+function start(): void {
+  protocol.handle(APP_SCHEME, appProtocolHandler(RENDERER_DIR));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(decidePermissionRequest(permission, details.requestingUrl)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    decidePermissionCheck(permission, requestingOrigin),
+  );
+  app.on('web-contents-created', (_event, contents) => guardContents(contents, openExternal));
+
+  const host = new CoreHost<MessagePortMain>({
+    launch: () =>
+      utilityProcess.fork(UTILITY, [], {
+        serviceName: 'Switchboard session',
+        stdio: 'ignore',
+      }) as unknown as CoreChild<MessagePortMain>,
+    createChannel: () => new MessageChannelMain(),
+    secrets: new SafeStorageSecrets(path.join(userData, 'session-token'), safeStorage, log),
+    dataDir: path.join(userData, 'session'),
+    logsDir,
+    log,
+  });
+  host.start();
+
+  powerMonitor.on('suspend', () => host.power('suspend'));
+  powerMonitor.on('resume', () => host.power('resume'));
+  powerMonitor.on('unlock-screen', () => host.power('unlock-screen'));
+
+  const router = new IpcRouter(ipcMain as unknown as IpcMainLike, log);
+  router.handle(IPC.appInfo, (): AppInfo => ({
+    appVersion: app.getVersion(),
+    electronVersion: process.versions.electron,
+    chromeVersion: process.versions.chrome,
+    platform: process.platform,
+    secretStorage: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
+    logsDir,
+    server: host.state.server,
+  }));
+  router.on(IPC.restartCore, () => host.restart());
+  router.on(IPC.openLogs, () => void shell.openPath(logsDir));
+  router.on(IPC.rendererError, ([message, stack]) => log.error({ stack }, `renderer: ${message}`));
+  router.on(IPC.network, ([online]) => host.network(online));
+
+  const showAbout = () =>
+    void dialog.showMessageBox({
+      type: 'info',
+      title: `About ${PRODUCT_NAME}`,
+      message: PRODUCT_NAME,
+      detail: aboutText({
+        app: app.getVersion(),
+        electron: process.versions.electron,
+        chrome: process.versions.chrome,
+        node: process.versions.node,
+        server: host.state.server,
+      }),
+    });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(
+        process.platform,
+        PRODUCT_NAME,
+        { about: showAbout, openLogs: () => void shell.openPath(logsDir) },
+        {
+          devTools: !app.isPackaged,
+        },
+      ),
+    ),
+  );
+
+  mainWindow = createWindow(host);
+  app.on('activate', () => {
+    // macOS: clicking the dock icon with no window open opens one.
+    if (!mainWindow) mainWindow = createWindow(host);
+  });
+  app.on('window-all-closed', () => {
+    // Windows and Linux quit with their last window (until the tray exists); macOS apps stay.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let shuttingDown = false;
+  app.on('before-quit', (event) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    event.preventDefault();
+    void host.shutdown().finally(() => app.quit());
+  });
+  startUpdates();
+}
+
+function createWindow(host: CoreHost<MessagePortMain>): BrowserWindow {
+  const stateFile = path.join(userData, 'window-state.json');
+  const saved = parseWindowState(readText(stateFile), (reason) => log.warn({}, reason));
+  const primary = screen.getPrimaryDisplay().workArea;
+  const bounds = placeWindow(
+    saved,
+    screen.getAllDisplays().map((d) => d.workArea),
+    primary,
+  );
+  const window = new BrowserWindow({
+    ...bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    show: false,
+    title: PRODUCT_NAME,
+    webPreferences: {
+      preload: PRELOAD,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: true,
+    },
+  });
+  if (bounds.maximized) window.maximize();
+  window.once('ready-to-show', () => window.show());
+
+  const id = window.webContents.id;
+  const target = {
+    id,
+    sendPort: (port: MessagePortMain) => window.webContents.postMessage(IPC.sessionPort, null, [port]),
+    sendStatus: (status: CoreStatus) => window.webContents.send(IPC.coreStatus, status),
+  };
+  // Every load (the first, a reload) gets a port of its own; the old one closed with the old page.
+  window.webContents.on('did-finish-load', () => {
+    host.attachWindow(target);
+    for (const link of pendingLinks.splice(0)) openLink(link);
+  });
+  window.webContents.on('render-process-gone', (_event, details) =>
+    log.error({ reason: details.reason, exitCode: details.exitCode }, 'the window’s renderer stopped'),
+  );
+  window.on('close', () => {
+    const state: WindowState = { ...window.getNormalBounds(), maximized: window.isMaximized() };
+    writeText(stateFile, JSON.stringify(state));
+  });
+  window.on('closed', () => {
+    host.detachWindow(id);
+    if (mainWindow === window) mainWindow = null;
+  });
+  void window.loadURL(APP_ENTRY);
+  return window;
+}
+
+function focusWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+function openLink(url: string): void {
+  if (!mainWindow || mainWindow.webContents.isLoading()) return void pendingLinks.push(url);
+  const parsed = parseDeepLink(url);
+  if (!parsed.ok) return log.warn({ reason: parsed.reason }, 'ignored a switchboard:// link');
+  focusWindow();
+  mainWindow.webContents.send(IPC.deepLink, parsed.target);
+}
+
+function openExternal(url: string): void {
+  if (isExternalAllowed(url)) void shell.openExternal(url);
+}
+
+function startUpdates(): void {
+  const resources = process.resourcesPath;
+  const policy = updatePolicy({
+    packaged: app.isPackaged,
+    feedConfigured: fs.existsSync(path.join(resources, 'app-update.yml')),
+    packageType: readText(path.join(resources, 'package-type'))?.trim() ?? null,
+    disabledByEnv: Boolean(process.env.SWITCHBOARD_DISABLE_UPDATES),
+  });
+  if (policy.mode === 'off') return log.info({ reason: policy.reason }, 'updates are off');
+  runUpdates(autoUpdater, policy, {
+    timers: systemTimers,
+    log,
+    prompts: {
+      offerRestart: (version) =>
+        confirm(
+          `${PRODUCT_NAME} ${version} is ready`,
+          'Restart to update now, or it installs when you quit.',
+          'Restart to update',
+          'Later',
+        ),
+      notify: (version, url) =>
+        void confirm(
+          `${PRODUCT_NAME} ${version} is available`,
+          'Your package manager installs it, or download it from the releases page.',
+          'Open releases page',
+          'Close',
+        ).then((open) => {
+          if (open) openExternal(url);
+        }),
+    },
+  });
+}
+
+/** A two-button message box; resolves true for the first button. */
+async function confirm(message: string, detail: string, yes: string, no: string): Promise<boolean> {
+  const { response } = await dialog.showMessageBox({
+    type: 'info',
+    message,
+    detail,
+    buttons: [yes, no],
+    defaultId: 0,
+    cancelId: 1,
+  });
+  return response === 0;
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function writeText(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.tmp`, text);
+    fs.renameSync(`${file}.tmp`, file);
+  } catch (err) {
+    log.warn({ error: (err as Error).message, file }, 'could not save');
+  }
+}

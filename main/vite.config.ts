@@ -1,0 +1,46 @@
+// Main and the session core's utility entry as CommonJS bundles for Electron's Node. The packages
+// in the root package.json's `dependencies` stay outside (electron-builder ships them in the asar
+// and unpacks native ones); everything else, our workspaces included, is bundled. Then the built
+// renderer (server/web, the same files the web build serves) is copied beside them.
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const root = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+const pkg = JSON.parse(fs.readFileSync(root('../package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+const shipped = Object.keys(pkg.dependencies);
+const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...shipped].map(
+  (name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`),
+);
+
+const copyRenderer: Plugin = {
+  name: 'switchboard-copy-renderer',
+  closeBundle() {
+    const web = root('../server/web');
+    if (!fs.existsSync(`${web}/index.html`))
+      throw new Error('server/web is not built: run "npm run build:web" first');
+    fs.rmSync(root('../dist/desktop/renderer'), { recursive: true, force: true });
+    fs.cpSync(web, root('../dist/desktop/renderer'), { recursive: true });
+  },
+};
+
+export default defineConfig({
+  plugins: [copyRenderer],
+  ssr: { noExternal: true, target: 'node' },
+  build: {
+    ssr: true,
+    outDir: root('../dist/desktop/main'),
+    emptyOutDir: true,
+    target: 'node22',
+    minify: false,
+    sourcemap: false,
+    rollupOptions: {
+      input: { index: root('src/index.ts'), utility: root('src/utility.ts') },
+      external,
+      output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+    },
+  },
+});

@@ -1,0 +1,62 @@
+// The desktop app's contract between its main process, its preload and the page: every IPC channel
+// in one place, the envelope the preload uses to hand things to the page with window.postMessage,
+// and the API the preload exposes. No imports and no schemas: the sandboxed preload bundles this
+// file (`@switchboard/protocol/desktop`) and must stay small; main parses every IPC payload
+// (main/src/shared/ipc-schemas.ts) and checks its sender frame.
+
+export const IPC = {
+  /** main → preload: a fresh port to the session core (transferred), after every core (re)start. */
+  sessionPort: 'switchboard:session-port',
+  /** main → preload: the core is restarting, or gave up (crash loop). */
+  coreStatus: 'switchboard:core-status',
+  /** preload → main (invoke): versions, the secret-storage backend, where logs are. */
+  appInfo: 'switchboard:app-info',
+  /** preload → main: restart the core after a crash loop. */
+  restartCore: 'switchboard:restart-core',
+  /** preload → main: the page's uncaught errors, for the log file. */
+  rendererError: 'switchboard:renderer-error',
+  /** preload → main: the OS network came back or went away (the renderer sees online/offline). */
+  network: 'switchboard:network',
+  /** preload → main: open the logs folder. */
+  openLogs: 'switchboard:open-logs',
+  /** main → preload: a deep link to act on. */
+  deepLink: 'switchboard:deep-link',
+} as const;
+
+/** What the core is doing, as a window shows it. */
+export type CoreStatus =
+  | { state: 'running' }
+  | { state: 'restarting'; retryAt: number; attempt: number }
+  | { state: 'failed'; reason: string; logsDir: string };
+
+export interface AppInfo {
+  appVersion: string;
+  electronVersion: string;
+  chromeVersion: string;
+  platform: string;
+  /** Where safeStorage keeps its key; `basic_text` means no OS keyring (Linux). */
+  secretStorage: string;
+  logsDir: string;
+  server: { url: string | null; version: string | null };
+}
+
+export type DeepLinkTarget =
+  { action: 'open'; server: string; channel: string } | { action: 'join'; server: string; invite: string };
+
+/** The preload's messages to the page (window.postMessage, same window, this marker). */
+export const PAGE_MESSAGE = 'switchboard-desktop';
+
+export type PageMessage =
+  | { source: typeof PAGE_MESSAGE; kind: 'session-port' }
+  | { source: typeof PAGE_MESSAGE; kind: 'core-status'; status: CoreStatus }
+  | { source: typeof PAGE_MESSAGE; kind: 'deep-link'; target: DeepLinkTarget };
+
+/** What the preload exposes as `window.switchboard` (contextBridge). */
+export interface DesktopBridge {
+  readonly desktop: true;
+  readonly platform: string;
+  appInfo(): Promise<AppInfo>;
+  restartCore(): void;
+  openLogs(): void;
+  reportError(message: string, stack?: string): void;
+}

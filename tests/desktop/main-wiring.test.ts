@@ -1,0 +1,251 @@
+// The built main process (dist/desktop/main/index.cjs) loaded in Node with a fake `electron` module
+// shaped like the real one: checks the composition root wires the security checklist and the
+// session core the way the modules' own tests assume — before ready (privileged app:// scheme,
+// sandbox for all, single-instance lock), on ready (permission handlers, the utility process forked,
+// one window with sandbox/contextIsolation/no Node, loaded from app://, its port sent after load),
+// and IPC answered only for the app's frame. Only a real Electron shows that Electron honours them
+// (tests/electron). `npm run build` first.
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IPC } from '@switchboard/protocol/desktop';
+import { REPO_ROOT, tempDir } from '../support/server.ts';
+import { until } from '../support/desktop-host.ts';
+
+const MAIN = path.join(REPO_ROOT, 'dist/desktop/main/index.cjs');
+
+class FakeWebContents extends EventEmitter {
+  readonly id = 7;
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  readonly posted: { channel: string; ports: unknown[] }[] = [];
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = handler;
+  }
+  postMessage(channel: string, _message: unknown, ports: unknown[] = []) {
+    this.posted.push({ channel, ports });
+  }
+  send(channel: string, ...args: unknown[]) {
+    this.sent.push({ channel, args });
+  }
+  isLoading() {
+    return false;
+  }
+}
+
+class FakeBrowserWindow extends EventEmitter {
+  static created: FakeBrowserWindow[] = [];
+  readonly webContents = new FakeWebContents();
+  loaded: string | null = null;
+  constructor(readonly options: Record<string, unknown> & { webPreferences: Record<string, unknown> }) {
+    super();
+    FakeBrowserWindow.created.push(this);
+  }
+  async loadURL(url: string) {
+    this.loaded = url;
+  }
+  maximize() {}
+  show() {}
+  focus() {}
+  restore() {}
+  isMinimized() {
+    return false;
+  }
+  isMaximized() {
+    return false;
+  }
+  getNormalBounds() {
+    return { x: 0, y: 0, width: 1100, height: 760 };
+  }
+}
+
+class FakeUtilityProcess extends EventEmitter {
+  readonly received: unknown[] = [];
+  pid = 4242;
+  postMessage(message: unknown) {
+    this.received.push(message);
+  }
+  kill() {
+    return true;
+  }
+}
+
+class FakePortMain extends EventEmitter {
+  postMessage() {}
+  start() {}
+  close() {}
+}
+
+const userData = tempDir('switchboard-main-wiring-');
+const calls = {
+  privileged: [] as unknown[],
+  sandboxEnabled: false,
+  handled: [] as string[],
+  forked: [] as { path: string; options: Record<string, unknown>; child: FakeUtilityProcess }[],
+  permissionRequest: null as null | ((...args: unknown[]) => void),
+  permissionCheck: null as null | ((...args: unknown[]) => boolean),
+  ipcOn: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
+  ipcHandle: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
+  menu: null as unknown,
+};
+const app = Object.assign(new EventEmitter(), {
+  isPackaged: false,
+  getPath: (name: string) => (name === 'logs' ? path.join(userData, 'logs') : userData),
+  setPath: () => {},
+  setAppLogsPath: () => {},
+  enableSandbox: () => void (calls.sandboxEnabled = true),
+  setAppUserModelId: () => {},
+  requestSingleInstanceLock: () => true,
+  quit: () => {},
+  whenReady: () => Promise.resolve(),
+  setAsDefaultProtocolClient: () => true,
+  getVersion: () => '0.1.0',
+  getAppPath: () => REPO_ROOT,
+});
+const fakeElectron = {
+  app,
+  BrowserWindow: FakeBrowserWindow,
+  dialog: { showMessageBox: async () => ({ response: 1 }) },
+  ipcMain: {
+    on: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) =>
+      calls.ipcOn.set(channel, listener),
+    handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) =>
+      calls.ipcHandle.set(channel, listener),
+  },
+  Menu: {
+    buildFromTemplate: (template: unknown) => template,
+    setApplicationMenu: (menu: unknown) => (calls.menu = menu),
+  },
+  MessageChannelMain: class {
+    port1 = new FakePortMain();
+    port2 = new FakePortMain();
+  },
+  powerMonitor: new EventEmitter(),
+  protocol: {
+    registerSchemesAsPrivileged: (schemes: unknown[]) => calls.privileged.push(...schemes),
+    handle: (scheme: string) => calls.handled.push(scheme),
+  },
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    encryptString: (s: string) => Buffer.from(s),
+    decryptString: (b: Buffer) => b.toString(),
+    getSelectedStorageBackend: () => 'basic_text',
+  },
+  screen: {
+    getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }),
+    getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: (fn: (...args: unknown[]) => void) => (calls.permissionRequest = fn),
+      setPermissionCheckHandler: (fn: (...args: unknown[]) => boolean) => (calls.permissionCheck = fn),
+    },
+  },
+  shell: { openExternal: async () => {}, openPath: async () => '' },
+  utilityProcess: {
+    fork: (modulePath: string, _args: string[], options: Record<string, unknown>) => {
+      const child = new FakeUtilityProcess();
+      calls.forked.push({ path: modulePath, options, child });
+      return child;
+    },
+  },
+};
+
+type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
+const moduleInternals = Module as unknown as { _load: Loader };
+const realLoad = moduleInternals._load;
+
+beforeAll(async () => {
+  if (!fs.existsSync(MAIN))
+    throw new Error('dist/desktop/main/index.cjs is missing: run "npm run build" first');
+  // Electron sets this; the update policy reads the build's feed and package type from there.
+  (process as { resourcesPath?: string }).resourcesPath = tempDir('switchboard-resources-');
+  moduleInternals._load = (request, parent, isMain) =>
+    request === 'electron' ? fakeElectron : realLoad(request, parent, isMain);
+  Module.createRequire(import.meta.url)(MAIN);
+  await until(() => FakeBrowserWindow.created.length === 1, 'the window');
+});
+afterAll(() => {
+  moduleInternals._load = realLoad;
+});
+
+describe('main, wired to (fake) Electron', () => {
+  it('before ready: app:// privileged and standard, the sandbox on for every renderer', () => {
+    expect(calls.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(calls.sandboxEnabled).toBe(true);
+    expect(calls.handled).toEqual(['app']);
+  });
+
+  it('opens one window: sandboxed, isolated, no Node, no webview, the bundled preload, loaded from app://', () => {
+    const window = FakeBrowserWindow.created[0]!;
+    expect(window.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      preload: path.join(REPO_ROOT, 'dist/desktop/preload/index.cjs'),
+    });
+    expect(window.loaded).toBe('app://switchboard/index.html');
+  });
+
+  it('forks the session core from the built utility entry and gives the loaded window its port', () => {
+    expect(calls.forked.map((f) => f.path)).toEqual([path.join(REPO_ROOT, 'dist/desktop/main/utility.cjs')]);
+    const child = calls.forked[0]!.child;
+    expect(child.received[0]).toMatchObject({ type: 'start', dataDir: path.join(userData, 'session') });
+    const window = FakeBrowserWindow.created[0]!;
+    window.webContents.emit('did-finish-load');
+    expect(window.webContents.posted.map((p) => [p.channel, p.ports.length])).toEqual([[IPC.sessionPort, 1]]);
+    expect(child.received.at(-1)).toEqual({ type: 'attach', windowId: window.webContents.id });
+  });
+
+  it('refuses every permission but notifications for the app', () => {
+    const decide = (permission: string, url: string) => {
+      let granted: boolean | null = null;
+      calls.permissionRequest!({}, permission, (ok: boolean) => (granted = ok), { requestingUrl: url });
+      return granted;
+    };
+    expect(decide('notifications', 'app://switchboard/index.html')).toBe(true);
+    expect(decide('media', 'app://switchboard/index.html')).toBe(false);
+    expect(decide('notifications', 'https://evil.example/')).toBe(false);
+    expect(calls.permissionCheck!({}, 'geolocation', 'app://switchboard')).toBe(false);
+  });
+
+  it('guards every web contents, and answers IPC only from the app’s frame', async () => {
+    const contents = new FakeWebContents();
+    app.emit('web-contents-created', {}, contents);
+    expect(contents.windowOpenHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
+    const info = calls.ipcHandle.get(IPC.appInfo)!;
+    await expect(Promise.resolve(info({ senderFrame: { url: 'https://evil.example/' } }))).rejects.toThrow(
+      'refused',
+    );
+    expect(await info({ senderFrame: { url: 'app://switchboard/index.html' } })).toMatchObject({
+      appVersion: '0.1.0',
+      secretStorage: process.platform === 'linux' ? 'basic_text' : 'os',
+    });
+  });
+
+  it('sets the application menu, with Help → Open logs folder', () => {
+    const help = (calls.menu as { role?: string; submenu?: { label?: string }[] }[]).find(
+      (m) => m.role === 'help',
+    );
+    expect(help?.submenu?.map((item) => item.label)).toContain('Open logs folder');
+  });
+
+  it('sends power events to the core', () => {
+    const child = calls.forked[0]!.child;
+    fakeElectron.powerMonitor.emit('suspend');
+    fakeElectron.powerMonitor.emit('resume');
+    expect(child.received.slice(-2)).toEqual([
+      { type: 'power', event: 'suspend' },
+      { type: 'power', event: 'resume' },
+    ]);
+  });
+});

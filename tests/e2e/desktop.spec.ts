@@ -1,0 +1,166 @@
+// The desktop renderer in Chromium: the same UI build the app serves from app://, with the test
+// preload doing the app's window.postMessage port hand-over, its far end bridged to the session core
+// running in Node as the app runs it (main's CoreHost, the real utility entry in a child process).
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { IPC } from '@switchboard/protocol/desktop';
+import { api } from '../support/server.ts';
+import { composer, createChannel, messages, nav, screenshot, send, uniqueName } from './support/app.ts';
+import { startDesktopApp, type DesktopApp } from './support/desktop.ts';
+import { e2eEnv, passwordOf } from './support/env.ts';
+
+// The app's strict CSP is in force here, as it is in the app.
+test.use({ bypassCSP: false });
+
+let app: DesktopApp;
+test.beforeEach(() => {
+  app = startDesktopApp();
+});
+test.afterEach(async () => {
+  await app.stop();
+});
+
+async function signInOnDesktop(page: import('@playwright/test').Page, username: string): Promise<void> {
+  await app.open(page);
+  // The desktop build does not live on a server: it asks which one.
+  await page.getByLabel('Server address').fill(e2eEnv().url);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(passwordOf(username));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(nav(page)).toBeVisible();
+}
+
+test('the desktop renderer chats through the core in its utility process', async ({ page }) => {
+  const outside: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith('http://switchboard.desktop/')) outside.push(request.url());
+  });
+  await signInOnDesktop(page, 'carol');
+  expect(
+    await page.evaluate(() => (window as { switchboard?: { desktop?: boolean } }).switchboard?.desktop),
+  ).toBe(true);
+
+  const channel = uniqueName('desk');
+  await createChannel(page, channel);
+  await send(page, 'sent from the desktop window');
+  await expect(messages(page, 'sent from the desktop window')).toHaveCount(1);
+  await expect(messages(page, 'sent from the desktop window')).not.toHaveAttribute(
+    'data-delivery',
+    'pending',
+  );
+
+  // Someone else writes (over the REST API); it arrives through the core's connection.
+  const dana = await api(e2eEnv().url, 'POST', '/api/v1/auth/login', {
+    json: { username: 'dana', password: passwordOf('dana') },
+  });
+  const { channels } = (await api(e2eEnv().url, 'GET', '/api/v1/channels', { token: dana.body.token }))
+    .body as {
+    channels: { id: string; name: string }[];
+  };
+  const channelId = channels.find((c) => c.name === channel)!.id;
+  await api(e2eEnv().url, 'POST', `/api/v1/channels/${channelId}/join`, { token: dana.body.token });
+  await api(e2eEnv().url, 'POST', `/api/v1/channels/${channelId}/messages`, {
+    token: dana.body.token,
+    json: { clientId: crypto.randomUUID(), text: 'hello desktop, from dana' },
+  });
+  await expect(messages(page, 'hello desktop, from dana')).toHaveCount(1);
+  await screenshot(page, 'desktop-renderer-chat');
+
+  // The page itself never touched the network: everything went through its port.
+  expect(outside).toEqual([]);
+  // The preload reported the network state to main.
+  expect(app.sent).toContainEqual({ channel: IPC.network, args: [true] });
+});
+
+test('follows switchboard:// links, and says in Settings how the sign-in is stored', async ({ page }) => {
+  await signInOnDesktop(page, 'carol');
+  const first = uniqueName('link-a');
+  const second = uniqueName('link-b');
+  await createChannel(page, first);
+  await createChannel(page, second);
+  const ids = await channelIds('carol');
+  app.deepLink({ action: 'open', server: e2eEnv().url, channel: ids.get(first)! });
+  await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible();
+  // A link for another server, while signed in here, is refused and reported to main's log.
+  app.deepLink({ action: 'open', server: 'https://elsewhere.example', channel: ids.get(second)! });
+  await expect
+    .poll(() =>
+      app.sent.some(
+        (s) => s.channel === IPC.rendererError && String(s.args[0]).includes('elsewhere.example'),
+      ),
+    )
+    .toBe(true);
+  await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible();
+
+  // main reports the basic_text backend here (as on Linux without a keyring): Settings says so.
+  await nav(page).getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('note')).toContainText('No keyring is available here');
+  await screenshot(page, 'desktop-renderer-settings-basic-text');
+});
+
+/** carol's channels by name, as the server has them. */
+async function channelIds(username: string): Promise<Map<string, string>> {
+  const login = await api(e2eEnv().url, 'POST', '/api/v1/auth/login', {
+    json: { username, password: passwordOf(username) },
+  });
+  const { channels } = (await api(e2eEnv().url, 'GET', '/api/v1/me/channels', { token: login.body.token }))
+    .body as {
+    channels: { id: string; name: string }[];
+  };
+  return new Map(channels.map((c) => [c.name, c.id]));
+}
+
+test('shows "reconnecting" while the core restarts, then carries on with a fresh port', async ({ page }) => {
+  await signInOnDesktop(page, 'carol');
+  const channel = uniqueName('restart');
+  await createChannel(page, channel);
+  await send(page, 'before the crash');
+  await expect(messages(page, 'before the crash')).toHaveCount(1);
+
+  app.core.current().crash();
+  await expect(page.getByText(/Reconnecting in \d+ seconds?…|Reconnecting now…|Connecting…/)).toBeVisible();
+  await screenshot(page, 'desktop-renderer-core-restarting');
+
+  // Main restarts it after the backoff; the window gets a new port and goes on where it was.
+  await expect.poll(() => app.core.children.length, { timeout: 15_000 }).toBe(2);
+  await expect(page.getByText(/Reconnecting|Connecting…/)).toBeHidden({ timeout: 15_000 });
+  await expect(messages(page, 'before the crash')).toHaveCount(1);
+  await send(page, 'after the restart');
+  await expect(messages(page, 'after the restart')).toHaveCount(1);
+  await expect(composer(page)).toBeEnabled();
+});
+
+test('a crash loop shows Restart and where the log is; Restart brings the app back', async ({ page }) => {
+  // A core that gives up at its first crash, so the crash-loop screen shows at once.
+  await app.stop();
+  app = startDesktopApp({ crashLoopAfter: 1 });
+  await signInOnDesktop(page, 'carol');
+  const channel = uniqueName('loop');
+  await createChannel(page, channel);
+  // The core keeps its channel list in its cache a moment after a change; crash once it has.
+  await expect.poll(() => cachedText(app.core.dataDir).includes(channel)).toBe(true);
+  app.core.current().crash();
+  await expect(
+    page.getByRole('heading', { name: 'Switchboard’s background process keeps stopping' }),
+  ).toBeVisible();
+  await expect(page.getByText(app.core.logsDir)).toBeVisible();
+  await screenshot(page, 'desktop-renderer-crash-loop');
+  expect(app.core.children).toHaveLength(1);
+
+  await page.getByRole('button', { name: 'Restart', exact: true }).click();
+  await expect.poll(() => app.core.children.length, { timeout: 15_000 }).toBe(2);
+  await expect(nav(page)).toBeVisible({ timeout: 15_000 });
+  await send(page, 'back after Restart');
+  await expect(messages(page, 'back after Restart')).toHaveCount(1);
+});
+
+/** Everything the core has written under its data folder, as text. */
+function cachedText(dir: string): string {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))
+    .join('\n');
+}

@@ -1,0 +1,153 @@
+// The desktop renderer in Chromium: the built UI (server/web, what the app serves from app://)
+// served at http://switchboard.desktop with the app's CSP, the test preload (desktop-preload.ts)
+// injected before any page script, and its IPC socket answered here by main's own CoreHost driving
+// the real utility entry in Node (tests/support/desktop-host.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import type { Page, WebSocketRoute } from '@playwright/test';
+import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol/desktop';
+import { pagePolicy } from '../../../main/src/app/app-protocol.ts';
+import type { CoreWindow } from '../../../main/src/core/core-host.ts';
+import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
+import { REPO_ROOT } from '../../support/server.ts';
+import type { BridgePort } from '../../support/utility-host.ts';
+
+export const DESKTOP_ORIGIN = 'http://switchboard.desktop';
+const WEB = path.join(REPO_ROOT, 'server/web');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
+
+let preload: string | null = null;
+function testPreload(): string {
+  preload ??= buildSync({
+    entryPoints: [path.join(REPO_ROOT, 'tests/e2e/support/desktop-preload.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+  }).outputFiles[0]!.text;
+  return preload;
+}
+
+/** One window of the app: its IPC socket, and the port main gave it. */
+class BridgedWindow implements CoreWindow<BridgePort> {
+  private port: BridgePort | null = null;
+  /** Frames name their port, so nothing meant for an old one reaches the new one. */
+  private portNumber = 0;
+  readonly statuses: CoreStatus[] = [];
+  constructor(
+    readonly id: number,
+    private readonly ws: WebSocketRoute,
+  ) {}
+  sendPort(port: BridgePort): void {
+    this.port?.close();
+    this.port = port;
+    const number = ++this.portNumber;
+    port.on('message', (event: { data: unknown }) =>
+      this.ws.send(JSON.stringify({ k: 'port-data', port: number, data: event.data })),
+    );
+    port.start();
+    this.ws.send(JSON.stringify({ k: 'port', port: number }));
+  }
+  sendStatus(status: CoreStatus): void {
+    this.statuses.push(status);
+    this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.coreStatus, args: [status] }));
+  }
+  /** What main does with a checked switchboard:// link: hands it to the window. */
+  deepLink(target: DeepLinkTarget): void {
+    this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.deepLink, args: [target] }));
+  }
+  fromPage(port: number, data: unknown): void {
+    if (port === this.portNumber) this.port?.postMessage(data);
+  }
+}
+
+export interface DesktopApp {
+  core: DesktopCore;
+  /** What the page sent main over IPC (network state, renderer errors, restart requests). */
+  sent: { channel: string; args: unknown[] }[];
+  open(page: Page): Promise<void>;
+  /** Hands a (checked) switchboard:// link to the open windows, as main does. */
+  deepLink(target: DeepLinkTarget): void;
+  stop(): Promise<void>;
+}
+
+/** Main's side for the pages opened with `open`: one core, one port per page load. */
+export function startDesktopApp(options: { crashLoopAfter?: number } = {}): DesktopApp {
+  const core = startDesktopCore(options);
+  const sent: DesktopApp['sent'] = [];
+  let windows = 0;
+  const open = new Set<BridgedWindow>();
+  return {
+    core,
+    sent,
+    deepLink: (target) => {
+      for (const window of open) window.deepLink(target);
+    },
+    async open(page) {
+      await page.route(`${DESKTOP_ORIGIN}/**`, async (route) => {
+        const url = new URL(route.request().url());
+        const file = path.join(WEB, url.pathname === '/' ? 'index.html' : url.pathname);
+        const inside = file.startsWith(WEB + path.sep) && fs.existsSync(file);
+        await route.fulfill({
+          status: inside ? 200 : 404,
+          headers: {
+            'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+            'content-security-policy': pagePolicy(fs.readFileSync(path.join(WEB, 'index.html'), 'utf8')),
+          },
+          body: inside ? fs.readFileSync(file) : 'not found',
+        });
+      });
+      await page.routeWebSocket(`ws://switchboard.desktop/__desktop-ipc`, (ws) => {
+        // Each page load is a new socket: like did-finish-load, it gets a port of its own.
+        const window = new BridgedWindow(++windows, ws);
+        let attached = false;
+        ws.onMessage((raw) => {
+          // The socket is usable both ways once the page has spoken (the preload reports the
+          // network state first thing): then, like did-finish-load, the window gets its port.
+          if (!attached) {
+            attached = true;
+            core.host.attachWindow(window);
+          }
+          const frame = JSON.parse(String(raw)) as
+            | { k: 'port-data'; port: number; data: unknown }
+            | { k: 'send'; channel: string; args: unknown[] }
+            | { k: 'invoke'; id: number; channel: string; args: unknown[] };
+          if (frame.k === 'port-data') return window.fromPage(frame.port, frame.data);
+          if (frame.k === 'send') {
+            sent.push({ channel: frame.channel, args: frame.args });
+            if (frame.channel === IPC.restartCore) core.host.restart();
+            return;
+          }
+          const result =
+            frame.channel === IPC.appInfo
+              ? {
+                  appVersion: '0.0.0-test',
+                  electronVersion: 'none',
+                  chromeVersion: 'test',
+                  platform: 'linux',
+                  secretStorage: 'basic_text',
+                  logsDir: core.logsDir,
+                  server: core.host.state.server,
+                }
+              : null;
+          ws.send(JSON.stringify({ k: 'reply', id: frame.id, result }));
+        });
+        open.add(window);
+        ws.onClose(() => {
+          open.delete(window);
+          core.host.detachWindow(window.id);
+        });
+      });
+      await page.addInitScript({ content: testPreload() });
+      await page.goto(`${DESKTOP_ORIGIN}/`);
+    },
+    stop: () => core.stop(),
+  };
+}
