@@ -110,8 +110,9 @@ test('Korean: the hover time fits its gutter and examples in hints do not break'
   await page.getByRole('button', { name: '대화 목록 보기' }).click();
   await page.getByRole('navigation', { name: '채널' }).getByRole('button', { name: '채널 만들기' }).click();
   const hint = page.getByRole('dialog', { name: '채널 만들기' }).locator('#create-name-hint');
-  await expect(hint).toContainText('release-2.0');
+  await expect(hint).toContainText('Release 2.0');
   const lineHeight = await hint.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 20);
+  await expect(hint.locator('.nowrap')).toHaveCount(2);
   for (const example of await hint.locator('.nowrap').all())
     expect((await example.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
 
