@@ -81,6 +81,42 @@ test('scrolling up loads older pages and keeps your place', async ({ browser }) 
   await page.context().close();
 });
 
+test('a channel opened while the page is stalled says it is ready only once it is at its newest message', async ({
+  browser,
+}) => {
+  // A busy machine, made certain: right after the list appears the page does nothing for longer than
+  // the list's quiet period, before the list has begun to move to its newest message. Until it has
+  // got there the list is busy; a list that said it was ready earlier let the reader scroll (and older
+  // pages load) and then jumped back to its newest message under them.
+  const page = await person(browser, 'bob');
+  await page.evaluate((name) => {
+    const appeared = new MutationObserver(() => {
+      const list = document.querySelector(`[role="log"][aria-label="Messages in #${name}"]`);
+      if (!list) return;
+      appeared.disconnect();
+      new MutationObserver((_, ready) => {
+        if (list.getAttribute('aria-busy') !== 'false') return;
+        ready.disconnect();
+        const fromBottom = list.scrollHeight - list.scrollTop - list.clientHeight;
+        (window as unknown as { fromBottomWhenReady: number }).fromBottomWhenReady = fromBottom;
+      }).observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
+      requestAnimationFrame(() => {
+        const until = performance.now() + 2_000;
+        while (performance.now() < until);
+      });
+    });
+    appeared.observe(document.body, { childList: true, subtree: true });
+  }, channel.name);
+  await openConversation(page, channel.name);
+  const fromBottom = await page.evaluate(
+    () => (window as unknown as { fromBottomWhenReady: number }).fromBottomWhenReady,
+  );
+  expect(fromBottom).toBeLessThanOrEqual(1);
+  expect(await inView(page, label(TOTAL))).toBe(true);
+
+  await page.context().close();
+});
+
 test('coming back to a channel keeps your place', async ({ browser }) => {
   const page = await person(browser, 'bob');
   await openConversation(page, channel.name);

@@ -11,9 +11,10 @@ const ROWS = '[data-testid="virtuoso-item-list"]';
 /**
  * The list scrolls to its start row again whenever a row changes size within 150 ms of its last
  * scroll, and gives that up 1.2 s after the last such scroll. Past this much quiet after its last
- * scroll it is settled, whatever was seen. Counted from the last scroll, not from the mount: on a
- * busy machine the list may not even have begun positioning 1.5 s after it mounted, and calling it
- * settled then let it scroll a reader who had already moved back to where it started.
+ * sign of positioning — a scroll, a row drawn or resized — it is settled, whatever was seen. Never
+ * counted from the mount: on a busy machine the page may do nothing for longer than this between the
+ * list's mount and its first positioning scroll, and a list called settled then would load older
+ * pages and let the reader scroll, and then jump back to its start row under them.
  */
 const SETTLED_BY_MS = 1_500;
 
@@ -62,14 +63,18 @@ export function useNewestFirstPaint(
       if (isHidden) hidden = true;
       else if (hidden) settle();
     };
-    const observer = new MutationObserver(check);
-    observer.observe(root, { attributes: true, attributeFilter: ['style'], childList: true, subtree: true });
-    let fallback = setTimeout(settle, SETTLED_BY_MS);
+    // The quiet period starts with the list's first move, and again with every move after it.
+    let fallback: ReturnType<typeof setTimeout> | undefined;
     const quietAgain = () => {
       if (settled.current) return;
       clearTimeout(fallback);
       fallback = setTimeout(settle, SETTLED_BY_MS);
     };
+    const observer = new MutationObserver(() => {
+      check();
+      quietAgain();
+    });
+    observer.observe(root, { attributes: true, attributeFilter: ['style'], childList: true, subtree: true });
     root.addEventListener('scroll', quietAgain, { passive: true });
     check();
     return () => {
