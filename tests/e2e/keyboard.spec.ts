@@ -115,5 +115,15 @@ test('the quick switcher finds public channels not joined yet and people without
   await expect(page.getByRole('heading', { level: 1, name: 'carol' })).toBeVisible();
   await expect(conversation(page, 'carol')).toHaveCount(1);
 
+  // A channel named in another script is found, and offered, by the name people read.
+  const displayName = `찾는 방 ${unjoined.name}`;
+  await alice.call('POST', '/channels', { displayName, visibility: 'public' });
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('찾는 방');
+  await expect(switcher.getByRole('option', { name: new RegExp(displayName) })).toContainText(
+    'not joined yet',
+  );
+  await page.keyboard.press('Escape');
+
   await page.context().close();
 });

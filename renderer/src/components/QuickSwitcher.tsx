@@ -79,7 +79,7 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(cha
         })),
       ...unjoined.map((c) => ({
         key: `join:${c.id}`,
-        label: c.name,
+        label: c.displayName || c.name,
         detail: t('switcher.notJoined'),
         kind: 'join' as const,
         channelId: c.id,
