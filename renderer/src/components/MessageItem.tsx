@@ -4,9 +4,10 @@
 // A notice (someone was added) is one quiet line in the reader's language.
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatClockTime, formatDay, formatFullDate, formatTime } from '../format.ts';
+import { formatClockTime, formatDay, formatFullDate, formatTime, noticeText } from '../format.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
+import { useUi } from '../state/hooks.tsx';
 import { FormError } from './Form.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { MessageFiles } from './MessageFiles.tsx';
@@ -17,8 +18,6 @@ import type { MessageExtras } from './useMessageActions.tsx';
 export interface MessageItemProps {
   message: DisplayMessage;
   authorName: string;
-  /** For a notice: what it says, in the reader's language. */
-  noticeText?: string;
   own: boolean;
   startsGroup: boolean;
   showDay: boolean;
@@ -47,6 +46,8 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const stored = message.delivery === 'sent' && !deleted;
   const writable = stored && !extras.readOnly;
   const pickReaction = () => extras.onPickReaction(message);
+  // A notice names people: only notices follow the list of users (a text row does not re-render).
+  const users = useUi((s) => (message.kind === 'notice' ? s.users : null));
   const dividers = (
     <>
       {showDay && (
@@ -76,7 +77,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
             <Icon name="addPerson" size={16} />
           </div>
           <p className="notice-text">
-            {deleted ? t('messages.deleted') : props.noticeText}{' '}
+            {deleted ? t('messages.deleted') : noticeText(message, authorName, users!, t)}{' '}
             <time dateTime={new Date(message.ts).toISOString()} title={formatFullDate(message.ts, language)}>
               {time}
             </time>

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { useTranslation } from 'react-i18next';
 import { Virtuoso, type Components, type ListRange, type VirtuosoHandle } from 'react-virtuoso';
 import type { ChannelSummary } from '@switchboard/protocol';
-import { isSameDay, noticeText } from '../format.ts';
+import { isSameDay } from '../format.ts';
 import type { RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { displayKey as messageKey } from '@switchboard/client/browser';
@@ -253,7 +253,6 @@ export function MessageList(props: MessageListProps) {
       <MessageItem
         message={message}
         authorName={authorName}
-        noticeText={message.kind === 'notice' ? noticeText(message, authorName, users, t) : undefined}
         own={message.authorId === selfId}
         startsGroup={startsGroup}
         showDay={newDay}
