@@ -30,7 +30,8 @@ async function signInAs(page: Page, username: string): Promise<void> {
 test('at 400 px the navigation is a drawer and the header shows named icons', async ({ browser }) => {
   const { url } = e2eEnv();
   const alice = await Rest.signIn(url, 'alice');
-  const channel = await alice.createChannel(uniqueName('narrow'));
+  // A name longer than the header has room for beside its three buttons.
+  const channel = await alice.createChannel(uniqueName('narrow-screens-long-channel-name'));
   await (await Rest.signIn(url, 'carol')).join(channel.id);
   await alice.post(
     channel.id,
