@@ -91,6 +91,7 @@ export class Realtime {
     this.notifier = {
       toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
       toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
+      toEveryone: (event, ...args) => io.emit(event, ...args),
       subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
       unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
       tokensRevoked: (tokenIds) => {
@@ -308,7 +309,14 @@ async function onConnection(
 ): Promise<void> {
   const user = socket.data.user;
   ctx.metrics.connections.inc();
-  socket.on('disconnect', () => ctx.metrics.connections.dec());
+  socket.on('disconnect', () => {
+    ctx.metrics.connections.dec();
+    // The end of a connection is a use of its token too ("last seen"); at shutdown the store is closing.
+    if (!ctx.isShuttingDown())
+      ctx.accounts
+        .touch(socket.data.tokenId)
+        .catch((err: unknown) => ctx.logger.warn({ err }, 'could not record when a token was last used'));
+  });
 
   socket.onAny((event: string, ...args: unknown[]) => track(handleEvent(ctx, socket, event, args)));
 
