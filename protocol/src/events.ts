@@ -21,6 +21,7 @@ import {
   ThreadPage,
   ThreadsPage,
   ThreadState,
+  User,
   UserWithPresence,
 } from './models.ts';
 import {
@@ -35,6 +36,7 @@ import {
   MessageRef,
   OpenDirectRequest,
   Preferences,
+  ProfileRequest,
   SearchRequest,
   SendMessageRequest,
   SyncRequest,
@@ -77,6 +79,8 @@ export const ClientEvents = {
   'preferences.set': event(Preferences, Preferences),
   /** Volatile: the ack is optional, and clients usually send it without one. */
   typing: event(TypingRequest, z.null()),
+  /** Sets your display name; everyone hears `user.changed`. */
+  'profile.set': event(ProfileRequest, User),
   /** Messages the caller can read that match, newest first (REST: GET /api/v1/search). */
   search: event(SearchRequest, SearchPage),
   // Channel details, threads and reactions
@@ -127,6 +131,8 @@ export const ServerEvents = {
    * catch up every stream with `sync`, as after a reconnect.
    */
   'server.resync': z.object({}),
+  /** Someone's account changed (display name, admin, deactivated) or was created: sent to everyone. */
+  'user.changed': User,
   // Threads
   /** Your read state in a thread you follow moved (on any of your devices). */
   'thread.state': ThreadState,

@@ -11,7 +11,10 @@ import { systemClock, type Clock } from './clock.ts';
 import { Accounts } from './domain/accounts.ts';
 import { Channels } from './domain/channels.ts';
 import { Files } from './domain/files.ts';
+import { Invites } from './domain/invites.ts';
 import { Messages } from './domain/messages.ts';
+import { PasswordResets } from './domain/passwordResets.ts';
+import { Registration } from './domain/registration.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { Reactions } from './domain/reactions.ts';
@@ -61,20 +64,25 @@ export async function openServices(
     databaseUrl: config.databaseUrl,
     durability: config.durability,
   });
-  const accounts = new Accounts(
-    db,
-    {
-      sessionTtlMs: config.sessionTtlDays * DAY,
-      registration: config.registration,
-      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
-      clock,
-    },
-    options.notifier,
-  );
   const channels = new Channels(db, options.notifier, {
     maxChannelsPerUser: config.maxChannelsPerUser,
     clock,
   });
+  const registration = new Registration(db, config.registration);
+  const invites = new Invites(db, clock);
+  const accounts = new Accounts(
+    db,
+    {
+      sessionTtlMs: config.sessionTtlDays * DAY,
+      registration,
+      invites,
+      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
+      welcome: (user) => channels.welcome(user.id),
+      clock,
+    },
+    options.notifier,
+  );
+  const passwordResets = new PasswordResets(db, accounts, clock);
   const blobs = new BlobStore(config.dataDir);
   const files = new Files(db, blobs, channels, {
     maxFileBytes: config.maxFileBytes,
@@ -94,7 +102,21 @@ export async function openServices(
   const reactions = new Reactions(db, channels, messages, clock);
   const preferences = new UserPreferences(db, options.notifier, clock);
   const search = new Search(db, channels);
-  return { db, accounts, channels, messages, threads, reactions, preferences, search, files, blobs };
+  return {
+    db,
+    accounts,
+    channels,
+    messages,
+    threads,
+    reactions,
+    preferences,
+    search,
+    files,
+    blobs,
+    registration,
+    invites,
+    passwordResets,
+  };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {
@@ -153,6 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   try {
     if (isPostgresUrl(config.databaseUrl)) await claimFilesFolder(services.db, services.blobs);
+    await services.channels.ensureDefaultChannel(config.defaultChannel);
   } catch (err) {
     await services.db.destroy();
     await cluster.close();

@@ -85,6 +85,7 @@ describe('a node killed mid-stream', () => {
       const clientIds = [...reader.bySeq.values()].map((m: Message) => m.clientId);
       expect(new Set(clientIds).size).toBe(total);
       for (const [clientId, ack] of acked) expect(reader.bySeq.get(ack.seq)?.clientId).toBe(clientId);
+      expect(reader.failures).toEqual([]);
       reader.disconnect();
     }
     // What is stored agrees: every seq once, nothing past the acknowledged messages.

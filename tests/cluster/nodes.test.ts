@@ -120,6 +120,7 @@ describe('several nodes', () => {
     for (const reader of readers) {
       await vi.waitFor(() => expect(reader.cursor).toBe(total), WAIT);
       expect(reader.repeats).toEqual([]);
+      expect(reader.failures).toEqual([]);
       reader.disconnect();
     }
   });

@@ -51,6 +51,8 @@ export class ChannelReader {
   readonly bySeq = new Map<number, Message>();
   /** Live events of a seq already delivered live: fan-out handing one event over twice. */
   readonly repeats: number[] = [];
+  /** Catch-ups started by events that failed for another reason than their connection going. */
+  readonly failures: unknown[] = [];
   private readonly live = new Set<number>();
   resyncs = 0;
   socket: TestSocket | null = null;
@@ -80,11 +82,11 @@ export class ChannelReader {
       this.live.add(event.seq);
       this.bySeq.set(event.seq, event.message);
       // A seq past the next one: something in between did not arrive live.
-      if (event.seq > this.cursor + 1) void this.catchUp();
+      if (event.seq > this.cursor + 1) this.catchUpMeanwhile();
     });
     socket.on('server.resync', () => {
       this.resyncs += 1;
-      void this.catchUp();
+      this.catchUpMeanwhile();
     });
     await this.catchUp();
   }
@@ -93,6 +95,17 @@ export class ChannelReader {
   catchUp(): Promise<void> {
     this.catchingUp ??= this.syncRounds().finally(() => (this.catchingUp = null));
     return this.catchingUp;
+  }
+
+  /**
+   * A catch-up an event asked for, while the caller goes on. One cut short because its connection
+   * went (a node killed) is done again by the next `connect`; anything else is kept in `failures`.
+   */
+  private catchUpMeanwhile(): void {
+    const socket = this.socket;
+    this.catchUp().catch((err: unknown) => {
+      if (socket?.connected) this.failures.push(err);
+    });
   }
 
   disconnect(): void {

@@ -112,6 +112,7 @@ export class Realtime {
     this.notifier = {
       toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
       toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
+      toEveryone: (event, ...args) => io.emit(event, ...args),
       subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
       unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
       tokensRevoked: (tokenIds) => {
@@ -162,6 +163,11 @@ export class Realtime {
       if (holder) {
         this.slotHolders.delete(id);
         this.releaseSlot(ctx, holder, presenceOut);
+        // The end of a connection is a use of its token too ("last seen"); at shutdown the store is closing.
+        if (!ctx.isShuttingDown())
+          ctx.accounts
+            .touch(holder.data.tokenId)
+            .catch((err: unknown) => ctx.logger.warn({ err }, 'could not record when a token was last used'));
       }
     };
     const sessionClosed = function (this: EngineSocket): void {
