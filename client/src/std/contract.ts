@@ -34,6 +34,7 @@ import {
 } from '@switchboard/protocol';
 import { DisplayMessage } from './display.ts';
 import { validationError } from './errors.ts';
+import { NOTIFY_REASONS } from './notify/rules.ts';
 
 /** Connection state with a reason a person can read. */
 export const ConnectionState = z.discriminatedUnion('status', [
@@ -72,6 +73,35 @@ export const SessionSnapshot = z.object({
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
+/**
+ * A notification the core decided on (notify/rules.ts), for the app to show: the browser with its
+ * Notification API, the desktop natively. A newer one for the same conversation replaces the older.
+ */
+export const SessionNotification = z.object({
+  /** Stable for one message, or for one conversation's catch-up summary. */
+  id: z.string(),
+  channelId: z.string(),
+  /** The conversation as people see it: `#ops`, or the other person's name in a direct conversation. */
+  conversation: z.string(),
+  reason: z.enum(NOTIFY_REASONS),
+  /** The message to open at; in a summary, the oldest new one (null when none was loaded). */
+  messageId: z.string().nullable(),
+  seq: z.number().int().min(0),
+  /** Who wrote it; null in a summary. */
+  author: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The text as one plain line, trimmed; null in a summary, and when previews are off. */
+  preview: z.string().nullable(),
+  /** The user turned previews off: say only that something arrived, not where or what. */
+  hidden: z.boolean(),
+  /** After a catch-up, one summary per conversation: how many new messages it stands for. */
+  summary: z.boolean(),
+  count: z.number().int().min(1),
+  /** The user turned notification sounds off. */
+  silent: z.boolean(),
+  ts: z.number(),
+});
+export type SessionNotification = z.infer<typeof SessionNotification>;
+
 /** Requests the UI sends, by method: the schema of their params. */
 export const Requests = {
   getSnapshot: Empty,
@@ -85,7 +115,11 @@ export const Requests = {
   openChannel: ChannelRef,
   loadOlder: ChannelRef,
   /** The text is also held to the server's limits (parseRequest). */
-  send: z.strictObject({ channelId: Id, text: MessageText }),
+  /**
+   * `clientId` is for a send that may be repeated (a notification's inline reply): the same id is
+   * stored once however often it is sent. Left out, the core makes one.
+   */
+  send: z.strictObject({ channelId: Id, text: MessageText, clientId: ClientId.optional() }),
   retrySend: z.strictObject({ clientId: ClientId }),
   discardSend: z.strictObject({ clientId: ClientId }),
   edit: EditMessageRequest,
@@ -101,6 +135,11 @@ export const Requests = {
   listPublicChannels: Empty,
   /** Changes the keys given and keeps the rest. */
   setPreferences: Preferences,
+  /**
+   * What this UI shows: the conversation on screen (null: none) and whether its window has the
+   * focus. Messages there do not notify. The UI that spoke last is the one in front.
+   */
+  setFocus: z.strictObject({ channelId: Id.nullable(), focused: z.boolean() }),
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -149,6 +188,7 @@ export const Results = {
    * when the connection is back.
    */
   setPreferences: Preferences,
+  setFocus: z.null(),
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };
@@ -174,6 +214,10 @@ export const Events = {
   presence: z.object({ userId: z.string(), status: Presence }),
   /** The user's preferences changed, here or on another of their devices. */
   preferences: Preferences,
+  /** Something deserves the user's attention (notify/rules.ts decided): show it. */
+  notification: SessionNotification,
+  /** What was notified in this conversation has been read (here or elsewhere): take it away. */
+  notificationCleared: z.object({ channelId: z.string() }),
 } as const;
 
 export type SessionEventName = keyof typeof Events;

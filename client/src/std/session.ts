@@ -14,6 +14,7 @@ import {
   type ClientEventPayload,
   type Hello,
   type ServerLimits,
+  type ChannelSummary,
   type User,
 } from '@switchboard/protocol';
 import { HistoryCache } from './cache.ts';
@@ -36,6 +37,7 @@ import { normalizeServerUrl } from './rest.ts';
 import { AccountRecord, userPrefix, type SignedIn, type SignInMethod } from './session/account.ts';
 import { Channels } from './session/channels.ts';
 import { MessageViews } from './session/messages.ts';
+import { Notifications } from './session/notifications.ts';
 import { PreferenceSync } from './session/preferences.ts';
 import { Users } from './session/users.ts';
 import type { KeyValueStorage } from './storage.ts';
@@ -78,6 +80,7 @@ export class SessionCore implements SessionApi {
   private readonly users: Users;
   private readonly preferences: PreferenceSync;
   private readonly views: MessageViews;
+  private readonly notifications: Notifications;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
   /** How far catch-up has got; shown as a nuance of the `online` state. */
@@ -94,6 +97,7 @@ export class SessionCore implements SessionApi {
       changed: () => {
         this.events.emit('channels', this.channels.list());
         this.saveMeta();
+        this.notifications.readStateChanged();
       },
       forgotten: (channelId) => this.views.forget(channelId),
     });
@@ -122,6 +126,16 @@ export class SessionCore implements SessionApi {
       },
       tell: (change) => this.events.emit('messages', change),
     });
+    this.notifications = new Notifications({
+      me: () => this.account?.user.id ?? null,
+      channel: (channelId) => this.channels.get(channelId),
+      channels: () => this.channels.list(),
+      userName: (userId) => this.users.get(userId)?.displayName ?? null,
+      preferences: () => this.preferences.preferences,
+      now: () => this.clock.now(),
+      show: (notification) => this.events.emit('notification', notification),
+      cleared: (channelId) => this.events.emit('notificationCleared', { channelId }),
+    });
   }
 
   /** Opens the session stored in `options.storage`, reconnecting if it was signed in. */
@@ -146,6 +160,11 @@ export class SessionCore implements SessionApi {
   setNetworkAvailable(available: boolean): void {
     this.networkAvailable = available;
     this.account?.connection.setNetworkAvailable(available);
+  }
+
+  /** The platform's word on whether any of its windows has the focus (the desktop's main process). */
+  setWindowFocused(focused: boolean): void {
+    this.notifications.setWindowFocused(focused);
   }
 
   /** Stops everything and releases the storage; pending messages stay in the outbox. */
@@ -184,11 +203,11 @@ export class SessionCore implements SessionApi {
       return this.views.open(channelId);
     },
     loadOlder: async ({ channelId }) => this.views.loadOlder(channelId),
-    send: async ({ channelId, text }) => {
+    send: async ({ channelId, text, clientId }) => {
       const account = this.requireAccount();
       this.requireChannel(channelId);
       const entry = await account.outbox.add({
-        clientId: newId(),
+        clientId: clientId ?? newId(),
         channelId,
         text,
         queuedAt: this.clock.now(),
@@ -222,8 +241,8 @@ export class SessionCore implements SessionApi {
       this.requireAccount().connection.emitVolatile('typing', params);
       return null;
     },
-    createChannel: async (params) => this.channels.upsert(await this.call('channel.create', params)),
-    joinChannel: async (params) => this.channels.upsert(await this.call('channel.join', params)),
+    createChannel: async (params) => this.joined(await this.call('channel.create', params)),
+    joinChannel: async (params) => this.joined(await this.call('channel.join', params)),
     leaveChannel: async (params) => {
       await this.call('channel.leave', params);
       this.channels.forget(params.channelId);
@@ -234,7 +253,7 @@ export class SessionCore implements SessionApi {
       return null;
     },
     channelMembers: (params) => this.call('channel.members', params),
-    openDirect: async (params) => this.channels.upsert(await this.call('direct.open', params)),
+    openDirect: async (params) => this.joined(await this.call('direct.open', params)),
     listPublicChannels: async () => {
       const { channels } = await this.call('channel.list', {});
       return { channels: channels.filter((c) => c.kind === 'public') };
@@ -242,6 +261,10 @@ export class SessionCore implements SessionApi {
     setPreferences: (changes) => {
       this.requireAccount();
       return this.preferences.change(changes, this.connectionState.status === 'online');
+    },
+    setFocus: async (onScreen) => {
+      this.notifications.setFocus(onScreen);
+      return null;
     },
   };
 
@@ -265,6 +288,7 @@ export class SessionCore implements SessionApi {
     this.limits = meta.limits;
     this.preferences.load(meta.preferences, meta.pendingPreferences);
     this.channels.load(meta.channels);
+    this.notifications.load(meta.channels);
     this.users.load(meta.users);
     this.views.load(await cache.loadStreams());
 
@@ -308,8 +332,11 @@ export class SessionCore implements SessionApi {
         this.log.error('could not record that the session was signed out', { error: describeError(err) }),
       ),
     );
-    connection.onServer('stream.event', (event) => this.views.onStreamEvent(event));
-    connection.onServer('channel.joined', (summary) => this.channels.upsert(summary));
+    connection.onServer('stream.event', (event) => {
+      this.views.onStreamEvent(event);
+      this.notifications.live(event);
+    });
+    connection.onServer('channel.joined', (summary) => this.joined(summary));
     connection.onServer('channel.left', ({ channelId }) => this.channels.forget(channelId));
     connection.onServer('read.state', (state) => this.channels.applyReadState(state));
     connection.onServer('preferences', (preferences) => this.preferences.fromServer(preferences));
@@ -337,6 +364,7 @@ export class SessionCore implements SessionApi {
     this.channels.clear();
     this.users.clear();
     this.views.clear();
+    this.notifications.clear();
     this.preferences.clear();
     this.epoch = null;
     this.limits = DEFAULT_SERVER_LIMITS;
@@ -402,9 +430,14 @@ export class SessionCore implements SessionApi {
         this.channels.synced(channels, mark);
         this.views.retain((channelId) => this.channels.has(channelId));
       },
-      applied: (stream, changed, reset) => this.views.applied(stream, changed, reset),
+      applied: (stream, changed, reset) => {
+        this.views.applied(stream, changed, reset);
+        this.notifications.caughtUp(changed);
+      },
       online: () => this.account?.connection.state.status === 'online',
       progress: (state) => {
+        if (state.catchingUp) this.notifications.catchUpStarted();
+        else this.notifications.catchUpFinished();
         this.catchUpState = state;
         if (this.connectionState.status === 'online') this.showConnection({ status: 'online' });
       },
@@ -422,6 +455,12 @@ export class SessionCore implements SessionApi {
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  /** A channel the user is now in: its history so far is not news. */
+  private joined(summary: ChannelSummary): ChannelSummary {
+    this.notifications.joined(summary);
+    return this.channels.upsert(summary);
+  }
 
   private snapshot(): SessionSnapshot {
     return {

@@ -10,17 +10,19 @@ import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
-import { MessageList } from './MessageList.tsx';
+import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
+  /** A message to bring into view (a notification was clicked). */
+  openAt?: MessageListProps['openAt'];
   onLeave(channel: ChannelSummary): void;
   onError(text: string): void;
 }
 
-export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
+export function ChannelView({ channel, openAt = null, onLeave, onError }: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;
@@ -140,6 +142,7 @@ export function ChannelView({ channel, onLeave, onError }: ChannelViewProps) {
       {view ? (
         <MessageList
           channel={channel}
+          openAt={openAt}
           label={title}
           startText={
             channel.kind === 'direct'

@@ -3,31 +3,22 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '@switchboard/protocol/desktop';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES } from '../i18n/index.ts';
-import { LANGUAGES, NOTIFY_LEVELS, THEMES, type Preferences } from '@switchboard/protocol';
+import { LANGUAGES, THEMES, type Preferences } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import type { Language } from '../settings/preferences.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { desktopBridge } from '../session/connect.ts';
 import { Dialog } from './Dialog.tsx';
 import { FormError } from './Form.tsx';
-
-const notificationsSupported = () => typeof Notification === 'function';
+import { NotificationSettings } from './NotificationSettings.tsx';
 
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
   const { prefs, update } = usePreferences();
-  const [permission, setPermission] = useState(() =>
-    notificationsSupported() ? Notification.permission : 'denied',
-  );
   const [error, setError] = useState<string | null>(null);
   const change = (changes: Preferences) => {
     setError(null);
     update(changes).catch((err: unknown) => setError(errorText(err, t)));
-  };
-
-  const askPermission = async () => {
-    if (!notificationsSupported()) return;
-    setPermission(await Notification.requestPermission());
   };
 
   return (
@@ -65,41 +56,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         </select>
       </div>
 
-      <fieldset className="field choices">
-        <legend>{t('settings.notifications')}</legend>
-        {NOTIFY_LEVELS.map((level) => (
-          <label key={level} className="choice">
-            <input
-              type="radio"
-              name="notify"
-              value={level}
-              checked={prefs.notify === level}
-              onChange={() => {
-                change({ notify: level });
-                if (level !== 'none' && permission === 'default') void askPermission();
-              }}
-            />
-            <span>{t(`settings.notify.${level}`)}</span>
-          </label>
-        ))}
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={prefs.notifyPreview}
-            onChange={(e) => change({ notifyPreview: e.target.checked })}
-            disabled={prefs.notify === 'none'}
-          />
-          <span>{t('settings.notifyPreview')}</span>
-        </label>
-        {prefs.notify !== 'none' && permission === 'denied' && (
-          <p className="hint">{t('settings.notifyBlocked')}</p>
-        )}
-        {prefs.notify !== 'none' && permission === 'default' && (
-          <button type="button" className="button small" onClick={() => void askPermission()}>
-            {t('settings.notifyAllow')}
-          </button>
-        )}
-      </fieldset>
+      <NotificationSettings change={change} />
 
       <FormError error={error} />
       <p className="hint">{t('settings.stored')}</p>

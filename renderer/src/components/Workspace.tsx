@@ -5,7 +5,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary } from '@switchboard/protocol';
 import { sidebarOrder } from '../format.ts';
-import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { ChannelView } from './ChannelView.tsx';
 import {
@@ -20,11 +19,14 @@ import { Icon } from './Icon.tsx';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { Sidebar, type SidebarAction } from './Sidebar.tsx';
-import { useNotifications } from './useNotifications.ts';
+import { useNotifications, type OpenConversation } from './useNotifications.ts';
 
 type OpenDialog = Exclude<SidebarAction, 'signOut'> | null;
 
-const channelFromHash = () => /^#\/c\/([\w-]{1,64})$/.exec(location.hash)?.[1] ?? null;
+/** `#/c/<channel>`, or `#/c/<channel>/m/<message>` to open it at that message (a notification's link). */
+const HASH = /^#\/c\/([\w-]{1,64})(?:\/m\/([\w-]{1,64}))?$/;
+const channelFromHash = () => HASH.exec(location.hash)?.[1] ?? null;
+const messageFromHash = () => HASH.exec(location.hash)?.[2] ?? null;
 const lastChannelKey = (userId: string) => `switchboard.lastChannel.${userId}`;
 const TOAST_MS = 8_000;
 
@@ -33,13 +35,18 @@ export function Workspace() {
   const store = useStore();
   const me = useUi((s) => s.user)!;
   const channels = useUi((s) => s.channels);
-  const { prefs } = usePreferences();
   const [selectedId, setSelectedId] = useState<string | null>(
     () => channelFromHash() ?? localStorage.getItem(lastChannelKey(me.id)),
   );
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [leaving, setLeaving] = useState<ChannelSummary | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  /** A message to bring into view (a notification was clicked); the nonce repeats a jump. */
+  const [jump, setJump] = useState<{ channelId: string; messageId: string; nonce: number } | null>(() => {
+    const channelId = channelFromHash();
+    const messageId = messageFromHash();
+    return channelId && messageId ? { channelId, messageId, nonce: 1 } : null;
+  });
   const toastId = useRef(0);
 
   const users = useUi((s) => s.users);
@@ -72,10 +79,18 @@ export function Workspace() {
       history.replaceState(null, '', `${location.pathname}${location.search}${wanted}`);
   }, [currentId]);
 
+  const openAt = useCallback<OpenConversation>(
+    (channelId, messageId) => {
+      select(channelId);
+      if (messageId) setJump((j) => ({ channelId, messageId, nonce: (j?.nonce ?? 0) + 1 }));
+    },
+    [select],
+  );
+
   useEffect(() => {
     const onHash = () => {
       const id = channelFromHash();
-      if (id) setSelectedId(id);
+      if (id) openAt(id, messageFromHash());
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -87,7 +102,7 @@ export function Workspace() {
     setTimeout(() => setToasts((list) => list.filter((toast) => toast.id !== id)), TOAST_MS);
   }, []);
 
-  useNotifications(prefs, currentId, select);
+  useNotifications(currentId, openAt);
 
   // Ctrl/Cmd+K opens the switcher; Alt+Up/Down moves through the conversations in sidebar order.
   useEffect(() => {
@@ -137,7 +152,13 @@ export function Workspace() {
           aria-label={current ? undefined : t('app.conversation')}
         >
           {current ? (
-            <ChannelView key={current.id} channel={current} onLeave={setLeaving} onError={showError} />
+            <ChannelView
+              key={current.id}
+              channel={current}
+              openAt={jump?.channelId === current.id ? jump : null}
+              onLeave={setLeaving}
+              onError={showError}
+            />
           ) : (
             <div className="empty-state">
               <h1>{t('app.welcome', { name: me.displayName })}</h1>
