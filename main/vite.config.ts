@@ -1,7 +1,8 @@
 // Main and the session core's utility entry as CommonJS bundles for Electron's Node. The packages
 // in the root package.json's `dependencies` stay outside (electron-builder ships them in the asar
 // and unpacks native ones); everything else, our workspaces included, is bundled. Then the built
-// renderer (server/web, the same files the web build serves) is copied beside them.
+// renderer (server/web, the same files the web build serves) and the tray's images are copied
+// beside them.
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +28,19 @@ const copyRenderer: Plugin = {
   },
 };
 
+/** The tray's and notifications' images (build/make-icons.mjs draws them) go beside main. */
+const copyIcons: Plugin = {
+  name: 'switchboard-copy-icons',
+  closeBundle() {
+    const icons = root('../dist/desktop/icons');
+    fs.rmSync(icons, { recursive: true, force: true });
+    fs.cpSync(root('../build/tray'), icons, { recursive: true });
+    fs.copyFileSync(root('../build/icons/256x256.png'), `${icons}/app.png`);
+  },
+};
+
 export default defineConfig({
-  plugins: [copyRenderer],
+  plugins: [copyRenderer, copyIcons],
   ssr: { noExternal: true, target: 'node' },
   build: {
     ssr: true,

@@ -10,18 +10,34 @@ import {
   ipcMain,
   Menu,
   MessageChannelMain,
+  nativeImage,
+  nativeTheme,
+  Notification,
   powerMonitor,
   protocol,
   safeStorage,
   screen,
   session,
   shell,
+  Tray,
   utilityProcess,
   type MessagePortMain,
 } from 'electron';
 import { autoUpdater } from 'electron-updater';
-import { IPC, type AppInfo, type CoreStatus } from '@switchboard/protocol/desktop';
+import {
+  IPC,
+  type AppInfo,
+  type CoreStatus,
+  type DeepLinkTarget,
+  type DesktopSettings,
+} from '@switchboard/protocol/desktop';
 import { appProtocolHandler } from './app/app-protocol.ts';
+import { notifierActions, routeAttention, setDndFromTray } from './app/attention.ts';
+import { BadgeController } from './app/badge.ts';
+import { DesktopSettingsFile } from './app/desktop-settings.ts';
+import { StartAtLogin, startsHidden } from './app/login-item.ts';
+import { Notifier, type NotificationLike } from './app/notifier.ts';
+import { closeToTray, TrayController, type TrayLike } from './app/tray.ts';
 import { deepLinkIn, parseDeepLink, DEEP_LINK_SCHEME } from './app/deep-links.ts';
 import { IpcRouter, type IpcMainLike } from './app/ipc-router.ts';
 import { aboutText, menuTemplate } from './app/menu.ts';
@@ -42,11 +58,13 @@ import { CoreHost, type CoreChild } from './core/core-host.ts';
 import { systemTimers } from './core/supervisor.ts';
 import type { Logger } from 'pino';
 import { openFileLog } from './shared/file-log.ts';
+import { readText, writeText } from './shared/files.ts';
 
 const BUILD_DIR = path.join(app.getAppPath(), 'dist/desktop');
 const RENDERER_DIR = path.join(BUILD_DIR, 'renderer');
 const PRELOAD = path.join(BUILD_DIR, 'preload/index.cjs');
 const UTILITY = path.join(BUILD_DIR, 'main/utility.cjs');
+const ICONS = path.join(BUILD_DIR, 'icons');
 
 // A separate profile (tests, or a second account side by side): set before anything reads userData,
 // so the single-instance lock and every file follow it.
@@ -67,6 +85,12 @@ let log: Logger;
 let mainWindow: BrowserWindow | null = null;
 /** Deep links that arrived before the window could take them. */
 const pendingLinks: string[] = [];
+/** Set once the app is quitting: closing the window then really closes it. */
+let quitting = false;
+/** Started at login: the first window waits in the tray until asked for. */
+const hiddenAtStart = startsHidden(process.argv, process.platform, app);
+// Kept referenced for the app's life: a collected Tray disappears from the panel.
+let tray: Tray | null = null;
 
 if (claimSingleInstance(app, { focus: () => focusWindow(), openLink: (url) => openLink(url) })) {
   const initialLink = deepLinkIn(process.argv);
@@ -138,6 +162,31 @@ function start(): void {
   router.on(IPC.rendererError, ([message, stack]) => log.error({ stack }, `renderer: ${message}`));
   router.on(IPC.network, ([online]) => host.network(online));
 
+  const settings = new DesktopSettingsFile(path.join(userData, 'desktop-settings.json'), log);
+  const startAtLogin = new StartAtLogin({
+    platform: process.platform,
+    app,
+    executable: process.env.APPIMAGE ?? process.execPath,
+    autostartDir: path.join(
+      process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config'),
+      'autostart',
+    ),
+    appName: PRODUCT_NAME,
+  });
+  const loginState = () => ({ on: startAtLogin.isOn(), supported: startAtLogin.supported });
+  const attention = startAttention(host, settings, loginState, (on) => {
+    startAtLogin.set(on);
+    attention.tray.refresh();
+  });
+  router.handle(IPC.desktopSettings, (): DesktopSettings => {
+    const { on, supported } = loginState();
+    return { startAtLogin: on, startAtLoginSupported: supported };
+  });
+  router.on(IPC.setStartAtLogin, ([on]) => {
+    startAtLogin.set(on);
+    attention.tray.refresh();
+  });
+
   const showAbout = () =>
     void dialog.showMessageBox({
       type: 'info',
@@ -164,17 +213,19 @@ function start(): void {
     ),
   );
 
-  mainWindow = createWindow(host);
+  mainWindow = createWindow(host, attention.settings, !hiddenAtStart);
   app.on('activate', () => {
     // macOS: clicking the dock icon with no window open opens one.
-    if (!mainWindow) mainWindow = createWindow(host);
+    if (!mainWindow) mainWindow = createWindow(host, attention.settings, true);
+    else focusWindow();
   });
   app.on('window-all-closed', () => {
-    // Windows and Linux quit with their last window (until the tray exists); macOS apps stay.
+    // Closing the window keeps the app in the tray; this happens only while quitting.
     if (process.platform !== 'darwin') app.quit();
   });
   let shuttingDown = false;
   app.on('before-quit', (event) => {
+    quitting = true;
     if (shuttingDown) return;
     shuttingDown = true;
     event.preventDefault();
@@ -183,7 +234,70 @@ function start(): void {
   startUpdates();
 }
 
-function createWindow(host: CoreHost<MessagePortMain>): BrowserWindow {
+/** Native notifications, the tray and the badge, fed by the core (app/attention.ts). */
+function startAttention(
+  host: CoreHost<MessagePortMain>,
+  settings: DesktopSettingsFile,
+  loginState: () => { on: boolean; supported: boolean },
+  setStartAtLogin: (on: boolean) => void,
+) {
+  const icon = (file: string) => path.join(ICONS, file);
+  const notifier = new Notifier({
+    create: (options) => new Notification(options) as unknown as NotificationLike,
+    platform: process.platform,
+    icon: icon('app.png'),
+    actions: notifierActions(host, {
+      show: () => focusWindow(),
+      follow: (target) => followTarget(target),
+    }),
+    log,
+  });
+  tray = new Tray(icon(process.platform === 'darwin' ? 'trayTemplate.png' : 'tray-normal-on-dark.png'));
+  const trayController = new TrayController({
+    tray: tray as unknown as TrayLike,
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    platform: process.platform,
+    imagePath: icon,
+    // Windows' taskbar follows the system theme, not the app's; Linux panels are mostly dark.
+    panelIsDark: () =>
+      process.platform === 'win32'
+        ? nativeTheme.shouldUseDarkColorsForSystemIntegratedUI
+        : process.platform === 'linux' || nativeTheme.shouldUseDarkColors,
+    startAtLogin: loginState,
+    actions: {
+      open: () => focusWindow(),
+      dnd: setDndFromTray(host, () => Date.now()),
+      startAtLogin: setStartAtLogin,
+      quit: () => app.quit(),
+    },
+    timers: systemTimers,
+  });
+  nativeTheme.on('updated', () => trayController.refresh());
+  const badge = new BadgeController(process.platform, {
+    setDockBadge: (text) => app.dock?.setBadge(text),
+    setOverlayIcon: (file, description) =>
+      mainWindow?.setOverlayIcon(file ? nativeImage.createFromPath(icon(file)) : null, description),
+    setBadgeCount: (count) => app.setBadgeCount(count),
+  });
+  routeAttention(host, { notifier, tray: trayController, badge });
+  return { notifier, tray: trayController, settings };
+}
+
+/** Tells the person, once, that closing the window left the app running in the tray. */
+function showTrayNotice(): void {
+  const where = process.platform === 'darwin' ? 'the menu bar' : 'the tray';
+  const body = `${PRODUCT_NAME} keeps running in ${where} and notifies you of new messages. Quit it from there.`;
+  if (Notification.isSupported())
+    new Notification({ title: `${PRODUCT_NAME} is still running`, body }).show();
+  else
+    void dialog.showMessageBox({ type: 'info', message: `${PRODUCT_NAME} is still running`, detail: body });
+}
+
+function createWindow(
+  host: CoreHost<MessagePortMain>,
+  settings: DesktopSettingsFile,
+  showWhenReady: boolean,
+): BrowserWindow {
   const stateFile = path.join(userData, 'window-state.json');
   const saved = parseWindowState(readText(stateFile), (reason) => log.warn({}, reason));
   const primary = screen.getPrimaryDisplay().workArea;
@@ -214,7 +328,17 @@ function createWindow(host: CoreHost<MessagePortMain>): BrowserWindow {
     },
   });
   if (bounds.maximized) window.maximize();
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (showWhenReady) window.show();
+  });
+  // A conversation is on screen only while the window is shown and focused.
+  const reportFocus = () => host.setWindowFocused(window.isVisible() && window.isFocused());
+  window.on('focus', reportFocus);
+  window.on('blur', reportFocus);
+  window.on('show', reportFocus);
+  window.on('hide', reportFocus);
+  window.on('minimize', reportFocus);
+  window.on('restore', reportFocus);
 
   const id = window.webContents.id;
   const target = {
@@ -230,11 +354,20 @@ function createWindow(host: CoreHost<MessagePortMain>): BrowserWindow {
   window.webContents.on('render-process-gone', (_event, details) =>
     log.error({ reason: details.reason, exitCode: details.exitCode }, 'the window’s renderer stopped'),
   );
-  window.on('close', () => {
+  window.on('close', (event) => {
     const state: WindowState = { ...window.getNormalBounds(), maximized: window.isMaximized() };
-    writeText(stateFile, JSON.stringify(state));
+    writeText(stateFile, JSON.stringify(state), log);
+    const decision = closeToTray(quitting, settings.value.closeNoticeShown);
+    if (!decision.keep) return;
+    event.preventDefault();
+    window.hide();
+    if (decision.notice) {
+      settings.update({ closeNoticeShown: true });
+      showTrayNotice();
+    }
   });
   window.on('closed', () => {
+    host.setWindowFocused(false);
     host.detachWindow(id);
     if (mainWindow === window) mainWindow = null;
   });
@@ -254,7 +387,12 @@ function openLink(url: string): void {
   const parsed = parseDeepLink(url);
   if (!parsed.ok) return log.warn({ reason: parsed.reason }, 'ignored a switchboard:// link');
   focusWindow();
-  mainWindow.webContents.send(IPC.deepLink, parsed.target);
+  followTarget(parsed.target);
+}
+
+/** Hands the window a checked link (from switchboard://, or a notification's click). */
+function followTarget(target: DeepLinkTarget): void {
+  mainWindow?.webContents.send(IPC.deepLink, target);
 }
 
 function openExternal(url: string): void {
@@ -305,22 +443,4 @@ async function confirm(message: string, detail: string, yes: string, no: string)
     cancelId: 1,
   });
   return response === 0;
-}
-
-function readText(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function writeText(file: string, text: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.tmp`, text);
-    fs.renameSync(`${file}.tmp`, file);
-  } catch (err) {
-    log.warn({ error: (err as Error).message, file }, 'could not save');
-  }
 }

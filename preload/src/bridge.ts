@@ -10,6 +10,7 @@ import {
   type CoreStatus,
   type DeepLinkTarget,
   type DesktopBridge,
+  type DesktopSettings,
   type PageMessage,
 } from '@switchboard/protocol/desktop';
 
@@ -42,6 +43,8 @@ export function installBridge({ ipc, expose, window, platform }: BridgeHost): vo
     openLogs: () => ipc.send(IPC.openLogs),
     reportError: (message, stack) =>
       ipc.send(IPC.rendererError, clip(message, 4096), stack === undefined ? undefined : clip(stack, 16_384)),
+    desktopSettings: () => ipc.invoke(IPC.desktopSettings) as Promise<DesktopSettings>,
+    setStartAtLogin: (on) => ipc.send(IPC.setStartAtLogin, on === true),
   };
   expose('switchboard', Object.freeze(api));
 

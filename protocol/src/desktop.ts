@@ -21,6 +21,11 @@ export const IPC = {
   openLogs: 'switchboard:open-logs',
   /** main → preload: a deep link to act on. */
   deepLink: 'switchboard:deep-link',
+  // Notifications, tray and start at login.
+  /** preload → main (invoke): this computer's desktop settings. */
+  desktopSettings: 'switchboard:desktop-settings',
+  /** preload → main: start (or not) when the person signs in to the computer. */
+  setStartAtLogin: 'switchboard:set-start-at-login',
 } as const;
 
 /** What the core is doing, as a window shows it. */
@@ -40,8 +45,18 @@ export interface AppInfo {
   server: { url: string | null; version: string | null };
 }
 
+/** `message`: open the conversation at that message (a notification was clicked). */
 export type DeepLinkTarget =
-  { action: 'open'; server: string; channel: string } | { action: 'join'; server: string; invite: string };
+  | { action: 'open'; server: string; channel: string; message?: string }
+  | { action: 'join'; server: string; invite: string };
+
+/** What this computer's app does, apart from the account's preferences (kept by main, per computer). */
+export interface DesktopSettings {
+  /** Starts when the person signs in to the computer, in the tray. Off by default. */
+  startAtLogin: boolean;
+  /** Whether this OS can start apps at login for us. */
+  startAtLoginSupported: boolean;
+}
 
 /** The preload's messages to the page (window.postMessage, same window, this marker). */
 export const PAGE_MESSAGE = 'switchboard-desktop';
@@ -59,4 +74,6 @@ export interface DesktopBridge {
   restartCore(): void;
   openLogs(): void;
   reportError(message: string, stack?: string): void;
+  desktopSettings(): Promise<DesktopSettings>;
+  setStartAtLogin(on: boolean): void;
 }

@@ -1,6 +1,6 @@
 // Packaging: electron-builder --dir --linux against a stand-in Electron dist (no Electron binary
-// can be had here) must succeed, the asar must hold exactly the built main, utility entry, preload
-// and renderer plus the production dependencies, and the fuses electron-builder.yml asks for must
+// can be had here) must succeed, the asar must hold exactly the built main, utility entry, preload,
+// renderer and tray icons plus the production dependencies, and the fuses electron-builder.yml asks for must
 // be set in the binary. Builds nothing itself: `npm run build` first (npm test does).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../support/server.ts';
 
 const BUILT = [
+  'dist/desktop/icons/trayTemplate.png',
+  'dist/desktop/icons/tray-mention-on-dark-24.png',
+  'dist/desktop/icons/app.png',
   'dist/desktop/main/index.cjs',
   'dist/desktop/main/utility.cjs',
   'dist/desktop/preload/index.cjs',
@@ -102,14 +105,14 @@ describe('the packaged app (electron-builder --dir --linux, stand-in Electron)',
     );
   }, 300_000);
 
-  it('holds exactly main, the utility entry, preload, renderer and the production dependencies', () => {
+  it('holds exactly main, the utility entry, preload, renderer, icons and the production dependencies', () => {
     const files = asar.listPackage(path.join(out, 'linux-unpacked/resources/app.asar'), { isPack: false });
     for (const file of BUILT) expect(files).toContain(`/${file}`);
     const own = files.filter((f) => !f.startsWith('/node_modules'));
     const outside = own.filter(
       (f) =>
         !['/package.json', '/dist', '/dist/desktop'].includes(f) &&
-        !/^\/dist\/desktop\/(main|preload|renderer)(\/|$)/.test(f),
+        !/^\/dist\/desktop\/(main|preload|renderer|icons)(\/|$)/.test(f),
     );
     expect(outside).toEqual([]);
     expect(own.filter((f) => f.endsWith('.map') || f.endsWith('.ts'))).toEqual([]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { IPC } from '@switchboard/protocol/desktop';
 import { api } from '../support/server.ts';
-import { composer, createChannel, messages, nav, screenshot, send, uniqueName } from './support/app.ts';
+import { composer, createChannel, messages, nav, Rest, screenshot, send, uniqueName } from './support/app.ts';
 import { startDesktopApp, type DesktopApp } from './support/desktop.ts';
 import { e2eEnv, passwordOf } from './support/env.ts';
 
@@ -98,6 +98,48 @@ test('follows switchboard:// links, and says in Settings how the sign-in is stor
   await nav(page).getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('note')).toContainText('No keyring is available here');
   await screenshot(page, 'desktop-renderer-settings-basic-text');
+});
+
+test('a native notification, clicked, opens its conversation at that message', async ({ page }) => {
+  // The page must not show browser notifications of its own: main shows them natively.
+  await page.addInitScript(() => {
+    const made: string[] = [];
+    (window as unknown as { __browserNotices: string[] }).__browserNotices = made;
+    class Recording {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      constructor(title: string) {
+        made.push(title);
+      }
+      close() {}
+    }
+    Object.defineProperty(window, 'Notification', { value: Recording });
+  });
+  await signInOnDesktop(page, 'carol');
+  const busy = uniqueName('busy');
+  const elsewhere = uniqueName('elsewhere');
+  await createChannel(page, busy);
+  await createChannel(page, elsewhere);
+  const ids = await channelIds('carol');
+  const dana = await Rest.signIn(e2eEnv().url, 'dana');
+  await dana.join(ids.get(busy)!);
+  for (let i = 1; i <= 20; i++) await dana.post(ids.get(busy)!, `before #${i} of 20`);
+  await dana.post(ids.get(busy)!, '@carol can you look at this one?');
+  for (let i = 1; i <= 25; i++) await dana.post(ids.get(busy)!, `after ${i}`);
+
+  await expect
+    .poll(() => app.notifications.map((n) => [n.options.title, n.options.body]))
+    .toEqual([[`#${busy}`, 'dana: @carol can you look at this one?']]);
+  expect(app.notifications[0]!.options).toMatchObject({ hasReply: true });
+  await expect(page.getByRole('heading', { level: 1, name: elsewhere })).toBeVisible();
+  app.notifications[0]!.click();
+  await expect(page.getByRole('heading', { level: 1, name: busy })).toBeVisible();
+  await expect(messages(page, 'can you look at this one?')).toBeInViewport();
+  await expect(messages(page, 'before #1 of 20')).not.toBeInViewport();
+  await screenshot(page, 'desktop-renderer-notification-opened');
+  expect(
+    await page.evaluate(() => (window as unknown as { __browserNotices: string[] }).__browserNotices),
+  ).toEqual([]);
 });
 
 /** carol's channels by name, as the server has them. */

@@ -186,6 +186,12 @@ test('do not disturb, quiet hours, keywords and a muted conversation, set in Set
     '2 mentions',
   );
   expect(await notices(page)).toEqual([]);
+  // Both on at once, for the picture in docs/desktop.md; then both off.
+  await settings.getByRole('button', { name: 'Until tomorrow' }).click();
+  await expect(settings.getByRole('status')).toContainText('On until');
+  await settings.getByRole('group', { name: 'Do not disturb' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'notification-settings-dnd-quiet');
+  await settings.getByRole('button', { name: 'Turn off' }).click();
   await settings.getByRole('checkbox', { name: /No notifications every day/ }).uncheck();
   await storedFor(bob, (p) => expect(p.quietHours).toBeUndefined());
 

@@ -87,6 +87,8 @@ export const SessionNotification = z.object({
   /** The message to open at; in a summary, the oldest new one (null when none was loaded). */
   messageId: z.string().nullable(),
   seq: z.number().int().min(0),
+  /** The newest seq it stands for (a summary's last message): marking read up to here clears it. */
+  lastSeq: z.number().int().min(0),
   /** Who wrote it; null in a summary. */
   author: z.object({ id: z.string(), name: z.string() }).nullable(),
   /** The text as one plain line, trimmed; null in a summary, and when previews are off. */

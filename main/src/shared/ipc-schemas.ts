@@ -8,6 +8,8 @@ export const IpcPayloads = {
   [IPC.openLogs]: z.tuple([]),
   [IPC.rendererError]: z.tuple([z.string().max(4096), z.string().max(16_384).optional()]),
   [IPC.network]: z.tuple([z.boolean()]),
+  [IPC.desktopSettings]: z.tuple([]),
+  [IPC.setStartAtLogin]: z.tuple([z.boolean()]),
 } as const;
 
 export type IpcChannel = keyof typeof IpcPayloads;

@@ -19,6 +19,7 @@ export const en = {
     secretsSafe: 'Your sign-in is stored encrypted by the system keyring.',
     versions: 'Switchboard {{app}}, Electron {{electron}}',
     linkRefused: 'A switchboard:// link was not followed: {{reason}}',
+    startAtLogin: 'Start Switchboard when I sign in to this computer (in the tray)',
   },
   common: {
     cancel: 'Cancel',

@@ -21,6 +21,7 @@ export const ko: Translation = {
     secretsSafe: '로그인 정보는 시스템 키링으로 암호화되어 저장됩니다.',
     versions: 'Switchboard {{app}}, Electron {{electron}}',
     linkRefused: 'switchboard:// 링크를 열지 않았습니다: {{reason}}',
+    startAtLogin: '이 컴퓨터에 로그인하면 Switchboard 시작(트레이에서)',
   },
   common: {
     cancel: '취소',

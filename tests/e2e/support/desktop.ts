@@ -1,13 +1,18 @@
 // The desktop renderer in Chromium: the built UI (server/web, what the app serves from app://)
 // served at http://switchboard.desktop with the app's CSP, the test preload (desktop-preload.ts)
 // injected before any page script, and its IPC socket answered here by main's own CoreHost driving
-// the real utility entry in Node (tests/support/desktop-host.ts).
+// the real utility entry in Node (tests/support/desktop-host.ts). Notifications go through main's own
+// Notifier and routing (main/src/app/attention.ts) to stand-ins of Electron's Notification, which a
+// test clicks as a person would click the real one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol/desktop';
 import { pagePolicy } from '../../../main/src/app/app-protocol.ts';
+import { notifierActions, routeAttention } from '../../../main/src/app/attention.ts';
+import { Notifier } from '../../../main/src/app/notifier.ts';
+import { FakeNotification } from '../../../main/src/testing/fakes.ts';
 import type { CoreWindow } from '../../../main/src/core/core-host.ts';
 import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
 import { REPO_ROOT } from '../../support/server.ts';
@@ -70,6 +75,8 @@ class BridgedWindow implements CoreWindow<BridgePort> {
 
 export interface DesktopApp {
   core: DesktopCore;
+  /** The native notifications main has shown, in order. */
+  notifications: FakeNotification[];
   /** What the page sent main over IPC (network state, renderer errors, restart requests). */
   sent: { channel: string; args: unknown[] }[];
   open(page: Page): Promise<void>;
@@ -84,8 +91,26 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
   const sent: DesktopApp['sent'] = [];
   let windows = 0;
   const open = new Set<BridgedWindow>();
+  const notifications: FakeNotification[] = [];
+  const notifier = new Notifier({
+    create: (notificationOptions) => {
+      const made = new FakeNotification(notificationOptions);
+      notifications.push(made);
+      return made;
+    },
+    platform: 'darwin',
+    actions: notifierActions(core.host, {
+      show: () => {},
+      follow: (target) => {
+        for (const window of open) window.deepLink(target);
+      },
+    }),
+    log: core.log,
+  });
+  routeAttention(core.host, { notifier });
   return {
     core,
+    notifications,
     sent,
     deepLink: (target) => {
       for (const window of open) window.deepLink(target);
@@ -126,17 +151,19 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
             return;
           }
           const result =
-            frame.channel === IPC.appInfo
-              ? {
-                  appVersion: '0.0.0-test',
-                  electronVersion: 'none',
-                  chromeVersion: 'test',
-                  platform: 'linux',
-                  secretStorage: 'basic_text',
-                  logsDir: core.logsDir,
-                  server: core.host.state.server,
-                }
-              : null;
+            frame.channel === IPC.desktopSettings
+              ? { startAtLogin: false, startAtLoginSupported: true }
+              : frame.channel === IPC.appInfo
+                ? {
+                    appVersion: '0.0.0-test',
+                    electronVersion: 'none',
+                    chromeVersion: 'test',
+                    platform: 'linux',
+                    secretStorage: 'basic_text',
+                    logsDir: core.logsDir,
+                    server: core.host.state.server,
+                  }
+                : null;
           ws.send(JSON.stringify({ k: 'reply', id: frame.id, result }));
         });
         open.add(window);

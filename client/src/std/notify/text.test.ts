@@ -9,6 +9,7 @@ const base: SessionNotification = {
   reason: 'message',
   messageId: 'm1',
   seq: 4,
+  lastSeq: 4,
   author: { id: 'u1', name: 'Bob' },
   preview: 'deploy done',
   hidden: false,

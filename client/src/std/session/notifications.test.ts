@@ -89,6 +89,7 @@ describe('live notifications', () => {
         reason: 'message',
         messageId: m.id,
         seq: 1,
+        lastSeq: 1,
         author: { id: 'bob', name: 'Bob B.' },
         preview: 'the deploy is done',
         hidden: false,
@@ -165,7 +166,9 @@ describe('after a catch-up: at most one notification per conversation', () => {
       name: 'many messages: one summary with the count, opening at the first',
       arrived: burst(12),
       after: { headSeq: 12, unreadCount: 12 },
-      expected: [{ summary: true, count: 12, reason: 'message', seq: 1, preview: null, author: null }],
+      expected: [
+        { summary: true, count: 12, reason: 'message', seq: 1, lastSeq: 12, preview: null, author: null },
+      ],
     },
     {
       name: 'one message: the message itself',

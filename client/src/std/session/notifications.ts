@@ -181,23 +181,20 @@ export class Notifications {
     if (!decision.notify) return;
     if (count === 1 && fresh.length === 1) return this.showMessage(channel, fresh[0]!, decision);
     const first = fresh[0];
-    this.emit(
-      channel,
-      {
-        id: `${channel.id}:summary:${channel.headSeq}`,
-        reason: decision.reason,
-        messageId: first?.id ?? null,
-        seq: first?.seq ?? channel.readSeq + 1,
-        author: null,
-        preview: null,
-        hidden: this.previewsHidden(),
-        summary: true,
-        count,
-        silent: decision.silent,
-        ts: this.host.now(),
-      },
-      channel.headSeq,
-    );
+    this.emit(channel, {
+      id: `${channel.id}:summary:${channel.headSeq}`,
+      reason: decision.reason,
+      messageId: first?.id ?? null,
+      seq: first?.seq ?? channel.readSeq + 1,
+      lastSeq: channel.headSeq,
+      author: null,
+      preview: null,
+      hidden: this.previewsHidden(),
+      summary: true,
+      count,
+      silent: decision.silent,
+      ts: this.host.now(),
+    });
   }
 
   /** The facts the rules look at, over one message or a conversation's gathered ones. */
@@ -229,6 +226,7 @@ export class Notifications {
       reason: decision.reason,
       messageId: message.id,
       seq: message.seq,
+      lastSeq: message.seq,
       author: { id: message.authorId, name: this.host.userName(message.authorId) ?? 'Someone' },
       preview: hidden ? null : preview(message.text),
       hidden,
@@ -243,13 +241,12 @@ export class Notifications {
     return !(this.host.preferences().notifyPreview ?? NOTIFY_DEFAULTS.notifyPreview);
   }
 
-  /** `covers`: the highest seq it stands for; once that is read, it is taken away. */
+  /** Once `lastSeq` is read, it is taken away. */
   private emit(
     channel: ChannelSummary,
     notification: Omit<SessionNotification, 'channelId' | 'conversation'>,
-    covers = notification.seq,
   ): void {
-    this.shown.set(channel.id, covers);
+    this.shown.set(channel.id, notification.lastSeq);
     this.host.show({ ...notification, channelId: channel.id, conversation: this.label(channel) });
   }
 
