@@ -48,6 +48,7 @@ io.on('connection', (socket) => {
         ts,
         editedAt: null,
         deletedAt: null,
+        files: [],
       };
       io.to(req.channelId).emit('stream.event', { channelId: req.channelId, seq, kind: 'created', message });
       ack({ ok: true, data: { id: message.id, seq, ts, duplicate: false, message } });

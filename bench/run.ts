@@ -9,6 +9,7 @@ import { desktopIdleMemory, desktopMainLoop } from './desktop.ts';
 import { fanout } from './fanout.ts';
 import { idle } from './idle.ts';
 import { publish } from './publish.ts';
+import { search } from './search.ts';
 import { uiBurst } from './ui-burst.ts';
 import { uiOpenChannel } from './ui-open-channel.ts';
 import { unread } from './unread.ts';
@@ -23,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   uiBurst,
   uiOpenChannel,
   unread,
+  search,
   desktopMainLoop,
   desktopIdleMemory,
 ];

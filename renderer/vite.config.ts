@@ -14,7 +14,8 @@ const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  // blob: for files' previews, whose bytes the session core fetches (an <img> cannot send the token).
+  "img-src 'self' data: blob:",
   "connect-src 'self'",
   "worker-src 'self'",
   "object-src 'none'",

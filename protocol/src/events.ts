@@ -14,6 +14,7 @@ import {
   Message,
   Presence,
   ReadState,
+  SearchPage,
   SendAck,
   StreamEvent,
   SyncResponse,
@@ -31,6 +32,7 @@ import {
   MessageRef,
   OpenDirectRequest,
   Preferences,
+  SearchRequest,
   SendMessageRequest,
   SyncRequest,
   TypingRequest,
@@ -67,6 +69,8 @@ export const ClientEvents = {
   'preferences.set': event(Preferences, Preferences),
   /** Volatile: the ack is optional, and clients usually send it without one. */
   typing: event(TypingRequest, z.null()),
+  /** Messages the caller can read that match, newest first (REST: GET /api/v1/search). */
+  search: event(SearchRequest, SearchPage),
 } as const;
 
 export type ClientEventName = keyof typeof ClientEvents;

@@ -4,3 +4,4 @@ export * from './schemas.ts';
 export * from './models.ts';
 export * from './events.ts';
 export * from './ids.ts';
+export * from './search.ts';

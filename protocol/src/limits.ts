@@ -35,6 +35,9 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
  */
 export const UNREAD_COUNT_CAP = 999;
 
+/** Files one message may carry. */
+export const MAX_FILES_PER_MESSAGE = 10;
+
 /** Shortest password a new account may have. */
 export const MIN_PASSWORD_LENGTH = 8;
 

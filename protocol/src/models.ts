@@ -62,6 +62,18 @@ export const BrowseChannelsPage = z.object({
 });
 export type BrowseChannelsPage = z.infer<typeof BrowseChannelsPage>;
 
+/** A file as a message carries it (and as an upload answers): `GET /api/v1/files/:id` has its bytes. */
+export const FileInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: Count,
+  mime: z.string(),
+  /** Pixel size of an image shown inline (PNG, JPEG, GIF, WebP), from its header; null otherwise. */
+  width: Count.nullable(),
+  height: Count.nullable(),
+});
+export type FileInfo = z.infer<typeof FileInfo>;
+
 export const Message = z.object({
   id: z.string(),
   channelId: z.string(),
@@ -76,6 +88,8 @@ export const Message = z.object({
   ts: z.number(),
   editedAt: z.number().nullable(),
   deletedAt: z.number().nullable(),
+  /** Attached files, in the order sent; [] when none or deleted (a server before 0.2 leaves it out). */
+  files: z.array(FileInfo).default([]),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -138,6 +152,8 @@ export type SyncResponse = z.infer<typeof SyncResponse>;
 export const ServerLimits = z.object({
   maxPayloadBytes: z.number().int().min(1),
   maxMessageLength: z.number().int().min(1),
+  /** Largest file an upload may be (servers before 0.2 leave it out: they take no files). */
+  maxFileBytes: z.number().int().min(1).optional(),
 });
 export type ServerLimits = z.infer<typeof ServerLimits>;
 
@@ -150,5 +166,19 @@ export const Hello = z.object({
 });
 export type Hello = z.infer<typeof Hello>;
 
-export const HistoryPage = z.object({ messages: z.array(Message), hasMore: z.boolean() });
+export const HistoryPage = z.object({
+  messages: z.array(Message),
+  /** More in the direction paged (older for `before`, `around` and the newest page; newer for `after`). */
+  hasMore: z.boolean(),
+  /** `around` only: newer messages follow the page. */
+  hasNewer: z.boolean().optional(),
+});
 export type HistoryPage = z.infer<typeof HistoryPage>;
+
+/** One search hit: the message as it is now, and the channel it is in. */
+export const SearchResult = z.object({ message: Message, channelId: z.string() });
+export type SearchResult = z.infer<typeof SearchResult>;
+
+/** A page of search results, newest first; `nextCursor` asks for the next page, null after the last. */
+export const SearchPage = z.object({ results: z.array(SearchResult), nextCursor: z.string().nullable() });
+export type SearchPage = z.infer<typeof SearchPage>;

@@ -1,6 +1,12 @@
 // zod schemas for every payload a client sends. The server parses with these; clients may too.
 import { z } from 'zod';
-import { DEFAULT_LIMITS, MAX_SYNC_CURSORS, MIN_PASSWORD_LENGTH, NAME_PATTERN } from './limits.ts';
+import {
+  DEFAULT_LIMITS,
+  MAX_FILES_PER_MESSAGE,
+  MAX_SYNC_CURSORS,
+  MIN_PASSWORD_LENGTH,
+  NAME_PATTERN,
+} from './limits.ts';
 
 /**
  * Any text a client sends: well-formed UTF-16. A lone surrogate cannot be stored as sent (it would
@@ -99,14 +105,41 @@ export const BrowseChannelsRequest = z.strictObject({
   limit: PageLimit.optional(),
 });
 
-export const SendMessageRequest = z.strictObject({ channelId: Id, clientId: ClientId, text: MessageText });
+/** Uploads (`POST /api/v1/channels/:id/files`) a message takes with it; with files the text may be empty. */
+export const FileIds = z
+  .array(Id)
+  .max(MAX_FILES_PER_MESSAGE, `at most ${MAX_FILES_PER_MESSAGE} files per message`)
+  .refine((ids) => new Set(ids).size === ids.length, 'name each file once');
+export const SendMessageRequest = z
+  .strictObject({
+    channelId: Id,
+    clientId: ClientId,
+    text: Text,
+    fileIds: FileIds.optional(),
+  })
+  .refine((m) => m.text.trim().length > 0 || (m.fileIds?.length ?? 0) > 0, {
+    message: 'message text is empty',
+    path: ['text'],
+  });
 export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
 export const MessageRef = z.strictObject({ messageId: Id });
 
-/** History paging: `after` walks forward from a seq, `before` walks back; neither gives the newest page. */
+/**
+ * History paging: `after` walks forward from a seq, `before` walks back, `around` is the page with
+ * that seq in its middle (a search result in context); none of them gives the newest page.
+ */
 export const HistoryRequest = z
-  .strictObject({ channelId: Id, after: Seq.optional(), before: Seq.optional(), limit: PageLimit.optional() })
-  .refine((q) => q.after === undefined || q.before === undefined, 'use either after or before, not both');
+  .strictObject({
+    channelId: Id,
+    after: Seq.optional(),
+    before: Seq.optional(),
+    around: Seq.optional(),
+    limit: PageLimit.optional(),
+  })
+  .refine(
+    (q) => [q.after, q.before, q.around].filter((v) => v !== undefined).length <= 1,
+    'use one of after, before and around',
+  );
 
 export const MarkReadRequest = z.strictObject({ channelId: Id, seq: Seq });
 
@@ -202,6 +235,30 @@ export const SyncRequest = z.strictObject({
     ),
   limit: PageLimit.optional(),
 });
+
+// --- search ---------------------------------------------------------------------------------
+
+/**
+ * A search of every message the caller can read, newest first. `q` is words and "phrases" and may
+ * also hold the operators of search.ts (`in:#channel from:@user before:YYYY-MM-DD after:… has:file`,
+ * dates in UTC); the other fields are the same filters given separately, and both apply. Without
+ * words `q` may be empty, as long as some filter is given.
+ */
+export const SearchRequest = z.strictObject({
+  q: Text.max(500),
+  /** A channel id. */
+  channel: Id.optional(),
+  /** An author's username. */
+  from: Username.optional(),
+  /** Only messages created before this time (ms, exclusive). */
+  before: Seq.optional(),
+  /** Only messages created after this time (ms, exclusive). */
+  after: Seq.optional(),
+  limit: PageLimit.optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: Text.min(1).max(64).optional(),
+});
+export type SearchRequest = z.infer<typeof SearchRequest>;
 
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export type SetupRequest = z.infer<typeof SetupRequest>;

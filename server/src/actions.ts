@@ -12,6 +12,7 @@ import {
   MessageRef,
   OpenDirectRequest,
   Preferences,
+  SearchRequest,
   SendMessageRequest,
   SyncRequest,
   type ClientToServerEvents,
@@ -70,6 +71,7 @@ export const actions = {
   }),
   'preferences.get': action(Empty, (ctx, actor) => ctx.preferences.get(actor.id)),
   'preferences.set': action(Preferences, (ctx, actor, req) => ctx.preferences.set(actor.id, req)),
+  search: action(SearchRequest, (ctx, actor, req) => ctx.search.search(actor, req)),
 } satisfies Partial<Record<keyof ClientToServerEvents, Action<z.ZodType, unknown>>>;
 
 export type ActionName = keyof typeof actions;

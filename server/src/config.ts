@@ -138,6 +138,22 @@ export const SETTINGS = {
     default: 5,
     help: 'seconds a shutdown waits for clients to finish before cutting their connections',
   },
+  // --- files ---
+  maxFileBytes: {
+    schema: integer(1, Number.MAX_SAFE_INTEGER),
+    default: 25 * 1024 * 1024,
+    help: 'largest file one upload may be, in bytes (25 MiB by default)',
+  },
+  fileQuotaBytes: {
+    schema: integer(0, Number.MAX_SAFE_INTEGER),
+    default: 1024 * 1024 * 1024,
+    help: 'bytes of files each user may have stored in all (1 GiB by default; 0 for no limit)',
+  },
+  fileOrphanHours: {
+    schema: integer(1, 24 * 365),
+    default: 24,
+    help: 'hours an upload may stay unattached to any message before it is removed',
+  },
   rateLimitUser: { schema: positiveInt, default: 600, help: 'requests and events per user per minute' },
   rateLimitIp: {
     schema: positiveInt,

@@ -2,12 +2,15 @@
 import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
 import type { Channels } from './domain/channels.ts';
+import type { Files } from './domain/files.ts';
 import type { Messages } from './domain/messages.ts';
 import type { UserPreferences } from './domain/preferences.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
+import type { Search } from './domain/search.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { PresenceTracker } from './presence.ts';
+import type { BlobStore } from './store/blobs.ts';
 import type { Store } from './store/database.ts';
 
 export interface ServerContext {
@@ -20,6 +23,9 @@ export interface ServerContext {
   channels: Channels;
   messages: Messages;
   preferences: UserPreferences;
+  search: Search;
+  files: Files;
+  blobs: BlobStore;
   rateLimits: RateLimits;
   presence: PresenceTracker;
   metrics: Metrics;

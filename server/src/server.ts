@@ -8,10 +8,12 @@ import type { ServerContext } from './context.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Accounts } from './domain/accounts.ts';
 import { Channels } from './domain/channels.ts';
+import { Files } from './domain/files.ts';
 import { Messages } from './domain/messages.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { RateLimits } from './domain/rateLimits.ts';
+import { Search } from './domain/search.ts';
 import { buildHttp, webPage } from './http/app.ts';
 import { proxyTrust } from './http/clientAddress.ts';
 import { Connections } from './http/connections.ts';
@@ -20,6 +22,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PresenceTracker } from './presence.ts';
 import { Realtime } from './realtime/socket.ts';
+import { BlobStore } from './store/blobs.ts';
 import { openStore, sqliteFileFor, type Store } from './store/database.ts';
 import { openToOthers } from './store/files.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -69,7 +72,13 @@ export async function openServices(
     maxChannelsPerUser: config.maxChannelsPerUser,
     clock,
   });
-  const messages = new Messages(db, channels, options.notifier, {
+  const blobs = new BlobStore(config.dataDir);
+  const files = new Files(db, blobs, channels, {
+    maxFileBytes: config.maxFileBytes,
+    quotaBytes: config.fileQuotaBytes,
+    clock,
+  });
+  const messages = new Messages(db, channels, options.notifier, files, {
     maxMessageLength: config.maxMessageLength,
     clock,
     onCommit: (size, ms) => {
@@ -79,7 +88,8 @@ export async function openServices(
     onStored: (kind) => metrics?.messages.labels(kind).inc(),
   });
   const preferences = new UserPreferences(db, options.notifier, clock);
-  return { db, accounts, channels, messages, preferences };
+  const search = new Search(db, channels, messages);
+  return { db, accounts, channels, messages, preferences, search, files, blobs };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {
@@ -148,6 +158,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config.retentionDays > 0
       ? startRetention(context, config.retentionDays, options.clock ?? systemClock)
       : undefined;
+  services.blobs.removeUnfinished();
+  const fileSweep = startFileSweep(context, config.fileOrphanHours * HOUR);
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const setupCode = await services.accounts.issueSetupCode();
@@ -162,6 +174,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true;
       logger.info('shutting down: answering what was accepted, then closing connections');
       clearInterval(retention);
+      clearInterval(fileSweep);
       stopRealtime();
       await realtime.drain(deadline);
       await services.messages.drain();
@@ -182,6 +195,19 @@ function warnIfOpenToOthers(dir: string, logger: Logger): void {
   logger.warn(
     `the data directory ${dir} is readable by other users of this machine, and holds password hashes and every private message: run chmod 700 ${dir}`,
   );
+}
+
+/** Removes uploads never attached to a message, and bytes no file refers to, every hour. */
+function startFileSweep(ctx: ServerContext, graceMs: number): NodeJS.Timeout {
+  const sweep = () =>
+    ctx.files
+      .sweep(graceMs)
+      .then(
+        (n) => (n.files > 0 || n.blobs > 0) && ctx.logger.info(n, 'files: removed uploads never attached'),
+      )
+      .catch((err: unknown) => ctx.logger.error({ err }, 'files: sweeping failed'));
+  void sweep();
+  return setInterval(sweep, HOUR).unref();
 }
 
 function startRetention(ctx: ServerContext, days: number, clock: Clock): NodeJS.Timeout {

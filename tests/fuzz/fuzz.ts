@@ -266,6 +266,7 @@ const TABLES: Record<keyof Database, true> = {
   invites: true,
   user_preferences: true,
   server_meta: true,
+  files: true,
 };
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing was written. */

@@ -286,6 +286,13 @@ describe('fuzz: REST API', () => {
         path: '/sync',
         template: { epoch: null, cursors: { [general.id]: 0, [secret.id]: 0 } },
       },
+      { method: 'POST', path: '/channels/:id/files', ids: channelIds, template: { file: 'x' } },
+      { method: 'GET', path: '/files/:id', ids: channelIds },
+      {
+        method: 'GET',
+        path: '/search',
+        template: { q: 'hello "서버 점검" has:file before:2026-12-01', channel: general.id, limit: '5' },
+      },
     ];
   });
 

@@ -86,7 +86,12 @@ describe('fuzz: Socket.IO events', () => {
     knownIds = [...world.ids, 'nope', '0', 'x'.repeat(64), 'x'.repeat(65)];
     templates = {
       sync: { epoch: null, cursors: { [general.id]: 0, [secret.id]: 0 }, limit: 10 },
-      'message.send': { channelId: general.id, clientId: 'fuzz-send-0001', text: 'hello @bob' },
+      'message.send': {
+        channelId: general.id,
+        clientId: 'fuzz-send-0001',
+        text: 'hello @bob',
+        fileIds: ['01a1fd3e-3235-7346-9dd5-4a04b5c8a40f'],
+      },
       'message.edit': { messageId: aliceMsg.id, text: 'edited' },
       'message.delete': { messageId: bobMsg.id },
       'channel.history': { channelId: general.id, after: 0, limit: 10 },
@@ -103,6 +108,7 @@ describe('fuzz: Socket.IO events', () => {
       'preferences.get': {},
       'preferences.set': { theme: 'dark', language: 'ko', notify: 'all', notifyPreview: false },
       typing: { channelId: general.id },
+      search: { q: 'hello 서버점검 in:#general from:@bob after:2026-01-01', channel: general.id, limit: 5 },
     };
     const open = async (
       label: string,

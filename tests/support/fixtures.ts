@@ -15,6 +15,7 @@ export function stored(over: Partial<Message> & { clientId: string }): Message {
     ts: 1,
     editedAt: null,
     deletedAt: null,
+    files: [],
     ...over,
   };
 }

@@ -20,6 +20,15 @@ const CHILD = path.join(REPO_ROOT, 'tests/support/utility-child.ts');
 let nextPortId = 1;
 
 /**
+ * Sends a frame into the child. A child that is dying can close its channel between the
+ * `connected` check and the write (EPIPE): what is posted to a dead process is lost, as with
+ * Electron's ports, so that error is dropped rather than thrown into the sender.
+ */
+function sendToChild(child: ChildProcess, frame: BridgeFrame): void {
+  if (child.connected) child.send(frame, () => {});
+}
+
+/**
  * One end of a bridged channel. Messages queue until `start()` (as MessagePortMain's do); while
  * both ends are here they are delivered locally, and once one end is transferred to a child they
  * cross its IPC channel.
@@ -33,7 +42,7 @@ export class BridgePort extends QueuedPort {
     if (this.closed) return;
     const target = this.partner;
     if (target.remote) {
-      if (target.remote.child.connected) target.remote.child.send({ k: 'port', id: target.remote.id, data });
+      sendToChild(target.remote.child, { k: 'port', id: target.remote.id, data });
     } else setImmediate(() => target.deliver(data));
   }
 
@@ -41,8 +50,8 @@ export class BridgePort extends QueuedPort {
     if (this.closed) return;
     this.closed = true;
     const target = this.partner;
-    if (target.remote?.child.connected) target.remote.child.send({ k: 'close', id: target.remote.id });
-    else if (!target.remote) setImmediate(() => target.remoteClosed());
+    if (target.remote) sendToChild(target.remote.child, { k: 'close', id: target.remote.id });
+    else setImmediate(() => target.remoteClosed());
   }
 }
 
@@ -89,7 +98,7 @@ export class StandInUtility extends EventEmitter implements CoreChild<BridgePort
       this.localEnds.set(id, port.partner);
       return id;
     });
-    if (this.child.connected) this.child.send({ k: 'ctl', data: message, ports: ids } satisfies BridgeFrame);
+    sendToChild(this.child, { k: 'ctl', data: message, ports: ids });
   }
 
   /** Electron's kill(): SIGTERM. */

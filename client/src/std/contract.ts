@@ -13,8 +13,10 @@ import {
   CreateChannelRequest,
   EditMessageRequest,
   Empty,
+  FileInfo,
   Id,
   LoginRequest,
+  MAX_FILES_PER_MESSAGE,
   MarkReadRequest,
   MemberRequest,
   Message,
@@ -25,9 +27,12 @@ import {
   Preferences,
   Presence,
   RegisterRequest,
+  SearchPage,
+  Seq,
   ServerLimits,
   SetupRequest,
   SwitchboardError,
+  Text,
   TypingRequest,
   User,
   UserWithPresence,
@@ -35,6 +40,11 @@ import {
 import { DisplayMessage } from './display.ts';
 import { validationError } from './errors.ts';
 import { NOTIFY_REASONS } from './notify/rules.ts';
+
+/** Largest chunk of an upload the UI may hand over at once. */
+export const UPLOAD_CHUNK_BYTES = 256 * 1024;
+
+const UploadId = z.string().min(1).max(32);
 
 /** Connection state with a reason a person can read. */
 export const ConnectionState = z.discriminatedUnion('status', [
@@ -116,12 +126,23 @@ export const Requests = {
   reconnectNow: Empty,
   openChannel: ChannelRef,
   loadOlder: ChannelRef,
-  /** The text is also held to the server's limits (parseRequest). */
   /**
-   * `clientId` is for a send that may be repeated (a notification's inline reply): the same id is
-   * stored once however often it is sent. Left out, the core makes one.
+   * The text is also held to the server's limits (parseRequest). `files` are uploads (uploadFinish)
+   * the message takes; with files the text may be empty. `clientId` is for a send that may be
+   * repeated (a notification's inline reply): the same id is stored once however often it is sent.
+   * Left out, the core makes one.
    */
-  send: z.strictObject({ channelId: Id, text: MessageText, clientId: ClientId.optional() }),
+  send: z
+    .strictObject({
+      channelId: Id,
+      text: Text,
+      files: z.array(FileInfo).max(MAX_FILES_PER_MESSAGE).optional(),
+      clientId: ClientId.optional(),
+    })
+    .refine((m) => MessageText.safeParse(m.text).success || (m.files?.length ?? 0) > 0, {
+      message: 'message text is empty',
+      path: ['text'],
+    }),
   retrySend: z.strictObject({ clientId: ClientId }),
   discardSend: z.strictObject({ clientId: ClientId }),
   edit: EditMessageRequest,
@@ -142,6 +163,32 @@ export const Requests = {
    * focus. Messages there do not notify. The UI that spoke last is the one in front.
    */
   setFocus: z.strictObject({ channelId: Id.nullable(), focused: z.boolean() }),
+  // --- search ---
+  /** The search box's text as typed (search.ts in the protocol); dates are the user's local days. */
+  search: z.strictObject({ q: Text.max(500), cursor: Text.min(1).max(64).optional() }),
+  /** A page of a channel's history with `seq` in its middle, to show a message in context. */
+  openAround: z.strictObject({ channelId: Id, seq: Seq }),
+  // --- files ---
+  /** Begins an upload of `size` bytes to a channel; the bytes follow in uploadChunk requests. */
+  uploadStart: z.strictObject({
+    channelId: Id,
+    name: Text.min(1).max(255),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    mime: Text.max(255),
+  }),
+  /** The next bytes, in order, at most UPLOAD_CHUNK_BYTES; send the next once this one is answered. */
+  uploadChunk: z.strictObject({
+    uploadId: UploadId,
+    bytes: z
+      .instanceof(ArrayBuffer)
+      .refine((b) => b.byteLength <= UPLOAD_CHUNK_BYTES, `chunks are at most ${UPLOAD_CHUNK_BYTES} bytes`),
+  }),
+  /** All bytes are there: the core uploads them and answers with the stored file. */
+  uploadFinish: z.strictObject({ uploadId: UploadId }),
+  /** Stops an upload wherever it is. */
+  uploadCancel: z.strictObject({ uploadId: UploadId }),
+  /** A file's bytes, to show or save. */
+  fileBytes: z.strictObject({ fileId: Id }),
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -191,6 +238,16 @@ export const Results = {
    */
   setPreferences: Preferences,
   setFocus: z.null(),
+  // --- search ---
+  search: SearchPage,
+  /** Not kept by the core: the UI shows it until the user returns to the newest messages. */
+  openAround: z.object({ messages: z.array(DisplayMessage), hasOlder: z.boolean(), hasNewer: z.boolean() }),
+  // --- files ---
+  uploadStart: z.object({ uploadId: z.string() }),
+  uploadChunk: z.null(),
+  uploadFinish: FileInfo,
+  uploadCancel: z.null(),
+  fileBytes: z.object({ bytes: z.instanceof(ArrayBuffer), mime: z.string() }),
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };
@@ -220,6 +277,16 @@ export const Events = {
   notification: SessionNotification,
   /** What was notified in this conversation has been read (here or elsewhere): take it away. */
   notificationCleared: z.object({ channelId: z.string() }),
+  // --- files ---
+  /** How an upload is going: bytes the core has `received` from the UI, then `sending` to the server. */
+  upload: z.object({
+    uploadId: z.string(),
+    channelId: z.string(),
+    name: z.string(),
+    size: z.number(),
+    received: z.number(),
+    state: z.enum(['reading', 'sending', 'done', 'failed', 'cancelled']),
+  }),
 } as const;
 
 export type SessionEventName = keyof typeof Events;

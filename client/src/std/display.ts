@@ -2,7 +2,7 @@
 // message and for one of ours still in the outbox, one identity across a message's life, one order,
 // and the view that keeps a channel's messages by those rules.
 import { z } from 'zod';
-import { ErrorBody, Message } from '@switchboard/protocol';
+import { ErrorBody, Message, type FileInfo } from '@switchboard/protocol';
 
 /**
  * A message as a UI shows it: a stored one (`sent`), or one of ours still in the outbox (`pending`,
@@ -20,6 +20,7 @@ export interface QueuedText {
   clientId: string;
   channelId: string;
   text: string;
+  files?: FileInfo[];
   queuedAt: number;
   state: 'pending' | 'failed';
   failure?: ErrorBody;
@@ -41,6 +42,7 @@ export function queuedMessage(entry: QueuedText, authorId: string): DisplayMessa
     ts: entry.queuedAt,
     editedAt: null,
     deletedAt: null,
+    files: entry.files ?? [],
     delivery: entry.state,
   };
   if (entry.failure) shown.failure = entry.failure;

@@ -9,7 +9,7 @@
 // holds the storage's outbox lock sends. Every core reloads the records every few seconds: the
 // sender picks up what the others queued, and the others see their entries settle or fail.
 import { z } from 'zod';
-import { ClientId, ErrorBody, Id, SwitchboardError, type SendAck } from '@switchboard/protocol';
+import { ClientId, ErrorBody, FileInfo, Id, SwitchboardError, type SendAck } from '@switchboard/protocol';
 import { backoffDelay, systemClock, type Clock } from './connection.ts';
 import { asSwitchboardError, isRetryable } from './errors.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
@@ -23,6 +23,8 @@ const OutboxEntry = z.object({
   clientId: ClientId,
   channelId: Id,
   text: z.string(),
+  /** Uploaded files the message takes (entries queued before files existed have none). */
+  files: z.array(FileInfo).default([]),
   queuedAt: z.number(),
   state: z.enum(['pending', 'failed']),
   failure: ErrorBody.optional(),
@@ -110,10 +112,10 @@ export class Outbox {
    * Queues a message; resolves once it is persisted, and fails (queueing nothing) when it cannot be.
    * A clientId already queued is that entry, unchanged: one message, however often it is added.
    */
-  async add(entry: Omit<OutboxEntry, 'state'>): Promise<OutboxEntry> {
+  async add(entry: Omit<OutboxEntry, 'state' | 'files'> & { files?: FileInfo[] }): Promise<OutboxEntry> {
     const already = this.entries.get(entry.clientId);
     if (already) return already;
-    const queued: OutboxEntry = { ...entry, state: 'pending' };
+    const queued: OutboxEntry = { ...entry, files: entry.files ?? [], state: 'pending' };
     // In line only once stored: a message that goes out although `send` failed would be sent
     // again by a person who was told it failed.
     await this.write(queued);

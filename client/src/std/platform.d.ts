@@ -37,9 +37,25 @@ interface Event {
 interface Response {
   readonly ok: boolean;
   readonly status: number;
+  readonly headers: { get(name: string): string | null };
   text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 declare function fetch(
   url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
+  init?: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | FormData;
+    signal?: AbortSignal;
+  },
 ): Promise<Response>;
+
+/** Bytes handed over in parts; browsers may keep large ones on disk rather than in memory. */
+declare class Blob {
+  constructor(parts: readonly (ArrayBuffer | Blob)[], options?: { type?: string });
+  readonly size: number;
+}
+declare class FormData {
+  append(name: string, value: Blob, fileName?: string): void;
+}

@@ -12,36 +12,77 @@ export function normalizeServerUrl(serverUrl: string): string {
   return url.origin;
 }
 
+export interface RestOptions {
+  json?: unknown;
+  /** A multipart body (an upload) instead of JSON. */
+  form?: FormData;
+  token?: string;
+  signal?: AbortSignal;
+}
+
+async function send(
+  serverUrl: string,
+  method: string,
+  path: string,
+  options: RestOptions,
+): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const body = options.form ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+  try {
+    return await fetch(`${serverUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch {
+    if (options.signal?.aborted) throw new SwitchboardError('bad_request', 'cancelled');
+    throw new SwitchboardError('unavailable', `cannot reach the server at ${serverUrl}`);
+  }
+}
+
+/** The bytes of a response that succeeded, and their type; an error answer throws its error. */
+export async function restBytes(
+  serverUrl: string,
+  path: string,
+  options: RestOptions = {},
+): Promise<{ bytes: ArrayBuffer; mime: string }> {
+  const response = await send(serverUrl, 'GET', path, options);
+  if (!response.ok) return fail(serverUrl, response);
+  return {
+    bytes: await response.arrayBuffer(),
+    mime: response.headers.get('content-type') ?? 'application/octet-stream',
+  };
+}
+
 export async function restCall<T>(
   serverUrl: string,
   method: 'GET' | 'POST',
   path: string,
-  options: { json?: unknown; token?: string } = {},
+  options: RestOptions = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (options.json !== undefined) headers['content-type'] = 'application/json';
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let response: Response;
-  try {
-    response = await fetch(`${serverUrl}${path}`, {
-      method,
-      headers,
-      body: options.json === undefined ? undefined : JSON.stringify(options.json),
-    });
-  } catch {
-    throw new SwitchboardError('unavailable', `cannot reach the server at ${serverUrl}`);
-  }
+  const response = await send(serverUrl, method, path, options);
+  if (!response.ok) return fail(serverUrl, response);
+  return (await readJson(serverUrl, response)) as T;
+}
+
+async function readJson(serverUrl: string, response: Response): Promise<unknown> {
   const text = await response.text();
-  let body: unknown;
   try {
-    body = text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null;
   } catch {
     throw new SwitchboardError(
       'unavailable',
       `${serverUrl} did not answer like a Switchboard server (HTTP ${response.status})`,
     );
   }
-  if (response.ok) return body as T;
+}
+
+/** Throws the error a failed response carries. */
+async function fail(serverUrl: string, response: Response): Promise<never> {
+  const body = await readJson(serverUrl, response);
   const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   if (error) throw fromErrorBody({ code: error.code, message: error.message });
   throw new SwitchboardError(

@@ -288,6 +288,7 @@ describe('session core', () => {
     expect((await core.request('getSnapshot', {})).limits).toEqual({
       maxMessageLength: 20,
       maxPayloadBytes: server.ctx.config.maxPayloadBytes,
+      maxFileBytes: server.ctx.config.maxFileBytes,
     });
     const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
     await expect(core.request('send', { channelId: general.id, text: 'x'.repeat(21) })).rejects.toMatchObject(

@@ -5,9 +5,12 @@
 // (users.ts), message views (messages.ts), preferences (preferences.ts) — and here they are put
 // together, given the account's connection, and answer the requests.
 import {
+  dayBounds,
   DEFAULT_SERVER_LIMITS,
+  formatSearchQuery,
   messageTextTooLarge,
   newId,
+  parseSearchQuery,
   SwitchboardError,
   type AckData,
   type ClientEventName,
@@ -30,12 +33,14 @@ import {
   type SessionEvents,
   type SessionSnapshot,
 } from './contract.ts';
+import { sentMessage } from './display.ts';
 import { Emitter } from './emitter.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
 import { Outbox } from './outbox.ts';
 import { normalizeServerUrl } from './rest.ts';
 import { AccountRecord, userPrefix, type SignedIn, type SignInMethod } from './session/account.ts';
 import { Channels } from './session/channels.ts';
+import { FileTransfers } from './session/files.ts';
 import { MessageViews } from './session/messages.ts';
 import { Notifications } from './session/notifications.ts';
 import { PreferenceSync } from './session/preferences.ts';
@@ -66,10 +71,15 @@ interface Account {
   sync: Synchronizer;
 }
 
+/** Messages shown around a search result. */
+const AROUND_PAGE = 50;
+
 type Handlers = { [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResults[M]> };
 
 const sameLimits = (a: ServerLimits, b: ServerLimits): boolean =>
-  a.maxMessageLength === b.maxMessageLength && a.maxPayloadBytes === b.maxPayloadBytes;
+  a.maxMessageLength === b.maxMessageLength &&
+  a.maxPayloadBytes === b.maxPayloadBytes &&
+  a.maxFileBytes === b.maxFileBytes;
 
 export class SessionCore implements SessionApi {
   private readonly events = new Emitter<SessionEvents>();
@@ -81,6 +91,7 @@ export class SessionCore implements SessionApi {
   private readonly preferences: PreferenceSync;
   private readonly views: MessageViews;
   private readonly notifications: Notifications;
+  private readonly transfers: FileTransfers;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
   /** How far catch-up has got; shown as a nuance of the `online` state. */
@@ -116,6 +127,11 @@ export class SessionCore implements SessionApi {
         this.saveMeta();
         this.events.emit('preferences', preferences);
       },
+    });
+    this.transfers = new FileTransfers({
+      server: () => ({ url: this.record.requireServer(), token: this.requireAccount().token }),
+      maxFileBytes: () => this.limits.maxFileBytes,
+      tell: (progress) => this.events.emit('upload', progress),
     });
     this.views = new MessageViews({
       account: () => this.account && { userId: this.account.user.id, ...this.account },
@@ -203,13 +219,14 @@ export class SessionCore implements SessionApi {
       return this.views.open(channelId);
     },
     loadOlder: async ({ channelId }) => this.views.loadOlder(channelId),
-    send: async ({ channelId, text, clientId }) => {
+    send: async ({ channelId, text, files, clientId }) => {
       const account = this.requireAccount();
       this.requireChannel(channelId);
       const entry = await account.outbox.add({
         clientId: clientId ?? newId(),
         channelId,
         text,
+        files: files ?? [],
         queuedAt: this.clock.now(),
       });
       this.views.queued(entry);
@@ -265,6 +282,37 @@ export class SessionCore implements SessionApi {
     setFocus: async (onScreen) => {
       this.notifications.setFocus(onScreen);
       return null;
+    },
+    // --- search ---
+    search: async ({ q, cursor }) => {
+      const parsed = parseSearchQuery(q);
+      // The days typed are the user's: their bounds are taken here, in the user's time zone.
+      const days = dayBounds(parsed, ({ year, month, day }) => new Date(year, month - 1, day).getTime());
+      const rest = formatSearchQuery({ ...parsed, before: undefined, after: undefined });
+      return this.call('search', { q: rest, ...days, ...(cursor === undefined ? {} : { cursor }) });
+    },
+    // --- files ---
+    uploadStart: async (params) => {
+      this.requireChannel(params.channelId);
+      return this.transfers.start(params);
+    },
+    uploadChunk: async ({ uploadId, bytes }) => {
+      this.transfers.chunk(uploadId, bytes);
+      return null;
+    },
+    uploadFinish: ({ uploadId }) => this.transfers.finish(uploadId),
+    uploadCancel: async ({ uploadId }) => {
+      this.transfers.cancel(uploadId);
+      return null;
+    },
+    fileBytes: ({ fileId }) => this.transfers.bytes(fileId),
+    openAround: async ({ channelId, seq }) => {
+      const page = await this.call('channel.history', { channelId, around: seq, limit: AROUND_PAGE });
+      return {
+        messages: page.messages.map(sentMessage),
+        hasOlder: page.hasMore,
+        hasNewer: page.hasNewer ?? false,
+      };
     },
   };
 
@@ -358,6 +406,7 @@ export class SessionCore implements SessionApi {
     this.account = null;
     account.connection.stop();
     account.sync.stop();
+    this.transfers.clear();
     this.catchUpState = { catchingUp: false };
     await account.outbox.close();
     await (wipe ? account.cache.clear() : account.cache.flush());
@@ -407,6 +456,8 @@ export class SessionCore implements SessionApi {
         channelId: entry.channelId,
         clientId: entry.clientId,
         text: entry.text,
+        // Only with files: a server without files refuses the field.
+        ...(entry.files.length > 0 ? { fileIds: entry.files.map((f) => f.id) } : {}),
       }),
     );
     void account.sync.catchUpAll();

@@ -6,10 +6,12 @@ import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { displayKey as messageKey } from '@switchboard/client/browser';
+import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
+import { MessageContext, type MessageActions } from './MessageContext.tsx';
 import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
@@ -18,11 +20,14 @@ interface ChannelViewProps {
   channel: ChannelSummary;
   /** A message to bring into view (a notification was clicked). */
   openAt?: MessageListProps['openAt'];
+  /** Show this message in context (a search result) instead of the newest messages. */
+  focusSeq: number | null;
+  onUnfocus(): void;
   onLeave(channel: ChannelSummary): void;
   onError(text: string): void;
 }
 
-export function ChannelView({ channel, openAt = null, onLeave, onError }: ChannelViewProps) {
+export function ChannelView({ channel, openAt = null, focusSeq, onUnfocus, onLeave, onError }: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;
@@ -46,6 +51,23 @@ export function ChannelView({ channel, openAt = null, onLeave, onError }: Channe
     setOpenError(null);
     store.openChannel(channel.id).catch((err: unknown) => setOpenError(errorText(err, t)));
   }, [channel.id, store, t]);
+
+  const attachments = useAttachments(store.client, channel.id, t);
+  const [dropping, setDropping] = useState(false);
+
+  const [around, setAround] = useState<{ seq: number; messages: DisplayMessage[] } | null>(null);
+  useEffect(() => {
+    setAround(null);
+    if (focusSeq === null) return;
+    let current = true;
+    store.client
+      .request('openAround', { channelId: channel.id, seq: focusSeq })
+      .then((page) => current && setAround({ seq: focusSeq, messages: page.messages }))
+      .catch((err: unknown) => current && setOpenError(errorText(err, t)));
+    return () => {
+      current = false;
+    };
+  }, [channel.id, focusSeq, store, t]);
 
   const onSeen = useCallback(
     (seq: number) => {
@@ -94,6 +116,7 @@ export function ChannelView({ channel, openAt = null, onLeave, onError }: Channe
     [store, onError, t],
   );
   const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
+  const actions: MessageActions = { onEdit, onSaveEdit, onDelete: setDeleting, onRetry, onDiscard };
 
   const confirmDelete = async () => {
     if (!deleting) return;
@@ -107,7 +130,28 @@ export function ChannelView({ channel, openAt = null, onLeave, onError }: Channe
   };
 
   return (
-    <>
+    <div
+      className="channel-drop"
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        setDropping(false);
+        attachments.add([...event.dataTransfer.files]);
+      }}
+    >
+      {dropping && (
+        <div className="drop-hint" aria-hidden="true">
+          {t('files.drop')}
+        </div>
+      )}
       <header className="channel-header">
         <h1 id="channel-title">
           {channel.kind === 'direct' ? (
@@ -139,7 +183,19 @@ export function ChannelView({ channel, openAt = null, onLeave, onError }: Channe
         </p>
       )}
 
-      {view ? (
+      {around && view ? (
+        <MessageContext
+          label={title}
+          page={around.messages}
+          live={view.messages}
+          focusSeq={around.seq}
+          selfId={me.id}
+          users={users}
+          editingKey={editingKey}
+          actions={actions}
+          onBack={onUnfocus}
+        />
+      ) : view ? (
         <MessageList
           channel={channel}
           openAt={openAt}
@@ -156,11 +212,7 @@ export function ChannelView({ channel, openAt = null, onLeave, onError }: Channe
           editingKey={editingKey}
           onSeen={onSeen}
           onLoadOlder={onLoadOlder}
-          onEdit={onEdit}
-          onSaveEdit={onSaveEdit}
-          onDelete={setDeleting}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
+          {...actions}
         />
       ) : (
         <div className="log-wrap">
@@ -174,6 +226,7 @@ export function ChannelView({ channel, openAt = null, onLeave, onError }: Channe
       <Composer
         key={channel.id}
         channelId={channel.id}
+        attachments={attachments}
         placeholder={t('composer.placeholder', { channel: title })}
         onEditLast={onEditLast}
         onError={onError}
@@ -198,6 +251,6 @@ export function ChannelView({ channel, openAt = null, onLeave, onError }: Channe
           </div>
         </Dialog>
       )}
-    </>
+    </div>
   );
 }

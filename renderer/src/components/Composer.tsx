@@ -4,6 +4,8 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../format.ts';
+import type { Attachment } from './attachments.ts';
+import { formatSize } from './MessageFiles.tsx';
 import { useStore, useUi } from '../state/hooks.tsx';
 import type { UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
@@ -20,6 +22,13 @@ const drafts = new Map<string, string>();
 interface ComposerProps {
   channelId: string;
   placeholder: string;
+  /** Files uploading or uploaded for the next message (ChannelView keeps them: it takes drops too). */
+  attachments: {
+    list: readonly Attachment[];
+    add(files: File[]): void;
+    remove(key: number): void;
+    clear(): void;
+  };
   onEditLast(): void;
   onError(text: string): void;
 }
@@ -37,8 +46,11 @@ function findMention(text: string, caret: number): MentionQuery | null {
   return { start: caret - match[2]!.length - 1, end: caret, query: match[2]!.toLowerCase() };
 }
 
-export function Composer({ channelId, placeholder, onEditLast, onError }: ComposerProps) {
-  const { t } = useTranslation();
+export function Composer({ channelId, placeholder, attachments, onEditLast, onError }: ComposerProps) {
+  const { t, i18n } = useTranslation();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const uploading = attachments.list.some((a) => a.state === 'uploading' || a.state === 'sending');
+  const ready = attachments.list.flatMap((a) => (a.file ? [a.file] : []));
   const store = useStore();
   const users = useUi((s) => s.users);
   const maxLength = useUi((s) => s.limits.maxMessageLength);
@@ -94,13 +106,17 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
     store.client.request('typing', { channelId }).catch(() => undefined);
   };
 
+  const canSend = (text.trim() !== '' || ready.length > 0) && tooLong <= 0 && !uploading;
   const send = () => {
     const body = text.replace(/\s+$/, '');
-    if (!body.trim() || tooLong > 0) return;
+    if (!canSend) return;
+    const files = ready;
     setText('');
     setMention(null);
+    attachments.clear();
     lastTyping.current = 0;
-    store.client.request('send', { channelId, text: body }).catch((err: unknown) => {
+    const request = files.length > 0 ? { channelId, text: body, files } : { channelId, text: body };
+    store.client.request('send', request).catch((err: unknown) => {
       // Not queued at all (e.g. rejected as invalid): give the text back rather than lose it.
       setText((current) => current || body);
       onError(errorText(err, t));
@@ -169,7 +185,61 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
           ))}
         </ul>
       )}
+      {attachments.list.length > 0 && (
+        <ul className="attachments" aria-label={t('files.label')}>
+          {attachments.list.map((a) => (
+            <li key={a.key} className={`attachment ${a.state}`} data-testid="attachment" data-state={a.state}>
+              <span className="file-name">{a.name}</span>
+              <span className="file-size">{formatSize(a.size, i18n.language)}</span>
+              {a.state === 'uploading' && (
+                <progress
+                  max={Math.max(1, a.size)}
+                  value={a.sent}
+                  aria-label={t('files.uploading', {
+                    name: a.name,
+                    percent: Math.floor((100 * a.sent) / Math.max(1, a.size)),
+                  })}
+                />
+              )}
+              {a.state === 'sending' && (
+                <span className="file-status">{t('files.sending', { name: a.name })}</span>
+              )}
+              {a.state === 'failed' && (
+                <span className="form-error">{t('files.failed', { name: a.name, reason: a.error })}</span>
+              )}
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={t('files.cancel', { name: a.name })}
+                onClick={() => attachments.remove(a.key)}
+              >
+                <Icon name="close" size={14} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className={`composer-box${tooLong > 0 ? ' invalid' : ''}`}>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            attachments.add([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+        <button
+          type="button"
+          className="attach-button"
+          aria-label={t('files.attach')}
+          title={t('files.attach')}
+          onClick={() => fileInput.current?.click()}
+        >
+          <Icon name="attach" />
+        </button>
         <label htmlFor={COMPOSER_ID} className="sr-only">
           {t('composer.label')}
         </label>
@@ -192,6 +262,12 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
           }}
           onSelect={(e) => updateMention(e.currentTarget.value, e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = [...e.clipboardData.files];
+            if (pasted.length === 0) return;
+            e.preventDefault();
+            attachments.add(pasted);
+          }}
           onBlur={() => setMention(null)}
         />
         <button
@@ -200,7 +276,7 @@ export function Composer({ channelId, placeholder, onEditLast, onError }: Compos
           aria-label={t('composer.send')}
           title={t('composer.send')}
           onClick={send}
-          disabled={!text.trim() || tooLong > 0}
+          disabled={!canSend}
         >
           <Icon name="send" />
         </button>

@@ -7,6 +7,7 @@ import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { FormError } from './Form.tsx';
 import { Icon, IconButton } from './Icon.tsx';
+import { MessageFiles } from './MessageFiles.tsx';
 
 export interface MessageItemProps {
   message: DisplayMessage;
@@ -92,6 +93,8 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               dangerouslySetInnerHTML={{ __html: renderMarkdown(message.text, renderContext) }}
             />
           )}
+
+          {!deleted && <MessageFiles files={message.files} />}
 
           {message.editedAt !== null && !deleted && !editing && (
             <span className="message-edited">{t('messages.edited')}</span>

@@ -7,7 +7,7 @@ import { useUi } from '../state/hooks.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
-export type SidebarAction = 'create' | 'browse' | 'direct' | 'switcher' | 'settings' | 'signOut';
+export type SidebarAction = 'create' | 'browse' | 'direct' | 'switcher' | 'search' | 'settings' | 'signOut';
 
 interface SidebarProps {
   currentId: string | null;
@@ -83,6 +83,10 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
           <Icon name="search" size={16} />
           <span>{t('switcher.open')}</span>
           <kbd>{SWITCHER_SHORTCUT}</kbd>
+        </button>
+        <button type="button" className="switcher-button" onClick={() => onAction('search')}>
+          <Icon name="search" size={16} />
+          <span>{t('search.open')}</span>
         </button>
       </div>
 

@@ -17,6 +17,7 @@ import { COMPOSER_ID, focusComposer } from './Composer.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Icon } from './Icon.tsx';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
+import { SearchDialog } from './SearchDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { Sidebar, type SidebarAction } from './Sidebar.tsx';
 import { useNotifications, type OpenConversation } from './useNotifications.ts';
@@ -47,6 +48,8 @@ export function Workspace() {
     const messageId = messageFromHash();
     return channelId && messageId ? { channelId, messageId, nonce: 1 } : null;
   });
+  /** A message to show in context (a search result), in the open channel. */
+  const [focus, setFocus] = useState<{ channelId: string; seq: number } | null>(null);
   const toastId = useRef(0);
 
   const users = useUi((s) => s.users);
@@ -66,6 +69,7 @@ export function Workspace() {
   const select = useCallback(
     (channelId: string) => {
       setSelectedId(channelId);
+      setFocus(null);
       setDialog(null);
       setFocusRequest((n) => n + 1);
       localStorage.setItem(lastChannelKey(me.id), channelId);
@@ -156,6 +160,8 @@ export function Workspace() {
               key={current.id}
               channel={current}
               openAt={jump?.channelId === current.id ? jump : null}
+              focusSeq={focus?.channelId === current.id ? focus.seq : null}
+              onUnfocus={() => setFocus(null)}
               onLeave={setLeaving}
               onError={showError}
             />
@@ -182,6 +188,15 @@ export function Workspace() {
       {dialog === 'direct' && <StartDirectDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'switcher' && <QuickSwitcher onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'search' && (
+        <SearchDialog
+          onClose={() => setDialog(null)}
+          onOpen={(channelId, seq) => {
+            select(channelId);
+            setFocus({ channelId, seq });
+          }}
+        />
+      )}
       {leaving && (
         <LeaveChannelDialog
           channel={leaving}

@@ -391,8 +391,10 @@ describe('user, token and invite commands against a running server on the same d
     const done = await cli('backup', file, '--data-dir', dataDir);
     expect(done.code).toBe(0);
     expect(done.stdout).toBe(
-      `backed up ${path.join(dataDir, 'switchboard.db')} to ${file} (${/\((\d+) pages\)/.exec(done.stdout)?.[1]} pages)\n`,
+      `backed up ${path.join(dataDir, 'switchboard.db')} to ${file} (${/\((\d+) pages\)/.exec(done.stdout)?.[1]} pages)\n` +
+        `backed up 0 uploaded files (0 bytes) to ${file}.files\n`,
     );
+    expect(fs.statSync(`${file}.files`).mode & 0o777).toBe(0o700);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const again = await cli('backup', file, '--data-dir', dataDir);
     expect(again.code).toBe(1);

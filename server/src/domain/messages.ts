@@ -7,7 +7,9 @@
 import {
   newId,
   SwitchboardError,
+  type HistoryPage,
   type HistoryRequest,
+  type FileInfo,
   type Message,
   type SendAck,
   type StreamCatchUp,
@@ -20,6 +22,7 @@ import type { Store } from '../store/database.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Channels } from './channels.ts';
+import type { Files } from './files.ts';
 import { mentionedUsernames } from './mentions.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -40,11 +43,12 @@ interface PendingSend {
   channelId: string;
   clientId: string;
   text: string;
+  fileIds: string[];
   resolve: (ack: SendAck) => void;
   reject: (err: unknown) => void;
 }
 
-type MessageRow = MessagesTable & { mentions?: string[] };
+type MessageRow = MessagesTable & { mentions?: string[]; files?: FileInfo[] };
 
 export const DEFAULT_PAGE = 50;
 /** Distinct @names resolved per message; later ones are plain text. */
@@ -62,17 +66,21 @@ export class Messages {
     private readonly db: Store,
     private readonly channels: Channels,
     private readonly notifier: Notifier,
+    private readonly files: Files,
     private readonly options: MessagesOptions,
   ) {
     this.clock = options.clock ?? systemClock;
   }
 
   /** Stores a message once per (author, clientId) and resolves after the commit is durable. */
-  async send(actor: Actor, input: { channelId: string; clientId: string; text: string }): Promise<SendAck> {
+  async send(
+    actor: Actor,
+    input: { channelId: string; clientId: string; text: string; fileIds?: string[] | undefined },
+  ): Promise<SendAck> {
     this.checkLength(input.text);
     await this.channels.requireMember(actor, input.channelId);
     return new Promise<SendAck>((resolve, reject) => {
-      this.queue.push({ actor, ...input, resolve, reject });
+      this.queue.push({ actor, ...input, fileIds: input.fileIds ?? [], resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -97,12 +105,14 @@ export class Messages {
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
       await this.insertMentions(trx, row.id, row.channel_id, Number(row.seq), mentions);
-      return { ...row, text, change_seq: seq, edited_at: now, mentions };
+      const files = (await this.files.ofMessages([row.id], trx)).get(row.id) ?? [];
+      return { ...row, text, change_seq: seq, edited_at: now, mentions, files };
     });
   }
 
   async delete(actor: Actor, messageId: string): Promise<Message> {
-    return this.change(actor, messageId, 'deleted', async (trx, row, seq) => {
+    let dropped: string[] = [];
+    const message = await this.change(actor, messageId, 'deleted', async (trx, row, seq) => {
       const now = this.clock();
       await trx
         .updateTable('messages')
@@ -110,14 +120,19 @@ export class Messages {
         .where('id', '=', row.id)
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
-      return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [] };
+      dropped = await this.files.detach(trx, row.id);
+      return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [], files: [] };
     });
+    // The files' bytes go once the delete has committed, unless another upload has the same content.
+    await this.files.removeUnreferenced(dropped);
+    return message;
   }
 
   /** A page of history in seq order: after a seq, before a seq, or the newest page. */
-  async history(actor: Actor, req: HistoryRequest): Promise<{ messages: Message[]; hasMore: boolean }> {
+  async history(actor: Actor, req: HistoryRequest): Promise<HistoryPage> {
     await this.channels.requireReadable(actor, req.channelId);
     const limit = req.limit ?? DEFAULT_PAGE;
+    if (req.around !== undefined) return this.historyAround(req.channelId, req.around, limit);
     let query = this.db
       .selectFrom('messages')
       .selectAll()
@@ -131,6 +146,28 @@ export class Messages {
     const page = rows.slice(0, limit);
     if (req.after === undefined) page.reverse();
     return { messages: await this.withMentions(page), hasMore };
+  }
+
+  /** The page with `seq` in its middle: half before it, the rest from it on. */
+  private async historyAround(channelId: string, seq: number, limit: number): Promise<HistoryPage> {
+    const olderCount = Math.floor(limit / 2);
+    const page = (direction: '<' | '>=', count: number) =>
+      this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .where('seq', direction, seq)
+        .orderBy('seq', direction === '<' ? 'desc' : 'asc')
+        .limit(count + 1)
+        .execute();
+    const older = await page('<', olderCount);
+    const newer = await page('>=', limit - olderCount);
+    const rows = [...older.slice(0, olderCount).reverse(), ...newer.slice(0, limit - olderCount)];
+    return {
+      messages: await this.withMentions(rows),
+      hasMore: older.length > olderCount,
+      hasNewer: newer.length > limit - olderCount,
+    };
   }
 
   /**
@@ -195,7 +232,10 @@ export class Messages {
 
   /** Removes messages created before `cutoff` and records, per stream, how far history now reaches. */
   async pruneOlderThan(cutoff: number): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    let dropped: string[] = [];
+    const removed = await this.db.transaction().execute(async (trx) => {
+      // Their file rows go with the messages (a cascade); the bytes after the commit.
+      dropped = await this.files.ofMessagesBefore(trx, cutoff);
       const pruned = await trx
         .selectFrom('messages')
         .select(['channel_id', (eb) => eb.fn.max('change_seq').as('max_seq')])
@@ -213,6 +253,8 @@ export class Messages {
       const deleted = await trx.deleteFrom('messages').where('created_at', '<', cutoff).executeTakeFirst();
       return Number(deleted.numDeletedRows);
     });
+    await this.files.removeUnreferenced(dropped);
+    return removed;
   }
 
   private checkLength(text: string): void {
@@ -319,6 +361,7 @@ export class Messages {
       deleted_at: null,
     };
     await trx.insertInto('messages').values(row).execute();
+    const files = await this.files.attach(trx, p.actor, p.channelId, row.id, p.fileIds);
     const mentions = await this.resolveMentions(trx, p.channelId, p.text);
     await this.insertMentions(trx, row.id, p.channelId, seq, mentions);
     // Writing in a channel means you have read it.
@@ -330,7 +373,7 @@ export class Messages {
       .execute();
     return {
       ok: true,
-      ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions }) },
+      ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions, files }) },
     };
   }
 
@@ -412,7 +455,8 @@ export class Messages {
       .execute();
   }
 
-  private async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
+  /** Stored rows as protocol messages (with their mentions and files). */
+  async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
     if (rows.length === 0) return [];
     const mentionRows = await db
       .selectFrom('mentions')
@@ -426,7 +470,13 @@ export class Messages {
     const byMessage = new Map<string, string[]>();
     for (const m of mentionRows)
       byMessage.set(m.message_id, [...(byMessage.get(m.message_id) ?? []), m.user_id]);
-    return rows.map((row) => toMessage({ ...row, mentions: byMessage.get(row.id) ?? [] }));
+    const files = await this.files.ofMessages(
+      rows.map((r) => r.id),
+      db,
+    );
+    return rows.map((row) =>
+      toMessage({ ...row, mentions: byMessage.get(row.id) ?? [], files: files.get(row.id) ?? [] }),
+    );
   }
 }
 
@@ -454,5 +504,6 @@ function toMessage(row: MessageRow): Message {
     ts: Number(row.created_at),
     editedAt: row.edited_at === null ? null : Number(row.edited_at),
     deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+    files: row.files ?? [],
   };
 }

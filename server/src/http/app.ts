@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
@@ -80,6 +81,12 @@ export async function buildHttp(
     }
   });
 
+  // Uploads: one file part per request, streamed (routes/files.ts), where the size limit and quota
+  // are counted; the parser's own limit is one byte past it, so the counting sees a file too large.
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: ctx.config.maxFileBytes + 1, files: 1, fields: 0, parts: 1, headerPairs: 20 },
+  });
+
   app.addHook('onRequest', async (_request, reply) => {
     if (ctx.isShuttingDown()) {
       // Keep-alive connections are not reused: the next request opens a new one, to the next server.
@@ -89,7 +96,9 @@ export async function buildHttp(
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    void reply.headers(securityHeaders);
+    // A route may set its own (a file's download sets a stricter policy); everything else gets these.
+    for (const [name, value] of Object.entries(securityHeaders))
+      if (!reply.hasHeader(name)) void reply.header(name, value);
     return payload;
   });
 
@@ -155,6 +164,13 @@ function fromFastifyError(err: unknown): SwitchboardError {
   switch (fastifyErr.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new SwitchboardError('payload_too_large', fastifyErr.message ?? 'request body too large');
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new SwitchboardError('payload_too_large', fastifyErr.message ?? 'the upload is too large');
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new SwitchboardError('bad_request', 'send the file as multipart/form-data');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new SwitchboardError('bad_request', 'send JSON with Content-Type: application/json');
     case 'FST_ERR_BAD_URL':

@@ -301,7 +301,11 @@ async function onConnection(
     serverVersion: ctx.version,
     epoch: ctx.epoch,
     user,
-    limits: { maxPayloadBytes: ctx.config.maxPayloadBytes, maxMessageLength: ctx.config.maxMessageLength },
+    limits: {
+      maxPayloadBytes: ctx.config.maxPayloadBytes,
+      maxMessageLength: ctx.config.maxMessageLength,
+      maxFileBytes: ctx.config.maxFileBytes,
+    },
   });
 }
 

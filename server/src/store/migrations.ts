@@ -1,6 +1,7 @@
 // Versioned schema migrations, run at every start (both dialects). Append only: never edit a
 // migration that has shipped; add the next one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { createSearchIndex } from './searchIndex.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -141,6 +142,37 @@ const migrations: Record<string, Migration> = {
   '0004_token_made_by': {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('tokens').addColumn('created_by_token', 'varchar(64)').execute();
+    },
+  },
+  // --- search and files (0010–0019) ---
+  '0010_search_index': {
+    // SQLite's full-text indexes, kept in step by triggers (store/searchIndex.ts).
+    up: createSearchIndex,
+  },
+  '0011_files': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('files')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('channel_id', 'varchar(64)', (c) =>
+          c.notNull().references('channels.id').onDelete('cascade'),
+        )
+        .addColumn('uploader_id', 'varchar(64)', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        // Deleting a message (retention) deletes its file rows; their bytes go after the commit.
+        .addColumn('message_id', 'varchar(64)', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('mime', 'varchar(255)', (c) => c.notNull())
+        .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('width', 'integer')
+        .addColumn('height', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('files_message').on('files').column('message_id').execute();
+      await db.schema.createIndex('files_uploader').on('files').column('uploader_id').execute();
+      await db.schema.createIndex('files_sha256').on('files').column('sha256').execute();
     },
   },
 };

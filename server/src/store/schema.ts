@@ -86,6 +86,26 @@ export interface UserPreferencesTable {
   updated_at: number;
 }
 
+/**
+ * An uploaded file: the bytes live once per content under the data directory (store/blobs.ts), by
+ * `sha256`; a row per upload says who may see them. Unattached (`message_id` null) until a message
+ * of its channel, sent by its uploader, takes it.
+ */
+export interface FilesTable {
+  id: string;
+  channel_id: string;
+  uploader_id: string;
+  message_id: string | null;
+  name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+  /** Pixel size of an image, read from its header; null for other files. */
+  width: number | null;
+  height: number | null;
+  created_at: number;
+}
+
 export interface ServerMetaTable {
   key: string;
   value: string;
@@ -101,4 +121,5 @@ export interface Database {
   invites: InvitesTable;
   user_preferences: UserPreferencesTable;
   server_meta: ServerMetaTable;
+  files: FilesTable;
 }

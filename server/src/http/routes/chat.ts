@@ -12,10 +12,16 @@ const queryLimit = z.coerce.number().int().optional();
 const HistoryQuery = z.strictObject({
   after: querySeq.optional(),
   before: querySeq.optional(),
+  around: querySeq.optional(),
   limit: queryLimit,
 });
 /** Query strings carry text: the limit becomes a number here, the rest is checked by the action. */
 const BrowseQuery = z.looseObject({ limit: queryLimit });
+const SearchQuery = z.looseObject({
+  before: querySeq.optional(),
+  after: querySeq.optional(),
+  limit: queryLimit,
+});
 
 export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   const act = <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
@@ -75,4 +81,6 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
 
   api.post('/directs', async (request) => act(request, 'direct.open', request.body));
   api.post('/sync', (request) => act(request, 'sync', request.body));
+
+  api.get('/search', (request) => act(request, 'search', parse(SearchQuery, request.query)));
 }

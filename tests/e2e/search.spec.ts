@@ -1,0 +1,52 @@
+// Search in the web client: typed with filters, results with the match highlighted (as text, not
+// HTML), and a result opened in its channel at that message, far back in its history.
+import { expect, test } from '@playwright/test';
+import { log, person, Rest, screenshot, uniqueName } from './support/app.ts';
+import { e2eEnv } from './support/env.ts';
+
+const OLDER = 120;
+let channel: { id: string; name: string };
+
+test.beforeAll(async () => {
+  const { url } = e2eEnv();
+  const alice = await Rest.signIn(url, 'alice');
+  channel = await alice.createChannel(uniqueName('search'));
+  await (await Rest.signIn(url, 'bob')).join(channel.id);
+  await alice.post(channel.id, 'the capybara <b>migration</b> plan 서버점검 일정');
+  // Enough newer messages that the result is far outside the page the channel opens at.
+  for (let n = 1; n <= OLDER; n++) await alice.post(channel.id, `filler ${n}`);
+});
+
+test('search finds a message by word and Korean substring and opens it in context', async ({ browser }) => {
+  const page = await person(browser, 'bob');
+  await page.getByRole('button', { name: 'Search messages' }).click();
+  const box = page.getByRole('searchbox', { name: 'Search' });
+  await box.fill(`capyb in:#${channel.name} from:@alice colour:red`);
+  await box.press('Enter');
+  // An unknown filter is explained, and searched as text: nothing has it.
+  await expect(page.getByText('“colour:” is not a filter: it was searched as text.')).toBeVisible();
+  await expect(page.getByText('No messages match.')).toBeVisible();
+
+  await box.fill(`capyb 버점검 in:#${channel.name} from:@alice`);
+  await box.press('Enter');
+  const snippet = page.getByTestId('search-snippet');
+  await expect(snippet).toHaveCount(1);
+  await expect(snippet.locator('mark')).toHaveText(['capyb', '버점검']);
+  // Markup in a message is text in the result, never HTML.
+  await expect(snippet).toContainText('<b>migration</b>');
+  await expect(snippet.locator('b')).toHaveCount(0);
+  await screenshot(page, 'search-results');
+
+  await snippet.click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  const focused = log(page).locator('[data-focused]');
+  await expect(focused).toContainText('capybara');
+  await expect(focused).toBeInViewport();
+  // The messages around it came with it: those after it in the channel, far from the newest.
+  await expect(log(page).getByText('filler 24', { exact: true })).toHaveCount(1);
+  await screenshot(page, 'search-in-context');
+
+  await page.getByRole('button', { name: 'Back to the newest messages' }).click();
+  await expect(log(page).getByText(`filler ${OLDER}`, { exact: true })).toBeVisible();
+  await expect(log(page).locator('[data-focused]')).toHaveCount(0);
+});
