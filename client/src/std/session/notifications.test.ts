@@ -38,6 +38,7 @@ function message(channelId: string, seq: number, changes: Partial<Message> = {})
     ts: 1_000 + seq,
     editedAt: null,
     deletedAt: null,
+    files: [],
     ...changes,
   };
 }
