@@ -183,6 +183,21 @@ export class SessionCore implements SessionApi {
     this.notifications.setWindowFocused(focused);
   }
 
+  /**
+   * The server this session talks to is now at `to` (it was at `from`): the account, its history and
+   * its outbox stay, and the connection goes to the new address. Nothing happens if the session
+   * talks to another server. For a server the platform runs itself (the desktop's local server).
+   */
+  async relocate(from: string, to: string): Promise<boolean> {
+    if (this.record.serverUrl !== normalizeServerUrl(from)) return false;
+    const account = this.account;
+    if (account) await this.endAccount(false, true);
+    await this.record.relocate(normalizeServerUrl(to));
+    if (account) await this.startAccount({ token: account.token, user: account.user });
+    else this.events.emit('snapshot', this.snapshot());
+    return true;
+  }
+
   /** Stops everything and releases the storage; pending messages stay in the outbox. */
   async close(): Promise<void> {
     await this.endAccount(false);
@@ -399,8 +414,11 @@ export class SessionCore implements SessionApi {
     this.events.emit('snapshot', this.snapshot());
   }
 
-  /** Tears down the signed-in account; `wipe` also forgets its history and outbox on this device. */
-  private async endAccount(wipe: boolean): Promise<void> {
+  /**
+   * Tears down the signed-in account; `wipe` also forgets its history and outbox on this device.
+   * `quiet`: the UI is not told (the same account starts again at once).
+   */
+  private async endAccount(wipe: boolean, quiet = false): Promise<void> {
     const account = this.account;
     if (!account) return;
     this.account = null;
@@ -418,6 +436,7 @@ export class SessionCore implements SessionApi {
     this.epoch = null;
     this.limits = DEFAULT_SERVER_LIMITS;
     this.connectionState = { status: 'signed-out' };
+    if (quiet) return;
     this.events.emit('connection', this.connectionState);
     this.events.emit('snapshot', this.snapshot());
   }
