@@ -28,6 +28,25 @@ const copyRenderer: Plugin = {
   },
 };
 
+/**
+ * The server the app can run on this computer: the bundled switchboard-server (server/dist/cli.js)
+ * and the web client it serves to people on the network, laid out as in its npm package.
+ */
+const copyServer: Plugin = {
+  name: 'switchboard-copy-server',
+  closeBundle() {
+    const cli = root('../server/dist/cli.js');
+    if (!fs.existsSync(cli))
+      throw new Error('server/dist/cli.js is not built: run "npm run build:server" first');
+    const server = root('../dist/desktop/server');
+    fs.rmSync(server, { recursive: true, force: true });
+    fs.mkdirSync(`${server}/dist`, { recursive: true });
+    fs.copyFileSync(cli, `${server}/dist/cli.js`);
+    fs.cpSync(root('../server/web'), `${server}/web`, { recursive: true });
+    fs.writeFileSync(`${server}/package.json`, `${JSON.stringify({ type: 'module', private: true })}\n`);
+  },
+};
+
 /** The tray's and notifications' images (build/make-icons.mjs draws them) go beside main. */
 const copyIcons: Plugin = {
   name: 'switchboard-copy-icons',
@@ -40,7 +59,7 @@ const copyIcons: Plugin = {
 };
 
 export default defineConfig({
-  plugins: [copyRenderer, copyIcons],
+  plugins: [copyRenderer, copyIcons, copyServer],
   ssr: { noExternal: true, target: 'node' },
   build: {
     ssr: true,
@@ -50,7 +69,11 @@ export default defineConfig({
     minify: false,
     sourcemap: false,
     rollupOptions: {
-      input: { index: root('src/index.ts'), utility: root('src/utility.ts') },
+      input: {
+        index: root('src/index.ts'),
+        utility: root('src/utility.ts'),
+        'local-server': root('src/local/server-process.ts'),
+      },
       external,
       output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
     },

@@ -50,6 +50,19 @@ export type DeepLinkTarget =
   | { action: 'open'; server: string; channel: string; message?: string }
   | { action: 'join'; server: string; invite: string };
 
+/** The server on this computer (local mode), as Settings shows it. */
+export interface LocalServerInfo {
+  /** `off` with no `url`: never set up here. */
+  state: 'off' | 'starting' | 'running' | 'restarting' | 'failed';
+  /** The address the app uses (loopback), once it has run. */
+  url: string | null;
+  /** Others on the network may join: it listens on every interface. */
+  lan: boolean;
+  /** The address to give people on the network, while `lan` and running. */
+  shareUrl: string | null;
+  reason: string | null;
+}
+
 /** What this computer's app does, apart from the account's preferences (kept by main, per computer). */
 export interface DesktopSettings {
   /** Starts when the person signs in to the computer, in the tray. Off by default. */

@@ -148,6 +148,11 @@ export class CoreHost<P> {
     this.send({ type: 'dnd', dnd });
   }
 
+  /** The server on this computer took another port: a core signed in there follows it. */
+  serverMoved(from: string, to: string): void {
+    this.send({ type: 'server-moved', from, to });
+  }
+
   /** Asks the core to finish its writes and exit; kills it if it takes too long. */
   async shutdown(): Promise<void> {
     const child = this.supervisor.stop();

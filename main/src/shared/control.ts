@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { ClientId, DEFAULT_LIMITS, DoNotDisturb, Id, MessageText, Seq } from '@switchboard/protocol';
 import { SessionNotification } from '@switchboard/client';
 
+const ServerUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
 /** A bearer token is an opaque string; this bounds what either side will hold. */
 const Token = z.string().min(1).max(4096);
 
@@ -40,6 +42,9 @@ export const ToUtility = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('mark-read'), channelId: Id, seq: Seq }),
   /** Do not disturb from the tray menu (null: off), stored with the account like any preference. */
   z.strictObject({ type: z.literal('dnd'), dnd: DoNotDisturb.nullable() }),
+  // The server on this computer.
+  /** It had to take another port: a core signed in there follows it, keeping its account. */
+  z.strictObject({ type: z.literal('server-moved'), from: ServerUrl, to: ServerUrl }),
 ]);
 export type ToUtility = z.infer<typeof ToUtility>;
 

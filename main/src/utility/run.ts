@@ -122,6 +122,10 @@ export function runUtility(parent: ParentPortLike, options: UtilityOptions): voi
         return void act('mark a conversation read', (session) =>
           session.request('markRead', { channelId: message.channelId, seq: message.seq }),
         );
+      case 'server-moved':
+        return void act('follow the server to its new address', (session) =>
+          session.relocate(message.from, message.to),
+        );
       case 'dnd':
         return void act('change do not disturb', (session) =>
           session.request('setPreferences', { dnd: message.dnd ?? undefined }),
