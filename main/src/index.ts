@@ -1,6 +1,7 @@
 // Electron main: the composition root. Everything with a decision in it lives in a module of its
 // own (core/, app/) behind a small interface and is tested without Electron; this file only
 // connects those modules to Electron's objects.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -31,8 +32,9 @@ import {
   type DeepLinkTarget,
   type DesktopSettings,
 } from '@switchboard/protocol/desktop';
+import { SwitchboardError } from '@switchboard/protocol';
 import { appProtocolHandler } from './app/app-protocol.ts';
-import { notifierActions, routeAttention, setDndFromTray } from './app/attention.ts';
+import { setDndFromTray } from './app/attention.ts';
 import { BadgeController } from './app/badge.ts';
 import { DesktopSettingsFile } from './app/desktop-settings.ts';
 import { StartAtLogin, startsHidden } from './app/login-item.ts';
@@ -53,6 +55,8 @@ import {
 } from './app/security.ts';
 import { claimSingleInstance } from './app/single-instance.ts';
 import { runUpdates, updatePolicy } from './app/updater.ts';
+import { FIRST_ACCOUNT, Servers, type ServerAccount } from './app/servers.ts';
+import { LocalServer, type ServerProcess } from './local/local-server.ts';
 import { MIN_SIZE, parseWindowState, placeWindow, type WindowState } from './app/window-state.ts';
 import { CoreHost, type CoreChild } from './core/core-host.ts';
 import { systemTimers } from './core/supervisor.ts';
@@ -64,6 +68,8 @@ const BUILD_DIR = path.join(app.getAppPath(), 'dist/desktop');
 const RENDERER_DIR = path.join(BUILD_DIR, 'renderer');
 const PRELOAD = path.join(BUILD_DIR, 'preload/index.cjs');
 const UTILITY = path.join(BUILD_DIR, 'main/utility.cjs');
+const LOCAL_SERVER = path.join(BUILD_DIR, 'main/local-server.cjs');
+const SERVER_CLI = path.join(BUILD_DIR, 'server/dist/cli.js');
 const ICONS = path.join(BUILD_DIR, 'icons');
 
 // A separate profile (tests, or a second account side by side): set before anything reads userData,
@@ -85,12 +91,18 @@ let log: Logger;
 let mainWindow: BrowserWindow | null = null;
 /** Deep links that arrived before the window could take them. */
 const pendingLinks: string[] = [];
+/** Checked links for the window, waiting while it loads (another account is coming on screen). */
+const pendingTargets: DeepLinkTarget[] = [];
+/** Where each account's window was (the address after #), to come back to it. */
+const placeOf = new Map<string, string>();
 /** Set once the app is quitting: closing the window then really closes it. */
 let quitting = false;
 /** Started at login: the first window waits in the tray until asked for. */
 const hiddenAtStart = startsHidden(process.argv, process.platform, app);
 // Kept referenced for the app's life: a collected Tray disappears from the panel.
 let tray: Tray | null = null;
+/** Every account's session core (app/servers.ts); set once the app is ready. */
+let accounts: Servers<MessagePortMain> | null = null;
 
 if (claimSingleInstance(app, { focus: () => focusWindow(), openLink: (url) => openLink(url) })) {
   const initialLink = deepLinkIn(process.argv);
@@ -129,39 +141,6 @@ function start(): void {
   );
   app.on('web-contents-created', (_event, contents) => guardContents(contents, openExternal));
 
-  const host = new CoreHost<MessagePortMain>({
-    launch: () =>
-      utilityProcess.fork(UTILITY, [], {
-        serviceName: 'Switchboard session',
-        stdio: 'ignore',
-      }) as unknown as CoreChild<MessagePortMain>,
-    createChannel: () => new MessageChannelMain(),
-    secrets: new SafeStorageSecrets(path.join(userData, 'session-token'), safeStorage, log),
-    dataDir: path.join(userData, 'session'),
-    logsDir,
-    log,
-  });
-  host.start();
-
-  powerMonitor.on('suspend', () => host.power('suspend'));
-  powerMonitor.on('resume', () => host.power('resume'));
-  powerMonitor.on('unlock-screen', () => host.power('unlock-screen'));
-
-  const router = new IpcRouter(ipcMain as unknown as IpcMainLike, log);
-  router.handle(IPC.appInfo, (): AppInfo => ({
-    appVersion: app.getVersion(),
-    electronVersion: process.versions.electron,
-    chromeVersion: process.versions.chrome,
-    platform: process.platform,
-    secretStorage: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
-    logsDir,
-    server: host.state.server,
-  }));
-  router.on(IPC.restartCore, () => host.restart());
-  router.on(IPC.openLogs, () => void shell.openPath(logsDir));
-  router.on(IPC.rendererError, ([message, stack]) => log.error({ stack }, `renderer: ${message}`));
-  router.on(IPC.network, ([online]) => host.network(online));
-
   const settings = new DesktopSettingsFile(path.join(userData, 'desktop-settings.json'), log);
   const startAtLogin = new StartAtLogin({
     platform: process.platform,
@@ -174,10 +153,84 @@ function start(): void {
     appName: PRODUCT_NAME,
   });
   const loginState = () => ({ on: startAtLogin.isOn(), supported: startAtLogin.supported });
-  const attention = startAttention(host, settings, loginState, (on) => {
-    startAtLogin.set(on);
-    attention.tray.refresh();
+  const attention = startAttention(
+    () => servers,
+    loginState,
+    (on) => {
+      startAtLogin.set(on);
+      attention.tray.refresh();
+    },
+  );
+  const servers = new Servers<MessagePortMain>({
+    store: {
+      load: () => settings.value.servers ?? null,
+      save: (list) => void settings.update({ servers: list }),
+    },
+    createHost: (account) => {
+      const files = accountFiles(account);
+      return new CoreHost<MessagePortMain>({
+        launch: () =>
+          utilityProcess.fork(UTILITY, [], {
+            serviceName: 'Switchboard session',
+            stdio: 'ignore',
+          }) as unknown as CoreChild<MessagePortMain>,
+        createChannel: () => new MessageChannelMain(),
+        secrets: new SafeStorageSecrets(files.token, safeStorage, log),
+        dataDir: files.dataDir,
+        logsDir,
+        log,
+      });
+    },
+    createNotifier: (actions, source) =>
+      new Notifier({
+        create: (options) => new Notification(options) as unknown as NotificationLike,
+        platform: process.platform,
+        icon: path.join(ICONS, 'app.png'),
+        actions,
+        source,
+        log,
+      }),
+    window: { show: () => focusWindow(), follow: (target) => followTarget(target) },
+    newId: () => randomUUID(),
+    forget: (account) => {
+      const files = accountFiles(account);
+      fs.rmSync(path.dirname(files.dataDir), { recursive: true, force: true });
+    },
+    onTotals: (totals) => {
+      attention.tray.update(totals);
+      attention.badge.update(totals);
+    },
+    onList: (list) => mainWindow?.webContents.send(IPC.serversChanged, list),
+    onSwitch: (from, to) => {
+      if (!mainWindow) return;
+      placeOf.set(from, new URL(mainWindow.webContents.getURL()).hash);
+      void mainWindow.loadURL(`${APP_ENTRY}${placeOf.get(to) ?? ''}`);
+    },
+    log,
   });
+  accounts = servers;
+  servers.start();
+  const local = startLocalServer(settings, servers);
+
+  powerMonitor.on('suspend', () => servers.power('suspend'));
+  powerMonitor.on('resume', () => servers.power('resume'));
+  powerMonitor.on('unlock-screen', () => servers.power('unlock-screen'));
+
+  const router = new IpcRouter(ipcMain as unknown as IpcMainLike, log);
+  router.handle(IPC.appInfo, (): AppInfo => ({
+    appVersion: app.getVersion(),
+    electronVersion: process.versions.electron,
+    chromeVersion: process.versions.chrome,
+    platform: process.platform,
+    secretStorage: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
+    logsDir,
+    server: servers.active.state.server,
+  }));
+  router.on(IPC.restartCore, () => servers.active.restart());
+  router.on(IPC.openLogs, () => void shell.openPath(logsDir));
+  router.on(IPC.rendererError, ([message, stack]) => log.error({ stack }, `renderer: ${message}`));
+  router.on(IPC.network, ([online]) => servers.network(online));
+  routeServers(router, servers, local, settings);
   router.handle(IPC.desktopSettings, (): DesktopSettings => {
     const { on, supported } = loginState();
     return { startAtLogin: on, startAtLoginSupported: supported };
@@ -197,7 +250,7 @@ function start(): void {
         electron: process.versions.electron,
         chrome: process.versions.chrome,
         node: process.versions.node,
-        server: host.state.server,
+        server: servers.active.state.server,
       }),
     });
   Menu.setApplicationMenu(
@@ -213,10 +266,10 @@ function start(): void {
     ),
   );
 
-  mainWindow = createWindow(host, attention.settings, !hiddenAtStart);
+  mainWindow = createWindow(servers, settings, !hiddenAtStart);
   app.on('activate', () => {
     // macOS: clicking the dock icon with no window open opens one.
-    if (!mainWindow) mainWindow = createWindow(host, attention.settings, true);
+    if (!mainWindow) mainWindow = createWindow(servers, settings, true);
     else focusWindow();
   });
   app.on('window-all-closed', () => {
@@ -229,29 +282,30 @@ function start(): void {
     if (shuttingDown) return;
     shuttingDown = true;
     event.preventDefault();
-    void host.shutdown().finally(() => app.quit());
+    // The cores first (their last writes may go to the local server), then the server itself.
+    void servers
+      .shutdown()
+      .then(() => local.stop())
+      .finally(() => app.quit());
   });
   startUpdates();
 }
 
-/** Native notifications, the tray and the badge, fed by the core (app/attention.ts). */
+/** Where an account keeps its files: the first one where the app kept them before the server list. */
+function accountFiles(account: ServerAccount): { dataDir: string; token: string } {
+  if (account.id === FIRST_ACCOUNT)
+    return { dataDir: path.join(userData, 'session'), token: path.join(userData, 'session-token') };
+  const dir = path.join(userData, 'servers', account.id);
+  return { dataDir: path.join(dir, 'session'), token: path.join(dir, 'session-token') };
+}
+
+/** The tray and the badge (app/tray.ts, app/badge.ts), fed with every account's totals. */
 function startAttention(
-  host: CoreHost<MessagePortMain>,
-  settings: DesktopSettingsFile,
+  servers: () => Pick<Servers<MessagePortMain>, 'setDnd'>,
   loginState: () => { on: boolean; supported: boolean },
   setStartAtLogin: (on: boolean) => void,
 ) {
   const icon = (file: string) => path.join(ICONS, file);
-  const notifier = new Notifier({
-    create: (options) => new Notification(options) as unknown as NotificationLike,
-    platform: process.platform,
-    icon: icon('app.png'),
-    actions: notifierActions(host, {
-      show: () => focusWindow(),
-      follow: (target) => followTarget(target),
-    }),
-    log,
-  });
   tray = new Tray(icon(process.platform === 'darwin' ? 'trayTemplate.png' : 'tray-normal-on-dark.png'));
   const trayController = new TrayController({
     tray: tray as unknown as TrayLike,
@@ -266,7 +320,7 @@ function startAttention(
     startAtLogin: loginState,
     actions: {
       open: () => focusWindow(),
-      dnd: setDndFromTray(host, () => Date.now()),
+      dnd: (choice) => setDndFromTray(servers(), () => Date.now())(choice),
       startAtLogin: setStartAtLogin,
       quit: () => app.quit(),
     },
@@ -279,8 +333,78 @@ function startAttention(
       mainWindow?.setOverlayIcon(file ? nativeImage.createFromPath(icon(file)) : null, description),
     setBadgeCount: (count) => app.setBadgeCount(count),
   });
-  routeAttention(host, { notifier, tray: trayController, badge });
-  return { notifier, tray: trayController, settings };
+  return { tray: trayController, badge };
+}
+
+/**
+ * The server on this computer (local/local-server.ts) in a utility process of its own, started with
+ * the app once it has been set up; the cores signed in there follow it when it changes port.
+ */
+function startLocalServer(settings: DesktopSettingsFile, servers: Servers<MessagePortMain>): LocalServer {
+  const serverLog = openFileLog(logsDir, 'local-server');
+  const local = new LocalServer({
+    launch: () =>
+      utilityProcess.fork(LOCAL_SERVER, [], {
+        serviceName: 'Switchboard server',
+        stdio: 'pipe',
+      }) as unknown as ServerProcess,
+    cli: SERVER_CLI,
+    dataDir: path.join(userData, 'local-server'),
+    config: {
+      load: () => settings.value.localServer,
+      save: (config) => void settings.update({ localServer: { ...settings.value.localServer, ...config } }),
+    },
+    output: (line) => void serverLog.then((out) => out.info(line)),
+    log,
+  });
+  local.onMoved((from, to) => servers.serverMoved(from, to));
+  local.onChange((info) => mainWindow?.webContents.send(IPC.localServerChanged, info));
+  if (settings.value.localServer.hosting)
+    local.start().catch((err: Error) => log.error({ error: err.message }, 'the local server did not start'));
+  return local;
+}
+
+/** The server list's and the local server's requests from the window. */
+function routeServers(
+  router: IpcRouter,
+  servers: Servers<MessagePortMain>,
+  local: LocalServer,
+  settings: DesktopSettingsFile,
+): void {
+  router.handle(IPC.servers, () => servers.list());
+  router.on(IPC.switchServer, ([id]) => servers.activate(id));
+  router.on(IPC.addServer, () => void servers.add());
+  router.on(IPC.removeServer, ([id]) => void servers.remove(id));
+  router.handle(IPC.localServer, () => local.state);
+  router.handle(IPC.hostLocalServer, async () => {
+    if (servers.active.state.server.url)
+      throw new SwitchboardError('conflict', 'this account is on a server already: add a server first');
+    const hosting = await local.setup();
+    settings.update({ localServer: { ...settings.value.localServer, hosting: true } });
+    servers.markActiveLocal();
+    return hosting;
+  });
+  router.handle(IPC.setLocalServerLan, ([on]) => local.setLan(on));
+  router.handle(IPC.localServerInvite, ([admin]) => local.invite(admin));
+  router.handle(IPC.backupLocalServer, async () => {
+    const { canceled, filePath } = await dialog.showSaveDialog({
+      title: 'Back up the server on this computer',
+      defaultPath: `switchboard-${new Date().toISOString().slice(0, 10)}.db`,
+    });
+    if (canceled || !filePath) return null;
+    await local.backup(filePath);
+    return filePath;
+  });
+  router.handle(IPC.restoreLocalServer, async () => {
+    const { canceled, filePaths } = await dialog.showOpenDialog({
+      title: 'Restore the server on this computer from a backup',
+      properties: ['openFile'],
+    });
+    const file = filePaths[0];
+    if (canceled || !file) return null;
+    await local.restore(file);
+    return file;
+  });
 }
 
 /** Tells the person, once, that closing the window left the app running in the tray. */
@@ -294,7 +418,7 @@ function showTrayNotice(): void {
 }
 
 function createWindow(
-  host: CoreHost<MessagePortMain>,
+  host: Servers<MessagePortMain>,
   settings: DesktopSettingsFile,
   showWhenReady: boolean,
 ): BrowserWindow {
@@ -349,7 +473,9 @@ function createWindow(
   // Every load (the first, a reload) gets a port of its own; the old one closed with the old page.
   window.webContents.on('did-finish-load', () => {
     host.attachWindow(target);
+    window.webContents.send(IPC.serversChanged, host.list());
     for (const link of pendingLinks.splice(0)) openLink(link);
+    for (const link of pendingTargets.splice(0)) followTarget(link);
   });
   window.webContents.on('render-process-gone', (_event, details) =>
     log.error({ reason: details.reason, exitCode: details.exitCode }, 'the window’s renderer stopped'),
@@ -386,13 +512,16 @@ function openLink(url: string): void {
   if (!mainWindow || mainWindow.webContents.isLoading()) return void pendingLinks.push(url);
   const parsed = parseDeepLink(url);
   if (!parsed.ok) return log.warn({ reason: parsed.reason }, 'ignored a switchboard:// link');
+  // The account on the link's server comes on screen (the window loads it if it was another).
+  accounts?.accountFor(parsed.target);
   focusWindow();
   followTarget(parsed.target);
 }
 
 /** Hands the window a checked link (from switchboard://, or a notification's click). */
 function followTarget(target: DeepLinkTarget): void {
-  mainWindow?.webContents.send(IPC.deepLink, target);
+  if (!mainWindow || mainWindow.webContents.isLoading()) return void pendingTargets.push(target);
+  mainWindow.webContents.send(IPC.deepLink, target);
 }
 
 function openExternal(url: string): void {

@@ -26,6 +26,35 @@ export const IPC = {
   desktopSettings: 'switchboard:desktop-settings',
   /** preload → main: start (or not) when the person signs in to the computer. */
   setStartAtLogin: 'switchboard:set-start-at-login',
+  // Several servers.
+  /** preload → main (invoke): the server list. */
+  servers: 'switchboard:servers',
+  /** main → preload: the server list changed (names, counts, the active one). */
+  serversChanged: 'switchboard:servers-changed',
+  /** preload → main: put another account on screen (the window loads it). */
+  switchServer: 'switchboard:switch-server',
+  /** preload → main: a new account, on no server yet, put on screen. */
+  addServer: 'switchboard:add-server',
+  /** preload → main: remove an account from this computer (its core stops, its data goes). */
+  removeServer: 'switchboard:remove-server',
+  // The server on this computer.
+  /** preload → main (invoke): its state. */
+  localServer: 'switchboard:local-server',
+  /** main → preload: its state changed. */
+  localServerChanged: 'switchboard:local-server-changed',
+  /**
+   * preload → main (invoke): start it (set it up the first time) for the account on screen, which is
+   * on no server yet; answers its address and, while it has no users, the first-admin setup code.
+   */
+  hostLocalServer: 'switchboard:host-local-server',
+  /** preload → main (invoke): let others on the network join (true) or loopback only (false). */
+  setLocalServerLan: 'switchboard:set-local-server-lan',
+  /** preload → main (invoke): an invite link for people on the network, made for this admin. */
+  localServerInvite: 'switchboard:local-server-invite',
+  /** preload → main (invoke): back up its data to a file the person picks; answers the file or null. */
+  backupLocalServer: 'switchboard:backup-local-server',
+  /** preload → main (invoke): restore a backup the person picks; answers the file or null. */
+  restoreLocalServer: 'switchboard:restore-local-server',
 } as const;
 
 /** What the core is doing, as a window shows it. */
@@ -63,6 +92,19 @@ export interface LocalServerInfo {
   reason: string | null;
 }
 
+/** An account in the server list (one per server; the window shows the active one). */
+export interface ServerSummary {
+  id: string;
+  /** The server's host name, "This computer" for the local one, "New server" before one is chosen. */
+  name: string;
+  url: string | null;
+  local: boolean;
+  active: boolean;
+  unread: number;
+  /** Mentions and direct messages. */
+  mentions: number;
+}
+
 /** What this computer's app does, apart from the account's preferences (kept by main, per computer). */
 export interface DesktopSettings {
   /** Starts when the person signs in to the computer, in the tray. Off by default. */
@@ -76,6 +118,8 @@ export const PAGE_MESSAGE = 'switchboard-desktop';
 
 export type PageMessage =
   | { source: typeof PAGE_MESSAGE; kind: 'session-port' }
+  | { source: typeof PAGE_MESSAGE; kind: 'servers'; servers: ServerSummary[] }
+  | { source: typeof PAGE_MESSAGE; kind: 'local-server'; info: LocalServerInfo }
   | { source: typeof PAGE_MESSAGE; kind: 'core-status'; status: CoreStatus }
   | { source: typeof PAGE_MESSAGE; kind: 'deep-link'; target: DeepLinkTarget };
 
@@ -89,4 +133,14 @@ export interface DesktopBridge {
   reportError(message: string, stack?: string): void;
   desktopSettings(): Promise<DesktopSettings>;
   setStartAtLogin(on: boolean): void;
+  servers(): Promise<ServerSummary[]>;
+  switchServer(id: string): void;
+  addServer(): void;
+  removeServer(id: string): void;
+  localServer(): Promise<LocalServerInfo>;
+  hostLocalServer(): Promise<{ url: string; setupCode: string | null }>;
+  setLocalServerLan(on: boolean): Promise<LocalServerInfo>;
+  localServerInvite(admin: string): Promise<string>;
+  backupLocalServer(): Promise<string | null>;
+  restoreLocalServer(): Promise<string | null>;
 }

@@ -86,7 +86,13 @@ function app(platform: NodeJS.Platform = 'darwin') {
     setOverlayIcon: () => {},
     setBadgeCount: () => true,
   });
-  routeAttention(host, { notifier, tray: trayController, badge });
+  routeAttention(host, {
+    notifier,
+    totals: (attention) => {
+      trayController.update(attention);
+      badge.update(attention);
+    },
+  });
   const child = children[0]!;
   child.say({ type: 'server', url: 'https://chat.example.org', version: '1.0.0' });
   return { host, child, children, notifier, tray, badges, followed, log, timers, shown: () => shown };

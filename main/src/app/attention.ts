@@ -1,15 +1,14 @@
-// Where the core's notifications and totals go in main, and where the person's answers go back: each
-// notification to the Notifier, the totals to the tray and the badge; a click brings the window up on
-// the conversation (a deep link to the server the core talks to, at that message), a reply and "mark
-// as read" go to the core, do not disturb from the tray is stored with the account. The app and the
-// desktop tests wire the same functions.
+// Where a core's notifications and totals go in main, and where the person's answers go back: each
+// notification to the Notifier, the totals to the server list (servers.ts, which feeds the tray and
+// the badge); a click brings the window up on the conversation (a deep link to the server the core
+// talks to, at that message), a reply and "mark as read" go to the core, do not disturb from the tray
+// is stored with the account. The app and the desktop tests wire the same functions.
 import { dndUntil, type DndChoice } from '@switchboard/client/node';
 import type { DoNotDisturb } from '@switchboard/protocol';
 import type { DeepLinkTarget } from '@switchboard/protocol/desktop';
 import type { AttentionMessage } from '../core/core-host.ts';
-import type { BadgeController } from './badge.ts';
 import type { Notifier, NotifierActions } from './notifier.ts';
-import type { TrayController } from './tray.ts';
+import type { Attention } from './tray.ts';
 
 /** CoreHost, as far as notifications go. */
 export interface AttentionHost {
@@ -47,13 +46,16 @@ export function notifierActions(host: AttentionHost, window: ConversationWindow)
 }
 
 /** Do not disturb as the tray menu sets it. */
-export function setDndFromTray(host: AttentionHost, now: () => number): (choice: DndChoice | null) => void {
+export function setDndFromTray(
+  host: Pick<AttentionHost, 'setDnd'>,
+  now: () => number,
+): (choice: DndChoice | null) => void {
   return (choice) => host.setDnd(choice === null ? null : { until: dndUntil(choice, now()) });
 }
 
 export function routeAttention(
   host: AttentionHost,
-  parts: { notifier: Notifier; tray?: TrayController; badge?: BadgeController },
+  parts: { notifier: Notifier; totals?: (attention: Attention) => void },
 ): () => void {
   return host.onAttention((message) => {
     switch (message.type) {
@@ -63,9 +65,7 @@ export function routeAttention(
         return parts.notifier.clear(message.channelId);
       case 'attention': {
         const { unread, mentions, dnd } = message;
-        parts.tray?.update({ unread, mentions, dnd });
-        parts.badge?.update({ unread, mentions, dnd });
-        return;
+        return parts.totals?.({ unread, mentions, dnd });
       }
     }
   });

@@ -8,6 +8,24 @@ import type { Log } from '../shared/log.ts';
 const Settings = z.object({
   /** The "still running in the tray" notice was shown once; it is not shown again. */
   closeNoticeShown: z.boolean().default(false),
+  /** The server list (app/servers.ts); absent until a second server is added or one is chosen. */
+  servers: z
+    .object({
+      accounts: z
+        .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), local: z.boolean() }))
+        .min(1)
+        .max(100),
+      active: z.string(),
+    })
+    .optional(),
+  /** The server on this computer: set up here (started with the app), its port, and open to the network. */
+  localServer: z
+    .object({
+      hosting: z.boolean().default(false),
+      port: z.number().int().min(1).max(65_535).nullable().default(null),
+      lan: z.boolean().default(false),
+    })
+    .default({ hosting: false, port: null, lan: false }),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -47,6 +47,8 @@ export interface NotifierOptions {
   actions: NotifierActions;
   /** The app's icon for the notification (Linux and Windows show it). */
   icon?: string;
+  /** The server's name, added to the title while the app holds accounts on several servers. */
+  source?: () => string | null;
   log: Log;
 }
 
@@ -77,7 +79,10 @@ export class Notifier {
   show(event: SessionNotification): void {
     this.clear(event.channelId);
     const { platform, icon } = this.options;
-    const { title, body } = notificationText(event, ENGLISH_NOTIFICATION_STRINGS);
+    const text = notificationText(event, ENGLISH_NOTIFICATION_STRINGS);
+    const source = this.options.source?.() ?? null;
+    const title = source ? `${text.title} · ${source}` : text.title;
+    const body = text.body;
     const interactive = (platform === 'darwin' || platform === 'win32') && !event.hidden;
     const notification = this.options.create({
       title,

@@ -13,6 +13,8 @@ export interface Attention {
   /** Mentions and direct messages. */
   mentions: number;
   dnd: DoNotDisturb | null;
+  /** Each server's own counts, when the app holds accounts on several. */
+  servers?: { name: string; unread: number; mentions: number }[];
 }
 
 export const NO_ATTENTION: Attention = { unread: 0, mentions: 0, dnd: null };
@@ -43,13 +45,20 @@ export function dndStatus(attention: Attention, now: number): string | null {
     : `Do not disturb until ${clockTime(until, now)}`;
 }
 
+const countsText = ({ unread, mentions }: { unread: number; mentions: number }): string =>
+  [unread > 0 ? `${unread} unread` : null, mentions > 0 ? `${mentions} for you` : null]
+    .filter(Boolean)
+    .join(', ');
+
+/** The totals, then — with accounts on several servers — each server's own, then do not disturb. */
 export function trayTooltip(attention: Attention, now: number, appName = 'Switchboard'): string {
-  const counts = [
-    attention.unread > 0 ? `${attention.unread} unread` : null,
-    attention.mentions > 0 ? `${attention.mentions} for you` : null,
-  ].filter(Boolean);
+  const counts = countsText(attention);
+  const servers =
+    (attention.servers?.length ?? 0) > 1
+      ? attention.servers!.map((s) => `${s.name}: ${countsText(s) || 'nothing new'}`)
+      : [];
   const dnd = dndStatus(attention, now);
-  return [counts.length > 0 ? `${appName}: ${counts.join(', ')}` : appName, dnd].filter(Boolean).join('\n');
+  return [counts ? `${appName}: ${counts}` : appName, ...servers, dnd].filter(Boolean).join('\n');
 }
 
 /**

@@ -57,6 +57,7 @@ export class CoreHost<P> {
   /** As the core assumes until told otherwise. */
   private focused = true;
   private readonly attention = new Set<(message: AttentionMessage) => void>();
+  private readonly serverListeners = new Set<() => void>();
 
   constructor(private readonly options: CoreHostOptions<P>) {
     this.supervisor = new Supervisor({ ...options, launch: () => this.launch() });
@@ -132,6 +133,12 @@ export class CoreHost<P> {
   onAttention(listener: (message: AttentionMessage) => void): () => void {
     this.attention.add(listener);
     return () => this.attention.delete(listener);
+  }
+
+  /** Hears when the server the core talks to changes (`state.server`). */
+  onServer(listener: () => void): () => void {
+    this.serverListeners.add(listener);
+    return () => this.serverListeners.delete(listener);
   }
 
   /** A notification's inline reply; `clientId` comes from the notification, so it is stored once. */
@@ -222,6 +229,7 @@ export class CoreHost<P> {
         return;
       case 'server':
         this.server = { url: message.url, version: message.version };
+        for (const listener of this.serverListeners) listener();
         return;
       case 'notification':
       case 'notification-cleared':
