@@ -27,7 +27,14 @@ interface ChannelViewProps {
   onError(text: string): void;
 }
 
-export function ChannelView({ channel, openAt = null, focusSeq, onUnfocus, onLeave, onError }: ChannelViewProps) {
+export function ChannelView({
+  channel,
+  openAt = null,
+  focusSeq,
+  onUnfocus,
+  onLeave,
+  onError,
+}: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;

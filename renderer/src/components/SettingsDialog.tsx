@@ -8,6 +8,7 @@ import { errorText } from '../format.ts';
 import type { Language } from '../settings/preferences.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { desktopBridge } from '../session/connect.ts';
+import { LocalServerSettings } from './LocalServerSettings.tsx';
 import { DesktopStartup } from './DesktopStartup.tsx';
 import { Dialog } from './Dialog.tsx';
 import { FormError } from './Form.tsx';
@@ -86,6 +87,7 @@ function DesktopSection() {
         {info.secretStorage === 'basic_text' ? t('desktop.secretsBasic') : t('desktop.secretsSafe')}
       </p>
       <DesktopStartup />
+      <LocalServerSettings />
       <p className="hint">
         {t('desktop.versions', { app: info.appVersion, electron: info.electronVersion })}
       </p>

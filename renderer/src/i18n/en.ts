@@ -310,6 +310,42 @@ export const en = {
     conversationDefault: 'As above',
     muted: 'Muted (no notifications, no unread badge)',
   },
+  // Several servers and the server on this computer (desktop).
+  servers: {
+    list: 'Servers',
+    add: 'Add a server',
+    unread_one: '{{count}} unread',
+    unread_other: '{{count}} unread',
+    mentions_one: '{{count}} message for you',
+    mentions_other: '{{count}} messages for you',
+  },
+  local: {
+    host: 'Host a server on this computer',
+    hostTitle: 'A server on this computer',
+    hostIntro:
+      'Switchboard runs its own server here, for you and — if you let them — people on your network. Choose the name and password of its first admin.',
+    hostBusy: 'Starting the server…',
+    hostSubmit: 'Start the server',
+    back: 'Back',
+    section: 'Server on this computer',
+    state_off: 'Stopped',
+    state_starting: 'Starting…',
+    state_running: 'Running at {{url}}',
+    state_restarting: 'Restarting…',
+    state_failed: 'Stopped: {{reason}}',
+    lan: 'Let others on my network join',
+    lanWarning:
+      'Anyone who can reach this computer on your network can then see the server and try to sign in. Only people with an invite can create an account. Turn this on?',
+    share: 'People on your network join at {{url}}',
+    invite: 'Create an invite link',
+    inviteMade: 'Invite link (20 uses, 7 days): {{link}}',
+    backup: 'Back up…',
+    backedUp: 'Backed up to {{file}}',
+    restore: 'Restore from a backup…',
+    restoreWarning:
+      'Restoring replaces everything on this server with the backup: messages sent since then are set aside. Continue?',
+    restored: 'Restored from {{file}}',
+  },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
