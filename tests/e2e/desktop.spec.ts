@@ -6,8 +6,19 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { IPC } from '@switchboard/protocol/desktop';
 import { api } from '../support/server.ts';
-import { composer, createChannel, messages, nav, Rest, screenshot, send, uniqueName } from './support/app.ts';
+import {
+  composer,
+  conversation,
+  createChannel,
+  messages,
+  nav,
+  Rest,
+  screenshot,
+  send,
+  uniqueName,
+} from './support/app.ts';
 import { startDesktopApp, type DesktopApp } from './support/desktop.ts';
+import { startServerWithPeople, stopServer } from './support/servers.ts';
 import { e2eEnv, passwordOf } from './support/env.ts';
 
 // The app's strict CSP is in force here, as it is in the app.
@@ -140,6 +151,53 @@ test('a native notification, clicked, opens its conversation at that message', a
   expect(
     await page.evaluate(() => (window as unknown as { __browserNotices: string[] }).__browserNotices),
   ).toEqual([]);
+});
+
+test('the server list: a second server beside the first, each with its counts, switching back to where it was', async ({
+  page,
+}) => {
+  const home = await startServerWithPeople(['erin', 'frank']);
+  try {
+    await signInOnDesktop(page, 'carol');
+    const channel = uniqueName('work');
+    await createChannel(page, channel);
+    // One server: no list.
+    await expect(page.getByRole('navigation', { name: 'Servers' })).toHaveCount(0);
+
+    await nav(page).getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Add a server' }).click();
+    // The window loads for the new account, which asks which server.
+    await page.getByLabel('Server address').fill(home.server.url);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Username').fill('erin');
+    await page.getByLabel('Password').fill(passwordOf('erin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(nav(page)).toBeVisible();
+    const list = page.getByRole('navigation', { name: 'Servers' });
+    const workHost = new URL(e2eEnv().url).host;
+    const homeHost = new URL(home.server.url).host;
+    await expect(list.getByRole('button', { name: homeHost })).toHaveAttribute('aria-current', 'page');
+
+    // dana writes to carol at work while erin's account is on screen: the work icon shows it.
+    const dana = await Rest.signIn(e2eEnv().url, 'dana');
+    const dm = await dana.call<{ id: string }>('POST', '/directs', {
+      userId: (await Rest.signIn(e2eEnv().url, 'carol')).userId,
+    });
+    await dana.post(dm.id, 'are you there?');
+    await expect(list.getByRole('button', { name: `${workHost}, 1 message for you` })).toBeVisible();
+    await expect.poll(() => app.notifications.map((n) => n.options.title)).toContain(`dana · ${workHost}`);
+    await screenshot(page, 'desktop-renderer-server-list');
+
+    // Back to work: carol is still signed in, her channel there.
+    await list.getByRole('button', { name: `${workHost}, 1 message for you` }).click();
+    await expect(conversation(page, channel)).toBeVisible();
+    await expect(list.getByRole('button', { name: new RegExp(`^${workHost}`) })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+  } finally {
+    await stopServer(home.server);
+  }
 });
 
 /** carol's channels by name, as the server has them. */

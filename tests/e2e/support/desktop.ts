@@ -1,18 +1,18 @@
 // The desktop renderer in Chromium: the built UI (server/web, what the app serves from app://)
 // served at http://switchboard.desktop with the app's CSP, the test preload (desktop-preload.ts)
-// injected before any page script, and its IPC socket answered here by main's own CoreHost driving
-// the real utility entry in Node (tests/support/desktop-host.ts). Notifications go through main's own
-// Notifier and routing (main/src/app/attention.ts) to stand-ins of Electron's Notification, which a
-// test clicks as a person would click the real one.
+// injected before any page script, and its IPC socket answered here by main's own server list
+// (main/src/app/servers.ts) with a CoreHost per account driving the real utility entry in Node
+// (tests/support/desktop-host.ts). Notifications go through main's own Notifier and routing to
+// stand-ins of Electron's Notification, which a test clicks as a person would click the real one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol/desktop';
 import { pagePolicy } from '../../../main/src/app/app-protocol.ts';
-import { notifierActions, routeAttention } from '../../../main/src/app/attention.ts';
 import { Notifier } from '../../../main/src/app/notifier.ts';
-import { FakeNotification } from '../../../main/src/testing/fakes.ts';
+import { Servers } from '../../../main/src/app/servers.ts';
+import { FakeNotification, RecordingLog } from '../../../main/src/testing/fakes.ts';
 import type { CoreWindow } from '../../../main/src/core/core-host.ts';
 import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
 import { REPO_ROOT } from '../../support/server.ts';
@@ -64,9 +64,9 @@ class BridgedWindow implements CoreWindow<BridgePort> {
     this.statuses.push(status);
     this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.coreStatus, args: [status] }));
   }
-  /** What main does with a checked switchboard:// link: hands it to the window. */
-  deepLink(target: DeepLinkTarget): void {
-    this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.deepLink, args: [target] }));
+  /** A message from main on one of the IPC channels (a deep link, the server list). */
+  ipc(channel: string, args: unknown[]): void {
+    this.ws.send(JSON.stringify({ k: 'ipc', channel, args }));
   }
   fromPage(port: number, data: unknown): void {
     if (port === this.portNumber) this.port?.postMessage(data);
@@ -74,7 +74,11 @@ class BridgedWindow implements CoreWindow<BridgePort> {
 }
 
 export interface DesktopApp {
+  /** The first account's core. */
   core: DesktopCore;
+  /** Every account's core, in the order of the server list. */
+  cores: DesktopCore[];
+  servers: Servers<BridgePort>;
   /** The native notifications main has shown, in order. */
   notifications: FakeNotification[];
   /** What the page sent main over IPC (network state, renderer errors, restart requests). */
@@ -85,36 +89,57 @@ export interface DesktopApp {
   stop(): Promise<void>;
 }
 
-/** Main's side for the pages opened with `open`: one core, one port per page load. */
+/** Main's side for the pages opened with `open`: a core per account, one port per page load. */
 export function startDesktopApp(options: { crashLoopAfter?: number } = {}): DesktopApp {
-  const core = startDesktopCore(options);
+  const cores: DesktopCore[] = [];
   const sent: DesktopApp['sent'] = [];
   let windows = 0;
+  let ids = 0;
   const open = new Set<BridgedWindow>();
+  const pages = new Set<Page>();
   const notifications: FakeNotification[] = [];
-  const notifier = new Notifier({
-    create: (notificationOptions) => {
-      const made = new FakeNotification(notificationOptions);
-      notifications.push(made);
-      return made;
+  const toWindows = (channel: string, args: unknown[]) => {
+    for (const window of open) window.ipc(channel, args);
+  };
+  const servers: Servers<BridgePort> = new Servers<BridgePort>({
+    store: { load: () => null, save: () => {} },
+    createHost: () => {
+      const core = startDesktopCore(options);
+      cores.push(core);
+      return core.host;
     },
-    platform: 'darwin',
-    actions: notifierActions(core.host, {
-      show: () => {},
-      follow: (target) => {
-        for (const window of open) window.deepLink(target);
-      },
-    }),
-    log: core.log,
+    createNotifier: (actions, source) =>
+      new Notifier({
+        create: (notificationOptions) => {
+          const made = new FakeNotification(notificationOptions);
+          notifications.push(made);
+          return made;
+        },
+        platform: 'darwin',
+        actions,
+        source,
+        log: cores[0]!.log,
+      }),
+    window: { show: () => {}, follow: (target) => toWindows(IPC.deepLink, [target]) },
+    newId: () => `account-${++ids}`,
+    forget: () => {},
+    onTotals: () => {},
+    onList: (list) => toWindows(IPC.serversChanged, [list]),
+    // As main does: the window loads again for the account now on screen.
+    onSwitch: () => {
+      for (const page of pages) void page.goto(`${DESKTOP_ORIGIN}/`);
+    },
+    log: new RecordingLog(),
   });
-  routeAttention(core.host, { notifier });
+  servers.start();
+  const core = cores[0]!;
   return {
     core,
+    cores,
+    servers,
     notifications,
     sent,
-    deepLink: (target) => {
-      for (const window of open) window.deepLink(target);
-    },
+    deepLink: (target) => toWindows(IPC.deepLink, [target]),
     async open(page) {
       await page.route(`${DESKTOP_ORIGIN}/**`, async (route) => {
         const url = new URL(route.request().url());
@@ -138,7 +163,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
           // network state first thing): then, like did-finish-load, the window gets its port.
           if (!attached) {
             attached = true;
-            core.host.attachWindow(window);
+            servers.attachWindow(window);
           }
           const frame = JSON.parse(String(raw)) as
             | { k: 'port-data'; port: number; data: unknown }
@@ -147,7 +172,9 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
           if (frame.k === 'port-data') return window.fromPage(frame.port, frame.data);
           if (frame.k === 'send') {
             sent.push({ channel: frame.channel, args: frame.args });
-            if (frame.channel === IPC.restartCore) core.host.restart();
+            if (frame.channel === IPC.restartCore) servers.active.restart();
+            if (frame.channel === IPC.switchServer) servers.activate(frame.args[0] as string);
+            if (frame.channel === IPC.addServer) servers.add();
             return;
           }
           const result =
@@ -161,20 +188,27 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
                     platform: 'linux',
                     secretStorage: 'basic_text',
                     logsDir: core.logsDir,
-                    server: core.host.state.server,
+                    server: servers.active.state.server,
                   }
-                : null;
+                : frame.channel === IPC.servers
+                  ? servers.list()
+                  : frame.channel === IPC.localServer
+                    ? { state: 'off', url: null, lan: false, shareUrl: null, reason: null }
+                    : null;
           ws.send(JSON.stringify({ k: 'reply', id: frame.id, result }));
         });
         open.add(window);
         ws.onClose(() => {
           open.delete(window);
-          core.host.detachWindow(window.id);
+          servers.detachWindow(window.id);
         });
       });
+      pages.add(page);
       await page.addInitScript({ content: testPreload() });
       await page.goto(`${DESKTOP_ORIGIN}/`);
     },
-    stop: () => core.stop(),
+    stop: async () => {
+      await Promise.all(cores.map((c) => c.stop()));
+    },
   };
 }
