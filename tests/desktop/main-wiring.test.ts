@@ -34,6 +34,11 @@ class FakeWebContents extends EventEmitter {
   isLoading() {
     return false;
   }
+  /** The page's address, as loadURL and the page's own navigation leave it. */
+  url = '';
+  getURL() {
+    return this.url;
+  }
 }
 
 class FakeBrowserWindow extends EventEmitter {
@@ -46,6 +51,7 @@ class FakeBrowserWindow extends EventEmitter {
   }
   async loadURL(url: string) {
     this.loaded = url;
+    this.webContents.url = url;
   }
   visible = false;
   maximize() {}
@@ -380,8 +386,36 @@ describe('main, wired to (fake) Electron', () => {
     window.show();
     expect(close()).toBe(true);
     expect(FakeNotification.shown.length).toBe(before + 1);
-    expect(JSON.parse(fs.readFileSync(path.join(userData, 'desktop-settings.json'), 'utf8'))).toEqual({
+    expect(JSON.parse(fs.readFileSync(path.join(userData, 'desktop-settings.json'), 'utf8'))).toMatchObject({
       closeNoticeShown: true,
     });
+  });
+
+  it('adds a server: a second core with its own data folder, the window loaded for it and back where it was', async () => {
+    const fromApp = { senderFrame: { url: 'app://switchboard/index.html' } };
+    const window = FakeBrowserWindow.created[0]!;
+    // The first account's page was at a conversation.
+    window.webContents.url = 'app://switchboard/index.html#/c/general';
+    calls.ipcOn.get(IPC.addServer)!(fromApp);
+    expect(calls.forked.map((f) => f.path)).toEqual([
+      path.join(REPO_ROOT, 'dist/desktop/main/utility.cjs'),
+      path.join(REPO_ROOT, 'dist/desktop/main/utility.cjs'),
+    ]);
+    const second = calls.forked[1]!.child;
+    const dataDir = (second.received[0] as { dataDir: string }).dataDir;
+    expect(path.relative(userData, dataDir)).toMatch(/^servers[/\\][0-9a-f-]{36}[/\\]session$/);
+    expect(window.loaded).toBe('app://switchboard/index.html');
+    window.webContents.emit('did-finish-load');
+    expect(second.received.at(-1)).toEqual({ type: 'attach', windowId: window.webContents.id });
+    const list = (await calls.ipcHandle.get(IPC.servers)!(fromApp)) as { id: string; active: boolean }[];
+    expect(list.map((s) => s.active)).toEqual([false, true]);
+    // Back to the first: its page where it was.
+    calls.ipcOn.get(IPC.switchServer)!(fromApp, list[0]!.id);
+    expect(window.loaded).toBe('app://switchboard/index.html#/c/general');
+    // An id that is not in the list is refused by the schema, and nothing changes.
+    calls.ipcOn.get(IPC.switchServer)!(fromApp, '../x');
+    calls.ipcOn.get(IPC.switchServer)!(fromApp, 'not-an-account');
+    expect(window.loaded).toBe('app://switchboard/index.html#/c/general');
+    expect(calls.forked).toHaveLength(2);
   });
 });
