@@ -49,6 +49,12 @@ io.on('connection', (socket) => {
         editedAt: null,
         deletedAt: null,
         files: [],
+        parentId: null,
+        alsoInChannel: false,
+        replyCount: 0,
+        lastReplyAt: null,
+        replierIds: [],
+        reactions: [],
       };
       io.to(req.channelId).emit('stream.event', { channelId: req.channelId, seq, kind: 'created', message });
       ack({ ok: true, data: { id: message.id, seq, ts, duplicate: false, message } });

@@ -3,6 +3,7 @@
 //
 // Received `stream.event`s whose text starts with the current step id are counted, and their latency is
 // taken from the send timestamp in the text: "<step> <epoch ms> ...".
+import type { StreamEvent } from '@switchboard/protocol';
 import { call, connect, type TestSocket } from '../../tests/support/server.ts';
 import type { WorkerReply, WorkerRequest, WorkerReport } from './client-pool.ts';
 import { Histogram, nowMs, ownCpuMs } from './stats.ts';
@@ -15,7 +16,8 @@ let firstAt: number | null = null;
 let lastAt: number | null = null;
 let cpuAtStart = 0;
 
-function onStreamEvent(event: { message: { text: string } }): void {
+function onStreamEvent(event: StreamEvent): void {
+  if (event.kind === 'channel') return;
   const text = event.message.text;
   const space = text.indexOf(' ');
   if (text.slice(0, space) !== step) return;

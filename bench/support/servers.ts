@@ -111,6 +111,11 @@ export async function appendMessages(
           created_at: firstTs + n * 1000,
           edited_at: null,
           deleted_at: null,
+          parent_id: null,
+          also_in_channel: 0,
+          reply_count: 0,
+          last_reply_at: null,
+          replier_ids: '',
         });
       }
       await trx.insertInto('messages').values(rows).execute();

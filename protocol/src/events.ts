@@ -18,6 +18,9 @@ import {
   SendAck,
   StreamEvent,
   SyncResponse,
+  ThreadPage,
+  ThreadsPage,
+  ThreadState,
   UserWithPresence,
 } from './models.ts';
 import {
@@ -36,6 +39,11 @@ import {
   SendMessageRequest,
   SyncRequest,
   TypingRequest,
+  UpdateChannelRequest,
+  ThreadRequest,
+  ThreadReadRequest,
+  ThreadListRequest,
+  ReactionRequest,
 } from './schemas.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -71,6 +79,19 @@ export const ClientEvents = {
   typing: event(TypingRequest, z.null()),
   /** Messages the caller can read that match, newest first (REST: GET /api/v1/search). */
   search: event(SearchRequest, SearchPage),
+  // Channel details, threads and reactions
+  /** Rename, topic, purpose, archive: a change in the channel's stream. */
+  'channel.update': event(UpdateChannelRequest, Channel),
+  /** A thread's root and a page of its replies. */
+  'message.thread': event(ThreadRequest, ThreadPage),
+  /** Threads you follow, the latest reply first, with your unread counts. */
+  'thread.list': event(ThreadListRequest, ThreadsPage),
+  /** Moves your read position in a thread forward. */
+  'thread.read': event(ThreadReadRequest, ThreadState),
+  /** Idempotent: adding a reaction you already made changes nothing. */
+  'reaction.add': event(ReactionRequest, Message),
+  /** Idempotent: removing a reaction you did not make changes nothing. */
+  'reaction.remove': event(ReactionRequest, Message),
 } as const;
 
 export type ClientEventName = keyof typeof ClientEvents;
@@ -101,6 +122,9 @@ export const ServerEvents = {
   presence: z.object({ changes: z.array(z.object({ userId: z.string(), status: Presence })) }),
   /** The server is going away; reconnect after `reconnectAfterMs` (already jittered). */
   'server.shutdown': z.object({ reconnectAfterMs: z.number() }),
+  // Threads
+  /** Your read state in a thread you follow moved (on any of your devices). */
+  'thread.state': ThreadState,
 } as const;
 
 export type ServerEventName = keyof typeof ServerEvents;

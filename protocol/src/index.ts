@@ -5,3 +5,4 @@ export * from './models.ts';
 export * from './events.ts';
 export * from './ids.ts';
 export * from './search.ts';
+export * from './channelNames.ts';

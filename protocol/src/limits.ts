@@ -69,3 +69,11 @@ export function messageTextTooLarge(text: string, limits: ServerLimits): string 
     return 'message is too large for this server';
   return null;
 }
+
+// Threads and reactions
+/** Repliers a thread's root names in `replierIds`, newest first. */
+export const MAX_REPLIER_IDS = 5;
+/** People a reaction lists in `userIds` (the first to react); its `count` counts them all. */
+export const MAX_REACTION_USER_IDS = 100;
+/** Different emoji on one message: a message's reactions stay a bounded size. */
+export const MAX_REACTION_EMOJI = 50;

@@ -37,6 +37,15 @@ export const Channel = z.object({
   headSeq: Count,
   /** Direct conversations only: the two participants. */
   memberIds: z.array(z.string()).optional(),
+  // Channel details (servers before 0.2 leave these out; the defaults stand in for them).
+  /** The name people read, in any script; `name` is its ASCII slug, for links and `in:#name`. */
+  displayName: z.string().default(''),
+  /** What the channel is for; the topic says what is going on now. */
+  purpose: z.string().default(''),
+  /** When it was archived: read-only, out of the sidebar, still readable. Null while active. */
+  archivedAt: z.number().nullable().default(null),
+  /** Seq of the latest change to these details (rename, topic, purpose, archive); 0 if never changed. */
+  changeSeq: Count.default(0),
 });
 export type Channel = z.infer<typeof Channel>;
 
@@ -73,6 +82,13 @@ export const FileInfo = z.object({
   height: Count.nullable(),
 });
 export type FileInfo = z.infer<typeof FileInfo>;
+/** One emoji on a message: how many reacted with it and (the first MAX_REACTION_USER_IDS of) who. */
+export const Reaction = z.object({
+  emoji: z.string(),
+  count: Count,
+  userIds: z.array(z.string()),
+});
+export type Reaction = z.infer<typeof Reaction>;
 
 export const Message = z.object({
   id: z.string(),
@@ -90,19 +106,53 @@ export const Message = z.object({
   deletedAt: z.number().nullable(),
   /** Attached files, in the order sent; [] when none or deleted (a server before 0.2 leaves it out). */
   files: z.array(FileInfo).default([]),
+  // Threads (servers before 0.2 leave these out; the defaults stand in for them).
+  /** The root message of the thread this message replies to; null for a message of the channel. */
+  parentId: z.string().nullable().default(null),
+  /** A reply that was also sent to the channel: it shows in the channel's list as well. */
+  alsoInChannel: z.boolean().default(false),
+  /** On a thread's root: its replies that are not deleted. */
+  replyCount: Count.default(0),
+  /** On a thread's root: when its newest reply (not deleted) was written. */
+  lastReplyAt: z.number().nullable().default(null),
+  /** On a thread's root: who wrote its latest replies, newest first, each once, at most MAX_REPLIER_IDS. */
+  replierIds: z.array(z.string()).default([]),
+  // Reactions
+  /** By the time each emoji was first used. */
+  reactions: z.array(Reaction).default([]),
 });
 export type Message = z.infer<typeof Message>;
 
-export const StreamEventKind = z.enum(['created', 'edited', 'deleted']);
+/**
+ * What a stream change changed: a message was `created` (a thread reply too), `edited` or `deleted`;
+ * its `reactions` or its `thread` summary (replyCount, lastReplyAt, replierIds) changed; or the
+ * `channel`'s details changed.
+ */
+export const MessageChangeKind = z.enum(['created', 'edited', 'deleted', 'reactions', 'thread']);
+export type MessageChangeKind = z.infer<typeof MessageChangeKind>;
+export const StreamEventKind = z.enum([...MessageChangeKind.options, 'channel']);
 export type StreamEventKind = z.infer<typeof StreamEventKind>;
 
-/** One committed change in a stream. `seq` is contiguous per stream: a gap means a missed event. */
-export const StreamEvent = z.object({
+/** A change to one message; `seq` is its new changeSeq. */
+export const MessageStreamEvent = z.object({
   channelId: z.string(),
   seq: Count,
-  kind: StreamEventKind,
+  kind: MessageChangeKind,
   message: Message,
 });
+export type MessageStreamEvent = z.infer<typeof MessageStreamEvent>;
+
+/** A change to the channel's details; `seq` is its new changeSeq. */
+export const ChannelStreamEvent = z.object({
+  channelId: z.string(),
+  seq: Count,
+  kind: z.literal('channel'),
+  channel: Channel,
+});
+export type ChannelStreamEvent = z.infer<typeof ChannelStreamEvent>;
+
+/** One committed change in a stream. `seq` is contiguous per stream: a gap means a missed event. */
+export const StreamEvent = z.discriminatedUnion('kind', [MessageStreamEvent, ChannelStreamEvent]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
 export const ReadState = z.object({
@@ -134,6 +184,8 @@ export const StreamCatchUp = z.object({
   status: z.enum(['ok', 'reset']),
   /** The latest state of every message changed after the cursor, in changeSeq order. */
   messages: z.array(Message),
+  /** The channel's details when they changed after the cursor (up to `cursor`); null otherwise. */
+  channel: Channel.nullable().default(null),
   /** The cursor to send next time: the highest change seq covered by this page. */
   cursor: Count,
   headSeq: Count,
@@ -182,3 +234,34 @@ export type SearchResult = z.infer<typeof SearchResult>;
 /** A page of search results, newest first; `nextCursor` asks for the next page, null after the last. */
 export const SearchPage = z.object({ results: z.array(SearchResult), nextCursor: z.string().nullable() });
 export type SearchPage = z.infer<typeof SearchPage>;
+// Threads
+
+/** A thread: its root message and a page of its replies in seq order. */
+export const ThreadPage = z.object({ root: Message, replies: z.array(Message), hasMore: z.boolean() });
+export type ThreadPage = z.infer<typeof ThreadPage>;
+
+/**
+ * A thread one user follows (they wrote its root, replied, or were mentioned in it) and their read
+ * state in it. Replies count here, not in the channel's unread count, unless also sent to the channel.
+ */
+export const ThreadState = z.object({
+  /** The root message's id. */
+  threadId: z.string(),
+  channelId: z.string(),
+  /** The seq of the newest reply this user has read. */
+  readSeq: Count,
+  /** Replies by others after `readSeq`, not deleted, counted up to UNREAD_COUNT_CAP. */
+  unreadCount: Count,
+  unreadCapped: z.boolean(),
+  /** Replies after `readSeq` that mention this user. */
+  mentionCount: Count,
+  lastReplyAt: z.number().nullable(),
+});
+export type ThreadState = z.infer<typeof ThreadState>;
+
+export const FollowedThread = ThreadState.extend({ root: Message });
+export type FollowedThread = z.infer<typeof FollowedThread>;
+
+/** Followed threads, the latest reply first; `nextCursor` asks for the next page, null after the last. */
+export const ThreadsPage = z.object({ threads: z.array(FollowedThread), nextCursor: z.string().nullable() });
+export type ThreadsPage = z.infer<typeof ThreadsPage>;

@@ -1,5 +1,6 @@
 // zod schemas for every payload a client sends. The server parses with these; clients may too.
 import { z } from 'zod';
+import { MAX_CHANNEL_DISPLAY_NAME } from './channelNames.ts';
 import {
   DEFAULT_LIMITS,
   MAX_FILES_PER_MESSAGE,
@@ -88,11 +89,42 @@ export const PasswordChangeRequest = z.strictObject({
   revokeAllTokens: z.boolean().optional(),
 });
 
-export const CreateChannelRequest = z.strictObject({
-  name: ChannelName,
-  visibility: Visibility,
-  topic: PlainText.max(500).optional(),
-});
+/** A channel's name as people read it, in any script; leading and trailing spaces are dropped. */
+export const ChannelDisplayName = PlainText.trim()
+  .min(1, 'the name is empty')
+  .max(MAX_CHANNEL_DISPLAY_NAME, `names are at most ${MAX_CHANNEL_DISPLAY_NAME} characters`);
+export const ChannelTopic = PlainText.max(500);
+export const ChannelPurpose = PlainText.max(500);
+
+/**
+ * `name` is the slug (NAME_PATTERN); `displayName` the name in any script. Give either or both: a
+ * slug alone is also the display name (as before 0.2), a display name alone gets a slug derived from
+ * it (channelNames.ts).
+ */
+export const CreateChannelRequest = z
+  .strictObject({
+    name: ChannelName.optional(),
+    displayName: ChannelDisplayName.optional(),
+    visibility: Visibility,
+    topic: ChannelTopic.optional(),
+    purpose: ChannelPurpose.optional(),
+  })
+  .refine((req) => req.name !== undefined || req.displayName !== undefined, 'give a name or a displayName');
+
+/** Changes to a channel's details; what is left out stays as it is. */
+export const UpdateChannelRequest = z
+  .strictObject({
+    channelId: Id,
+    /** Rename: the name people read. The slug stays unless `name` is given too. */
+    displayName: ChannelDisplayName.optional(),
+    /** A new slug. */
+    name: ChannelName.optional(),
+    topic: ChannelTopic.optional(),
+    purpose: ChannelPurpose.optional(),
+    /** True archives the channel (read-only, out of the sidebar); false brings it back. */
+    archived: z.boolean().optional(),
+  })
+  .refine((req) => Object.keys(req).length > 1, 'say what to change');
 export const OpenDirectRequest = z.strictObject({ userId: Id });
 export const ChannelRef = z.strictObject({ channelId: Id });
 export const MemberRequest = z.strictObject({ channelId: Id, userId: Id });
@@ -110,17 +142,30 @@ export const FileIds = z
   .array(Id)
   .max(MAX_FILES_PER_MESSAGE, `at most ${MAX_FILES_PER_MESSAGE} files per message`)
   .refine((ids) => new Set(ids).size === ids.length, 'name each file once');
+
+/** A reply's fields of a send: the thread (any message of it: a reply to a reply joins the root's thread). */
+export const ThreadReplyFields = {
+  parentId: Id.optional(),
+  /** Also show the reply in the channel's list. */
+  alsoInChannel: z.boolean().optional(),
+};
+const replyNeedsParent = (req: { parentId?: string; alsoInChannel?: boolean }) =>
+  req.alsoInChannel !== true || req.parentId !== undefined;
+const REPLY_NEEDS_PARENT = 'alsoInChannel is for replies: give the parentId';
+
 export const SendMessageRequest = z
   .strictObject({
     channelId: Id,
     clientId: ClientId,
     text: Text,
     fileIds: FileIds.optional(),
+    ...ThreadReplyFields,
   })
   .refine((m) => m.text.trim().length > 0 || (m.fileIds?.length ?? 0) > 0, {
     message: 'message text is empty',
     path: ['text'],
-  });
+  })
+  .refine(replyNeedsParent, REPLY_NEEDS_PARENT);
 export const EditMessageRequest = z.strictObject({ messageId: Id, text: MessageText });
 export const MessageRef = z.strictObject({ messageId: Id });
 
@@ -142,6 +187,23 @@ export const HistoryRequest = z
   );
 
 export const MarkReadRequest = z.strictObject({ channelId: Id, seq: Seq });
+
+// Threads
+/** A thread, by any of its messages; its replies paged like history. */
+export const ThreadRequest = z
+  .strictObject({ messageId: Id, after: Seq.optional(), before: Seq.optional(), limit: PageLimit.optional() })
+  .refine((q) => q.after === undefined || q.before === undefined, 'use either after or before, not both');
+export const ThreadReadRequest = z.strictObject({ messageId: Id, seq: Seq });
+export const ThreadListRequest = z.strictObject({
+  /** The `nextCursor` of the previous page. */
+  cursor: Text.min(1).max(128).optional(),
+  limit: PageLimit.optional(),
+});
+
+// Reactions
+/** An emoji of the set (protocol/src/emoji.ts), or its shortcode name (`tada`, `:tada:`): checked by the server. */
+export const ReactionEmoji = Text.min(1).max(64);
+export const ReactionRequest = z.strictObject({ messageId: Id, emoji: ReactionEmoji });
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export const LANGUAGES = ['en', 'ko'] as const;
@@ -264,6 +326,9 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export type SetupRequest = z.infer<typeof SetupRequest>;
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export type CreateChannelRequest = z.infer<typeof CreateChannelRequest>;
+export type UpdateChannelRequest = z.infer<typeof UpdateChannelRequest>;
+export type ThreadRequest = z.infer<typeof ThreadRequest>;
+export type ThreadListRequest = z.infer<typeof ThreadListRequest>;
 export type BrowseChannelsRequest = z.infer<typeof BrowseChannelsRequest>;
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type EditMessageRequest = z.infer<typeof EditMessageRequest>;

@@ -1,16 +1,19 @@
 // Names, times and errors as people read them.
 import type { TFunction } from 'i18next';
-import type { ChannelSummary } from '@switchboard/protocol';
+import type { Channel, ChannelSummary } from '@switchboard/protocol';
 import type { UserWithPresence } from './state/store.ts';
 
-/** A channel's name, or for a direct conversation the other person's (or "you" for a note to self). */
+/**
+ * A channel's name as people read it (its display name; a server before 0.2 has only the slug), or
+ * for a direct conversation the other person's (or "you" for a note to self).
+ */
 export function channelLabel(
-  channel: ChannelSummary,
+  channel: Channel,
   users: ReadonlyMap<string, UserWithPresence>,
   selfId: string | undefined,
   t: TFunction,
 ): string {
-  if (channel.kind !== 'direct') return channel.name;
+  if (channel.kind !== 'direct') return channel.displayName || channel.name;
   const otherId = channel.memberIds?.find((id) => id !== selfId);
   if (!otherId) return t('direct.self', { name: (selfId && users.get(selfId)?.displayName) || channel.name });
   return users.get(otherId)?.displayName ?? channel.name;
@@ -21,7 +24,10 @@ export interface LabelledChannel {
   label: string;
 }
 
-/** Conversations in sidebar order: channels, then direct conversations, each by name as shown. */
+/**
+ * Conversations in sidebar order: channels, then direct conversations, each by name as shown.
+ * Archived channels are left out: they are found under Browse channels.
+ */
 export function sidebarOrder(
   channels: readonly ChannelSummary[],
   users: ReadonlyMap<string, UserWithPresence>,
@@ -29,7 +35,9 @@ export function sidebarOrder(
   t: TFunction,
 ): { rooms: LabelledChannel[]; directs: LabelledChannel[] } {
   const byLabel = (a: LabelledChannel, b: LabelledChannel) => a.label.localeCompare(b.label);
-  const labelled = channels.map((channel) => ({ channel, label: channelLabel(channel, users, selfId, t) }));
+  const labelled = channels
+    .filter((channel) => channel.archivedAt === null)
+    .map((channel) => ({ channel, label: channelLabel(channel, users, selfId, t) }));
   return {
     rooms: labelled.filter((c) => c.channel.kind !== 'direct').sort(byLabel),
     directs: labelled.filter((c) => c.channel.kind === 'direct').sort(byLabel),

@@ -15,6 +15,11 @@ import {
   SearchRequest,
   SendMessageRequest,
   SyncRequest,
+  UpdateChannelRequest,
+  ThreadRequest,
+  ThreadListRequest,
+  ThreadReadRequest,
+  ReactionRequest,
   type ClientToServerEvents,
   type User,
 } from '@switchboard/protocol';
@@ -72,6 +77,19 @@ export const actions = {
   'preferences.get': action(Empty, (ctx, actor) => ctx.preferences.get(actor.id)),
   'preferences.set': action(Preferences, (ctx, actor, req) => ctx.preferences.set(actor.id, req)),
   search: action(SearchRequest, (ctx, actor, req) => ctx.search.search(actor, req)),
+  // Channel details, threads and reactions
+  'channel.update': action(UpdateChannelRequest, (ctx, actor, req) => ctx.channels.update(actor, req)),
+  'message.thread': action(ThreadRequest, (ctx, actor, req) => ctx.messages.thread(actor, req)),
+  'thread.list': action(ThreadListRequest, (ctx, actor, req) => ctx.threads.list(actor, req)),
+  'thread.read': action(ThreadReadRequest, (ctx, actor, req) =>
+    ctx.threads.markRead(actor, req.messageId, req.seq),
+  ),
+  'reaction.add': action(ReactionRequest, (ctx, actor, req) =>
+    ctx.reactions.set(actor, req.messageId, req.emoji, true),
+  ),
+  'reaction.remove': action(ReactionRequest, (ctx, actor, req) =>
+    ctx.reactions.set(actor, req.messageId, req.emoji, false),
+  ),
 } satisfies Partial<Record<keyof ClientToServerEvents, Action<z.ZodType, unknown>>>;
 
 export type ActionName = keyof typeof actions;

@@ -5,6 +5,8 @@ import type { Channels } from './domain/channels.ts';
 import type { Files } from './domain/files.ts';
 import type { Messages } from './domain/messages.ts';
 import type { UserPreferences } from './domain/preferences.ts';
+import type { Reactions } from './domain/reactions.ts';
+import type { Threads } from './domain/threads.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
 import type { Search } from './domain/search.ts';
 import type { Logger } from './logger.ts';
@@ -22,6 +24,8 @@ export interface ServerContext {
   accounts: Accounts;
   channels: Channels;
   messages: Messages;
+  threads: Threads;
+  reactions: Reactions;
   preferences: UserPreferences;
   search: Search;
   files: Files;

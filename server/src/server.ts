@@ -12,6 +12,8 @@ import { Files } from './domain/files.ts';
 import { Messages } from './domain/messages.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
+import { Reactions } from './domain/reactions.ts';
+import { Threads } from './domain/threads.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { Search } from './domain/search.ts';
 import { buildHttp, webPage } from './http/app.ts';
@@ -78,7 +80,8 @@ export async function openServices(
     quotaBytes: config.fileQuotaBytes,
     clock,
   });
-  const messages = new Messages(db, channels, options.notifier, files, {
+  const threads = new Threads(db, channels, options.notifier);
+  const messages = new Messages(db, channels, threads, options.notifier, files, {
     maxMessageLength: config.maxMessageLength,
     clock,
     onCommit: (size, ms) => {
@@ -87,9 +90,10 @@ export async function openServices(
     },
     onStored: (kind) => metrics?.messages.labels(kind).inc(),
   });
+  const reactions = new Reactions(db, channels, messages, clock);
   const preferences = new UserPreferences(db, options.notifier, clock);
-  const search = new Search(db, channels, messages);
-  return { db, accounts, channels, messages, preferences, search, files, blobs };
+  const search = new Search(db, channels);
+  return { db, accounts, channels, messages, threads, reactions, preferences, search, files, blobs };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {

@@ -157,7 +157,9 @@ class Reader {
     if (this.epoch !== null && hello.epoch !== this.epoch)
       this.problems.push('the epoch changed across a restart');
     this.epoch = hello.epoch;
-    socket.on('stream.event', (event) => this.keep(event.message));
+    socket.on('stream.event', (event) => {
+      if (event.kind !== 'channel') this.keep(event.message);
+    });
     await this.catchUp(socket);
     return socket;
   }

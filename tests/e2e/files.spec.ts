@@ -1,7 +1,8 @@
 // Files in the web client: an image dropped on the conversation uploads (through the session core)
 // with its progress, is sent and previewed through a blob: URL and opens in a viewer; a PDF chosen
-// with the attach button is downloaded by someone else; and an uploaded HTML page, opened in
-// Chromium, runs no script — even with its attachment header taken away, the sandbox CSP holds.
+// with the attach button is downloaded by someone else; a reply in a thread takes a file from the
+// thread's own box; and an uploaded HTML page, opened in Chromium, runs no script — even with its
+// attachment header taken away, the sandbox CSP holds.
 import { expect, test, type Page } from '@playwright/test';
 import { composer, log, openConversation, person, Rest, screenshot, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
@@ -75,6 +76,32 @@ test('a PDF chosen with the attach button is downloaded by another member', asyn
   const chunks: Buffer[] = [];
   for await (const chunk of (await saved.createReadStream())!) chunks.push(chunk as Buffer);
   expect(Buffer.concat(chunks)).toEqual(pdf);
+});
+
+test('a reply in a thread takes a file from its own attach button', async ({ browser }) => {
+  const { url } = e2eEnv();
+  await (await Rest.signIn(url, 'alice')).post(channel.id, 'kestrel release notes');
+  const bob = await person(browser, 'bob');
+  await openConversation(bob, channel.name);
+  const root = log(bob).getByTestId('message').filter({ hasText: 'kestrel release notes' });
+  await root.hover();
+  await root.getByRole('button', { name: 'Reply in thread' }).click();
+  const thread = bob.getByRole('complementary', { name: /^Thread/ });
+  await thread
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('kestrel 2.0\n') });
+  await expect(thread.getByTestId('attachment')).toHaveAttribute('data-state', 'done');
+  // The channel's own box holds nothing of the thread's.
+  await expect(bob.getByTestId('attachment')).toHaveCount(1);
+  const replyBox = thread.getByRole('textbox', { name: 'Reply' });
+  await replyBox.fill('notes attached');
+  await replyBox.press('Enter');
+
+  const reply = thread.getByTestId('message').filter({ hasText: 'notes attached' });
+  await expect(reply.getByRole('button', { name: 'Download notes.txt' })).toBeVisible();
+  await expect(thread.getByTestId('attachment')).toHaveCount(0);
+  await expect(log(bob).getByText('notes attached')).toHaveCount(0);
+  await expect(root.getByRole('button', { name: /1 reply/ })).toBeVisible();
 });
 
 test('an uploaded HTML page opened in Chromium runs no script', async ({ browser }) => {

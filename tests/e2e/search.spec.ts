@@ -1,5 +1,6 @@
 // Search in the web client: typed with filters, results with the match highlighted (as text, not
-// HTML), and a result opened in its channel at that message, far back in its history.
+// HTML), and a result opened in its channel at that message, far back in its history; a thread's
+// reply, in a channel named in Korean, opened in its thread.
 import { expect, test } from '@playwright/test';
 import { log, person, Rest, screenshot, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
@@ -48,5 +49,41 @@ test('search finds a message by word and Korean substring and opens it in contex
 
   await page.getByRole('button', { name: 'Back to the newest messages' }).click();
   await expect(log(page).getByText(`filler ${OLDER}`, { exact: true })).toBeVisible();
+  await expect(log(page).locator('[data-focused]')).toHaveCount(0);
+});
+
+test('a thread reply found by search opens in its thread, its channel shown by its display name', async ({
+  browser,
+}) => {
+  const { url } = e2eEnv();
+  const alice = await Rest.signIn(url, 'alice');
+  const displayName = `웜뱃 ${uniqueName('team')}`;
+  const korean = await alice.call<{ id: string; name: string }>('POST', '/channels', {
+    displayName,
+    visibility: 'public',
+  });
+  await (await Rest.signIn(url, 'bob')).join(korean.id);
+  const root = await alice.post(korean.id, 'the wombat roadmap');
+  await alice.call('POST', `/channels/${korean.id}/messages`, {
+    clientId: `e2e${crypto.randomUUID().replaceAll('-', '')}`,
+    text: 'wombat reply kept in the thread',
+    parentId: root.id,
+  });
+
+  const page = await person(browser, 'bob');
+  await page.getByRole('button', { name: 'Search messages' }).click();
+  const box = page.getByRole('searchbox', { name: 'Search' });
+  await box.fill(`wombat reply in:#${korean.name}`);
+  await box.press('Enter');
+  const result = page.getByRole('button', { name: /wombat reply kept in the thread/ });
+  await expect(result).toHaveCount(1);
+  await expect(result).toContainText(`#${displayName}`);
+
+  await result.click();
+  await expect(page.getByRole('heading', { level: 1, name: displayName })).toBeVisible();
+  const thread = page.getByRole('complementary', { name: /^Thread/ });
+  await expect(thread.getByTestId('message')).toHaveText([/the wombat roadmap/, /wombat reply kept/]);
+  // The reply stays out of the channel's list, which opens at its newest messages.
+  await expect(log(page).getByText('wombat reply kept in the thread')).toHaveCount(0);
   await expect(log(page).locator('[data-focused]')).toHaveCount(0);
 });

@@ -137,6 +137,12 @@ export const HOSTILE_STRINGS = [
   'x'.repeat(65),
   'y'.repeat(501),
   'z'.repeat(8001),
+  '👍',
+  '❤',
+  ':tada:',
+  'tada',
+  '👍🏽',
+  '개발팀 공지',
 ];
 
 /** Field names the schemas use, plus keys that try to reach Object.prototype. */
@@ -161,6 +167,13 @@ export const HOSTILE_KEYS = [
   'label',
   'expiresInDays',
   'uses',
+  'parentId',
+  'alsoInChannel',
+  'displayName',
+  'purpose',
+  'archived',
+  'emoji',
+  'cursor',
   '__proto__',
   'constructor',
   'prototype',
@@ -267,6 +280,8 @@ const TABLES: Record<keyof Database, true> = {
   user_preferences: true,
   server_meta: true,
   files: true,
+  thread_follows: true,
+  reactions: true,
 };
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing was written. */
@@ -321,14 +336,25 @@ export async function seedWorld(server: TestServer) {
   const bobMsg = await send(bob.user, general.id, 3);
   const secretMsg = await send(bob.user, secret.id, 4);
   await send(alice.user, direct.id, 5);
+  // A thread with a reaction, in a channel named in another script, and an archived channel.
+  const reply = await messages.send(bob.user, {
+    channelId: general.id,
+    clientId: 'seed-reply-6',
+    text: 'seed reply @alice',
+    parentId: aliceMsg.id,
+  });
+  await server.ctx.reactions.set(bob.user, aliceMsg.id, '🎉', true);
+  const korean = await channels.create(alice.user, { displayName: '개발팀', visibility: 'public' });
+  const archived = await channels.create(alice.user, { name: 'old', visibility: 'public' });
+  await channels.update(alice.user, { channelId: archived.id, archived: true });
 
-  const channelIds = [general, bobsPublic, secret, team, direct].map((c) => c.id);
-  const messageIds = [aliceMsg, deleted, bobMsg, secretMsg].map((m) => m.id);
+  const channelIds = [general, bobsPublic, secret, team, direct, korean, archived].map((c) => c.id);
+  const messageIds = [aliceMsg, deleted, bobMsg, secretMsg, reply].map((m) => m.id);
   const userIds = [alice, bob, root, victim].map((u) => u.user.id);
   return {
     users: { alice, bob, root, victim },
-    channels: { general, bobsPublic, secret, team, direct },
-    messages: { aliceMsg, deleted, bobMsg, secretMsg },
+    channels: { general, bobsPublic, secret, team, direct, korean, archived },
+    messages: { aliceMsg, deleted, bobMsg, secretMsg, reply },
     channelIds,
     messageIds,
     ids: [...channelIds, ...messageIds, ...userIds],

@@ -64,6 +64,18 @@ const WEIRD_SEGMENTS = [
   'a'.repeat(2000),
 ];
 
+/** What `:emoji` may be: an emoji, encoded or not, a shortcode, and near misses. */
+const EMOJI_SEGMENTS = [
+  encodeURIComponent('👍'),
+  encodeURIComponent('❤'),
+  encodeURIComponent('🎉'),
+  'tada',
+  '%3Atada%3A',
+  encodeURIComponent('👍🏽'),
+  '%F0%9F',
+  'nope',
+];
+
 const RAW_QUERIES = [
   '?',
   '?after=',
@@ -253,7 +265,7 @@ describe('fuzz: REST API', () => {
       {
         method: 'POST',
         path: '/channels',
-        template: { name: 'fuzz-made', visibility: 'public', topic: 'x' },
+        template: { displayName: 'Fuzz 퍼즈', visibility: 'public', topic: 'x', purpose: 'y' },
       },
       { method: 'GET', path: '/channels/:id', ids: channelIds },
       { method: 'GET', path: '/channels/:id/members', ids: channelIds },
@@ -276,11 +288,22 @@ describe('fuzz: REST API', () => {
         method: 'POST',
         path: '/channels/:id/messages',
         ids: channelIds,
-        template: { clientId: 'fuzz-rest-0001', text: 'hello @bob' },
+        template: { clientId: 'fuzz-rest-0001', text: 'hello @bob', parentId: messageIds[0] },
       },
       { method: 'PATCH', path: '/messages/:id', ids: messageIds, template: { text: 'edited' } },
       { method: 'DELETE', path: '/messages/:id', ids: messageIds },
       { method: 'POST', path: '/directs', template: { userId: bob.user.id } },
+      {
+        method: 'PATCH',
+        path: '/channels/:id',
+        ids: channelIds,
+        template: { displayName: 'Général 총회', topic: 'fuzzed', purpose: 'p', archived: false },
+      },
+      { method: 'GET', path: '/messages/:id/thread', ids: messageIds, template: { after: '0', limit: '10' } },
+      { method: 'POST', path: '/messages/:id/thread/read', ids: messageIds, template: { seq: 1 } },
+      { method: 'GET', path: '/me/threads', template: { limit: '5', cursor: '1:x' } },
+      { method: 'PUT', path: '/messages/:id/reactions/:emoji', ids: messageIds },
+      { method: 'DELETE', path: '/messages/:id/reactions/:emoji', ids: messageIds },
       {
         method: 'POST',
         path: '/sync',
@@ -433,7 +456,11 @@ describe('fuzz: REST API', () => {
         const method = rng.chance(0.05)
           ? rng.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
           : route.method;
-        const url = `/api/v1${route.path.replace(':id', () => segment(route))}${query(route)}`;
+        const url = `/api/v1${route.path
+          .replace(':id', () => segment(route))
+          .replace(':emoji', () =>
+            rng.pick(rng.chance(0.6) ? EMOJI_SEGMENTS : WEIRD_SEGMENTS),
+          )}${query(route)}`;
         const { raw, contentType } = method === 'GET' ? {} : body(route);
         const what = `${method} ${preview(url, 100)} body ${preview(raw instanceof Uint8Array ? [...raw] : raw)}`;
         hits.set(`${route.method} ${route.path}`, (hits.get(`${route.method} ${route.path}`) ?? 0) + 1);

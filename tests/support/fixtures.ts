@@ -16,6 +16,12 @@ export function stored(over: Partial<Message> & { clientId: string }): Message {
     editedAt: null,
     deletedAt: null,
     files: [],
+    parentId: null,
+    alsoInChannel: false,
+    replyCount: 0,
+    lastReplyAt: null,
+    replierIds: [],
+    reactions: [],
     ...over,
   };
 }
@@ -29,6 +35,10 @@ export const channelSummary = (id: string, over: Partial<ChannelSummary> = {}): 
   createdBy: null,
   createdAt: 0,
   headSeq: 0,
+  displayName: id,
+  purpose: '',
+  archivedAt: null,
+  changeSeq: 0,
   readSeq: 0,
   unreadCount: 0,
   mentionCount: 0,

@@ -265,6 +265,25 @@ const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: 
   'preferences.get': () => ({ method: 'GET', path: '/me/preferences' }),
   'preferences.set': (p) => ({ method: 'PUT', path: '/me/preferences', json: p }),
   search: (p) => ({ method: 'GET', path: `/search${query(p)}` }),
+  'channel.update': ({ channelId, ...p }) => ({ method: 'PATCH', path: `/channels/${channelId}`, json: p }),
+  'message.thread': ({ messageId, ...p }) => ({
+    method: 'GET',
+    path: `/messages/${messageId}/thread${query(p)}`,
+  }),
+  'thread.list': (p) => ({ method: 'GET', path: `/me/threads${query(p)}` }),
+  'thread.read': ({ messageId, ...p }) => ({
+    method: 'POST',
+    path: `/messages/${messageId}/thread/read`,
+    json: p,
+  }),
+  'reaction.add': ({ messageId, emoji }) => ({
+    method: 'PUT',
+    path: `/messages/${messageId}/reactions/${encodeURIComponent(String(emoji))}`,
+  }),
+  'reaction.remove': ({ messageId, emoji }) => ({
+    method: 'DELETE',
+    path: `/messages/${messageId}/reactions/${encodeURIComponent(String(emoji))}`,
+  }),
 };
 
 /**

@@ -64,13 +64,15 @@ remember((await core.request('getSnapshot', {})).users);
 core.on('snapshot', (snapshot) => remember(snapshot.users));
 
 const printed = new Set<string>();
+/** Prints a message when it arrives, is edited or is deleted; reactions and reply counts are not shown. */
 const print = (m: DisplayMessage) => {
-  const key = `${m.id}:${m.changeSeq}`;
+  const key = `${m.id}:${m.editedAt ?? ''}:${m.deletedAt ?? ''}`;
   if (m.delivery !== 'sent' || printed.has(key)) return;
   printed.add(key);
   const time = new Date(m.ts).toTimeString().slice(0, 5);
   const text = m.deletedAt ? '(deleted)' : `${m.text}${m.editedAt ? ' (edited)' : ''}`;
-  out(`[${time}] ${names.get(m.authorId) ?? m.authorId}: ${text}`);
+  const reply = m.parentId === null ? '' : '↳ ';
+  out(`[${time}] ${reply}${names.get(m.authorId) ?? m.authorId}: ${text}`);
 };
 
 /** Lines sent but not yet seen stored, by clientId. */

@@ -15,6 +15,7 @@ const meta = (epoch: string): CachedMeta => ({
   limits: DEFAULT_SERVER_LIMITS,
   preferences: { theme: 'dark' },
   pendingPreferences: ['theme'],
+  threads: [],
 });
 
 function setup() {

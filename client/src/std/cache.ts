@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   ChannelSummary,
   DEFAULT_SERVER_LIMITS,
+  FollowedThread,
   Message,
   Preferences,
   ServerLimits,
@@ -36,6 +37,8 @@ const CachedMeta = z.object({
   /** The user's preferences, and the keys of them changed here that the server has not stored yet. */
   preferences: Preferences,
   pendingPreferences: z.array(Preferences.keyof()),
+  /** The followed threads with their counts (records saved before threads have none). */
+  threads: z.array(FollowedThread).default([]),
 });
 export type CachedMeta = z.infer<typeof CachedMeta>;
 
@@ -49,6 +52,7 @@ const EMPTY_META: CachedMeta = {
   limits: DEFAULT_SERVER_LIMITS,
   preferences: {},
   pendingPreferences: [],
+  threads: [],
 };
 
 export class HistoryCache {

@@ -36,6 +36,11 @@ import {
   TypingRequest,
   User,
   UserWithPresence,
+  FollowedThread,
+  ReactionEmoji,
+  ThreadReadRequest,
+  ThreadReplyFields,
+  UpdateChannelRequest,
 } from '@switchboard/protocol';
 import { DisplayMessage } from './display.ts';
 import { validationError } from './errors.ts';
@@ -80,6 +85,8 @@ export const SessionSnapshot = z.object({
   preferences: Preferences,
   /** The server's limits (from its last `hello`; the protocol defaults until one arrives). */
   limits: ServerLimits,
+  /** Threads the user follows, the latest reply first, with their unread counts. */
+  threads: z.array(FollowedThread),
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
@@ -128,9 +135,9 @@ export const Requests = {
   loadOlder: ChannelRef,
   /**
    * The text is also held to the server's limits (parseRequest). `files` are uploads (uploadFinish)
-   * the message takes; with files the text may be empty. `clientId` is for a send that may be
-   * repeated (a notification's inline reply): the same id is stored once however often it is sent.
-   * Left out, the core makes one.
+   * the message takes; with files the text may be empty. A reply names its `parentId`. `clientId` is
+   * for a send that may be repeated (a notification's inline reply): the same id is stored once
+   * however often it is sent. Left out, the core makes one.
    */
   send: z
     .strictObject({
@@ -138,11 +145,13 @@ export const Requests = {
       text: Text,
       files: z.array(FileInfo).max(MAX_FILES_PER_MESSAGE).optional(),
       clientId: ClientId.optional(),
+      ...ThreadReplyFields,
     })
     .refine((m) => MessageText.safeParse(m.text).success || (m.files?.length ?? 0) > 0, {
       message: 'message text is empty',
       path: ['text'],
-    }),
+    })
+    .refine((p) => p.alsoInChannel !== true || p.parentId !== undefined, 'alsoInChannel is for replies'),
   retrySend: z.strictObject({ clientId: ClientId }),
   discardSend: z.strictObject({ clientId: ClientId }),
   edit: EditMessageRequest,
@@ -189,6 +198,16 @@ export const Requests = {
   uploadCancel: z.strictObject({ uploadId: UploadId }),
   /** A file's bytes, to show or save. */
   fileBytes: z.strictObject({ fileId: Id }),
+  // Channel details, threads and reactions
+  updateChannel: UpdateChannelRequest,
+  /** A thread by any of its messages; it stays open (its changes come as `thread` events) until closed. */
+  openThread: MessageRef,
+  loadOlderReplies: MessageRef,
+  closeThread: MessageRef,
+  /** Marks a thread you follow read up to `seq` (a reply's seq); others' threads have no read state. */
+  markThreadRead: ThreadReadRequest,
+  listThreads: Empty,
+  setReaction: z.strictObject({ messageId: Id, emoji: ReactionEmoji, reacted: z.boolean() }),
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -248,6 +267,22 @@ export const Results = {
   uploadFinish: FileInfo,
   uploadCancel: z.null(),
   fileBytes: z.object({ bytes: z.instanceof(ArrayBuffer), mime: z.string() }),
+  /** The channel's details after the change. */
+  updateChannel: Channel,
+  /** The root, its newest replies (and ours still queued), and whether older replies exist. */
+  openThread: z.object({
+    rootId: z.string(),
+    root: DisplayMessage,
+    replies: z.array(DisplayMessage),
+    hasOlder: z.boolean(),
+  }),
+  loadOlderReplies: MessagePage,
+  closeThread: z.null(),
+  markThreadRead: z.null(),
+  /** Asks the server again and answers with the followed threads (also told as `threads`). */
+  listThreads: z.array(FollowedThread),
+  /** The message with its reactions after the change. */
+  setReaction: Message,
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };
@@ -287,6 +322,19 @@ export const Events = {
     received: z.number(),
     state: z.enum(['reading', 'sending', 'done', 'failed', 'cancelled']),
   }),
+  /**
+   * Changes to an open thread's messages (its root and replies), as `messages` does for a channel:
+   * by display key, `removed` first, `reset` replacing everything shown.
+   */
+  thread: z.object({
+    rootId: z.string(),
+    channelId: z.string(),
+    messages: z.array(DisplayMessage),
+    removed: z.array(z.string()).optional(),
+    reset: z.boolean().optional(),
+  }),
+  /** The followed threads, whenever the list or a count in it changed. */
+  threads: z.array(FollowedThread),
 } as const;
 
 export type SessionEventName = keyof typeof Events;

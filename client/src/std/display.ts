@@ -24,6 +24,9 @@ export interface QueuedText {
   queuedAt: number;
   state: 'pending' | 'failed';
   failure?: ErrorBody;
+  /** A thread reply: the message replied to, and whether it goes to the channel too. */
+  parentId?: string;
+  alsoInChannel?: boolean;
 }
 
 export const sentMessage = (message: Message): DisplayMessage => ({ ...message, delivery: 'sent' });
@@ -43,11 +46,21 @@ export function queuedMessage(entry: QueuedText, authorId: string): DisplayMessa
     editedAt: null,
     deletedAt: null,
     files: entry.files ?? [],
+    parentId: entry.parentId ?? null,
+    alsoInChannel: entry.alsoInChannel === true,
+    replyCount: 0,
+    lastReplyAt: null,
+    replierIds: [],
+    reactions: [],
     delivery: entry.state,
   };
   if (entry.failure) shown.failure = entry.failure;
   return shown;
 }
+
+/** Whether a message shows in its channel's list: all but thread replies kept to their thread. */
+export const inChannelList = (m: Pick<Message, 'parentId' | 'alsoInChannel'>): boolean =>
+  m.parentId === null || m.alsoInChannel;
 
 /**
  * A message's identity across its life: a queued message and its stored copy share author and

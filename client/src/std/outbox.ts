@@ -28,6 +28,9 @@ const OutboxEntry = z.object({
   queuedAt: z.number(),
   state: z.enum(['pending', 'failed']),
   failure: ErrorBody.optional(),
+  // A thread reply (entries saved before threads have neither).
+  parentId: Id.optional(),
+  alsoInChannel: z.boolean().optional(),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 

@@ -2,8 +2,9 @@
 // request/event contract of contract.ts. The UI reaches it over a port (port.ts); Node code may
 // hold it directly. This file is the wiring: each job lives in its own module under session/ —
 // the sign-in record (account.ts), channels and counts (channels.ts), people and presence
-// (users.ts), message views (messages.ts), preferences (preferences.ts) — and here they are put
-// together, given the account's connection, and answer the requests.
+// (users.ts), message views (messages.ts), preferences (preferences.ts), open threads
+// (threadViews.ts) and followed threads (followedThreads.ts) — and here they are put together, given
+// the account's connection, and answer the requests.
 import {
   dayBounds,
   DEFAULT_SERVER_LIMITS,
@@ -36,14 +37,16 @@ import {
 import { sentMessage } from './display.ts';
 import { Emitter } from './emitter.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type OutboxEntry } from './outbox.ts';
 import { normalizeServerUrl } from './rest.ts';
 import { AccountRecord, userPrefix, type SignedIn, type SignInMethod } from './session/account.ts';
 import { Channels } from './session/channels.ts';
 import { FileTransfers } from './session/files.ts';
+import { FOLLOWED_THREADS_PAGE, FollowedThreads } from './session/followedThreads.ts';
 import { MessageViews } from './session/messages.ts';
 import { Notifications } from './session/notifications.ts';
 import { PreferenceSync } from './session/preferences.ts';
+import { ThreadViews } from './session/threadViews.ts';
 import { Users } from './session/users.ts';
 import type { KeyValueStorage } from './storage.ts';
 import { Synchronizer, type CatchUpState, type SyncHost } from './sync.ts';
@@ -92,6 +95,8 @@ export class SessionCore implements SessionApi {
   private readonly views: MessageViews;
   private readonly notifications: Notifications;
   private readonly transfers: FileTransfers;
+  private readonly threadViews: ThreadViews;
+  private readonly followed: FollowedThreads;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
   /** How far catch-up has got; shown as a nuance of the `online` state. */
@@ -110,7 +115,10 @@ export class SessionCore implements SessionApi {
         this.saveMeta();
         this.notifications.readStateChanged();
       },
-      forgotten: (channelId) => this.views.forget(channelId),
+      forgotten: (channelId) => {
+        this.views.forget(channelId);
+        this.followed.forgetChannel(channelId);
+      },
     });
     this.users = new Users({
       fetch: async () => (await this.call('user.list', {})).users,
@@ -138,8 +146,11 @@ export class SessionCore implements SessionApi {
       online: () => this.connectionState.status === 'online',
       history: (request) => this.call('channel.history', request),
       counted: (event, before) => {
-        if (this.account) this.channels.countChange(event, this.account.user.id, before);
+        if (!this.account) return;
+        this.channels.countChange(event, this.account.user.id, before);
+        this.followed.countChange(event, this.account.user.id, before);
       },
+      messageChanged: (message) => this.threadViews.apply([message]),
       tell: (change) => this.events.emit('messages', change),
     });
     this.notifications = new Notifications({
@@ -151,6 +162,22 @@ export class SessionCore implements SessionApi {
       now: () => this.clock.now(),
       show: (notification) => this.events.emit('notification', notification),
       cleared: (channelId) => this.events.emit('notificationCleared', { channelId }),
+    });
+    this.threadViews = new ThreadViews({
+      account: () => {
+        const account = this.account;
+        return account && { userId: account.user.id, queued: () => account.outbox.list() };
+      },
+      fetch: (request) => this.call('message.thread', request),
+      tell: (change) => this.events.emit('thread', change),
+    });
+    this.followed = new FollowedThreads({
+      fetch: () => this.call('thread.list', { limit: FOLLOWED_THREADS_PAGE }),
+      markRead: (messageId, seq) => this.call('thread.read', { messageId, seq }),
+      changed: () => {
+        this.events.emit('threads', this.followed.list());
+        this.saveMeta();
+      },
     });
   }
 
@@ -234,7 +261,7 @@ export class SessionCore implements SessionApi {
       return this.views.open(channelId);
     },
     loadOlder: async ({ channelId }) => this.views.loadOlder(channelId),
-    send: async ({ channelId, text, files, clientId }) => {
+    send: async ({ channelId, text, files, clientId, parentId, alsoInChannel }) => {
       const account = this.requireAccount();
       this.requireChannel(channelId);
       const entry = await account.outbox.add({
@@ -243,16 +270,17 @@ export class SessionCore implements SessionApi {
         text,
         files: files ?? [],
         queuedAt: this.clock.now(),
+        ...(parentId === undefined ? {} : { parentId, alsoInChannel: alsoInChannel === true }),
       });
-      this.views.queued(entry);
+      this.queued(entry);
       return { clientId: entry.clientId };
     },
     retrySend: async ({ clientId }) => {
-      this.views.queued(await this.requireAccount().outbox.retry(clientId));
+      this.queued(await this.requireAccount().outbox.retry(clientId));
       return null;
     },
     discardSend: async ({ clientId }) => {
-      this.views.unqueued(await this.requireAccount().outbox.discard(clientId));
+      this.unqueued(await this.requireAccount().outbox.discard(clientId));
       return null;
     },
     edit: async (params) => {
@@ -329,6 +357,34 @@ export class SessionCore implements SessionApi {
         hasNewer: page.hasNewer ?? false,
       };
     },
+    updateChannel: async (params) => {
+      const channel = await this.call('channel.update', params);
+      this.channels.applyDetails(channel);
+      return channel;
+    },
+    openThread: async ({ messageId }) => {
+      this.requireAccount();
+      return this.threadViews.open(messageId);
+    },
+    loadOlderReplies: async ({ messageId }) => this.threadViews.loadOlder(messageId),
+    closeThread: async ({ messageId }) => {
+      this.threadViews.close(messageId);
+      return null;
+    },
+    markThreadRead: async ({ messageId, seq }) => {
+      await this.followed.markRead(messageId, seq);
+      return null;
+    },
+    listThreads: async () => {
+      this.requireAccount();
+      await this.followed.refresh();
+      return this.followed.list();
+    },
+    setReaction: async ({ messageId, emoji, reacted }) => {
+      const message = await this.call(reacted ? 'reaction.add' : 'reaction.remove', { messageId, emoji });
+      this.views.applyStored(message, 'reactions');
+      return message;
+    },
   };
 
   // --- account lifecycle ---------------------------------------------------------------------
@@ -353,6 +409,7 @@ export class SessionCore implements SessionApi {
     this.channels.load(meta.channels);
     this.notifications.load(meta.channels);
     this.users.load(meta.users);
+    this.followed.load(meta.threads);
     this.views.load(await cache.loadStreams());
 
     const outbox = await Outbox.open(
@@ -360,8 +417,8 @@ export class SessionCore implements SessionApi {
       `${prefix}outbox/`,
       {
         delivered: (entry, ack) => this.views.delivered(entry, ack),
-        changed: (entry) => this.views.queued(entry),
-        removed: (entry) => this.views.unqueued(entry),
+        changed: (entry) => this.queued(entry),
+        removed: (entry) => this.unqueued(entry),
       },
       { clock: this.clock, logger: this.log },
     );
@@ -402,6 +459,7 @@ export class SessionCore implements SessionApi {
     connection.onServer('channel.joined', (summary) => this.joined(summary));
     connection.onServer('channel.left', ({ channelId }) => this.channels.forget(channelId));
     connection.onServer('read.state', (state) => this.channels.applyReadState(state));
+    connection.onServer('thread.state', (state) => this.followed.applyState(state));
     connection.onServer('preferences', (preferences) => this.preferences.fromServer(preferences));
     connection.onServer('typing', (event) => {
       if (event.userId !== account.user.id) this.events.emit('typing', event);
@@ -432,6 +490,8 @@ export class SessionCore implements SessionApi {
     this.users.clear();
     this.views.clear();
     this.notifications.clear();
+    this.threadViews.clear();
+    this.followed.clear();
     this.preferences.clear();
     this.epoch = null;
     this.limits = DEFAULT_SERVER_LIMITS;
@@ -477,6 +537,9 @@ export class SessionCore implements SessionApi {
         text: entry.text,
         // Only with files: a server without files refuses the field.
         ...(entry.files.length > 0 ? { fileIds: entry.files.map((f) => f.id) } : {}),
+        ...(entry.parentId === undefined
+          ? {}
+          : { parentId: entry.parentId, alsoInChannel: entry.alsoInChannel === true }),
       }),
     );
     void account.sync.catchUpAll();
@@ -503,11 +566,18 @@ export class SessionCore implements SessionApi {
       applied: (stream, changed, reset) => {
         this.views.applied(stream, changed, reset);
         this.notifications.caughtUp(changed);
+        if (reset) this.threadViews.reload(stream.channelId);
+      },
+      received: (page) => {
+        if (page.channel) this.channels.applyDetails(page.channel);
+        this.threadViews.apply(page.messages);
       },
       online: () => this.account?.connection.state.status === 'online',
       progress: (state) => {
         if (state.catchingUp) this.notifications.catchUpStarted();
         else this.notifications.catchUpFinished();
+        // Caught up: the followed threads' counts, exactly as the server has them now.
+        if (!state.catchingUp && this.catchUpState.catchingUp) void this.followed.refresh();
         this.catchUpState = state;
         if (this.connectionState.status === 'online') this.showConnection({ status: 'online' });
       },
@@ -541,6 +611,7 @@ export class SessionCore implements SessionApi {
       users: this.users.list(),
       preferences: this.preferences.preferences,
       limits: this.limits,
+      threads: this.followed.list(),
     };
   }
 
@@ -552,7 +623,20 @@ export class SessionCore implements SessionApi {
       limits: this.limits,
       preferences: this.preferences.preferences,
       pendingPreferences: this.preferences.pendingKeys,
+      threads: this.followed.list(),
     }));
+  }
+
+  /** One of our messages was queued, failed, or is pending again: shown in its channel and thread. */
+  private queued(entry: OutboxEntry): void {
+    this.views.queued(entry);
+    this.threadViews.queued(entry);
+  }
+
+  /** One of our queued messages went without being stored here (discarded, or sent by another session). */
+  private unqueued(entry: OutboxEntry): void {
+    this.views.unqueued(entry);
+    this.threadViews.unqueued(entry);
   }
 
   /** A request to the server over the account's connection, typed by the protocol's event table. */

@@ -2,7 +2,7 @@
 // live changes wait while the first page loads, and a copy never replaces a later change.
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '@switchboard/protocol';
-import { stored } from '../../../tests/support/fixtures.ts';
+import { channelSummary, stored } from '../../../tests/support/fixtures.ts';
 import { Stream } from './stream.ts';
 
 const created = (seq: number): StreamEvent => ({
@@ -38,6 +38,7 @@ describe('Stream', () => {
       channelId: 'c1',
       status: 'ok',
       messages: [stored({ clientId: 'm2', seq: 2 })],
+      channel: null,
       cursor: 2,
       headSeq: 3,
       hasMore: false,
@@ -56,6 +57,7 @@ describe('Stream', () => {
         channelId: 'c1',
         status: 'ok',
         messages: [stored({ clientId: 'm10', seq: 10 })],
+        channel: null,
         cursor: 11,
         headSeq: 11,
         hasMore: false,
@@ -97,5 +99,14 @@ describe('Stream', () => {
     expect(restored.cursor).toBeNull();
     expect(restored.list()).toEqual([]);
     expect(restored.generation).toBeGreaterThan(generation);
+  });
+
+  it('moves the cursor over a change of the channel’s details, which changes no message', () => {
+    const stream = new Stream('c1');
+    stream.load([stored({ clientId: 'm1', seq: 1 })], 1, false);
+    const channel = { ...channelSummary('c1'), headSeq: 2, changeSeq: 2 };
+    expect(stream.applyLive({ channelId: 'c1', seq: 2, kind: 'channel', channel })).toEqual([]);
+    expect(stream.cursor).toBe(2);
+    expect(stream.hasGap).toBe(false);
   });
 });

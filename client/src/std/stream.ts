@@ -62,14 +62,17 @@ export class Stream {
     return [...this.byId.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /** Applies one live change; returns the messages whose shown state changed. */
+  /**
+   * Applies one live change; returns the messages whose shown state changed. A change of the
+   * channel's details (`channel`) changes no message but moves the cursor like any other.
+   */
   applyLive(event: StreamEvent): Message[] {
     if (this.cursor === null) {
       if (this.buffered.length < MAX_BUFFERED) this.buffered.push(event);
       else this.ahead.add(event.seq);
       return [];
     }
-    const changed = this.upsert([event.message]);
+    const changed = event.kind === 'channel' ? [] : this.upsert([event.message]);
     if (event.seq > this.cursor) {
       this.ahead.add(event.seq);
       this.advance();

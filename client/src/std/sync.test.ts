@@ -2,7 +2,12 @@
 // a reset after retention pruned past a client's cursor, catch-up that fails and is retried, and
 // server data that does not match the protocol.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_SYNC_CURSORS, type Message, type StreamEvent, type SyncRequest } from '@switchboard/protocol';
+import {
+  MAX_SYNC_CURSORS,
+  type Message,
+  type MessageStreamEvent,
+  type SyncRequest,
+} from '@switchboard/protocol';
 import { createUser, type TestServer } from '../../../tests/support/server.ts';
 import { FileStorage, type NodeSessionOptions } from '../node/index.ts';
 import { whenOnline } from './online.ts';
@@ -138,7 +143,7 @@ describe('gap fill', () => {
     const transport = new TamperedTransport();
     let dropped = 0;
     transport.incoming = (event, payload) =>
-      event === 'stream.event' && (payload as StreamEvent).message.text === 'lost' && dropped++ === 0
+      event === 'stream.event' && (payload as MessageStreamEvent).message.text === 'lost' && dropped++ === 0
         ? undefined
         : payload;
     const { bob, channelId, recorder } = await aliceAndBob(server, { createSocket: transport.createSocket });
@@ -224,7 +229,7 @@ describe('server data that does not match the protocol', () => {
 
     // A live event arrives garbled; the next one shows the gap it left, and catch-up fills it.
     transport.incoming = (event, payload) => {
-      const live = payload as StreamEvent;
+      const live = payload as MessageStreamEvent;
       if (event !== 'stream.event' || live.message.text !== 'garbled') return payload;
       return { ...live, message: { ...live.message, text: 42 } as unknown as Message };
     };

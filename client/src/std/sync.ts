@@ -14,6 +14,7 @@ import {
   type ChannelSummary,
   type ClientEventPayload,
   type Message,
+  type StreamCatchUp,
   type StreamEvent,
 } from '@switchboard/protocol';
 import { backoffDelay, systemClock, type Clock } from './connection.ts';
@@ -53,6 +54,8 @@ export interface SyncHost {
   channelsSynced(channels: ChannelSummary[], mark: number): void;
   /** `changed` is what the UI must be told; `reset` means the stream's state was replaced. */
   applied(stream: Stream, changed: Message[], reset: boolean): void;
+  /** A catch-up page as the server sent it, before it is applied (all its messages, the channel's details). */
+  received(page: StreamCatchUp): void;
   /** Whether requests can go out now; while not, failed work waits for the next `catchUpAll`. */
   online(): boolean;
   /** Told whenever the catch-up state changes. */
@@ -245,6 +248,7 @@ export class Synchronizer {
           toLoad.set(part.channelId, part.headSeq);
           continue;
         }
+        this.host.received(part);
         this.host.applied(stream, stream.applyPage(part), false);
         if (part.hasMore) next[part.channelId] = stream.cursor;
       }

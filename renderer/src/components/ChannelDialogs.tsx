@@ -2,7 +2,7 @@
 // channel, and leaving one.
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NAME_PATTERN, type Channel, type ChannelSummary } from '@switchboard/protocol';
+import { ChannelDisplayName, slugFromName, type Channel, type ChannelSummary } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import type { UserWithPresence } from '../state/store.ts';
@@ -17,22 +17,32 @@ interface DialogCommon {
   onOpen(channelId: string): void;
 }
 
-export function CreateChannelDialog({ onClose, onOpen }: DialogCommon) {
+/**
+ * A channel's name is any text people read (any script); the server makes its link name from it,
+ * which the dialog shows as it is typed, and the notice after creating says what it became.
+ */
+export function CreateChannelDialog({
+  onClose,
+  onOpen,
+  onCreated,
+}: DialogCommon & { onCreated(channel: ChannelSummary): void }) {
   const { t } = useTranslation();
   const store = useStore();
   const [name, setName] = useState('');
   const [visibility, setVisibility] = useState<'public' | 'private'>('public');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const displayName = name.trim().replace(/^#/, '');
+  const slug = slugFromName(displayName);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const clean = name.trim().toLowerCase().replace(/^#/, '');
-    if (!NAME_PATTERN.test(clean)) return setError(t('create.nameInvalid'));
+    if (!ChannelDisplayName.safeParse(displayName).success) return setError(t('create.nameInvalid'));
     setBusy(true);
     setError(null);
     try {
-      const channel = await store.client.request('createChannel', { name: clean, visibility });
+      const channel = await store.client.request('createChannel', { displayName, visibility });
+      onCreated(channel);
       onOpen(channel.id);
     } catch (err) {
       setError(errorText(err, t));
@@ -50,16 +60,19 @@ export function CreateChannelDialog({ onClose, onOpen }: DialogCommon) {
             <input
               id="create-name"
               value={name}
+              maxLength={80}
               onChange={(e) => setName(e.target.value)}
-              autoCapitalize="none"
               spellCheck={false}
-              aria-describedby="create-name-hint"
+              aria-describedby="create-name-hint create-name-slug"
               aria-invalid={error ? true : undefined}
               data-autofocus
             />
           </div>
           <p id="create-name-hint" className="hint">
             {t('create.nameHint')}
+          </p>
+          <p id="create-name-slug" className="hint" data-testid="slug-preview">
+            {displayName === '' ? '' : slug ? t('create.slug', { slug }) : t('create.slugCode')}
           </p>
         </div>
         <fieldset className="field choices">
@@ -111,9 +124,11 @@ export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
   }, [store, t]);
 
   const joinedIds = useMemo(() => new Set(joined.map((c) => c.id)), [joined]);
+  const q = filter.trim().toLowerCase();
+  const labelOf = (c: Channel) => c.displayName || c.name;
   const shown = (available ?? [])
-    .filter((c) => c.name.includes(filter.trim().toLowerCase()))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .filter((c) => c.name.includes(q) || labelOf(c).toLowerCase().includes(q))
+    .sort((a, b) => labelOf(a).localeCompare(labelOf(b)));
 
   const join = async (channel: Channel) => {
     setBusyId(channel.id);
@@ -136,8 +151,9 @@ export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
           return (
             <li key={channel.id} className="pick-row">
               <span className="pick-main">
-                <Icon name="hash" size={16} />
-                <span className="pick-name">{channel.name}</span>
+                <Icon name={channel.archivedAt === null ? 'hash' : 'archive'} size={16} />
+                <span className="pick-name">{labelOf(channel)}</span>
+                {channel.archivedAt !== null && <span className="tag">{t('details.archived')}</span>}
                 {channel.topic && <span className="pick-detail">{channel.topic}</span>}
               </span>
               {isMember ? (
@@ -145,7 +161,7 @@ export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
                   type="button"
                   className="button small"
                   onClick={() => onOpen(channel.id)}
-                  aria-label={t('browse.openNamed', { name: channel.name })}
+                  aria-label={t('browse.openNamed', { name: labelOf(channel) })}
                 >
                   {t('browse.open')}
                 </button>
@@ -155,7 +171,7 @@ export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
                   className="button small primary"
                   onClick={() => void join(channel)}
                   disabled={busyId !== null}
-                  aria-label={t('browse.joinNamed', { name: channel.name })}
+                  aria-label={t('browse.joinNamed', { name: labelOf(channel) })}
                 >
                   {t('browse.join')}
                 </button>
@@ -252,7 +268,7 @@ export function AddPeopleDialog({ channel, onClose }: { channel: ChannelSummary;
 
   return (
     <Dialog
-      title={t('addPeople.title', { name: channel.name })}
+      title={t('addPeople.title', { name: channel.displayName || channel.name })}
       description={channel.kind === 'private' ? t('addPeople.privateHint') : undefined}
       onClose={onClose}
       className="dialog-list"
@@ -323,7 +339,7 @@ export function LeaveChannelDialog({
 
   return (
     <Dialog
-      title={t('leave.title', { name: channel.name })}
+      title={t('leave.title', { name: channel.displayName || channel.name })}
       description={channel.kind === 'private' ? t('leave.privateBody') : t('leave.publicBody')}
       onClose={onClose}
     >

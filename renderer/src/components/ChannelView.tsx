@@ -1,20 +1,23 @@
-// One open conversation: its header, the log, who is typing, and the composer.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// One open conversation: its header, the log (or a search result in context), who is typing, and the
+// composer with the files attached to the next message (or, for an archived channel, a note that it
+// is read-only). Thread replies not sent to the channel stay out of the log: they show in the thread
+// panel.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary } from '@switchboard/protocol';
+import { inChannelList } from '@switchboard/client/browser';
 import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
-import { displayKey as messageKey } from '@switchboard/client/browser';
 import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
-import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';
-import { MessageContext, type MessageActions } from './MessageContext.tsx';
+import { MessageContext } from './MessageContext.tsx';
 import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
+import { useMessageActions } from './useMessageActions.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
@@ -25,6 +28,10 @@ interface ChannelViewProps {
   onUnfocus(): void;
   onLeave(channel: ChannelSummary): void;
   onError(text: string): void;
+  onOpenThread(message: DisplayMessage): void;
+  /** Shows or hides the channel's details beside it. */
+  onToggleDetails(): void;
+  detailsOpen: boolean;
 }
 
 export function ChannelView({
@@ -34,6 +41,9 @@ export function ChannelView({
   onUnfocus,
   onLeave,
   onError,
+  onOpenThread,
+  onToggleDetails,
+  detailsOpen,
 }: ChannelViewProps) {
   const { t } = useTranslation();
   const store = useStore();
@@ -45,14 +55,15 @@ export function ChannelView({
     headSeq: channel.headSeq,
     unreadCount: channel.unreadCount,
   }));
-  const [editingKey, setEditingKey] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<DisplayMessage | null>(null);
   const [addingPeople, setAddingPeople] = useState(false);
   const [openError, setOpenError] = useState<string | null>(null);
   const lastMarked = useRef(channel.readSeq);
   const label = channelLabel(channel, users, me.id, t);
   const partner = directPartner(channel, me.id);
   const title = channel.kind === 'direct' ? label : `#${label}`;
+  const archived = channel.archivedAt !== null;
+  const actions = useMessageActions({ readOnly: archived, onError, afterEdit: focusComposer, onOpenThread });
+  const listed = useMemo(() => view && { ...view, messages: view.messages.filter(inChannelList) }, [view]);
 
   useEffect(() => {
     setOpenError(null);
@@ -69,7 +80,7 @@ export function ChannelView({
     let current = true;
     store.client
       .request('openAround', { channelId: channel.id, seq: focusSeq })
-      .then((page) => current && setAround({ seq: focusSeq, messages: page.messages }))
+      .then((page) => current && setAround({ seq: focusSeq, messages: page.messages.filter(inChannelList) }))
       .catch((err: unknown) => current && setOpenError(errorText(err, t)));
     return () => {
       current = false;
@@ -88,59 +99,21 @@ export function ChannelView({
     [channel.id, channel.readSeq, store],
   );
 
+  const { onEdit } = actions.handlers;
   const onEditLast = useCallback(() => {
     const messages = store.getState().views[channel.id]?.messages ?? [];
     const last = [...messages]
       .reverse()
-      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null);
-    if (last) setEditingKey(messageKey(last));
-  }, [store, channel.id, me.id]);
-
-  const onEdit = useCallback((message: DisplayMessage | null) => {
-    setEditingKey(message ? messageKey(message) : null);
-    if (!message) focusComposer();
-  }, []);
-  const onSaveEdit = useCallback(
-    async (message: DisplayMessage, text: string) => {
-      await store.client.request('edit', { messageId: message.id, text });
-      setEditingKey(null);
-      focusComposer();
-    },
-    [store],
-  );
-  const onRetry = useCallback(
-    (message: DisplayMessage) =>
-      void store.client
-        .request('retrySend', { clientId: message.clientId })
-        .catch((err: unknown) => onError(errorText(err, t))),
-    [store, onError, t],
-  );
-  const onDiscard = useCallback(
-    (message: DisplayMessage) =>
-      void store.client
-        .request('discardSend', { clientId: message.clientId })
-        .catch((err: unknown) => onError(errorText(err, t))),
-    [store, onError, t],
-  );
+      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null && inChannelList(m));
+    if (last) onEdit(last);
+  }, [store, channel.id, me.id, onEdit]);
   const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
-  const actions: MessageActions = { onEdit, onSaveEdit, onDelete: setDeleting, onRetry, onDiscard };
-
-  const confirmDelete = async () => {
-    if (!deleting) return;
-    const target = deleting;
-    setDeleting(null);
-    try {
-      await store.client.request('delete', { messageId: target.id });
-    } catch (err) {
-      onError(errorText(err, t));
-    }
-  };
 
   return (
     <div
       className="channel-drop"
       onDragOver={(event) => {
-        if (!event.dataTransfer.types.includes('Files')) return;
+        if (archived || !event.dataTransfer.types.includes('Files')) return;
         event.preventDefault();
         setDropping(true);
       }}
@@ -148,7 +121,7 @@ export function ChannelView({
         if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropping(false);
       }}
       onDrop={(event) => {
-        if (event.dataTransfer.files.length === 0) return;
+        if (archived || event.dataTransfer.files.length === 0) return;
         event.preventDefault();
         setDropping(false);
         attachments.add([...event.dataTransfer.files]);
@@ -172,9 +145,20 @@ export function ChannelView({
         {channel.topic && <p className="channel-topic">{channel.topic}</p>}
         {channel.kind !== 'direct' && (
           <div className="channel-actions">
-            <button type="button" className="button subtle small" onClick={() => setAddingPeople(true)}>
-              <Icon name="addPerson" size={16} />
-              {t('channel.addPeople')}
+            {!archived && (
+              <button type="button" className="button subtle small" onClick={() => setAddingPeople(true)}>
+                <Icon name="addPerson" size={16} />
+                {t('channel.addPeople')}
+              </button>
+            )}
+            <button
+              type="button"
+              className="button subtle small"
+              aria-pressed={detailsOpen}
+              onClick={onToggleDetails}
+            >
+              <Icon name="info" size={16} />
+              {t('details.open')}
             </button>
             <button type="button" className="button subtle small" onClick={() => onLeave(channel)}>
               <Icon name="leave" size={16} />
@@ -190,19 +174,19 @@ export function ChannelView({
         </p>
       )}
 
-      {around && view ? (
+      {around && listed ? (
         <MessageContext
           label={title}
           page={around.messages}
-          live={view.messages}
+          live={listed.messages}
           focusSeq={around.seq}
           selfId={me.id}
           users={users}
-          editingKey={editingKey}
-          actions={actions}
+          editingKey={actions.editingKey}
+          handlers={actions.handlers}
           onBack={onUnfocus}
         />
-      ) : view ? (
+      ) : listed ? (
         <MessageList
           channel={channel}
           openAt={openAt}
@@ -212,14 +196,14 @@ export function ChannelView({
               ? t('messages.startDirect', { name: label })
               : t('messages.start', { channel: title })
           }
-          view={view}
+          view={listed}
           selfId={me.id}
           users={users}
           opened={opened}
-          editingKey={editingKey}
+          editingKey={actions.editingKey}
           onSeen={onSeen}
           onLoadOlder={onLoadOlder}
-          {...actions}
+          {...actions.handlers}
         />
       ) : (
         <div className="log-wrap">
@@ -230,34 +214,24 @@ export function ChannelView({
       )}
 
       <TypingIndicator channelId={channel.id} />
-      <Composer
-        key={channel.id}
-        channelId={channel.id}
-        attachments={attachments}
-        placeholder={t('composer.placeholder', { channel: title })}
-        onEditLast={onEditLast}
-        onError={onError}
-      />
+      {archived ? (
+        <p className="archived-note" role="note">
+          <Icon name="archive" size={16} />
+          {t('details.archivedNote')}
+        </p>
+      ) : (
+        <Composer
+          key={channel.id}
+          channelId={channel.id}
+          attachments={attachments}
+          placeholder={t('composer.placeholder', { channel: title })}
+          onEditLast={onEditLast}
+          onError={onError}
+        />
+      )}
 
       {addingPeople && <AddPeopleDialog channel={channel} onClose={() => setAddingPeople(false)} />}
-
-      {deleting && (
-        <Dialog
-          title={t('messages.deleteTitle')}
-          description={t('messages.deleteBody')}
-          onClose={() => setDeleting(null)}
-        >
-          <blockquote className="quote">{deleting.text}</blockquote>
-          <div className="form-actions">
-            <button type="button" className="button" onClick={() => setDeleting(null)} data-autofocus>
-              {t('common.cancel')}
-            </button>
-            <button type="button" className="button danger" onClick={() => void confirmDelete()}>
-              {t('messages.delete')}
-            </button>
-          </div>
-        </Dialog>
-      )}
+      {actions.dialogs}
     </div>
   );
 }

@@ -14,6 +14,8 @@ import { PresenceDot } from './PresenceDot.tsx';
 /** The composer's element id: the skip link and finished edits bring focus back to it. */
 export const COMPOSER_ID = 'composer-input';
 export const focusComposer = (): void => document.getElementById(COMPOSER_ID)?.focus();
+/** The reply box of the open thread. */
+export const THREAD_COMPOSER_ID = 'thread-composer-input';
 
 const TYPING_EVERY_MS = 3_000;
 const MAX_SUGGESTIONS = 6;
@@ -22,7 +24,10 @@ const drafts = new Map<string, string>();
 interface ComposerProps {
   channelId: string;
   placeholder: string;
-  /** Files uploading or uploaded for the next message (ChannelView keeps them: it takes drops too). */
+  /**
+   * Files uploading or uploaded for the next message (the channel's view or the thread panel keeps
+   * them: they take drops too).
+   */
   attachments: {
     list: readonly Attachment[];
     add(files: File[]): void;
@@ -31,6 +36,8 @@ interface ComposerProps {
   };
   onEditLast(): void;
   onError(text: string): void;
+  /** A thread's reply box: what it replies to, whether replies also go to the channel, its own label. */
+  thread?: { parentId: string; alsoInChannel: boolean; inputId: string; label: string };
 }
 
 interface MentionQuery {
@@ -46,7 +53,14 @@ function findMention(text: string, caret: number): MentionQuery | null {
   return { start: caret - match[2]!.length - 1, end: caret, query: match[2]!.toLowerCase() };
 }
 
-export function Composer({ channelId, placeholder, attachments, onEditLast, onError }: ComposerProps) {
+export function Composer({
+  channelId,
+  placeholder,
+  attachments,
+  onEditLast,
+  onError,
+  thread,
+}: ComposerProps) {
   const { t, i18n } = useTranslation();
   const fileInput = useRef<HTMLInputElement>(null);
   const uploading = attachments.list.some((a) => a.state === 'uploading' || a.state === 'sending');
@@ -54,7 +68,9 @@ export function Composer({ channelId, placeholder, attachments, onEditLast, onEr
   const store = useStore();
   const users = useUi((s) => s.users);
   const maxLength = useUi((s) => s.limits.maxMessageLength);
-  const [text, setText] = useState(() => drafts.get(channelId) ?? '');
+  const draftKey = thread ? `${channelId}/${thread.parentId}` : channelId;
+  const inputId = thread?.inputId ?? COMPOSER_ID;
+  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
   const [mention, setMention] = useState<MentionQuery | null>(null);
   const [members, setMembers] = useState<ReadonlySet<string> | null>(null);
   const [active, setActive] = useState(0);
@@ -64,8 +80,8 @@ export function Composer({ channelId, placeholder, attachments, onEditLast, onEr
   const hintId = useId();
 
   useEffect(() => {
-    drafts.set(channelId, text);
-  }, [channelId, text]);
+    drafts.set(draftKey, text);
+  }, [draftKey, text]);
 
   // Only members can be mentioned. The list is fetched when the conversation opens and again as each
   // mention starts, since people join and leave; until it arrives (or offline) everyone is offered.
@@ -115,7 +131,8 @@ export function Composer({ channelId, placeholder, attachments, onEditLast, onEr
     setMention(null);
     attachments.clear();
     lastTyping.current = 0;
-    const request = files.length > 0 ? { channelId, text: body, files } : { channelId, text: body };
+    const reply = thread && { parentId: thread.parentId, alsoInChannel: thread.alsoInChannel };
+    const request = { channelId, text: body, ...(files.length > 0 ? { files } : {}), ...reply };
     store.client.request('send', request).catch((err: unknown) => {
       // Not queued at all (e.g. rejected as invalid): give the text back rather than lose it.
       setText((current) => current || body);
@@ -240,11 +257,11 @@ export function Composer({ channelId, placeholder, attachments, onEditLast, onEr
         >
           <Icon name="attach" />
         </button>
-        <label htmlFor={COMPOSER_ID} className="sr-only">
-          {t('composer.label')}
+        <label htmlFor={inputId} className="sr-only">
+          {thread?.label ?? t('composer.label')}
         </label>
         <textarea
-          id={COMPOSER_ID}
+          id={inputId}
           ref={inputRef}
           rows={1}
           autoFocus

@@ -18,6 +18,11 @@ const PATHS = {
   attach:
     'M20 11.5l-8.1 8.1a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4L15 7',
   file: 'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8zM14 3v5h5',
+  smile: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01',
+  reply: 'M10 7L5 12l5 5M5 12h9a5 5 0 0 1 5 5v1',
+  threads: 'M4 5h16v10H9l-5 4zM8 9h8M8 12h5',
+  info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v5M12 8h.01',
+  archive: 'M4 5h16v4H4zM6 9v10h12V9M10 13h4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -8,13 +8,8 @@ import { isSameDay } from '../format.ts';
 import type { RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import type { UserWithPresence } from '../state/store.ts';
-import { MessageItem, type MessageItemProps } from './MessageItem.tsx';
-
-/** What a reader can do to a message, the same here as in the live list. */
-export type MessageActions = Pick<
-  MessageItemProps,
-  'onEdit' | 'onSaveEdit' | 'onDelete' | 'onRetry' | 'onDiscard'
->;
+import { MessageItem } from './MessageItem.tsx';
+import type { MessageHandlers } from './useMessageActions.tsx';
 
 interface MessageContextProps {
   label: string;
@@ -25,7 +20,8 @@ interface MessageContextProps {
   selfId: string;
   users: ReadonlyMap<string, UserWithPresence>;
   editingKey: string | null;
-  actions: MessageActions;
+  /** What a reader can do to a message, the same here as in the live list. */
+  handlers: MessageHandlers;
   onBack(): void;
 }
 
@@ -81,7 +77,8 @@ export function MessageContext(props: MessageContextProps) {
                 showNew={false}
                 editing={props.editingKey === messageKey(message)}
                 renderContext={renderContext}
-                {...props.actions}
+                selfId={props.selfId}
+                {...props.handlers}
               />
             </div>
           );

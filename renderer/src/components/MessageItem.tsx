@@ -1,5 +1,6 @@
 // One message row: optional day and "new" dividers, the author line when a group starts, the safe
-// markdown body, and its state (sending, not sent with retry, edited, deleted) and own-message actions.
+// markdown body, and its state (sending, not sent with retry, edited, deleted), its reactions and
+// thread summary, and its actions (react, reply in a thread; edit and delete your own).
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDay, formatFullDate, formatTime } from '../format.ts';
@@ -8,6 +9,8 @@ import type { DisplayMessage } from '../session/types.ts';
 import { FormError } from './Form.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { MessageFiles } from './MessageFiles.tsx';
+import { Reactions } from './Reactions.tsx';
+import type { MessageExtras } from './useMessageActions.tsx';
 
 export interface MessageItemProps {
   message: DisplayMessage;
@@ -23,6 +26,9 @@ export interface MessageItemProps {
   onDelete(message: DisplayMessage): void;
   onRetry(message: DisplayMessage): void;
   onDiscard(message: DisplayMessage): void;
+  // Reactions and threads
+  selfId: string;
+  extras: MessageExtras;
 }
 
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
@@ -33,6 +39,10 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const pending = message.delivery === 'pending';
   const failed = message.delivery === 'failed';
   const time = formatTime(message.ts, language);
+  const { extras } = props;
+  const stored = message.delivery === 'sent' && !deleted;
+  const writable = stored && !extras.readOnly;
+  const pickReaction = () => extras.onPickReaction(message);
 
   return (
     <div className="message-row">
@@ -99,6 +109,27 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           {message.editedAt !== null && !deleted && !editing && (
             <span className="message-edited">{t('messages.edited')}</span>
           )}
+          {message.parentId !== null && extras.onOpenThread && (
+            <button
+              type="button"
+              className="link-button reply-note"
+              onClick={() => extras.onOpenThread?.(message)}
+            >
+              {t('threads.repliedInThread')}
+            </button>
+          )}
+          {stored && (
+            <Reactions
+              reactions={message.reactions}
+              selfId={props.selfId}
+              nameOf={extras.nameOf}
+              onToggle={writable ? (emoji, reacted) => extras.onReact(message, emoji, reacted) : undefined}
+              onAdd={writable ? pickReaction : undefined}
+            />
+          )}
+          {message.parentId === null && message.replyCount > 0 && extras.onOpenThread && (
+            <ThreadSummary message={message} extras={extras} language={language} />
+          )}
 
           {pending && (
             <p className="message-status" data-testid="message-pending">
@@ -121,21 +152,34 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           )}
         </div>
 
-        {own && !deleted && !editing && message.delivery === 'sent' && (
+        {writable && !editing && (
           <div className="message-actions" role="group" aria-label={t('messages.actions')}>
-            <IconButton
-              icon="edit"
-              label={t('messages.edit')}
-              onClick={() => props.onEdit(message)}
-              size={16}
-            />
-            <IconButton
-              icon="trash"
-              label={t('messages.delete')}
-              onClick={() => props.onDelete(message)}
-              size={16}
-              danger
-            />
+            <IconButton icon="smile" label={t('reactions.add')} onClick={pickReaction} size={16} />
+            {extras.onOpenThread && (
+              <IconButton
+                icon="reply"
+                label={t('threads.reply')}
+                onClick={() => extras.onOpenThread?.(message)}
+                size={16}
+              />
+            )}
+            {own && (
+              <>
+                <IconButton
+                  icon="edit"
+                  label={t('messages.edit')}
+                  onClick={() => props.onEdit(message)}
+                  size={16}
+                />
+                <IconButton
+                  icon="trash"
+                  label={t('messages.delete')}
+                  onClick={() => props.onDelete(message)}
+                  size={16}
+                  danger
+                />
+              </>
+            )}
           </div>
         )}
       </div>
@@ -143,8 +187,36 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   );
 });
 
+/** A thread's root: how many replies, who wrote the last ones, when; opens the thread. */
+function ThreadSummary({
+  message,
+  extras,
+  language,
+}: {
+  message: DisplayMessage;
+  extras: MessageExtras;
+  language: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <button type="button" className="thread-summary" onClick={() => extras.onOpenThread?.(message)}>
+      <span className="thread-repliers" aria-hidden="true">
+        {message.replierIds.map((id) => (
+          <Avatar key={id} userId={id} name={extras.nameOf(id)} />
+        ))}
+      </span>
+      <span className="thread-count">{t('threads.replies', { count: message.replyCount })}</span>
+      {message.lastReplyAt !== null && (
+        <span className="thread-last">
+          {t('threads.lastReply', { time: formatTime(message.lastReplyAt, language) })}
+        </span>
+      )}
+    </button>
+  );
+}
+
 /** Initials on a colour picked from the user id, so a person keeps their colour everywhere. */
-function Avatar({ userId, name }: { userId: string; name: string }) {
+export function Avatar({ userId, name }: { userId: string; name: string }) {
   // FNV-1a: ids that share a long prefix (time-ordered UUIDs) still spread over the colours.
   let hash = 0x811c9dc5;
   for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193) >>> 0;

@@ -13,6 +13,7 @@ import { displayKey as messageKey } from '@switchboard/client/browser';
 import type { ChannelMessages, UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MessageItem } from './MessageItem.tsx';
+import type { MessageExtras } from './useMessageActions.tsx';
 import { useNewestFirstPaint } from './useNewestFirstPaint.ts';
 
 /** Virtuoso needs a positive index to count down from as older pages are prepended. */
@@ -49,6 +50,8 @@ export interface MessageListProps {
   onDelete(message: DisplayMessage): void;
   onRetry(message: DisplayMessage): void;
   onDiscard(message: DisplayMessage): void;
+  /** Reactions, threads and whether the channel is read-only. */
+  extras: MessageExtras;
 }
 
 type ListStart = { initialTopMostItemIndex: { index: number; align: 'start' | 'center' | 'end' } };
@@ -260,6 +263,8 @@ export function MessageList(props: MessageListProps) {
         onDelete={props.onDelete}
         onRetry={props.onRetry}
         onDiscard={props.onDiscard}
+        selfId={selfId}
+        extras={props.extras}
       />
     );
   };

@@ -1,10 +1,17 @@
 // Message search: the box takes the query language of the protocol's search.ts (words, "phrases",
 // in:#channel from:@user before:/after:YYYY-MM-DD has:file), says what it did not understand, and
 // lists results newest first with the matching words highlighted — as text nodes, never as HTML.
-// Choosing a result opens its channel at that message.
+// Choosing a result opens its channel at that message (a thread's reply, in its thread); channels show
+// by their display names.
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { matchRanges, parseSearchQuery, type SearchNote, type SearchResult } from '@switchboard/protocol';
+import {
+  matchRanges,
+  parseSearchQuery,
+  type Message,
+  type SearchNote,
+  type SearchResult,
+} from '@switchboard/protocol';
 import { channelLabel, errorText, formatFullDate } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { Dialog } from './Dialog.tsx';
@@ -15,8 +22,8 @@ const SNIPPET = 200;
 
 interface SearchDialogProps {
   onClose(): void;
-  /** Opens a result: its channel, scrolled to the message. */
-  onOpen(channelId: string, seq: number): void;
+  /** Opens a result: its channel, scrolled to the message, or the thread it replies in. */
+  onOpen(message: Message): void;
 }
 
 /** The part of `text` around its first match, cut into plain and highlighted pieces. */
@@ -61,7 +68,7 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
       // Results may come from public channels the user has not joined: their names come from the list.
       if (page.results.some((r) => !channels.some((c) => c.id === r.channelId))) {
         const { channels: visible } = await store.client.request('listPublicChannels', {});
-        setPublicNames(new Map(visible.map((c) => [c.id, c.name])));
+        setPublicNames(new Map(visible.map((c) => [c.id, c.displayName || c.name])));
       }
     } catch (err) {
       setError(errorText(err, t));
@@ -83,7 +90,7 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
       // A public channel not joined yet: joining it is how the app shows a channel.
       if (!channels.some((c) => c.id === result.channelId))
         await store.client.request('joinChannel', { channelId: result.channelId });
-      onOpen(result.channelId, result.message.seq);
+      onOpen(result.message);
     } catch (err) {
       setError(errorText(err, t));
     }
@@ -91,8 +98,10 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
 
   const where = (channelId: string) => {
     const channel = channels.find((c) => c.id === channelId);
-    if (channel)
-      return channel.kind === 'direct' ? channelLabel(channel, users, me.id, t) : `#${channel.name}`;
+    if (channel) {
+      const label = channelLabel(channel, users, me.id, t);
+      return channel.kind === 'direct' ? label : `#${label}`;
+    }
     return t('search.notJoined', { channel: publicNames.get(channelId) ?? '…' });
   };
 

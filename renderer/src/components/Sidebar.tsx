@@ -1,5 +1,6 @@
-// The "Channels" navigation: channels and direct conversations with unread and mention counts,
-// and the ways to create, browse, start a conversation, jump (Ctrl/Cmd+K), open settings, sign out.
+// The "Channels" navigation: the followed threads, channels and direct conversations with unread and
+// mention counts, and the ways to create, browse, start a conversation, jump (Ctrl/Cmd+K), open
+// settings, sign out.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directPartner, sidebarOrder, type LabelledChannel } from '../format.ts';
@@ -7,10 +8,13 @@ import { useUi } from '../state/hooks.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
-export type SidebarAction = 'create' | 'browse' | 'direct' | 'switcher' | 'search' | 'settings' | 'signOut';
+export type SidebarAction =
+  'create' | 'browse' | 'direct' | 'switcher' | 'search' | 'settings' | 'signOut' | 'threads';
 
 interface SidebarProps {
   currentId: string | null;
+  /** The Threads view is open. */
+  threadsOpen: boolean;
   onSelect(channelId: string): void;
   onAction(action: SidebarAction): void;
 }
@@ -18,13 +22,15 @@ interface SidebarProps {
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
 export const SWITCHER_SHORTCUT = isMac ? '⌘K' : 'Ctrl+K';
 
-export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
+export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarProps) {
   const { t } = useTranslation();
   const channels = useUi((s) => s.channels);
   const users = useUi((s) => s.users);
   const me = useUi((s) => s.user);
   // Your own dot shows whether this app is connected, which is what others see of you.
   const connected = useUi((s) => s.connection.status === 'online');
+  const threads = useUi((s) => s.threads);
+  const unreadReplies = threads.reduce((sum, thread) => sum + thread.unreadCount, 0);
 
   const { rooms, directs } = useMemo(
     () => sidebarOrder(channels, users, me?.id, t),
@@ -91,6 +97,24 @@ export function Sidebar({ currentId, onSelect, onAction }: SidebarProps) {
       </div>
 
       <div className="sidebar-scroll">
+        <button
+          type="button"
+          className={`channel-link threads-link${unreadReplies > 0 ? ' unread' : ''}`}
+          aria-current={threadsOpen ? 'page' : undefined}
+          onClick={() => onAction('threads')}
+        >
+          <span className="channel-sigil">
+            <Icon name="threads" size={16} />
+          </span>
+          <span className="channel-name">{t('threads.title')}</span>
+          {unreadReplies > 0 && (
+            <span className="badge" data-testid="threads-unread">
+              <span aria-hidden="true">{unreadReplies}</span>
+              <span className="sr-only">{t('threads.unread', { count: unreadReplies })}</span>
+            </span>
+          )}
+        </button>
+
         <section aria-labelledby="sidebar-channels">
           <div className="section-head">
             <h2 id="sidebar-channels">{t('sidebar.channels')}</h2>

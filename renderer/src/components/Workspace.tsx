@@ -1,11 +1,13 @@
-// The signed-in app: connection banner, the Channels navigation, the open conversation, dialogs,
-// keyboard shortcuts and error toasts. The open conversation is kept in the address (#/c/<id>) so a
-// reload or a second tab can point at it.
+// The signed-in app: connection banner, the Channels navigation, the open conversation (or the
+// Threads view) with a thread or the channel's details beside it, dialogs, keyboard shortcuts and
+// toasts. The open conversation is kept in the address (#/c/<id>, or #/threads) so a reload or a
+// second tab can point at it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChannelSummary } from '@switchboard/protocol';
+import type { ChannelSummary, FollowedThread, Message } from '@switchboard/protocol';
 import { sidebarOrder } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
+import { ChannelDetails } from './ChannelDetails.tsx';
 import { ChannelView } from './ChannelView.tsx';
 import {
   BrowseChannelsDialog,
@@ -20,10 +22,15 @@ import { QuickSwitcher } from './QuickSwitcher.tsx';
 import { SearchDialog } from './SearchDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { Sidebar, type SidebarAction } from './Sidebar.tsx';
+import { ThreadPanel } from './ThreadPanel.tsx';
+import { ThreadsView } from './ThreadsView.tsx';
 import { useNotifications, type OpenConversation } from './useNotifications.ts';
 
-type OpenDialog = Exclude<SidebarAction, 'signOut'> | null;
+type OpenDialog = Exclude<SidebarAction, 'signOut' | 'threads'> | null;
+/** Beside the channel: one of its threads (by root id), or its details. */
+type SidePanel = { channelId: string } & ({ kind: 'thread'; rootId: string } | { kind: 'details' });
 
+const THREADS_HASH = '#/threads';
 /** `#/c/<channel>`, or `#/c/<channel>/m/<message>` to open it at that message (a notification's link). */
 const HASH = /^#\/c\/([\w-]{1,64})(?:\/m\/([\w-]{1,64}))?$/;
 const channelFromHash = () => HASH.exec(location.hash)?.[1] ?? null;
@@ -40,6 +47,8 @@ export function Workspace() {
     () => channelFromHash() ?? localStorage.getItem(lastChannelKey(me.id)),
   );
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [showThreads, setShowThreads] = useState(() => location.hash === THREADS_HASH);
+  const [panel, setPanel] = useState<SidePanel | null>(null);
   const [leaving, setLeaving] = useState<ChannelSummary | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
   /** A message to bring into view (a notification was clicked); the nonce repeats a jump. */
@@ -57,8 +66,9 @@ export function Workspace() {
     const { rooms, directs } = sidebarOrder(channels, users, me.id, t);
     return [...rooms, ...directs].map((c) => c.channel);
   }, [channels, users, me.id, t]);
-  const current = channels.find((c) => c.id === selectedId) ?? sorted[0] ?? null;
+  const current = showThreads ? null : (channels.find((c) => c.id === selectedId) ?? sorted[0] ?? null);
   const currentId = current?.id ?? null;
+  const sidePanel = panel && panel.channelId === currentId ? panel : null;
 
   // Choosing a conversation puts focus in its message box, after any dialog has closed.
   const [focusRequest, setFocusRequest] = useState(0);
@@ -70,6 +80,7 @@ export function Workspace() {
     (channelId: string) => {
       setSelectedId(channelId);
       setFocus(null);
+      setShowThreads(false);
       setDialog(null);
       setFocusRequest((n) => n + 1);
       localStorage.setItem(lastChannelKey(me.id), channelId);
@@ -78,10 +89,10 @@ export function Workspace() {
   );
 
   useEffect(() => {
-    const wanted = currentId ? `#/c/${currentId}` : '';
+    const wanted = showThreads ? THREADS_HASH : currentId ? `#/c/${currentId}` : '';
     if (location.hash !== wanted)
       history.replaceState(null, '', `${location.pathname}${location.search}${wanted}`);
-  }, [currentId]);
+  }, [currentId, showThreads]);
 
   const openAt = useCallback<OpenConversation>(
     (channelId, messageId) => {
@@ -95,6 +106,7 @@ export function Workspace() {
     const onHash = () => {
       const id = channelFromHash();
       if (id) openAt(id, messageFromHash());
+      else if (location.hash === THREADS_HASH) setShowThreads(true);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -104,6 +116,12 @@ export function Workspace() {
     const id = ++toastId.current;
     setToasts((list) => [...list, { id, text }]);
     setTimeout(() => setToasts((list) => list.filter((toast) => toast.id !== id)), TOAST_MS);
+  }, []);
+  // Something the reader should know that is not a failure: the same toast, announced politely.
+  const [notice, setNotice] = useState<string | null>(null);
+  const showNotice = useCallback((text: string) => {
+    setNotice(text);
+    setTimeout(() => setNotice((shown) => (shown === text ? null : shown)), TOAST_MS);
   }, []);
 
   useNotifications(currentId, openAt);
@@ -131,8 +149,38 @@ export function Workspace() {
 
   const onAction = (action: SidebarAction) => {
     if (action === 'signOut') void store.client.request('signOut', {}).catch(() => undefined);
-    else setDialog(action);
+    else if (action === 'threads') {
+      setShowThreads(true);
+      setDialog(null);
+    } else setDialog(action);
   };
+
+  const openThread = useCallback(
+    (message: Message) =>
+      setPanel({ channelId: message.channelId, kind: 'thread', rootId: message.parentId ?? message.id }),
+    [],
+  );
+  const openFollowed = (thread: FollowedThread) => {
+    select(thread.channelId);
+    setPanel({ channelId: thread.channelId, kind: 'thread', rootId: thread.threadId });
+  };
+  /** A search result: a thread's reply opens in its thread, any other message in context. */
+  const openResult = (message: Message) => {
+    select(message.channelId);
+    if (message.parentId === null) setFocus({ channelId: message.channelId, seq: message.seq });
+    else openThread(message);
+  };
+  const toggleDetails = useCallback(
+    () =>
+      setPanel((open) =>
+        open?.kind === 'details' && open.channelId === currentId
+          ? null
+          : currentId
+            ? { channelId: currentId, kind: 'details' }
+            : null,
+      ),
+    [currentId],
+  );
 
   return (
     <div className="workspace">
@@ -149,22 +197,45 @@ export function Workspace() {
       </a>
       <ConnectionBanner />
       <div className="layout">
-        <Sidebar currentId={currentId} onSelect={select} onAction={onAction} />
+        <Sidebar currentId={currentId} threadsOpen={showThreads} onSelect={select} onAction={onAction} />
         <main
-          className="conversation"
-          aria-labelledby={current ? 'channel-title' : undefined}
-          aria-label={current ? undefined : t('app.conversation')}
+          className={sidePanel ? 'conversation with-panel' : 'conversation'}
+          aria-labelledby={current || showThreads ? 'channel-title' : undefined}
+          aria-label={current || showThreads ? undefined : t('app.conversation')}
         >
-          {current ? (
-            <ChannelView
-              key={current.id}
-              channel={current}
-              openAt={jump?.channelId === current.id ? jump : null}
-              focusSeq={focus?.channelId === current.id ? focus.seq : null}
-              onUnfocus={() => setFocus(null)}
-              onLeave={setLeaving}
-              onError={showError}
-            />
+          {showThreads ? (
+            <div className="conversation-column">
+              <ThreadsView onOpen={openFollowed} />
+            </div>
+          ) : current ? (
+            <>
+              <div className="conversation-column">
+                <ChannelView
+                  key={current.id}
+                  channel={current}
+                  openAt={jump?.channelId === current.id ? jump : null}
+                  focusSeq={focus?.channelId === current.id ? focus.seq : null}
+                  onUnfocus={() => setFocus(null)}
+                  onLeave={setLeaving}
+                  onError={showError}
+                  onOpenThread={openThread}
+                  onToggleDetails={toggleDetails}
+                  detailsOpen={sidePanel?.kind === 'details'}
+                />
+              </div>
+              {sidePanel?.kind === 'thread' && (
+                <ThreadPanel
+                  key={sidePanel.rootId}
+                  channel={current}
+                  rootId={sidePanel.rootId}
+                  onClose={() => setPanel(null)}
+                  onError={showError}
+                />
+              )}
+              {sidePanel?.kind === 'details' && (
+                <ChannelDetails channel={current} onClose={() => setPanel(null)} onLeave={setLeaving} />
+              )}
+            </>
           ) : (
             <div className="empty-state">
               <h1>{t('app.welcome', { name: me.displayName })}</h1>
@@ -183,20 +254,18 @@ export function Workspace() {
         </main>
       </div>
 
-      {dialog === 'create' && <CreateChannelDialog onClose={() => setDialog(null)} onOpen={select} />}
+      {dialog === 'create' && (
+        <CreateChannelDialog
+          onClose={() => setDialog(null)}
+          onOpen={select}
+          onCreated={(channel) => showNotice(t('create.created', { slug: channel.name }))}
+        />
+      )}
       {dialog === 'browse' && <BrowseChannelsDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'direct' && <StartDirectDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'switcher' && <QuickSwitcher onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
-      {dialog === 'search' && (
-        <SearchDialog
-          onClose={() => setDialog(null)}
-          onOpen={(channelId, seq) => {
-            select(channelId);
-            setFocus({ channelId, seq });
-          }}
-        />
-      )}
+      {dialog === 'search' && <SearchDialog onClose={() => setDialog(null)} onOpen={openResult} />}
       {leaving && (
         <LeaveChannelDialog
           channel={leaving}
@@ -208,6 +277,21 @@ export function Workspace() {
         />
       )}
 
+      <div className="toasts notices" role="status">
+        {notice && (
+          <div className="toast">
+            <span>{notice}</span>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('common.dismiss')}
+              onClick={() => setNotice(null)}
+            >
+              <Icon name="close" size={16} />
+            </button>
+          </div>
+        )}
+      </div>
       <div className="toasts" role="alert">
         {toasts.map((toast) => (
           <div key={toast.id} className="toast">

@@ -1,8 +1,9 @@
 // Message text → safe HTML. markdown-it with raw HTML off escapes everything a sender types, so the
 // output can be inserted as markup; on top of that: links only to http(s) and mailto, always opened
-// outside the app, no images (they would fetch from anywhere), emoji shortcodes and @mentions.
+// outside the app, no images (they would fetch from anywhere), emoji shortcodes (of the emoji set
+// reactions use too, protocol/src/emoji.ts) and @mentions.
 import MarkdownIt, { type Token } from 'markdown-it';
-import { emojify } from 'node-emoji';
+import { emojifyShortcodes } from '@switchboard/protocol/emoji';
 
 export interface RenderContext {
   /** Usernames that exist: only those `@name`s are highlighted as mentions. */
@@ -77,7 +78,7 @@ md.core.ruler.push('switchboard_text', (state) => {
         children.push(token);
         continue;
       }
-      if (SHORTCODE.test(token.content)) token.content = emojify(token.content);
+      if (SHORTCODE.test(token.content)) token.content = emojifyShortcodes(token.content);
       children.push(...(inLink > 0 ? [token] : splitMentions(token, ctx, Ctor)));
     }
     block.children = children;

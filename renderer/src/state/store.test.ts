@@ -30,6 +30,7 @@ function snapshot(user: User | null = me): SessionSnapshot {
     users: [],
     preferences: { theme: 'dark' },
     limits: { maxPayloadBytes: 65_536, maxMessageLength: 500 },
+    threads: [],
   };
 }
 

@@ -7,6 +7,7 @@ import { MessageView, type DisplayMessage } from '@switchboard/client/browser';
 import {
   DEFAULT_SERVER_LIMITS,
   type ChannelSummary,
+  type FollowedThread,
   type Preferences,
   type Presence,
   type ServerLimits,
@@ -38,6 +39,18 @@ export interface UiState {
   /** What the user saved (unset keys take defaults, see settings/preferences.ts). */
   preferences: Preferences;
   limits: ServerLimits;
+  /** Followed threads, the latest reply first, with unread counts. */
+  threads: readonly FollowedThread[];
+  /** Open threads by root id: the root first, then the replies. */
+  threadViews: Readonly<Record<string, ThreadMessages>>;
+}
+
+export interface ThreadMessages {
+  channelId: string;
+  /** The root, then its replies in seq order, then ours still queued. */
+  messages: readonly DisplayMessage[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
 }
 
 /** How long a typing indicator stays without a fresh `typing` event. */
@@ -54,6 +67,13 @@ class ChannelBuffer {
   }
 }
 
+/** An open thread's messages (root first) as the core told them. */
+class ThreadBuffer extends ChannelBuffer {
+  constructor(readonly channelId: string) {
+    super();
+  }
+}
+
 const initialState: UiState = {
   ready: false,
   serverUrl: null,
@@ -65,12 +85,15 @@ const initialState: UiState = {
   typing: {},
   preferences: {},
   limits: DEFAULT_SERVER_LIMITS,
+  threads: [],
+  threadViews: {},
 };
 
 export class SessionStore {
   private state: UiState = initialState;
   private readonly listeners = new Set<() => void>();
   private readonly buffers = new Map<string, ChannelBuffer>();
+  private readonly threadBuffers = new Map<string, ThreadBuffer>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly unsubscribers: (() => void)[] = [];
 
@@ -89,6 +112,10 @@ export class SessionStore {
       c.on('typing', ({ channelId, userId }) => this.applyTyping(channelId, userId)),
       c.on('presence', ({ userId, status }) => this.applyPresence(userId, status)),
       c.on('preferences', (preferences) => this.patch({ preferences })),
+      c.on('threads', (threads) => this.patch({ threads })),
+      c.on('thread', ({ rootId, channelId, messages, removed, reset }) =>
+        this.applyThread(rootId, channelId, messages, removed ?? [], reset === true),
+      ),
     );
     this.applySnapshot(await c.request('getSnapshot', {}));
   }
@@ -131,6 +158,73 @@ export class SessionStore {
     }
   }
 
+  /** Opens a thread by any of its messages; resolves with its root's id. Changes arrive as events. */
+  async openThread(messageId: string): Promise<string> {
+    const result = await this.client.request('openThread', { messageId });
+    const buffer = this.threadBuffer(result.rootId, result.root.channelId);
+    buffer.view.clear();
+    buffer.view.upsert([result.root, ...result.replies]);
+    buffer.hasOlder = result.hasOlder;
+    this.publishThread(result.rootId);
+    return result.rootId;
+  }
+
+  closeThread(rootId: string): void {
+    if (!this.threadBuffers.delete(rootId)) return;
+    const { [rootId]: _closed, ...rest } = this.state.threadViews;
+    this.patch({ threadViews: rest });
+    this.client.request('closeThread', { messageId: rootId }).catch(() => undefined);
+  }
+
+  async loadOlderReplies(rootId: string): Promise<void> {
+    const buffer = this.threadBuffers.get(rootId);
+    if (!buffer || buffer.loadingOlder || !buffer.hasOlder) return;
+    buffer.loadingOlder = true;
+    this.publishThread(rootId);
+    try {
+      const result = await this.client.request('loadOlderReplies', { messageId: rootId });
+      buffer.view.upsert(result.messages);
+      buffer.hasOlder = result.hasOlder;
+    } finally {
+      buffer.loadingOlder = false;
+      this.publishThread(rootId);
+    }
+  }
+
+  private threadBuffer(rootId: string, channelId: string): ThreadBuffer {
+    let buffer = this.threadBuffers.get(rootId);
+    if (!buffer) this.threadBuffers.set(rootId, (buffer = new ThreadBuffer(channelId)));
+    return buffer;
+  }
+
+  private applyThread(
+    rootId: string,
+    channelId: string,
+    messages: DisplayMessage[],
+    removed: string[],
+    reset: boolean,
+  ): void {
+    // Only threads open here: another tab's thread is not this page's to show.
+    const buffer = this.threadBuffers.get(rootId);
+    if (!buffer || buffer.channelId !== channelId) return;
+    if (reset) buffer.view.clear();
+    buffer.view.remove(removed);
+    buffer.view.upsert(messages);
+    this.publishThread(rootId);
+  }
+
+  private publishThread(rootId: string): void {
+    const buffer = this.threadBuffers.get(rootId);
+    if (!buffer) return;
+    const { view, hasOlder, loadingOlder, channelId } = buffer;
+    this.patch({
+      threadViews: {
+        ...this.state.threadViews,
+        [rootId]: { channelId, messages: view.list(), hasOlder, loadingOlder },
+      },
+    });
+  }
+
   private buffer(channelId: string): ChannelBuffer {
     let buffer = this.buffers.get(channelId);
     if (!buffer) {
@@ -143,9 +237,12 @@ export class SessionStore {
   private applySnapshot(s: SessionSnapshot): void {
     // Another account: nothing of the previous one may stay on screen.
     const another = s.user?.id !== this.state.user?.id;
-    if (another) this.buffers.clear();
+    if (another) {
+      this.buffers.clear();
+      this.threadBuffers.clear();
+    }
     this.patch({
-      ...(another ? { views: {}, typing: {} } : {}),
+      ...(another ? { views: {}, typing: {}, threadViews: {} } : {}),
       ready: true,
       serverUrl: s.serverUrl,
       user: s.user,
@@ -154,6 +251,7 @@ export class SessionStore {
       users: new Map(s.users.map((u) => [u.id, u])),
       preferences: s.preferences,
       limits: s.limits,
+      threads: s.threads,
     });
   }
 

@@ -143,6 +143,10 @@ describe('REST lookup of one channel', () => {
         createdBy: alice.user.id,
         createdAt: channel.createdAt,
         headSeq: 0,
+        displayName: channel.name,
+        purpose: '',
+        archivedAt: null,
+        changeSeq: 0,
       });
       expect(listVisible).not.toHaveBeenCalled();
     } finally {

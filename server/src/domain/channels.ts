@@ -1,6 +1,8 @@
 // Public and private channels, direct conversations, membership and read state.
 import {
+  idSlug,
   newId,
+  slugFromName,
   SwitchboardError,
   UNREAD_COUNT_CAP,
   type BrowseChannelsPage,
@@ -9,18 +11,20 @@ import {
   type ChannelSummary,
   type CreateChannelRequest,
   type ReadState,
+  type UpdateChannelRequest,
   type User,
 } from '@switchboard/protocol';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
-import type { ChannelsTable } from '../store/schema.ts';
+import type { ChannelsTable, Database } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
 import type { Notifier } from './notifier.ts';
+import { ARCHIVED, NoChange, streamChange } from './streams.ts';
 
 type Actor = Pick<User, 'id' | 'isAdmin'>;
 
-function toChannel(row: ChannelsTable): Channel {
+export function toChannel(row: ChannelsTable): Channel {
   const channel: Channel = {
     id: row.id,
     name: row.name,
@@ -29,10 +33,38 @@ function toChannel(row: ChannelsTable): Channel {
     createdBy: row.created_by,
     createdAt: Number(row.created_at),
     headSeq: Number(row.head_seq),
+    displayName: row.display_name,
+    purpose: row.purpose,
+    archivedAt: row.archived_at === null ? null : Number(row.archived_at),
+    changeSeq: Number(row.change_seq),
   };
   if (row.direct_key) channel.memberIds = row.direct_key.split(':');
   return channel;
 }
+
+/**
+ * The first of `base`, `base-2`, `base-3`, … that no channel has as its slug. Read in the transaction
+ * that inserts, so the unique index only ever refuses a slug someone chose themselves.
+ */
+async function freeSlug(trx: Transaction<Database>, base: string): Promise<string> {
+  const rows = await trx
+    .selectFrom('channels')
+    .select('name')
+    .where('kind', '<>', 'direct')
+    .where((eb) => eb.or([eb('name', '=', base), eb('name', 'like', `${base}-%`)]))
+    .execute();
+  const taken = new Set(rows.map((r) => r.name));
+  let n = 1;
+  while (taken.has(n === 1 ? base : `${base}-${n}`)) n += 1;
+  return n === 1 ? base : `${base}-${n}`;
+}
+
+/**
+ * Messages that show in the channel's list, and so count as its unread: all but thread replies that
+ * were not also sent to the channel (those count in their thread, threads.ts).
+ */
+const inChannelList = (eb: ExpressionBuilder<Database, 'messages'>) =>
+  eb.or([eb('messages.parent_id', 'is', null), eb('messages.also_in_channel', '=', 1)]);
 
 export interface ChannelsOptions {
   /** Channels one user may create; admins are not limited. */
@@ -55,9 +87,11 @@ export class Channels {
 
   async create(actor: Actor, input: CreateChannelRequest): Promise<ChannelSummary> {
     const now = this.clock();
+    const id = newId();
+    const displayName = input.displayName ?? input.name!;
     const row: ChannelsTable = {
-      id: newId(),
-      name: input.name,
+      id,
+      name: input.name ?? '',
       kind: input.visibility,
       topic: input.topic ?? '',
       created_by: actor.id,
@@ -65,6 +99,10 @@ export class Channels {
       head_seq: 0,
       pruned_seq: 0,
       direct_key: null,
+      display_name: displayName,
+      purpose: input.purpose ?? '',
+      archived_at: null,
+      change_seq: 0,
     };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -85,6 +123,8 @@ export class Channels {
             );
           }
         }
+        // A slug someone chose is theirs or a conflict; a derived one takes the next free suffix.
+        row.name ||= await freeSlug(trx, slugFromName(displayName) ?? idSlug(id));
         await trx.insertInto('channels').values(row).execute();
         await trx
           .insertInto('channel_members')
@@ -93,7 +133,7 @@ export class Channels {
       });
     } catch (err) {
       if (isUniqueViolation(err))
-        throw new SwitchboardError('conflict', `a channel named "${input.name}" already exists`);
+        throw new SwitchboardError('conflict', `a channel named "${row.name}" already exists`);
       throw err;
     }
     return this.announceMembership(actor.id, row.id);
@@ -137,6 +177,85 @@ export class Channels {
     return channel;
   }
 
+  /** A member, in a channel that is not archived: what writing to its stream takes. */
+  async requireWritable(actor: Actor, channelId: string): Promise<ChannelsTable> {
+    const channel = await this.requireMember(actor, channelId);
+    if (channel.archived_at !== null) throw new SwitchboardError('forbidden', ARCHIVED);
+    return channel;
+  }
+
+  /**
+   * Renames, re-describes, archives or restores a channel: one change in its stream, sent to its
+   * members as a `channel` stream event. Members set the topic and purpose; renaming and archiving
+   * are for its creator and admins, who alone may change anything once it is archived. A request
+   * that changes nothing stores nothing.
+   */
+  async update(actor: Actor, req: UpdateChannelRequest): Promise<Channel> {
+    const channel = await this.requireMember(actor, req.channelId);
+    if (channel.kind === 'direct')
+      throw new SwitchboardError(
+        'forbidden',
+        'a direct conversation has no name, topic or purpose to change',
+      );
+    const manages = actor.isAdmin || channel.created_by === actor.id;
+    if (!manages && (req.displayName ?? req.name ?? req.archived) !== undefined) {
+      throw new SwitchboardError(
+        'forbidden',
+        'only the person who created the channel or an admin may rename, archive or restore it',
+      );
+    }
+    try {
+      const changed = await streamChange(this.db, req.channelId, 'details', async (trx, seq) => {
+        const current = await trx
+          .selectFrom('channels')
+          .selectAll()
+          .where('id', '=', req.channelId)
+          .executeTakeFirstOrThrow();
+        if (!manages && current.archived_at !== null) throw new SwitchboardError('forbidden', ARCHIVED);
+        const next: ChannelsTable = {
+          ...current,
+          display_name: req.displayName ?? current.display_name,
+          name: req.name ?? current.name,
+          topic: req.topic ?? current.topic,
+          purpose: req.purpose ?? current.purpose,
+          archived_at:
+            req.archived === undefined
+              ? current.archived_at
+              : req.archived
+                ? (current.archived_at ?? this.clock())
+                : null,
+        };
+        const fields = ['display_name', 'name', 'topic', 'purpose', 'archived_at'] as const;
+        if (fields.every((key) => next[key] === current[key])) throw new NoChange(current);
+        await trx
+          .updateTable('channels')
+          .set({
+            display_name: next.display_name,
+            name: next.name,
+            topic: next.topic,
+            purpose: next.purpose,
+            archived_at: next.archived_at,
+            change_seq: seq,
+          })
+          .where('id', '=', req.channelId)
+          .execute();
+        return toChannel({ ...next, head_seq: seq, change_seq: seq });
+      });
+      if (changed instanceof NoChange) return toChannel(changed.current as ChannelsTable);
+      this.notifier.toChannel(changed.id, 'stream.event', {
+        channelId: changed.id,
+        seq: changed.changeSeq,
+        kind: 'channel',
+        channel: changed,
+      });
+      return changed;
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new SwitchboardError('conflict', `a channel named "${req.name}" already exists`);
+      throw err;
+    }
+  }
+
   /** Channels a user may see: every public channel plus the private and direct ones they are in. */
   async listVisible(actor: Actor): Promise<Channel[]> {
     const rows = await this.db
@@ -173,9 +292,9 @@ export class Channels {
   }
 
   /**
-   * A page of public channels by name whose name or topic contains `query` (case-insensitive for
-   * ASCII), each saying whether the actor has joined it. The cursor is the last name of the page:
-   * names are unique among public channels.
+   * A page of public channels by name whose name, display name or topic contains `query`
+   * (case-insensitive for ASCII), each saying whether the actor has joined it. The cursor is the last
+   * name of the page: names are unique among public channels.
    */
   async browse(actor: Actor, req: BrowseChannelsRequest): Promise<BrowseChannelsPage> {
     const limit = req.limit ?? DEFAULT_BROWSE_PAGE;
@@ -197,6 +316,7 @@ export class Channels {
       query = query.where((eb) =>
         eb.or([
           sql<boolean>`${eb.ref('channels.name')} like ${pattern} escape '\\'`,
+          sql<boolean>`${eb.ref('channels.display_name')} like ${pattern} escape '\\'`,
           sql<boolean>`${eb.ref('channels.topic')} like ${pattern} escape '\\'`,
         ]),
       );
@@ -310,6 +430,10 @@ export class Channels {
             head_seq: 0,
             pruned_seq: 0,
             direct_key: directKey,
+            display_name: `dm-${id}`,
+            purpose: '',
+            archived_at: null,
+            change_seq: 0,
           })
           .execute();
         await trx
@@ -366,6 +490,7 @@ export class Channels {
           .where('seq', '>', readSeq)
           .where('deleted_at', 'is', null)
           .where('author_id', '<>', userId)
+          .where(inChannelList)
           .limit(UNREAD_COUNT_CAP + 1)
           .as('unread'),
       )
@@ -373,10 +498,12 @@ export class Channels {
       .executeTakeFirstOrThrow();
     const mentions = await this.db
       .selectFrom('mentions')
+      .innerJoin('messages', 'messages.id', 'mentions.message_id')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .where('channel_id', '=', channelId)
-      .where('seq', '>', readSeq)
+      .where('mentions.user_id', '=', userId)
+      .where('mentions.channel_id', '=', channelId)
+      .where('mentions.seq', '>', readSeq)
+      .where(inChannelList)
       .executeTakeFirstOrThrow();
     const counted = Number(unread.n);
     return {

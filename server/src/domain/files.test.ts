@@ -1,6 +1,7 @@
 // Files against a real server, real SQLite and a real data directory: uploads, who may read them,
-// attaching to messages over both transports, the size limit and quota, how a download is served
-// so it cannot run, and the bytes leaving with the message (delete, retention, the sweeper).
+// attaching to messages (thread replies too) over both transports, the size limit and quota, how a
+// download is served so it cannot run, the bytes leaving with the message (delete, retention, the
+// sweeper), and archived channels taking none.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,9 +11,10 @@ import {
   newId,
   type FileInfo,
   type Message,
+  type MessageStreamEvent,
   type SearchPage,
   type SendAck,
-  type StreamEvent,
+  type ThreadPage,
 } from '@switchboard/protocol';
 import {
   api,
@@ -100,7 +102,7 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     // Unattached, it is the uploader's alone.
     expect((await download(server, bob, up.body.file.id)).status).toBe(404);
 
-    const live = nextEvent<StreamEvent>(bob.socket, 'stream.event', (e) => e.channelId === secret.id);
+    const live = nextEvent<MessageStreamEvent>(bob.socket, 'stream.event', (e) => e.channelId === secret.id);
     const ack = await send(via, alice, secret.id, '', [up.body.file.id]);
     expect(ack.message.files).toEqual([up.body.file]);
     expect((await live).message.files).toEqual([up.body.file]);
@@ -161,6 +163,41 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     expect((await download(server, alice, one.body.file.id)).status).toBe(404);
     expect(fs.existsSync(blobPath(server, bytes))).toBe(true);
     expect((await download(server, alice, two.body.file.id)).status).toBe(200);
+  });
+
+  it('a thread reply carries files: its thread and search show them, and deleting it removes them', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const bob = await createConnectedUser(server, 'bob');
+    const channel = await createChannelWith(server, via, alice, [bob]);
+    const root = await send(via, alice, channel.id, 'Nightly build', []);
+    const bytes = `build log ${via}`;
+    const up = await upload(server, bob, channel.id, bytes, 'build.log', 'text/plain');
+    const reply = await ok<SendAck>(via, bob, 'message.send', {
+      channelId: channel.id,
+      clientId: newId(),
+      text: `zephyr log attached ${via}`,
+      fileIds: [up.body.file.id],
+      parentId: root.id,
+    });
+    expect(reply.message).toMatchObject({ parentId: root.id, files: [up.body.file] });
+
+    const thread = () => ok<ThreadPage>(via, alice, 'message.thread', { messageId: root.id });
+    const before = await thread();
+    expect(before.root.replyCount).toBe(1);
+    expect(before.replies.map((m) => m.files)).toEqual([[up.body.file]]);
+    const found = await ok<SearchPage>(via, alice, 'search', { q: `zephyr ${via} has:file` });
+    expect(found.results.map((r) => [r.message.id, r.message.parentId, r.message.files])).toEqual([
+      [reply.id, root.id, [up.body.file]],
+    ]);
+    expect((await download(server, alice, up.body.file.id)).status).toBe(200);
+
+    const deleted = await ok<Message>(via, bob, 'message.delete', { messageId: reply.id });
+    expect(deleted).toMatchObject({ parentId: root.id, files: [] });
+    expect((await download(server, alice, up.body.file.id)).status).toBe(404);
+    expect(fs.existsSync(blobPath(server, bytes))).toBe(false);
+    const after = await thread();
+    expect(after.root).toMatchObject({ replyCount: 0, replierIds: [] });
+    expect(after.replies.map((m) => [m.deletedAt !== null, m.files])).toEqual([[true, []]]);
   });
 });
 
@@ -232,6 +269,29 @@ describe('file uploads', () => {
     expect(fs.readdirSync(path.join(server.dataDir, 'files', 'tmp'))).toEqual([]);
     expect((await upload(server, bob, channel.id, 'x')).status).toBe(403);
     expect((await download(server, alice, 'no-such-file')).status).toBe(404);
+  });
+
+  it('an archived channel takes no upload, and no message takes an earlier one there', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const channel = await createChannelWith(server, 'rest', alice);
+    const early = await upload(server, alice, channel.id, 'before archiving', 'early.txt', 'text/plain');
+    expect(early.status).toBe(201);
+    await ok('rest', alice, 'channel.update', { channelId: channel.id, archived: true });
+
+    const late = await upload(server, alice, channel.id, 'after archiving', 'late.txt', 'text/plain');
+    expect(late.status).toBe(403);
+    expect(late.body.error.code).toBe('forbidden');
+    expect(fs.existsSync(blobPath(server, 'after archiving'))).toBe(false);
+    expect(
+      await errorCode('socket', alice, 'message.send', {
+        channelId: channel.id,
+        clientId: newId(),
+        text: 'late',
+        fileIds: [early.body.file.id],
+      }),
+    ).toBe('forbidden');
+    // Still the uploader's unattached file: the sweeper takes it after its grace period.
+    expect((await download(server, alice, early.body.file.id)).status).toBe(200);
   });
 });
 

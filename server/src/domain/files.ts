@@ -66,13 +66,16 @@ export class Files {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Stores one upload to a channel the actor is in; it waits, unattached, for their message. */
+  /**
+   * Stores one upload to a channel the actor is in and may write to (not archived); it waits,
+   * unattached, for their message.
+   */
   async upload(
     actor: Actor,
     channelId: string,
     input: { stream: Readable; name: string; mime: string },
   ): Promise<FileInfo> {
-    await this.channels.requireMember(actor, channelId);
+    await this.channels.requireWritable(actor, channelId);
     const { maxFileBytes, quotaBytes } = this.options;
     const left = quotaBytes === 0 ? Infinity : quotaBytes - (await this.usedBy(actor.id));
     const overQuota = () =>
@@ -167,22 +170,6 @@ export class Files {
     return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map(toFileInfo);
   }
 
-  /** The files of these messages, by message id, in the order they were attached. */
-  async ofMessages(messageIds: string[], db: Db = this.db): Promise<Map<string, FileInfo[]>> {
-    const byMessage = new Map<string, FileInfo[]>();
-    if (messageIds.length === 0) return byMessage;
-    const rows = await db
-      .selectFrom('files')
-      .selectAll()
-      .where('message_id', 'in', messageIds)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    for (const row of rows)
-      byMessage.set(row.message_id!, [...(byMessage.get(row.message_id!) ?? []), toFileInfo(row)]);
-    return byMessage;
-  }
-
   /** Drops a message's file rows in its delete transaction; returns their content addresses. */
   async detach(trx: Transaction<Database>, messageId: string): Promise<string[]> {
     const rows = await trx
@@ -251,6 +238,22 @@ export class Files {
       .executeTakeFirstOrThrow();
     return Number(row.used);
   }
+}
+
+/** The files of these messages, by message id, in the order they were attached (messageRows.ts). */
+export async function filesOf(db: Db, messageIds: readonly string[]): Promise<Map<string, FileInfo[]>> {
+  const byMessage = new Map<string, FileInfo[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db
+    .selectFrom('files')
+    .selectAll()
+    .where('message_id', 'in', messageIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  for (const row of rows)
+    byMessage.set(row.message_id!, [...(byMessage.get(row.message_id!) ?? []), toFileInfo(row)]);
+  return byMessage;
 }
 
 /** The type and pixel size an image's header declares, without decoding it; undefined otherwise. */

@@ -7,7 +7,7 @@ import {
   type Message,
   type SendAck,
   type StreamCatchUp,
-  type StreamEvent,
+  type MessageStreamEvent,
   type SyncResponse,
 } from '@switchboard/protocol';
 import {
@@ -92,7 +92,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     const bob = await createConnectedUser(server, 'bob');
     const channel = await channelWith(via, alice, [bob]);
     const other = await channelWith(via, alice);
-    const events = record<StreamEvent>(bob.socket, 'stream.event');
+    const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
     const clientId = newId();
 
     const first = await ok<SendAck>(via, alice, 'message.send', {
@@ -136,7 +136,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     const alice = await createConnectedUser(server, 'alice');
     const bob = await createConnectedUser(server, 'bob');
     const channel = await channelWith(via, alice, [bob]);
-    const events = record<StreamEvent>(bob.socket, 'stream.event');
+    const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
 
     const [m1, m2] = [
       await sendAs(via, alice, channel.id, 'one'),
@@ -190,7 +190,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     const alice = await createConnectedUser(server, 'alice');
     const bob = await createConnectedUser(server, 'bob');
     const channel = await channelWith(via, alice, [bob]);
-    const events = record<StreamEvent>(bob.socket, 'stream.event');
+    const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
     for (let round = 0; round < 3; round++) {
       const message = await sendAs(via, alice, channel.id, 'original');
       const [deleted, edited] = await Promise.all([
@@ -427,7 +427,7 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
     const channel = await channelWith(via, alice);
     await sendAs(via, alice, channel.id, 'one');
     await sendAs(via, alice, channel.id, 'two');
-    const reset = { status: 'reset', messages: [], cursor: 2, headSeq: 2, hasMore: false };
+    const reset = { status: 'reset', messages: [], channel: null, cursor: 2, headSeq: 2, hasMore: false };
 
     const otherEpoch = await ok<SyncResponse>(via, alice, 'sync', {
       epoch: 'another-epoch',

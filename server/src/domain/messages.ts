@@ -1,33 +1,38 @@
 // Sending, editing, deleting and reading messages: the delivery model of ARCHITECTURE.md §3.
 //
-// Every change to a stream (create, edit, delete) takes the next `seq` of that stream inside the
-// transaction that stores it, so seqs are contiguous and a client can spot a gap from seq alone.
-// Sends are acknowledged only after their transaction commits; sends that arrive together are
-// committed together (group commit), which keeps throughput when every commit is fsynced.
+// Every change to a stream (create, edit, delete, and what threads.ts and reactions.ts add) takes the
+// next `seq` of that stream inside the transaction that stores it (streams.ts), so seqs are
+// contiguous and a client can spot a gap from seq alone. Sends are acknowledged only after their
+// transaction commits; sends that arrive together are committed together (group commit), which keeps
+// throughput when every commit is fsynced.
 import {
   newId,
   SwitchboardError,
   type HistoryPage,
   type HistoryRequest,
-  type FileInfo,
   type Message,
+  type MessageChangeKind,
   type SendAck,
   type StreamCatchUp,
   type StreamEventKind,
   type SyncRequest,
+  type ThreadPage,
+  type ThreadRequest,
   type User,
 } from '@switchboard/protocol';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import type { Channels } from './channels.ts';
+import { toChannel, type Channels } from './channels.ts';
 import type { Files } from './files.ts';
 import { mentionedUsernames } from './mentions.ts';
+import { findMessage, hydrate, toMessage, type Db } from './messageRows.ts';
 import type { Notifier } from './notifier.ts';
+import { nextSeq } from './streams.ts';
+import type { Threads } from './threads.ts';
 
 type Actor = Pick<User, 'id' | 'isAdmin'>;
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface MessagesOptions {
   maxMessageLength: number;
@@ -38,17 +43,30 @@ export interface MessagesOptions {
   onStored?: (kind: StreamEventKind) => void;
 }
 
-interface PendingSend {
-  actor: Actor;
+export interface SendInput {
   channelId: string;
   clientId: string;
   text: string;
-  fileIds: string[];
+  /** Uploads of the sender's to this channel that the message takes (files.ts). */
+  fileIds?: string[] | undefined;
+  /** A reply: any message of the thread (it joins the root's thread). */
+  parentId?: string | undefined;
+  alsoInChannel?: boolean | undefined;
+}
+
+interface PendingSend extends SendInput {
+  actor: Actor;
   resolve: (ack: SendAck) => void;
   reject: (err: unknown) => void;
 }
 
-type MessageRow = MessagesTable & { mentions?: string[]; files?: FileInfo[] };
+/** A committed change to one message, to be told to the channel's live connections. */
+export interface MessageChange {
+  kind: MessageChangeKind;
+  message: Message;
+}
+
+type SendOutcome = { ok: true; ack: SendAck; changes: MessageChange[] } | { ok: false; error: unknown };
 
 export const DEFAULT_PAGE = 50;
 /** Distinct @names resolved per message; later ones are plain text. */
@@ -65,6 +83,7 @@ export class Messages {
   constructor(
     private readonly db: Store,
     private readonly channels: Channels,
+    private readonly threads: Threads,
     private readonly notifier: Notifier,
     private readonly files: Files,
     private readonly options: MessagesOptions,
@@ -72,15 +91,15 @@ export class Messages {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Stores a message once per (author, clientId) and resolves after the commit is durable. */
-  async send(
-    actor: Actor,
-    input: { channelId: string; clientId: string; text: string; fileIds?: string[] | undefined },
-  ): Promise<SendAck> {
+  /**
+   * Stores a message once per (author, clientId) and resolves after the commit is durable. An
+   * archived channel refuses it, but only after a repeated clientId got its stored message back.
+   */
+  async send(actor: Actor, input: SendInput): Promise<SendAck> {
     this.checkLength(input.text);
     await this.channels.requireMember(actor, input.channelId);
     return new Promise<SendAck>((resolve, reject) => {
-      this.queue.push({ actor, ...input, fileIds: input.fileIds ?? [], resolve, reject });
+      this.queue.push({ actor, ...input, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -105,11 +124,12 @@ export class Messages {
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
       await this.insertMentions(trx, row.id, row.channel_id, Number(row.seq), mentions);
-      const files = (await this.files.ofMessages([row.id], trx)).get(row.id) ?? [];
-      return { ...row, text, change_seq: seq, edited_at: now, mentions, files };
+      const [edited] = await hydrate(trx, [{ ...row, text, change_seq: seq, edited_at: now }]);
+      return [{ kind: 'edited', message: edited! }];
     });
   }
 
+  /** Deleting a thread's reply also changes its root's summary (a change of its own). */
   async delete(actor: Actor, messageId: string): Promise<Message> {
     let dropped: string[] = [];
     const message = await this.change(actor, messageId, 'deleted', async (trx, row, seq) => {
@@ -120,32 +140,43 @@ export class Messages {
         .where('id', '=', row.id)
         .execute();
       await trx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
+      await trx.deleteFrom('reactions').where('message_id', '=', row.id).execute();
       dropped = await this.files.detach(trx, row.id);
-      return { ...row, text: '', change_seq: seq, deleted_at: now, mentions: [], files: [] };
+      const deleted = toMessage({ ...row, text: '', change_seq: seq, deleted_at: now });
+      const root = row.parent_id === null ? null : await this.threads.replyDeleted(trx, row.parent_id);
+      return [
+        { kind: 'deleted', message: deleted },
+        ...(root ? [{ kind: 'thread' as const, message: root }] : []),
+      ];
     });
     // The files' bytes go once the delete has committed, unless another upload has the same content.
     await this.files.removeUnreferenced(dropped);
     return message;
   }
 
-  /** A page of history in seq order: after a seq, before a seq, or the newest page. */
+  /** A page of history in seq order: after a seq, before a seq, around a seq, or the newest page. */
   async history(actor: Actor, req: HistoryRequest): Promise<HistoryPage> {
     await this.channels.requireReadable(actor, req.channelId);
-    const limit = req.limit ?? DEFAULT_PAGE;
-    if (req.around !== undefined) return this.historyAround(req.channelId, req.around, limit);
-    let query = this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('channel_id', '=', req.channelId)
-      .limit(limit + 1);
-    if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
-    else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
-    else query = query.orderBy('seq', 'desc');
-    const rows = await query.execute();
-    const hasMore = rows.length > limit;
-    const page = rows.slice(0, limit);
-    if (req.after === undefined) page.reverse();
-    return { messages: await this.withMentions(page), hasMore };
+    if (req.around !== undefined)
+      return this.historyAround(req.channelId, req.around, req.limit ?? DEFAULT_PAGE);
+    const { rows, hasMore } = await pageBySeq(this.db, 'channel_id', req.channelId, req);
+    return { messages: await hydrate(this.db, rows), hasMore };
+  }
+
+  /**
+   * A thread, found by any of its messages, with a page of its replies in seq order (paged like
+   * history). Readable as its channel is: a thread of a private channel is `not_found` to others.
+   */
+  async thread(actor: Actor, req: ThreadRequest): Promise<ThreadPage> {
+    const found = await findMessage(this.db, req.messageId);
+    await this.channels.requireReadable(actor, found.channel_id);
+    const root =
+      found.parent_id === null
+        ? found
+        : await findMessage(this.db, found.parent_id, 'the thread this message belonged to is gone');
+    const { rows, hasMore } = await pageBySeq(this.db, 'parent_id', root.id, req);
+    const [rootMessage, ...replies] = await hydrate(this.db, [root, ...rows]);
+    return { root: rootMessage!, replies, hasMore };
   }
 
   /** The page with `seq` in its middle: half before it, the rest from it on. */
@@ -164,7 +195,7 @@ export class Messages {
     const newer = await page('>=', limit - olderCount);
     const rows = [...older.slice(0, olderCount).reverse(), ...newer.slice(0, limit - olderCount)];
     return {
-      messages: await this.withMentions(rows),
+      messages: await hydrate(this.db, rows),
       hasMore: older.length > olderCount,
       hasNewer: newer.length > limit - olderCount,
     };
@@ -185,7 +216,7 @@ export class Messages {
     const memberships = await this.db
       .selectFrom('channels')
       .innerJoin('channel_members', 'channel_members.channel_id', 'channels.id')
-      .select(['channels.id', 'channels.head_seq', 'channels.pruned_seq'])
+      .selectAll('channels')
       .where('channel_members.user_id', '=', actor.id)
       .execute();
     let budget = MAX_CATCH_UP_MESSAGES;
@@ -196,12 +227,28 @@ export class Messages {
       const channelId = channel.id;
       const headSeq = Number(channel.head_seq);
       if (!trusted(cursor) || cursor < Number(channel.pruned_seq) || cursor > headSeq) {
-        result.push({ channelId, status: 'reset', messages: [], cursor: headSeq, headSeq, hasMore: false });
+        result.push({
+          channelId,
+          status: 'reset',
+          messages: [],
+          channel: null,
+          cursor: headSeq,
+          headSeq,
+          hasMore: false,
+        });
         continue;
       }
       if (budget === 0) {
         // This answer is full: the stream is not caught up yet, ask again from the same cursor.
-        result.push({ channelId, status: 'ok', messages: [], cursor, headSeq, hasMore: cursor < headSeq });
+        result.push({
+          channelId,
+          status: 'ok',
+          messages: [],
+          channel: null,
+          cursor,
+          headSeq,
+          hasMore: cursor < headSeq,
+        });
         continue;
       }
       const pageSize = Math.min(limit, budget);
@@ -218,10 +265,13 @@ export class Messages {
       budget -= page.length;
       // A page that ends early still covers every seq up to its last row; a complete one covers the head.
       const covered = hasMore ? Number(page[page.length - 1]!.change_seq) : headSeq;
+      // The channel's details come along when they changed within what this page covers.
+      const detailsSeq = Number(channel.change_seq);
       result.push({
         channelId,
         status: 'ok',
-        messages: await this.withMentions(page),
+        messages: await hydrate(this.db, page),
+        channel: detailsSeq > cursor && detailsSeq <= covered ? toChannel(channel) : null,
         cursor: covered,
         headSeq,
         hasMore,
@@ -281,7 +331,7 @@ export class Messages {
     this.queue = [];
     if (batch.length === 0) return;
     const started = performance.now();
-    const outcomes: ({ ok: true; ack: SendAck } | { ok: false; error: unknown })[] = [];
+    const outcomes: SendOutcome[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
         outcomes.length = 0;
@@ -295,16 +345,13 @@ export class Messages {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if (!outcome.ok) return pending.reject(outcome.error);
-      if (!outcome.ack.duplicate) this.publish('created', outcome.ack.message);
+      for (const change of outcome.changes) this.publish(change);
       pending.resolve(outcome.ack);
     });
   }
 
   /** One send inside the group's transaction, under a savepoint: its failure is its own, not the group's. */
-  private async commitIsolated(
-    trx: Transaction<Database>,
-    p: PendingSend,
-  ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
+  private async commitIsolated(trx: Transaction<Database>, p: PendingSend): Promise<SendOutcome> {
     await sql`savepoint send`.execute(trx);
     try {
       const outcome = await this.commitOne(trx, p);
@@ -317,10 +364,8 @@ export class Messages {
     }
   }
 
-  private async commitOne(
-    trx: Transaction<Database>,
-    p: PendingSend,
-  ): Promise<{ ok: true; ack: SendAck } | { ok: false; error: unknown }> {
+  /** One send: the message, and for a reply its root's new summary, which takes the next seq. */
+  private async commitOne(trx: Transaction<Database>, p: PendingSend): Promise<SendOutcome> {
     const existing = await trx
       .selectFrom('messages')
       .selectAll()
@@ -334,7 +379,7 @@ export class Messages {
           error: new SwitchboardError('conflict', 'this clientId was already used in another channel'),
         };
       }
-      const [message] = await this.withMentions([existing], trx);
+      const [message] = await hydrate(trx, [existing]);
       return {
         ok: true,
         ack: {
@@ -344,9 +389,12 @@ export class Messages {
           duplicate: true,
           message: message!,
         },
+        changes: [],
       };
     }
     const seq = await nextSeq(trx, p.channelId);
+    const root = p.parentId === undefined ? null : await this.threads.rootFor(trx, p.channelId, p.parentId);
+    const inChannel = root === null || p.alsoInChannel === true;
     const now = this.clock();
     const row: MessagesTable = {
       id: newId(),
@@ -359,36 +407,39 @@ export class Messages {
       created_at: now,
       edited_at: null,
       deleted_at: null,
+      parent_id: root?.id ?? null,
+      also_in_channel: root !== null && inChannel ? 1 : 0,
+      reply_count: 0,
+      last_reply_at: null,
+      replier_ids: '',
     };
     await trx.insertInto('messages').values(row).execute();
-    const files = await this.files.attach(trx, p.actor, p.channelId, row.id, p.fileIds);
+    const files = await this.files.attach(trx, p.actor, p.channelId, row.id, p.fileIds ?? []);
     const mentions = await this.resolveMentions(trx, p.channelId, p.text);
     await this.insertMentions(trx, row.id, p.channelId, seq, mentions);
-    // Writing in a channel means you have read it.
-    await trx
-      .updateTable('channel_members')
-      .set({ read_seq: seq })
-      .where('channel_id', '=', p.channelId)
-      .where('user_id', '=', p.actor.id)
-      .execute();
-    return {
-      ok: true,
-      ack: { id: row.id, seq, ts: now, duplicate: false, message: toMessage({ ...row, mentions, files }) },
-    };
+    // Writing in a channel means you have read it; a reply only in its thread reads the thread.
+    if (inChannel) {
+      await trx
+        .updateTable('channel_members')
+        .set({ read_seq: seq })
+        .where('channel_id', '=', p.channelId)
+        .where('user_id', '=', p.actor.id)
+        .execute();
+    }
+    const message = toMessage({ ...row, mentions, files });
+    const changes: MessageChange[] = [{ kind: 'created', message }];
+    if (root) changes.push({ kind: 'thread', message: await this.threads.replied(trx, root, row, mentions) });
+    return { ok: true, ack: { id: row.id, seq, ts: now, duplicate: false, message }, changes };
   }
 
+  /** An edit or delete: the actor's own message (an admin may delete any), not already deleted. */
   private async change(
     actor: Actor,
     messageId: string,
-    kind: Exclude<StreamEventKind, 'created'>,
-    apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageRow>,
+    kind: 'edited' | 'deleted',
+    apply: (trx: Transaction<Database>, row: MessagesTable, seq: number) => Promise<MessageChange[]>,
   ): Promise<Message> {
-    const row = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', messageId)
-      .executeTakeFirst();
-    if (!row) throw new SwitchboardError('not_found', 'no such message');
+    const row = await findMessage(this.db, messageId);
     await this.channels.requireReadable(actor, row.channel_id);
     const mayChange = row.author_id === actor.id || (kind === 'deleted' && actor.isAdmin);
     if (!mayChange)
@@ -397,7 +448,7 @@ export class Messages {
         `you can only ${kind === 'edited' ? 'edit' : 'delete'} your own messages`,
       );
 
-    const changed = await this.db.transaction().execute(async (trx) => {
+    const changes = await this.db.transaction().execute(async (trx) => {
       // Taking the seq first serialises changes per channel; the row is then re-read so a delete
       // that committed since the read above wins instead of an edit writing over its tombstone.
       const seq = await nextSeq(trx, row.channel_id);
@@ -410,13 +461,12 @@ export class Messages {
       if (current.deleted_at !== null) throw new SwitchboardError('conflict', 'the message was deleted');
       return apply(trx, current, seq);
     });
-    const message = toMessage(changed);
-    this.publish(kind, message);
-    return message;
+    for (const change of changes) this.publish(change);
+    return changes[0]!.message;
   }
 
   /** Tells the channel's live connections about a committed change. */
-  private publish(kind: StreamEventKind, message: Message): void {
+  publish({ kind, message }: MessageChange): void {
     this.options.onStored?.(kind);
     this.notifier.toChannel(message.channelId, 'stream.event', {
       channelId: message.channelId,
@@ -454,56 +504,29 @@ export class Messages {
       .values(userIds.map((user_id) => ({ message_id: messageId, channel_id: channelId, user_id, seq })))
       .execute();
   }
-
-  /** Stored rows as protocol messages (with their mentions and files). */
-  async withMentions(rows: MessagesTable[], db: Db = this.db): Promise<Message[]> {
-    if (rows.length === 0) return [];
-    const mentionRows = await db
-      .selectFrom('mentions')
-      .select(['message_id', 'user_id'])
-      .where(
-        'message_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
-    const byMessage = new Map<string, string[]>();
-    for (const m of mentionRows)
-      byMessage.set(m.message_id, [...(byMessage.get(m.message_id) ?? []), m.user_id]);
-    const files = await this.files.ofMessages(
-      rows.map((r) => r.id),
-      db,
-    );
-    return rows.map((row) =>
-      toMessage({ ...row, mentions: byMessage.get(row.id) ?? [], files: files.get(row.id) ?? [] }),
-    );
-  }
 }
 
-async function nextSeq(trx: Transaction<Database>, channelId: string): Promise<number> {
-  const row = await trx
-    .updateTable('channels')
-    .set((eb) => ({ head_seq: eb('head_seq', '+', 1) }))
-    .where('id', '=', channelId)
-    .returning('head_seq')
-    .executeTakeFirst();
-  if (!row) throw new SwitchboardError('not_found', 'no such channel');
-  return Number(row.head_seq);
-}
-
-function toMessage(row: MessageRow): Message {
-  return {
-    id: row.id,
-    channelId: row.channel_id,
-    seq: Number(row.seq),
-    changeSeq: Number(row.change_seq),
-    authorId: row.author_id,
-    clientId: row.client_id,
-    text: row.text,
-    mentions: row.mentions ?? [],
-    ts: Number(row.created_at),
-    editedAt: row.edited_at === null ? null : Number(row.edited_at),
-    deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
-    files: row.files ?? [],
-  };
+/**
+ * A page of the messages whose `column` is `value` (a channel's, or a thread's replies), in seq order:
+ * after a seq, before a seq, or the newest page; `hasMore` says whether more lie beyond it.
+ */
+async function pageBySeq(
+  db: Db,
+  column: 'channel_id' | 'parent_id',
+  value: string,
+  req: { after?: number; before?: number; limit?: number },
+): Promise<{ rows: MessagesTable[]; hasMore: boolean }> {
+  const limit = req.limit ?? DEFAULT_PAGE;
+  let query = db
+    .selectFrom('messages')
+    .selectAll()
+    .where(column, '=', value)
+    .limit(limit + 1);
+  if (req.after !== undefined) query = query.where('seq', '>', req.after).orderBy('seq', 'asc');
+  else if (req.before !== undefined) query = query.where('seq', '<', req.before).orderBy('seq', 'desc');
+  else query = query.orderBy('seq', 'desc');
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  if (req.after === undefined) page.reverse();
+  return { rows: page, hasMore: rows.length > limit };
 }

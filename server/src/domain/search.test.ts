@@ -3,7 +3,7 @@
 // paging, and the index following every change (edit, delete, retention).
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { newId, type SearchPage, type SendAck } from '@switchboard/protocol';
+import { newId, type ChannelSummary, type SearchPage, type SendAck } from '@switchboard/protocol';
 import {
   api,
   createChannelWith,
@@ -115,6 +115,27 @@ describe.each<Transport>(['rest', 'socket'])('search over %s', (via) => {
     } finally {
       await own.close();
     }
+  });
+
+  it('finds thread replies, and in:# takes a channel’s link name whatever its display name', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const channel = await ok<ChannelSummary>(via, alice, 'channel.create', {
+      displayName: `개발팀 ${via}`,
+      visibility: 'public',
+    });
+    expect(channel.name).toMatch(/^c-[0-9a-f]{8}$/);
+    const root = await send(via, alice, channel.id, `quokka plans ${via}`);
+    const reply = await ok<SendAck>(via, alice, 'message.send', {
+      channelId: channel.id,
+      clientId: newId(),
+      text: `quokka reply ${via}`,
+      parentId: root.id,
+    });
+    const found = await search(via, alice, `quokka ${via} in:#${channel.name}`);
+    expect(found.results.map((r) => [r.message.id, r.message.parentId, r.channelId])).toEqual([
+      [reply.id, root.id, channel.id],
+      [root.id, null, channel.id],
+    ]);
   });
 
   it('follows edits and deletes: old and deleted text is gone from the index', async () => {

@@ -12,7 +12,7 @@ import {
 import type { Store } from '../store/database.ts';
 import { searchMessages, type IndexQuery } from '../store/searchIndex.ts';
 import type { Channels } from './channels.ts';
-import type { Messages } from './messages.ts';
+import { hydrate } from './messageRows.ts';
 
 type Actor = Pick<User, 'id' | 'isAdmin'>;
 
@@ -24,7 +24,6 @@ export class Search {
   constructor(
     private readonly db: Store,
     private readonly channels: Channels,
-    private readonly messages: Messages,
   ) {}
 
   async search(actor: Actor, req: SearchRequest): Promise<SearchPage> {
@@ -65,7 +64,7 @@ export class Search {
       cursor: req.cursor,
     };
     const page = await searchMessages(this.db, query);
-    const messages = await this.messages.withMentions(page.rows);
+    const messages = await hydrate(this.db, page.rows);
     return {
       results: messages.map((message) => ({ message, channelId: message.channelId })),
       nextCursor: page.nextCursor,

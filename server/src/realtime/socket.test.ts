@@ -1,7 +1,14 @@
 // The Socket.IO transport against a real server: handshake, live events, typing, presence and limits.
 import { describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { newId, PROTOCOL_VERSION, User, type ChannelSummary, type StreamEvent } from '@switchboard/protocol';
+import {
+  newId,
+  PROTOCOL_VERSION,
+  User,
+  type ChannelSummary,
+  type MessageStreamEvent,
+  type StreamEvent,
+} from '@switchboard/protocol';
 import {
   api,
   call,
@@ -60,7 +67,11 @@ describe('handshake', () => {
         name: uniqueName('poll'),
         visibility: 'public',
       });
-      const delivered = nextEvent<StreamEvent>(socket, 'stream.event', (e) => e.channelId === channel.id);
+      const delivered = nextEvent<MessageStreamEvent>(
+        socket,
+        'stream.event',
+        (e) => e.channelId === channel.id,
+      );
       await ok(socket, 'message.send', { channelId: channel.id, clientId: newId(), text: transports[0] });
       expect((await delivered).message.text).toBe(transports[0]);
       socket.disconnect();

@@ -91,6 +91,9 @@ export class BlobStore {
       }
       return { sha256, size, head: Buffer.concat(head) };
     } catch (err) {
+      // A file stream cut short while it was still opening creates its file after all: remove the
+      // temp file once the stream has closed, so an upload refused mid-way leaves nothing behind.
+      if (!out.closed) await new Promise<void>((closed) => out.once('close', closed));
       fs.rmSync(temp, { force: true });
       if (err instanceof SwitchboardError || !inputError) throw err;
       // The parser's own limit is a file too large (its code says so); anything else broke off.

@@ -175,6 +175,81 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('files_sha256').on('files').column('sha256').execute();
     },
   },
+  // --- channel details, threads and reactions (0020–0029) ---
+  '0020_channel_details': {
+    async up(db: Kysely<unknown>) {
+      // `name` stays the ASCII slug; what people read is the display name, which starts as the slug.
+      await db.schema
+        .alterTable('channels')
+        .addColumn('display_name', 'varchar(80)', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await sql`update channels set display_name = name`.execute(db);
+      await db.schema
+        .alterTable('channels')
+        .addColumn('purpose', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.alterTable('channels').addColumn('archived_at', 'bigint').execute();
+      await db.schema
+        .alterTable('channels')
+        .addColumn('change_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0021_threads': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('messages').addColumn('parent_id', 'varchar(64)').execute();
+      await db.schema
+        .alterTable('messages')
+        .addColumn('also_in_channel', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('messages')
+        .addColumn('reply_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('messages').addColumn('last_reply_at', 'bigint').execute();
+      await db.schema
+        .alterTable('messages')
+        .addColumn('replier_ids', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .createIndex('messages_thread')
+        .on('messages')
+        .columns(['parent_id', 'seq'])
+        .where(sql.ref('parent_id'), 'is not', null)
+        .execute();
+
+      await db.schema
+        .createTable('thread_follows')
+        .addColumn('thread_id', 'varchar(64)', (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('channel_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_reply_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('thread_follows_pk', ['thread_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createIndex('thread_follows_user')
+        .on('thread_follows')
+        .columns(['user_id', 'last_reply_at', 'thread_id'])
+        .execute();
+    },
+  },
+  '0022_reactions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('reactions')
+        .addColumn('message_id', 'varchar(64)', (c) =>
+          c.notNull().references('messages.id').onDelete('cascade'),
+        )
+        .addColumn('emoji', 'varchar(64)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reactions_pk', ['message_id', 'emoji', 'user_id'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

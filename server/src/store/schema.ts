@@ -41,6 +41,12 @@ export interface ChannelsTable {
   pruned_seq: number;
   /** Direct conversations: the two user ids, sorted and joined, so each pair has one stream. */
   direct_key: string | null;
+  // Channel details: `name` is the ASCII slug, `display_name` what people read (any script).
+  display_name: string;
+  purpose: string;
+  archived_at: number | null;
+  /** Seq of the latest change to the details; 0 if never changed. */
+  change_seq: number;
 }
 
 export interface ChannelMembersTable {
@@ -61,6 +67,13 @@ export interface MessagesTable {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  // Threads: a reply's root, and on a root the summary of its replies (kept with each reply).
+  parent_id: string | null;
+  also_in_channel: number;
+  reply_count: number;
+  last_reply_at: number | null;
+  /** Space-separated user ids, newest replier first. */
+  replier_ids: string;
 }
 
 export interface MentionsTable {
@@ -106,6 +119,25 @@ export interface FilesTable {
   created_at: number;
 }
 
+/** A user following a thread (root author, repliers, people mentioned), with their read state in it. */
+export interface ThreadFollowsTable {
+  thread_id: string;
+  user_id: string;
+  channel_id: string;
+  /** Seq of the newest reply they have read. */
+  read_seq: number;
+  /** The thread's newest reply, copied here so a user's threads list in order from one index. */
+  last_reply_at: number;
+}
+
+/** One person's reaction with one emoji (the set's spelling, protocol/src/emoji.ts) to one message. */
+export interface ReactionsTable {
+  message_id: string;
+  emoji: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface ServerMetaTable {
   key: string;
   value: string;
@@ -122,4 +154,6 @@ export interface Database {
   user_preferences: UserPreferencesTable;
   server_meta: ServerMetaTable;
   files: FilesTable;
+  thread_follows: ThreadFollowsTable;
+  reactions: ReactionsTable;
 }

@@ -11,7 +11,8 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
 
 export const nav = (page: Page): Locator => page.getByRole('navigation', { name: 'Channels' });
 export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
-export const log = (page: Page): Locator => page.getByRole('log');
+/** The open channel's message list (a thread beside it has a log of its own). */
+export const log = (page: Page): Locator => page.getByRole('log', { name: /^Messages in / });
 /** A conversation in the sidebar, by its name (the accessible name also holds the counts). */
 export const conversation = (page: Page, name: string): Locator =>
   nav(page).getByRole('button', {

@@ -1,13 +1,13 @@
 // Channels and their counts: live changes counted as the server counts them, and a sync's list
 // taken except for what changed here meanwhile.
 import { describe, expect, it } from 'vitest';
-import type { StreamEvent } from '@switchboard/protocol';
+import type { MessageChangeKind, StreamEvent } from '@switchboard/protocol';
 import { channelSummary, stored } from '../../../../tests/support/fixtures.ts';
 import { Channels } from './channels.ts';
 
 const summary = channelSummary;
 
-const event = (kind: StreamEvent['kind'], seq: number, over: Parameters<typeof stored>[0]): StreamEvent => ({
+const event = (kind: MessageChangeKind, seq: number, over: Parameters<typeof stored>[0]): StreamEvent => ({
   channelId: 'c1',
   seq,
   kind,
@@ -65,5 +65,47 @@ describe('Channels', () => {
     channels.applyReadState({ channelId: 'a', readSeq: 9, unreadCount: 0, mentionCount: 0 });
     expect(channels.list()[0]).toMatchObject({ readSeq: 9, unreadCount: 0 });
     expect(told.changed).toBe(4);
+  });
+
+  it('leaves thread replies to their thread, unless also sent to the channel', () => {
+    const { channels } = setup();
+    channels.load([summary('c1')]);
+    channels.countChange(
+      event('created', 1, { clientId: 'r', seq: 1, parentId: 'root', mentions: ['me'] }),
+      'me',
+      undefined,
+    );
+    expect(channels.list()[0]).toMatchObject({ headSeq: 1, unreadCount: 0, mentionCount: 0 });
+    channels.countChange(event('thread', 2, { clientId: 'root', seq: 0, changeSeq: 2 }), 'me', undefined);
+    channels.countChange(
+      event('created', 3, { clientId: 'loud', seq: 3, parentId: 'root', alsoInChannel: true }),
+      'me',
+      undefined,
+    );
+    expect(channels.list()[0]).toMatchObject({ headSeq: 3, unreadCount: 1 });
+    // Our own reply in a thread does not read the channel.
+    channels.countChange(
+      event('created', 4, { clientId: 'mine', seq: 4, parentId: 'root', authorId: 'me' }),
+      'me',
+      undefined,
+    );
+    expect(channels.list()[0]).toMatchObject({ readSeq: 0, unreadCount: 1 });
+  });
+
+  it('takes a channel’s details from a change of them, unless it knows a later one', () => {
+    const { channels } = setup();
+    channels.load([summary('c1', { unreadCount: 2, headSeq: 4 })]);
+    const details = { ...summary('c1'), displayName: '개발팀', topic: 'Ship', headSeq: 5, changeSeq: 5 };
+    channels.countChange({ channelId: 'c1', seq: 5, kind: 'channel', channel: details }, 'me', undefined);
+    expect(channels.list()[0]).toMatchObject({
+      displayName: '개발팀',
+      topic: 'Ship',
+      headSeq: 5,
+      unreadCount: 2,
+    });
+    channels.applyDetails({ ...details, displayName: 'older', changeSeq: 3, headSeq: 3 });
+    expect(channels.list()[0]).toMatchObject({ displayName: '개발팀', headSeq: 5 });
+    channels.applyDetails({ ...details, archivedAt: 9, changeSeq: 7, headSeq: 7 });
+    expect(channels.list()[0]).toMatchObject({ archivedAt: 9, headSeq: 7, unreadCount: 2 });
   });
 });

@@ -1,7 +1,18 @@
 // The channels the signed-in user is in, with their read state and unread and mention counts. The
 // server's counts arrive with every sync and read change; between those, live changes keep the counts
 // current here, counted the way the server counts them.
-import type { ChannelSummary, Message, ReadState, StreamEvent } from '@switchboard/protocol';
+import type { Channel, ChannelSummary, Message, ReadState, StreamEvent } from '@switchboard/protocol';
+import { inChannelList } from '../display.ts';
+
+/** What a change of a channel's details changes (not its head, nor anyone's read state). */
+const detailsOf = (c: Channel) => ({
+  name: c.name,
+  displayName: c.displayName,
+  topic: c.topic,
+  purpose: c.purpose,
+  archivedAt: c.archivedAt,
+  changeSeq: c.changeSeq,
+});
 
 export interface ChannelsHost {
   /** The list or a channel in it changed: tell the UI and save. */
@@ -67,14 +78,27 @@ export class Channels {
   }
 
   /**
+   * The channel's details as of a change of them (live, in catch-up, or our own update's answer),
+   * unless what is here is newer.
+   */
+  applyDetails(channel: Channel): void {
+    const known = this.channels.get(channel.id);
+    if (!known || known.changeSeq >= channel.changeSeq) return;
+    this.upsert({ ...known, ...detailsOf(channel), headSeq: Math.max(known.headSeq, channel.headSeq) });
+  }
+
+  /**
    * Keeps unread and mention counts current between syncs, which bring the server's exact counts.
    * `before` is the copy of the message shown until now (a deleted copy has no mentions left).
+   * Thread replies not sent to the channel count in their thread, not here.
    */
   countChange(event: StreamEvent, me: string, before: Message | undefined): void {
     const channel = this.channels.get(event.channelId);
     if (!channel || event.seq <= channel.headSeq) return;
-    const m = event.message;
     const next = { ...channel, headSeq: event.seq };
+    if (event.kind === 'channel') return void this.upsert({ ...next, ...detailsOf(event.channel) });
+    const m = event.message;
+    if (!inChannelList(m)) return void this.upsert(next);
     if (event.kind === 'created' && m.authorId === me) {
       // The server counts writing in a channel as having read it.
       Object.assign(next, { readSeq: m.seq, unreadCount: 0, mentionCount: 0 });

@@ -35,6 +35,7 @@ async function setup() {
     online: () => false,
     history: async () => ({ messages: [], hasMore: false }),
     counted: (event) => counted.push(event.seq),
+    messageChanged: () => {},
     tell: (change) => told.push(change),
   });
   return { views, outbox, cache, told, counted, time };

@@ -6,6 +6,7 @@ import {
   SwitchboardError,
   type HistoryPage,
   type Message,
+  type MessageChangeKind,
   type SendAck,
   type StreamEvent,
 } from '@switchboard/protocol';
@@ -32,6 +33,8 @@ export interface ViewsHost {
   history(request: { channelId: string; before: number; limit: number }): Promise<HistoryPage>;
   /** A change to count in the channel's unread and mention counts; `before` is the copy shown until now. */
   counted(event: StreamEvent, before: Message | undefined): void;
+  /** A change to a message, for whatever else shows it (open threads). */
+  messageChanged(message: Message): void;
   /** Tells the UI what changed in a channel's messages. */
   tell(change: SessionEvents['messages']): void;
 }
@@ -124,15 +127,16 @@ export class MessageViews {
   /** A live change; returns whether the UI was told anything. */
   onStreamEvent(event: StreamEvent): boolean {
     const stream = this.streams.get(event.channelId);
-    this.host.counted(event, stream?.get(event.message.id));
+    this.host.counted(event, event.kind === 'channel' ? undefined : stream?.get(event.message.id));
+    if (event.kind !== 'channel') this.host.messageChanged(event.message);
     if (!stream) return false;
     const told = this.applied(stream, stream.applyLive(event), false);
     if (stream.hasGap) void this.host.account()?.sync.catchUp(event.channelId);
     return told;
   }
 
-  /** A stored message we got as an answer (send ack, edit, delete): a change like a live one. */
-  applyStored(message: Message, kind: StreamEvent['kind']): boolean {
+  /** A stored message we got as an answer (send ack, edit, delete, reaction): a change like a live one. */
+  applyStored(message: Message, kind: MessageChangeKind): boolean {
     return this.onStreamEvent({ channelId: message.channelId, seq: message.changeSeq, kind, message });
   }
 

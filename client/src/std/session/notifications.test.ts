@@ -2,14 +2,15 @@
 // catch-up at most one notification per conversation (the message itself, or a summary counted from
 // what arrived and from the server's counts); read elsewhere takes a notification away.
 import { describe, expect, it } from 'vitest';
-import type { ChannelSummary, Message, Preferences, StreamEvent } from '@switchboard/protocol';
+import { ChannelSummary, Message, type Preferences, type StreamEvent } from '@switchboard/protocol';
 import type { SessionNotification } from '../contract.ts';
 import { Notifications } from './notifications.ts';
 
 const ME = 'me';
 
 function channel(id: string, changes: Partial<ChannelSummary> = {}): ChannelSummary {
-  return {
+  // Parsed, so the fields the model defaults (display name, archive state …) are filled in.
+  return ChannelSummary.parse({
     id,
     name: id,
     kind: 'public',
@@ -21,12 +22,12 @@ function channel(id: string, changes: Partial<ChannelSummary> = {}): ChannelSumm
     unreadCount: 0,
     mentionCount: 0,
     ...changes,
-  };
+  });
 }
 
 let nextId = 1;
 function message(channelId: string, seq: number, changes: Partial<Message> = {}): Message {
-  return {
+  return Message.parse({
     id: `m${nextId++}`,
     channelId,
     seq,
@@ -40,14 +41,15 @@ function message(channelId: string, seq: number, changes: Partial<Message> = {})
     deletedAt: null,
     files: [],
     ...changes,
-  };
+  });
 }
-const created = (m: Message): StreamEvent => ({
+const changed = (m: Message, kind: 'created' | 'edited'): StreamEvent => ({
   channelId: m.channelId,
   seq: m.seq,
-  kind: 'created',
+  kind,
   message: m,
 });
+const created = (m: Message): StreamEvent => changed(m, 'created');
 
 function setup(channels: ChannelSummary[], prefs: Preferences = { notify: 'all' }) {
   const list = new Map(channels.map((c) => [c.id, c]));
@@ -81,7 +83,7 @@ describe('live notifications', () => {
     const m = message('ops', 1, { text: 'the **deploy** is done' });
     notifications.live(created(m));
     notifications.live(created(m));
-    notifications.live({ ...created(m), kind: 'edited' });
+    notifications.live(changed(m, 'edited'));
     expect(shown).toEqual([
       {
         id: m.id,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { runAction, type ActionName } from '../../actions.ts';
 import type { ServerContext } from '../../context.ts';
 import { parse } from '../../errors.ts';
+import { Id, ReactionEmoji } from '@switchboard/protocol';
 import { bodyObject, idParam } from './input.ts';
 
 const querySeq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -22,6 +23,9 @@ const SearchQuery = z.looseObject({
   after: querySeq.optional(),
   limit: queryLimit,
 });
+const ThreadsQuery = z.looseObject({ limit: queryLimit });
+/** `:emoji` is the URL-encoded emoji (or its shortcode name); the action checks it against the set. */
+const ReactionParams = z.strictObject({ id: Id, emoji: ReactionEmoji });
 
 export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   const act = <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
@@ -78,6 +82,26 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
     act(request, 'message.edit', { ...bodyObject(request), messageId: idParam(request) }),
   );
   api.delete('/messages/:id', (request) => act(request, 'message.delete', { messageId: idParam(request) }));
+
+  // Channel details, threads and reactions
+  api.patch('/channels/:id', (request) =>
+    act(request, 'channel.update', { ...bodyObject(request), channelId: idParam(request) }),
+  );
+  api.get('/messages/:id/thread', (request) =>
+    act(request, 'message.thread', { ...parse(HistoryQuery, request.query), messageId: idParam(request) }),
+  );
+  api.post('/messages/:id/thread/read', (request) =>
+    act(request, 'thread.read', { ...bodyObject(request), messageId: idParam(request) }),
+  );
+  api.get('/me/threads', (request) => act(request, 'thread.list', parse(ThreadsQuery, request.query)));
+  api.put('/messages/:id/reactions/:emoji', (request) => {
+    const { id, emoji } = parse(ReactionParams, request.params);
+    return act(request, 'reaction.add', { messageId: id, emoji });
+  });
+  api.delete('/messages/:id/reactions/:emoji', (request) => {
+    const { id, emoji } = parse(ReactionParams, request.params);
+    return act(request, 'reaction.remove', { messageId: id, emoji });
+  });
 
   api.post('/directs', async (request) => act(request, 'direct.open', request.body));
   api.post('/sync', (request) => act(request, 'sync', request.body));
