@@ -11,29 +11,13 @@ import {
   FakeTray,
   FakeUtility,
   ManualTimers,
+  directMessageNotification as notification,
   RecordingLog,
 } from '../testing/fakes.ts';
 import { notifierActions, routeAttention, setDndFromTray } from './attention.ts';
 import { BadgeController } from './badge.ts';
 import { Notifier, replyClientId } from './notifier.ts';
 import { TrayController } from './tray.ts';
-
-const notification = (channelId: string, id: string) => ({
-  id,
-  channelId,
-  conversation: 'Bob',
-  reason: 'direct',
-  messageId: id,
-  seq: 7,
-  lastSeq: 7,
-  author: { id: 'bob', name: 'Bob' },
-  preview: 'lunch?',
-  hidden: false,
-  summary: false,
-  count: 1,
-  silent: false,
-  ts: 1,
-});
 
 function app(platform: NodeJS.Platform = 'darwin') {
   const timers = new ManualTimers();

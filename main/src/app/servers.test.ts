@@ -12,6 +12,7 @@ import {
   FakeTray,
   FakeUtility,
   ManualTimers,
+  directMessageNotification as notification,
   RecordingLog,
 } from '../testing/fakes.ts';
 import { setDndFromTray } from './attention.ts';
@@ -19,23 +20,6 @@ import { BadgeController } from './badge.ts';
 import { Notifier } from './notifier.ts';
 import { FIRST_ACCOUNT, Servers, type ServerAccount, type ServerListState } from './servers.ts';
 import { TrayController } from './tray.ts';
-
-const notification = (channelId: string, id: string) => ({
-  id,
-  channelId,
-  conversation: 'Bob',
-  reason: 'direct',
-  messageId: id,
-  seq: 7,
-  lastSeq: 7,
-  author: { id: 'bob', name: 'Bob' },
-  preview: 'lunch?',
-  hidden: false,
-  summary: false,
-  count: 1,
-  silent: false,
-  ts: 1,
-});
 
 class FakeWindow {
   readonly ports: FakePort[] = [];

@@ -188,3 +188,21 @@ export class FakeTray extends EventEmitter {
     (item.click as (() => void) | undefined)?.();
   }
 }
+
+/** What the session core sends main for a direct message from Bob (a control-channel `notification`). */
+export const directMessageNotification = (channelId: string, id: string) => ({
+  id,
+  channelId,
+  conversation: 'Bob',
+  reason: 'direct',
+  messageId: id,
+  seq: 7,
+  lastSeq: 7,
+  author: { id: 'bob', name: 'Bob' },
+  preview: 'lunch?',
+  hidden: false,
+  summary: false,
+  count: 1,
+  silent: false,
+  ts: 1,
+});
