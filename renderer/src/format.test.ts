@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay, formatFullDate, formatTime } from './format.ts';
+import { formatDay, formatFullDate, formatTime, serverInitials } from './format.ts';
 
 const ts = Date.UTC(2026, 2, 14, 15, 9);
 const t = ((key: string) => key) as Parameters<typeof formatDay>[2];
@@ -26,4 +26,15 @@ describe('date formatting', () => {
     );
     expect(formatDay(now, 'en-US', t, now)).toBe('messages.today');
   });
+});
+
+describe('serverInitials', () => {
+  it.each([
+    ['chat.example.org', 'CH'],
+    ['www.example.org', 'EX'],
+    ['This computer', 'TC'],
+    ['New server', 'NS'],
+    ['127.0.0.1:8443', '43'],
+    ['[::1]:41234', '34'],
+  ])('%s → %s', (name, expected) => expect(serverInitials(name)).toBe(expected));
 });

@@ -200,6 +200,44 @@ test('the server list: a second server beside the first, each with its counts, s
   }
 });
 
+test('hosts a server on this computer: first admin from the form, signed in; Settings lets the network join with an invite', async ({
+  page,
+}) => {
+  await app.open(page);
+  await page.getByRole('button', { name: 'Host a server on this computer' }).click();
+  await page.getByLabel('Username').fill('me');
+  await page.getByLabel('Password', { exact: true }).fill('a-long-local-password');
+  await page.getByLabel('Confirm password').fill('a-long-local-password');
+  await page.getByRole('button', { name: 'Start the server' }).click();
+  await expect(nav(page)).toBeVisible({ timeout: 30_000 });
+  const url = app.local.state.url!;
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(app.servers.list()).toMatchObject([{ name: 'This computer', local: true, url }]);
+  const channel = uniqueName('home');
+  await createChannel(page, channel);
+  await send(page, 'hosted here');
+  await expect(messages(page, 'hosted here')).not.toHaveAttribute('data-delivery', 'pending');
+
+  await nav(page).getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByText(`Running at ${url}`)).toBeVisible();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByLabel('Let others on my network join').check();
+  const port = new URL(url).port;
+  await expect(page.getByText(`People on your network join at http://127.0.0.2:${port}`)).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.getByRole('button', { name: 'Create an invite link' }).click();
+  const note = page.getByText(/^Invite link \(20 uses, 7 days\): /);
+  await expect(note).toBeVisible({ timeout: 30_000 });
+  await screenshot(page, 'desktop-renderer-local-server-settings');
+  const invite = new URL((await note.textContent())!.split(': ')[1]!).searchParams.get('invite')!;
+  // Someone on the network joins with it.
+  const joined = await api(`http://127.0.0.2:${port}`, 'POST', '/api/v1/auth/register', {
+    json: { username: 'neighbour', password: 'a-neighbourly-password', invite },
+  });
+  expect(joined.status).toBe(201);
+});
+
 /** carol's channels by name, as the server has them. */
 async function channelIds(username: string): Promise<Map<string, string>> {
   const login = await api(e2eEnv().url, 'POST', '/api/v1/auth/login', {

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServerSummary } from '@switchboard/protocol/desktop';
+import { serverInitials } from '../format.ts';
 import { desktopBridge, desktopSession } from '../session/connect.ts';
 
 /** The server list as main reports it (empty in a browser). */
@@ -17,13 +18,6 @@ export function useServers(): ServerSummary[] {
   }, []);
   return servers;
 }
-
-/** Two letters for the icon: the first two of the server's name ("This computer" → "TH"). */
-const initials = (name: string): string =>
-  name
-    .replace(/^www\./, '')
-    .slice(0, 2)
-    .toUpperCase();
 
 export function ServerRail({ servers }: { servers: ServerSummary[] }) {
   const { t } = useTranslation();
@@ -49,7 +43,7 @@ export function ServerRail({ servers }: { servers: ServerSummary[] }) {
                 title={server.url ?? server.name}
                 onClick={() => !server.active && bridge.switchServer(server.id)}
               >
-                <span aria-hidden="true">{initials(server.name)}</span>
+                <span aria-hidden="true">{serverInitials(server.name)}</span>
                 {server.mentions > 0 ? (
                   <span className="server-badge mention" aria-hidden="true">
                     {server.mentions > 99 ? '99+' : server.mentions}

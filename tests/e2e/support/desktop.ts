@@ -12,11 +12,12 @@ import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol
 import { pagePolicy } from '../../../main/src/app/app-protocol.ts';
 import { Notifier } from '../../../main/src/app/notifier.ts';
 import { Servers } from '../../../main/src/app/servers.ts';
+import { LocalServer, type LocalServerConfig } from '../../../main/src/local/local-server.ts';
 import { FakeNotification, RecordingLog } from '../../../main/src/testing/fakes.ts';
 import type { CoreWindow } from '../../../main/src/core/core-host.ts';
 import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
-import { REPO_ROOT } from '../../support/server.ts';
-import type { BridgePort } from '../../support/utility-host.ts';
+import { REPO_ROOT, tempDir } from '../../support/server.ts';
+import { StandInUtility, type BridgePort } from '../../support/utility-host.ts';
 
 export const DESKTOP_ORIGIN = 'http://switchboard.desktop';
 const WEB = path.join(REPO_ROOT, 'server/web');
@@ -73,12 +74,31 @@ class BridgedWindow implements CoreWindow<BridgePort> {
   }
 }
 
+/** main's LocalServer running the built local-server entry and bundled server, as the app ships them. */
+function localServerOf(lanAddress: string): LocalServer {
+  let config: LocalServerConfig = { port: null, lan: false };
+  return new LocalServer({
+    launch: () =>
+      new StandInUtility(
+        { STANDIN_UTILITY_ENTRY: path.join(REPO_ROOT, 'dist/desktop/main/local-server.cjs') },
+        { output: 'pipe' },
+      ),
+    cli: path.join(REPO_ROOT, 'dist/desktop/server/dist/cli.js'),
+    dataDir: tempDir('switchboard-e2e-local-'),
+    config: { load: () => config, save: (next) => void (config = next) },
+    lanAddress: () => lanAddress,
+    log: new RecordingLog(),
+  });
+}
+
 export interface DesktopApp {
   /** The first account's core. */
   core: DesktopCore;
   /** Every account's core, in the order of the server list. */
   cores: DesktopCore[];
   servers: Servers<BridgePort>;
+  /** The server on this computer (started only when the page asks to host one). */
+  local: LocalServer;
   /** The native notifications main has shown, in order. */
   notifications: FakeNotification[];
   /** What the page sent main over IPC (network state, renderer errors, restart requests). */
@@ -133,10 +153,47 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
   });
   servers.start();
   const core = cores[0]!;
+  // 127.0.0.2 stands for this computer's address on the network: loopback too, but not 127.0.0.1.
+  const local = localServerOf('127.0.0.2');
+  local.onChange((info) => toWindows(IPC.localServerChanged, [info]));
+  local.onMoved((from, to) => servers.serverMoved(from, to));
+  /** main's answers to the page's requests (ipcMain.handle in main/src/index.ts). */
+  const answer = async (channel: string, args: unknown[]): Promise<unknown> => {
+    switch (channel) {
+      case IPC.desktopSettings:
+        return { startAtLogin: false, startAtLoginSupported: true };
+      case IPC.appInfo:
+        return {
+          appVersion: '0.0.0-test',
+          electronVersion: 'none',
+          chromeVersion: 'test',
+          platform: 'linux',
+          secretStorage: 'basic_text',
+          logsDir: core.logsDir,
+          server: servers.active.state.server,
+        };
+      case IPC.servers:
+        return servers.list();
+      case IPC.localServer:
+        return local.state;
+      case IPC.hostLocalServer: {
+        const hosting = await local.setup();
+        servers.markActiveLocal();
+        return hosting;
+      }
+      case IPC.setLocalServerLan:
+        return local.setLan(args[0] === true);
+      case IPC.localServerInvite:
+        return local.invite(String(args[0]));
+      default:
+        return null;
+    }
+  };
   return {
     core,
     cores,
     servers,
+    local,
     notifications,
     sent,
     deepLink: (target) => toWindows(IPC.deepLink, [target]),
@@ -177,25 +234,10 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
             if (frame.channel === IPC.addServer) servers.add();
             return;
           }
-          const result =
-            frame.channel === IPC.desktopSettings
-              ? { startAtLogin: false, startAtLoginSupported: true }
-              : frame.channel === IPC.appInfo
-                ? {
-                    appVersion: '0.0.0-test',
-                    electronVersion: 'none',
-                    chromeVersion: 'test',
-                    platform: 'linux',
-                    secretStorage: 'basic_text',
-                    logsDir: core.logsDir,
-                    server: servers.active.state.server,
-                  }
-                : frame.channel === IPC.servers
-                  ? servers.list()
-                  : frame.channel === IPC.localServer
-                    ? { state: 'off', url: null, lan: false, shareUrl: null, reason: null }
-                    : null;
-          ws.send(JSON.stringify({ k: 'reply', id: frame.id, result }));
+          answer(frame.channel, frame.args).then(
+            (result) => ws.send(JSON.stringify({ k: 'reply', id: frame.id, result })),
+            (err: Error) => ws.send(JSON.stringify({ k: 'reply', id: frame.id, error: err.message })),
+          );
         });
         open.add(window);
         ws.onClose(() => {
@@ -209,6 +251,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
     },
     stop: async () => {
       await Promise.all(cores.map((c) => c.stop()));
+      await local.stop();
     },
   };
 }
