@@ -18,6 +18,8 @@ export function LocalServerSettings() {
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The network choice just made, shown while the server restarts with it. */
+  const [lanWanted, setLanWanted] = useState<boolean | null>(null);
 
   useEffect(() => {
     void desktopBridge()?.localServer().then(setInfo);
@@ -56,13 +58,18 @@ export function LocalServerSettings() {
               <label className="choice desktop-choice">
                 <input
                   type="checkbox"
-                  checked={info.lan}
+                  checked={lanWanted ?? info.lan}
                   disabled={busy}
                   onChange={(e) => {
                     const on = e.target.checked;
                     if (on && !window.confirm(t('local.lanWarning'))) return;
+                    setLanWanted(on);
                     void run(async () => {
-                      setInfo(await bridge.setLocalServerLan(on));
+                      try {
+                        setInfo(await bridge.setLocalServerLan(on));
+                      } finally {
+                        setLanWanted(null);
+                      }
                       return null;
                     });
                   }}
