@@ -49,8 +49,11 @@ class ScriptedSession implements SessionClient {
     },
   };
   results: Partial<{ [M in RequestMethod]: RequestResults[M] }> = { getSnapshot: snapshot() };
+  /** Answers wait for this while it is set. */
+  held: Promise<void> | null = null;
 
   async request<M extends RequestMethod>(method: M): Promise<RequestResults[M]> {
+    await this.held;
     if (!(method in this.results)) throw new Error(`unexpected ${method}`);
     return this.results[method] as RequestResults[M];
   }
@@ -109,6 +112,23 @@ describe('SessionStore', () => {
     });
     await settle();
     expect(texts()).toEqual(['a:sent', 'b:sent', 'c:sent', 'mine:sent']);
+  });
+
+  it('shows a channel only once openChannel has answered whether older pages exist', async () => {
+    // The core tells the page it loads as an event, which can reach the page before its answer.
+    const page = [message({ clientId: 'a', seq: 11 }), message({ clientId: 'b', seq: 12 })];
+    session.results.openChannel = { messages: page, hasOlder: true };
+    let answer!: () => void;
+    session.held = new Promise((resolve) => (answer = resolve));
+    const opening = store.openChannel('c1');
+    session.events.emit('messages', { channelId: 'c1', messages: page });
+    await settle();
+    expect(store.getState().views.c1).toBeUndefined();
+
+    answer();
+    await opening;
+    expect(texts()).toEqual(['a:sent', 'b:sent']);
+    expect(store.getState().views.c1?.hasOlder).toBe(true);
   });
 
   it('never lets an older copy replace a newer change, and drops discarded entries', async () => {

@@ -1,8 +1,9 @@
 // Everything the UI shows, kept from the session core's events. React reads it through
-// useSyncExternalStore. Each event is published as it arrives. The one batching stage is on the
-// core's side of the port (client/src/std/batch.ts), paced by this page: the port client hands over
-// what arrived at the start of the next paint and only then asks for more (nextPaint), so a burst of
-// thousands of incoming messages costs one render per frame at most.
+// useSyncExternalStore. Each event is published as it arrives (a channel's messages once the channel
+// is opened here, see ChannelBuffer.opened). The one batching stage is on the core's side of the port
+// (client/src/std/batch.ts), paced by this page: the port client hands over what arrived at the start
+// of the next paint and only then asks for more (nextPaint), so a burst of thousands of incoming
+// messages costs one render per frame at most.
 import { MessageView, type DisplayMessage } from '@switchboard/client/browser';
 import {
   DEFAULT_SERVER_LIMITS,
@@ -33,6 +34,7 @@ export interface UiState {
   connection: ConnectionState;
   channels: readonly ChannelSummary[];
   users: ReadonlyMap<string, UserWithPresence>;
+  /** The channels opened on this page, each from openChannel's answer on (see ChannelBuffer.opened). */
   views: Readonly<Record<string, ChannelMessages>>;
   /** channelId → userId → when that typing indicator expires (ms since epoch). */
   typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -61,6 +63,12 @@ class ChannelBuffer {
   readonly view = new MessageView();
   hasOlder = false;
   loadingOlder = false;
+  /**
+   * Whether openChannel has answered, so `hasOlder` is the core's. Until then the channel's messages
+   * (the core tells the page it loads as events, which may arrive before the answer) gather unshown:
+   * a list opened on them would take the oldest loaded message for the channel's first.
+   */
+  opened = false;
 
   snapshot(): ChannelMessages {
     return { messages: this.view.list(), hasOlder: this.hasOlder, loadingOlder: this.loadingOlder };
@@ -138,6 +146,7 @@ export class SessionStore {
     const buffer = this.buffer(channelId);
     buffer.view.upsert(result.messages);
     buffer.hasOlder = result.hasOlder;
+    buffer.opened = true;
     this.publishView(channelId);
   }
 
@@ -265,7 +274,8 @@ export class SessionStore {
     if (reset) buffer.view.clear();
     buffer.view.remove(removed);
     buffer.view.upsert(messages);
-    const changes: Partial<UiState> = { views: { ...this.state.views, [channelId]: buffer.snapshot() } };
+    const changes: Partial<UiState> = {};
+    if (buffer.opened) changes.views = { ...this.state.views, [channelId]: buffer.snapshot() };
     // Someone whose message just arrived has stopped typing it.
     const typing = this.state.typing[channelId];
     if (typing && messages.some((m) => m.authorId in typing)) {
@@ -274,7 +284,7 @@ export class SessionStore {
       );
       changes.typing = { ...this.state.typing, [channelId]: rest };
     }
-    this.patch(changes);
+    if (changes.views || changes.typing) this.patch(changes);
   }
 
   private applyPresence(userId: string, status: Presence): void {

@@ -1,6 +1,6 @@
 // Followed threads and their counts: live replies counted as the server counts them, the server's
 // list taken except for what changed here meanwhile, and a new follow asking for the list again.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FollowedThread, MessageChangeKind, ThreadsPage, ThreadState } from '@switchboard/protocol';
 import { stored } from '../../../../tests/support/fixtures.ts';
 import { FollowedThreads } from './followedThreads.ts';
@@ -43,7 +43,11 @@ function setup(answers: ThreadsPage[] = []) {
     threads,
     told,
     hold: () => (hold = true),
-    release: () => release?.(),
+    /** Lets the held answer arrive; later ones are not held. */
+    release: () => {
+      hold = false;
+      release?.();
+    },
   };
 }
 
@@ -65,6 +69,24 @@ describe('FollowedThreads', () => {
     const summary = { ...root, changeSeq: 6, replyCount: 3, lastReplyAt: 60 };
     threads.countChange({ channelId: 'c1', seq: 6, kind: 'thread', message: summary }, 'me', undefined);
     expect(threads.list()[0]).toMatchObject({ lastReplyAt: 60, root: { replyCount: 3 } });
+  });
+
+  it('asks again after a list that was on its way when a reply to a thread not listed yet came', async () => {
+    // Our reply makes us follow; the server reads its list before the next reply is stored.
+    const before = { threads: [followed({ root: { ...root, replyCount: 1 } })], nextCursor: null };
+    const after = {
+      threads: [followed({ unreadCount: 1, root: { ...root, replyCount: 2 } })],
+      nextCursor: null,
+    };
+    const { threads, told, hold, release } = setup([before, after]);
+    hold();
+    threads.countChange(reply('created', 2, { authorId: 'me' }), 'me', undefined);
+    threads.countChange(reply('created', 3, { authorId: 'other' }), 'me', undefined);
+    release();
+    await vi.waitFor(() =>
+      expect(threads.list()).toMatchObject([{ unreadCount: 1, root: { replyCount: 2 } }]),
+    );
+    expect(told.fetched).toBe(2);
   });
 
   it('asks for the list again when a change shows a thread we now follow', async () => {

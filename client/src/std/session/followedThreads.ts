@@ -116,7 +116,9 @@ export class FollowedThreads {
       const follows =
         (event.kind === 'thread' && m.authorId === me) ||
         (event.kind === 'created' && m.parentId !== null && (m.authorId === me || m.mentions.includes(me)));
-      if (follows) void this.refresh();
+      // A list on its way may have been read before this change and bring the thread without it:
+      // ask again after it.
+      if (follows || this.running) void this.refresh();
       return;
     }
     const next = { ...thread };
