@@ -55,7 +55,8 @@ import {
 } from './app/security.ts';
 import { claimSingleInstance } from './app/single-instance.ts';
 import { runUpdates, updatePolicy } from './app/updater.ts';
-import { FIRST_ACCOUNT, Servers, type ServerAccount } from './app/servers.ts';
+import { accountFiles, forgetAccountFiles } from './app/account-files.ts';
+import { Servers } from './app/servers.ts';
 import { LocalServer, type ServerProcess } from './local/local-server.ts';
 import { MIN_SIZE, parseWindowState, placeWindow, type WindowState } from './app/window-state.ts';
 import { CoreHost, type CoreChild } from './core/core-host.ts';
@@ -167,7 +168,7 @@ function start(): void {
       save: (list) => void settings.update({ servers: list }),
     },
     createHost: (account) => {
-      const files = accountFiles(account);
+      const files = accountFiles(userData, account);
       return new CoreHost<MessagePortMain>({
         launch: () =>
           utilityProcess.fork(UTILITY, [], {
@@ -192,10 +193,7 @@ function start(): void {
       }),
     window: { show: () => focusWindow(), follow: (target) => followTarget(target) },
     newId: () => randomUUID(),
-    forget: (account) => {
-      const files = accountFiles(account);
-      fs.rmSync(path.dirname(files.dataDir), { recursive: true, force: true });
-    },
+    forget: (account) => forgetAccountFiles(userData, account),
     onTotals: (totals) => {
       attention.tray.update(totals);
       attention.badge.update(totals);
@@ -289,14 +287,6 @@ function start(): void {
       .finally(() => app.quit());
   });
   startUpdates();
-}
-
-/** Where an account keeps its files: the first one where the app kept them before the server list. */
-function accountFiles(account: ServerAccount): { dataDir: string; token: string } {
-  if (account.id === FIRST_ACCOUNT)
-    return { dataDir: path.join(userData, 'session'), token: path.join(userData, 'session-token') };
-  const dir = path.join(userData, 'servers', account.id);
-  return { dataDir: path.join(dir, 'session'), token: path.join(dir, 'session-token') };
 }
 
 /** The tray and the badge (app/tray.ts, app/badge.ts), fed with every account's totals. */

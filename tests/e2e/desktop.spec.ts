@@ -195,6 +195,14 @@ test('the server list: a second server beside the first, each with its counts, s
       'aria-current',
       'page',
     );
+
+    // Removing the work account from this computer: the home one comes on screen, alone again.
+    await nav(page).getByRole('button', { name: 'Settings' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Remove this server' }).click();
+    await expect(page.getByRole('navigation', { name: 'Servers' })).toHaveCount(0);
+    await expect(page.getByText('Welcome, erin')).toBeVisible();
+    expect(app.servers.list().map((s) => s.url)).toEqual([home.server.url]);
   } finally {
     await stopServer(home.server);
   }

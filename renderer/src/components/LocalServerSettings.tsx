@@ -1,4 +1,5 @@
-// Desktop only, in Settings → This computer: the server list's "Add a server", and the server this
+// Desktop only, in Settings → This computer: the server list's "Add a server" and "Remove this
+// server" (the account on screen, once there are several), and the server this
 // computer hosts — its state, letting others on the network join (with a warning; main rebinds it),
 // the address to share and an invite link, and backup and restore of its data (main asks where).
 import { useEffect, useState } from 'react';
@@ -8,12 +9,15 @@ import { errorText } from '../format.ts';
 import { desktopBridge, desktopSession } from '../session/connect.ts';
 import { useUi } from '../state/hooks.tsx';
 import { FormError } from './Form.tsx';
+import { useServers } from './ServerRail.tsx';
 
 export function LocalServerSettings() {
   const { t } = useTranslation();
   const bridge = desktopBridge();
   const me = useUi((s) => s.user);
   const serverUrl = useUi((s) => s.serverUrl);
+  const servers = useServers();
+  const active = servers.find((server) => server.active);
   const [info, setInfo] = useState<LocalServerInfo | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -44,9 +48,23 @@ export function LocalServerSettings() {
 
   return (
     <div className="local-server">
-      <button type="button" className="button small" onClick={() => bridge.addServer()}>
-        {t('servers.add')}
-      </button>
+      <div className="button-row">
+        <button type="button" className="button small" onClick={() => bridge.addServer()}>
+          {t('servers.add')}
+        </button>
+        {active && servers.length > 1 && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => {
+              if (window.confirm(t('servers.removeWarning', { name: active.name })))
+                bridge.removeServer(active.id);
+            }}
+          >
+            {t('servers.remove')}
+          </button>
+        )}
+      </div>
       {info && info.url !== null && (
         <>
           <h3 className="hint">{t('local.section')}</h3>

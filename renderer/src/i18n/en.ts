@@ -317,6 +317,9 @@ export const en = {
   servers: {
     list: 'Servers',
     add: 'Add a server',
+    remove: 'Remove this server',
+    removeWarning:
+      'Remove {{name}} from this computer? Its messages that were not sent yet and what is kept here for it are deleted; your account on the server stays.',
     unread_one: '{{count}} unread',
     unread_other: '{{count}} unread',
     mentions_one: '{{count}} message for you',

@@ -316,6 +316,9 @@ export const ko: Translation = {
   servers: {
     list: '서버',
     add: '서버 추가',
+    remove: '이 서버 제거',
+    removeWarning:
+      '이 컴퓨터에서 {{name}}을(를) 제거할까요? 아직 보내지 않은 메시지와 이 컴퓨터에 저장된 내용이 삭제됩니다. 서버의 계정은 그대로 남습니다.',
     unread_one: '읽지 않음 {{count}}개',
     unread_other: '읽지 않음 {{count}}개',
     mentions_one: '나에게 온 메시지 {{count}}개',

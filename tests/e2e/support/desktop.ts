@@ -232,6 +232,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
             if (frame.channel === IPC.restartCore) servers.active.restart();
             if (frame.channel === IPC.switchServer) servers.activate(frame.args[0] as string);
             if (frame.channel === IPC.addServer) servers.add();
+            if (frame.channel === IPC.removeServer) void servers.remove(frame.args[0] as string);
             return;
           }
           answer(frame.channel, frame.args).then(
