@@ -48,6 +48,8 @@ io.on('connection', (socket) => {
         ts,
         editedAt: null,
         deletedAt: null,
+        kind: 'text',
+        notice: null,
         files: [],
         parentId: null,
         alsoInChannel: false,

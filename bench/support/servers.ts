@@ -111,6 +111,8 @@ export async function appendMessages(
           created_at: firstTs + n * 1000,
           edited_at: null,
           deleted_at: null,
+          kind: 'text',
+          notice: null,
           parent_id: null,
           also_in_channel: 0,
           reply_count: 0,

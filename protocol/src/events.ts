@@ -21,6 +21,7 @@ import {
   ThreadPage,
   ThreadsPage,
   ThreadState,
+  User,
   UserWithPresence,
 } from './models.ts';
 import {
@@ -35,6 +36,7 @@ import {
   MessageRef,
   OpenDirectRequest,
   Preferences,
+  ProfileRequest,
   SearchRequest,
   SendMessageRequest,
   SyncRequest,
@@ -77,6 +79,8 @@ export const ClientEvents = {
   'preferences.set': event(Preferences, Preferences),
   /** Volatile: the ack is optional, and clients usually send it without one. */
   typing: event(TypingRequest, z.null()),
+  /** Sets your display name; everyone hears `user.changed`. */
+  'profile.set': event(ProfileRequest, User),
   /** Messages the caller can read that match, newest first (REST: GET /api/v1/search). */
   search: event(SearchRequest, SearchPage),
   // Channel details, threads and reactions
@@ -122,6 +126,8 @@ export const ServerEvents = {
   presence: z.object({ changes: z.array(z.object({ userId: z.string(), status: Presence })) }),
   /** The server is going away; reconnect after `reconnectAfterMs` (already jittered). */
   'server.shutdown': z.object({ reconnectAfterMs: z.number() }),
+  /** Someone's account changed (display name, admin, deactivated) or was created: sent to everyone. */
+  'user.changed': User,
   // Threads
   /** Your read state in a thread you follow moved (on any of your devices). */
   'thread.state': ThreadState,

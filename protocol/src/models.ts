@@ -71,6 +71,21 @@ export const BrowseChannelsPage = z.object({
 });
 export type BrowseChannelsPage = z.infer<typeof BrowseChannelsPage>;
 
+/**
+ * `text`: written by its author. `notice`: recorded by the server when its author did something in the
+ * channel (`notice` says what); `text` then holds an English fallback for clients that do not know the
+ * notice's type. Servers before 0.2 leave both fields out: every message is `text`.
+ */
+export const MessageKind = z.enum(['text', 'notice']);
+export type MessageKind = z.infer<typeof MessageKind>;
+
+/**
+ * What a notice records, for clients to say in their own words. `member.added`: the author added
+ * `userId` to the channel. Other types may come; a client shows the message's `text` for a type it
+ * does not know.
+ */
+export const Notice = z.looseObject({ type: z.string(), userId: z.string().optional() });
+export type Notice = z.infer<typeof Notice>;
 /** A file as a message carries it (and as an upload answers): `GET /api/v1/files/:id` has its bytes. */
 export const FileInfo = z.object({
   id: z.string(),
@@ -104,6 +119,8 @@ export const Message = z.object({
   ts: z.number(),
   editedAt: z.number().nullable(),
   deletedAt: z.number().nullable(),
+  kind: MessageKind.default('text'),
+  notice: Notice.nullable().default(null),
   /** Attached files, in the order sent; [] when none or deleted (a server before 0.2 leaves it out). */
   files: z.array(FileInfo).default([]),
   // Threads (servers before 0.2 leave these out; the defaults stand in for them).
@@ -227,6 +244,51 @@ export const HistoryPage = z.object({
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
+// --- People: accounts as admins and their owners manage them ---------------------------------------
+
+/** Who may create an account: nobody (admins add people), holders of an invite, or anyone. */
+export const RegistrationPolicy = z.enum(['closed', 'invite', 'open']);
+export type RegistrationPolicy = z.infer<typeof RegistrationPolicy>;
+
+/** Who may create an account; `locked` when the server's configuration fixes it (no change at runtime). */
+export const RegistrationSetting = z.object({ registration: RegistrationPolicy, locked: z.boolean() });
+export type RegistrationSetting = z.infer<typeof RegistrationSetting>;
+
+/** A user as admins see them: when they were last seen (a token of theirs in use), null if never. */
+export const ManagedUser = UserWithPresence.extend({ lastSeenAt: z.number().nullable() });
+export type ManagedUser = z.infer<typeof ManagedUser>;
+
+/** An invite that can still be used (its code is shown only once, when it is made). */
+export const Invite = z.object({
+  id: z.string(),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  usesLeft: z.number().int().min(0),
+});
+export type Invite = z.infer<typeof Invite>;
+
+/**
+ * A one-time code and the link that carries it (`/?invite=CODE`, `/?reset=CODE` on the web client),
+ * built from the server's public URL; `url` is null when the server does not know its public URL.
+ */
+export const IssuedCode = z.object({ code: z.string(), url: z.string().nullable(), expiresAt: z.number() });
+export type IssuedCode = z.infer<typeof IssuedCode>;
+
+export const CreatedInvite = IssuedCode.extend({ id: z.string(), usesLeft: z.number().int().min(1) });
+export type CreatedInvite = z.infer<typeof CreatedInvite>;
+
+/** A signed-in session of the caller: the device it is on, and whether it is the one asking. */
+export const DeviceSession = z.object({
+  id: z.string(),
+  /** From the client's own label or its User-Agent at sign-in; empty when neither said. */
+  device: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+  expiresAt: z.number().nullable(),
+  current: z.boolean(),
+});
+export type DeviceSession = z.infer<typeof DeviceSession>;
 /** One search hit: the message as it is now, and the channel it is in. */
 export const SearchResult = z.object({ message: Message, channelId: z.string() });
 export type SearchResult = z.infer<typeof SearchResult>;

@@ -8,6 +8,7 @@ import {
   MIN_PASSWORD_LENGTH,
   NAME_PATTERN,
 } from './limits.ts';
+import { RegistrationPolicy } from './models.ts';
 
 /**
  * Any text a client sends: well-formed UTF-16. A lone surrogate cannot be stored as sent (it would
@@ -50,7 +51,9 @@ export const PageLimit = z.number().int().min(1).max(DEFAULT_LIMITS.maxPageSize)
 /** Message text: length is checked against the server's configured limit separately. */
 export const MessageText = Text.refine((text) => text.trim().length > 0, 'message text is empty');
 /** A user's name as others see it; usernames themselves follow NAME_PATTERN. */
-export const DisplayName = PlainText.min(1).max(128);
+export const DisplayName = PlainText.min(1)
+  .max(128)
+  .refine((name) => name.trim() === name && name !== '', 'display names do not start or end with spaces');
 /** What an access token is for, as its owner wrote it. */
 export const TokenLabel = PlainText.max(200);
 
@@ -71,16 +74,25 @@ export const CreateTokenRequest = z.strictObject({
     .optional(),
 });
 
-export const LoginRequest = z.strictObject({ username: Username, password: Text.min(1).max(1024) });
+/** What a client calls the device it signs in from ("Switchboard desktop on Windows"); shown in the device list. */
+export const DeviceLabel = PlainText.min(1).max(100);
+export const LoginRequest = z.strictObject({
+  username: Username,
+  password: Text.min(1).max(1024),
+  /** Left out, the server names the device from the request's User-Agent. */
+  device: DeviceLabel.optional(),
+});
 export const SetupRequest = z.strictObject({
   setupCode: Text.min(1).max(256),
   username: Username,
   password: Password,
+  device: DeviceLabel.optional(),
 });
 export const RegisterRequest = z.strictObject({
   username: Username,
   password: Password,
   invite: Text.min(1).max(256).optional(),
+  device: DeviceLabel.optional(),
 });
 export const PasswordChangeRequest = z.strictObject({
   currentPassword: Text.min(1).max(1024),
@@ -298,6 +310,26 @@ export const SyncRequest = z.strictObject({
   limit: PageLimit.optional(),
 });
 
+// --- People: invites, registration, managing users, the caller's profile and devices ---------------
+
+export const SetRegistrationRequest = z.strictObject({ registration: RegistrationPolicy });
+export const CreateInviteRequest = z.strictObject({
+  /** How many accounts it can create (1 when left out). */
+  uses: z.number().int().min(1).max(1000).optional(),
+  /** 7 when left out. */
+  expiresInDays: z.number().int().min(1).max(365).optional(),
+});
+/** An admin's change to a user: make or remove admin, deactivate or reactivate. */
+export const UpdateUserRequest = z
+  .strictObject({ isAdmin: z.boolean().optional(), deactivated: z.boolean().optional() })
+  .refine((r) => r.isAdmin !== undefined || r.deactivated !== undefined, 'change isAdmin or deactivated');
+/** Sets a new password with the one-time code of a reset link, and signs in. */
+export const ResetPasswordRequest = z.strictObject({
+  code: Text.min(1).max(256),
+  password: Password,
+  device: DeviceLabel.optional(),
+});
+export const ProfileRequest = z.strictObject({ displayName: DisplayName });
 // --- search ---------------------------------------------------------------------------------
 
 /**
@@ -341,3 +373,6 @@ export type DoNotDisturb = z.infer<typeof DoNotDisturb>;
 export type QuietHours = z.infer<typeof QuietHours>;
 export type TokenScope = z.infer<typeof TokenScope>;
 export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
+export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
+export type ResetPasswordRequest = z.infer<typeof ResetPasswordRequest>;

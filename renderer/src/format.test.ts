@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay, formatFullDate, formatTime, serverInitials } from './format.ts';
+import { channelSummary } from '../../tests/support/fixtures.ts';
+import {
+  formatClockTime,
+  formatDay,
+  formatFullDate,
+  formatTime,
+  serverInitials,
+  totalUnread,
+  unreadText,
+} from './format.ts';
 
 const ts = Date.UTC(2026, 2, 14, 15, 9);
 const t = ((key: string) => key) as Parameters<typeof formatDay>[2];
@@ -37,4 +46,29 @@ describe('serverInitials', () => {
     ['127.0.0.1:8443', '43'],
     ['[::1]:41234', '34'],
   ])('%s → %s', (name, expected) => expect(serverInitials(name)).toBe(expected));
+});
+
+describe('the gutter time', () => {
+  it('leaves out the day period, so it fits beside a message in every language', () => {
+    expect(formatClockTime(ts, 'en-US')).toMatch(/^\d{1,2}:09$/);
+    expect(formatClockTime(ts, 'ko')).toMatch(/^\d{1,2}:09$/);
+  });
+});
+
+describe('unread counts', () => {
+  it('show the server’s cap as "999+", alone and in the total', () => {
+    expect(unreadText(7, false)).toBe('7');
+    expect(unreadText(999, true)).toBe('999+');
+    expect(totalUnread([])).toBeNull();
+    expect(totalUnread([channelSummary('a'), channelSummary('b')])).toBeNull();
+    expect(
+      totalUnread([channelSummary('a', { unreadCount: 3 }), channelSummary('b', { unreadCount: 4 })]),
+    ).toBe('7');
+    expect(
+      totalUnread([channelSummary('a', { unreadCount: 999, unreadCapped: true }), channelSummary('b')]),
+    ).toBe('999+');
+    expect(
+      totalUnread([channelSummary('a', { unreadCount: 600 }), channelSummary('b', { unreadCount: 600 })]),
+    ).toBe('999+');
+  });
 });

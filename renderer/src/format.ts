@@ -1,6 +1,6 @@
 // Names, times and errors as people read them.
 import type { TFunction } from 'i18next';
-import type { Channel, ChannelSummary } from '@switchboard/protocol';
+import { UNREAD_COUNT_CAP, type Channel, type ChannelSummary, type Message } from '@switchboard/protocol';
 import type { UserWithPresence } from './state/store.ts';
 
 /**
@@ -67,6 +67,24 @@ export function formatTime(ts: number, language: string): string {
   return dateFormat(language, { hour: 'numeric', minute: '2-digit' }).format(ts);
 }
 
+/**
+ * The time without the day period ("1:27" rather than "1:27 PM" or "오후 1:27"): for the narrow
+ * gutter beside a message in a group, whose first message shows the full time.
+ */
+export function formatClockTime(ts: number, language: string): string {
+  return dateFormat(language, { hour: 'numeric', minute: '2-digit' })
+    .formatToParts(ts)
+    .filter((part) => part.type !== 'dayPeriod')
+    .map((part) => part.value)
+    .join('')
+    .trim();
+}
+
+/** A moment with its date, compactly ("Jun 4, 2026, 3:36 PM"). */
+export function formatDateTime(ts: number, language: string): string {
+  return dateFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(ts);
+}
+
 export function formatFullDate(ts: number, language: string): string {
   return dateFormat(language, { dateStyle: 'full', timeStyle: 'short' }).format(ts);
 }
@@ -88,6 +106,40 @@ export function formatDay(ts: number, language: string, t: TFunction, now = Date
     day: 'numeric',
     ...(sameYear ? {} : { year: 'numeric' }),
   }).format(ts);
+}
+
+/** What a notice says, in the reader's language; the server's English text for a type we do not know. */
+export function noticeText(
+  message: Pick<Message, 'notice' | 'text'>,
+  authorName: string,
+  users: ReadonlyMap<string, UserWithPresence>,
+  t: TFunction,
+): string {
+  const notice = message.notice;
+  if (notice?.type === 'member.added' && notice.userId) {
+    const added = users.get(notice.userId)?.displayName ?? t('messages.unknownAuthor');
+    return t('notices.memberAdded', { author: authorName, name: added });
+  }
+  return `${authorName} ${message.text}`;
+}
+
+/**
+ * An unread count as people read it: the server stops counting at 999 and says so (`capped`).
+ */
+export function unreadText(count: number, capped: boolean | undefined): string {
+  return capped ? `${count}+` : String(count);
+}
+
+/** All unread messages of these channels, for the window title: "999+" once any count is capped. */
+export function totalUnread(channels: readonly ChannelSummary[]): string | null {
+  let total = 0;
+  let capped = false;
+  for (const c of channels) {
+    total += c.unreadCount;
+    capped ||= c.unreadCapped === true;
+  }
+  if (total === 0) return null;
+  return total > UNREAD_COUNT_CAP || capped ? `${UNREAD_COUNT_CAP}+` : String(total);
 }
 
 /** A request failure from the core, in the reader's language where we know the code. */

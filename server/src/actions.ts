@@ -12,6 +12,7 @@ import {
   MessageRef,
   OpenDirectRequest,
   Preferences,
+  ProfileRequest,
   SearchRequest,
   SendMessageRequest,
   SyncRequest,
@@ -58,7 +59,15 @@ export const actions = {
     return { channelId: req.channelId };
   }),
   'channel.invite': action(MemberRequest, async (ctx, actor, req) => {
-    await ctx.channels.invite(actor, req.channelId, req.userId);
+    if (await ctx.channels.invite(actor, req.channelId, req.userId)) {
+      const added = await ctx.accounts.getUser(req.userId);
+      await ctx.messages.postNotice(
+        actor,
+        req.channelId,
+        { type: 'member.added', userId: added.id },
+        `added @${added.username} to the channel`,
+      );
+    }
     return req;
   }),
   'channel.members': action(ChannelRef, async (ctx, actor, req) => ({
@@ -76,6 +85,9 @@ export const actions = {
   }),
   'preferences.get': action(Empty, (ctx, actor) => ctx.preferences.get(actor.id)),
   'preferences.set': action(Preferences, (ctx, actor, req) => ctx.preferences.set(actor.id, req)),
+  'profile.set': action(ProfileRequest, (ctx, actor, req) =>
+    ctx.accounts.setDisplayName(actor.id, req.displayName),
+  ),
   search: action(SearchRequest, (ctx, actor, req) => ctx.search.search(actor, req)),
   // Channel details, threads and reactions
   'channel.update': action(UpdateChannelRequest, (ctx, actor, req) => ctx.channels.update(actor, req)),

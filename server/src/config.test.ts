@@ -43,13 +43,15 @@ describe('config defaults', () => {
       dataDir: './switchboard-data',
       logLevel: 'info',
       durability: 'standard',
-      registration: 'closed',
+      defaultChannel: 'general',
       sessionTtlDays: 30,
       retentionDays: 0,
       trustProxy: false,
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
+    // Unset: admins choose the registration policy at runtime (closed on a new server).
+    expect(config.registration).toBeUndefined();
     expect(config.configFile).toBeUndefined();
     for (const name of SETTING_NAMES) expect(config[name]).toEqual(SETTINGS[name].default);
   });

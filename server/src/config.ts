@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, SwitchboardError } from '@switchboard/protocol';
+import { DEFAULT_LIMITS, NAME_PATTERN, SwitchboardError } from '@switchboard/protocol';
 
 // Env vars and flags carry numbers as text. Only digits count as a number: z.coerce would turn "",
 // " ", null or true into 0 or 1, so an empty SWITCHBOARD_PORT silently meant a random port.
@@ -77,9 +77,14 @@ export const SETTINGS = {
     help: 'standard: acked messages survive a crash; strict: also survive power loss (fsync per commit group)',
   },
   registration: {
-    schema: z.enum(['closed', 'invite', 'open']),
-    default: 'closed',
-    help: 'who may create an account',
+    schema: z.enum(['closed', 'invite', 'open']).optional(),
+    default: undefined,
+    help: 'who may create an account: closed, invite or open. Unset, admins choose in Settings (closed on a new server); set, it is fixed and Settings cannot change it',
+  },
+  defaultChannel: {
+    schema: z.union([z.literal(''), z.string().regex(NAME_PATTERN, 'expected a channel name')]),
+    default: 'general',
+    help: 'the public channel made on first start, which every new account joins ("" for none)',
   },
   sessionTtlDays: { schema: positiveInt, default: 30, help: 'days a sign-in stays valid' },
   setupCodeTtlHours: {

@@ -9,7 +9,10 @@ import { systemClock, type Clock } from './clock.ts';
 import { Accounts } from './domain/accounts.ts';
 import { Channels } from './domain/channels.ts';
 import { Files } from './domain/files.ts';
+import { Invites } from './domain/invites.ts';
 import { Messages } from './domain/messages.ts';
+import { PasswordResets } from './domain/passwordResets.ts';
+import { Registration } from './domain/registration.ts';
 import type { Notifier } from './domain/notifier.ts';
 import { UserPreferences } from './domain/preferences.ts';
 import { Reactions } from './domain/reactions.ts';
@@ -60,20 +63,25 @@ export async function openServices(
     databaseUrl: config.databaseUrl,
     durability: config.durability,
   });
-  const accounts = new Accounts(
-    db,
-    {
-      sessionTtlMs: config.sessionTtlDays * DAY,
-      registration: config.registration,
-      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
-      clock,
-    },
-    options.notifier,
-  );
   const channels = new Channels(db, options.notifier, {
     maxChannelsPerUser: config.maxChannelsPerUser,
     clock,
   });
+  const registration = new Registration(db, config.registration);
+  const invites = new Invites(db, clock);
+  const accounts = new Accounts(
+    db,
+    {
+      sessionTtlMs: config.sessionTtlDays * DAY,
+      registration,
+      invites,
+      setupCodeTtlMs: config.setupCodeTtlHours * HOUR,
+      welcome: (user) => channels.welcome(user.id),
+      clock,
+    },
+    options.notifier,
+  );
+  const passwordResets = new PasswordResets(db, accounts, clock);
   const blobs = new BlobStore(config.dataDir);
   const files = new Files(db, blobs, channels, {
     maxFileBytes: config.maxFileBytes,
@@ -93,7 +101,21 @@ export async function openServices(
   const reactions = new Reactions(db, channels, messages, clock);
   const preferences = new UserPreferences(db, options.notifier, clock);
   const search = new Search(db, channels);
-  return { db, accounts, channels, messages, threads, reactions, preferences, search, files, blobs };
+  return {
+    db,
+    accounts,
+    channels,
+    messages,
+    threads,
+    reactions,
+    preferences,
+    search,
+    files,
+    blobs,
+    registration,
+    invites,
+    passwordResets,
+  };
 }
 
 async function ensureEpoch(db: Store): Promise<string> {
@@ -124,6 +146,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // through its notifier), then the domain, then HTTP over the domain, which Socket.IO attaches to.
   const realtime = new Realtime(config.maxPayloadBytes);
   const services = await openServices(config, { ...options, notifier: realtime.notifier, metrics });
+  await services.channels.ensureDefaultChannel(config.defaultChannel);
   const context: ServerContext = {
     config,
     version: SERVER_VERSION,

@@ -7,6 +7,10 @@ describe('matchesShape', () => {
     ['01a1fd3e-3235-7346-9dd5-4a04b5c8a40f', '01a24bbf-8b12-7d53-829d-620c12d31fe3'],
     ['dm-01a1fd3e-6a10-…', 'dm-01a24bbf-da38-7861-b327-907e6f792bc4'],
     ['sb_cFdRvc4udFZMvU4lAGTYRrJ86PTDVdu1zxKfoLKJvjA', 'sb_h7Gdu0zsq2uEkH0f7l8yEQeTaXMzzzGpSd7ELTpQjvw'],
+    [
+      'reset_Fk1d0dY7v4c3kZrjQ3sCz1H0q8o5aVXSJQw9nOe2mTk',
+      'reset_zBehp_na0vtk5wmW9XWmB4xaUSNUPfkMWQho3SHK3kE',
+    ],
     ['expires 2027-02-19T08:36:36.682Z', 'expires 2027-03-06T14:25:39.933Z'],
     ['"time":1795250065988,', '"time":1796567173455,'],
     ['2d6abe004e11f28c', '83cb78260961f0b7'],
@@ -19,6 +23,7 @@ describe('matchesShape', () => {
   it.each([
     ['01a1fd3e-31ec-…', 'not-an-id'],
     ['sb_cFdRvc4udFZMvU4lAGTYRrJ86PTDVdu1zxKfoLKJvjA', 'inv_h7Gdu0zsq2uEkH0f7l8yEQeTaXMzzzGpSd7ELTpQjvw'],
+    ['reset_Fk1d0dY7v4c3kZrjQ3sCz1H0q8o5aVXSJQw9nOe2mTk', 'inv_h7Gdu0zsq2uEkH0f7l8yEQeTaXMzzzGpSd7ELTpQjvw'],
     ['sb_cFdRvc4udFZMvU4lAGTYRrJ86PTDVdu1zxKfoLKJvjA', 'sb_short'],
     ['general', 'generals'],
     ['a.b', 'axb'],

@@ -1,7 +1,7 @@
 // Compares what a command printed with what the page shows. Values that change from run to run are
 // written in the page as a sample of their shape, and match any value of that shape:
 //   ids — UUIDs, full or shortened with an ellipsis (01a1fd3e-31ec-…);
-//   secrets — sb_…, setup_…, inv_… followed by 43 characters;
+//   secrets — sb_…, setup_…, inv_…, reset_… followed by 43 characters;
 //   times — 13-digit epoch milliseconds, ISO 8601 times ending in Z;
 //   epochs — 16 lowercase hex digits;
 // and `…` anywhere else stands for any text. JSON is compared field by field (the same fields, the
@@ -19,7 +19,7 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const SHAPES: { sample: RegExp; pattern: (match: RegExpExecArray) => string }[] = [
   { sample: new RegExp(UUID), pattern: () => UUID },
   { sample: /[0-9a-f]{8}(?:-[0-9a-f]{4}){0,3}-…/, pattern: () => UUID },
-  { sample: /\b(sb|setup|inv)_[A-Za-z0-9_-]{43}/, pattern: (m) => `${m[1]}_[A-Za-z0-9_-]{43}` },
+  { sample: /\b(sb|setup|inv|reset)_[A-Za-z0-9_-]{43}/, pattern: (m) => `${m[1]}_[A-Za-z0-9_-]{43}` },
   {
     sample: /\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z/,
     pattern: () => '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{3})?Z',

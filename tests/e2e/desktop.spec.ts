@@ -201,7 +201,8 @@ test('the server list: a second server beside the first, each with its counts, s
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Remove this server' }).click();
     await expect(page.getByRole('navigation', { name: 'Servers' })).toHaveCount(0);
-    await expect(page.getByText('Welcome, erin')).toBeVisible();
+    await expect(nav(page)).toBeVisible();
+    await expect(conversation(page, channel)).toHaveCount(0);
     expect(app.servers.list().map((s) => s.url)).toEqual([home.server.url]);
   } finally {
     await stopServer(home.server);

@@ -3,7 +3,7 @@
 // differ in height as in a conversation (two authors taking turns, some messages several lines), so
 // the list has to measure rather than rely on its first guess.
 import { expect, test, type Page } from '@playwright/test';
-import { log, messages, openConversation, person, Rest, uniqueName } from './support/app.ts';
+import { inView, log, messages, openConversation, person, Rest, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
 const TOTAL = 150;
@@ -30,12 +30,6 @@ test.beforeAll(async () => {
   await (await Rest.signIn(url, 'bob')).call('POST', `/channels/${channel.id}/read`, { seq: head });
 });
 
-/** Is the message fully inside the log's viewport (to within a pixel: rows can sit at half pixels)? */
-async function inView(page: Page, text: string): Promise<boolean> {
-  const [box, row] = await Promise.all([log(page).boundingBox(), messages(page, text).boundingBox()]);
-  return !!box && !!row && row.y >= box.y - 1 && row.y + row.height <= box.y + box.height + 1;
-}
-
 /** The label of the first message row the list renders, i.e. the one at the top of the view. */
 async function topRow(page: Page): Promise<string> {
   // Rows that came into view are measured in the frame after they render, and the list may then
@@ -52,8 +46,23 @@ test('scrolling up loads older pages and keeps your place', async ({ browser }) 
   await expect(messages(page, label(1))).toHaveCount(0);
 
   // To the top of what is loaded: the oldest loaded message stays where it is while more arrive above.
-  await log(page).evaluate((el) => (el.scrollTop = 0));
-  const oldestLoaded = (await messages(page).first().textContent())!.match(/history \d{3}/)![0];
+  // It is the first row (data index 0) as the list first draws its top, read in the page at that
+  // moment: the older page is asked for only after that drawing, so it cannot have arrived yet.
+  const oldestLoaded = await log(page).evaluate(
+    (el) =>
+      new Promise<string>((resolve) => {
+        const read = () => {
+          const row = el.querySelector('[data-index="0"] [data-testid="message"]');
+          if (row) resolve(row.textContent!.match(/history \d{3}/)![0]);
+          return row !== null;
+        };
+        const observer = new MutationObserver(() => read() && observer.disconnect());
+        observer.observe(el, { childList: true, subtree: true });
+        el.scrollTop = 0;
+      }),
+  );
+  // The newest page the core loads first (FIRST_PAGE in client/src/std/sync.ts) is 50 messages.
+  expect(oldestLoaded).toBe(label(TOTAL - 49));
   await expect
     .poll(async () => (await messages(page).first().textContent())?.includes(oldestLoaded))
     .toBe(false);
@@ -68,6 +77,42 @@ test('scrolling up loads older pages and keeps your place', async ({ browser }) 
   await expect(page.getByText(`This is the very beginning of #${channel.name}.`)).toBeInViewport();
   await expect(messages(page, label(1))).toBeInViewport();
   await expect(messages(page, label(1))).toHaveCount(1);
+
+  await page.context().close();
+});
+
+test('a channel opened while the page is stalled says it is ready only once it is at its newest message', async ({
+  browser,
+}) => {
+  // A busy machine, made certain: right after the list appears the page does nothing for longer than
+  // the list's quiet period, before the list has begun to move to its newest message. Until it has
+  // got there the list is busy; a list that said it was ready earlier let the reader scroll (and older
+  // pages load) and then jumped back to its newest message under them.
+  const page = await person(browser, 'bob');
+  await page.evaluate((name) => {
+    const appeared = new MutationObserver(() => {
+      const list = document.querySelector(`[role="log"][aria-label="Messages in #${name}"]`);
+      if (!list) return;
+      appeared.disconnect();
+      new MutationObserver((_, ready) => {
+        if (list.getAttribute('aria-busy') !== 'false') return;
+        ready.disconnect();
+        const fromBottom = list.scrollHeight - list.scrollTop - list.clientHeight;
+        (window as unknown as { fromBottomWhenReady: number }).fromBottomWhenReady = fromBottom;
+      }).observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
+      requestAnimationFrame(() => {
+        const until = performance.now() + 2_000;
+        while (performance.now() < until);
+      });
+    });
+    appeared.observe(document.body, { childList: true, subtree: true });
+  }, channel.name);
+  await openConversation(page, channel.name);
+  const fromBottom = await page.evaluate(
+    () => (window as unknown as { fromBottomWhenReady: number }).fromBottomWhenReady,
+  );
+  expect(fromBottom).toBeLessThanOrEqual(1);
+  expect(await inView(page, label(TOTAL))).toBe(true);
 
   await page.context().close();
 });

@@ -1,6 +1,6 @@
 // Keyboard only, from the sign-in form to sending and editing a message: no mouse anywhere.
 import { expect, test, type Page } from '@playwright/test';
-import { composer, messages, nav, Rest, screenshot, uniqueName } from './support/app.ts';
+import { composer, conversation, messages, nav, Rest, screenshot, uniqueName } from './support/app.ts';
 import { e2eEnv, passwordOf } from './support/env.ts';
 
 /** Presses Tab until `target` has focus, at most `limit` times. */
@@ -72,6 +72,58 @@ test('keyboard-only flow from sign-in to sending', async ({ browser }) => {
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(create).toBeFocused();
+
+  await page.context().close();
+});
+
+test('the quick switcher finds public channels not joined yet and people without a conversation', async ({
+  browser,
+}) => {
+  const { url } = e2eEnv();
+  const alice = await Rest.signIn(url, 'alice');
+  const unjoined = await alice.createChannel(uniqueName('findme'));
+  await alice.createChannel(uniqueName('hidden-findme'), 'private');
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.getByLabel('Username').fill('dana');
+  await page.getByLabel('Password').fill(passwordOf('dana'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(nav(page)).toBeVisible();
+  await expect(conversation(page, unjoined.name)).toHaveCount(0);
+
+  await page.keyboard.press('Control+k');
+  const switcher = page.getByRole('dialog', { name: 'Jump to a conversation' });
+  await page.keyboard.type('findme');
+  const option = switcher.getByRole('option', { name: new RegExp(unjoined.name) });
+  await expect(option).toContainText('not joined yet');
+  // Only public channels: a private one nobody added dana to stays unknown to her.
+  await expect(switcher.getByRole('option', { name: /hidden-findme/ })).toHaveCount(0);
+  await screenshot(page, 'quick-switcher-unjoined');
+  await option.hover();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: unjoined.name })).toBeVisible();
+  await expect(conversation(page, unjoined.name)).toHaveCount(1);
+
+  // A person with no conversation yet: choosing them opens one.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('@carol');
+  const carol = switcher.getByRole('option', { name: /carol/ });
+  await expect(carol).toContainText('@carol');
+  await carol.hover();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'carol' })).toBeVisible();
+  await expect(conversation(page, 'carol')).toHaveCount(1);
+
+  // A channel named in another script is found, and offered, by the name people read.
+  const displayName = `찾는 방 ${unjoined.name}`;
+  await alice.call('POST', '/channels', { displayName, visibility: 'public' });
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('찾는 방');
+  await expect(switcher.getByRole('option', { name: new RegExp(displayName) })).toContainText(
+    'not joined yet',
+  );
+  await page.keyboard.press('Escape');
 
   await page.context().close();
 });

@@ -14,6 +14,7 @@ import {
   signIn,
   uniqueName,
 } from './support/app.ts';
+import { passwordOf } from './support/env.ts';
 import { startServer, startServerWithPeople, stopServer } from './support/servers.ts';
 
 let server: ServerProcess;
@@ -64,7 +65,7 @@ test('a message sent while the server is down arrives exactly once after it rest
   await expect(pending).toContainText('Sending…');
   await screenshot(alice, 'outage-banner');
 
-  // Same port, same data dir. The client reconnects on its own backoff (capped near 30 s).
+  // Same port, same data dir. The client reconnects once the server answers its health check.
   server = await startServer(dataDir, port);
   await expect(banner).toContainText('Back online.', { timeout: 45_000 });
   await expect(pending).toHaveAttribute('data-delivery', 'sent', { timeout: 20_000 });
@@ -81,6 +82,59 @@ test('a message sent while the server is down arrives exactly once after it rest
   await expect(messages(bob, 'written during the outage')).toHaveCount(1);
   const stored = (await restBob.history(channel.id)).filter((m) => m.text === 'written during the outage');
   expect(stored).toHaveLength(1);
+
+  await alice.context().close();
+  await bob.context().close();
+});
+
+test('every client names the same reason for an outage, in its own language, shows presence as unknown, and is back as soon as the server is', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const url = server.url;
+  const port = Number(new URL(url).port);
+  const restBob = await Rest.signIn(url, 'bob');
+  await restBob.setPreferences({ language: 'ko' });
+  const restAlice = await Rest.signIn(url, 'alice');
+  // A direct conversation, so each has the other's presence dot in the navigation.
+  await restAlice.call('POST', '/directs', { userId: restBob.userId });
+
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await signIn(alice, url, 'alice');
+  // This browser has not seen bob yet: the sign-in page is in English, then his language applies.
+  await bob.goto(url);
+  await bob.getByLabel('Username').fill('bob');
+  await bob.getByLabel('Password').fill(passwordOf('bob'));
+  await bob.getByRole('button', { name: 'Sign in' }).click();
+  await expect(bob.getByRole('navigation', { name: '채널' })).toBeVisible();
+  const alicesDot = bob
+    .getByRole('navigation', { name: '채널' })
+    .getByRole('button', { name: /^alice/ })
+    .locator('[data-presence]');
+  await expect(alicesDot).toHaveAttribute('data-presence', 'online');
+
+  await stopServer(server);
+  const aliceBanner = alice.locator('[data-connection]');
+  const bobBanner = bob.locator('[data-connection]');
+  await expect(aliceBanner).toContainText('Connection lost.');
+  await expect(aliceBanner).toContainText('The server is restarting.');
+  await expect(bobBanner).toContainText('연결이 끊겼습니다.');
+  await expect(bobBanner).toContainText('서버가 다시 시작하는 중입니다.');
+  // While bob's app is offline, it cannot know whether alice is online.
+  await expect(alicesDot).toHaveAttribute('data-presence', 'unknown');
+  await screenshot(bob, 'outage-banner-ko');
+  // A failed attempt later, the outage is still the restart, not "cannot reach the server".
+  for (const banner of [aliceBanner, bobBanner])
+    await expect(banner).toHaveAttribute('data-attempt', /^([2-9]|\d\d)$/, { timeout: 15_000 });
+  await expect(bobBanner).toContainText('서버가 다시 시작하는 중입니다.');
+  await expect(aliceBanner).toContainText('The server is restarting.');
+
+  // Back: the clients notice when the server answers again, instead of waiting out their backoff.
+  server = await startServer(dataDir, port);
+  await expect(aliceBanner).toContainText('Back online.', { timeout: 15_000 });
+  await expect(bobBanner).toContainText('다시 온라인입니다.', { timeout: 15_000 });
+  await expect(alicesDot).toHaveAttribute('data-presence', 'online');
 
   await alice.context().close();
   await bob.context().close();

@@ -1,5 +1,7 @@
 // A private channel: Alice creates it and adds Bob from the channel view; it appears in Bob's open
-// app at once and they chat in it. `@` completion offers the channel's members, not everyone.
+// app at once, with a notice of who added him, and they chat in it. When Alice adds Carol, Bob sees
+// the notice and, in the channel's details open beside it, the new member. `@` completion offers the
+// channel's members, not everyone.
 import { expect, test, type Page } from '@playwright/test';
 import {
   composer,
@@ -43,6 +45,7 @@ test('someone added to a private channel sees it at once and chats in it', async
   await expect(conversation(bob, name)).toBeVisible();
   await openConversation(bob, name);
   await expect(messages(bob, 'notes from before bob')).toHaveCount(1);
+  await expect(messages(bob, 'alice added bob to the channel.')).toHaveCount(1);
   await send(alice, 'welcome, bob');
   await expect(messages(bob, 'welcome, bob')).toHaveCount(1);
   await send(bob, 'glad to be here');
@@ -53,7 +56,13 @@ test('someone added to a private channel sees it at once and chats in it', async
   await expect(alice.getByRole('option', { name: /bob/ })).toBeVisible();
   await expect(alice.getByRole('option', { name: /carol/ })).toHaveCount(0);
   await composer(alice).fill('');
+  await bob.getByRole('button', { name: 'Details' }).click();
+  const details = bob.getByRole('complementary', { name: 'Channel details' });
+  await expect(details.getByRole('heading', { name: '2 members' })).toBeVisible();
   await addPerson(alice, name, 'carol');
+  await expect(messages(bob, 'alice added carol to the channel.')).toHaveCount(1);
+  await expect(details.getByRole('heading', { name: '3 members' })).toBeVisible();
+  await expect(details.getByText('@carol')).toBeVisible();
   await composer(alice).pressSequentially('hi @car');
   await expect(alice.getByRole('option', { name: /carol/ })).toBeVisible();
   await composer(alice).press('Enter');

@@ -1,5 +1,5 @@
 // First run on a server with no users: the setup form asks for the one-time code the server printed,
-// refuses a wrong one, and creates the first admin who lands in an empty workspace.
+// refuses a wrong one, and creates the first admin, who lands in #general, the server's first channel.
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { tempDir, type ServerProcess } from '../support/server.ts';
@@ -42,9 +42,10 @@ test('the first admin is created with the setup code the server printed', async 
   await page.getByLabel('Setup code').fill(code!);
   await page.getByRole('button', { name: 'Create admin and sign in' }).click();
   await expect(nav(page)).toBeVisible();
-  await expect(page.getByRole('heading', { level: 1, name: 'Welcome, root' })).toBeVisible();
-  expect(await seriousViolations(page), 'empty workspace').toEqual([]);
-  await screenshot(page, 'empty-workspace');
+  await expect(page.getByRole('heading', { level: 1, name: 'general' })).toBeVisible();
+  await expect(page.getByText('This is the very beginning of #general.')).toBeVisible();
+  expect(await seriousViolations(page), 'first workspace').toEqual([]);
+  await screenshot(page, 'first-workspace');
 
   await page.context().close();
 });

@@ -279,6 +279,7 @@ const TABLES: Record<keyof Database, true> = {
   invites: true,
   user_preferences: true,
   server_meta: true,
+  password_resets: true,
   files: true,
   thread_follows: true,
   reactions: true,
@@ -321,8 +322,8 @@ export async function seedWorld(server: TestServer) {
   const root = await createUser(server, 'root', { isAdmin: true });
   const victim = await createUser(server, 'victim');
   const { channels, messages } = server.ctx;
-  const general = await channels.create(alice.user, { name: 'general', visibility: 'public' });
-  await channels.join(bob.user, general.id);
+  // Every account joins the server's first channel, #general.
+  const general = (await channels.summariesFor(alice.user.id)).find((c) => c.name === 'general')!;
   const bobsPublic = await channels.create(bob.user, { name: 'bobs', visibility: 'public' });
   const secret = await channels.create(bob.user, { name: 'secret', visibility: 'private' });
   const team = await channels.create(alice.user, { name: 'team', visibility: 'private' });

@@ -226,6 +226,13 @@ describe('fuzz: REST API', () => {
       kind: 'access',
       label: 'spare',
     });
+    // A second session of each fuzzing user: the fuzzer may sign those out, never its own.
+    const spareSessions = await Promise.all(
+      [alice, root].map((u) =>
+        server.ctx.accounts.createToken(u.user.id, { kind: 'session', label: 'spare' }),
+      ),
+    );
+    const spareInvite = await server.ctx.invites.create(root.user.id, { ttlMs: 86_400_000, uses: 2 });
     knownIds = [...world.ids, 'nope'];
     // The fuzzing users' own ids stay out of paths: DELETE /users/:id would end the run early.
     pathIds = knownIds.filter((id) => id !== alice.user.id && id !== root.user.id);
@@ -239,6 +246,7 @@ describe('fuzz: REST API', () => {
         template: { setupCode: 'not-the-code', username: 'boss', password },
       },
       { method: 'POST', path: '/auth/register', template: { username: 'newbie', password } },
+      { method: 'POST', path: '/auth/reset', template: { code: 'reset_not-a-real-code', password } },
       { method: 'POST', path: '/auth/logout', anonymousOnly: true },
       { method: 'GET', path: '/me' },
       {
@@ -246,6 +254,10 @@ describe('fuzz: REST API', () => {
         path: '/me/password',
         template: { currentPassword: 'wrong-password', newPassword: password },
       },
+      { method: 'PATCH', path: '/me', template: { displayName: 'Alice A.' } },
+      { method: 'GET', path: '/me/sessions' },
+      { method: 'DELETE', path: '/me/sessions/:id', ids: spareSessions.map((t) => t.id) },
+      { method: 'POST', path: '/me/sessions/end-others' },
       { method: 'GET', path: '/me/preferences' },
       {
         method: 'PUT',
@@ -259,7 +271,19 @@ describe('fuzz: REST API', () => {
       { method: 'GET', path: '/users' },
       { method: 'POST', path: '/users', template: { username: 'made', password, isAdmin: false } },
       { method: 'DELETE', path: '/users/:id', ids: [victim.user.id, bob.user.id] },
+      { method: 'GET', path: '/admin/users' },
+      {
+        method: 'PATCH',
+        path: '/users/:id',
+        ids: [victim.user.id, bob.user.id],
+        template: { isAdmin: true, deactivated: false },
+      },
+      { method: 'POST', path: '/users/:id/password-reset', ids: [victim.user.id, bob.user.id] },
+      { method: 'GET', path: '/invites' },
       { method: 'POST', path: '/invites', template: { uses: 1, expiresInDays: 1 } },
+      { method: 'DELETE', path: '/invites/:id', ids: [spareInvite.id] },
+      { method: 'GET', path: '/registration' },
+      { method: 'PUT', path: '/registration', template: { registration: 'invite' } },
       { method: 'GET', path: '/channels' },
       { method: 'GET', path: '/channels/browse', template: { query: 'gen', cursor: 'a', limit: '5' } },
       {

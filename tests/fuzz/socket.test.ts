@@ -110,6 +110,7 @@ describe('fuzz: Socket.IO events', () => {
       'preferences.get': {},
       'preferences.set': { theme: 'dark', language: 'ko', notify: 'all', notifyPreview: false },
       typing: { channelId: general.id },
+      'profile.set': { displayName: 'Alice A.' },
       search: { q: 'hello 서버점검 in:#general from:@bob after:2026-01-01', channel: general.id, limit: 5 },
       'channel.update': { channelId: general.id, displayName: 'Général 총회', topic: 'fuzzed', purpose: 'p' },
       'message.thread': { messageId: aliceMsg.id, after: 0, limit: 10 },

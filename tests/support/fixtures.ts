@@ -15,6 +15,8 @@ export function stored(over: Partial<Message> & { clientId: string }): Message {
     ts: 1,
     editedAt: null,
     deletedAt: null,
+    kind: 'text',
+    notice: null,
     files: [],
     parentId: null,
     alsoInChannel: false,

@@ -264,6 +264,7 @@ const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: 
   'user.list': () => ({ method: 'GET', path: '/users' }),
   'preferences.get': () => ({ method: 'GET', path: '/me/preferences' }),
   'preferences.set': (p) => ({ method: 'PUT', path: '/me/preferences', json: p }),
+  'profile.set': (p) => ({ method: 'PATCH', path: '/me', json: p }),
   search: (p) => ({ method: 'GET', path: `/search${query(p)}` }),
   'channel.update': ({ channelId, ...p }) => ({ method: 'PATCH', path: `/channels/${channelId}`, json: p }),
   'message.thread': ({ messageId, ...p }) => ({

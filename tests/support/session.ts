@@ -127,7 +127,7 @@ export async function sharedChannel(
   server: TestServer,
   owner: TestUser,
   others: TestUser[],
-  name = 'general',
+  name = 'shared',
 ): Promise<string> {
   const res = await api(server.url, 'POST', '/api/v1/channels', {
     token: owner.token,

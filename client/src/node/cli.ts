@@ -48,7 +48,18 @@ await core
 await whenOnline(core);
 
 const name = values.channel;
-const open = (await core.request('listPublicChannels', {})).channels.find((c) => c.name === name);
+/** The public channel of that name, looked for page by page among those whose names contain it. */
+async function findPublic(): Promise<{ id: string } | undefined> {
+  let cursor: string | undefined;
+  do {
+    const page = await core.request('browseChannels', { query: name, limit: 200, cursor });
+    const found = page.channels.find((c) => c.name === name);
+    if (found) return found;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return undefined;
+}
+const open = await findPublic();
 const channel = open
   ? await core.request('joinChannel', { channelId: open.id })
   : (await core.request('getSnapshot', {})).channels.find((c) => c.name === name);

@@ -75,7 +75,7 @@ describe('EventBatcher', () => {
   it('keeps the order of events: others go out at once, after what was waiting, in the same frame', async () => {
     const { batch, messages, frames } = batcher();
     messages('c1', [sentMessage(stored({ clientId: 'a' }))]);
-    batch.push('connection', { status: 'offline', reason: 'no network connection' });
+    batch.push('connection', { status: 'offline', reason: 'no-network' });
     expect(frames.map((f) => f.map((e) => e.name))).toEqual([['messages', 'connection']]);
     await changeDone();
     expect(frames).toHaveLength(1);

@@ -3,9 +3,9 @@
 import net from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
-import { createUser } from '../../../tests/support/server.ts';
+import { createUser, startTestServer } from '../../../tests/support/server.ts';
 import { manualClock } from '../../../tests/support/clock.ts';
-import { BACKOFF_CAP_MS, backoffDelay, Connection } from './connection.ts';
+import { BACKOFF_CAP_MS, backoffDelay, Connection, healthProbe, PROBE_INTERVAL_MS } from './connection.ts';
 import type { ConnectionState } from './contract.ts';
 import { WAIT } from '../../../tests/support/session.ts';
 
@@ -42,6 +42,8 @@ describe('backoff', () => {
       token: 't',
       clock,
       random,
+      // The server never answers: no probe shortens a wait.
+      probe: async () => false,
     });
     connection.on('state', (state) => states.push(state));
     connection.start();
@@ -56,7 +58,7 @@ describe('backoff', () => {
           return found;
         }, WAIT);
         if (state.status !== 'reconnecting') throw new Error('unreachable');
-        expect(state.reason).toBe('cannot reach the server');
+        expect(state.reason).toBe('unreachable');
         expect(state.retryAt - clock.now()).toBe(backoffDelay(attempt, () => draws[attempt - 1]!));
         expect(state.retryAt - clock.now()).toBeLessThanOrEqual(30_000);
         advanceTo(state.retryAt);
@@ -85,11 +87,69 @@ describe('backoff', () => {
         WAIT,
       );
       connection.setNetworkAvailable(false);
-      expect(connection.state).toEqual({ status: 'offline', reason: 'no network connection' });
+      expect(connection.state).toEqual({ status: 'offline', reason: 'no-network' });
     } finally {
       connection.stop();
     }
     expect(states.filter((s) => s.status === 'reconnecting')).toHaveLength(draws.length + 2);
+  });
+});
+
+describe('an outage', () => {
+  it('keeps the reason it began with, honours the server’s hint, and comes back as soon as the server answers', async () => {
+    let server = await startTestServer();
+    const port = Number(new URL(server.url).port);
+    const { token } = await createUser(server, 'olga');
+    const { clock, advanceTo, now } = manualClock();
+    const probed: boolean[] = [];
+    const connection = new Connection({
+      url: server.url,
+      token,
+      clock,
+      // Each wait as long as its backoff step allows, so only the probe can shorten it.
+      random: () => 1,
+      probe: async (url) => {
+        const answers = await healthProbe(url);
+        probed.push(answers);
+        return answers;
+      },
+    });
+    let hint: number | undefined;
+    connection.onServer('server.shutdown', ({ reconnectAfterMs }) => (hint = reconnectAfterMs));
+    const states: ConnectionState[] = [];
+    connection.on('state', (state) => states.push(state));
+    const reconnecting = (attempt: number) =>
+      vi.waitFor(() => {
+        const state = connection.state;
+        if (state.status !== 'reconnecting' || state.attempt !== attempt)
+          throw new Error(`still waiting for attempt ${attempt} to fail`);
+        return state;
+      }, WAIT);
+    connection.start();
+    try {
+      await vi.waitFor(() => expect(connection.state.status).toBe('online'), WAIT);
+      await server.close();
+      // The server said when to come back, and that it is restarting.
+      const first = await reconnecting(1);
+      expect(first).toMatchObject({ reason: 'server-restarting', retryAt: now() + hint! });
+      advanceTo(first.retryAt);
+      // Nobody answers now, yet the outage is still the restart, not "cannot reach the server".
+      const second = await reconnecting(2);
+      expect(second.reason).toBe('server-restarting');
+      expect(second.retryAt - now()).toBe(backoffDelay(2, () => 1));
+
+      server = await startTestServer({ dataDir: server.dataDir, port });
+      advanceTo(now() + PROBE_INTERVAL_MS);
+      await vi.waitFor(() => expect(connection.state.status).toBe('online'), WAIT);
+      expect(now()).toBeLessThan(second.retryAt);
+      expect(probed.at(-1)).toBe(true);
+      expect(
+        states.filter((s) => s.status === 'reconnecting').map((s) => s.status === 'reconnecting' && s.reason),
+      ).toEqual(['server-restarting', 'server-restarting']);
+    } finally {
+      connection.stop();
+      await server.close();
+    }
   });
 });
 

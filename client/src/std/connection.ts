@@ -22,7 +22,7 @@ import {
   type ServerEventPayload,
   type ServerToClientEvents,
 } from '@switchboard/protocol';
-import type { ConnectionState } from './contract.ts';
+import type { ConnectionState, OutageReason } from './contract.ts';
 import { Emitter } from './emitter.ts';
 import { fromErrorBody, issuesOf } from './errors.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -34,6 +34,24 @@ export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * While a retry is further off than this, the server's health endpoint is asked this often whether
+ * it answers again; when it does, the next attempt starts at once instead of at the end of a long
+ * backoff step. No jitter is needed: each client's outage began at its own (jittered) moment.
+ */
+export const PROBE_INTERVAL_MS = 1_500;
+
+/** Whether the server at `url` answers its health check: the cheapest request it serves. */
+export type HealthProbe = (url: string) => Promise<boolean>;
+
+export const healthProbe: HealthProbe = async (url) => {
+  try {
+    const response = await fetch(`${url}/healthz`);
+    return response.ok;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Delay before reconnect attempt `attempt` (1, 2, …): the ceiling doubles from 1 s up to 30 s, and
@@ -65,6 +83,8 @@ export interface ConnectionOptions {
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
+  /** How to ask whether the server answers again during an outage (default: GET /healthz). */
+  probe?: HealthProbe;
 }
 
 export interface ConnectionEvents {
@@ -87,6 +107,11 @@ export class Connection {
   private attempt = 0;
   private retryTimer: unknown = null;
   private helloTimer: unknown = null;
+  private probeTimer: unknown = null;
+  /** When the next scheduled attempt is due, while one waits. */
+  private retryAt: number | null = null;
+  /** What the current outage is, from its start until the connection is back (OutageReason). */
+  private outage: OutageReason | null = null;
   private networkAvailable = true;
   private stopped = false;
   /** Set by the server's shutdown notice: its (already jittered) delay replaces the next backoff. */
@@ -96,12 +121,14 @@ export class Connection {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly createSocket: SocketFactory;
+  private readonly probe: HealthProbe;
   private readonly log: Logger;
 
   constructor(private readonly options: ConnectionOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.createSocket = options.createSocket ?? io;
+    this.probe = options.probe ?? healthProbe;
     this.log = options.logger ?? silentLogger;
   }
 
@@ -200,7 +227,7 @@ export class Connection {
     for (const [event, handler] of this.serverHandlers) socket.on(event, handler as never);
     socket.on('connect', () => {
       this.helloTimer = this.clock.setTimeout(
-        () => this.retryLater(socket, 'the server did not greet us'),
+        () => this.retryLater(socket, 'no-greeting'),
         CONNECT_TIMEOUT_MS,
       );
     });
@@ -212,6 +239,7 @@ export class Connection {
         this.helloTimer = null;
         this.attempt = 0;
         this.shutdownDelayMs = null;
+        this.outage = null;
         this.setState({ status: 'online' });
         this.events.emit('online', hello);
       }),
@@ -224,10 +252,7 @@ export class Connection {
     );
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('disconnect', () =>
-      this.retryLater(
-        socket,
-        this.shutdownDelayMs !== null ? 'the server is restarting' : 'the connection was lost',
-      ),
+      this.retryLater(socket, this.shutdownDelayMs !== null ? 'server-restarting' : 'connection-lost'),
     );
   }
 
@@ -262,7 +287,7 @@ export class Connection {
   private onConnectError(socket: ServerSocket, err: Error): void {
     if (socket !== this.socket) return;
     const data = (err as { data?: ErrorBody }).data;
-    if (!data) return this.retryLater(socket, 'cannot reach the server');
+    if (!data) return this.retryLater(socket, 'unreachable');
     switch (data.code) {
       case 'unauthorized':
         this.stopped = true;
@@ -281,45 +306,80 @@ export class Connection {
         });
         return;
       case 'too_many_connections':
-        return this.retryLater(socket, 'too many open connections for this account');
+        return this.retryLater(socket, 'too-many-connections');
       case 'rate_limited':
-        return this.retryLater(socket, 'the server asked us to slow down', data.retryAfter);
+        return this.retryLater(socket, 'rate-limited', undefined, data.retryAfter);
       default:
-        return this.retryLater(socket, data.message);
+        return this.retryLater(socket, 'refused', data.message);
     }
   }
 
-  private retryLater(socket: ServerSocket, reason: string, retryAfterSeconds?: number): void {
+  /**
+   * Schedules the next attempt. `reason` is what this failure says; the outage keeps the reason it
+   * began with while attempts merely fail to reach the server (a restart stays a restart), and takes
+   * a new one only when the server says something specific.
+   */
+  private retryLater(
+    socket: ServerSocket,
+    reason: OutageReason,
+    detail?: string,
+    retryAfterSeconds?: number,
+  ): void {
     if (socket !== this.socket) return;
     this.closeSocket();
     if (this.stopped) return;
     if (!this.networkAvailable) return this.goOffline();
+    if (this.outage === null || (reason !== 'unreachable' && reason !== 'connection-lost'))
+      this.outage = reason;
     this.attempt += 1;
     const backoff = backoffDelay(this.attempt, this.random);
     const delay = this.shutdownDelayMs ?? Math.max(backoff, (retryAfterSeconds ?? 0) * 1000);
     this.shutdownDelayMs = null;
+    this.retryAt = this.clock.now() + delay;
     this.setState({
       status: 'reconnecting',
-      retryAt: this.clock.now() + delay,
+      retryAt: this.retryAt,
       attempt: this.attempt,
-      reason,
+      reason: this.outage,
+      ...(this.outage === 'refused' && detail ? { detail } : {}),
     });
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
       this.open();
     }, delay);
+    // A rate limit is the server asking us to wait: no shortcut then.
+    if (reason !== 'rate-limited') this.scheduleProbe();
+  }
+
+  /** Asks, while the next attempt is far off, whether the server answers again; if so, attempts now. */
+  private scheduleProbe(): void {
+    const wait = PROBE_INTERVAL_MS;
+    if (this.retryAt === null || this.retryAt - this.clock.now() <= wait) return;
+    this.probeTimer = this.clock.setTimeout(() => {
+      this.probeTimer = null;
+      const waitingFor = this.retryTimer;
+      void this.probe(this.options.url).then((answers) => {
+        // Only if this wait is still the one being shortened.
+        if (this.stopped || this.retryTimer !== waitingFor || waitingFor === null) return;
+        if (answers) this.open();
+        else this.scheduleProbe();
+      });
+    }, wait);
   }
 
   private goOffline(): void {
     this.closeSocket();
-    this.setState({ status: 'offline', reason: 'no network connection' });
+    this.setState({ status: 'offline', reason: 'no-network' });
   }
 
   private closeSocket(): void {
     if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
     if (this.helloTimer !== null) this.clock.clearTimeout(this.helloTimer);
+    if (this.probeTimer !== null) this.clock.clearTimeout(this.probeTimer);
     this.retryTimer = null;
     this.helloTimer = null;
+    this.probeTimer = null;
+    this.retryAt = null;
     const socket = this.socket;
     this.socket = null;
     if (!socket) return;

@@ -6,16 +6,24 @@
 // the UI side checks every event and result it receives.
 import { z } from 'zod';
 import {
+  BrowseChannelsPage,
+  BrowseChannelsRequest,
   Channel,
   ChannelRef,
   ChannelSummary,
   ClientId,
   CreateChannelRequest,
+  CreatedInvite,
+  CreateInviteRequest,
+  DeviceSession,
   EditMessageRequest,
   Empty,
+  ErrorBody,
   FileInfo,
   Id,
+  Invite,
   LoginRequest,
+  ManagedUser,
   MAX_FILES_PER_MESSAGE,
   MarkReadRequest,
   MemberRequest,
@@ -24,12 +32,18 @@ import {
   MessageText,
   messageTextTooLarge,
   OpenDirectRequest,
+  PasswordChangeRequest,
   Preferences,
   Presence,
+  ProfileRequest,
   RegisterRequest,
+  RegistrationPolicy,
+  RegistrationSetting,
+  ResetPasswordRequest,
   SearchPage,
   Seq,
   ServerLimits,
+  SetRegistrationRequest,
   SetupRequest,
   SwitchboardError,
   Text,
@@ -51,6 +65,31 @@ export const UPLOAD_CHUNK_BYTES = 256 * 1024;
 
 const UploadId = z.string().min(1).max(32);
 
+/**
+ * Why the connection is down, as a code each UI words in its own language. It names the outage, not
+ * the latest attempt: an outage that began with the server saying it was going away stays
+ * `server-restarting` until the connection is back, so every client shows the same reason for it.
+ */
+export const OutageReason = z.enum([
+  /** The server announced it was going away (a restart or an upgrade). */
+  'server-restarting',
+  /** The connection dropped without a word from the server. */
+  'connection-lost',
+  /** No connection could be made to the server's address. */
+  'unreachable',
+  /** Connected, but the server never said hello. */
+  'no-greeting',
+  'too-many-connections',
+  'rate-limited',
+  /** The server refused the connection for another reason (its message in `detail`). */
+  'refused',
+  /** The device has no network. */
+  'no-network',
+  /** Desktop: the app's background process that holds the connection stopped and is starting again. */
+  'core-restarting',
+]);
+export type OutageReason = z.infer<typeof OutageReason>;
+
 /** Connection state with a reason a person can read. */
 export const ConnectionState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out') }),
@@ -59,18 +98,23 @@ export const ConnectionState = z.discriminatedUnion('status', [
     status: z.literal('online'),
     /**
      * What was missed while away (or in a gap) is still being fetched, so conversations may be
-     * incomplete; after a failed attempt it says when the next is due and why. Absent once caught
-     * up: every client can tell when it has caught up (ARCHITECTURE.md §3).
+     * incomplete; after a failed attempt it says when the next is due and why (the error code).
+     * Absent once caught up: every client can tell when it has caught up (ARCHITECTURE.md §3).
      */
-    catchingUp: z.object({ retryAt: z.number().optional(), reason: z.string().optional() }).optional(),
+    catchingUp: z
+      .object({ retryAt: z.number().optional(), reason: ErrorBody.shape.code.optional() })
+      .optional(),
   }),
   z.object({
     status: z.literal('reconnecting'),
     retryAt: z.number(),
     attempt: z.number().int(),
-    reason: z.string(),
+    reason: OutageReason,
+    /** The server's own words, for `refused`. */
+    detail: z.string().optional(),
   }),
-  z.object({ status: z.literal('offline'), reason: z.string() }),
+  z.object({ status: z.literal('offline'), reason: z.literal('no-network') }),
+  /** `reason`: the server's explanation, in its words. */
   z.object({ status: z.literal('incompatible'), reason: z.string(), serverTooOld: z.boolean() }),
 ]);
 export type ConnectionState = z.infer<typeof ConnectionState>;
@@ -164,6 +208,9 @@ export const Requests = {
   inviteToChannel: MemberRequest,
   channelMembers: ChannelRef,
   openDirect: OpenDirectRequest,
+  /** Public channels a page at a time, by name, optionally those whose name or topic has `query`. */
+  browseChannels: BrowseChannelsRequest,
+  /** Every public channel at once (search names the channels of its results); browse pages instead. */
   listPublicChannels: Empty,
   /** Changes the keys given and keeps the rest. */
   setPreferences: Preferences,
@@ -172,6 +219,27 @@ export const Requests = {
    * focus. Messages there do not notify. The UI that spoke last is the one in front.
    */
   setFocus: z.strictObject({ channelId: Id.nullable(), focused: z.boolean() }),
+  // People: the user's profile and devices, and for admins the admin area. Account management goes
+  // over REST with this session's token: the server lets only sign-in sessions manage accounts.
+  /** Sets a new password with the code of a reset link, and signs in. */
+  resetPassword: ResetPasswordRequest,
+  setDisplayName: ProfileRequest,
+  changePassword: PasswordChangeRequest,
+  listSessions: Empty,
+  endSession: z.strictObject({ sessionId: Id }),
+  endOtherSessions: Empty,
+  listPeople: Empty,
+  updatePerson: z.strictObject({
+    userId: Id,
+    isAdmin: z.boolean().optional(),
+    deactivated: z.boolean().optional(),
+  }),
+  resetLink: z.strictObject({ userId: Id }),
+  listInvites: Empty,
+  createInvite: CreateInviteRequest,
+  revokeInvite: z.strictObject({ inviteId: Id }),
+  getRegistration: Empty,
+  setRegistration: SetRegistrationRequest,
   // --- search ---
   /** The search box's text as typed (search.ts in the protocol); dates are the user's local days. */
   search: z.strictObject({ q: Text.max(500), cursor: Text.min(1).max(64).optional() }),
@@ -221,7 +289,7 @@ export const Results = {
   setServer: z.null(),
   authStatus: z.object({
     setupRequired: z.boolean(),
-    registration: z.enum(['closed', 'invite', 'open']),
+    registration: RegistrationPolicy,
     version: z.string(),
   }),
   signIn: User,
@@ -249,7 +317,8 @@ export const Results = {
   /** Who is in a channel you can read, as the server has it now. */
   channelMembers: z.object({ userIds: z.array(z.string()) }),
   openDirect: ChannelSummary,
-  /** Channels you may join (no read state: you may not be a member). */
+  /** Each channel says whether you have joined it; `nextCursor` asks for the next page. */
+  browseChannels: BrowseChannelsPage,
   listPublicChannels: z.object({ channels: z.array(Channel) }),
   /**
    * The preferences after the change. They apply at once on this device; offline, they are sent
@@ -257,6 +326,23 @@ export const Results = {
    */
   setPreferences: Preferences,
   setFocus: z.null(),
+  resetPassword: User,
+  setDisplayName: User,
+  /** Every other session of yours ends (and, with revokeAllTokens, every access token); this one stays. */
+  changePassword: z.null(),
+  listSessions: z.object({ sessions: z.array(DeviceSession) }),
+  endSession: z.null(),
+  endOtherSessions: z.object({ ended: z.number().int().min(0) }),
+  listPeople: z.object({ users: z.array(ManagedUser) }),
+  updatePerson: User,
+  /** A one-time link that lets the person set a new password (the server's public URL, or this server's address). */
+  resetLink: z.object({ url: z.string(), expiresAt: z.number() }),
+  listInvites: z.object({ invites: z.array(Invite) }),
+  /** The invite with its link (the server's public URL, or this server's address). */
+  createInvite: CreatedInvite.extend({ url: z.string() }),
+  revokeInvite: z.null(),
+  getRegistration: RegistrationSetting,
+  setRegistration: RegistrationSetting,
   // --- search ---
   search: SearchPage,
   /** Not kept by the core: the UI shows it until the user returns to the newest messages. */

@@ -45,6 +45,8 @@ export function queuedMessage(entry: QueuedText, authorId: string): DisplayMessa
     ts: entry.queuedAt,
     editedAt: null,
     deletedAt: null,
+    kind: 'text',
+    notice: null,
     files: entry.files ?? [],
     parentId: entry.parentId ?? null,
     alsoInChannel: entry.alsoInChannel === true,

@@ -163,7 +163,7 @@ describe('session port', () => {
     }
     ports.core.postMessage({
       type: 'events',
-      events: [{ name: 'connection', payload: { status: 'offline', reason: 'no network connection' } }],
+      events: [{ name: 'connection', payload: { status: 'offline', reason: 'no-network' } }],
     });
     ports.core.postMessage({
       type: 'response',
@@ -173,7 +173,7 @@ describe('session port', () => {
     });
     await expect(pending).rejects.toMatchObject({ code: 'unavailable', message: 'core is busy' });
     await vi.waitFor(() => expect(connections.length > 0, 'the valid event').toBeTruthy(), WAIT);
-    expect(connections).toEqual([{ status: 'offline', reason: 'no network connection' }]);
+    expect(connections).toEqual([{ status: 'offline', reason: 'no-network' }]);
 
     // A result that is not what the method returns is refused, not handed to the UI.
     const odd = client.request('send', { channelId: 'c1', text: 'hi' });

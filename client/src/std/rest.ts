@@ -1,7 +1,10 @@
-// The few calls that happen before there is a socket (sign-in, first-admin setup, status) go over
-// the server's REST API.
+// Calls over the server's REST API: those that happen before there is a socket (sign-in, first-admin
+// setup, status), and account management, which the server allows sign-in sessions only.
+import type { z } from 'zod';
 import { SwitchboardError } from '@switchboard/protocol';
 import { fromErrorBody } from './errors.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A server address as the session keeps it: scheme, host and port. */
 export function normalizeServerUrl(serverUrl: string): string {
@@ -59,7 +62,7 @@ export async function restBytes(
 
 export async function restCall<T>(
   serverUrl: string,
-  method: 'GET' | 'POST',
+  method: HttpMethod,
   path: string,
   options: RestOptions = {},
 ): Promise<T> {
@@ -89,4 +92,12 @@ async function fail(serverUrl: string, response: Response): Promise<never> {
     response.status >= 500 ? 'unavailable' : 'bad_request',
     `the server answered HTTP ${response.status}`,
   );
+}
+
+/** Parses a REST answer; a server that answers otherwise is not one this app can talk to. */
+export function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown): z.output<S> {
+  const parsed = schema.safeParse(answer);
+  if (!parsed.success)
+    throw new SwitchboardError('unavailable', 'the server sent an answer this app does not understand');
+  return parsed.data;
 }

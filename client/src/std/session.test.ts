@@ -21,15 +21,24 @@ import {
 
 afterEach(runCleanups);
 
-/** Alice, signed in on a fresh data dir and online, in #general, a public channel she created. */
+/** Alice, signed in on a fresh data dir and online, in #general, the server's first channel. */
 async function aliceInGeneral(server: TestServer) {
   const alice = await createUser(server, 'alice');
   const dataDir = tempDir('switchboard-client-');
   const core = await createNodeSession({ dataDir, serverUrl: server.url });
   await core.request('signIn', { username: 'alice', password: alice.password });
   await whenOnline(core);
-  const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
-  return { alice, dataDir, core, general };
+  return { alice, dataDir, core, general: await firstChannel(core) };
+}
+
+/** #general, which every account joins: as the core lists it once it has synced. */
+async function firstChannel(core: SessionCore): Promise<ChannelSummary> {
+  let general: ChannelSummary | undefined;
+  await vi.waitFor(async () => {
+    general = (await core.request('getSnapshot', {})).channels.find((c) => c.name === 'general');
+    expect(general).toBeDefined();
+  }, WAIT);
+  return general!;
 }
 
 /** A session core of its own, signed in as `user` and online. */
@@ -72,7 +81,12 @@ describe('session core', () => {
         ).toBeTruthy(),
       WAIT,
     );
-    expect((await core.request('listPublicChannels', {})).channels.map((c) => c.name)).toEqual(['ops']);
+    const browsed = await core.request('browseChannels', {});
+    expect(browsed.channels.map((c) => [c.name, c.joined])).toEqual([
+      ['general', true],
+      ['ops', true],
+    ]);
+    expect(browsed.nextCursor).toBeNull();
     recorder.opened(ops.id, (await core.request('openChannel', { channelId: ops.id })).messages);
 
     await core.request('send', { channelId: ops.id, text: 'hello' });
@@ -104,11 +118,7 @@ describe('session core', () => {
     onCleanup(() => core.close());
     await core.request('signIn', { username: 'alice', password: alice.password });
     await whenOnline(core);
-    const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
-    await fetch(`${server.url}/api/v1/channels/${general.id}/join`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${bob.token}` },
-    });
+    const general = await firstChannel(core);
 
     let latest: ChannelSummary | undefined;
     core.on('channels', (channels) => (latest = channels.find((c) => c.id === general.id)));
@@ -211,13 +221,19 @@ describe('session core', () => {
     ).toBeNull();
 
     // channel.joined puts it in Bob's list, and his connection now gets its live events.
+    // Unread for him: the message before he came, and the notice that alice added him.
     await vi.waitFor(() => expect(bobSees, 'the channel in bob’s list').toBeTruthy(), WAIT);
-    expect(bobSees).toMatchObject({ id: plans.id, kind: 'private', unreadCount: 1 });
+    expect(bobSees).toMatchObject({ id: plans.id, kind: 'private', unreadCount: 2 });
     await postMessage(server, alice, plans.id, 'welcome, bob');
-    await vi.waitFor(() => expect(bobSees?.unreadCount === 2, 'the live message counted').toBeTruthy(), WAIT);
+    await vi.waitFor(() => expect(bobSees?.unreadCount === 3, 'the live message counted').toBeTruthy(), WAIT);
     bobView.opened(plans.id, (await bobCore.request('openChannel', { channelId: plans.id })).messages);
-    await vi.waitFor(() => expect(bobView.texts(plans.id).length, 'the history').toBe(2), WAIT);
-    expect(bobView.texts(plans.id)).toEqual(['before bob', 'welcome, bob']);
+    await vi.waitFor(() => expect(bobView.texts(plans.id).length, 'the history').toBe(3), WAIT);
+    expect(bobView.texts(plans.id)).toEqual(['before bob', 'added @bob to the channel', 'welcome, bob']);
+    expect(bobView.shown(plans.id)[1]).toMatchObject({
+      kind: 'notice',
+      authorId: alice.user.id,
+      notice: { type: 'member.added', userId: bob.user.id },
+    });
 
     await bobCore.request('send', { channelId: plans.id, text: 'thanks!' });
     await vi.waitFor(
@@ -290,7 +306,7 @@ describe('session core', () => {
       maxPayloadBytes: server.ctx.config.maxPayloadBytes,
       maxFileBytes: server.ctx.config.maxFileBytes,
     });
-    const general = await core.request('createChannel', { name: 'general', visibility: 'public' });
+    const general = await firstChannel(core);
     await expect(core.request('send', { channelId: general.id, text: 'x'.repeat(21) })).rejects.toMatchObject(
       { code: 'payload_too_large' },
     );

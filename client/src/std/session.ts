@@ -43,6 +43,7 @@ import { AccountRecord, userPrefix, type SignedIn, type SignInMethod } from './s
 import { Channels } from './session/channels.ts';
 import { FileTransfers } from './session/files.ts';
 import { FOLLOWED_THREADS_PAGE, FollowedThreads } from './session/followedThreads.ts';
+import { AccountManagement } from './session/manage.ts';
 import { MessageViews } from './session/messages.ts';
 import { Notifications } from './session/notifications.ts';
 import { PreferenceSync } from './session/preferences.ts';
@@ -94,6 +95,7 @@ export class SessionCore implements SessionApi {
   private readonly preferences: PreferenceSync;
   private readonly views: MessageViews;
   private readonly notifications: Notifications;
+  private readonly manage: AccountManagement;
   private readonly transfers: FileTransfers;
   private readonly threadViews: ThreadViews;
   private readonly followed: FollowedThreads;
@@ -127,6 +129,12 @@ export class SessionCore implements SessionApi {
         this.events.emit('snapshot', this.snapshot());
       },
       presence: (userId, status) => this.events.emit('presence', { userId, status }),
+      self: (user) => {
+        if (this.account?.user.id === user.id) this.account.user = user;
+      },
+    });
+    this.manage = new AccountManagement({
+      session: () => ({ serverUrl: this.record.requireServer(), token: this.requireAccount().token }),
     });
     this.preferences = new PreferenceSync({
       get: () => this.call('preferences.get', {}),
@@ -314,6 +322,7 @@ export class SessionCore implements SessionApi {
     },
     channelMembers: (params) => this.call('channel.members', params),
     openDirect: async (params) => this.joined(await this.call('direct.open', params)),
+    browseChannels: (params) => this.call('channel.browse', params),
     listPublicChannels: async () => {
       const { channels } = await this.call('channel.list', {});
       return { channels: channels.filter((c) => c.kind === 'public') };
@@ -326,6 +335,28 @@ export class SessionCore implements SessionApi {
       this.notifications.setFocus(onScreen);
       return null;
     },
+    resetPassword: (params) => this.signIn('resetPassword', params),
+    setDisplayName: async (params) => {
+      const user = await this.manage.request('setDisplayName', params);
+      this.users.changed(user);
+      return user;
+    },
+    changePassword: (params) => this.manage.request('changePassword', params),
+    listSessions: (params) => this.manage.request('listSessions', params),
+    endSession: (params) => this.manage.request('endSession', params),
+    endOtherSessions: (params) => this.manage.request('endOtherSessions', params),
+    listPeople: (params) => this.manage.request('listPeople', params),
+    updatePerson: async (params) => {
+      const user = await this.manage.request('updatePerson', params);
+      this.users.changed(user);
+      return user;
+    },
+    resetLink: (params) => this.manage.request('resetLink', params),
+    listInvites: (params) => this.manage.request('listInvites', params),
+    createInvite: (params) => this.manage.request('createInvite', params),
+    revokeInvite: (params) => this.manage.request('revokeInvite', params),
+    getRegistration: (params) => this.manage.request('getRegistration', params),
+    setRegistration: (params) => this.manage.request('setRegistration', params),
     // --- search ---
     search: async ({ q, cursor }) => {
       const parsed = parseSearchQuery(q);
@@ -467,6 +498,7 @@ export class SessionCore implements SessionApi {
     connection.onServer('presence', (event) => {
       for (const change of event.changes) this.users.onPresence(change.userId, change.status);
     });
+    connection.onServer('user.changed', (user) => this.users.changed(user));
     connection.setNetworkAvailable(this.networkAvailable);
     connection.start();
     this.events.emit('snapshot', this.snapshot());
@@ -589,7 +621,7 @@ export class SessionCore implements SessionApi {
     const { catchingUp, retryAt, reason } = this.catchUpState;
     this.connectionState =
       state.status === 'online' && catchingUp
-        ? { status: 'online', catchingUp: retryAt === undefined ? {} : { retryAt, reason: reason ?? '' } }
+        ? { status: 'online', catchingUp: retryAt === undefined ? {} : { retryAt, reason } }
         : state;
     this.events.emit('connection', this.connectionState);
   }

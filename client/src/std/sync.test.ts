@@ -57,10 +57,10 @@ describe('catch-up', () => {
       if (!found) throw new Error(`still waiting for ${'the reconnecting state'}`);
       return found;
     }, WAIT);
-    expect(reconnecting).toMatchObject({ status: 'reconnecting', reason: 'the server is restarting' });
+    expect(reconnecting).toMatchObject({ status: 'reconnecting', reason: 'server-restarting' });
     // Keep the client away while the server comes back, so what Bob sends can only arrive by catch-up.
     core.setNetworkAvailable(false);
-    expect(recorder.state).toEqual({ status: 'offline', reason: 'no network connection' });
+    expect(recorder.state).toEqual({ status: 'offline', reason: 'no-network' });
 
     const restarted = await startServer({ dataDir: server.dataDir, port: server.port });
     for (const text of ['meanwhile-1', 'meanwhile-2', 'meanwhile-3'])
@@ -112,7 +112,7 @@ describe('catch-up', () => {
       if (!found) throw new Error(`still waiting for ${'the retry to be announced'}`);
       return found;
     }, WAIT);
-    expect(announced).toMatchObject({ catchingUp: { reason: 'slow down' } });
+    expect(announced).toMatchObject({ catchingUp: { reason: 'rate_limited' } });
 
     await vi.waitFor(() => expect(recorder.texts(channelId).length, 'the retried catch-up').toBe(2), {
       ...WAIT,
@@ -121,9 +121,9 @@ describe('catch-up', () => {
     expect(recorder.texts(channelId)).toEqual(['missed-1', 'missed-2']);
     expect(syncs).toHaveLength(3);
     expect(syncs[1]! - syncs[0]!).toBeGreaterThanOrEqual(990);
-    expect(
-      recorder.states.some((s) => s.status === 'online' && s.catchingUp?.reason === 'database is busy'),
-    ).toBe(true);
+    expect(recorder.states.some((s) => s.status === 'online' && s.catchingUp?.reason === 'internal')).toBe(
+      true,
+    );
     await vi.waitFor(
       () =>
         expect(

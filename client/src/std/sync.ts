@@ -13,6 +13,7 @@ import {
   type AckData,
   type ChannelSummary,
   type ClientEventPayload,
+  type ErrorCode,
   type Message,
   type StreamCatchUp,
   type StreamEvent,
@@ -33,9 +34,9 @@ const MAX_ROUNDS_PER_RUN = 50;
 export interface CatchUpState {
   /** Work is left: a round is running, or waits for its retry or for the connection. */
   catchingUp: boolean;
-  /** After a failed round: when the next try is due, and why the last one failed. */
+  /** After a failed round: when the next try is due, and why the last one failed (its error code). */
   retryAt?: number;
-  reason?: string;
+  reason?: ErrorCode;
 }
 
 export interface SyncHost {
@@ -190,7 +191,7 @@ export class Synchronizer {
       this.retryTimer = null;
       void this.run();
     }, delay);
-    this.report({ catchingUp: true, retryAt: this.clock.now() + delay, reason: error.message });
+    this.report({ catchingUp: true, retryAt: this.clock.now() + delay, reason: error.code });
   }
 
   private cancelRetry(): void {

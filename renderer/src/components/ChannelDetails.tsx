@@ -55,6 +55,8 @@ export function ChannelDetails({
   const [dialog, setDialog] = useState<'rename' | 'archive' | 'addPeople' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
+  // Someone added, from here or anywhere, shows in the channel as a notice: read the members again then.
+  const lastNotice = useUi((s) => s.views[channel.id]?.messages.findLast((m) => m.kind === 'notice')?.id);
   const archived = channel.archivedAt !== null;
   const manages = me.isAdmin || channel.createdBy === me.id;
   const describes = manages || !archived;
@@ -64,7 +66,7 @@ export function ChannelDetails({
       ({ userIds }) => setMembers(userIds),
       (err: unknown) => setError(errorText(err, t)),
     );
-  }, [store, channel.id, channel.changeSeq, dialog, t]);
+  }, [store, channel.id, channel.changeSeq, lastNotice, dialog, t]);
 
   const update = async (changes: Changes) => {
     await store.client.request('updateChannel', { channelId: channel.id, ...changes });

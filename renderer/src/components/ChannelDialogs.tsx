@@ -1,8 +1,14 @@
 // Creating, browsing and joining channels, starting a direct conversation, adding people to a
 // channel, and leaving one.
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import { ChannelDisplayName, slugFromName, type Channel, type ChannelSummary } from '@switchboard/protocol';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import {
+  ChannelDisplayName,
+  slugFromName,
+  type BrowsedChannel,
+  type Channel,
+  type ChannelSummary,
+} from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import type { UserWithPresence } from '../state/store.ts';
@@ -10,6 +16,7 @@ import { Dialog } from './Dialog.tsx';
 import { FormError, SearchField } from './Form.tsx';
 import { Icon } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
+import { SEARCH_DELAY_MS, useDebounced } from './useDebounced.ts';
 
 interface DialogCommon {
   onClose(): void;
@@ -69,7 +76,8 @@ export function CreateChannelDialog({
             />
           </div>
           <p id="create-name-hint" className="hint">
-            {t('create.nameHint')}
+            {/* Examples never break inside ("release-/2.0"), in any language's line breaking. */}
+            <Trans i18nKey="create.nameHint" components={{ example: <span className="nowrap" /> }} />
           </p>
           <p id="create-name-slug" className="hint" data-testid="slug-preview">
             {displayName === '' ? '' : slug ? t('create.slug', { slug }) : t('create.slugCode')}
@@ -107,28 +115,52 @@ export function CreateChannelDialog({
   );
 }
 
+/** Public channels a page at a time, searched on the server as the reader types. */
 export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
   const { t } = useTranslation();
   const store = useStore();
-  const joined = useUi((s) => s.channels);
-  const [available, setAvailable] = useState<Channel[] | null>(null);
   const [filter, setFilter] = useState('');
+  const query = useDebounced(filter.trim(), SEARCH_DELAY_MS);
+  const [pages, setPages] = useState<{
+    query: string;
+    channels: BrowsedChannel[];
+    next: string | null;
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
 
   useEffect(() => {
-    store.client.request('listPublicChannels', {}).then(
-      (result) => setAvailable(result.channels),
-      (err: unknown) => setError(errorText(err, t)),
+    let current = true;
+    setError(null);
+    store.client.request('browseChannels', query ? { query } : {}).then(
+      (page) => current && setPages({ query, channels: page.channels, next: page.nextCursor }),
+      (err: unknown) => current && setError(errorText(err, t)),
     );
-  }, [store, t]);
+    return () => {
+      current = false;
+    };
+  }, [store, query, t]);
 
-  const joinedIds = useMemo(() => new Set(joined.map((c) => c.id)), [joined]);
-  const q = filter.trim().toLowerCase();
-  const labelOf = (c: Channel) => c.displayName || c.name;
-  const shown = (available ?? [])
-    .filter((c) => c.name.includes(q) || labelOf(c).toLowerCase().includes(q))
-    .sort((a, b) => labelOf(a).localeCompare(labelOf(b)));
+  const loadMore = async () => {
+    if (!pages?.next) return;
+    setLoadingMore(true);
+    try {
+      const page = await store.client.request('browseChannels', {
+        ...(pages.query ? { query: pages.query } : {}),
+        cursor: pages.next,
+      });
+      setPages((shown) =>
+        shown && shown.query === pages.query
+          ? { ...shown, channels: [...shown.channels, ...page.channels], next: page.nextCursor }
+          : shown,
+      );
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   const join = async (channel: Channel) => {
     setBusyId(channel.id);
@@ -141,45 +173,49 @@ export function BrowseChannelsDialog({ onClose, onOpen }: DialogCommon) {
     }
   };
 
+  const shown = pages?.channels ?? [];
+  const labelOf = (c: Channel) => c.displayName || c.name;
   return (
     <Dialog title={t('browse.title')} onClose={onClose} className="dialog-list">
       <SearchField id="browse-filter" label={t('browse.search')} value={filter} onValueChange={setFilter} />
       <FormError error={error} />
-      <PickList loading={available === null && !error} empty={shown.length === 0 && t('browse.empty')}>
-        {shown.map((channel) => {
-          const isMember = joinedIds.has(channel.id);
-          return (
-            <li key={channel.id} className="pick-row">
-              <span className="pick-main">
-                <Icon name={channel.archivedAt === null ? 'hash' : 'archive'} size={16} />
-                <span className="pick-name">{labelOf(channel)}</span>
-                {channel.archivedAt !== null && <span className="tag">{t('details.archived')}</span>}
-                {channel.topic && <span className="pick-detail">{channel.topic}</span>}
-              </span>
-              {isMember ? (
-                <button
-                  type="button"
-                  className="button small"
-                  onClick={() => onOpen(channel.id)}
-                  aria-label={t('browse.openNamed', { name: labelOf(channel) })}
-                >
-                  {t('browse.open')}
-                </button>
-              ) : (
-                <button
-                  type="button"
-                  className="button small primary"
-                  onClick={() => void join(channel)}
-                  disabled={busyId !== null}
-                  aria-label={t('browse.joinNamed', { name: labelOf(channel) })}
-                >
-                  {t('browse.join')}
-                </button>
-              )}
-            </li>
-          );
-        })}
+      <PickList loading={pages === null && !error} empty={shown.length === 0 && t('browse.empty')}>
+        {shown.map((channel) => (
+          <li key={channel.id} className="pick-row">
+            <span className="pick-main">
+              <Icon name={channel.archivedAt === null ? 'hash' : 'archive'} size={16} />
+              <span className="pick-name">{labelOf(channel)}</span>
+              {channel.archivedAt !== null && <span className="tag">{t('details.archived')}</span>}
+              {channel.topic && <span className="pick-detail">{channel.topic}</span>}
+            </span>
+            {channel.joined ? (
+              <button
+                type="button"
+                className="button small"
+                onClick={() => onOpen(channel.id)}
+                aria-label={t('browse.openNamed', { name: labelOf(channel) })}
+              >
+                {t('browse.open')}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button small primary"
+                onClick={() => void join(channel)}
+                disabled={busyId !== null}
+                aria-label={t('browse.joinNamed', { name: labelOf(channel) })}
+              >
+                {t('browse.join')}
+              </button>
+            )}
+          </li>
+        ))}
       </PickList>
+      {pages?.next && (
+        <button type="button" className="button wide" onClick={() => void loadMore()} disabled={loadingMore}>
+          {loadingMore ? t('common.loading') : t('browse.more')}
+        </button>
+      )}
     </Dialog>
   );
 }

@@ -18,11 +18,13 @@ import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 import { useMessageActions } from './useMessageActions.tsx';
+import { MenuButton, type Drawer } from './MenuButton.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
   /** A message to bring into view (a notification was clicked). */
   openAt?: MessageListProps['openAt'];
+  drawer: Drawer;
   /** Show this message in context (a search result) instead of the newest messages. */
   focusSeq: number | null;
   onUnfocus(): void;
@@ -37,6 +39,7 @@ interface ChannelViewProps {
 export function ChannelView({
   channel,
   openAt = null,
+  drawer,
   focusSeq,
   onUnfocus,
   onLeave,
@@ -133,6 +136,7 @@ export function ChannelView({
         </div>
       )}
       <header className="channel-header">
+        <MenuButton drawer={drawer} />
         <h1 id="channel-title">
           {channel.kind === 'direct' ? (
             <PresenceDot status={partner ? users.get(partner)?.presence : 'online'} />
@@ -144,25 +148,37 @@ export function ChannelView({
         </h1>
         {channel.topic && <p className="channel-topic">{channel.topic}</p>}
         {channel.kind !== 'direct' && (
+          // On narrow screens the labels leave the screen but stay the buttons' names (.button-label).
           <div className="channel-actions">
             {!archived && (
-              <button type="button" className="button subtle small" onClick={() => setAddingPeople(true)}>
+              <button
+                type="button"
+                className="button subtle small"
+                title={t('channel.addPeople')}
+                onClick={() => setAddingPeople(true)}
+              >
                 <Icon name="addPerson" size={16} />
-                {t('channel.addPeople')}
+                <span className="button-label">{t('channel.addPeople')}</span>
               </button>
             )}
             <button
               type="button"
               className="button subtle small"
+              title={t('details.open')}
               aria-pressed={detailsOpen}
               onClick={onToggleDetails}
             >
               <Icon name="info" size={16} />
-              {t('details.open')}
+              <span className="button-label">{t('details.open')}</span>
             </button>
-            <button type="button" className="button subtle small" onClick={() => onLeave(channel)}>
+            <button
+              type="button"
+              className="button subtle small"
+              title={t('channel.leave')}
+              onClick={() => onLeave(channel)}
+            >
               <Icon name="leave" size={16} />
-              {t('channel.leave')}
+              <span className="button-label">{t('channel.leave')}</span>
             </button>
           </div>
         )}

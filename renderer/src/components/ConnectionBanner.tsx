@@ -51,7 +51,11 @@ export function ConnectionBanner() {
   // The status element stays mounted so screen readers announce each change of state; the countdown
   // is a timer, readable but not announced every second.
   return (
-    <div className={view ? `banner banner-${view.tone}` : 'banner-empty'} data-connection={connection.status}>
+    <div
+      className={view ? `banner banner-${view.tone}` : 'banner-empty'}
+      data-connection={connection.status}
+      data-attempt={connection.status === 'reconnecting' ? connection.attempt : undefined}
+    >
       {view && <span className="banner-dot" aria-hidden="true" />}
       <span role="status" className="banner-text">
         {view && <strong>{view.title}</strong>}
@@ -93,7 +97,9 @@ function describe(
       return {
         tone: 'warn',
         title: t('connection.catchingUp'),
-        detail: connection.catchingUp?.reason,
+        // Only being asked to slow down says more than the title does.
+        detail:
+          connection.catchingUp?.reason === 'rate_limited' ? t('connection.reasons.rate-limited') : undefined,
         countdown: seconds > 0 ? t('connection.catchingUpIn', { count: seconds }) : undefined,
         retry: seconds > 0,
       };
@@ -107,14 +113,19 @@ function describe(
       return {
         tone: 'warn',
         title: t('connection.lost'),
-        detail: connection.reason,
+        detail: t(`connection.reasons.${connection.reason}`, { detail: connection.detail ?? '' }),
         countdown:
           seconds > 0 ? t('connection.reconnectingIn', { count: seconds }) : t('connection.reconnectingNow'),
         retry: seconds > 0,
       };
     }
     case 'offline':
-      return { tone: 'error', title: t('connection.offline'), detail: connection.reason, retry: true };
+      return {
+        tone: 'error',
+        title: t('connection.offline'),
+        detail: t(`connection.reasons.${connection.reason}`),
+        retry: true,
+      };
     case 'incompatible':
       return {
         tone: 'error',

@@ -1,8 +1,8 @@
 // Before there is a session: choose the server (desktop only), then sign in — or, on a server
 // with no users yet, create the first admin with the one-time setup code the server printed, or,
 // where the server allows it, create an account (with an invite code, which an invite link
-// `/?invite=CODE` fills in). On the desktop the person may instead host a server on this computer,
-// becoming its first admin.
+// `/?invite=CODE` fills in), or set a new password with a reset link (`/?reset=CODE`). On the desktop
+// the person may instead host a server on this computer, becoming its first admin.
 import { useEffect, useState, type ComponentProps, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PASSWORD_LENGTH, NAME_PATTERN } from '@switchboard/protocol';
@@ -11,12 +11,20 @@ import { desktopBridge } from '../session/connect.ts';
 import { servingOrigin } from '../session/origin.ts';
 import type { RequestResults } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
-import { FormError, TextField } from './Form.tsx';
+import { FormError, NewPasswordFields, newPasswordProblem, TextField } from './Form.tsx';
 
 type AuthStatus = RequestResults['authStatus'];
 type Registration = AuthStatus['registration'];
 
 const INVITE_PARAM = 'invite';
+const RESET_PARAM = 'reset';
+
+/** Takes a link's one-time code out of the address: a reload or a bookmark should not offer it again. */
+function forgetLinkParam(param: string): void {
+  const url = new URL(location.href);
+  url.searchParams.delete(param);
+  history.replaceState(null, '', url);
+}
 
 export function FirstRun() {
   const { t } = useTranslation();
@@ -28,6 +36,7 @@ export function FirstRun() {
   const [statusError, setStatusError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [invite] = useState(() => new URLSearchParams(location.search).get(INVITE_PARAM));
+  const [reset, setReset] = useState(() => new URLSearchParams(location.search).get(RESET_PARAM));
   const [registering, setRegistering] = useState(invite !== null);
   const [hosting, setHosting] = useState(false);
 
@@ -85,6 +94,16 @@ export function FirstRun() {
     );
   } else if (status.setupRequired) {
     body = <SetupForm />;
+  } else if (reset !== null) {
+    body = (
+      <ResetForm
+        code={reset}
+        onSignIn={() => {
+          forgetLinkParam(RESET_PARAM);
+          setReset(null);
+        }}
+      />
+    );
   } else if (registering && status.registration !== 'closed') {
     body = (
       <RegisterForm
@@ -98,6 +117,7 @@ export function FirstRun() {
       <SignInForm
         onChangeServer={origin ? undefined : () => setChangingServer(true)}
         onRegister={status.registration === 'closed' ? undefined : () => setRegistering(true)}
+        closedHint={status.registration === 'closed'}
       />
     );
   }
@@ -235,9 +255,12 @@ function HostForm({ onDone }: { onDone(): void }) {
 function SignInForm({
   onChangeServer,
   onRegister,
+  closedHint,
 }: {
   onChangeServer: (() => void) | undefined;
   onRegister: (() => void) | undefined;
+  /** Registration is closed: tell a newcomer how to get in. */
+  closedHint: boolean;
 }) {
   const { t } = useTranslation();
   const store = useStore();
@@ -271,6 +294,7 @@ function SignInForm({
               {t('signIn.createAccount')}
             </button>
           )}
+          {closedHint && <p className="hint">{t('signIn.closedHint')}</p>}
           {onChangeServer && (
             <button type="button" className="link-button" onClick={onChangeServer}>
               {t('signIn.changeServer')}
@@ -363,10 +387,7 @@ function RegisterForm({
           password,
           ...(needsInvite ? { invite: code } : {}),
         });
-        // The link has done its job: a reload or a bookmark should not offer it again.
-        const url = new URL(location.href);
-        url.searchParams.delete(INVITE_PARAM);
-        history.replaceState(null, '', url);
+        forgetLinkParam(INVITE_PARAM);
       },
       (errorCode) =>
         errorCode === 'conflict'
@@ -406,6 +427,54 @@ function RegisterForm({
         idPrefix="register"
         account={account}
         usernameAutoFocus={!needsInvite || Boolean(linked)}
+      />
+    </AuthForm>
+  );
+}
+
+/** A password reset link: a new password, once; then the app is signed in. */
+function ResetForm({ code, onSignIn }: { code: string; onSignIn(): void }) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const { error, setError, busy, attempt } = useAttempt();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const problem = newPasswordProblem(password, confirm);
+    if (problem) return setError(t(problem, { count: MIN_PASSWORD_LENGTH }));
+    await attempt(
+      async () => {
+        await store.client.request('resetPassword', { code, password });
+        forgetLinkParam(RESET_PARAM);
+      },
+      (errorCode) => (errorCode === 'forbidden' ? t('reset.wrong') : undefined),
+    );
+  };
+
+  return (
+    <AuthForm
+      title={t('reset.title')}
+      intro={t('reset.intro')}
+      onSubmit={submit}
+      busy={busy}
+      error={error}
+      submitLabel={busy ? t('reset.busy') : t('reset.submit')}
+      footer={
+        <button type="button" className="link-button" onClick={onSignIn}>
+          {t('register.signIn')}
+        </button>
+      }
+    >
+      <NewPasswordFields
+        idPrefix="reset"
+        labels={{ password: 'profile.newPassword', confirm: 'profile.confirmPassword' }}
+        password={password}
+        confirm={confirm}
+        onPassword={setPassword}
+        onConfirm={setConfirm}
+        autoFocus
       />
     </AuthForm>
   );
@@ -504,22 +573,13 @@ function NewAccountFields({
         onValueChange={setUsername}
         autoFocus={usernameAutoFocus}
       />
-      <TextField
-        id={`${idPrefix}-password`}
-        label={t('signIn.password')}
-        hint={t('setup.passwordHint', { count: MIN_PASSWORD_LENGTH })}
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        onValueChange={setPassword}
-      />
-      <TextField
-        id={`${idPrefix}-confirm`}
-        label={t('setup.confirm')}
-        type="password"
-        autoComplete="new-password"
-        value={confirm}
-        onValueChange={setConfirm}
+      <NewPasswordFields
+        idPrefix={idPrefix}
+        labels={{ password: 'signIn.password', confirm: 'setup.confirm' }}
+        password={password}
+        confirm={confirm}
+        onPassword={setPassword}
+        onConfirm={setConfirm}
       />
     </>
   );
@@ -546,7 +606,5 @@ function useNewAccount(initialUsername: string) {
 /** The first rule a new account's name or password breaks, as a message key; null when none. */
 function newAccountProblem(name: string, password: string, confirm: string) {
   if (!NAME_PATTERN.test(name)) return 'setup.usernameInvalid';
-  if (password.length < MIN_PASSWORD_LENGTH) return 'setup.passwordShort';
-  if (password !== confirm) return 'setup.passwordsDiffer';
-  return null;
+  return newPasswordProblem(password, confirm);
 }

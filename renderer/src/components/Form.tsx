@@ -1,6 +1,8 @@
-// Form pieces shared by the sign-in, setup, register and channel dialogs, so every field is
+// Form pieces shared by the sign-in, setup, register, password and channel forms, so every field is
 // labelled and described the same way.
 import type { InputHTMLAttributes, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { MIN_PASSWORD_LENGTH } from '@switchboard/protocol';
 import { Icon } from './Icon.tsx';
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>;
@@ -76,4 +78,57 @@ export function FormError({ error, id }: { error: string | null; id?: string }):
       {error}
     </p>
   );
+}
+
+/**
+ * A new password and its confirmation (first admin, registration, a reset link, a password change).
+ * `labels` are translation keys.
+ */
+export function NewPasswordFields({
+  idPrefix,
+  labels,
+  password,
+  confirm,
+  onPassword,
+  onConfirm,
+  autoFocus,
+}: {
+  idPrefix: string;
+  labels: { password: string; confirm: string };
+  password: string;
+  confirm: string;
+  onPassword(value: string): void;
+  onConfirm(value: string): void;
+  autoFocus?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextField
+        id={`${idPrefix}-password`}
+        label={t(labels.password)}
+        hint={t('setup.passwordHint', { count: MIN_PASSWORD_LENGTH })}
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onValueChange={onPassword}
+        autoFocus={autoFocus}
+      />
+      <TextField
+        id={`${idPrefix}-confirm`}
+        label={t(labels.confirm)}
+        type="password"
+        autoComplete="new-password"
+        value={confirm}
+        onValueChange={onConfirm}
+      />
+    </>
+  );
+}
+
+/** The first rule a new password and its confirmation break, as a message key; null when none. */
+export function newPasswordProblem(password: string, confirm: string) {
+  if (password.length < MIN_PASSWORD_LENGTH) return 'setup.passwordShort';
+  if (password !== confirm) return 'setup.passwordsDiffer';
+  return null;
 }

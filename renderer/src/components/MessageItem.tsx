@@ -1,14 +1,17 @@
 // One message row: optional day and "new" dividers, the author line when a group starts, the safe
 // markdown body, and its state (sending, not sent with retry, edited, deleted), its reactions and
 // thread summary, and its actions (react, reply in a thread; edit and delete your own).
+// A notice (someone was added) is one quiet line in the reader's language.
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDay, formatFullDate, formatTime } from '../format.ts';
+import { formatClockTime, formatDay, formatFullDate, formatTime, noticeText } from '../format.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
+import { useUi } from '../state/hooks.tsx';
 import { FormError } from './Form.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { MessageFiles } from './MessageFiles.tsx';
+import { SEQ_ATTRIBUTE } from './onScreen.ts';
 import { Reactions } from './Reactions.tsx';
 import type { MessageExtras } from './useMessageActions.tsx';
 
@@ -43,9 +46,10 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const stored = message.delivery === 'sent' && !deleted;
   const writable = stored && !extras.readOnly;
   const pickReaction = () => extras.onPickReaction(message);
-
-  return (
-    <div className="message-row">
+  // A notice names people: only notices follow the list of users (a text row does not re-render).
+  const users = useUi((s) => (message.kind === 'notice' ? s.users : null));
+  const dividers = (
+    <>
       {showDay && (
         <div className="divider" role="separator">
           <span>{formatDay(message.ts, language, t)}</span>
@@ -56,6 +60,36 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           <span>{t('messages.new')}</span>
         </div>
       )}
+    </>
+  );
+
+  if (message.kind === 'notice') {
+    return (
+      <div className="message-row" {...seqAttribute(message)}>
+        {dividers}
+        <div
+          className="message notice"
+          data-delivery={message.delivery}
+          data-kind="notice"
+          data-testid="message"
+        >
+          <div className="message-gutter">
+            <Icon name="addPerson" size={16} />
+          </div>
+          <p className="notice-text">
+            {deleted ? t('messages.deleted') : noticeText(message, authorName, users!, t)}{' '}
+            <time dateTime={new Date(message.ts).toISOString()} title={formatFullDate(message.ts, language)}>
+              {time}
+            </time>
+          </p>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="message-row" {...seqAttribute(message)}>
+      {dividers}
       <div
         className={`message${startsGroup ? ' group-start' : ''}${own ? ' own' : ''}${pending ? ' pending' : ''}${failed ? ' failed' : ''}`}
         data-delivery={message.delivery}
@@ -70,7 +104,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               dateTime={new Date(message.ts).toISOString()}
               title={formatFullDate(message.ts, language)}
             >
-              {time}
+              {formatClockTime(message.ts, language)}
             </time>
           )}
         </div>
@@ -186,6 +220,10 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
     </div>
   );
 });
+
+/** A sent message's place in its stream, for what-was-on-screen (onScreen.ts). */
+const seqAttribute = (message: DisplayMessage) =>
+  message.delivery === 'sent' ? { [SEQ_ATTRIBUTE]: message.seq } : {};
 
 /** A thread's root: how many replies, who wrote the last ones, when; opens the thread. */
 function ThreadSummary({

@@ -1,7 +1,8 @@
 // The conversation log: virtualized, so huge histories stay smooth. Loads older pages when the top
-// is reached while keeping the reader's place (firstItemIndex shifts by what was prepended), follows
-// new messages only when already at the bottom, opens at the first unread message, and reports how
-// far the reader has seen so the read cursor can move.
+// is reached while keeping the reader's place (firstItemIndex shifts by what was prepended), stays at
+// the bottom while the reader is there — new messages, and rows that change size (useBottomPin.ts) —,
+// opens at the first unread message, and reports how far the reader has really seen (onScreen.ts) so
+// the read cursor moves only over what was on screen.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Virtuoso, type Components, type ListRange, type VirtuosoHandle } from 'react-virtuoso';
@@ -13,6 +14,8 @@ import { displayKey as messageKey } from '@switchboard/client/browser';
 import type { ChannelMessages, UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MessageItem } from './MessageItem.tsx';
+import { onScreen } from './onScreen.ts';
+import { PIN_THRESHOLD_PX, useBottomPin } from './useBottomPin.ts';
 import type { MessageExtras } from './useMessageActions.tsx';
 import { useNewestFirstPaint } from './useNewestFirstPaint.ts';
 
@@ -57,19 +60,22 @@ export interface MessageListProps {
 type ListStart = { initialTopMostItemIndex: { index: number; align: 'start' | 'center' | 'end' } };
 
 interface ListContext {
-  label: string;
+  startText: string;
+  loadingText: string;
   hasOlder: boolean;
   loadingOlder: boolean;
 }
 
 const components: Components<DisplayMessage, ListContext> = {
+  // One height whether older messages are loading or not: a header that grew as a page started
+  // loading would push the reader's rows down under them.
   Header: ({ context }) =>
-    context.loadingOlder ? (
-      <p className="log-edge">{context.label}</p>
-    ) : context.hasOlder ? (
-      <div className="log-edge-spacer" />
+    context.hasOlder ? (
+      <p className="log-edge" aria-hidden={!context.loadingOlder}>
+        <span className={context.loadingOlder ? undefined : 'log-edge-idle'}>{context.loadingText}</span>
+      </p>
     ) : (
-      <p className="log-edge log-start">{context.label}</p>
+      <p className="log-edge log-start">{context.startText}</p>
     ),
 };
 
@@ -78,9 +84,6 @@ export function MessageList(props: MessageListProps) {
   const { t } = useTranslation();
   const messages = view.messages;
   const listRef = useRef<VirtuosoHandle>(null);
-  const [atBottom, setAtBottom] = useState(true);
-  const atBottomRef = useRef(true);
-  const visibleEnd = useRef(-1);
   const onSeenRef = useRef(props.onSeen);
   onSeenRef.current = props.onSeen;
 
@@ -129,12 +132,38 @@ export function MessageList(props: MessageListProps) {
     olderWanted.current = false;
   });
 
+  // What has been on screen: the newest sent message whose end the reader saw; at the very bottom,
+  // everything (edits and deletes take seqs past the last message).
+  const seen = useRef({ messages, headSeq: 0, newestIndex: 0 });
+  seen.current = { messages, headSeq: channel.headSeq, newestIndex: firstItemIndex + messages.length - 1 };
+  const reportSeen = useCallback(() => {
+    const el = scroller.current;
+    if (!el || document.visibilityState !== 'visible') return;
+    const shown = onScreen(el, seen.current.newestIndex);
+    const newest = [...seen.current.messages].reverse().find((m) => m.delivery === 'sent');
+    const through =
+      shown.newestShown && newest && shown.seenThrough >= newest.seq
+        ? Math.max(shown.seenThrough, newest.changeSeq, seen.current.headSeq)
+        : shown.seenThrough;
+    if (through > 0) onSeenRef.current(through);
+  }, []);
+
+  const pin = useBottomPin({
+    scroller,
+    mount: generation,
+    startsPinned: start.initialTopMostItemIndex.align === 'end',
+    active: firstPaint.isSettled,
+    newestShown: () => !!scroller.current && onScreen(scroller.current, seen.current.newestIndex).newestShown,
+    onChange: reportSeen,
+  });
+  const { isPinned } = pin;
+
   const topKey = useRef<string | null>(null);
   useLayoutEffect(
     () => () => {
-      places.set(channel.id, { topKey: topKey.current, atBottom: atBottomRef.current });
+      places.set(channel.id, { topKey: topKey.current, atBottom: isPinned() });
     },
-    [channel.id],
+    [channel.id, isPinned],
   );
 
   const usernames = useMemo(() => new Set([...users.values()].map((u) => u.username)), [users]);
@@ -143,28 +172,17 @@ export function MessageList(props: MessageListProps) {
     [usernames, users, selfId],
   );
 
-  // What the reader has seen: everything up to the last visible row, and all of it at the bottom.
-  const reportSeen = useCallback(() => {
-    if (document.visibilityState !== 'visible' || messages.length === 0) return;
-    const end = atBottomRef.current ? messages.length - 1 : visibleEnd.current - firstItemIndex;
-    let seen = 0;
-    for (let i = Math.min(end, messages.length - 1); i >= 0; i--) {
-      const m = messages[i]!;
-      if (m.delivery !== 'sent') continue;
-      seen = Math.max(seen, atBottomRef.current ? Math.max(m.changeSeq, channel.headSeq) : m.seq);
-      if (!atBottomRef.current) break;
-    }
-    if (seen > 0) onSeenRef.current(seen);
-  }, [messages, firstItemIndex, channel.headSeq]);
-
+  // Rows drawn since the last look may be on screen now (after they are laid out).
   useEffect(() => {
-    reportSeen();
+    const frame = requestAnimationFrame(reportSeen);
+    return () => cancelAnimationFrame(frame);
+  }, [messages, reportSeen]);
+  useEffect(() => {
     document.addEventListener('visibilitychange', reportSeen);
     return () => document.removeEventListener('visibilitychange', reportSeen);
   }, [reportSeen]);
 
   const onRange = (range: ListRange) => {
-    visibleEnd.current = range.endIndex;
     const top = messages[range.startIndex - firstItemIndex];
     topKey.current = top ? messageKey(top) : null;
     atStart.current = range.startIndex === firstItemIndex;
@@ -172,12 +190,6 @@ export function MessageList(props: MessageListProps) {
       startsWithOldest: atStart.current,
       endsWithNewest: range.endIndex === firstItemIndex + messages.length - 1,
     });
-    reportSeen();
-  };
-  const onAtBottom = (bottom: boolean) => {
-    atBottomRef.current = bottom;
-    setAtBottom(bottom);
-    if (bottom) reportSeen();
   };
 
   // Our own new message always comes into view, wherever the reader was.
@@ -231,7 +243,8 @@ export function MessageList(props: MessageListProps) {
   }, [openAt, messages]);
 
   const context: ListContext = {
-    label: view.loadingOlder ? t('messages.loadingOlder') : props.startText,
+    startText: props.startText,
+    loadingText: t('messages.loadingOlder'),
     hasOlder: view.hasOlder,
     loadingOlder: view.loadingOlder,
   };
@@ -247,11 +260,13 @@ export function MessageList(props: MessageListProps) {
       !prev ||
       prev.authorId !== message.authorId ||
       prev.deletedAt !== null ||
+      prev.kind !== 'text' ||
       message.ts - prev.ts > GROUP_GAP_MS;
+    const authorName = users.get(message.authorId)?.displayName ?? t('messages.unknownAuthor');
     return (
       <MessageItem
         message={message}
-        authorName={users.get(message.authorId)?.displayName ?? t('messages.unknownAuthor')}
+        authorName={authorName}
         own={message.authorId === selfId}
         startsGroup={startsGroup}
         showDay={newDay}
@@ -290,14 +305,13 @@ export function MessageList(props: MessageListProps) {
         firstItemIndex={firstItemIndex}
         computeItemKey={(_index, message) => messageKey(message)}
         itemContent={itemContent}
-        followOutput={(bottom) => (bottom ? 'auto' : false)}
-        atBottomStateChange={onAtBottom}
-        atBottomThreshold={48}
+        followOutput={() => (isPinned() ? 'auto' : false)}
+        atBottomThreshold={PIN_THRESHOLD_PX}
         rangeChanged={onRange}
         startReached={startReached}
         {...start}
       />
-      {!atBottom && messages.length > 0 && (
+      {!pin.atBottom && messages.length > 0 && (
         <button
           type="button"
           className="jump-pill jump-bottom"

@@ -1,22 +1,25 @@
 // Ctrl/Cmd+K: type part of a name, arrows to choose, Enter to open. Lists joined channels and direct
-// conversations, then people without one yet (choosing them starts a direct conversation).
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+// conversations, people without one yet (choosing them starts a direct conversation), and public
+// channels not joined yet, which the server finds as you type (choosing one joins it).
+import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
+import type { BrowsedChannel } from '@switchboard/protocol';
 import { useTranslation } from 'react-i18next';
-import { channelLabel, directPartner, errorText } from '../format.ts';
+import { channelLabel, directPartner, errorText, unreadText } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { Dialog } from './Dialog.tsx';
 import { FormError } from './Form.tsx';
 import { Icon } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
+import { SEARCH_DELAY_MS, useDebounced } from './useDebounced.ts';
 
 interface Entry {
   key: string;
   label: string;
   detail: string;
-  kind: 'public' | 'private' | 'direct' | 'person';
+  kind: 'public' | 'private' | 'direct' | 'person' | 'join';
   channelId?: string;
   userId?: string;
-  unread: number;
+  unread: string | null;
 }
 
 const MAX_ENTRIES = 12;
@@ -31,6 +34,21 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(cha
   const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const listId = useId();
+  const search = useDebounced(query.trim().replace(/^[#@]/, ''), SEARCH_DELAY_MS);
+  const [unjoined, setUnjoined] = useState<BrowsedChannel[]>([]);
+
+  useEffect(() => {
+    if (!search) return setUnjoined([]);
+    let current = true;
+    store.client.request('browseChannels', { query: search.slice(0, 64), limit: MAX_ENTRIES }).then(
+      (page) => current && setUnjoined(page.channels.filter((c) => !c.joined)),
+      // Offline or refused: the switcher still finds what is known here.
+      () => current && setUnjoined([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [store, search]);
 
   const entries = useMemo<Entry[]>(() => {
     const withDirect = new Set(channels.map((c) => directPartner(c, me?.id)).filter(Boolean));
@@ -47,7 +65,7 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(cha
         kind: c.kind,
         channelId: c.id,
         userId: directPartner(c, me?.id),
-        unread: c.unreadCount,
+        unread: c.unreadCount > 0 ? unreadText(c.unreadCount, c.unreadCapped) : null,
       })),
       ...[...users.values()]
         .filter((u) => u.id !== me?.id && !withDirect.has(u.id))
@@ -57,29 +75,48 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(cha
           detail: `@${u.username}`,
           kind: 'person' as const,
           userId: u.id,
-          unread: 0,
+          unread: null,
         })),
+      ...unjoined.map((c) => ({
+        key: `join:${c.id}`,
+        label: c.displayName || c.name,
+        detail: t('switcher.notJoined'),
+        kind: 'join' as const,
+        channelId: c.id,
+        unread: null,
+      })),
     ];
     const q = query.trim().toLowerCase().replace(/^[#@]/, '');
     const rank = (e: Entry) => {
       const label = e.label.toLowerCase();
-      if (!q) return e.unread > 0 ? 0 : 1;
+      if (!q) return e.unread ? 0 : 1;
       if (label.startsWith(q) || e.detail.toLowerCase().startsWith(`@${q}`)) return 0;
       return label.includes(q) || e.detail.toLowerCase().includes(q) ? 1 : -1;
     };
-    return all
-      .map((e) => ({ e, r: rank(e) }))
-      .filter(({ r }) => r >= 0)
-      .sort((a, b) => a.r - b.r || a.e.label.localeCompare(b.e.label))
-      .slice(0, MAX_ENTRIES)
-      .map(({ e }) => e);
-  }, [channels, users, me, query, t]);
+    return (
+      all
+        .map((e) => ({ e, r: rank(e) }))
+        .filter(({ r }) => r >= 0)
+        // What you are already in comes before what you would join.
+        .sort(
+          (a, b) =>
+            a.r - b.r ||
+            Number(a.e.kind === 'join') - Number(b.e.kind === 'join') ||
+            a.e.label.localeCompare(b.e.label),
+        )
+        .slice(0, MAX_ENTRIES)
+        .map(({ e }) => e)
+    );
+  }, [channels, users, me, query, unjoined, t]);
 
   const choose = async (entry: Entry | undefined) => {
     if (!entry) return;
-    if (entry.channelId) return onOpen(entry.channelId);
+    if (entry.channelId && entry.kind !== 'join') return onOpen(entry.channelId);
     try {
-      const channel = await store.client.request('openDirect', { userId: entry.userId! });
+      const channel =
+        entry.kind === 'join'
+          ? await store.client.request('joinChannel', { channelId: entry.channelId! })
+          : await store.client.request('openDirect', { userId: entry.userId! });
       onOpen(channel.id);
     } catch (err) {
       setError(errorText(err, t));
@@ -142,11 +179,14 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(cha
             {entry.kind === 'direct' || entry.kind === 'person' ? (
               <PresenceDot status={entry.userId ? users.get(entry.userId)?.presence : 'online'} />
             ) : (
-              <Icon name={entry.kind === 'private' ? 'lock' : 'hash'} size={16} />
+              <Icon
+                name={entry.kind === 'private' ? 'lock' : entry.kind === 'join' ? 'plus' : 'hash'}
+                size={16}
+              />
             )}
             <span className="pick-name">{entry.label}</span>
             <span className="pick-detail">{entry.detail}</span>
-            {entry.unread > 0 && <span className="badge">{entry.unread}</span>}
+            {entry.unread && <span className="badge">{entry.unread}</span>}
           </li>
         ))}
       </ul>

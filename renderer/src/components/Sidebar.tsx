@@ -3,13 +3,13 @@
 // settings, sign out.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { directPartner, sidebarOrder, type LabelledChannel } from '../format.ts';
+import { directPartner, sidebarOrder, unreadText, type LabelledChannel } from '../format.ts';
 import { useUi } from '../state/hooks.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
 export type SidebarAction =
-  'create' | 'browse' | 'direct' | 'switcher' | 'search' | 'settings' | 'signOut' | 'threads';
+  'create' | 'browse' | 'direct' | 'switcher' | 'search' | 'settings' | 'profile' | 'signOut' | 'threads';
 
 interface SidebarProps {
   currentId: string | null;
@@ -21,6 +21,8 @@ interface SidebarProps {
 
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
 export const SWITCHER_SHORTCUT = isMac ? '⌘K' : 'Ctrl+K';
+/** The navigation's id: on narrow screens it is a drawer, which the menu button controls. */
+export const SIDEBAR_ID = 'sidebar';
 
 export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarProps) {
   const { t } = useTranslation();
@@ -40,7 +42,9 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
   const item = ({ channel, label }: LabelledChannel) => {
     const partner = directPartner(channel, me?.id);
     const unread = channel.unreadCount > 0;
-    const presence = partner ? users.get(partner)?.presence : 'online';
+    const presence = connected
+      ? ((partner ? users.get(partner)?.presence : 'online') ?? 'offline')
+      : 'unknown';
     return (
       <li key={channel.id}>
         <button
@@ -50,7 +54,7 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
           onClick={() => onSelect(channel.id)}
         >
           {channel.kind === 'direct' ? (
-            <PresenceDot status={presence} silent />
+            <PresenceDot status={partner ? users.get(partner)?.presence : 'online'} silent />
           ) : (
             <span className="channel-sigil">
               <Icon name={channel.kind === 'private' ? 'lock' : 'hash'} size={16} />
@@ -58,9 +62,7 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
           )}
           <span className="channel-name">{label}</span>
           {channel.kind === 'private' && <span className="sr-only">{t('sidebar.private')}</span>}
-          {channel.kind === 'direct' && (
-            <span className="sr-only">{t(`presence.${presence ?? 'offline'}`)}</span>
-          )}
+          {channel.kind === 'direct' && <span className="sr-only">{t(`presence.${presence}`)}</span>}
           {channel.mentionCount > 0 && (
             <span className="badge badge-mention">
               <span aria-hidden="true">@{channel.mentionCount}</span>
@@ -69,8 +71,12 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
           )}
           {unread && (
             <span className="badge" data-testid="unread-count">
-              <span aria-hidden="true">{channel.unreadCount}</span>
-              <span className="sr-only">{t('sidebar.unread', { count: channel.unreadCount })}</span>
+              <span aria-hidden="true">{unreadText(channel.unreadCount, channel.unreadCapped)}</span>
+              <span className="sr-only">
+                {channel.unreadCapped
+                  ? t('sidebar.unreadCapped', { count: channel.unreadCount })
+                  : t('sidebar.unread', { count: channel.unreadCount })}
+              </span>
             </span>
           )}
         </button>
@@ -79,7 +85,7 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
   };
 
   return (
-    <nav className="sidebar" aria-label={t('sidebar.label')}>
+    <nav id={SIDEBAR_ID} className="sidebar" aria-label={t('sidebar.label')}>
       <div className="sidebar-top">
         <span className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -146,10 +152,15 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
 
       {me && (
         <div className="sidebar-footer">
-          <span className="me">
-            <PresenceDot status={connected ? 'online' : 'offline'} />
+          <button
+            type="button"
+            className="me"
+            onClick={() => onAction('profile')}
+            aria-label={t('sidebar.profile', { name: me.displayName })}
+          >
+            <PresenceDot status={connected ? 'online' : 'offline'} self />
             <span className="me-name">{me.displayName}</span>
-          </span>
+          </button>
           <IconButton icon="settings" label={t('settings.title')} onClick={() => onAction('settings')} />
           <IconButton icon="signOut" label={t('sidebar.signOut')} onClick={() => onAction('signOut')} />
         </div>

@@ -7,11 +7,12 @@ import type { FollowedThread } from '@switchboard/protocol';
 import { channelLabel, errorText, formatTime } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { Icon } from './Icon.tsx';
+import { MenuButton, type Drawer } from './MenuButton.tsx';
 
 /** How much of a root's text the list shows. */
 const SNIPPET = 140;
 
-export function ThreadsView({ onOpen }: { onOpen(thread: FollowedThread): void }) {
+export function ThreadsView({ drawer, onOpen }: { drawer: Drawer; onOpen(thread: FollowedThread): void }) {
   const { t, i18n } = useTranslation();
   const store = useStore();
   const threads = useUi((s) => s.threads);
@@ -27,6 +28,7 @@ export function ThreadsView({ onOpen }: { onOpen(thread: FollowedThread): void }
   return (
     <>
       <header className="channel-header">
+        <MenuButton drawer={drawer} />
         <h1 id="channel-title">
           <Icon name="threads" size={18} />
           <span>{t('threads.title')}</span>

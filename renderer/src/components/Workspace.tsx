@@ -1,11 +1,11 @@
-// The signed-in app: connection banner, the Channels navigation, the open conversation (or the
-// Threads view) with a thread or the channel's details beside it, dialogs, keyboard shortcuts and
-// toasts. The open conversation is kept in the address (#/c/<id>, or #/threads) so a reload or a
-// second tab can point at it.
+// The signed-in app: connection banner, the Channels navigation (a drawer on narrow screens), the
+// open conversation (or the Threads view) with a thread or the channel's details beside it, dialogs,
+// keyboard shortcuts, toasts, and the unread count in the window's title. The open conversation is
+// kept in the address (#/c/<id>, or #/threads) so a reload or a second tab can point at it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary, FollowedThread, Message } from '@switchboard/protocol';
-import { sidebarOrder } from '../format.ts';
+import { sidebarOrder, totalUnread } from '../format.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { ChannelDetails } from './ChannelDetails.tsx';
 import { ChannelView } from './ChannelView.tsx';
@@ -21,7 +21,8 @@ import { Icon } from './Icon.tsx';
 import { QuickSwitcher } from './QuickSwitcher.tsx';
 import { SearchDialog } from './SearchDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
-import { Sidebar, type SidebarAction } from './Sidebar.tsx';
+import { MenuButton } from './MenuButton.tsx';
+import { Sidebar, SIDEBAR_ID, type SidebarAction } from './Sidebar.tsx';
 import { ThreadPanel } from './ThreadPanel.tsx';
 import { ThreadsView } from './ThreadsView.tsx';
 import { useNotifications, type OpenConversation } from './useNotifications.ts';
@@ -30,6 +31,7 @@ type OpenDialog = Exclude<SidebarAction, 'signOut' | 'threads'> | null;
 /** Beside the channel: one of its threads (by root id), or its details. */
 type SidePanel = { channelId: string } & ({ kind: 'thread'; rootId: string } | { kind: 'details' });
 
+const APP_NAME = 'Switchboard';
 const THREADS_HASH = '#/threads';
 /** `#/c/<channel>`, or `#/c/<channel>/m/<message>` to open it at that message (a notification's link). */
 const HASH = /^#\/c\/([\w-]{1,64})(?:\/m\/([\w-]{1,64}))?$/;
@@ -60,6 +62,8 @@ export function Workspace() {
   /** A message to show in context (a search result), in the open channel. */
   const [focus, setFocus] = useState<{ channelId: string; seq: number } | null>(null);
   const toastId = useRef(0);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement | null>(null);
 
   const users = useUi((s) => s.users);
   const sorted = useMemo(() => {
@@ -82,11 +86,44 @@ export function Workspace() {
       setFocus(null);
       setShowThreads(false);
       setDialog(null);
+      setDrawerOpen(false);
       setFocusRequest((n) => n + 1);
       localStorage.setItem(lastChannelKey(me.id), channelId);
     },
     [me.id],
   );
+
+  // The unread count in the tab's or window's title, as every chat client shows it.
+  const unread = useMemo(() => totalUnread(channels), [channels]);
+  useEffect(() => {
+    document.title = unread ? `(${unread}) ${APP_NAME}` : APP_NAME;
+  }, [unread]);
+  useEffect(() => () => void (document.title = APP_NAME), []);
+
+  // The drawer: focus goes into it when it opens, Escape closes it and focus returns to its button.
+  const closeDrawer = useCallback(() => {
+    setDrawerOpen(false);
+    menuButton.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (!drawerOpen) return;
+    document.getElementById(SIDEBAR_ID)?.querySelector<HTMLElement>('button')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        closeDrawer();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [drawerOpen, closeDrawer]);
+  const drawer = {
+    open: drawerOpen,
+    show: (button: HTMLButtonElement) => {
+      menuButton.current = button;
+      setDrawerOpen(true);
+    },
+  };
 
   useEffect(() => {
     const wanted = showThreads ? THREADS_HASH : currentId ? `#/c/${currentId}` : '';
@@ -148,6 +185,7 @@ export function Workspace() {
   }, [sorted, currentId, select]);
 
   const onAction = (action: SidebarAction) => {
+    setDrawerOpen(false);
     if (action === 'signOut') void store.client.request('signOut', {}).catch(() => undefined);
     else if (action === 'threads') {
       setShowThreads(true);
@@ -196,8 +234,9 @@ export function Workspace() {
         {t('app.skipToComposer')}
       </a>
       <ConnectionBanner />
-      <div className="layout">
+      <div className={drawerOpen ? 'layout drawer-open' : 'layout'}>
         <Sidebar currentId={currentId} threadsOpen={showThreads} onSelect={select} onAction={onAction} />
+        {drawerOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={closeDrawer} />}
         <main
           className={sidePanel ? 'conversation with-panel' : 'conversation'}
           aria-labelledby={current || showThreads ? 'channel-title' : undefined}
@@ -205,7 +244,7 @@ export function Workspace() {
         >
           {showThreads ? (
             <div className="conversation-column">
-              <ThreadsView onOpen={openFollowed} />
+              <ThreadsView drawer={drawer} onOpen={openFollowed} />
             </div>
           ) : current ? (
             <>
@@ -214,6 +253,7 @@ export function Workspace() {
                   key={current.id}
                   channel={current}
                   openAt={jump?.channelId === current.id ? jump : null}
+                  drawer={drawer}
                   focusSeq={focus?.channelId === current.id ? focus.seq : null}
                   onUnfocus={() => setFocus(null)}
                   onLeave={setLeaving}
@@ -238,6 +278,7 @@ export function Workspace() {
             </>
           ) : (
             <div className="empty-state">
+              <MenuButton drawer={drawer} />
               <h1>{t('app.welcome', { name: me.displayName })}</h1>
               <p>{t('app.noChannels')}</p>
               <div className="form-actions">
@@ -265,6 +306,7 @@ export function Workspace() {
       {dialog === 'direct' && <StartDirectDialog onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'switcher' && <QuickSwitcher onClose={() => setDialog(null)} onOpen={select} />}
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'profile' && <SettingsDialog tab="profile" onClose={() => setDialog(null)} />}
       {dialog === 'search' && <SearchDialog onClose={() => setDialog(null)} onOpen={openResult} />}
       {leaving && (
         <LeaveChannelDialog

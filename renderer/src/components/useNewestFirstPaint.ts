@@ -8,7 +8,14 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 
 /** The element holding the rows; react-virtuoso sets `visibility: hidden` on it while positioning. */
 const ROWS = '[data-testid="virtuoso-item-list"]';
-/** The list gives up positioning 1.2 s after its scroll; past this it is settled whatever was seen. */
+/**
+ * The list scrolls to its start row again whenever a row changes size within 150 ms of its last
+ * scroll, and gives that up 1.2 s after the last such scroll. Past this much quiet after its last
+ * sign of positioning — a scroll, a row drawn or resized — it is settled, whatever was seen. Never
+ * counted from the mount: on a busy machine the page may do nothing for longer than this between the
+ * list's mount and its first positioning scroll, and a list called settled then would load older
+ * pages and let the reader scroll, and then jump back to its start row under them.
+ */
 const SETTLED_BY_MS = 1_500;
 
 export interface NewestFirstPaint {
@@ -45,6 +52,7 @@ export function useNewestFirstPaint(
     let hidden = false;
     const settle = () => {
       observer.disconnect();
+      root.removeEventListener('scroll', quietAgain);
       clearTimeout(fallback);
       settled.current = true;
       setBusy(false);
@@ -55,12 +63,23 @@ export function useNewestFirstPaint(
       if (isHidden) hidden = true;
       else if (hidden) settle();
     };
-    const observer = new MutationObserver(check);
+    // The quiet period starts with the list's first move, and again with every move after it.
+    let fallback: ReturnType<typeof setTimeout> | undefined;
+    const quietAgain = () => {
+      if (settled.current) return;
+      clearTimeout(fallback);
+      fallback = setTimeout(settle, SETTLED_BY_MS);
+    };
+    const observer = new MutationObserver(() => {
+      check();
+      quietAgain();
+    });
     observer.observe(root, { attributes: true, attributeFilter: ['style'], childList: true, subtree: true });
-    const fallback = setTimeout(settle, SETTLED_BY_MS);
+    root.addEventListener('scroll', quietAgain, { passive: true });
     check();
     return () => {
       observer.disconnect();
+      root.removeEventListener('scroll', quietAgain);
       clearTimeout(fallback);
     };
   }, [scroller]);

@@ -62,7 +62,7 @@ export class DesktopSession implements SessionApi {
         status: 'reconnecting',
         retryAt: status.retryAt,
         attempt: status.attempt,
-        reason: 'the background process stopped and is restarting',
+        reason: 'core-restarting',
       });
   }
 

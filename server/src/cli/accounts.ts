@@ -8,7 +8,8 @@ import {
   TOKEN_SCOPES,
   Username,
 } from '@switchboard/protocol';
-import type { Config } from '../config.ts';
+import { envName, flagName, type Config, type SettingName } from '../config.ts';
+import { codeLink } from '../domain/oneTimeCodes.ts';
 import { silentNotifier } from '../domain/notifier.ts';
 import { parse } from '../errors.ts';
 import { openServices } from '../server.ts';
@@ -16,7 +17,8 @@ import { parseDuration } from './duration.ts';
 import { randomPassword, readPasswordFromStdin } from './password.ts';
 import { printable, printableJson } from './printable.ts';
 
-type Settings = (command: Command) => (opts: Record<string, unknown>) => Config;
+/** Adds the storage settings' flags (and `extra` settings') to a command; resolves its config. */
+type Settings = (command: Command, extra?: SettingName[]) => (opts: Record<string, unknown>) => Config;
 type Services = Awaited<ReturnType<typeof openServices>>;
 
 async function withServices(config: Config, work: (s: Services) => Promise<void>): Promise<void> {
@@ -28,9 +30,15 @@ async function withServices(config: Config, work: (s: Services) => Promise<void>
   }
 }
 
-function define(parent: Command, settings: Settings, spec: string, description: string) {
+function define(
+  parent: Command,
+  settings: Settings,
+  spec: string,
+  description: string,
+  extra: SettingName[] = [],
+) {
   const command = parent.command(spec).description(description);
-  const config = settings(command);
+  const config = settings(command, extra);
   return { command, config };
 }
 
@@ -175,7 +183,8 @@ export function registerAccountCommands(program: Command, settings: Settings): v
     invite,
     settings,
     'create <admin>',
-    'create an invite code on behalf of an admin',
+    'create an invite link on behalf of an admin (prints the link, or the code without --public-url)',
+    ['publicUrl'],
   );
   inviteCreate.command
     .option('--uses <n>', 'how many accounts it can create', '1')
@@ -186,11 +195,19 @@ export function registerAccountCommands(program: Command, settings: Settings): v
         throw new SwitchboardError('validation_failed', '--uses takes 1–1000');
       const ttlMs = parseDuration(opts.expires as string);
       if (ttlMs === null) throw new SwitchboardError('validation_failed', 'invites must expire');
-      await withServices(inviteCreate.config(opts), async ({ accounts }) => {
+      const config = inviteCreate.config(opts);
+      await withServices(config, async ({ accounts, invites }) => {
         const admin = await accounts.findByUsername(adminName);
         if (!admin.isAdmin) throw new SwitchboardError('forbidden', `${adminName} is not an admin`);
-        const created = await accounts.createInvite(admin.id, { uses, ttlMs });
-        console.log(created.code);
+        const created = await invites.create(admin.id, { uses, ttlMs });
+        const link = codeLink(config.publicUrl, 'invite', created.code);
+        console.log(link ?? created.code);
+        console.error(
+          `invite for ${uses} account${uses === 1 ? '' : 's'}, expires ${new Date(created.expiresAt).toISOString()}` +
+            (link
+              ? ''
+              : `\nthis is the code: set the server's address with ${flagName('publicUrl')} (or ${envName('publicUrl')}) to print the link, which is <address>/?invite=<code>`),
+        );
       });
     });
 }

@@ -252,7 +252,8 @@ describe('user, token and invite commands against a running server on the same d
     const listed = await cli('token', 'list', '--data-dir', dataDir);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(`${id}\tbob\taccess\tchat\tactive\tbackups\n`);
-    expect(listed.stdout).toMatch(/\talice\tsession\tchat,publish\tactive\tsign-in\n/);
+    // A session's label is the device it signed in from: here Node's fetch.
+    expect(listed.stdout).toMatch(/\talice\tsession\tchat,publish\tactive\tNode\.js\n/);
     expect(listed.stdout).not.toContain(token);
     expect(listed.stdout).not.toContain(foreverToken);
     const onlyBob = await cli('token', 'list', 'bob', '--data-dir', dataDir);
@@ -355,6 +356,21 @@ describe('user, token and invite commands against a running server on the same d
     );
     expect(created.code).toBe(0);
     const code = created.stdout.trim();
+    // Without the server's public address it prints the code, and says how to get a link.
+    expect(code).toMatch(/^inv_\S+$/);
+    expect(created.stderr).toMatch(
+      /^invite for 1 account, expires \S+\n.*--public-url.*\/\?invite=<code>\n$/,
+    );
+    const linked = await cli(
+      'invite',
+      'create',
+      'alice',
+      '--public-url',
+      'https://chat.example.com/',
+      '--data-dir',
+      dataDir,
+    );
+    expect(linked.stdout).toMatch(/^https:\/\/chat\.example\.com\/\?invite=inv_\S+\n$/);
     const register = (username: string) =>
       api(server.url, 'POST', '/api/v1/auth/register', {
         json: { username, password: 'carol-long-password', invite: code },

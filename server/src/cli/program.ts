@@ -93,7 +93,9 @@ Docs: docs/self-hosting.md`,
     );
   });
 
-  registerAccountCommands(program, (command) => withSettings(command, STORAGE_SETTINGS));
+  registerAccountCommands(program, (command, extra = []) =>
+    withSettings(command, [...STORAGE_SETTINGS, ...extra]),
+  );
   registerBackupCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
   registerRestoreCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
   return program;

@@ -1,29 +1,40 @@
-// Users, passwords (argon2id), tokens, invites and the first-admin setup.
+// Users, passwords (argon2id), tokens and sign-in sessions, registration and the first-admin setup.
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import {
   DisplayName,
   newId,
   SwitchboardError,
   TOKEN_SCOPES,
+  type DeviceSession,
   type TokenScope,
+  type UpdateUserRequest,
   type User,
 } from '@switchboard/protocol';
 import { parse } from '../errors.ts';
 import type { Store } from '../store/database.ts';
 import type { UsersTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import type { Invites } from './invites.ts';
 import { silentNotifier, type Notifier } from './notifier.ts';
+import type { Registration } from './registration.ts';
 import { hashSecret, newSecret } from './secrets.ts';
-
-export type RegistrationPolicy = 'closed' | 'invite' | 'open';
 
 export interface AccountsOptions {
   sessionTtlMs: number;
-  registration: RegistrationPolicy;
+  registration: Registration;
+  invites: Invites;
   /** How long a setup code works after it is issued. */
   setupCodeTtlMs: number;
+  /** Runs for every new account once it is stored (it joins the server's first channel). */
+  welcome?: (user: User) => Promise<void>;
   clock?: Clock;
 }
+
+/**
+ * A token's last use is written at most this often: often enough for "last seen" and a device list,
+ * rarely enough that requests do not each cost a write.
+ */
+export const TOKEN_USE_RESOLUTION_MS = 60_000;
 
 /** A user as seen through the token that authenticated them. */
 export type Authenticated = User & { tokenId: string; tokenKind: 'session' | 'access'; scopes: TokenScope[] };
@@ -78,10 +89,6 @@ export class Accounts {
     this.clock = options.clock ?? systemClock;
   }
 
-  get registration(): RegistrationPolicy {
-    return this.options.registration;
-  }
-
   async countUsers(): Promise<number> {
     const row = await this.db
       .selectFrom('users')
@@ -112,7 +119,10 @@ export class Accounts {
         throw new SwitchboardError('conflict', `the username "${input.username}" is taken`);
       throw err;
     }
-    return toUser(row);
+    const user = toUser(row);
+    await this.options.welcome?.(user);
+    this.notifier.toEveryone('user.changed', user);
+    return user;
   }
 
   async listUsers(): Promise<User[]> {
@@ -144,45 +154,97 @@ export class Accounts {
   async deactivateUser(username: string): Promise<void> {
     const user = await this.findByUsername(username);
     if (user.deactivated) throw new SwitchboardError('conflict', `${username} is already deactivated`);
-    if (user.isAdmin && (await this.countActiveAdmins()) <= 1) {
-      throw new SwitchboardError(
-        'conflict',
-        `${username} is the last admin: make someone else an admin first`,
-      );
-    }
-    const now = this.clock();
-    const revoked = await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ deactivated_at: now }).where('id', '=', user.id).execute();
-      return trx
-        .updateTable('tokens')
-        .set({ revoked_at: now })
-        .where('user_id', '=', user.id)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
-    });
-    this.notifier.tokensRevoked(revoked.map((t) => t.id));
+    await this.updateUser(user.id, { deactivated: true });
   }
 
-  private async countActiveAdmins(): Promise<number> {
-    const row = await this.db
+  /**
+   * An admin's change to a user: make or remove admin, deactivate (as deactivateUser) or reactivate
+   * (they sign in again; their old tokens stay revoked). The server always keeps an active admin:
+   * the last one can be neither demoted nor deactivated. Everyone hears `user.changed`.
+   */
+  async updateUser(userId: string, change: UpdateUserRequest): Promise<User> {
+    const now = this.clock();
+    const { user, revoked } = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+      if (!row) throw new SwitchboardError('not_found', 'no such user');
+      const next: UsersTable = { ...row };
+      if (change.isAdmin !== undefined) next.is_admin = change.isAdmin ? 1 : 0;
+      if (change.deactivated !== undefined)
+        next.deactivated_at = change.deactivated ? (row.deactivated_at ?? now) : null;
+      const wasActiveAdmin = row.is_admin === 1 && row.deactivated_at === null;
+      const staysActiveAdmin = next.is_admin === 1 && next.deactivated_at === null;
+      if (wasActiveAdmin && !staysActiveAdmin) {
+        // Counted inside the transaction, so two admins removing each other cannot both succeed.
+        const admins = await trx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('is_admin', '=', 1)
+          .where('deactivated_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        if (Number(admins.n) <= 1)
+          throw new SwitchboardError(
+            'conflict',
+            `${row.username} is the last admin: make someone else an admin first`,
+          );
+      }
+      await trx
+        .updateTable('users')
+        .set({ is_admin: next.is_admin, deactivated_at: next.deactivated_at })
+        .where('id', '=', userId)
+        .execute();
+      const ended =
+        row.deactivated_at === null && next.deactivated_at !== null
+          ? await trx
+              .updateTable('tokens')
+              .set({ revoked_at: now })
+              .where('user_id', '=', userId)
+              .where('revoked_at', 'is', null)
+              .returning('id')
+              .execute()
+          : [];
+      return { user: toUser(next), revoked: ended };
+    });
+    this.notifier.tokensRevoked(revoked.map((t) => t.id));
+    this.notifier.toEveryone('user.changed', user);
+    return user;
+  }
+
+  /** Sets the name others see; everyone hears `user.changed`. */
+  async setDisplayName(userId: string, displayName: string): Promise<User> {
+    const name = parse(DisplayName, displayName);
+    await this.db.updateTable('users').set({ display_name: name }).where('id', '=', userId).execute();
+    const user = await this.getUser(userId);
+    this.notifier.toEveryone('user.changed', user);
+    return user;
+  }
+
+  /** Every user with when they were last seen: the latest use of any of their tokens. */
+  async listWithLastSeen(): Promise<(User & { lastSeenAt: number | null })[]> {
+    const rows = await this.db
       .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('is_admin', '=', 1)
-      .where('deactivated_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+      .leftJoin('tokens', 'tokens.user_id', 'users.id')
+      .selectAll('users')
+      .select((eb) => eb.fn.max('tokens.last_used_at').as('last_seen_at'))
+      .groupBy('users.id')
+      .orderBy('users.username')
+      .execute();
+    return rows.map((row) => ({
+      ...toUser(row),
+      lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
+    }));
   }
 
   /**
    * Sets a new password and revokes the user's sign-in sessions together with the access tokens those
    * sessions made — a thief's stolen session and whatever it minted — or, with `revokeAllTokens`,
-   * every token of the user. Access tokens made otherwise (the CLI) stay. Returns how many were revoked.
+   * every token of the user. Access tokens made otherwise (the CLI) stay, and so does `keepSession`:
+   * the session that changed the password, which has just proved it knows it. Returns how many were
+   * revoked.
    */
   async setPassword(
     username: string,
     password: string,
-    options: { revokeAllTokens?: boolean } = {},
+    options: { revokeAllTokens?: boolean; keepSession?: string } = {},
   ): Promise<number> {
     const user = await this.findByUsername(username);
     const passwordHash = await argonHash(password);
@@ -194,6 +256,7 @@ export class Accounts {
         .set({ revoked_at: now })
         .where('user_id', '=', user.id)
         .where('revoked_at', 'is', null)
+        .where('id', '!=', options.keepSession ?? '')
         .returning('id');
       if (options.revokeAllTokens) return active.execute();
       const sessions = await active.where('kind', '=', 'session').execute();
@@ -224,17 +287,80 @@ export class Accounts {
     return toUser(row);
   }
 
+  /** Checks the password and starts a session on `device` (its label in the device list). */
   async login(
     username: string,
     password: string,
+    device = '',
   ): Promise<{ token: string; user: User; expiresAt: number | null }> {
     const user = await this.verifyPassword(username, password);
+    return this.startSession(user, device);
+  }
+
+  /** A new sign-in session for `user`, who has proved who they are. */
+  async startSession(
+    user: User,
+    device: string,
+  ): Promise<{ token: string; user: User; expiresAt: number | null }> {
     const issued = await this.createToken(user.id, {
       kind: 'session',
-      label: 'sign-in',
+      label: device,
       ttlMs: this.options.sessionTtlMs,
     });
     return { token: issued.token, user, expiresAt: issued.expiresAt };
+  }
+
+  /** The user's sign-in sessions that still work, newest first; `current` marks `currentTokenId`. */
+  async sessions(userId: string, currentTokenId: string): Promise<DeviceSession[]> {
+    const now = this.clock();
+    const rows = await this.db
+      .selectFrom('tokens')
+      .select(['id', 'label', 'created_at', 'last_used_at', 'expires_at'])
+      .where('user_id', '=', userId)
+      .where('kind', '=', 'session')
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      device: r.label,
+      createdAt: Number(r.created_at),
+      lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
+      expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+      current: r.id === currentTokenId,
+    }));
+  }
+
+  /** Signs out one of the user's sessions (any device, this one included). */
+  async endSession(userId: string, sessionId: string): Promise<void> {
+    const ended = await this.db
+      .updateTable('tokens')
+      .set({ revoked_at: this.clock() })
+      .where('id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('kind', '=', 'session')
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!ended) throw new SwitchboardError('not_found', 'no such signed-in session');
+    this.notifier.tokensRevoked([ended.id]);
+  }
+
+  /** Signs out every session of the user but `keepSession`; returns how many were ended. */
+  async endOtherSessions(userId: string, keepSession: string): Promise<number> {
+    const ended = await this.db
+      .updateTable('tokens')
+      .set({ revoked_at: this.clock() })
+      .where('user_id', '=', userId)
+      .where('kind', '=', 'session')
+      .where('revoked_at', 'is', null)
+      .where('id', '!=', keepSession)
+      .returning('id')
+      .execute();
+    this.notifier.tokensRevoked(ended.map((t) => t.id));
+    return ended.length;
   }
 
   /** A new token; an access token gets `scopes` (chat when left out), a session every scope. */
@@ -267,6 +393,8 @@ export class Accounts {
         expires_at: expiresAt,
         revoked_at: null,
         created_by_token: input.madeBy ?? null,
+        // Issuing a token is its first use: a session's is its sign-in.
+        last_used_at: now,
       })
       .execute();
     return { id, token, expiresAt };
@@ -284,23 +412,40 @@ export class Accounts {
         'tokens.scopes as token_scopes',
         'tokens.expires_at',
         'tokens.revoked_at',
+        'tokens.last_used_at',
       ])
       .where('tokens.token_hash', '=', hashSecret(token))
       .executeTakeFirst();
+    const now = this.clock();
     if (
       !row ||
       row.revoked_at !== null ||
       row.deactivated_at !== null ||
-      (row.expires_at !== null && Number(row.expires_at) <= this.clock())
+      (row.expires_at !== null && Number(row.expires_at) <= now)
     ) {
       throw new SwitchboardError('unauthorized', 'the token is unknown, expired or revoked: sign in again');
     }
+    if (row.last_used_at === null || Number(row.last_used_at) <= now - TOKEN_USE_RESOLUTION_MS)
+      await this.touch(row.token_id);
     return {
       ...toUser(row),
       tokenId: row.token_id,
       tokenKind: row.token_kind,
       scopes: scopesOf(row.token_scopes),
     };
+  }
+
+  /** Records that a token is in use now (at most once per TOKEN_USE_RESOLUTION_MS). */
+  async touch(tokenId: string): Promise<void> {
+    const now = this.clock();
+    await this.db
+      .updateTable('tokens')
+      .set({ last_used_at: now })
+      .where('id', '=', tokenId)
+      .where((eb) =>
+        eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', now - TOKEN_USE_RESOLUTION_MS)]),
+      )
+      .execute();
   }
 
   async revokeToken(tokenId: string, byUserId?: string): Promise<void> {
@@ -391,28 +536,8 @@ export class Accounts {
     return this.createUser({ username, password, isAdmin: true });
   }
 
-  async createInvite(
-    createdBy: string,
-    input: { ttlMs: number; uses: number },
-  ): Promise<{ code: string; expiresAt: number }> {
-    const code = newSecret('inv');
-    const now = this.clock();
-    await this.db
-      .insertInto('invites')
-      .values({
-        id: newId(),
-        code_hash: hashSecret(code),
-        created_by: createdBy,
-        created_at: now,
-        expires_at: now + input.ttlMs,
-        uses_left: input.uses,
-      })
-      .execute();
-    return { code, expiresAt: now + input.ttlMs };
-  }
-
   async register(input: { username: string; password: string; invite?: string | undefined }): Promise<User> {
-    const policy = this.options.registration;
+    const policy = await this.options.registration.policy();
     // Otherwise an outsider on an open server could register before the operator and leave it adminless.
     if ((await this.countUsers()) === 0) {
       throw new SwitchboardError(
@@ -424,26 +549,12 @@ export class Accounts {
       throw new SwitchboardError('forbidden', 'registration is closed on this server: ask an admin');
     if (policy === 'open') return this.createUser(input);
     if (!input.invite) throw new SwitchboardError('forbidden', 'this server needs an invite to register');
-    const inviteHash = hashSecret(input.invite);
-    const now = this.clock();
-    const consumed = await this.db
-      .updateTable('invites')
-      .set((eb) => ({ uses_left: eb('uses_left', '-', 1) }))
-      .where('code_hash', '=', inviteHash)
-      .where('uses_left', '>', 0)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    if (Number(consumed.numUpdatedRows) === 0)
-      throw new SwitchboardError('forbidden', 'the invite is unknown, used up or expired');
+    const giveBack = await this.options.invites.consume(input.invite);
     try {
       return await this.createUser(input);
     } catch (err) {
-      // Give the use back: a taken username should not burn the invite.
-      await this.db
-        .updateTable('invites')
-        .set((eb) => ({ uses_left: eb('uses_left', '+', 1) }))
-        .where('code_hash', '=', inviteHash)
-        .execute();
+      // A taken username should not burn the invite.
+      await giveBack();
       throw err;
     }
   }

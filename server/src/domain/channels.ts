@@ -74,6 +74,9 @@ export interface ChannelsOptions {
 
 export const DEFAULT_BROWSE_PAGE = 50;
 
+/** Where the id of the channel every new account joins is kept, once it has been made. */
+const DEFAULT_CHANNEL_KEY = 'default_channel';
+
 export class Channels {
   private readonly clock: Clock;
 
@@ -367,8 +370,96 @@ export class Channels {
     return this.announceMembership(actor.id, channelId);
   }
 
-  /** A member adds someone to a channel (the way into a private one). */
-  async invite(actor: Actor, channelId: string, userId: string): Promise<void> {
+  /**
+   * Makes the channel every new account joins, once in the life of a server (its first start with a
+   * name configured): a public channel named `name`, which everyone who already has an account joins
+   * too — the first admin may have been made with the CLI before the server ever ran. An existing
+   * public channel of that name is taken as it is. Returns its id, or null when there is none.
+   */
+  async ensureDefaultChannel(name: string): Promise<string | null> {
+    const made = await this.defaultChannelId();
+    if (made !== null || name === '') return made;
+    const now = this.clock();
+    const id = await this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom('channels')
+        .select(['id', 'kind'])
+        .where('name', '=', name)
+        .where('kind', '<>', 'direct')
+        .executeTakeFirst();
+      if (existing?.kind === 'private') return null;
+      let channelId = existing?.id;
+      if (!channelId) {
+        channelId = newId();
+        await trx
+          .insertInto('channels')
+          .values({
+            id: channelId,
+            name,
+            kind: 'public',
+            topic: '',
+            created_by: null,
+            created_at: now,
+            head_seq: 0,
+            pruned_seq: 0,
+            direct_key: null,
+            // Its slug is also its display name, as for every channel made before display names.
+            display_name: name,
+            purpose: '',
+            archived_at: null,
+            change_seq: 0,
+          })
+          .execute();
+        await trx
+          .insertInto('channel_members')
+          .columns(['channel_id', 'user_id', 'joined_at', 'read_seq'])
+          .expression((eb) =>
+            eb
+              .selectFrom('users')
+              .select([
+                eb.val(channelId!).as('channel_id'),
+                'id',
+                eb.val(now).as('joined_at'),
+                eb.val(0).as('read_seq'),
+              ])
+              .where('deactivated_at', 'is', null),
+          )
+          .execute();
+      }
+      await trx.insertInto('server_meta').values({ key: DEFAULT_CHANNEL_KEY, value: channelId }).execute();
+      return channelId;
+    });
+    return id;
+  }
+
+  /** A new account joins the server's default channel, if it has one. */
+  async welcome(userId: string): Promise<void> {
+    const channelId = await this.defaultChannelId();
+    if (channelId === null) return;
+    const channel = await this.db
+      .selectFrom('channels')
+      .select('id')
+      .where('id', '=', channelId)
+      .executeTakeFirst();
+    if (!channel) return;
+    await this.addMember(channelId, userId);
+    await this.announceMembership(userId, channelId);
+  }
+
+  private async defaultChannelId(): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('server_meta')
+      .select('value')
+      .where('key', '=', DEFAULT_CHANNEL_KEY)
+      .executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  /**
+   * A member adds someone to a channel (the way into a private one). Returns false when they were a
+   * member already.
+   */
+  async invite(actor: Actor, channelId: string, userId: string): Promise<boolean> {
     const channel = await this.requireMember(actor, channelId);
     if (channel.kind === 'direct')
       throw new SwitchboardError('forbidden', 'direct conversations have exactly two members');
@@ -379,8 +470,9 @@ export class Channels {
       .where('deactivated_at', 'is', null)
       .executeTakeFirst();
     if (!target) throw new SwitchboardError('not_found', 'no such user');
-    await this.addMember(channelId, userId);
+    if (!(await this.addMember(channelId, userId))) return false;
     await this.announceMembership(userId, channelId);
+    return true;
   }
 
   async leave(actor: Actor, channelId: string): Promise<void> {
@@ -520,12 +612,14 @@ export class Channels {
     return { ...toChannel(row), ...state };
   }
 
-  private async addMember(channelId: string, userId: string): Promise<void> {
-    await this.db
+  /** Returns whether they were added (false: a member already). */
+  private async addMember(channelId: string, userId: string): Promise<boolean> {
+    const added = await this.db
       .insertInto('channel_members')
       .values({ channel_id: channelId, user_id: userId, joined_at: this.clock(), read_seq: 0 })
       .onConflict((oc) => oc.columns(['channel_id', 'user_id']).doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(added.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   private async announceMembership(userId: string, channelId: string): Promise<ChannelSummary> {

@@ -6,6 +6,7 @@ import {
   SwitchboardError,
   type FileInfo,
   type Message,
+  type Notice,
   type Reaction,
 } from '@switchboard/protocol';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -44,6 +45,8 @@ export function toMessage(row: MessageRow): Message {
     lastReplyAt: row.last_reply_at === null ? null : Number(row.last_reply_at),
     replierIds: row.replier_ids === '' ? [] : row.replier_ids.split(' '),
     reactions: row.reactions ?? [],
+    kind: row.kind,
+    notice: row.notice === null ? null : (JSON.parse(row.notice) as Notice),
   };
 }
 

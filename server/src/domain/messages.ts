@@ -12,6 +12,7 @@ import {
   type HistoryRequest,
   type Message,
   type MessageChangeKind,
+  type Notice,
   type SendAck,
   type StreamCatchUp,
   type StreamEventKind,
@@ -115,6 +116,7 @@ export class Messages {
   async edit(actor: Actor, messageId: string, text: string): Promise<Message> {
     this.checkLength(text);
     return this.change(actor, messageId, 'edited', async (trx, row, seq) => {
+      if (row.kind !== 'text') throw new SwitchboardError('forbidden', 'notices cannot be edited');
       const mentions = await this.resolveMentions(trx, row.channel_id, text);
       const now = this.clock();
       await trx
@@ -151,6 +153,48 @@ export class Messages {
     });
     // The files' bytes go once the delete has committed, unless another upload has the same content.
     await this.files.removeUnreferenced(dropped);
+    return message;
+  }
+
+  /**
+   * Records a notice in a channel's stream, by `actor` (whose action it records): it takes the next seq
+   * and reaches members like any message, so catch-up and read state cover it. `text` is the fallback
+   * for clients that do not know the notice's type.
+   */
+  async postNotice(actor: Actor, channelId: string, notice: Notice, text: string): Promise<Message> {
+    const row = await this.db.transaction().execute(async (trx) => {
+      const seq = await nextSeq(trx, channelId);
+      const stored: MessagesTable = {
+        id: newId(),
+        channel_id: channelId,
+        seq,
+        change_seq: seq,
+        author_id: actor.id,
+        client_id: `notice-${newId()}`,
+        text,
+        created_at: this.clock(),
+        edited_at: null,
+        deleted_at: null,
+        parent_id: null,
+        also_in_channel: 0,
+        reply_count: 0,
+        last_reply_at: null,
+        replier_ids: '',
+        kind: 'notice',
+        notice: JSON.stringify(notice),
+      };
+      await trx.insertInto('messages').values(stored).execute();
+      // As with a message: whoever did it has read the channel up to it.
+      await trx
+        .updateTable('channel_members')
+        .set({ read_seq: seq })
+        .where('channel_id', '=', channelId)
+        .where('user_id', '=', actor.id)
+        .execute();
+      return stored;
+    });
+    const message = toMessage(row);
+    this.publish({ kind: 'created', message });
     return message;
   }
 
@@ -407,6 +451,8 @@ export class Messages {
       created_at: now,
       edited_at: null,
       deleted_at: null,
+      kind: 'text',
+      notice: null,
       parent_id: root?.id ?? null,
       also_in_channel: root !== null && inChannel ? 1 : 0,
       reply_count: 0,

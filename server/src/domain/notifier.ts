@@ -8,6 +8,8 @@ export type EventArgs<E extends EventName> = Parameters<ServerToClientEvents[E]>
 export interface Notifier {
   toChannel<E extends EventName>(channelId: string, event: E, ...args: EventArgs<E>): void;
   toUser<E extends EventName>(userId: string, event: E, ...args: EventArgs<E>): void;
+  /** Every live connection (changes to someone's account, which every client shows). */
+  toEveryone<E extends EventName>(event: E, ...args: EventArgs<E>): void;
   /** Subscribe or unsubscribe every live connection of a user to a channel's events. */
   subscribe(userId: string, channelId: string): void;
   unsubscribe(userId: string, channelId: string): void;
@@ -18,6 +20,7 @@ export interface Notifier {
 export const silentNotifier: Notifier = {
   toChannel() {},
   toUser() {},
+  toEveryone() {},
   subscribe() {},
   unsubscribe() {},
   tokensRevoked() {},

@@ -40,16 +40,23 @@ describe('revocation reaches open sockets', () => {
     kept.disconnect();
   });
 
-  it('a password change disconnects every signed-in socket of the user', async () => {
+  it('a password change disconnects every other signed-in socket of the user', async () => {
     const bob = await createUser(server, uniqueName('bob'));
-    const { socket } = await connect(server.url, bob.token);
-    const dropped = disconnected(socket);
+    const laptop = await api(server.url, 'POST', '/api/v1/auth/login', {
+      json: { username: bob.user.username, password: bob.password },
+    });
+    const { socket: elsewhere } = await connect(server.url, laptop.body.token);
+    const { socket: here } = await connect(server.url, bob.token);
+    const dropped = disconnected(elsewhere);
     const res = await api(server.url, 'POST', '/api/v1/me/password', {
       token: bob.token,
       json: { currentPassword: bob.password, newPassword: 'a-new-long-password' },
     });
     expect(res.status).toBe(204);
     expect(await dropped).toBe('io server disconnect');
+    // The session that changed the password keeps its connection.
+    expect((await call(here, 'channel.list', {})).ok).toBe(true);
+    here.disconnect();
   });
 
   it('deactivating a user disconnects them, refuses sign-in, and keeps their messages in history', async () => {

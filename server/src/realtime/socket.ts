@@ -89,6 +89,7 @@ export class Realtime {
     this.notifier = {
       toChannel: (channelId, event, ...args) => io.to(channelRoom(channelId)).emit(event, ...args),
       toUser: (userId, event, ...args) => io.to(userRoom(userId)).emit(event, ...args),
+      toEveryone: (event, ...args) => io.emit(event, ...args),
       subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
       unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
       tokensRevoked: (tokenIds) => {
@@ -286,6 +287,11 @@ async function onConnection(
   socket.on('disconnect', () => {
     ctx.metrics.connections.dec();
     if (ctx.presence.disconnected(user.id)) presenceOut.changed(user.id, 'offline');
+    // The end of a connection is a use of its token too ("last seen"); at shutdown the store is closing.
+    if (!ctx.isShuttingDown())
+      ctx.accounts
+        .touch(socket.data.tokenId)
+        .catch((err: unknown) => ctx.logger.warn({ err }, 'could not record when a token was last used'));
   });
 
   socket.onAny((event: string, ...args: unknown[]) => track(handleEvent(ctx, socket, event, args)));

@@ -144,6 +144,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('tokens').addColumn('created_by_token', 'varchar(64)').execute();
     },
   },
+  '0005_token_last_used': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('tokens').addColumn('last_used_at', 'bigint').execute();
+      // Sessions are labelled with their device from now on; the old fixed label said nothing.
+      await sql`update tokens set label = '' where kind = 'session' and label = 'sign-in'`.execute(db);
+    },
+  },
+  '0006_password_resets': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('password_resets')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('code_hash', 'varchar(128)', (c) => c.notNull().unique())
+        .addColumn('created_by', 'varchar(64)', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('password_resets_user').on('password_resets').column('user_id').execute();
+    },
+  },
+  '0007_message_notices': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('messages')
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull().defaultTo('text'))
+        .execute();
+      await db.schema.alterTable('messages').addColumn('notice', 'text').execute();
+    },
+  },
   // --- search and files (0010–0019) ---
   '0010_search_index': {
     // SQLite's full-text indexes, kept in step by triggers (store/searchIndex.ts).

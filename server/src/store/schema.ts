@@ -99,6 +99,28 @@ export interface UserPreferencesTable {
   updated_at: number;
 }
 
+/** When a token was last used (written at most once a minute per token); null if never since 0005. */
+export interface TokenUseColumns {
+  last_used_at: number | null;
+}
+
+/** A one-time code that lets a user set a new password: stored hashed, expiring, used once (deleted). */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Notices: messages the server records for an action (see protocol `Message.kind`). */
+export interface MessagesTable {
+  kind: 'text' | 'notice';
+  /** JSON of the protocol's `Notice`, for kind 'notice'. */
+  notice: string | null;
+}
+
 /**
  * An uploaded file: the bytes live once per content under the data directory (store/blobs.ts), by
  * `sha256`; a row per upload says who may see them. Unattached (`message_id` null) until a message
@@ -145,7 +167,7 @@ export interface ServerMetaTable {
 
 export interface Database {
   users: UsersTable;
-  tokens: TokensTable;
+  tokens: TokensTable & TokenUseColumns;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
   messages: MessagesTable;
@@ -153,6 +175,7 @@ export interface Database {
   invites: InvitesTable;
   user_preferences: UserPreferencesTable;
   server_meta: ServerMetaTable;
+  password_resets: PasswordResetsTable;
   files: FilesTable;
   thread_follows: ThreadFollowsTable;
   reactions: ReactionsTable;

@@ -11,8 +11,8 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
 
 export const nav = (page: Page): Locator => page.getByRole('navigation', { name: 'Channels' });
 export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
-/** The open channel's message list (a thread beside it has a log of its own). */
-export const log = (page: Page): Locator => page.getByRole('log', { name: /^Messages in / });
+/** The open channel's message list, in English or Korean (a thread beside it has a log of its own). */
+export const log = (page: Page): Locator => page.getByRole('log', { name: /^Messages in |의 메시지$/ });
 /** A conversation in the sidebar, by its name (the accessible name also holds the counts). */
 export const conversation = (page: Page, name: string): Locator =>
   nav(page).getByRole('button', {
@@ -22,6 +22,29 @@ export const messages = (page: Page, text?: string): Locator => {
   const all = log(page).getByTestId('message');
   return text === undefined ? all : all.filter({ hasText: text });
 };
+
+/** Is the message fully inside the log's viewport (to within a pixel: rows can sit at half pixels)? */
+export async function inView(page: Page, text: string): Promise<boolean> {
+  // The list renders only rows near the view: one it has not rendered is not in view.
+  if ((await messages(page, text).count()) === 0) return false;
+  const [box, row] = await Promise.all([log(page).boundingBox(), messages(page, text).boundingBox()]);
+  return !!box && !!row && row.y >= box.y - 1 && row.y + row.height <= box.y + box.height + 1;
+}
+
+/** The Settings dialog, opened from the navigation, on `tab`. */
+export async function openSettings(page: Page, tab?: string): Promise<Locator> {
+  await nav(page).getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  if (tab) await dialog.getByRole('tab', { name: tab }).click();
+  return dialog;
+}
+
+/** The sign-in form is back: this page's session has ended. */
+export async function expectSignedOut(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Sign in to Switchboard' })).toBeVisible({
+    timeout: 20_000,
+  });
+}
 
 /** A name no other test uses, valid as a channel name. */
 export const uniqueName = (prefix: string): string =>

@@ -8,7 +8,7 @@ import { SwitchboardError, User } from '@switchboard/protocol';
 import { Results, type RequestParams, type RequestResults } from '../contract.ts';
 import type { Logger } from '../log.ts';
 import { firstVersion, Records } from '../records.ts';
-import { normalizeServerUrl, restCall } from '../rest.ts';
+import { normalizeServerUrl, parseAnswer, restCall } from '../rest.ts';
 import { deletePrefix, type KeyValueStorage } from '../storage.ts';
 
 const SESSION_KEY = 'session';
@@ -32,19 +32,12 @@ const SIGN_IN_PATHS = {
   signIn: '/api/v1/auth/login',
   setupAdmin: '/api/v1/auth/setup',
   register: '/api/v1/auth/register',
+  resetPassword: '/api/v1/auth/reset',
 } as const;
 export type SignInMethod = keyof typeof SIGN_IN_PATHS;
 
 /** Keys of one user's data on this device. */
 export const userPrefix = (userId: string): string => `user/${userId}/`;
-
-/** Parses a REST answer; a server that answers otherwise is not one this app can talk to. */
-function parseAnswer<S extends z.ZodType>(schema: S, answer: unknown): z.output<S> {
-  const parsed = schema.safeParse(answer);
-  if (!parsed.success)
-    throw new SwitchboardError('unavailable', 'the server sent an answer this app does not understand');
-  return parsed.data;
-}
 
 export class AccountRecord {
   /** The server this session talks to; null until one is set. */

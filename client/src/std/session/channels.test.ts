@@ -1,7 +1,7 @@
 // Channels and their counts: live changes counted as the server counts them, and a sync's list
 // taken except for what changed here meanwhile.
 import { describe, expect, it } from 'vitest';
-import type { MessageChangeKind, StreamEvent } from '@switchboard/protocol';
+import { UNREAD_COUNT_CAP, type MessageChangeKind, type StreamEvent } from '@switchboard/protocol';
 import { channelSummary, stored } from '../../../../tests/support/fixtures.ts';
 import { Channels } from './channels.ts';
 
@@ -43,6 +43,36 @@ describe('Channels', () => {
 
     channels.countChange(event('created', 4, { clientId: 'd', seq: 4, authorId: 'me' }), 'me', undefined);
     expect(channels.list()[0]).toMatchObject({ readSeq: 4, unreadCount: 0, mentionCount: 0 });
+  });
+
+  it('stops counting at the cap as the server does, and a capped count stays capped until the server counts', () => {
+    const { channels } = setup();
+    channels.load([summary('c1', { unreadCount: UNREAD_COUNT_CAP - 1 })]);
+    channels.countChange(event('created', 1, { clientId: 'a', seq: 1 }), 'me', undefined);
+    expect(channels.list()[0]).toMatchObject({ unreadCount: UNREAD_COUNT_CAP });
+    expect(channels.list()[0]?.unreadCapped).toBeFalsy();
+    channels.countChange(event('created', 2, { clientId: 'b', seq: 2 }), 'me', undefined);
+    expect(channels.list()[0]).toMatchObject({ unreadCount: UNREAD_COUNT_CAP, unreadCapped: true });
+
+    // How far past the cap it was is unknown: a delete leaves "999+" as it is.
+    const gone = stored({ clientId: 'a', seq: 1, changeSeq: 3, deletedAt: 1 });
+    channels.countChange({ channelId: 'c1', seq: 3, kind: 'deleted', message: gone }, 'me', undefined);
+    expect(channels.list()[0]).toMatchObject({ unreadCount: UNREAD_COUNT_CAP, unreadCapped: true });
+
+    // The server's count replaces it, capped or not.
+    channels.applyReadState({ channelId: 'c1', readSeq: 2, unreadCount: 1, mentionCount: 0 });
+    expect(channels.list()[0]).toMatchObject({ unreadCount: 1, unreadCapped: false });
+    channels.applyReadState({
+      channelId: 'c1',
+      readSeq: 2,
+      unreadCount: UNREAD_COUNT_CAP,
+      unreadCapped: true,
+      mentionCount: 0,
+    });
+    expect(channels.list()[0]).toMatchObject({ unreadCapped: true });
+    // Writing in it reads it all.
+    channels.countChange(event('created', 4, { clientId: 'c', seq: 4, authorId: 'me' }), 'me', undefined);
+    expect(channels.list()[0]).toMatchObject({ unreadCount: 0, unreadCapped: false });
   });
 
   it('takes the server’s list, but keeps what changed here while the answer was on its way', () => {

@@ -1,7 +1,14 @@
 // The channels the signed-in user is in, with their read state and unread and mention counts. The
 // server's counts arrive with every sync and read change; between those, live changes keep the counts
 // current here, counted the way the server counts them.
-import type { Channel, ChannelSummary, Message, ReadState, StreamEvent } from '@switchboard/protocol';
+import {
+  UNREAD_COUNT_CAP,
+  type Channel,
+  type ChannelSummary,
+  type Message,
+  type ReadState,
+  type StreamEvent,
+} from '@switchboard/protocol';
 import { inChannelList } from '../display.ts';
 
 /** What a change of a channel's details changes (not its head, nor anyone's read state). */
@@ -73,6 +80,7 @@ export class Channels {
       ...channel,
       readSeq: state.readSeq,
       unreadCount: state.unreadCount,
+      unreadCapped: state.unreadCapped ?? false,
       mentionCount: state.mentionCount,
     });
   }
@@ -88,7 +96,9 @@ export class Channels {
   }
 
   /**
-   * Keeps unread and mention counts current between syncs, which bring the server's exact counts.
+   * Keeps unread and mention counts current between syncs, which bring the server's counts. Like the
+   * server, the unread count stops at UNREAD_COUNT_CAP and then says `unreadCapped` ("999+"); a capped
+   * count stays capped until the server counts again, since how far past the cap it was is unknown.
    * `before` is the copy of the message shown until now (a deleted copy has no mentions left).
    * Thread replies not sent to the channel count in their thread, not here.
    */
@@ -101,13 +111,14 @@ export class Channels {
     if (!inChannelList(m)) return void this.upsert(next);
     if (event.kind === 'created' && m.authorId === me) {
       // The server counts writing in a channel as having read it.
-      Object.assign(next, { readSeq: m.seq, unreadCount: 0, mentionCount: 0 });
+      Object.assign(next, { readSeq: m.seq, unreadCount: 0, unreadCapped: false, mentionCount: 0 });
     } else if (m.authorId !== me && m.seq > channel.readSeq) {
       if (event.kind === 'created') {
-        next.unreadCount += 1;
+        if (next.unreadCount >= UNREAD_COUNT_CAP) next.unreadCapped = true;
+        next.unreadCount = Math.min(next.unreadCount + 1, UNREAD_COUNT_CAP);
         if (m.mentions.includes(me)) next.mentionCount += 1;
       } else if (event.kind === 'deleted') {
-        next.unreadCount = Math.max(0, next.unreadCount - 1);
+        if (!next.unreadCapped) next.unreadCount = Math.max(0, next.unreadCount - 1);
         if (before?.mentions.includes(me)) next.mentionCount = Math.max(0, next.mentionCount - 1);
       }
     }

@@ -25,6 +25,7 @@ describe('Users', () => {
       },
       listed: () => {},
       presence: (userId, status) => presence.push(`${userId}:${status}`),
+      self: () => {},
     });
     users.load([user('bob'), user('amy')]);
     expect(users.list().map((u) => `${u.id}:${u.presence}`)).toEqual(['amy:offline', 'bob:offline']);
@@ -36,5 +37,41 @@ describe('Users', () => {
     users.onPresence('cat', 'online');
     await vi.waitFor(() => expect(users.list().map((u) => u.id)).toEqual(['cat']));
     expect(fetched).toBe(1);
+  });
+
+  it('follows a changed account, keeping what is known of its presence, and says whose it was', () => {
+    const selves: User[] = [];
+    let listed = 0;
+    const users = new Users({
+      fetch: async () => [],
+      listed: () => (listed += 1),
+      presence: () => {},
+      self: (changed) => selves.push(changed),
+    });
+    users.load([user('bob')]);
+    users.onPresence('bob', 'online');
+    users.changed({ ...user('bob'), displayName: 'Robert', isAdmin: true });
+    users.changed(user('newcomer'));
+    expect(users.list()).toEqual([
+      { ...user('bob'), displayName: 'Robert', isAdmin: true, presence: 'online' },
+      { ...user('newcomer'), presence: 'offline' },
+    ]);
+    expect(selves.map((u) => u.id)).toEqual(['bob', 'newcomer']);
+    expect(listed).toBe(2);
+  });
+
+  it('keeps a change that arrived while a refresh was on its way, which brings an older list', async () => {
+    let answer: (users: UserWithPresence[]) => void = () => {};
+    const users = new Users({
+      fetch: () => new Promise((resolve) => (answer = resolve)),
+      listed: () => {},
+      presence: () => {},
+      self: () => {},
+    });
+    const refreshed = users.refresh();
+    users.changed({ ...user('bob'), displayName: 'Robert' });
+    answer([{ ...user('bob'), presence: 'online' }]);
+    await refreshed;
+    expect(users.list()).toEqual([{ ...user('bob'), displayName: 'Robert', presence: 'online' }]);
   });
 });

@@ -7,11 +7,15 @@ export interface UsersHost {
   /** The whole list changed (saved, and a new snapshot told). */
   listed(): void;
   presence(userId: string, status: Presence): void;
+  /** A user changed, who may be the one signed in. */
+  self(user: User): void;
 }
 
 export class Users {
   private users = new Map<string, UserWithPresence>();
   private refreshing = false;
+  /** Accounts that changed while a refresh was on its way: newer than what it brings. */
+  private changedMeanwhile = new Map<string, User>();
 
   constructor(private readonly host: UsersHost) {}
 
@@ -44,12 +48,24 @@ export class Users {
     try {
       const users = await this.host.fetch();
       this.users = new Map(users.map((u) => [u.id, u]));
+      for (const user of this.changedMeanwhile.values())
+        this.users.set(user.id, { ...user, presence: this.users.get(user.id)?.presence ?? 'offline' });
       this.host.listed();
     } catch {
       // The next connect asks again.
     } finally {
       this.refreshing = false;
+      this.changedMeanwhile.clear();
     }
+  }
+
+  /** Someone's account changed (name, role, deactivated), or someone new came: the list follows. */
+  changed(user: User): void {
+    if (this.refreshing) this.changedMeanwhile.set(user.id, user);
+    const presence = this.users.get(user.id)?.presence ?? 'offline';
+    this.users.set(user.id, { ...user, presence });
+    this.host.self(user);
+    this.host.listed();
   }
 
   onPresence(userId: string, status: Presence): void {

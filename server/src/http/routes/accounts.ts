@@ -1,24 +1,27 @@
-// REST routes for accounts: sign-in, the caller's own account and tokens, and admin work on users
-// and invites. Each function's routes are registered behind one access rule (see ./api.ts).
-import type { FastifyInstance } from 'fastify';
+// REST routes for accounts: sign-in, the caller's own account, sessions and tokens, and admin work on
+// users, invites and registration. Each function's routes are registered behind one access rule (see
+// ./api.ts).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  CreateInviteRequest,
   CreateTokenRequest,
   LoginRequest,
   Password,
   PasswordChangeRequest,
   RegisterRequest,
+  ResetPasswordRequest,
+  SetRegistrationRequest,
   SetupRequest,
+  UpdateUserRequest,
   Username,
 } from '@switchboard/protocol';
 import type { ServerContext } from '../../context.ts';
+import { codeLink } from '../../domain/oneTimeCodes.ts';
 import { parse } from '../../errors.ts';
+import { deviceLabel } from '../device.ts';
 import { bodyObject, idParam } from './input.ts';
 
-const CreateInviteRequest = z.strictObject({
-  uses: z.number().int().min(1).max(1000).optional(),
-  expiresInDays: z.number().int().min(1).max(365).optional(),
-});
 const CreateUserRequest = z.strictObject({
   username: Username,
   password: Password,
@@ -27,34 +30,48 @@ const CreateUserRequest = z.strictObject({
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** The device a sign-in is from: what the client calls itself, or what its User-Agent says. */
+const deviceOf = (request: FastifyRequest, given: string | undefined): string =>
+  given ?? deviceLabel(request.headers['user-agent']);
+
 /** No token needed: how accounts are made, and signing in. */
 export function signInRoutes(api: FastifyInstance, ctx: ServerContext): void {
   api.get('/auth/status', async (request) => {
     await ctx.rateLimits.consume(request.ip);
     return {
       setupRequired: (await ctx.accounts.countUsers()) === 0,
-      registration: ctx.accounts.registration,
+      registration: await ctx.registration.policy(),
       version: ctx.version,
     };
   });
 
   api.post('/auth/login', async (request) => {
-    const { username, password } = parse(LoginRequest, request.body);
-    return ctx.rateLimits.passwordCheck(request.ip, username, () => ctx.accounts.login(username, password));
+    const { username, password, device } = parse(LoginRequest, request.body);
+    return ctx.rateLimits.passwordCheck(request.ip, username, () =>
+      ctx.accounts.login(username, password, deviceOf(request, device)),
+    );
   });
 
   api.post('/auth/setup', async (request, reply) => {
     await ctx.rateLimits.consumeSignUp(request.ip);
     const req = parse(SetupRequest, request.body);
-    await ctx.accounts.completeSetup(req.setupCode, req.username, req.password);
-    return reply.status(201).send(await ctx.accounts.login(req.username, req.password));
+    const user = await ctx.accounts.completeSetup(req.setupCode, req.username, req.password);
+    return reply.status(201).send(await ctx.accounts.startSession(user, deviceOf(request, req.device)));
   });
 
   api.post('/auth/register', async (request, reply) => {
     await ctx.rateLimits.consumeSignUp(request.ip);
     const req = parse(RegisterRequest, request.body);
-    await ctx.accounts.register(req);
-    return reply.status(201).send(await ctx.accounts.login(req.username, req.password));
+    const user = await ctx.accounts.register(req);
+    return reply.status(201).send(await ctx.accounts.startSession(user, deviceOf(request, req.device)));
+  });
+
+  /** A password reset link's code sets a new password and signs its holder in. */
+  api.post('/auth/reset', async (request) => {
+    await ctx.rateLimits.consumeSignUp(request.ip);
+    const req = parse(ResetPasswordRequest, request.body);
+    const user = await ctx.passwordResets.redeem(req.code, req.password);
+    return ctx.accounts.startSession(user, deviceOf(request, req.device));
   });
 }
 
@@ -72,18 +89,35 @@ export function identityRoutes(api: FastifyInstance, ctx: ServerContext): void {
 }
 
 /**
- * The caller's password and tokens: sign-in sessions only, so a leaked access token can neither take
- * the account over nor mint or revoke tokens.
+ * The caller's password, devices and tokens: sign-in sessions only, so a leaked access token can
+ * neither take the account over nor mint or revoke tokens.
  */
 export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void {
   api.post('/me/password', async (request, reply) => {
     const req = parse(PasswordChangeRequest, request.body);
-    const { username } = request.user;
+    const { username, tokenId } = request.user;
     await ctx.rateLimits.passwordCheck(request.ip, username, () =>
       ctx.accounts.verifyPassword(username, req.currentPassword),
     );
-    await ctx.accounts.setPassword(username, req.newPassword, { revokeAllTokens: req.revokeAllTokens });
+    await ctx.accounts.setPassword(username, req.newPassword, {
+      revokeAllTokens: req.revokeAllTokens,
+      keepSession: tokenId,
+    });
     return reply.status(204).send();
+  });
+
+  api.get('/me/sessions', async (request) => ({
+    sessions: await ctx.accounts.sessions(request.user.id, request.user.tokenId),
+  }));
+
+  api.delete('/me/sessions/:id', async (request, reply) => {
+    await ctx.accounts.endSession(request.user.id, idParam(request));
+    return reply.status(204).send();
+  });
+
+  api.post('/me/sessions/end-others', async (request) => {
+    bodyObject(request);
+    return { ended: await ctx.accounts.endOtherSessions(request.user.id, request.user.tokenId) };
   });
 
   api.get('/tokens', async (request) => ({ tokens: await ctx.accounts.listTokens(request.user.username) }));
@@ -107,11 +141,21 @@ export function ownAccountRoutes(api: FastifyInstance, ctx: ServerContext): void
   });
 }
 
-/** Managing users and invites: admins' sign-in sessions. */
+/** Managing users, invites and registration: admins' sign-in sessions. */
 export function adminRoutes(api: FastifyInstance, ctx: ServerContext): void {
+  api.get('/admin/users', async () => {
+    const users = await ctx.accounts.listWithLastSeen();
+    return { users: users.map((u) => ({ ...u, presence: ctx.presence.of(u.id) })) };
+  });
+
   api.post('/users', async (request, reply) => {
     const req = parse(CreateUserRequest, request.body);
     return reply.status(201).send(await ctx.accounts.createUser(req));
+  });
+
+  api.patch('/users/:id', async (request) => {
+    const id = idParam(request);
+    return ctx.accounts.updateUser(id, parse(UpdateUserRequest, bodyObject(request)));
   });
 
   api.delete('/users/:id', async (request, reply) => {
@@ -120,15 +164,32 @@ export function adminRoutes(api: FastifyInstance, ctx: ServerContext): void {
     return reply.status(204).send();
   });
 
+  api.post('/users/:id/password-reset', async (request, reply) => {
+    const id = idParam(request);
+    bodyObject(request);
+    const reset = await ctx.passwordResets.issue(id, request.user.id);
+    return reply.status(201).send({ ...reset, url: codeLink(ctx.config.publicUrl, 'reset', reset.code) });
+  });
+
+  api.get('/invites', async () => ({ invites: await ctx.invites.listOpen() }));
+
   api.post('/invites', async (request, reply) => {
     const req = parse(CreateInviteRequest, bodyObject(request));
-    const invite = await ctx.accounts.createInvite(request.user.id, {
+    const invite = await ctx.invites.create(request.user.id, {
       uses: req.uses ?? 1,
       ttlMs: (req.expiresInDays ?? 7) * DAY,
     });
-    const base = ctx.config.publicUrl?.replace(/\/$/, '');
-    return reply
-      .status(201)
-      .send({ ...invite, url: base ? `${base}/?invite=${encodeURIComponent(invite.code)}` : null });
+    return reply.status(201).send({ ...invite, url: codeLink(ctx.config.publicUrl, 'invite', invite.code) });
   });
+
+  api.delete('/invites/:id', async (request, reply) => {
+    await ctx.invites.revoke(idParam(request));
+    return reply.status(204).send();
+  });
+
+  api.get('/registration', () => ctx.registration.current());
+
+  api.put('/registration', (request) =>
+    ctx.registration.set(parse(SetRegistrationRequest, bodyObject(request)).registration),
+  );
 }

@@ -31,6 +31,8 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   const act = <N extends ActionName>(request: FastifyRequest, name: N, input: unknown) =>
     runAction(ctx, request.user, name, input);
 
+  api.patch('/me', (request) => act(request, 'profile.set', bodyObject(request)));
+
   api.get('/me/preferences', (request) => act(request, 'preferences.get', {}));
   api.put('/me/preferences', (request) => act(request, 'preferences.set', bodyObject(request)));
 
