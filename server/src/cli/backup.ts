@@ -1,7 +1,8 @@
-// `backup <file>`: a consistent copy of the database, safe while the server runs.
+// `backup <file>`: a consistent copy of the database, safe while the server runs; `restore <file>`:
+// a backup put back in place of the database, with the server stopped.
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
-import { backupDatabase, backupFiles, filesBeside } from '../store/backup.ts';
+import { backupDatabase, backupFiles, filesBeside, restoreDatabase } from '../store/backup.ts';
 import { printable } from './printable.ts';
 
 export function registerBackupCommand(
@@ -22,5 +23,24 @@ export function registerBackupCommand(
     console.log(
       `backed up ${copied.files} uploaded files (${copied.bytes} bytes) to ${printable(filesBeside(file))}`,
     );
+  });
+}
+
+export function registerRestoreCommand(
+  program: Command,
+  settings: (command: Command) => (opts: Record<string, unknown>) => Config,
+): void {
+  const command = program
+    .command('restore <file>')
+    .description(
+      'put a backup (and the uploaded files beside it) in place of the database (stop the server first); the database it replaces is kept beside it',
+    );
+  const config = settings(command);
+  command.action(async (file: string, opts) => {
+    const { target, previous, pages, files } = await restoreDatabase(config(opts), file);
+    console.log(
+      `restored ${printable(target)} from ${printable(file)} (${pages} pages, ${files} uploaded files added)`,
+    );
+    if (previous) console.log(`the database it replaced is kept as ${printable(previous)}`);
   });
 }
