@@ -1,6 +1,7 @@
 // Electron main: the composition root. Everything with a decision in it lives in a module of its
 // own (core/, app/) behind a small interface and is tested without Electron; this file only
 // connects those modules to Electron's objects.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -10,18 +11,35 @@ import {
   ipcMain,
   Menu,
   MessageChannelMain,
+  nativeImage,
+  nativeTheme,
+  Notification,
   powerMonitor,
   protocol,
   safeStorage,
   screen,
   session,
   shell,
+  Tray,
   utilityProcess,
   type MessagePortMain,
 } from 'electron';
 import { autoUpdater } from 'electron-updater';
-import { IPC, type AppInfo, type CoreStatus } from '@switchboard/protocol/desktop';
+import {
+  IPC,
+  type AppInfo,
+  type CoreStatus,
+  type DeepLinkTarget,
+  type DesktopSettings,
+} from '@switchboard/protocol/desktop';
+import { SwitchboardError } from '@switchboard/protocol';
 import { appProtocolHandler } from './app/app-protocol.ts';
+import { setDndFromTray } from './app/attention.ts';
+import { BadgeController } from './app/badge.ts';
+import { DesktopSettingsFile } from './app/desktop-settings.ts';
+import { StartAtLogin, startsHidden } from './app/login-item.ts';
+import { Notifier, type NotificationLike } from './app/notifier.ts';
+import { closeToTray, TrayController, type TrayLike } from './app/tray.ts';
 import { deepLinkIn, parseDeepLink, DEEP_LINK_SCHEME } from './app/deep-links.ts';
 import { IpcRouter, type IpcMainLike } from './app/ipc-router.ts';
 import { aboutText, menuTemplate } from './app/menu.ts';
@@ -37,16 +55,23 @@ import {
 } from './app/security.ts';
 import { claimSingleInstance } from './app/single-instance.ts';
 import { runUpdates, updatePolicy } from './app/updater.ts';
+import { accountFiles, forgetAccountFiles } from './app/account-files.ts';
+import { Servers } from './app/servers.ts';
+import { LocalServer, type ServerProcess } from './local/local-server.ts';
 import { MIN_SIZE, parseWindowState, placeWindow, type WindowState } from './app/window-state.ts';
 import { CoreHost, type CoreChild } from './core/core-host.ts';
 import { systemTimers } from './core/supervisor.ts';
 import type { Logger } from 'pino';
 import { openFileLog } from './shared/file-log.ts';
+import { readText, writeText } from './shared/files.ts';
 
 const BUILD_DIR = path.join(app.getAppPath(), 'dist/desktop');
 const RENDERER_DIR = path.join(BUILD_DIR, 'renderer');
 const PRELOAD = path.join(BUILD_DIR, 'preload/index.cjs');
 const UTILITY = path.join(BUILD_DIR, 'main/utility.cjs');
+const LOCAL_SERVER = path.join(BUILD_DIR, 'main/local-server.cjs');
+const SERVER_CLI = path.join(BUILD_DIR, 'server/dist/cli.js');
+const ICONS = path.join(BUILD_DIR, 'icons');
 
 // A separate profile (tests, or a second account side by side): set before anything reads userData,
 // so the single-instance lock and every file follow it.
@@ -67,6 +92,18 @@ let log: Logger;
 let mainWindow: BrowserWindow | null = null;
 /** Deep links that arrived before the window could take them. */
 const pendingLinks: string[] = [];
+/** Checked links for the window, waiting while it loads (another account is coming on screen). */
+const pendingTargets: DeepLinkTarget[] = [];
+/** Where each account's window was (the address after #), to come back to it. */
+const placeOf = new Map<string, string>();
+/** Set once the app is quitting: closing the window then really closes it. */
+let quitting = false;
+/** Started at login: the first window waits in the tray until asked for. */
+const hiddenAtStart = startsHidden(process.argv, process.platform, app);
+// Kept referenced for the app's life: a collected Tray disappears from the panel.
+let tray: Tray | null = null;
+/** Every account's session core (app/servers.ts); set once the app is ready. */
+let accounts: Servers<MessagePortMain> | null = null;
 
 if (claimSingleInstance(app, { focus: () => focusWindow(), openLink: (url) => openLink(url) })) {
   const initialLink = deepLinkIn(process.argv);
@@ -105,23 +142,77 @@ function start(): void {
   );
   app.on('web-contents-created', (_event, contents) => guardContents(contents, openExternal));
 
-  const host = new CoreHost<MessagePortMain>({
-    launch: () =>
-      utilityProcess.fork(UTILITY, [], {
-        serviceName: 'Switchboard session',
-        stdio: 'ignore',
-      }) as unknown as CoreChild<MessagePortMain>,
-    createChannel: () => new MessageChannelMain(),
-    secrets: new SafeStorageSecrets(path.join(userData, 'session-token'), safeStorage, log),
-    dataDir: path.join(userData, 'session'),
-    logsDir,
+  const settings = new DesktopSettingsFile(path.join(userData, 'desktop-settings.json'), log);
+  const startAtLogin = new StartAtLogin({
+    platform: process.platform,
+    app,
+    executable: process.env.APPIMAGE ?? process.execPath,
+    autostartDir: path.join(
+      process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config'),
+      'autostart',
+    ),
+    appName: PRODUCT_NAME,
+  });
+  const loginState = () => ({ on: startAtLogin.isOn(), supported: startAtLogin.supported });
+  const attention = startAttention(
+    () => servers,
+    loginState,
+    (on) => {
+      startAtLogin.set(on);
+      attention.tray.refresh();
+    },
+  );
+  const servers = new Servers<MessagePortMain>({
+    store: {
+      load: () => settings.value.servers ?? null,
+      save: (list) => void settings.update({ servers: list }),
+    },
+    createHost: (account) => {
+      const files = accountFiles(userData, account);
+      return new CoreHost<MessagePortMain>({
+        launch: () =>
+          utilityProcess.fork(UTILITY, [], {
+            serviceName: 'Switchboard session',
+            stdio: 'ignore',
+          }) as unknown as CoreChild<MessagePortMain>,
+        createChannel: () => new MessageChannelMain(),
+        secrets: new SafeStorageSecrets(files.token, safeStorage, log),
+        dataDir: files.dataDir,
+        logsDir,
+        log,
+      });
+    },
+    createNotifier: (actions, source) =>
+      new Notifier({
+        create: (options) => new Notification(options) as unknown as NotificationLike,
+        platform: process.platform,
+        icon: path.join(ICONS, 'app.png'),
+        actions,
+        source,
+        log,
+      }),
+    window: { show: () => focusWindow(), follow: (target) => followTarget(target) },
+    newId: () => randomUUID(),
+    forget: (account) => forgetAccountFiles(userData, account),
+    onTotals: (totals) => {
+      attention.tray.update(totals);
+      attention.badge.update(totals);
+    },
+    onList: (list) => mainWindow?.webContents.send(IPC.serversChanged, list),
+    onSwitch: (from, to) => {
+      if (!mainWindow) return;
+      placeOf.set(from, new URL(mainWindow.webContents.getURL()).hash);
+      void mainWindow.loadURL(`${APP_ENTRY}${placeOf.get(to) ?? ''}`);
+    },
     log,
   });
-  host.start();
+  accounts = servers;
+  servers.start();
+  const local = startLocalServer(settings, servers);
 
-  powerMonitor.on('suspend', () => host.power('suspend'));
-  powerMonitor.on('resume', () => host.power('resume'));
-  powerMonitor.on('unlock-screen', () => host.power('unlock-screen'));
+  powerMonitor.on('suspend', () => servers.power('suspend'));
+  powerMonitor.on('resume', () => servers.power('resume'));
+  powerMonitor.on('unlock-screen', () => servers.power('unlock-screen'));
 
   const router = new IpcRouter(ipcMain as unknown as IpcMainLike, log);
   router.handle(IPC.appInfo, (): AppInfo => ({
@@ -131,12 +222,21 @@ function start(): void {
     platform: process.platform,
     secretStorage: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
     logsDir,
-    server: host.state.server,
+    server: servers.active.state.server,
   }));
-  router.on(IPC.restartCore, () => host.restart());
+  router.on(IPC.restartCore, () => servers.active.restart());
   router.on(IPC.openLogs, () => void shell.openPath(logsDir));
   router.on(IPC.rendererError, ([message, stack]) => log.error({ stack }, `renderer: ${message}`));
-  router.on(IPC.network, ([online]) => host.network(online));
+  router.on(IPC.network, ([online]) => servers.network(online));
+  routeServers(router, servers, local, settings);
+  router.handle(IPC.desktopSettings, (): DesktopSettings => {
+    const { on, supported } = loginState();
+    return { startAtLogin: on, startAtLoginSupported: supported };
+  });
+  router.on(IPC.setStartAtLogin, ([on]) => {
+    startAtLogin.set(on);
+    attention.tray.refresh();
+  });
 
   const showAbout = () =>
     void dialog.showMessageBox({
@@ -148,7 +248,7 @@ function start(): void {
         electron: process.versions.electron,
         chrome: process.versions.chrome,
         node: process.versions.node,
-        server: host.state.server,
+        server: servers.active.state.server,
       }),
     });
   Menu.setApplicationMenu(
@@ -164,26 +264,154 @@ function start(): void {
     ),
   );
 
-  mainWindow = createWindow(host);
+  mainWindow = createWindow(servers, settings, !hiddenAtStart);
   app.on('activate', () => {
     // macOS: clicking the dock icon with no window open opens one.
-    if (!mainWindow) mainWindow = createWindow(host);
+    if (!mainWindow) mainWindow = createWindow(servers, settings, true);
+    else focusWindow();
   });
   app.on('window-all-closed', () => {
-    // Windows and Linux quit with their last window (until the tray exists); macOS apps stay.
+    // Closing the window keeps the app in the tray; this happens only while quitting.
     if (process.platform !== 'darwin') app.quit();
   });
   let shuttingDown = false;
   app.on('before-quit', (event) => {
+    quitting = true;
     if (shuttingDown) return;
     shuttingDown = true;
     event.preventDefault();
-    void host.shutdown().finally(() => app.quit());
+    // The cores first (their last writes may go to the local server), then the server itself.
+    void servers
+      .shutdown()
+      .then(() => local.stop())
+      .finally(() => app.quit());
   });
   startUpdates();
 }
 
-function createWindow(host: CoreHost<MessagePortMain>): BrowserWindow {
+/** The tray and the badge (app/tray.ts, app/badge.ts), fed with every account's totals. */
+function startAttention(
+  servers: () => Pick<Servers<MessagePortMain>, 'setDnd'>,
+  loginState: () => { on: boolean; supported: boolean },
+  setStartAtLogin: (on: boolean) => void,
+) {
+  const icon = (file: string) => path.join(ICONS, file);
+  tray = new Tray(icon(process.platform === 'darwin' ? 'trayTemplate.png' : 'tray-normal-on-dark.png'));
+  const trayController = new TrayController({
+    tray: tray as unknown as TrayLike,
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    platform: process.platform,
+    imagePath: icon,
+    // Windows' taskbar follows the system theme, not the app's; Linux panels are mostly dark.
+    panelIsDark: () =>
+      process.platform === 'win32'
+        ? nativeTheme.shouldUseDarkColorsForSystemIntegratedUI
+        : process.platform === 'linux' || nativeTheme.shouldUseDarkColors,
+    startAtLogin: loginState,
+    actions: {
+      open: () => focusWindow(),
+      dnd: (choice) => setDndFromTray(servers(), () => Date.now())(choice),
+      startAtLogin: setStartAtLogin,
+      quit: () => app.quit(),
+    },
+    timers: systemTimers,
+  });
+  nativeTheme.on('updated', () => trayController.refresh());
+  const badge = new BadgeController(process.platform, {
+    setDockBadge: (text) => app.dock?.setBadge(text),
+    setOverlayIcon: (file, description) =>
+      mainWindow?.setOverlayIcon(file ? nativeImage.createFromPath(icon(file)) : null, description),
+    setBadgeCount: (count) => app.setBadgeCount(count),
+  });
+  return { tray: trayController, badge };
+}
+
+/**
+ * The server on this computer (local/local-server.ts) in a utility process of its own, started with
+ * the app once it has been set up; the cores signed in there follow it when it changes port.
+ */
+function startLocalServer(settings: DesktopSettingsFile, servers: Servers<MessagePortMain>): LocalServer {
+  const serverLog = openFileLog(logsDir, 'local-server');
+  const local = new LocalServer({
+    launch: () =>
+      utilityProcess.fork(LOCAL_SERVER, [], {
+        serviceName: 'Switchboard server',
+        stdio: 'pipe',
+      }) as unknown as ServerProcess,
+    cli: SERVER_CLI,
+    dataDir: path.join(userData, 'local-server'),
+    config: {
+      load: () => settings.value.localServer,
+      save: (config) => void settings.update({ localServer: { ...settings.value.localServer, ...config } }),
+    },
+    output: (line) => void serverLog.then((out) => out.info(line)),
+    log,
+  });
+  local.onMoved((from, to) => servers.serverMoved(from, to));
+  local.onChange((info) => mainWindow?.webContents.send(IPC.localServerChanged, info));
+  if (settings.value.localServer.hosting)
+    local.start().catch((err: Error) => log.error({ error: err.message }, 'the local server did not start'));
+  return local;
+}
+
+/** The server list's and the local server's requests from the window. */
+function routeServers(
+  router: IpcRouter,
+  servers: Servers<MessagePortMain>,
+  local: LocalServer,
+  settings: DesktopSettingsFile,
+): void {
+  router.handle(IPC.servers, () => servers.list());
+  router.on(IPC.switchServer, ([id]) => servers.activate(id));
+  router.on(IPC.addServer, () => void servers.add());
+  router.on(IPC.removeServer, ([id]) => void servers.remove(id));
+  router.handle(IPC.localServer, () => local.state);
+  router.handle(IPC.hostLocalServer, async () => {
+    if (servers.active.state.server.url)
+      throw new SwitchboardError('conflict', 'this account is on a server already: add a server first');
+    const hosting = await local.setup();
+    settings.update({ localServer: { ...settings.value.localServer, hosting: true } });
+    servers.markActiveLocal();
+    return hosting;
+  });
+  router.handle(IPC.setLocalServerLan, ([on]) => local.setLan(on));
+  router.handle(IPC.localServerInvite, ([admin]) => local.invite(admin));
+  router.handle(IPC.backupLocalServer, async () => {
+    const { canceled, filePath } = await dialog.showSaveDialog({
+      title: 'Back up the server on this computer',
+      defaultPath: `switchboard-${new Date().toISOString().slice(0, 10)}.db`,
+    });
+    if (canceled || !filePath) return null;
+    await local.backup(filePath);
+    return filePath;
+  });
+  router.handle(IPC.restoreLocalServer, async () => {
+    const { canceled, filePaths } = await dialog.showOpenDialog({
+      title: 'Restore the server on this computer from a backup',
+      properties: ['openFile'],
+    });
+    const file = filePaths[0];
+    if (canceled || !file) return null;
+    await local.restore(file);
+    return file;
+  });
+}
+
+/** Tells the person, once, that closing the window left the app running in the tray. */
+function showTrayNotice(): void {
+  const where = process.platform === 'darwin' ? 'the menu bar' : 'the tray';
+  const body = `${PRODUCT_NAME} keeps running in ${where} and notifies you of new messages. Quit it from there.`;
+  if (Notification.isSupported())
+    new Notification({ title: `${PRODUCT_NAME} is still running`, body }).show();
+  else
+    void dialog.showMessageBox({ type: 'info', message: `${PRODUCT_NAME} is still running`, detail: body });
+}
+
+function createWindow(
+  host: Servers<MessagePortMain>,
+  settings: DesktopSettingsFile,
+  showWhenReady: boolean,
+): BrowserWindow {
   const stateFile = path.join(userData, 'window-state.json');
   const saved = parseWindowState(readText(stateFile), (reason) => log.warn({}, reason));
   const primary = screen.getPrimaryDisplay().workArea;
@@ -214,7 +442,17 @@ function createWindow(host: CoreHost<MessagePortMain>): BrowserWindow {
     },
   });
   if (bounds.maximized) window.maximize();
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (showWhenReady) window.show();
+  });
+  // A conversation is on screen only while the window is shown and focused.
+  const reportFocus = () => host.setWindowFocused(window.isVisible() && window.isFocused());
+  window.on('focus', reportFocus);
+  window.on('blur', reportFocus);
+  window.on('show', reportFocus);
+  window.on('hide', reportFocus);
+  window.on('minimize', reportFocus);
+  window.on('restore', reportFocus);
 
   const id = window.webContents.id;
   const target = {
@@ -225,16 +463,27 @@ function createWindow(host: CoreHost<MessagePortMain>): BrowserWindow {
   // Every load (the first, a reload) gets a port of its own; the old one closed with the old page.
   window.webContents.on('did-finish-load', () => {
     host.attachWindow(target);
+    window.webContents.send(IPC.serversChanged, host.list());
     for (const link of pendingLinks.splice(0)) openLink(link);
+    for (const link of pendingTargets.splice(0)) followTarget(link);
   });
   window.webContents.on('render-process-gone', (_event, details) =>
     log.error({ reason: details.reason, exitCode: details.exitCode }, 'the window’s renderer stopped'),
   );
-  window.on('close', () => {
+  window.on('close', (event) => {
     const state: WindowState = { ...window.getNormalBounds(), maximized: window.isMaximized() };
-    writeText(stateFile, JSON.stringify(state));
+    writeText(stateFile, JSON.stringify(state), log);
+    const decision = closeToTray(quitting, settings.value.closeNoticeShown);
+    if (!decision.keep) return;
+    event.preventDefault();
+    window.hide();
+    if (decision.notice) {
+      settings.update({ closeNoticeShown: true });
+      showTrayNotice();
+    }
   });
   window.on('closed', () => {
+    host.setWindowFocused(false);
     host.detachWindow(id);
     if (mainWindow === window) mainWindow = null;
   });
@@ -253,8 +502,16 @@ function openLink(url: string): void {
   if (!mainWindow || mainWindow.webContents.isLoading()) return void pendingLinks.push(url);
   const parsed = parseDeepLink(url);
   if (!parsed.ok) return log.warn({ reason: parsed.reason }, 'ignored a switchboard:// link');
+  // The account on the link's server comes on screen (the window loads it if it was another).
+  accounts?.accountFor(parsed.target);
   focusWindow();
-  mainWindow.webContents.send(IPC.deepLink, parsed.target);
+  followTarget(parsed.target);
+}
+
+/** Hands the window a checked link (from switchboard://, or a notification's click). */
+function followTarget(target: DeepLinkTarget): void {
+  if (!mainWindow || mainWindow.webContents.isLoading()) return void pendingTargets.push(target);
+  mainWindow.webContents.send(IPC.deepLink, target);
 }
 
 function openExternal(url: string): void {
@@ -305,22 +562,4 @@ async function confirm(message: string, detail: string, yes: string, no: string)
     cancelId: 1,
   });
   return response === 0;
-}
-
-function readText(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function writeText(file: string, text: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.tmp`, text);
-    fs.renameSync(`${file}.tmp`, file);
-  } catch (err) {
-    log.warn({ error: (err as Error).message, file }, 'could not save');
-  }
 }

@@ -10,7 +10,10 @@ import {
   type CoreStatus,
   type DeepLinkTarget,
   type DesktopBridge,
+  type DesktopSettings,
+  type LocalServerInfo,
   type PageMessage,
+  type ServerSummary,
 } from '@switchboard/protocol/desktop';
 
 /** The parts of Electron's ipcRenderer used here. */
@@ -42,6 +45,19 @@ export function installBridge({ ipc, expose, window, platform }: BridgeHost): vo
     openLogs: () => ipc.send(IPC.openLogs),
     reportError: (message, stack) =>
       ipc.send(IPC.rendererError, clip(message, 4096), stack === undefined ? undefined : clip(stack, 16_384)),
+    desktopSettings: () => ipc.invoke(IPC.desktopSettings) as Promise<DesktopSettings>,
+    setStartAtLogin: (on) => ipc.send(IPC.setStartAtLogin, on === true),
+    servers: () => ipc.invoke(IPC.servers) as Promise<ServerSummary[]>,
+    switchServer: (id) => ipc.send(IPC.switchServer, String(id)),
+    addServer: () => ipc.send(IPC.addServer),
+    removeServer: (id) => ipc.send(IPC.removeServer, String(id)),
+    localServer: () => ipc.invoke(IPC.localServer) as Promise<LocalServerInfo>,
+    hostLocalServer: () =>
+      ipc.invoke(IPC.hostLocalServer) as Promise<{ url: string; setupCode: string | null }>,
+    setLocalServerLan: (on) => ipc.invoke(IPC.setLocalServerLan, on === true) as Promise<LocalServerInfo>,
+    localServerInvite: (admin) => ipc.invoke(IPC.localServerInvite, String(admin)) as Promise<string>,
+    backupLocalServer: () => ipc.invoke(IPC.backupLocalServer) as Promise<string | null>,
+    restoreLocalServer: () => ipc.invoke(IPC.restoreLocalServer) as Promise<string | null>,
   };
   expose('switchboard', Object.freeze(api));
 
@@ -68,6 +84,12 @@ export function installBridge({ ipc, expose, window, platform }: BridgeHost): vo
   });
   ipc.on(IPC.coreStatus, (_event, status) =>
     toPage({ source: PAGE_MESSAGE, kind: 'core-status', status: status as CoreStatus }),
+  );
+  ipc.on(IPC.serversChanged, (_event, servers) =>
+    toPage({ source: PAGE_MESSAGE, kind: 'servers', servers: servers as ServerSummary[] }),
+  );
+  ipc.on(IPC.localServerChanged, (_event, info) =>
+    toPage({ source: PAGE_MESSAGE, kind: 'local-server', info: info as LocalServerInfo }),
   );
   ipc.on(IPC.deepLink, (_event, target) =>
     toPage({ source: PAGE_MESSAGE, kind: 'deep-link', target: target as DeepLinkTarget }),

@@ -221,10 +221,50 @@ export const THEMES = ['system', 'light', 'dark'] as const;
 export const LANGUAGES = ['en', 'ko'] as const;
 export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
 
+// --- Notification preferences: per conversation, keywords, do not disturb, quiet hours -----------
+
+/** Keywords a user may be notified about; each 1–64 characters. */
+export const MAX_NOTIFY_KEYWORDS = 25;
+/** Conversations with a setting of their own (mute or another level); the rest follow `notify`. */
+export const MAX_CONVERSATION_SETTINGS = 200;
+
+/** Whether `timeZone` is an IANA time zone this runtime knows (Europe/Berlin, America/New_York, UTC…). */
+export function isTimeZone(timeZone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/.test(timeZone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A time of day, `HH:MM` on a 24-hour clock. */
+export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM, 00:00–23:59');
+export const TimeZone = z
+  .string()
+  .refine(isTimeZone, 'not a time zone (use an IANA name such as Europe/Berlin)');
+export const NotifyKeyword = PlainText.min(1)
+  .max(64)
+  .refine((k) => k.trim() === k, 'a keyword has no spaces at its ends');
+/** A conversation's own setting: muted (no notifications, not in the unread badge), or another level. */
+export const ConversationSetting = z
+  .strictObject({ muted: z.boolean().optional(), notify: z.enum(NOTIFY_LEVELS).optional() })
+  .refine((s) => s.muted === true || s.notify !== undefined, 'leave out a conversation without a setting');
+/** Do not disturb: no notifications until `until` (Unix ms), or until turned off (`null`). */
+export const DoNotDisturb = z.strictObject({ until: z.number().int().min(0).max(8.64e15).nullable() });
+/**
+ * A daily quiet time from `from` to `to` in the user's time zone; `from` after `to` crosses midnight
+ * (22:00–07:00). The zone is stored with it, so every device keeps the same hours wherever it is.
+ */
+export const QuietHours = z
+  .strictObject({ from: TimeOfDay, to: TimeOfDay, timeZone: TimeZone })
+  .refine((q) => q.from !== q.to, 'quiet hours start and end at different times');
+
 /**
  * A user's app preferences, kept by the server so they follow the user to every device. A key left
- * out takes the app's default. Unknown keys are refused, and every value is an enum or a boolean, so
- * the stored object stays a few dozen bytes.
+ * out takes the app's default. Unknown keys are refused, and every value is an enum, a boolean or a
+ * small bounded object, so the stored object stays within a few kilobytes.
  */
 export const Preferences = z.strictObject({
   theme: z.enum(THEMES).optional(),
@@ -233,6 +273,28 @@ export const Preferences = z.strictObject({
   notify: z.enum(NOTIFY_LEVELS).optional(),
   /** Whether a notification shows where the message is, or only that something arrived. */
   notifyPreview: z.boolean().optional(),
+  // Notifications, beyond the level: sound, keywords, per conversation, do not disturb, quiet hours.
+  /** Whether notifications make a sound. */
+  notifySound: z.boolean().optional(),
+  /** Words that notify like a mention (whole words, any case). */
+  keywords: z
+    .array(NotifyKeyword)
+    .max(MAX_NOTIFY_KEYWORDS)
+    .refine(
+      (list) => new Set(list.map((k) => k.toLowerCase())).size === list.length,
+      'name each keyword once',
+    )
+    .optional(),
+  /** Per conversation (by channel id): muted, or a level other than `notify`. */
+  conversations: z
+    .record(Id, ConversationSetting)
+    .refine(
+      (all) => Object.keys(all).length <= MAX_CONVERSATION_SETTINGS,
+      `at most ${MAX_CONVERSATION_SETTINGS} conversations with a setting of their own`,
+    )
+    .optional(),
+  dnd: DoNotDisturb.optional(),
+  quietHours: QuietHours.optional(),
 });
 export const TypingRequest = z.strictObject({ channelId: Id });
 
@@ -306,6 +368,9 @@ export type HistoryRequest = z.infer<typeof HistoryRequest>;
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>;
 export type SyncRequest = z.infer<typeof SyncRequest>;
 export type Preferences = z.infer<typeof Preferences>;
+export type ConversationSetting = z.infer<typeof ConversationSetting>;
+export type DoNotDisturb = z.infer<typeof DoNotDisturb>;
+export type QuietHours = z.infer<typeof QuietHours>;
 export type TokenScope = z.infer<typeof TokenScope>;
 export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
 export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;

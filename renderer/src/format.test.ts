@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { channelSummary } from '../../tests/support/fixtures.ts';
-import { formatClockTime, formatDay, formatFullDate, formatTime, totalUnread, unreadText } from './format.ts';
+import {
+  formatClockTime,
+  formatDay,
+  formatFullDate,
+  formatTime,
+  serverInitials,
+  totalUnread,
+  unreadText,
+} from './format.ts';
 
 const ts = Date.UTC(2026, 2, 14, 15, 9);
 const t = ((key: string) => key) as Parameters<typeof formatDay>[2];
@@ -27,6 +35,17 @@ describe('date formatting', () => {
     );
     expect(formatDay(now, 'en-US', t, now)).toBe('messages.today');
   });
+});
+
+describe('serverInitials', () => {
+  it.each([
+    ['chat.example.org', 'CH'],
+    ['www.example.org', 'EX'],
+    ['This computer', 'TC'],
+    ['New server', 'NS'],
+    ['127.0.0.1:8443', '43'],
+    ['[::1]:41234', '34'],
+  ])('%s → %s', (name, expected) => expect(serverInitials(name)).toBe(expected));
 });
 
 describe('the gutter time', () => {

@@ -149,3 +149,25 @@ export function errorText(err: unknown, t: TFunction): string {
   const known = typeof code === 'string' ? t(`errors.${code}`, { defaultValue: '', message: detail }) : '';
   return known || t('errors.unknown', { message: detail });
 }
+
+/**
+ * Two characters for a server's icon in the server list: a host's first two letters
+ * ("chat.example.org" → "CH"), the initials of a name in words ("This computer" → "TC"), or — for
+ * servers known by address — their port's last two digits, which is what tells them apart
+ * ("127.0.0.1:8443" → "43").
+ */
+export function serverInitials(name: string): string {
+  const address = /^[\d.]+:(\d+)$|^\[[\da-f:]+\]:(\d+)$/i.exec(name);
+  if (address) return (address[1] ?? address[2]!).slice(-2);
+  const words = name.split(/\s+/).filter(Boolean);
+  if (words.length > 1)
+    return words
+      .map((word) => word[0]!)
+      .join('')
+      .slice(0, 2)
+      .toUpperCase();
+  return name
+    .replace(/^www\./, '')
+    .slice(0, 2)
+    .toUpperCase();
+}

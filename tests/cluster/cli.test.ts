@@ -29,13 +29,15 @@ describe('the CLI on PostgreSQL', () => {
     expect(listed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^admin\tadmin\t/) });
   });
 
-  it('refuses backup and points to pg_dump; config masks the password in the URL', async () => {
+  it('refuses backup and restore and points to pg_dump; config masks the password in the URL', async () => {
     const databaseUrl = (await createSharedDatabase()).replace('postgres@', 'postgres:s3cret@');
-    const backup = cli(databaseUrl, 'backup', `${tempDir()}/copy.db`);
-    expect(backup.code).toBe(1);
-    expect(backup.stderr).toMatch(
-      /^error \[bad_request\]: the database is PostgreSQL: back it up with pg_dump/,
-    );
+    for (const command of ['backup', 'restore']) {
+      const refused = cli(databaseUrl, command, `${tempDir()}/copy.db`);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^error \[bad_request\]: the database is PostgreSQL: back it up with pg_dump/,
+      );
+    }
     const shown = cli(databaseUrl, 'config', '--redis-url', 'redis://:hunter2@127.0.0.1:6379');
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({

@@ -3,8 +3,9 @@
 // session core the way the modules' own tests assume — before ready (privileged app:// scheme,
 // sandbox for all, single-instance lock), on ready (permission handlers, the utility process forked,
 // one window with sandbox/contextIsolation/no Node, loaded from app://, its port sent after load),
-// and IPC answered only for the app's frame. Only a real Electron shows that Electron honours them
-// (tests/electron). `npm run build` first.
+// IPC answered only for the app's frame, the tray, a notification from the core shown natively and
+// its click routed to the window, and closing the window keeping the app in the tray. Only a real
+// Electron shows that Electron honours them (tests/electron). `npm run build` first.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import Module from 'node:module';
@@ -33,6 +34,11 @@ class FakeWebContents extends EventEmitter {
   isLoading() {
     return false;
   }
+  /** The page's address, as loadURL and the page's own navigation leave it. */
+  url = '';
+  getURL() {
+    return this.url;
+  }
 }
 
 class FakeBrowserWindow extends EventEmitter {
@@ -45,14 +51,28 @@ class FakeBrowserWindow extends EventEmitter {
   }
   async loadURL(url: string) {
     this.loaded = url;
+    this.webContents.url = url;
   }
+  visible = false;
   maximize() {}
-  show() {}
+  show() {
+    this.visible = true;
+  }
+  hide() {
+    this.visible = false;
+  }
   focus() {}
   restore() {}
   isMinimized() {
     return false;
   }
+  isVisible() {
+    return this.visible;
+  }
+  isFocused() {
+    return this.visible;
+  }
+  setOverlayIcon() {}
   isMaximized() {
     return false;
   }
@@ -69,6 +89,41 @@ class FakeUtilityProcess extends EventEmitter {
   }
   kill() {
     return true;
+  }
+}
+
+class FakeNotification extends EventEmitter {
+  static shown: FakeNotification[] = [];
+  static isSupported() {
+    return true;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show() {
+    FakeNotification.shown.push(this);
+  }
+  close() {}
+}
+
+class FakeTray extends EventEmitter {
+  static created: FakeTray[] = [];
+  image: string;
+  toolTip = '';
+  menu: { label?: string; submenu?: { label?: string }[] }[] = [];
+  constructor(image: string) {
+    super();
+    this.image = image;
+    FakeTray.created.push(this);
+  }
+  setImage(image: string) {
+    this.image = image;
+  }
+  setToolTip(toolTip: string) {
+    this.toolTip = toolTip;
+  }
+  setContextMenu(menu: FakeTray['menu']) {
+    this.menu = menu;
   }
 }
 
@@ -103,6 +158,9 @@ const app = Object.assign(new EventEmitter(), {
   setAsDefaultProtocolClient: () => true,
   getVersion: () => '0.1.0',
   getAppPath: () => REPO_ROOT,
+  getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
+  setLoginItemSettings: () => {},
+  setBadgeCount: () => true,
 });
 const fakeElectron = {
   app,
@@ -118,6 +176,13 @@ const fakeElectron = {
     buildFromTemplate: (template: unknown) => template,
     setApplicationMenu: (menu: unknown) => (calls.menu = menu),
   },
+  nativeImage: { createFromPath: (file: string) => ({ file }) },
+  nativeTheme: Object.assign(new EventEmitter(), {
+    shouldUseDarkColors: false,
+    shouldUseDarkColorsForSystemIntegratedUI: false,
+  }),
+  Notification: FakeNotification,
+  Tray: FakeTray,
   MessageChannelMain: class {
     port1 = new FakePortMain();
     port2 = new FakePortMain();
@@ -247,5 +312,110 @@ describe('main, wired to (fake) Electron', () => {
       { type: 'power', event: 'suspend' },
       { type: 'power', event: 'resume' },
     ]);
+  });
+
+  it('puts an icon in the tray whose menu opens the app, sets do not disturb and quits', () => {
+    expect(FakeTray.created).toHaveLength(1);
+    const tray = FakeTray.created[0]!;
+    expect(path.dirname(tray.image)).toBe(path.join(REPO_ROOT, 'dist/desktop/icons'));
+    expect(fs.existsSync(tray.image)).toBe(true);
+    expect(tray.menu.map((item) => item.label)).toEqual([
+      'Open Switchboard',
+      undefined,
+      'Do not disturb',
+      'Start at login',
+      undefined,
+      'Quit Switchboard',
+    ]);
+  });
+
+  it('shows the core’s notification natively, and a click brings the window to that message', () => {
+    const child = calls.forked[0]!.child;
+    const window = FakeBrowserWindow.created[0]!;
+    child.emit('message', { type: 'server', url: 'https://chat.example.org', version: '1.0.0' });
+    child.emit('message', {
+      type: 'notification',
+      notification: {
+        id: 'm1',
+        channelId: 'c1',
+        conversation: '#ops',
+        reason: 'mention',
+        messageId: 'm1',
+        seq: 3,
+        lastSeq: 3,
+        author: { id: 'u1', name: 'Bob' },
+        preview: 'the deploy is stuck',
+        hidden: false,
+        summary: false,
+        count: 1,
+        silent: false,
+        ts: 1,
+      },
+    });
+    expect(FakeNotification.shown.map((n) => [n.options.title, n.options.body])).toEqual([
+      ['#ops', 'Bob: the deploy is stuck'],
+    ]);
+    window.hide();
+    FakeNotification.shown[0]!.emit('click', {});
+    expect(window.isVisible()).toBe(true);
+    expect(window.webContents.sent.at(-1)).toEqual({
+      channel: IPC.deepLink,
+      args: [{ action: 'open', server: 'https://chat.example.org', channel: 'c1', message: 'm1' }],
+    });
+    // The totals reach the tray.
+    child.emit('message', { type: 'attention', unread: 4, mentions: 1, dnd: null });
+    const tray = FakeTray.created[0]!;
+    expect(path.basename(tray.image)).toMatch(/^tray-mention-/);
+    expect(tray.toolTip).toBe('Switchboard: 4 unread, 1 for you');
+  });
+
+  it('closing the window keeps the app in the tray, with a notice the first time only', () => {
+    const window = FakeBrowserWindow.created[0]!;
+    const before = FakeNotification.shown.length;
+    const close = () => {
+      let prevented = false;
+      window.emit('close', { preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    window.show();
+    expect(close()).toBe(true);
+    expect(window.isVisible()).toBe(false);
+    expect(FakeNotification.shown.slice(before).map((n) => n.options.title)).toEqual([
+      'Switchboard is still running',
+    ]);
+    window.show();
+    expect(close()).toBe(true);
+    expect(FakeNotification.shown.length).toBe(before + 1);
+    expect(JSON.parse(fs.readFileSync(path.join(userData, 'desktop-settings.json'), 'utf8'))).toMatchObject({
+      closeNoticeShown: true,
+    });
+  });
+
+  it('adds a server: a second core with its own data folder, the window loaded for it and back where it was', async () => {
+    const fromApp = { senderFrame: { url: 'app://switchboard/index.html' } };
+    const window = FakeBrowserWindow.created[0]!;
+    // The first account's page was at a conversation.
+    window.webContents.url = 'app://switchboard/index.html#/c/general';
+    calls.ipcOn.get(IPC.addServer)!(fromApp);
+    expect(calls.forked.map((f) => f.path)).toEqual([
+      path.join(REPO_ROOT, 'dist/desktop/main/utility.cjs'),
+      path.join(REPO_ROOT, 'dist/desktop/main/utility.cjs'),
+    ]);
+    const second = calls.forked[1]!.child;
+    const dataDir = (second.received[0] as { dataDir: string }).dataDir;
+    expect(path.relative(userData, dataDir)).toMatch(/^servers[/\\][0-9a-f-]{36}[/\\]session$/);
+    expect(window.loaded).toBe('app://switchboard/index.html');
+    window.webContents.emit('did-finish-load');
+    expect(second.received.at(-1)).toEqual({ type: 'attach', windowId: window.webContents.id });
+    const list = (await calls.ipcHandle.get(IPC.servers)!(fromApp)) as { id: string; active: boolean }[];
+    expect(list.map((s) => s.active)).toEqual([false, true]);
+    // Back to the first: its page where it was.
+    calls.ipcOn.get(IPC.switchServer)!(fromApp, list[0]!.id);
+    expect(window.loaded).toBe('app://switchboard/index.html#/c/general');
+    // An id that is not in the list is refused by the schema, and nothing changes.
+    calls.ipcOn.get(IPC.switchServer)!(fromApp, '../x');
+    calls.ipcOn.get(IPC.switchServer)!(fromApp, 'not-an-account');
+    expect(window.loaded).toBe('app://switchboard/index.html#/c/general');
+    expect(calls.forked).toHaveLength(2);
   });
 });

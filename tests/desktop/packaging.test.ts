@@ -1,6 +1,6 @@
 // Packaging: electron-builder --dir --linux against a stand-in Electron dist (no Electron binary
-// can be had here) must succeed, the asar must hold exactly the built main, utility entry, preload
-// and renderer plus the production dependencies, and the fuses electron-builder.yml asks for must
+// can be had here) must succeed, the asar must hold exactly the built main, utility entry, preload,
+// renderer, tray icons and bundled server plus the production dependencies, and the fuses electron-builder.yml asks for must
 // be set in the binary. Builds nothing itself: `npm run build` first (npm test does).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,8 +11,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../support/server.ts';
 
 const BUILT = [
+  'dist/desktop/icons/trayTemplate.png',
+  'dist/desktop/icons/tray-mention-on-dark-24.png',
+  'dist/desktop/icons/app.png',
   'dist/desktop/main/index.cjs',
   'dist/desktop/main/utility.cjs',
+  'dist/desktop/main/local-server.cjs',
+  'dist/desktop/server/dist/cli.js',
+  'dist/desktop/server/web/index.html',
   'dist/desktop/preload/index.cjs',
   'dist/desktop/renderer/index.html',
 ];
@@ -48,7 +54,7 @@ type LockPackage = {
   link?: boolean;
 };
 
-/** Names of the packages the root's `dependencies` pull in, resolved through package-lock.json as Node would. */
+/** Names of the installed packages the root's `dependencies` pull in, resolved through package-lock.json as Node would. */
 function productionClosure(): Set<string> {
   const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, LockPackage>;
@@ -67,6 +73,8 @@ function productionClosure(): Set<string> {
   const visit = (key: string) => {
     if (seen.has(key)) return;
     seen.add(key);
+    // Optional packages for other platforms (argon2's prebuilt binaries) are in the lock, not installed.
+    if (key && !fs.existsSync(path.join(REPO_ROOT, key))) return;
     const entry = lock.packages[key]!;
     if (key) names.add(key.replace(/^.*node_modules\//, ''));
     const wanted = { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies };
@@ -102,14 +110,14 @@ describe('the packaged app (electron-builder --dir --linux, stand-in Electron)',
     );
   }, 300_000);
 
-  it('holds exactly main, the utility entry, preload, renderer and the production dependencies', () => {
+  it('holds exactly main, the utility entry, preload, renderer, icons and the production dependencies', () => {
     const files = asar.listPackage(path.join(out, 'linux-unpacked/resources/app.asar'), { isPack: false });
     for (const file of BUILT) expect(files).toContain(`/${file}`);
     const own = files.filter((f) => !f.startsWith('/node_modules'));
     const outside = own.filter(
       (f) =>
         !['/package.json', '/dist', '/dist/desktop'].includes(f) &&
-        !/^\/dist\/desktop\/(main|preload|renderer)(\/|$)/.test(f),
+        !/^\/dist\/desktop\/(main|preload|renderer|icons|server)(\/|$)/.test(f),
     );
     expect(outside).toEqual([]);
     expect(own.filter((f) => f.endsWith('.map') || f.endsWith('.ts'))).toEqual([]);
@@ -131,6 +139,18 @@ describe('the packaged app (electron-builder --dir --linux, stand-in Electron)',
       '@switchboard/client',
     ])
       expect(shipped.has(dev), dev).toBe(false);
+  });
+
+  it('ships what the bundled server needs: its dependencies, and native modules outside the asar', () => {
+    const root = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    const server = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'server/package.json'), 'utf8'));
+    for (const [name, range] of Object.entries(server.dependencies as Record<string, string>))
+      if (!name.startsWith('@switchboard/')) expect(root.dependencies[name], name).toBe(range);
+    const unpacked = path.join(out, 'linux-unpacked/resources/app.asar.unpacked');
+    const natives = fs
+      .readdirSync(unpacked, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.node'));
+    expect(natives.some((f) => f.includes('better-sqlite3'))).toBe(true);
   });
 
   it('sets the fuses electron-builder.yml asks for', async () => {

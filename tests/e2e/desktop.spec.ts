@@ -6,8 +6,19 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { IPC } from '@switchboard/protocol/desktop';
 import { api } from '../support/server.ts';
-import { composer, createChannel, messages, nav, screenshot, send, uniqueName } from './support/app.ts';
+import {
+  composer,
+  conversation,
+  createChannel,
+  messages,
+  nav,
+  Rest,
+  screenshot,
+  send,
+  uniqueName,
+} from './support/app.ts';
 import { startDesktopApp, type DesktopApp } from './support/desktop.ts';
+import { startServerWithPeople, stopServer } from './support/servers.ts';
 import { e2eEnv, passwordOf } from './support/env.ts';
 
 // The app's strict CSP is in force here, as it is in the app.
@@ -98,6 +109,142 @@ test('follows switchboard:// links, and says in Settings how the sign-in is stor
   await nav(page).getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('note')).toContainText('No keyring is available here');
   await screenshot(page, 'desktop-renderer-settings-basic-text');
+});
+
+test('a native notification, clicked, opens its conversation at that message', async ({ page }) => {
+  // The page must not show browser notifications of its own: main shows them natively.
+  await page.addInitScript(() => {
+    const made: string[] = [];
+    (window as unknown as { __browserNotices: string[] }).__browserNotices = made;
+    class Recording {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      constructor(title: string) {
+        made.push(title);
+      }
+      close() {}
+    }
+    Object.defineProperty(window, 'Notification', { value: Recording });
+  });
+  await signInOnDesktop(page, 'carol');
+  const busy = uniqueName('busy');
+  const elsewhere = uniqueName('elsewhere');
+  await createChannel(page, busy);
+  await createChannel(page, elsewhere);
+  const ids = await channelIds('carol');
+  const dana = await Rest.signIn(e2eEnv().url, 'dana');
+  await dana.join(ids.get(busy)!);
+  for (let i = 1; i <= 20; i++) await dana.post(ids.get(busy)!, `before #${i} of 20`);
+  await dana.post(ids.get(busy)!, '@carol can you look at this one?');
+  for (let i = 1; i <= 25; i++) await dana.post(ids.get(busy)!, `after ${i}`);
+
+  await expect
+    .poll(() => app.notifications.map((n) => [n.options.title, n.options.body]))
+    .toEqual([[`#${busy}`, 'dana: @carol can you look at this one?']]);
+  expect(app.notifications[0]!.options).toMatchObject({ hasReply: true });
+  await expect(page.getByRole('heading', { level: 1, name: elsewhere })).toBeVisible();
+  app.notifications[0]!.click();
+  await expect(page.getByRole('heading', { level: 1, name: busy })).toBeVisible();
+  await expect(messages(page, 'can you look at this one?')).toBeInViewport();
+  await expect(messages(page, 'before #1 of 20')).not.toBeInViewport();
+  await screenshot(page, 'desktop-renderer-notification-opened');
+  expect(
+    await page.evaluate(() => (window as unknown as { __browserNotices: string[] }).__browserNotices),
+  ).toEqual([]);
+});
+
+test('the server list: a second server beside the first, each with its counts, switching back to where it was', async ({
+  page,
+}) => {
+  const home = await startServerWithPeople(['erin', 'frank']);
+  try {
+    await signInOnDesktop(page, 'carol');
+    const channel = uniqueName('work');
+    await createChannel(page, channel);
+    // One server: no list.
+    await expect(page.getByRole('navigation', { name: 'Servers' })).toHaveCount(0);
+
+    await nav(page).getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Add a server' }).click();
+    // The window loads for the new account, which asks which server.
+    await page.getByLabel('Server address').fill(home.server.url);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Username').fill('erin');
+    await page.getByLabel('Password').fill(passwordOf('erin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(nav(page)).toBeVisible();
+    const list = page.getByRole('navigation', { name: 'Servers' });
+    const workHost = new URL(e2eEnv().url).host;
+    const homeHost = new URL(home.server.url).host;
+    await expect(list.getByRole('button', { name: homeHost })).toHaveAttribute('aria-current', 'page');
+
+    // dana writes to carol at work while erin's account is on screen: the work icon shows it.
+    const dana = await Rest.signIn(e2eEnv().url, 'dana');
+    const dm = await dana.call<{ id: string }>('POST', '/directs', {
+      userId: (await Rest.signIn(e2eEnv().url, 'carol')).userId,
+    });
+    await dana.post(dm.id, 'are you there?');
+    await expect(list.getByRole('button', { name: `${workHost}, 1 message for you` })).toBeVisible();
+    await expect.poll(() => app.notifications.map((n) => n.options.title)).toContain(`dana · ${workHost}`);
+    await screenshot(page, 'desktop-renderer-server-list');
+
+    // Back to work: carol is still signed in, her channel there.
+    await list.getByRole('button', { name: `${workHost}, 1 message for you` }).click();
+    await expect(conversation(page, channel)).toBeVisible();
+    await expect(list.getByRole('button', { name: new RegExp(`^${workHost}`) })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+
+    // Removing the work account from this computer: the home one comes on screen, alone again.
+    await nav(page).getByRole('button', { name: 'Settings' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Remove this server' }).click();
+    await expect(page.getByRole('navigation', { name: 'Servers' })).toHaveCount(0);
+    await expect(nav(page)).toBeVisible();
+    await expect(conversation(page, channel)).toHaveCount(0);
+    expect(app.servers.list().map((s) => s.url)).toEqual([home.server.url]);
+  } finally {
+    await stopServer(home.server);
+  }
+});
+
+test('hosts a server on this computer: first admin from the form, signed in; Settings lets the network join with an invite', async ({
+  page,
+}) => {
+  await app.open(page);
+  await page.getByRole('button', { name: 'Host a server on this computer' }).click();
+  await page.getByLabel('Username').fill('me');
+  await page.getByLabel('Password', { exact: true }).fill('a-long-local-password');
+  await page.getByLabel('Confirm password').fill('a-long-local-password');
+  await page.getByRole('button', { name: 'Start the server' }).click();
+  await expect(nav(page)).toBeVisible({ timeout: 30_000 });
+  const url = app.local.state.url!;
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(app.servers.list()).toMatchObject([{ name: 'This computer', local: true, url }]);
+  const channel = uniqueName('home');
+  await createChannel(page, channel);
+  await send(page, 'hosted here');
+  await expect(messages(page, 'hosted here')).not.toHaveAttribute('data-delivery', 'pending');
+
+  await nav(page).getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByText(`Running at ${url}`)).toBeVisible();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByLabel('Let others on my network join').check();
+  const port = new URL(url).port;
+  await expect(page.getByText(`People on your network join at http://127.0.0.2:${port}`)).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.getByRole('button', { name: 'Create an invite link' }).click();
+  const note = page.getByText(/^Invite link \(20 uses, 7 days\): /);
+  await expect(note).toBeVisible({ timeout: 30_000 });
+  await screenshot(page, 'desktop-renderer-local-server-settings');
+  const invite = new URL((await note.textContent())!.split(': ')[1]!).searchParams.get('invite')!;
+  // Someone on the network joins with it.
+  const joined = await api(`http://127.0.0.2:${port}`, 'POST', '/api/v1/auth/register', {
+    json: { username: 'neighbour', password: 'a-neighbourly-password', invite },
+  });
+  expect(joined.status).toBe(201);
 });
 
 /** carol's channels by name, as the server has them. */

@@ -4,10 +4,12 @@
 // the "small bridge per port". What it hands to CoreHost has the shape of Electron's
 // UtilityProcess and MessageChannelMain, so main's own code drives it as it drives Electron.
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { CoreChild } from '../../main/src/core/core-host.ts';
 import type { ToUtility } from '../../main/src/shared/control.ts';
+import type { ToServerProcess } from '../../main/src/shared/server-control.ts';
 import { QueuedPort } from './queued-port.ts';
 import { REPO_ROOT } from './server.ts';
 
@@ -69,12 +71,14 @@ export class StandInUtility extends EventEmitter implements CoreChild<BridgePort
   /** Local ends whose partners live in the child, by the partner's id. */
   private readonly localEnds = new Map<number, BridgePort>();
 
-  constructor(env: NodeJS.ProcessEnv = {}) {
+  /** `output: 'pipe'` gives its standard output and error to read, as Electron's `stdio: 'pipe'` does. */
+  constructor(env: NodeJS.ProcessEnv = {}, options: { output?: 'inherit' | 'pipe' } = {}) {
     super();
+    const output = options.output ?? 'inherit';
     this.child = fork(CHILD, [], {
       execArgv: ['--import', 'tsx'],
       serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', output, output, 'ipc'],
       env: { ...process.env, ...env },
     });
     this.child.on('spawn', () => this.emit('spawn'));
@@ -87,11 +91,20 @@ export class StandInUtility extends EventEmitter implements CoreChild<BridgePort
     });
   }
 
+  get stdout(): Readable | null {
+    return this.child.stdout;
+  }
+
+  get stderr(): Readable | null {
+    return this.child.stderr;
+  }
+
   get pid(): number | undefined {
     return this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
   }
 
-  postMessage(message: ToUtility, transfer: BridgePort[] = []): void {
+  /** A control message (the session core's ToUtility, or the local server's ToServerProcess). */
+  postMessage(message: ToUtility | ToServerProcess, transfer: BridgePort[] = []): void {
     const ids = transfer.map((port) => {
       const id = nextPortId++;
       port.remote = { child: this.child, id };

@@ -4,6 +4,9 @@
 // (`@switchboard/client/worker`), so this entry does not carry it (nor socket.io-client).
 export * from '../std/contract.ts';
 export * from '../std/display.ts';
+export * from '../std/notify/rules.ts';
+export * from '../std/notify/text.ts';
+export { samePreference } from '../std/session/preferences.ts';
 export { serveSession, SessionClient, type PortLike, type SessionClientOptions } from '../std/port.ts';
 export {
   connectBrowserSession,

@@ -58,6 +58,8 @@ import {
 } from '@switchboard/protocol';
 import { DisplayMessage } from './display.ts';
 import { validationError } from './errors.ts';
+import { NOTIFY_REASONS } from './notify/rules.ts';
+
 /** Largest chunk of an upload the UI may hand over at once. */
 export const UPLOAD_CHUNK_BYTES = 256 * 1024;
 
@@ -132,6 +134,37 @@ export const SessionSnapshot = z.object({
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
+/**
+ * A notification the core decided on (notify/rules.ts), for the app to show: the browser with its
+ * Notification API, the desktop natively. A newer one for the same conversation replaces the older.
+ */
+export const SessionNotification = z.object({
+  /** Stable for one message, or for one conversation's catch-up summary. */
+  id: z.string(),
+  channelId: z.string(),
+  /** The conversation as people see it: `#ops`, or the other person's name in a direct conversation. */
+  conversation: z.string(),
+  reason: z.enum(NOTIFY_REASONS),
+  /** The message to open at; in a summary, the oldest new one (null when none was loaded). */
+  messageId: z.string().nullable(),
+  seq: z.number().int().min(0),
+  /** The newest seq it stands for (a summary's last message): marking read up to here clears it. */
+  lastSeq: z.number().int().min(0),
+  /** Who wrote it; null in a summary. */
+  author: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The text as one plain line, trimmed; null in a summary, and when previews are off. */
+  preview: z.string().nullable(),
+  /** The user turned previews off: say only that something arrived, not where or what. */
+  hidden: z.boolean(),
+  /** After a catch-up, one summary per conversation: how many new messages it stands for. */
+  summary: z.boolean(),
+  count: z.number().int().min(1),
+  /** The user turned notification sounds off. */
+  silent: z.boolean(),
+  ts: z.number(),
+});
+export type SessionNotification = z.infer<typeof SessionNotification>;
+
 /** Requests the UI sends, by method: the schema of their params. */
 export const Requests = {
   getSnapshot: Empty,
@@ -146,13 +179,16 @@ export const Requests = {
   loadOlder: ChannelRef,
   /**
    * The text is also held to the server's limits (parseRequest). `files` are uploads (uploadFinish)
-   * the message takes; with files the text may be empty. A reply names its `parentId`.
+   * the message takes; with files the text may be empty. A reply names its `parentId`. `clientId` is
+   * for a send that may be repeated (a notification's inline reply): the same id is stored once
+   * however often it is sent. Left out, the core makes one.
    */
   send: z
     .strictObject({
       channelId: Id,
       text: Text,
       files: z.array(FileInfo).max(MAX_FILES_PER_MESSAGE).optional(),
+      clientId: ClientId.optional(),
       ...ThreadReplyFields,
     })
     .refine((m) => MessageText.safeParse(m.text).success || (m.files?.length ?? 0) > 0, {
@@ -178,6 +214,11 @@ export const Requests = {
   listPublicChannels: Empty,
   /** Changes the keys given and keeps the rest. */
   setPreferences: Preferences,
+  /**
+   * What this UI shows: the conversation on screen (null: none) and whether its window has the
+   * focus. Messages there do not notify. The UI that spoke last is the one in front.
+   */
+  setFocus: z.strictObject({ channelId: Id.nullable(), focused: z.boolean() }),
   // People: the user's profile and devices, and for admins the admin area. Account management goes
   // over REST with this session's token: the server lets only sign-in sessions manage accounts.
   /** Sets a new password with the code of a reset link, and signs in. */
@@ -284,6 +325,7 @@ export const Results = {
    * when the connection is back.
    */
   setPreferences: Preferences,
+  setFocus: z.null(),
   resetPassword: User,
   setDisplayName: User,
   /** Every other session of yours ends (and, with revokeAllTokens, every access token); this one stays. */
@@ -352,6 +394,10 @@ export const Events = {
   presence: z.object({ userId: z.string(), status: Presence }),
   /** The user's preferences changed, here or on another of their devices. */
   preferences: Preferences,
+  /** Something deserves the user's attention (notify/rules.ts decided): show it. */
+  notification: SessionNotification,
+  /** What was notified in this conversation has been read (here or elsewhere): take it away. */
+  notificationCleared: z.object({ channelId: z.string() }),
   // --- files ---
   /** How an upload is going: bytes the core has `received` from the UI, then `sending` to the server. */
   upload: z.object({

@@ -3,6 +3,9 @@
 // runtime's entry: `@switchboard/client/node` (files) or `@switchboard/client/browser` (IndexedDB).
 export * from './contract.ts';
 export * from './display.ts';
+export * from './notify/rules.ts';
+export * from './notify/text.ts';
+export { samePreference } from './session/preferences.ts';
 export { SessionCore, type SessionOptions } from './session.ts';
 export { serveSession, SessionClient, type PortLike, type SessionClientOptions } from './port.ts';
 export { whenOnline } from './online.ts';

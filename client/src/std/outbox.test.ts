@@ -114,6 +114,31 @@ describe('outbox', () => {
     expect(await storedCopies(restarted, alice, channelId, text)).toHaveLength(1);
   });
 
+  it('a send repeated with the clientId it was given (a notification reply) is queued and stored once', async () => {
+    const server = await startServer();
+    const { alice, channelId } = await aliceWithChannel(server);
+    const { core } = await openSession({ serverUrl: server.url });
+    await core.request('signIn', { username: 'alice', password: alice.password });
+    await whenOnline(core);
+    await vi.waitFor(() => core.request('openChannel', { channelId }), WAIT);
+    const clientId = 'nr-reply-to-a-notification';
+    const text = 'on my way';
+    const sends = await Promise.all([1, 2, 3].map(() => core.request('send', { channelId, text, clientId })));
+    expect(sends).toEqual([{ clientId }, { clientId }, { clientId }]);
+    await vi.waitFor(
+      async () => expect(await storedCopies(server, alice, channelId, text)).toHaveLength(1),
+      WAIT,
+    );
+    // Once delivered, the same reply again is the server's to recognise: still one copy.
+    await core.request('send', { channelId, text, clientId });
+    await core.request('send', { channelId, text: 'a later message', clientId: 'nr-a-later-message' });
+    await vi.waitFor(
+      async () => expect(await storedCopies(server, alice, channelId, 'a later message')).toHaveLength(1),
+      WAIT,
+    );
+    expect(await storedCopies(server, alice, channelId, text)).toHaveLength(1);
+  });
+
   it('marks a message the server refuses as failed, retries it with the same clientId, and discards it', async () => {
     const server = await startServer();
     const { alice, channelId } = await aliceWithChannel(server);

@@ -111,8 +111,13 @@ export class Outbox {
     return this.entries.has(clientId);
   }
 
-  /** Queues a message; resolves once it is persisted, and fails (queueing nothing) when it cannot be. */
+  /**
+   * Queues a message; resolves once it is persisted, and fails (queueing nothing) when it cannot be.
+   * A clientId already queued is that entry, unchanged: one message, however often it is added.
+   */
   async add(entry: Omit<OutboxEntry, 'state' | 'files'> & { files?: FileInfo[] }): Promise<OutboxEntry> {
+    const already = this.entries.get(entry.clientId);
+    if (already) return already;
     const queued: OutboxEntry = { ...entry, files: entry.files ?? [], state: 'pending' };
     // In line only once stored: a message that goes out although `send` failed would be sent
     // again by a person who was told it failed.

@@ -322,4 +322,31 @@ describe('session core', () => {
       reopened.request('send', { channelId: general.id, text: 'x'.repeat(21) }),
     ).rejects.toMatchObject({ code: 'payload_too_large' });
   });
+
+  it('follows its server to a new address, keeping the sign-in, history and outbox', async () => {
+    const server = await startServer();
+    const { alice, core, general } = await aliceInGeneral(server);
+    onCleanup(() => core.close());
+    const recorder = new SessionRecorder(core);
+    recorder.opened(general.id, (await core.request('openChannel', { channelId: general.id })).messages);
+    await core.request('send', { channelId: general.id, text: 'before the move' });
+    await recorder.sent(general.id, (m) => m.text === 'before the move', 'the first message');
+    await server.close();
+    const { clientId } = await core.request('send', { channelId: general.id, text: 'queued while away' });
+
+    // The same server (same data) on another port: the session moves there without signing in.
+    const moved = await startServer({ dataDir: server.dataDir });
+    expect(await core.relocate('http://elsewhere.example', moved.url)).toBe(false);
+    const signedOut: string[] = [];
+    core.on('connection', (state) => void (state.status === 'signed-out' && signedOut.push('told')));
+    expect(await core.relocate(server.url, moved.url)).toBe(true);
+    await whenOnline(core);
+    const snapshot = await core.request('getSnapshot', {});
+    expect(snapshot.serverUrl).toBe(moved.url);
+    expect(snapshot.user?.id).toBe(alice.user.id);
+    expect(signedOut).toEqual([]);
+    await recorder.sent(general.id, (m) => m.clientId === clientId, 'the queued message');
+    expect(await storedCopies(moved, alice, general.id, 'queued while away')).toHaveLength(1);
+    expect(recorder.texts(general.id)).toEqual(['before the move', 'queued while away']);
+  });
 });

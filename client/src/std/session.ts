@@ -18,6 +18,7 @@ import {
   type ClientEventPayload,
   type Hello,
   type ServerLimits,
+  type ChannelSummary,
   type User,
 } from '@switchboard/protocol';
 import { HistoryCache } from './cache.ts';
@@ -44,6 +45,7 @@ import { FileTransfers } from './session/files.ts';
 import { FOLLOWED_THREADS_PAGE, FollowedThreads } from './session/followedThreads.ts';
 import { AccountManagement } from './session/manage.ts';
 import { MessageViews } from './session/messages.ts';
+import { Notifications } from './session/notifications.ts';
 import { PreferenceSync } from './session/preferences.ts';
 import { ThreadViews } from './session/threadViews.ts';
 import { Users } from './session/users.ts';
@@ -92,6 +94,7 @@ export class SessionCore implements SessionApi {
   private readonly users: Users;
   private readonly preferences: PreferenceSync;
   private readonly views: MessageViews;
+  private readonly notifications: Notifications;
   private readonly manage: AccountManagement;
   private readonly transfers: FileTransfers;
   private readonly threadViews: ThreadViews;
@@ -112,6 +115,7 @@ export class SessionCore implements SessionApi {
       changed: () => {
         this.events.emit('channels', this.channels.list());
         this.saveMeta();
+        this.notifications.readStateChanged();
       },
       forgotten: (channelId) => {
         this.views.forget(channelId);
@@ -157,6 +161,16 @@ export class SessionCore implements SessionApi {
       messageChanged: (message) => this.threadViews.apply([message]),
       tell: (change) => this.events.emit('messages', change),
     });
+    this.notifications = new Notifications({
+      me: () => this.account?.user.id ?? null,
+      channel: (channelId) => this.channels.get(channelId),
+      channels: () => this.channels.list(),
+      userName: (userId) => this.users.get(userId)?.displayName ?? null,
+      preferences: () => this.preferences.preferences,
+      now: () => this.clock.now(),
+      show: (notification) => this.events.emit('notification', notification),
+      cleared: (channelId) => this.events.emit('notificationCleared', { channelId }),
+    });
     this.threadViews = new ThreadViews({
       account: () => {
         const account = this.account;
@@ -199,6 +213,26 @@ export class SessionCore implements SessionApi {
     this.account?.connection.setNetworkAvailable(available);
   }
 
+  /** The platform's word on whether any of its windows has the focus (the desktop's main process). */
+  setWindowFocused(focused: boolean): void {
+    this.notifications.setWindowFocused(focused);
+  }
+
+  /**
+   * The server this session talks to is now at `to` (it was at `from`): the account, its history and
+   * its outbox stay, and the connection goes to the new address. Nothing happens if the session
+   * talks to another server. For a server the platform runs itself (the desktop's local server).
+   */
+  async relocate(from: string, to: string): Promise<boolean> {
+    if (this.record.serverUrl !== normalizeServerUrl(from)) return false;
+    const account = this.account;
+    if (account) await this.endAccount(false, true);
+    await this.record.relocate(normalizeServerUrl(to));
+    if (account) await this.startAccount({ token: account.token, user: account.user });
+    else this.events.emit('snapshot', this.snapshot());
+    return true;
+  }
+
   /** Stops everything and releases the storage; pending messages stay in the outbox. */
   async close(): Promise<void> {
     await this.endAccount(false);
@@ -235,11 +269,11 @@ export class SessionCore implements SessionApi {
       return this.views.open(channelId);
     },
     loadOlder: async ({ channelId }) => this.views.loadOlder(channelId),
-    send: async ({ channelId, text, files, parentId, alsoInChannel }) => {
+    send: async ({ channelId, text, files, clientId, parentId, alsoInChannel }) => {
       const account = this.requireAccount();
       this.requireChannel(channelId);
       const entry = await account.outbox.add({
-        clientId: newId(),
+        clientId: clientId ?? newId(),
         channelId,
         text,
         files: files ?? [],
@@ -275,8 +309,8 @@ export class SessionCore implements SessionApi {
       this.requireAccount().connection.emitVolatile('typing', params);
       return null;
     },
-    createChannel: async (params) => this.channels.upsert(await this.call('channel.create', params)),
-    joinChannel: async (params) => this.channels.upsert(await this.call('channel.join', params)),
+    createChannel: async (params) => this.joined(await this.call('channel.create', params)),
+    joinChannel: async (params) => this.joined(await this.call('channel.join', params)),
     leaveChannel: async (params) => {
       await this.call('channel.leave', params);
       this.channels.forget(params.channelId);
@@ -287,7 +321,7 @@ export class SessionCore implements SessionApi {
       return null;
     },
     channelMembers: (params) => this.call('channel.members', params),
-    openDirect: async (params) => this.channels.upsert(await this.call('direct.open', params)),
+    openDirect: async (params) => this.joined(await this.call('direct.open', params)),
     browseChannels: (params) => this.call('channel.browse', params),
     listPublicChannels: async () => {
       const { channels } = await this.call('channel.list', {});
@@ -296,6 +330,10 @@ export class SessionCore implements SessionApi {
     setPreferences: (changes) => {
       this.requireAccount();
       return this.preferences.change(changes, this.connectionState.status === 'online');
+    },
+    setFocus: async (onScreen) => {
+      this.notifications.setFocus(onScreen);
+      return null;
     },
     resetPassword: (params) => this.signIn('resetPassword', params),
     setDisplayName: async (params) => {
@@ -400,6 +438,7 @@ export class SessionCore implements SessionApi {
     this.limits = meta.limits;
     this.preferences.load(meta.preferences, meta.pendingPreferences);
     this.channels.load(meta.channels);
+    this.notifications.load(meta.channels);
     this.users.load(meta.users);
     this.followed.load(meta.threads);
     this.views.load(await cache.loadStreams());
@@ -444,8 +483,11 @@ export class SessionCore implements SessionApi {
         this.log.error('could not record that the session was signed out', { error: describeError(err) }),
       ),
     );
-    connection.onServer('stream.event', (event) => this.views.onStreamEvent(event));
-    connection.onServer('channel.joined', (summary) => this.channels.upsert(summary));
+    connection.onServer('stream.event', (event) => {
+      this.views.onStreamEvent(event);
+      this.notifications.live(event);
+    });
+    connection.onServer('channel.joined', (summary) => this.joined(summary));
     connection.onServer('channel.left', ({ channelId }) => this.channels.forget(channelId));
     connection.onServer('read.state', (state) => this.channels.applyReadState(state));
     connection.onServer('thread.state', (state) => this.followed.applyState(state));
@@ -467,8 +509,11 @@ export class SessionCore implements SessionApi {
     this.events.emit('snapshot', this.snapshot());
   }
 
-  /** Tears down the signed-in account; `wipe` also forgets its history and outbox on this device. */
-  private async endAccount(wipe: boolean): Promise<void> {
+  /**
+   * Tears down the signed-in account; `wipe` also forgets its history and outbox on this device.
+   * `quiet`: the UI is not told (the same account starts again at once).
+   */
+  private async endAccount(wipe: boolean, quiet = false): Promise<void> {
     const account = this.account;
     if (!account) return;
     this.account = null;
@@ -481,12 +526,14 @@ export class SessionCore implements SessionApi {
     this.channels.clear();
     this.users.clear();
     this.views.clear();
+    this.notifications.clear();
     this.threadViews.clear();
     this.followed.clear();
     this.preferences.clear();
     this.epoch = null;
     this.limits = DEFAULT_SERVER_LIMITS;
     this.connectionState = { status: 'signed-out' };
+    if (quiet) return;
     this.events.emit('connection', this.connectionState);
     this.events.emit('snapshot', this.snapshot());
   }
@@ -555,6 +602,7 @@ export class SessionCore implements SessionApi {
       },
       applied: (stream, changed, reset) => {
         this.views.applied(stream, changed, reset);
+        this.notifications.caughtUp(changed);
         if (reset) this.threadViews.reload(stream.channelId);
       },
       received: (page) => {
@@ -563,6 +611,8 @@ export class SessionCore implements SessionApi {
       },
       online: () => this.account?.connection.state.status === 'online',
       progress: (state) => {
+        if (state.catchingUp) this.notifications.catchUpStarted();
+        else this.notifications.catchUpFinished();
         // Caught up: the followed threads' counts, exactly as the server has them now.
         if (!state.catchingUp && this.catchUpState.catchingUp) void this.followed.refresh();
         this.catchUpState = state;
@@ -582,6 +632,12 @@ export class SessionCore implements SessionApi {
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  /** A channel the user is now in: its history so far is not news. */
+  private joined(summary: ChannelSummary): ChannelSummary {
+    this.notifications.joined(summary);
+    return this.channels.upsert(summary);
+  }
 
   private snapshot(): SessionSnapshot {
     return {

@@ -12,6 +12,10 @@ describe('parseDeepLink', () => {
       { action: 'open', server: 'http://127.0.0.1:8080', channel: 'abc' },
     ],
     [
+      'switchboard://open?server=https://chat.example.org&channel=c1&message=m9',
+      { action: 'open', server: 'https://chat.example.org', channel: 'c1', message: 'm9' },
+    ],
+    [
       'switchboard://join?server=https://chat.example.org&invite=INV-42',
       { action: 'join', server: 'https://chat.example.org', invite: 'INV-42' },
     ],
@@ -27,6 +31,8 @@ describe('parseDeepLink', () => {
     ['switchboard://open?server=https://a.org', 'channel'],
     ['switchboard://open?server=https://a.org&channel=', 'channel'],
     ['switchboard://open?server=https://a.org&channel=x&extra=1', 'extra'],
+    ['switchboard://open?server=https://a.org&channel=x&message=', 'message'],
+    ['switchboard://join?server=https://a.org&invite=x&message=m', 'message'],
     ['switchboard://open?server=https://a.org&channel=x&channel=y', 'given twice'],
     ['switchboard://open/some/path?server=https://a.org&channel=x', 'unexpected path'],
     ['switchboard://join?server=https://a.org&invite=' + 'x'.repeat(300), 'invite'],

@@ -1,4 +1,4 @@
-// switchboard:// links: `switchboard://open?server=…&channel=…` opens a conversation,
+// switchboard:// links: `switchboard://open?server=…&channel=…[&message=…]` opens a conversation (at a message),
 // `switchboard://join?server=…&invite=…` opens registration with an invite. Parsed with a schema:
 // anything else (another action, a server that is not http(s), extra junk) is ignored and logged.
 import type { DeepLinkTarget } from '@switchboard/protocol/desktop';
@@ -10,7 +10,7 @@ const ServerUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const Id = z.string().min(1).max(256);
 
 const Link = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('open'), server: ServerUrl, channel: Id }),
+  z.strictObject({ action: z.literal('open'), server: ServerUrl, channel: Id, message: Id.optional() }),
   z.strictObject({ action: z.literal('join'), server: ServerUrl, invite: Id }),
 ]);
 

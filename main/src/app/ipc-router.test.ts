@@ -1,3 +1,4 @@
+import { SwitchboardError } from '@switchboard/protocol';
 import { IPC } from '@switchboard/protocol/desktop';
 import { describe, expect, it } from 'vitest';
 import { RecordingLog } from '../testing/fakes.ts';
@@ -68,5 +69,15 @@ describe('IpcRouter', () => {
     expect(received).toEqual([]);
     expect(log.lines.every((l) => l.details.code === 'validation_failed')).toBe(true);
     expect(log.lines).toHaveLength(4);
+  });
+
+  it('logs what a one-way handler refuses, with its code, instead of throwing into ipcMain', () => {
+    const ipc = new FakeIpcMain();
+    const log = new RecordingLog();
+    new IpcRouter(ipc, log).on(IPC.switchServer, ([id]) => {
+      throw new SwitchboardError('not_found', `there is no account ${id} in the server list`);
+    });
+    expect(() => ipc.send(IPC.switchServer, APP, 'nobody')).not.toThrow();
+    expect(log.lines.map((l) => [l.message, l.details.code])).toEqual([['refused IPC', 'not_found']]);
   });
 });

@@ -22,11 +22,17 @@ export class IpcRouter {
     private readonly log: Log,
   ) {}
 
-  /** A one-way message from the page. */
+  /** A one-way message from the page; what the handler refuses (it throws) is logged, not raised. */
   on<C extends IpcChannel>(channel: C, handler: (args: IpcArgs<C>, event: IpcEventLike) => void): void {
     this.ipc.on(channel, (event, ...args) => {
       const checked = this.check(channel, event, args);
-      if (checked) handler(checked, event);
+      if (!checked) return;
+      try {
+        handler(checked, event);
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'internal';
+        this.log.warn({ channel, code, error: (err as Error).message }, 'refused IPC');
+      }
     });
   }
 

@@ -3,6 +3,7 @@
 // restart, so a window that saw "restarting" picks up where it was. Chat data never passes
 // through here: each window's port goes straight to the core.
 import { SwitchboardError } from '@switchboard/protocol';
+import type { DoNotDisturb } from '@switchboard/protocol';
 import { FromUtility, type ToUtility } from '../shared/control.ts';
 import type { CoreStatus } from '@switchboard/protocol/desktop';
 import { describeIssues, type Log } from '../shared/log.ts';
@@ -21,6 +22,12 @@ export interface CoreWindow<P> {
   sendPort(port: P): void;
   sendStatus(status: CoreStatus): void;
 }
+
+/** What the core says for the OS to show: notifications, and the totals for the tray and badge. */
+export type AttentionMessage = Extract<
+  FromUtility,
+  { type: 'notification' | 'notification-cleared' | 'attention' }
+>;
 
 /** Where the token lives between runs (safeStorage in the app). */
 export interface SecretStore {
@@ -47,6 +54,10 @@ export class CoreHost<P> {
   private server: { url: string | null; version: string | null } = { url: null, version: null };
   private asleep = false;
   private online = true;
+  /** As the core assumes until told otherwise. */
+  private focused = true;
+  private readonly attention = new Set<(message: AttentionMessage) => void>();
+  private readonly serverListeners = new Set<() => void>();
 
   constructor(private readonly options: CoreHostOptions<P>) {
     this.supervisor = new Supervisor({ ...options, launch: () => this.launch() });
@@ -111,6 +122,44 @@ export class CoreHost<P> {
     this.send({ type: 'network', online });
   }
 
+  /** Whether a window of the app is shown and focused: only then is a conversation "on screen". */
+  setWindowFocused(focused: boolean): void {
+    if (focused === this.focused) return;
+    this.focused = focused;
+    this.send({ type: 'focus', focused });
+  }
+
+  /** Hears the core's notifications and totals. */
+  onAttention(listener: (message: AttentionMessage) => void): () => void {
+    this.attention.add(listener);
+    return () => this.attention.delete(listener);
+  }
+
+  /** Hears when the server the core talks to changes (`state.server`). */
+  onServer(listener: () => void): () => void {
+    this.serverListeners.add(listener);
+    return () => this.serverListeners.delete(listener);
+  }
+
+  /** A notification's inline reply; `clientId` comes from the notification, so it is stored once. */
+  reply(channelId: string, text: string, clientId: string): void {
+    this.send({ type: 'reply', channelId, text, clientId });
+  }
+
+  markRead(channelId: string, seq: number): void {
+    this.send({ type: 'mark-read', channelId, seq });
+  }
+
+  /** Do not disturb (null: off), stored with the account. */
+  setDnd(dnd: DoNotDisturb | null): void {
+    this.send({ type: 'dnd', dnd });
+  }
+
+  /** The server on this computer took another port: a core signed in there follows it. */
+  serverMoved(from: string, to: string): void {
+    this.send({ type: 'server-moved', from, to });
+  }
+
   /** Asks the core to finish its writes and exit; kills it if it takes too long. */
   async shutdown(): Promise<void> {
     const child = this.supervisor.stop();
@@ -139,6 +188,7 @@ export class CoreHost<P> {
     // A restarted core learns the machine's state from here, not from events it missed.
     if (this.asleep) child.postMessage({ type: 'power', event: 'suspend' });
     if (!this.online) child.postMessage({ type: 'network', online: false });
+    if (!this.focused) child.postMessage({ type: 'focus', focused: false });
     this.status = { state: 'running' };
     for (const window of this.windows.values()) this.issuePort(child, window);
   }
@@ -179,6 +229,12 @@ export class CoreHost<P> {
         return;
       case 'server':
         this.server = { url: message.url, version: message.version };
+        for (const listener of this.serverListeners) listener();
+        return;
+      case 'notification':
+      case 'notification-cleared':
+      case 'attention':
+        for (const listener of this.attention) listener(message);
         return;
       case 'rejected':
         this.options.log.warn(

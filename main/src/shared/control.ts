@@ -1,9 +1,15 @@
 // The control channel between main and the session core's utility process (process.parentPort):
 // small lifecycle, secret, power and network messages — never chat data, which goes over each
 // window's own MessagePort. Both ends parse every message with these schemas; one that does not
-// match is logged and ignored, and changes nothing. Room is left for the notifications issue:
-// notification events and unread totals will be further `FromUtility` members.
+// match is logged and ignored, and changes nothing. Notifications are the one exception to "no chat
+// data": the core's decided `notification` events come here for main to show natively, with the
+// unread totals the tray and badge show, and main sends back what the person did with them (an
+// inline reply, mark as read, do not disturb from the tray).
 import { z } from 'zod';
+import { ClientId, DEFAULT_LIMITS, DoNotDisturb, Id, MessageText, Seq } from '@switchboard/protocol';
+import { SessionNotification } from '@switchboard/client';
+
+const ServerUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
 /** A bearer token is an opaque string; this bounds what either side will hold. */
 const Token = z.string().min(1).max(4096);
@@ -22,6 +28,23 @@ export const ToUtility = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('network'), online: z.boolean() }),
   /** Finish writing, close the connection, then exit. */
   z.strictObject({ type: z.literal('shutdown') }),
+  // Notifications, tray.
+  /** Whether one of the app's windows is shown and has the focus. */
+  z.strictObject({ type: z.literal('focus'), focused: z.boolean() }),
+  /** An inline reply to a notification: sent once, whatever happens, by its clientId. */
+  z.strictObject({
+    type: z.literal('reply'),
+    channelId: Id,
+    text: MessageText.max(DEFAULT_LIMITS.maxPayloadBytes),
+    clientId: ClientId,
+  }),
+  /** "Mark as read" on a notification. */
+  z.strictObject({ type: z.literal('mark-read'), channelId: Id, seq: Seq }),
+  /** Do not disturb from the tray menu (null: off), stored with the account like any preference. */
+  z.strictObject({ type: z.literal('dnd'), dnd: DoNotDisturb.nullable() }),
+  // The server on this computer.
+  /** It had to take another port: a core signed in there follows it, keeping its account. */
+  z.strictObject({ type: z.literal('server-moved'), from: ServerUrl, to: ServerUrl }),
 ]);
 export type ToUtility = z.infer<typeof ToUtility>;
 
@@ -35,6 +58,21 @@ export const FromUtility = z.discriminatedUnion('type', [
     type: z.literal('server'),
     url: z.string().max(4096).nullable(),
     version: z.string().max(256).nullable(),
+  }),
+  // Notifications, tray.
+  /** Show this natively (the core decided it deserves a notification). */
+  z.strictObject({ type: z.literal('notification'), notification: SessionNotification }),
+  /** What was notified in this conversation is read: take the notification away. */
+  z.strictObject({ type: z.literal('notification-cleared'), channelId: z.string().max(256) }),
+  /**
+   * For the tray and the badge: unread messages and those for the person (mentions, direct
+   * messages) outside muted conversations, and do not disturb (null: off).
+   */
+  z.strictObject({
+    type: z.literal('attention'),
+    unread: z.number().int().min(0),
+    mentions: z.number().int().min(0),
+    dnd: DoNotDisturb.nullable(),
   }),
   /** A control message the utility refused, so main's log says why. */
   z.strictObject({

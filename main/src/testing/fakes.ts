@@ -1,7 +1,10 @@
 // Fakes of the Electron objects main's logic talks to, shaped like the real ones (event names and
-// argument order from electron.d.ts): a UtilityProcess, MessagePortMain pairs, a manual clock.
+// argument order from electron.d.ts): a UtilityProcess, MessagePortMain pairs, a manual clock, a
+// Notification and a Tray.
 // For tests only.
 import { EventEmitter } from 'node:events';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { NotificationOptions } from '../app/notifier.ts';
 import type { CoreChild } from '../core/core-host.ts';
 import type { Timers } from '../core/supervisor.ts';
 import type { ToUtility } from '../shared/control.ts';
@@ -107,3 +110,99 @@ export class RecordingLog implements Log {
     return this.lines.filter((l) => !level || l.level === level).map((l) => l.message);
   }
 }
+
+/**
+ * Electron's Notification: options at construction, nothing shown until show(), events `click`,
+ * `reply` (details with `reply`, then the deprecated text argument), `action` (details with
+ * `actionIndex`, then the deprecated index), `close`. close() dismisses it (and, as on Windows,
+ * reports `close`).
+ */
+export class FakeNotification extends EventEmitter {
+  static made: FakeNotification[] = [];
+  shown = false;
+  closed = false;
+  constructor(readonly options: NotificationOptions) {
+    super();
+    FakeNotification.made.push(this);
+  }
+  show(): void {
+    this.shown = true;
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', {});
+  }
+  /** What the OS reports when the person acts on it. */
+  click(): void {
+    this.emit('click', {});
+  }
+  reply(text: string): void {
+    this.emit('reply', { reply: text }, text);
+  }
+  action(index: number): void {
+    this.emit('action', { actionIndex: index, selectionIndex: -1 }, index, -1);
+  }
+  /** Dismissed by the person or timed out (no close() call). */
+  dismiss(): void {
+    this.emit('close', { reason: 'userCanceled' });
+  }
+}
+
+/** Electron's Tray: an image, a tooltip, a context menu, and `click`. */
+export class FakeTray extends EventEmitter {
+  image = '';
+  toolTip = '';
+  menu: MenuItemConstructorOptions[] = [];
+  readonly images: string[] = [];
+  setImage(image: string): void {
+    this.image = image;
+    this.images.push(image);
+  }
+  setToolTip(toolTip: string): void {
+    this.toolTip = toolTip;
+  }
+  setContextMenu(menu: unknown): void {
+    this.menu = menu as MenuItemConstructorOptions[];
+  }
+  /** The menu item with this label (in submenus too). */
+  item(label: string): MenuItemConstructorOptions {
+    const find = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions | undefined =>
+      items.reduce<MenuItemConstructorOptions | undefined>(
+        (found, item) =>
+          found ??
+          (item.label === label
+            ? item
+            : Array.isArray(item.submenu)
+              ? find(item.submenu as MenuItemConstructorOptions[])
+              : undefined),
+        undefined,
+      );
+    const item = find(this.menu);
+    if (!item) throw new Error(`no menu item "${label}"`);
+    return item;
+  }
+  /** Clicks a menu item as Electron would (checkbox items flip first). */
+  choose(label: string): void {
+    const item = this.item(label);
+    (item.click as (() => void) | undefined)?.();
+  }
+}
+
+/** What the session core sends main for a direct message from Bob (a control-channel `notification`). */
+export const directMessageNotification = (channelId: string, id: string) => ({
+  id,
+  channelId,
+  conversation: 'Bob',
+  reason: 'direct',
+  messageId: id,
+  seq: 7,
+  lastSeq: 7,
+  author: { id: 'bob', name: 'Bob' },
+  preview: 'lunch?',
+  hidden: false,
+  summary: false,
+  count: 1,
+  silent: false,
+  ts: 1,
+});

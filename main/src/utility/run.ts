@@ -7,6 +7,7 @@ import { FileStorage, SessionCore, serveSession, type Logger, type PortLike } fr
 import type { ErrorCode } from '@switchboard/protocol';
 import { ToUtility, type FromUtility } from '../shared/control.ts';
 import { describeIssues, type Log } from '../shared/log.ts';
+import { forwardAttention } from './attention.ts';
 import { Availability } from './availability.ts';
 import { TokenKeepingStorage } from './token-storage.ts';
 
@@ -61,6 +62,7 @@ export function runUtility(parent: ParentPortLike, options: UtilityOptions): voi
       reconnectNow: () => void session.request('reconnectNow', {}),
     });
     reportServer(session, parent);
+    forwardAttention(session, (message) => parent.postMessage(message));
     log.info({ pid: process.pid }, 'session core started');
     parent.postMessage({ type: 'ready' });
     return session;
@@ -106,7 +108,60 @@ export function runUtility(parent: ParentPortLike, options: UtilityOptions): voi
         return availability ? availability.network(message.online) : reject('conflict', 'not started');
       case 'shutdown':
         return void shutdown();
+      case 'focus':
+        return void coreReady.then((session) => session.setWindowFocused(message.focused));
+      case 'reply': {
+        const { channelId, text, clientId } = message;
+        return void act('send a notification reply', async (session) => {
+          // A core that has just (re)started may not have listed the conversation yet.
+          await listed(session, channelId, LISTED_WAIT_MS);
+          await session.request('send', { channelId, text, clientId });
+        });
+      }
+      case 'mark-read':
+        return void act('mark a conversation read', (session) =>
+          session.request('markRead', { channelId: message.channelId, seq: message.seq }),
+        );
+      case 'server-moved':
+        return void act('follow the server to its new address', (session) =>
+          session.relocate(message.from, message.to),
+        );
+      case 'dnd':
+        return void act('change do not disturb', (session) =>
+          session.request('setPreferences', { dnd: message.dnd ?? undefined }),
+        );
     }
+  });
+
+  /** Something main asked of the core on the person's behalf; a refusal goes to the log. */
+  const act = async (what: string, run: (session: SessionCore) => Promise<unknown>) => {
+    try {
+      await run(await coreReady);
+    } catch (err) {
+      const { code, message } = err as { code?: string; message?: string };
+      log?.warn({ code, error: message }, `could not ${what}`);
+    }
+  };
+}
+
+/** How long a reply waits for its conversation to be listed before it is tried (and refused) anyway. */
+const LISTED_WAIT_MS = 15_000;
+
+/** Resolves once the core lists the channel, or after `timeoutMs`. */
+function listed(session: SessionCore, channelId: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const off = session.on('channels', (channels) => {
+      if (channels.some((c) => c.id === channelId)) done();
+    });
+    void session.request('getSnapshot', {}).then(({ channels }) => {
+      if (channels.some((c) => c.id === channelId)) done();
+    });
   });
 }
 

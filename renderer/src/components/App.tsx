@@ -3,14 +3,24 @@ import { useTranslation } from 'react-i18next';
 import { PreferencesProvider } from '../settings/PreferencesProvider.tsx';
 import { useUi } from '../state/hooks.tsx';
 import { FirstRun } from './FirstRun.tsx';
+import { ServerRail, useServers } from './ServerRail.tsx';
 import { Workspace } from './Workspace.tsx';
 
 export function App() {
   const ready = useUi((s) => s.ready);
   const user = useUi((s) => s.user);
+  const servers = useServers();
+  const content = !ready ? <Starting /> : user ? <Workspace key={user.id} /> : <FirstRun />;
   return (
     <PreferencesProvider>
-      {!ready ? <Starting /> : user ? <Workspace key={user.id} /> : <FirstRun />}
+      {servers.length > 1 ? (
+        <div className="server-shell">
+          <ServerRail servers={servers} />
+          <div className="server-content">{content}</div>
+        </div>
+      ) : (
+        content
+      )}
     </PreferencesProvider>
   );
 }

@@ -14,7 +14,7 @@ import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
 import { Icon } from './Icon.tsx';
 import { MessageContext } from './MessageContext.tsx';
-import { MessageList } from './MessageList.tsx';
+import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 import { useMessageActions } from './useMessageActions.tsx';
@@ -22,6 +22,8 @@ import { MenuButton, type Drawer } from './MenuButton.tsx';
 
 interface ChannelViewProps {
   channel: ChannelSummary;
+  /** A message to bring into view (a notification was clicked). */
+  openAt?: MessageListProps['openAt'];
   drawer: Drawer;
   /** Show this message in context (a search result) instead of the newest messages. */
   focusSeq: number | null;
@@ -36,6 +38,7 @@ interface ChannelViewProps {
 
 export function ChannelView({
   channel,
+  openAt = null,
   drawer,
   focusSeq,
   onUnfocus,
@@ -202,6 +205,7 @@ export function ChannelView({
       ) : listed ? (
         <MessageList
           channel={channel}
+          openAt={openAt}
           label={title}
           startText={
             channel.kind === 'direct'

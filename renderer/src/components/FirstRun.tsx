@@ -1,11 +1,13 @@
 // Before there is a session: choose the server (desktop only), then sign in — or, on a server
 // with no users yet, create the first admin with the one-time setup code the server printed, or,
 // where the server allows it, create an account (with an invite code, which an invite link
-// `/?invite=CODE` fills in), or set a new password with a reset link (`/?reset=CODE`).
+// `/?invite=CODE` fills in), or set a new password with a reset link (`/?reset=CODE`). On the desktop
+// the person may instead host a server on this computer, becoming its first admin.
 import { useEffect, useState, type ComponentProps, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PASSWORD_LENGTH, NAME_PATTERN } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
+import { desktopBridge } from '../session/connect.ts';
 import { servingOrigin } from '../session/origin.ts';
 import type { RequestResults } from '../session/types.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
@@ -36,6 +38,7 @@ export function FirstRun() {
   const [invite] = useState(() => new URLSearchParams(location.search).get(INVITE_PARAM));
   const [reset, setReset] = useState(() => new URLSearchParams(location.search).get(RESET_PARAM));
   const [registering, setRegistering] = useState(invite !== null);
+  const [hosting, setHosting] = useState(false);
 
   useEffect(() => {
     if (origin && serverUrl !== origin) void store.client.request('setServer', { serverUrl: origin });
@@ -57,8 +60,16 @@ export function FirstRun() {
   }, [activeServer, serverUrl, store, attempt, t]);
 
   let body;
-  if (!origin && (!serverUrl || changingServer)) {
-    body = <ServerStep initial={serverUrl ?? ''} onDone={() => setChangingServer(false)} />;
+  if (hosting) {
+    body = <HostForm onDone={() => setHosting(false)} />;
+  } else if (!origin && (!serverUrl || changingServer)) {
+    body = (
+      <ServerStep
+        initial={serverUrl ?? ''}
+        onDone={() => setChangingServer(false)}
+        onHost={desktopBridge() && !serverUrl ? () => setHosting(true) : undefined}
+      />
+    );
   } else if (statusError) {
     body = (
       <div className="first-run-problem">
@@ -125,7 +136,16 @@ export function FirstRun() {
   );
 }
 
-function ServerStep({ initial, onDone }: { initial: string; onDone(): void }) {
+function ServerStep({
+  initial,
+  onDone,
+  onHost,
+}: {
+  initial: string;
+  onDone(): void;
+  /** Desktop, for an account on no server yet: host one on this computer instead. */
+  onHost: (() => void) | undefined;
+}) {
   const { t } = useTranslation();
   const store = useStore();
   const [address, setAddress] = useState(initial);
@@ -178,7 +198,57 @@ function ServerStep({ initial, onDone }: { initial: string; onDone(): void }) {
       <button type="submit" className="button primary wide" disabled={busy || address.trim() === ''}>
         {t('server.continue')}
       </button>
+      {onHost && (
+        <button type="button" className="button wide" onClick={onHost}>
+          {t('local.host')}
+        </button>
+      )}
     </form>
+  );
+}
+
+/**
+ * Desktop: main starts the server on this computer (the first time: sets it up) and says where it is
+ * and its one-time setup code; with it the name and password typed here make the first admin, who is
+ * then signed in. A server set up before has no code: the person signs in to it.
+ */
+function HostForm({ onDone }: { onDone(): void }) {
+  const { t } = useTranslation();
+  const store = useStore();
+  const account = useNewAccount('admin');
+  const { error, setError, busy, attempt } = useAttempt();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const { username, password, problem } = account.check();
+    if (problem) return setError(t(problem, { count: MIN_PASSWORD_LENGTH }));
+    await attempt(
+      async () => {
+        const { url, setupCode } = await desktopBridge()!.hostLocalServer();
+        await store.client.request('setServer', { serverUrl: url });
+        if (setupCode) await store.client.request('setupAdmin', { setupCode, username, password });
+        onDone();
+      },
+      () => undefined,
+    );
+  };
+
+  return (
+    <AuthForm
+      title={t('local.hostTitle')}
+      intro={t('local.hostIntro')}
+      onSubmit={submit}
+      busy={busy}
+      error={error}
+      submitLabel={busy ? t('local.hostBusy') : t('local.hostSubmit')}
+      footer={
+        <button type="button" className="link-button" onClick={onDone} disabled={busy}>
+          {t('local.back')}
+        </button>
+      }
+    >
+      <NewAccountFields idPrefix="host" account={account} />
+    </AuthForm>
   );
 }
 

@@ -42,6 +42,8 @@ export interface MessageListProps {
   users: ReadonlyMap<string, UserWithPresence>;
   /** The channel as it was when opened: messages after its read cursor (up to its head) are new. */
   opened: { readSeq: number; headSeq: number; unreadCount: number };
+  /** A message to bring into view once it is loaded (a notification was clicked); a new nonce jumps again. */
+  openAt?: { messageId: string; nonce: number } | null;
   editingKey: string | null;
   onSeen(seq: number): void;
   /** Loads the previous page; resolves with the oldest seq loaded, or null when there was nothing. */
@@ -55,7 +57,7 @@ export interface MessageListProps {
   extras: MessageExtras;
 }
 
-type ListStart = { initialTopMostItemIndex: { index: number; align: 'start' | 'end' } };
+type ListStart = { initialTopMostItemIndex: { index: number; align: 'start' | 'center' | 'end' } };
 
 interface ListContext {
   startText: string;
@@ -227,6 +229,18 @@ export function MessageList(props: MessageListProps) {
     setGeneration((g) => g + 1);
     setJumping(false);
   }, [jumping, firstUnreadKey, messages]);
+
+  // A notification's message: the list starts over with it in the middle, once it is loaded.
+  const jumpedTo = useRef(0);
+  const openAt = props.openAt;
+  useEffect(() => {
+    if (!openAt || jumpedTo.current === openAt.nonce) return;
+    const index = messages.findIndex((m) => m.delivery === 'sent' && m.id === openAt.messageId);
+    if (index < 0) return;
+    jumpedTo.current = openAt.nonce;
+    setStart({ initialTopMostItemIndex: { index, align: 'center' } });
+    setGeneration((g) => g + 1);
+  }, [openAt, messages]);
 
   const context: ListContext = {
     startText: props.startText,

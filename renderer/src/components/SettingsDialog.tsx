@@ -4,18 +4,19 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { AppInfo } from '@switchboard/protocol/desktop';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES } from '../i18n/index.ts';
-import { LANGUAGES, NOTIFY_LEVELS, THEMES, type Preferences } from '@switchboard/protocol';
+import { LANGUAGES, THEMES, type Preferences } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import type { Language } from '../settings/preferences.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { desktopBridge } from '../session/connect.ts';
 import { useUi } from '../state/hooks.tsx';
 import { InvitesPanel, PeoplePanel } from './AdminPanels.tsx';
+import { DesktopStartup } from './DesktopStartup.tsx';
 import { Dialog } from './Dialog.tsx';
 import { FormError } from './Form.tsx';
+import { LocalServerSettings } from './LocalServerSettings.tsx';
+import { NotificationSettings } from './NotificationSettings.tsx';
 import { ProfilePanel } from './ProfilePanel.tsx';
-
-const notificationsSupported = () => typeof Notification === 'function';
 
 export type SettingsTab = 'preferences' | 'profile' | 'people' | 'invites';
 const EVERYONE: SettingsTab[] = ['preferences', 'profile'];
@@ -95,18 +96,10 @@ export function SettingsDialog({
 function PreferencesPanel() {
   const { t } = useTranslation();
   const { prefs, update } = usePreferences();
-  const [permission, setPermission] = useState(() =>
-    notificationsSupported() ? Notification.permission : 'denied',
-  );
   const [error, setError] = useState<string | null>(null);
   const change = (changes: Preferences) => {
     setError(null);
     update(changes).catch((err: unknown) => setError(errorText(err, t)));
-  };
-
-  const askPermission = async () => {
-    if (!notificationsSupported()) return;
-    setPermission(await Notification.requestPermission());
   };
 
   return (
@@ -144,41 +137,7 @@ function PreferencesPanel() {
         </select>
       </div>
 
-      <fieldset className="field choices">
-        <legend>{t('settings.notifications')}</legend>
-        {NOTIFY_LEVELS.map((level) => (
-          <label key={level} className="choice">
-            <input
-              type="radio"
-              name="notify"
-              value={level}
-              checked={prefs.notify === level}
-              onChange={() => {
-                change({ notify: level });
-                if (level !== 'none' && permission === 'default') void askPermission();
-              }}
-            />
-            <span>{t(`settings.notify.${level}`)}</span>
-          </label>
-        ))}
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={prefs.notifyPreview}
-            onChange={(e) => change({ notifyPreview: e.target.checked })}
-            disabled={prefs.notify === 'none'}
-          />
-          <span>{t('settings.notifyPreview')}</span>
-        </label>
-        {prefs.notify !== 'none' && permission === 'denied' && (
-          <p className="hint">{t('settings.notifyBlocked')}</p>
-        )}
-        {prefs.notify !== 'none' && permission === 'default' && (
-          <button type="button" className="button small" onClick={() => void askPermission()}>
-            {t('settings.notifyAllow')}
-          </button>
-        )}
-      </fieldset>
+      <NotificationSettings change={change} />
 
       <FormError error={error} />
       <p className="hint">{t('settings.stored')}</p>
@@ -201,6 +160,8 @@ function DesktopSection() {
       <p className="hint" role="note">
         {info.secretStorage === 'basic_text' ? t('desktop.secretsBasic') : t('desktop.secretsSafe')}
       </p>
+      <DesktopStartup />
+      <LocalServerSettings />
       <p className="hint">
         {t('desktop.versions', { app: info.appVersion, electron: info.electronVersion })}
       </p>

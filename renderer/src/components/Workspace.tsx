@@ -6,7 +6,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary, FollowedThread, Message } from '@switchboard/protocol';
 import { sidebarOrder, totalUnread } from '../format.ts';
-import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { useStore, useUi } from '../state/hooks.tsx';
 import { ChannelDetails } from './ChannelDetails.tsx';
 import { ChannelView } from './ChannelView.tsx';
@@ -26,7 +25,7 @@ import { MenuButton } from './MenuButton.tsx';
 import { Sidebar, SIDEBAR_ID, type SidebarAction } from './Sidebar.tsx';
 import { ThreadPanel } from './ThreadPanel.tsx';
 import { ThreadsView } from './ThreadsView.tsx';
-import { useNotifications } from './useNotifications.ts';
+import { useNotifications, type OpenConversation } from './useNotifications.ts';
 
 type OpenDialog = Exclude<SidebarAction, 'signOut' | 'threads'> | null;
 /** Beside the channel: one of its threads (by root id), or its details. */
@@ -34,7 +33,10 @@ type SidePanel = { channelId: string } & ({ kind: 'thread'; rootId: string } | {
 
 const APP_NAME = 'Switchboard';
 const THREADS_HASH = '#/threads';
-const channelFromHash = () => /^#\/c\/([\w-]{1,64})$/.exec(location.hash)?.[1] ?? null;
+/** `#/c/<channel>`, or `#/c/<channel>/m/<message>` to open it at that message (a notification's link). */
+const HASH = /^#\/c\/([\w-]{1,64})(?:\/m\/([\w-]{1,64}))?$/;
+const channelFromHash = () => HASH.exec(location.hash)?.[1] ?? null;
+const messageFromHash = () => HASH.exec(location.hash)?.[2] ?? null;
 const lastChannelKey = (userId: string) => `switchboard.lastChannel.${userId}`;
 const TOAST_MS = 8_000;
 
@@ -43,7 +45,6 @@ export function Workspace() {
   const store = useStore();
   const me = useUi((s) => s.user)!;
   const channels = useUi((s) => s.channels);
-  const { prefs } = usePreferences();
   const [selectedId, setSelectedId] = useState<string | null>(
     () => channelFromHash() ?? localStorage.getItem(lastChannelKey(me.id)),
   );
@@ -52,6 +53,12 @@ export function Workspace() {
   const [panel, setPanel] = useState<SidePanel | null>(null);
   const [leaving, setLeaving] = useState<ChannelSummary | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  /** A message to bring into view (a notification was clicked); the nonce repeats a jump. */
+  const [jump, setJump] = useState<{ channelId: string; messageId: string; nonce: number } | null>(() => {
+    const channelId = channelFromHash();
+    const messageId = messageFromHash();
+    return channelId && messageId ? { channelId, messageId, nonce: 1 } : null;
+  });
   /** A message to show in context (a search result), in the open channel. */
   const [focus, setFocus] = useState<{ channelId: string; seq: number } | null>(null);
   const toastId = useRef(0);
@@ -124,13 +131,19 @@ export function Workspace() {
       history.replaceState(null, '', `${location.pathname}${location.search}${wanted}`);
   }, [currentId, showThreads]);
 
+  const openAt = useCallback<OpenConversation>(
+    (channelId, messageId) => {
+      select(channelId);
+      if (messageId) setJump((j) => ({ channelId, messageId, nonce: (j?.nonce ?? 0) + 1 }));
+    },
+    [select],
+  );
+
   useEffect(() => {
     const onHash = () => {
       const id = channelFromHash();
-      if (id) {
-        setSelectedId(id);
-        setShowThreads(false);
-      } else if (location.hash === THREADS_HASH) setShowThreads(true);
+      if (id) openAt(id, messageFromHash());
+      else if (location.hash === THREADS_HASH) setShowThreads(true);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -148,7 +161,7 @@ export function Workspace() {
     setTimeout(() => setNotice((shown) => (shown === text ? null : shown)), TOAST_MS);
   }, []);
 
-  useNotifications(prefs, currentId, select);
+  useNotifications(currentId, openAt);
 
   // Ctrl/Cmd+K opens the switcher; Alt+Up/Down moves through the conversations in sidebar order.
   useEffect(() => {
@@ -239,6 +252,7 @@ export function Workspace() {
                 <ChannelView
                   key={current.id}
                   channel={current}
+                  openAt={jump?.channelId === current.id ? jump : null}
                   drawer={drawer}
                   focusSeq={focus?.channelId === current.id ? focus.seq : null}
                   onUnfocus={() => setFocus(null)}

@@ -1,57 +1,77 @@
-// Browser notifications for new messages while the conversation is not in front of the reader,
-// following the user's preference: everything, mentions and direct messages, or nothing.
-import { useEffect, useRef } from 'react';
+// The UI's part in notifications. It decides nothing: the session core decides what deserves one
+// (preferences, mute, keywords, do not disturb, quiet hours, catch-up summaries) and says so with a
+// `notification` event. This hook tells the core what is on screen, and in a browser shows each
+// event with the Notification API — one per conversation, a newer one replacing the older, taken
+// away once read. The desktop app shows them natively from its main process instead.
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { channelLabel } from '../format.ts';
-import type { ResolvedPreferences } from '../settings/preferences.ts';
-import { useUi } from '../state/hooks.tsx';
+import type { TFunction } from 'i18next';
+import { notificationText, type NotificationStrings } from '@switchboard/client/browser';
+import { desktopBridge } from '../session/connect.ts';
+import { useStore } from '../state/hooks.tsx';
 
-export function useNotifications(
-  prefs: ResolvedPreferences,
-  currentId: string | null,
-  onOpen: (channelId: string) => void,
-): void {
+/** Opens a conversation at a message (null: where the reader left it). */
+export type OpenConversation = (channelId: string, messageId: string | null) => void;
+
+export const notificationStrings = (t: TFunction): NotificationStrings => ({
+  app: 'Switchboard',
+  hidden: (count) => t('notifications.hidden', { count }),
+  summary: (count, conversation) => t('notifications.summary', { count, conversation }),
+});
+
+export function useNotifications(currentId: string | null, onOpen: OpenConversation): void {
   const { t } = useTranslation();
-  const channels = useUi((s) => s.channels);
-  const users = useUi((s) => s.users);
-  const me = useUi((s) => s.user);
-  const seen = useRef<Map<string, { unread: number; mentions: number }> | null>(null);
+  const store = useStore();
+
+  // What is on screen: the open conversation, and whether this window is in front.
+  useEffect(() => {
+    const report = () =>
+      void store.client
+        .request('setFocus', {
+          channelId: currentId,
+          focused: document.visibilityState === 'visible' && document.hasFocus(),
+        })
+        .catch(() => {
+          // The core is restarting; the next focus change tells it again.
+        });
+    report();
+    window.addEventListener('focus', report);
+    window.addEventListener('blur', report);
+    document.addEventListener('visibilitychange', report);
+    return () => {
+      window.removeEventListener('focus', report);
+      window.removeEventListener('blur', report);
+      document.removeEventListener('visibilitychange', report);
+    };
+  }, [store, currentId]);
 
   useEffect(() => {
-    const before = seen.current;
-    seen.current = new Map(channels.map((c) => [c.id, { unread: c.unreadCount, mentions: c.mentionCount }]));
-    if (!before || prefs.notify === 'none' || typeof Notification !== 'function') return;
-    for (const channel of channels) {
-      const was = before.get(channel.id);
-      if (!was) continue;
-      const moreUnread = channel.unreadCount > was.unread;
-      const moreMentions = channel.mentionCount > was.mentions;
-      const inFront =
-        channel.id === currentId && document.visibilityState === 'visible' && document.hasFocus();
-      const wanted =
-        prefs.notify === 'all' ? moreUnread : moreMentions || (channel.kind === 'direct' && moreUnread);
-      if (inFront || !wanted) continue;
-      // Asked only now: reading it is a synchronous call into the browser (0.1 ms, several when the
-      // machine is busy), and this runs on every change of any channel's counts (bench/ui-burst.ts).
+    if (desktopBridge() || typeof Notification !== 'function') return;
+    const shown = new Map<string, Notification>();
+    const offShow = store.client.on('notification', (event) => {
+      // Asked only now: reading it is a synchronous call into the browser.
       if (Notification.permission !== 'granted') return;
-      const name = channelLabel(channel, users, me?.id, t);
-      const body = !prefs.notifyPreview
-        ? t('notify.hidden')
-        : channel.kind === 'direct'
-          ? t('notify.direct', { name })
-          : moreMentions
-            ? t('notify.mention', { channel: name })
-            : t('notify.message', { channel: name });
-      // The tag folds repeats (and the same notice from several tabs) into one.
-      const notice = new Notification('Switchboard', {
-        body,
-        tag: prefs.notifyPreview ? channel.id : 'switchboard',
-      });
+      const { title, body } = notificationText(event, notificationStrings(t));
+      shown.get(event.channelId)?.close();
+      // The tag makes the browser replace rather than stack, also across tabs showing the same one.
+      const notice = new Notification(title, { body, tag: event.channelId, silent: event.silent });
       notice.onclick = () => {
         window.focus();
-        onOpen(channel.id);
+        onOpen(event.channelId, event.messageId);
         notice.close();
       };
-    }
-  }, [channels, prefs, currentId, users, me, onOpen, t]);
+      notice.onclose = () => {
+        if (shown.get(event.channelId) === notice) shown.delete(event.channelId);
+      };
+      shown.set(event.channelId, notice);
+    });
+    const offCleared = store.client.on('notificationCleared', ({ channelId }) => {
+      shown.get(channelId)?.close();
+      shown.delete(channelId);
+    });
+    return () => {
+      offShow();
+      offCleared();
+    };
+  }, [store, t, onOpen]);
 }

@@ -25,7 +25,8 @@ export async function followDeepLink(
   if (!here) await session.request('setServer', { serverUrl: target.server });
   if (target.action === 'open') {
     // Signed out, the server is now chosen; the conversation opens from the link once signed in.
-    location.hash = `#/c/${encodeURIComponent(target.channel)}`;
+    const at = target.message ? `/m/${encodeURIComponent(target.message)}` : '';
+    location.hash = `#/c/${encodeURIComponent(target.channel)}${at}`;
   } else if (!user) {
     location.replace(`/?invite=${encodeURIComponent(target.invite)}#`);
   } else refuse('you already have an account on this server');

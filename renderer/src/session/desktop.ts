@@ -19,7 +19,9 @@ import {
   PAGE_MESSAGE,
   type CoreStatus,
   type DeepLinkTarget,
+  type LocalServerInfo,
   type PageMessage,
+  type ServerSummary,
 } from '@switchboard/protocol/desktop';
 
 type Handler = (payload: never) => void;
@@ -119,6 +121,27 @@ export interface DesktopHandOver {
   /** The core's status as main reports it; the listener hears the latest at once. */
   onStatus(listener: (status: CoreStatus) => void): () => void;
   onDeepLink(listener: (target: DeepLinkTarget) => void): () => void;
+  /** The server list as main reports it; the listener hears the latest at once. */
+  onServers(listener: (servers: ServerSummary[]) => void): () => void;
+  /** The server on this computer, whenever it changes. */
+  onLocalServer(listener: (info: LocalServerInfo) => void): () => void;
+}
+
+/** Listeners that hear each value, and the latest one at once when they start listening. */
+function latest<T>() {
+  let value: T | null = null;
+  const listeners = new Set<(value: T) => void>();
+  return {
+    set(next: T) {
+      value = next;
+      for (const listener of listeners) listener(next);
+    },
+    listen(listener: (value: T) => void): () => void {
+      listeners.add(listener);
+      if (value !== null) listener(value);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 const isPageMessage = (data: unknown): data is PageMessage =>
@@ -133,6 +156,8 @@ export function desktopHandOver(target: Window, clientOptions: SessionClientOpti
   let status: CoreStatus | null = null;
   const statusListeners = new Set<(status: CoreStatus) => void>();
   const linkListeners = new Set<(target: DeepLinkTarget) => void>();
+  const servers = latest<ServerSummary[]>();
+  const localServer = latest<LocalServerInfo>();
   let arrived!: () => void;
   const firstPort = new Promise<void>((resolve) => (arrived = resolve));
 
@@ -155,6 +180,10 @@ export function desktopHandOver(target: Window, clientOptions: SessionClientOpti
       case 'deep-link':
         for (const listener of linkListeners) listener(message.target);
         return;
+      case 'servers':
+        return servers.set(message.servers);
+      case 'local-server':
+        return localServer.set(message.info);
     }
   });
 
@@ -170,5 +199,7 @@ export function desktopHandOver(target: Window, clientOptions: SessionClientOpti
       linkListeners.add(listener);
       return () => linkListeners.delete(listener);
     },
+    onServers: servers.listen,
+    onLocalServer: localServer.listen,
   };
 }

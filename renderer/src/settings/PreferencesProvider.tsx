@@ -2,6 +2,7 @@
 // on the server, so they follow the user to every device); applies theme and language to the document.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Preferences } from '@switchboard/protocol';
+import { samePreference } from '@switchboard/client/browser';
 import { changeLanguage } from '../i18n/index.ts';
 import { useStore, useUi } from '../state/hooks.tsx';
 import {
@@ -34,7 +35,7 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
   // key gives way to the core's copy as soon as that has it.
   const [chosen, setChosen] = useState<Preferences>({});
   useEffect(
-    () => setChosen((current) => withoutKeys(current, (key) => saved[key] === current[key])),
+    () => setChosen((current) => withoutKeys(current, (key) => samePreference(saved[key], current[key]))),
     [saved],
   );
   // The device's last look fills what the user has not set (and everything while signed out).

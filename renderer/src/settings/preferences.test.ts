@@ -9,12 +9,14 @@ describe('resolvePreferences', () => {
       language: 'ko',
       notify: 'mentions',
       notifyPreview: true,
+      notifySound: true,
     });
     expect(resolvePreferences({ theme: 'dark', notify: 'none', notifyPreview: false }, look)).toEqual({
       theme: 'dark',
       language: 'ko',
       notify: 'none',
       notifyPreview: false,
+      notifySound: true,
     });
   });
 });

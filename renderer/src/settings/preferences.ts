@@ -3,8 +3,13 @@
 // kept in localStorage, only so the first paint (before the core answers, or signed out) looks right.
 import { z } from 'zod';
 import { LANGUAGES, THEMES, type Preferences } from '@switchboard/protocol';
+import { NOTIFY_DEFAULTS } from '@switchboard/client/browser';
 
-export type ResolvedPreferences = Required<Preferences>;
+/** Every key that has an app default filled in; the notification details stay optional. */
+export type ResolvedPreferences = Required<
+  Pick<Preferences, 'theme' | 'language' | 'notify' | 'notifyPreview' | 'notifySound'>
+> &
+  Preferences;
 export type Theme = ResolvedPreferences['theme'];
 export type Language = ResolvedPreferences['language'];
 
@@ -41,7 +46,7 @@ export function rememberDeviceLook(look: DeviceLook): void {
 
 /** The user's saved preferences over the defaults (this device's last look for theme and language). */
 export function resolvePreferences(saved: Preferences, look: DeviceLook): ResolvedPreferences {
-  return { ...look, notify: 'mentions', notifyPreview: true, ...saved };
+  return { ...look, ...NOTIFY_DEFAULTS, ...saved };
 }
 
 export const darkQuery = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');

@@ -16,7 +16,7 @@ import {
 } from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { registerAccountCommands } from './accounts.ts';
-import { registerBackupCommand } from './backup.ts';
+import { registerBackupCommand, registerRestoreCommand } from './backup.ts';
 import { printable } from './printable.ts';
 import { serve } from './serve.ts';
 
@@ -97,6 +97,7 @@ Docs: docs/self-hosting.md`,
     withSettings(command, [...STORAGE_SETTINGS, ...extra]),
   );
   registerBackupCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
+  registerRestoreCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
   return program;
 }
 

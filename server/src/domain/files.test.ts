@@ -20,6 +20,7 @@ import {
   api,
   createChannelWith,
   createConnectedUser,
+  login,
   nextEvent,
   startTestServer,
   TEST_DATABASE,
@@ -30,7 +31,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
-import { backupDatabase, backupFiles } from '../store/backup.ts';
+import { backupDatabase, backupFiles, restoreDatabase } from '../store/backup.ts';
 
 const { server, ok, errorCode } = useTestServer();
 
@@ -319,6 +320,29 @@ describe.runIf(TEST_DATABASE === 'sqlite')('backups of a SQLite database', () =>
     expect(ids).toContain(kept.body.file.id);
     expect(ids).not.toContain(lost.body.file.id);
     expect(() => backupFiles(server.dataDir, file)).toThrow(/exists/);
+  });
+
+  it('restore the files with the database: a new data directory serves them again', async () => {
+    const rita = await createConnectedUser(server, 'rita');
+    const channel = await createChannelWith(server, 'rest', rita);
+    const kept = await upload(server, rita, channel.id, 'restored bytes');
+    await send('rest', rita, channel.id, 'a file', [kept.body.file.id]);
+    const file = path.join(tempDir(), 'backup.db');
+    await backupDatabase({ dataDir: server.dataDir, durability: 'standard' }, file);
+    backupFiles(server.dataDir, file);
+
+    const dataDir = tempDir();
+    const restored = await restoreDatabase({ dataDir, durability: 'standard' }, file);
+    expect(restored).toMatchObject({ previous: null, files: await countShas(file) });
+    const again = await startTestServer({ dataDir });
+    try {
+      const token = (await login(again.url, rita.user.username, rita.password)).body.token as string;
+      const res = await download(again, { ...rita, token }, kept.body.file.id);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('restored bytes');
+    } finally {
+      await again.close();
+    }
   });
 });
 

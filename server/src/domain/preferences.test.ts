@@ -1,7 +1,7 @@
 // Per-user preferences against a real server, over both transports: stored per user, validated,
 // replaced as a whole, announced to every connection of their owner, and kept across restarts.
 import { describe, expect, it } from 'vitest';
-import type { Preferences } from '@switchboard/protocol';
+import { MAX_CONVERSATION_SETTINGS, MAX_NOTIFY_KEYWORDS, type Preferences } from '@switchboard/protocol';
 import {
   api,
   codeOf,
@@ -102,5 +102,68 @@ describe('preferences across a restart', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+// Notification preferences: per conversation, keywords, do not disturb and quiet hours, bounded so
+// the stored object stays small, and refused whole (nothing changed) when any part is wrong.
+describe.each<Transport>(['rest', 'socket'])('notification preferences over %s', (via) => {
+  const full: Preferences = {
+    notify: 'mentions',
+    notifySound: false,
+    keywords: ['deploy', 'on-call', '서울'],
+    conversations: { 'channel-1': { muted: true }, 'channel-2': { notify: 'all' } },
+    dnd: { until: 1_900_000_000_000 },
+    quietHours: { from: '22:00', to: '07:30', timeZone: 'Europe/Berlin' },
+  };
+
+  it('are stored and sent to every connection of their owner', async () => {
+    const frank = await createConnectedUser(server, uniqueName('frank'));
+    const { socket: other } = await connect(server.url, frank.token);
+    const seen = record<Preferences>(other, 'preferences');
+    expect(unwrap(await set(via, frank, full))).toEqual(full);
+    expect(await get(via, frank)).toEqual(full);
+    unwrap(await set(via, frank, { dnd: { until: null } }));
+    expect(await get(via, frank)).toEqual({ dnd: { until: null } });
+    await flush(other);
+    expect(seen).toEqual([full, { dnd: { until: null } }]);
+    other.disconnect();
+  });
+
+  it('refuses what is malformed or too large, changing nothing', async () => {
+    const gina = await createConnectedUser(server, uniqueName('gina'));
+    unwrap(await set(via, gina, full));
+    const many = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`channel-${i}`, { muted: true }]));
+    expect(unwrap(await set(via, gina, { conversations: many(MAX_CONVERSATION_SETTINGS) }))).toBeTruthy();
+    unwrap(await set(via, gina, full));
+    for (const bad of [
+      { conversations: many(MAX_CONVERSATION_SETTINGS + 1) },
+      { conversations: { 'channel-1': {} } },
+      { conversations: { 'channel-1': { muted: 'yes' } } },
+      { conversations: { 'channel-1': { notify: 'loud' } } },
+      { conversations: { 'channel-1': { muted: true, colour: 'red' } } },
+      { conversations: { ['x'.repeat(65)]: { muted: true } } },
+      { keywords: Array.from({ length: MAX_NOTIFY_KEYWORDS + 1 }, (_, i) => `word${i}`) },
+      { keywords: ['deploy', 'DEPLOY'] },
+      { keywords: [''] },
+      { keywords: [' padded '] },
+      { keywords: ['x'.repeat(65)] },
+      { keywords: ['line\nbreak'] },
+      { dnd: {} },
+      { dnd: { until: 'tomorrow' } },
+      { dnd: { until: -1 } },
+      { dnd: { until: null, extra: 1 } },
+      { quietHours: { from: '22:00', to: '07:00' } },
+      { quietHours: { from: '22:00', to: '07:00', timeZone: 'Mars/Olympus_Mons' } },
+      { quietHours: { from: '22:00', to: '07:00', timeZone: '../../etc/passwd' } },
+      { quietHours: { from: '24:00', to: '07:00', timeZone: 'UTC' } },
+      { quietHours: { from: '7:00', to: '08:00', timeZone: 'UTC' } },
+      { quietHours: { from: '08:00', to: '08:00', timeZone: 'UTC' } },
+      { notifySound: 'off' },
+    ]) {
+      expect(codeOf(await set(via, gina, bad)), JSON.stringify(bad).slice(0, 80)).toBe('validation_failed');
+    }
+    expect(await get(via, gina)).toEqual(full);
   });
 });

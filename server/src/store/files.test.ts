@@ -1,5 +1,6 @@
 // The data directory and database files are private to the server's user whatever the umask, an
-// existing directory others can read is reported at start, and `backup` makes a consistent private copy.
+// existing directory others can read is reported at start, `backup` makes a consistent private copy,
+// and `restore` puts one back.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { call, createConnectedUser, startTestServer, tempDir } from '../../../tests/support/server.ts';
 import { resolveConfig } from '../config.ts';
 import { startServer } from '../server.ts';
-import { backupDatabase } from './backup.ts';
+import { backupDatabase, restoreDatabase } from './backup.ts';
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 
@@ -119,5 +120,78 @@ describe('backup', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('restore', () => {
+  it('puts a backup back in place of a stopped server’s database, with a new epoch, keeping the old one', async () => {
+    const server = await startTestServer();
+    const dataDir = server.dataDir;
+    const alice = await createConnectedUser(server, 'alice');
+    await call(alice.socket, 'channel.create', { name: 'kept', visibility: 'public' });
+    const epoch = server.ctx.epoch;
+    const file = path.join(tempDir(), 'before.db');
+    await backupDatabase(server.ctx.config, file);
+    await call(alice.socket, 'channel.create', { name: 'after-backup', visibility: 'public' });
+    alice.socket.disconnect();
+    await server.close();
+
+    const { target, previous, pages } = await restoreDatabase(server.ctx.config, file, 1234);
+    expect(pages).toBeGreaterThan(0);
+    expect(target).toBe(path.join(dataDir, 'switchboard.db'));
+    expect(previous).toBe(`${target}.before-restore-1234`);
+    expect(fs.existsSync(previous!)).toBe(true);
+    expect(modeOf(target)).toBe(0o600);
+
+    const again = await startTestServer({ dataDir });
+    try {
+      const rows = new SQLite(target, { readonly: true });
+      try {
+        const channels = (rows.prepare('select name from channels').all() as { name: string }[]).map(
+          (c) => c.name,
+        );
+        expect(channels).toContain('kept');
+        expect(channels).not.toContain('after-backup');
+      } finally {
+        rows.close();
+      }
+      expect(again.ctx.epoch).not.toBe(epoch);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses to replace the database of a running server', async () => {
+    const server = await startTestServer();
+    try {
+      const file = path.join(tempDir(), 'backup.db');
+      await backupDatabase(server.ctx.config, file);
+      await expect(restoreDatabase(server.ctx.config, file)).rejects.toMatchObject({ code: 'conflict' });
+      expect(fs.readdirSync(server.dataDir).filter((f) => f.includes('restor'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses what is not a Switchboard database, and changes nothing', async () => {
+    const server = await startTestServer();
+    await server.close();
+    const target = path.join(server.dataDir, 'switchboard.db');
+    const before = fs.readFileSync(target);
+    const junk = path.join(tempDir(), 'junk.db');
+    fs.writeFileSync(junk, 'not a database at all');
+    const other = path.join(tempDir(), 'other.db');
+    const db = new SQLite(other);
+    db.exec('create table notes (text)');
+    db.close();
+    for (const source of [junk, other])
+      await expect(restoreDatabase(server.ctx.config, source)).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(
+      restoreDatabase(server.ctx.config, path.join(tempDir(), 'missing.db')),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(fs.readFileSync(target).equals(before)).toBe(true);
+    expect(fs.readdirSync(server.dataDir).filter((f) => f.includes('restor'))).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ type Frame =
   | { k: 'port-data'; port: number; data: unknown }
   | { k: 'send'; channel: string; args: unknown[] }
   | { k: 'invoke'; id: number; channel: string; args: unknown[] }
-  | { k: 'reply'; id: number; result: unknown };
+  | { k: 'reply'; id: number; result: unknown; error?: string };
 
 const socket = new WebSocket(`ws://${location.host}/__desktop-ipc`);
 const outbox: Frame[] = [];
@@ -27,7 +27,7 @@ const listeners = new Map<
   string,
   ((event: { ports: readonly MessagePort[] }, ...args: unknown[]) => void)[]
 >();
-const replies = new Map<number, (result: unknown) => void>();
+const replies = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
 let nextInvoke = 1;
 /** This page's end of the current session channel, and which port main gave it (frames say). */
 let sessionEnd: MessagePort | null = null;
@@ -54,10 +54,15 @@ socket.addEventListener('message', (message) => {
       return;
     case 'ipc':
       return emit(frame.channel, [], frame.args);
-    case 'reply':
-      replies.get(frame.id)?.(frame.result);
+    case 'reply': {
+      const reply = replies.get(frame.id);
       replies.delete(frame.id);
+      // As Electron's invoke rejects when the handler throws.
+      if (frame.error !== undefined)
+        reply?.reject(new Error(`Error invoking remote method '${frame.id}': Error: ${frame.error}`));
+      else reply?.resolve(frame.result);
       return;
+    }
   }
 });
 
@@ -67,9 +72,9 @@ const ipc: IpcRendererLike = {
   },
   send: (channel, ...args) => send({ k: 'send', channel, args }),
   invoke: (channel, ...args) =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const id = nextInvoke++;
-      replies.set(id, resolve);
+      replies.set(id, { resolve, reject });
       send({ k: 'invoke', id, channel, args });
     }),
 };

@@ -1,17 +1,23 @@
 // The desktop renderer in Chromium: the built UI (server/web, what the app serves from app://)
 // served at http://switchboard.desktop with the app's CSP, the test preload (desktop-preload.ts)
-// injected before any page script, and its IPC socket answered here by main's own CoreHost driving
-// the real utility entry in Node (tests/support/desktop-host.ts).
+// injected before any page script, and its IPC socket answered here by main's own server list
+// (main/src/app/servers.ts) with a CoreHost per account driving the real utility entry in Node
+// (tests/support/desktop-host.ts). Notifications go through main's own Notifier and routing to
+// stand-ins of Electron's Notification, which a test clicks as a person would click the real one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol/desktop';
 import { pagePolicy } from '../../../main/src/app/app-protocol.ts';
+import { Notifier } from '../../../main/src/app/notifier.ts';
+import { Servers } from '../../../main/src/app/servers.ts';
+import { LocalServer, type LocalServerConfig } from '../../../main/src/local/local-server.ts';
+import { FakeNotification, RecordingLog } from '../../../main/src/testing/fakes.ts';
 import type { CoreWindow } from '../../../main/src/core/core-host.ts';
 import { startDesktopCore, type DesktopCore } from '../../support/desktop-host.ts';
-import { REPO_ROOT } from '../../support/server.ts';
-import type { BridgePort } from '../../support/utility-host.ts';
+import { REPO_ROOT, tempDir } from '../../support/server.ts';
+import { StandInUtility, type BridgePort } from '../../support/utility-host.ts';
 
 export const DESKTOP_ORIGIN = 'http://switchboard.desktop';
 const WEB = path.join(REPO_ROOT, 'server/web');
@@ -59,17 +65,42 @@ class BridgedWindow implements CoreWindow<BridgePort> {
     this.statuses.push(status);
     this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.coreStatus, args: [status] }));
   }
-  /** What main does with a checked switchboard:// link: hands it to the window. */
-  deepLink(target: DeepLinkTarget): void {
-    this.ws.send(JSON.stringify({ k: 'ipc', channel: IPC.deepLink, args: [target] }));
+  /** A message from main on one of the IPC channels (a deep link, the server list). */
+  ipc(channel: string, args: unknown[]): void {
+    this.ws.send(JSON.stringify({ k: 'ipc', channel, args }));
   }
   fromPage(port: number, data: unknown): void {
     if (port === this.portNumber) this.port?.postMessage(data);
   }
 }
 
+/** main's LocalServer running the built local-server entry and bundled server, as the app ships them. */
+function localServerOf(lanAddress: string): LocalServer {
+  let config: LocalServerConfig = { port: null, lan: false };
+  return new LocalServer({
+    launch: () =>
+      new StandInUtility(
+        { STANDIN_UTILITY_ENTRY: path.join(REPO_ROOT, 'dist/desktop/main/local-server.cjs') },
+        { output: 'pipe' },
+      ),
+    cli: path.join(REPO_ROOT, 'dist/desktop/server/dist/cli.js'),
+    dataDir: tempDir('switchboard-e2e-local-'),
+    config: { load: () => config, save: (next) => void (config = next) },
+    lanAddress: () => lanAddress,
+    log: new RecordingLog(),
+  });
+}
+
 export interface DesktopApp {
+  /** The first account's core. */
   core: DesktopCore;
+  /** Every account's core, in the order of the server list. */
+  cores: DesktopCore[];
+  servers: Servers<BridgePort>;
+  /** The server on this computer (started only when the page asks to host one). */
+  local: LocalServer;
+  /** The native notifications main has shown, in order. */
+  notifications: FakeNotification[];
   /** What the page sent main over IPC (network state, renderer errors, restart requests). */
   sent: { channel: string; args: unknown[] }[];
   open(page: Page): Promise<void>;
@@ -78,18 +109,94 @@ export interface DesktopApp {
   stop(): Promise<void>;
 }
 
-/** Main's side for the pages opened with `open`: one core, one port per page load. */
+/** Main's side for the pages opened with `open`: a core per account, one port per page load. */
 export function startDesktopApp(options: { crashLoopAfter?: number } = {}): DesktopApp {
-  const core = startDesktopCore(options);
+  const cores: DesktopCore[] = [];
   const sent: DesktopApp['sent'] = [];
   let windows = 0;
+  let ids = 0;
   const open = new Set<BridgedWindow>();
+  const pages = new Set<Page>();
+  const notifications: FakeNotification[] = [];
+  const toWindows = (channel: string, args: unknown[]) => {
+    for (const window of open) window.ipc(channel, args);
+  };
+  const servers: Servers<BridgePort> = new Servers<BridgePort>({
+    store: { load: () => null, save: () => {} },
+    createHost: () => {
+      const core = startDesktopCore(options);
+      cores.push(core);
+      return core.host;
+    },
+    createNotifier: (actions, source) =>
+      new Notifier({
+        create: (notificationOptions) => {
+          const made = new FakeNotification(notificationOptions);
+          notifications.push(made);
+          return made;
+        },
+        platform: 'darwin',
+        actions,
+        source,
+        log: cores[0]!.log,
+      }),
+    window: { show: () => {}, follow: (target) => toWindows(IPC.deepLink, [target]) },
+    newId: () => `account-${++ids}`,
+    forget: () => {},
+    onTotals: () => {},
+    onList: (list) => toWindows(IPC.serversChanged, [list]),
+    // As main does: the window loads again for the account now on screen.
+    onSwitch: () => {
+      for (const page of pages) void page.goto(`${DESKTOP_ORIGIN}/`);
+    },
+    log: new RecordingLog(),
+  });
+  servers.start();
+  const core = cores[0]!;
+  // 127.0.0.2 stands for this computer's address on the network: loopback too, but not 127.0.0.1.
+  const local = localServerOf('127.0.0.2');
+  local.onChange((info) => toWindows(IPC.localServerChanged, [info]));
+  local.onMoved((from, to) => servers.serverMoved(from, to));
+  /** main's answers to the page's requests (ipcMain.handle in main/src/index.ts). */
+  const answer = async (channel: string, args: unknown[]): Promise<unknown> => {
+    switch (channel) {
+      case IPC.desktopSettings:
+        return { startAtLogin: false, startAtLoginSupported: true };
+      case IPC.appInfo:
+        return {
+          appVersion: '0.0.0-test',
+          electronVersion: 'none',
+          chromeVersion: 'test',
+          platform: 'linux',
+          secretStorage: 'basic_text',
+          logsDir: core.logsDir,
+          server: servers.active.state.server,
+        };
+      case IPC.servers:
+        return servers.list();
+      case IPC.localServer:
+        return local.state;
+      case IPC.hostLocalServer: {
+        const hosting = await local.setup();
+        servers.markActiveLocal();
+        return hosting;
+      }
+      case IPC.setLocalServerLan:
+        return local.setLan(args[0] === true);
+      case IPC.localServerInvite:
+        return local.invite(String(args[0]));
+      default:
+        return null;
+    }
+  };
   return {
     core,
+    cores,
+    servers,
+    local,
+    notifications,
     sent,
-    deepLink: (target) => {
-      for (const window of open) window.deepLink(target);
-    },
+    deepLink: (target) => toWindows(IPC.deepLink, [target]),
     async open(page) {
       await page.route(`${DESKTOP_ORIGIN}/**`, async (route) => {
         const url = new URL(route.request().url());
@@ -113,7 +220,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
           // network state first thing): then, like did-finish-load, the window gets its port.
           if (!attached) {
             attached = true;
-            core.host.attachWindow(window);
+            servers.attachWindow(window);
           }
           const frame = JSON.parse(String(raw)) as
             | { k: 'port-data'; port: number; data: unknown }
@@ -122,32 +229,30 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
           if (frame.k === 'port-data') return window.fromPage(frame.port, frame.data);
           if (frame.k === 'send') {
             sent.push({ channel: frame.channel, args: frame.args });
-            if (frame.channel === IPC.restartCore) core.host.restart();
+            if (frame.channel === IPC.restartCore) servers.active.restart();
+            if (frame.channel === IPC.switchServer) servers.activate(frame.args[0] as string);
+            if (frame.channel === IPC.addServer) servers.add();
+            if (frame.channel === IPC.removeServer) void servers.remove(frame.args[0] as string);
             return;
           }
-          const result =
-            frame.channel === IPC.appInfo
-              ? {
-                  appVersion: '0.0.0-test',
-                  electronVersion: 'none',
-                  chromeVersion: 'test',
-                  platform: 'linux',
-                  secretStorage: 'basic_text',
-                  logsDir: core.logsDir,
-                  server: core.host.state.server,
-                }
-              : null;
-          ws.send(JSON.stringify({ k: 'reply', id: frame.id, result }));
+          answer(frame.channel, frame.args).then(
+            (result) => ws.send(JSON.stringify({ k: 'reply', id: frame.id, result })),
+            (err: Error) => ws.send(JSON.stringify({ k: 'reply', id: frame.id, error: err.message })),
+          );
         });
         open.add(window);
         ws.onClose(() => {
           open.delete(window);
-          core.host.detachWindow(window.id);
+          servers.detachWindow(window.id);
         });
       });
+      pages.add(page);
       await page.addInitScript({ content: testPreload() });
       await page.goto(`${DESKTOP_ORIGIN}/`);
     },
-    stop: () => core.stop(),
+    stop: async () => {
+      await Promise.all(cores.map((c) => c.stop()));
+      await local.stop();
+    },
   };
 }

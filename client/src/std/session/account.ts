@@ -75,6 +75,16 @@ export class AccountRecord {
     await this.save({ serverUrl: url, token: null, user: null });
   }
 
+  /**
+   * The same server, reached at another address now (a server on this computer that had to take
+   * another port): the sign-in and everything kept for it stay.
+   */
+  async relocate(url: string): Promise<void> {
+    const record = await this.read();
+    this.serverUrl = url;
+    await this.save({ ...record, serverUrl: url });
+  }
+
   authStatus(): Promise<RequestResults['authStatus']> {
     return restCall(this.requireServer(), 'GET', '/api/v1/auth/status').then((answer) =>
       parseAnswer(Results.authStatus, answer),

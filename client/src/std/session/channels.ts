@@ -50,6 +50,10 @@ export class Channels {
     return this.channels.has(channelId);
   }
 
+  get(channelId: string): ChannelSummary | undefined {
+    return this.channels.get(channelId);
+  }
+
   /** By name. */
   list(): ChannelSummary[] {
     return [...this.channels.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -6,8 +6,18 @@ import type { Preferences } from '@switchboard/protocol';
 
 type PreferenceKey = keyof Preferences;
 
+/** Whether two preference values are the same: equal JSON, whatever the order of object keys. */
+export function samePreference(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const at = (o: object, key: string): unknown => (o as Record<string, unknown>)[key];
+  return [...keys].every((key) => samePreference(at(a, key), at(b, key)));
+}
+
 const same = (a: Preferences, b: Preferences): boolean =>
-  (Object.keys({ ...a, ...b }) as PreferenceKey[]).every((key) => a[key] === b[key]);
+  (Object.keys({ ...a, ...b }) as PreferenceKey[]).every((key) => samePreference(a[key], b[key]));
 
 export interface PreferencesHost {
   /** The server's stored preferences. */
@@ -87,7 +97,8 @@ export class PreferenceSync {
         const stored = await this.host.set(sent);
         if (generation !== this.generation) return;
         // A key changed again while this was on its way stays pending: the next push sends it.
-        for (const key of this.pending) if (this.current[key] === sent[key]) this.pending.delete(key);
+        for (const key of this.pending)
+          if (samePreference(this.current[key], sent[key])) this.pending.delete(key);
         this.fromServer(stored);
       } catch {
         // Still pending: the next connect sends it again.

@@ -33,6 +33,10 @@ export class Users {
     return [...this.users.values()].sort((a, b) => a.username.localeCompare(b.username));
   }
 
+  get(userId: string): UserWithPresence | undefined {
+    return this.users.get(userId);
+  }
+
   /** What is saved: presence is live state, never stored. */
   saved(): User[] {
     return [...this.users.values()].map(({ presence: _presence, ...user }) => user);

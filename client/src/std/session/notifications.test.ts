@@ -1,0 +1,320 @@
+// The notifications module over a hand-made host: live messages one by one, each once; after a
+// catch-up at most one notification per conversation (the message itself, or a summary counted from
+// what arrived and from the server's counts); read elsewhere takes a notification away.
+import { describe, expect, it } from 'vitest';
+import { ChannelSummary, Message, type Preferences, type StreamEvent } from '@switchboard/protocol';
+import type { SessionNotification } from '../contract.ts';
+import { Notifications } from './notifications.ts';
+
+const ME = 'me';
+
+function channel(id: string, changes: Partial<ChannelSummary> = {}): ChannelSummary {
+  // Parsed, so the fields the model defaults (display name, archive state …) are filled in.
+  return ChannelSummary.parse({
+    id,
+    name: id,
+    kind: 'public',
+    topic: '',
+    createdBy: null,
+    createdAt: 0,
+    headSeq: 0,
+    readSeq: 0,
+    unreadCount: 0,
+    mentionCount: 0,
+    ...changes,
+  });
+}
+
+let nextId = 1;
+function message(channelId: string, seq: number, changes: Partial<Message> = {}): Message {
+  return Message.parse({
+    id: `m${nextId++}`,
+    channelId,
+    seq,
+    changeSeq: seq,
+    authorId: 'bob',
+    clientId: `c${nextId}`,
+    text: `message ${seq}`,
+    mentions: [],
+    ts: 1_000 + seq,
+    editedAt: null,
+    deletedAt: null,
+    files: [],
+    ...changes,
+  });
+}
+const changed = (m: Message, kind: 'created' | 'edited'): StreamEvent => ({
+  channelId: m.channelId,
+  seq: m.seq,
+  kind,
+  message: m,
+});
+const created = (m: Message): StreamEvent => changed(m, 'created');
+
+function setup(channels: ChannelSummary[], prefs: Preferences = { notify: 'all' }) {
+  const list = new Map(channels.map((c) => [c.id, c]));
+  const shown: SessionNotification[] = [];
+  const cleared: string[] = [];
+  let preferences = prefs;
+  const notifications = new Notifications({
+    me: () => ME,
+    channel: (id) => list.get(id),
+    channels: () => [...list.values()],
+    userName: (id) => ({ bob: 'Bob B.', alice: 'Alice' })[id] ?? null,
+    preferences: () => preferences,
+    now: () => 5_000,
+    show: (n) => void shown.push(n),
+    cleared: (id) => void cleared.push(id),
+  });
+  notifications.load(channels);
+  return {
+    notifications,
+    shown,
+    cleared,
+    /** The server's word on a channel changed (sync, live counts). */
+    update: (id: string, changes: Partial<ChannelSummary>) => list.set(id, { ...list.get(id)!, ...changes }),
+    prefer: (next: Preferences) => (preferences = next),
+  };
+}
+
+describe('live notifications', () => {
+  it('shows a message with its conversation, author and a plain preview, once', () => {
+    const { notifications, shown } = setup([channel('ops')]);
+    const m = message('ops', 1, { text: 'the **deploy** is done' });
+    notifications.live(created(m));
+    notifications.live(created(m));
+    notifications.live(changed(m, 'edited'));
+    expect(shown).toEqual([
+      {
+        id: m.id,
+        channelId: 'ops',
+        conversation: '#ops',
+        reason: 'message',
+        messageId: m.id,
+        seq: 1,
+        lastSeq: 1,
+        author: { id: 'bob', name: 'Bob B.' },
+        preview: 'the deploy is done',
+        hidden: false,
+        summary: false,
+        count: 1,
+        silent: false,
+        ts: m.ts,
+      },
+    ]);
+  });
+
+  it('names a direct conversation after the other person, and hides the preview when asked', () => {
+    const dm = channel('dm1', { kind: 'direct', name: 'dm1', memberIds: [ME, 'alice'] });
+    const { notifications, shown } = setup([dm], { notifyPreview: false, notifySound: false });
+    notifications.live(created(message('dm1', 1, { authorId: 'alice' })));
+    expect(shown[0]).toMatchObject({
+      conversation: 'Alice',
+      reason: 'direct',
+      preview: null,
+      hidden: true,
+      silent: true,
+    });
+  });
+
+  it('leaves out what was there when the session started, and what is on screen', () => {
+    const { notifications, shown } = setup([channel('ops', { headSeq: 10 })]);
+    notifications.live(created(message('ops', 10)));
+    notifications.setFocus({ channelId: 'ops', focused: true });
+    notifications.live(created(message('ops', 11)));
+    // The desktop's main says no window has the focus: nothing is in front, whatever the page said.
+    notifications.setWindowFocused(false);
+    notifications.live(created(message('ops', 12)));
+    expect(shown.map((n) => n.seq)).toEqual([12]);
+  });
+
+  it('a conversation joined now: its history is not news, what comes next is', () => {
+    const { notifications, shown, update } = setup([]);
+    const joined = channel('new', { headSeq: 40 });
+    update('new', joined);
+    notifications.joined(joined);
+    notifications.live(created(message('new', 40)));
+    notifications.live(created(message('new', 41)));
+    expect(shown.map((n) => n.seq)).toEqual([41]);
+  });
+
+  it('takes a notification away once what it was for is read (here or on another device)', () => {
+    const { notifications, cleared, update } = setup([channel('ops'), channel('dev')]);
+    notifications.live(created(message('ops', 1)));
+    notifications.live(created(message('dev', 1)));
+    update('ops', { readSeq: 1 });
+    notifications.readStateChanged();
+    expect(cleared).toEqual(['ops']);
+    notifications.readStateChanged();
+    expect(cleared).toEqual(['ops']);
+  });
+});
+
+describe('after a catch-up: at most one notification per conversation', () => {
+  type Case = {
+    name: string;
+    prefs?: Preferences;
+    /** Messages the catch-up brought (pages), and live ones during it, per conversation. */
+    arrived: Message[];
+    /** The conversation's counts after the catch-up (the server's word). */
+    after: Partial<ChannelSummary>;
+    /** Before it. */
+    before?: Partial<ChannelSummary>;
+    expected: Partial<SessionNotification>[];
+  };
+  const burst = (n: number, changes: Partial<Message> = {}) =>
+    Array.from({ length: n }, (_, i) => message('ops', i + 1, changes));
+  const cases: Case[] = [
+    {
+      name: 'many messages: one summary with the count, opening at the first',
+      arrived: burst(12),
+      after: { headSeq: 12, unreadCount: 12 },
+      expected: [
+        { summary: true, count: 12, reason: 'message', seq: 1, lastSeq: 12, preview: null, author: null },
+      ],
+    },
+    {
+      name: 'one message: the message itself',
+      arrived: burst(1),
+      after: { headSeq: 1, unreadCount: 1 },
+      expected: [{ summary: false, count: 1, reason: 'message', seq: 1, preview: 'message 1' }],
+    },
+    {
+      name: 'history not loaded: the count comes from the server',
+      arrived: [],
+      after: { headSeq: 30, unreadCount: 33 },
+      before: { unreadCount: 3 },
+      expected: [{ summary: true, count: 30, messageId: null }],
+    },
+    {
+      name: 'mentions only: a plain burst says nothing',
+      prefs: { notify: 'mentions' },
+      arrived: burst(5),
+      after: { headSeq: 5, unreadCount: 5 },
+      expected: [],
+    },
+    {
+      name: 'mentions only: one mention among many makes the summary a mention',
+      prefs: { notify: 'mentions' },
+      arrived: [...burst(4), message('ops', 5, { mentions: [ME] })],
+      after: { headSeq: 5, unreadCount: 5, mentionCount: 1 },
+      expected: [{ summary: true, count: 5, reason: 'mention' }],
+    },
+    {
+      name: 'mentions only: a mention counted by the server, not loaded',
+      prefs: { notify: 'mentions' },
+      arrived: [],
+      after: { headSeq: 8, unreadCount: 8, mentionCount: 2 },
+      expected: [{ summary: true, count: 8, reason: 'mention' }],
+    },
+    {
+      name: 'a keyword among many',
+      prefs: { notify: 'mentions', keywords: ['outage'] },
+      arrived: [...burst(3), message('ops', 4, { text: 'OUTAGE in eu-west' })],
+      after: { headSeq: 4, unreadCount: 4 },
+      expected: [{ summary: true, count: 4, reason: 'keyword' }],
+    },
+    {
+      name: 'read on another device meanwhile: nothing',
+      arrived: burst(6),
+      after: { headSeq: 6, readSeq: 6, unreadCount: 0 },
+      expected: [],
+    },
+    {
+      name: 'partly read elsewhere: only the rest counts',
+      arrived: burst(6),
+      after: { headSeq: 6, readSeq: 4, unreadCount: 2 },
+      expected: [{ summary: true, count: 2, seq: 5 }],
+    },
+    {
+      name: 'own messages only: nothing',
+      arrived: burst(3, { authorId: ME }),
+      after: { headSeq: 3 },
+      expected: [],
+    },
+    {
+      name: 'muted: nothing',
+      prefs: { notify: 'all', conversations: { ops: { muted: true } } },
+      arrived: burst(9),
+      after: { headSeq: 9, unreadCount: 9 },
+      expected: [],
+    },
+    {
+      name: 'do not disturb: nothing',
+      prefs: { notify: 'all', dnd: { until: null } },
+      arrived: burst(9),
+      after: { headSeq: 9, unreadCount: 9 },
+      expected: [],
+    },
+    {
+      name: 'deleted while away: not counted',
+      arrived: [...burst(2), message('ops', 3, { deletedAt: 2, text: '' })],
+      after: { headSeq: 3, unreadCount: 2 },
+      expected: [{ summary: true, count: 2 }],
+    },
+  ];
+
+  it.each(cases)('$name', ({ prefs, arrived, after, before, expected }) => {
+    const { notifications, shown, update } = setup([channel('ops', before)], prefs ?? { notify: 'all' });
+    notifications.catchUpStarted();
+    // Some came as a page, some live (and some both): each counts once.
+    const half = Math.ceil(arrived.length / 2);
+    notifications.caughtUp(arrived.slice(0, half));
+    for (const m of arrived.slice(half - 1)) notifications.live(created(m));
+    expect(shown).toEqual([]);
+    update('ops', after);
+    notifications.catchUpFinished();
+    expect(shown).toHaveLength(expected.length);
+    expected.forEach((want, i) => expect(shown[i]).toMatchObject({ channelId: 'ops', ...want }));
+  });
+
+  it('one per conversation across several, and live ones after it one by one again', () => {
+    const { notifications, shown, update } = setup([channel('ops'), channel('dev'), channel('sales')]);
+    notifications.catchUpStarted();
+    for (let seq = 1; seq <= 100; seq++) notifications.live(created(message('ops', seq)));
+    for (let seq = 1; seq <= 150; seq++) notifications.live(created(message('dev', seq)));
+    update('ops', { headSeq: 100, unreadCount: 100 });
+    update('dev', { headSeq: 150, unreadCount: 150 });
+    notifications.catchUpFinished();
+    expect(shown.map((n) => [n.channelId, n.count])).toEqual([
+      ['ops', 100],
+      ['dev', 150],
+    ]);
+    notifications.live(created(message('ops', 100)));
+    notifications.live(created(message('ops', 101)));
+    expect(shown.map((n) => [n.channelId, n.seq])).toEqual([
+      ['ops', 1],
+      ['dev', 1],
+      ['ops', 101],
+    ]);
+  });
+
+  it('the first catch-up on a new device is not news: old unread counts notify nothing', () => {
+    const { notifications, shown, update } = setup([]);
+    update('ops', channel('ops', { headSeq: 50, unreadCount: 50 }));
+    notifications.catchUpStarted();
+    notifications.catchUpFinished();
+    expect(shown).toEqual([]);
+    // From then on it knows the account: a conversation that appears with unread messages is news.
+    notifications.catchUpStarted();
+    update('dm', channel('dm', { kind: 'direct', headSeq: 2, unreadCount: 2, memberIds: [ME, 'bob'] }));
+    notifications.catchUpFinished();
+    expect(shown).toMatchObject([
+      { channelId: 'dm', summary: true, count: 2, reason: 'direct', conversation: 'Bob B.' },
+    ]);
+  });
+
+  it('a summary goes once everything it stands for is read', () => {
+    const { notifications, cleared, update } = setup([channel('ops')]);
+    notifications.catchUpStarted();
+    notifications.caughtUp(burst(5));
+    update('ops', { headSeq: 5, unreadCount: 5 });
+    notifications.catchUpFinished();
+    update('ops', { readSeq: 3 });
+    notifications.readStateChanged();
+    expect(cleared).toEqual([]);
+    update('ops', { readSeq: 5 });
+    notifications.readStateChanged();
+    expect(cleared).toEqual(['ops']);
+  });
+});
