@@ -51,7 +51,7 @@ export const TEST_DATABASE: 'sqlite' | 'postgres' =
 const postgresByDataDir = new Map<string, Promise<string>>();
 
 /** On PostgreSQL, the database of a data directory: a new one the first time, the same one after. */
-function databaseFor(dataDir: string): Promise<string> | undefined {
+export function databaseFor(dataDir: string): Promise<string> | undefined {
   if (TEST_DATABASE !== 'postgres') return undefined;
   let url = postgresByDataDir.get(dataDir);
   if (!url) postgresByDataDir.set(dataDir, (url = createSharedDatabase()));

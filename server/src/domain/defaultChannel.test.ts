@@ -7,6 +7,7 @@ import {
   call,
   createConnectedUser,
   createUser,
+  databaseFor,
   nextEvent,
   startTestServer,
   tempDir,
@@ -60,7 +61,9 @@ describe('the first channel', () => {
 
   it('takes in an admin the CLI made before the server ever started', async () => {
     const dataDir = tempDir();
-    const config = resolveConfig({ flags: { dataDir, logLevel: 'silent' } });
+    // The database the test server will open for this data dir (SQLite in it, or PostgreSQL's).
+    const databaseUrl = await databaseFor(dataDir);
+    const config = resolveConfig({ flags: { dataDir, databaseUrl, logLevel: 'silent' } });
     const offline = await openServices(config, { notifier: silentNotifier });
     await offline.accounts.createUser({ username: 'early', password: PASSWORD, isAdmin: true });
     await offline.db.destroy();
