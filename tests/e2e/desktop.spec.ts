@@ -223,7 +223,8 @@ test('hosts a server on this computer: first admin from the form, signed in; Set
   await expect(nav(page)).toBeVisible({ timeout: 30_000 });
   const url = app.local.state.url!;
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  expect(app.servers.list()).toMatchObject([{ name: 'This computer', local: true, url }]);
+  // Main learns the core's server over its control channel, apart from the window's own port.
+  await expect.poll(() => app.servers.list()).toMatchObject([{ name: 'This computer', local: true, url }]);
   const channel = uniqueName('home');
   await createChannel(page, channel);
   await send(page, 'hosted here');
