@@ -339,7 +339,12 @@ describe('session core', () => {
     expect(await core.relocate('http://elsewhere.example', moved.url)).toBe(false);
     const signedOut: string[] = [];
     core.on('connection', (state) => void (state.status === 'signed-out' && signedOut.push('told')));
-    expect(await core.relocate(server.url, moved.url)).toBe(true);
+    const moving = core.relocate(server.url, moved.url);
+    // Asked while the move is under way, the core answers as of after it: still signed in.
+    const during = await core.request('getSnapshot', {});
+    expect(await moving).toBe(true);
+    expect(during.user?.id).toBe(alice.user.id);
+    expect(during.serverUrl).toBe(moved.url);
     await whenOnline(core);
     const snapshot = await core.request('getSnapshot', {});
     expect(snapshot.serverUrl).toBe(moved.url);

@@ -101,6 +101,8 @@ export class SessionCore implements SessionApi {
   private readonly followed: FollowedThreads;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
+  /** Settles when no move to another server address is under way (see relocate). */
+  private relocating: Promise<void> = Promise.resolve();
   /** How far catch-up has got; shown as a nuance of the `online` state. */
   private catchUpState: CatchUpState = { catchingUp: false };
   private networkAvailable = true;
@@ -204,6 +206,8 @@ export class SessionCore implements SessionApi {
   /** Every request enters here, from a port or a direct call: its params are checked once, here. */
   async request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
     const handler = this.handlers[method] as (p: RequestParams<M>) => Promise<RequestResults[M]>;
+    // A request during a move would see the account torn down and not yet started again.
+    await this.relocating;
     return handler(parseRequest(method, params, this.limits));
   }
 
@@ -225,11 +229,15 @@ export class SessionCore implements SessionApi {
    */
   async relocate(from: string, to: string): Promise<boolean> {
     if (this.record.serverUrl !== normalizeServerUrl(from)) return false;
-    const account = this.account;
-    if (account) await this.endAccount(false, true);
-    await this.record.relocate(normalizeServerUrl(to));
-    if (account) await this.startAccount({ token: account.token, user: account.user });
-    else this.events.emit('snapshot', this.snapshot());
+    const moved = this.relocating.then(async () => {
+      const account = this.account;
+      if (account) await this.endAccount(false, true);
+      await this.record.relocate(normalizeServerUrl(to));
+      if (account) await this.startAccount({ token: account.token, user: account.user });
+      else this.events.emit('snapshot', this.snapshot());
+    });
+    this.relocating = moved.catch(() => undefined);
+    await moved;
     return true;
   }
 
