@@ -16,7 +16,7 @@ import {
 } from '@switchboard/protocol';
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
-import { containsIgnoringCase, dialectOf, serializePerUser } from '../store/dialect.ts';
+import { containsIgnoringCase, dialectOf, lockMembership, serializePerUser } from '../store/dialect.ts';
 import { prepared } from '../store/prepared.ts';
 import type { ChannelMembersTable, ChannelsTable, Database } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -702,13 +702,18 @@ export class Channels {
     const channel = await this.requireMember(actor, channelId);
     const headSeq = Number(channel.head_seq);
     const target = Math.min(seq, headSeq);
-    await moveReadCursor.execute(this.db, {
-      channelId,
-      userId: actor.id,
-      target,
-      atHead: target >= headSeq ? 1 : 0,
-    });
-    const cursor = (await readCursor.first(this.db, { channelId, userId: actor.id })) ?? NOTHING_READ;
+    const cursor =
+      (await this.db.transaction().execute(async (trx) => {
+        // Without the lock, on PostgreSQL a delete committing meanwhile was counted twice.
+        await lockMembership(trx, channelId, actor.id);
+        await moveReadCursor.execute(trx, {
+          channelId,
+          userId: actor.id,
+          target,
+          atHead: target >= headSeq ? 1 : 0,
+        });
+        return readCursor.first(trx, { channelId, userId: actor.id });
+      })) ?? NOTHING_READ;
     const summary = await this.summarize(actor.id, { ...channel, ...cursor });
     const readState: ReadState = { channelId, ...pickReadState(summary) };
     this.notifier.toUser(actor.id, 'read.state', readState);

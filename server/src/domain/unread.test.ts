@@ -216,6 +216,27 @@ describe('unread counters', () => {
     for (const [memberId, unread] of before) expect((await unreadOf(memberId, id)).unreadCount).toBe(unread);
   });
 
+  it('stay exact when a read and a delete in the same channel happen at once', async () => {
+    const [author, reader] = await people(2);
+    const channel = await server.ctx.channels.create(author!, {
+      name: uniqueName('racing'),
+      visibility: 'public',
+    });
+    await server.ctx.channels.join(reader!, channel.id);
+    // Each round: the reader reads up to the middle of four new messages while their author deletes
+    // the one just before that point, which the read passes over. The read starts a few turns of the
+    // event loop after the delete, a different number each round, so that it lands in different
+    // places of the delete's transaction.
+    for (let round = 0; round < 60; round++) {
+      const acks = [];
+      for (let i = 0; i < 4; i++) acks.push(await send(author!, channel.id));
+      const deleting = server.ctx.messages.delete(author!, acks[1]!.id);
+      for (let i = 0; i < round % 6; i++) await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all([server.ctx.channels.markRead(reader!, channel.id, acks[2]!.seq), deleting]);
+      await expectCountsMatchHistory([author!, reader!], channel.id);
+    }
+  });
+
   it('forget messages retention removes, and members who join afterwards count from there', async () => {
     const [alice, bob, carol] = await people(3);
     const channel = await server.ctx.channels.create(alice!, {

@@ -43,6 +43,18 @@ export async function serializePerUser(trx: Db, userId: string): Promise<void> {
   await sql`select id from users where id = ${userId} for update`.execute(trx);
 }
 
+/**
+ * Makes a change to a member's read cursor wait for a concurrent change of the same membership row
+ * (a delete adjusting the counts) and see its result: PostgreSQL locks the row until the transaction
+ * ends, so the next statement reads what that change committed; SQLite runs one writer at a time.
+ */
+export async function lockMembership(trx: Db, channelId: string, userId: string): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return;
+  await sql`select 1 from channel_members where channel_id = ${channelId} and user_id = ${userId} for update`.execute(
+    trx,
+  );
+}
+
 /** SQLSTATEs of a transaction PostgreSQL aborted to break a deadlock or a serialization conflict: retry it. */
 export function isTransientConflict(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
