@@ -23,7 +23,7 @@ import {
 } from '@switchboard/protocol';
 import type { Transaction } from 'kysely';
 import type { Store } from '../store/database.ts';
-import { isTransientConflict } from '../store/dialect.ts';
+import { isDatabaseUnavailable, isTransientConflict } from '../store/dialect.ts';
 import { fixedStatement, prepared } from '../store/prepared.ts';
 import type { Database, MessagesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -418,17 +418,29 @@ export class Messages {
     if (batch.length === 0) return;
     const started = performance.now();
     const outcomes: SendOutcome[] = [];
-    for (let attempt = 1; ; attempt++) {
+    // First the whole group as one: a savepoint per send costs two statements each (two round trips
+    // on PostgreSQL). If a send fails, nothing of the group is kept, and it runs again with each send
+    // under its own savepoint, so that the failure is that send's alone.
+    let isolated = false;
+    let conflicts = 0;
+    for (;;) {
       try {
         await this.db.transaction().execute(async (trx) => {
           outcomes.length = 0;
-          for (const pending of batch) outcomes.push(await this.commitIsolated(trx, pending));
+          for (const pending of batch)
+            outcomes.push(
+              await (isolated ? this.commitIsolated(trx, pending) : this.commitOne(trx, pending)),
+            );
         });
         break;
       } catch (err) {
         // PostgreSQL broke a deadlock with someone else's transaction by aborting this one: nothing
         // of it was stored, so it runs again.
-        if (isTransientConflict(err) && attempt < MAX_COMMIT_ATTEMPTS) continue;
+        if (isTransientConflict(err) && ++conflicts < MAX_COMMIT_ATTEMPTS) continue;
+        if (!isolated && !isDatabaseUnavailable(err)) {
+          isolated = true;
+          continue;
+        }
         for (const pending of batch) pending.reject(err);
         return;
       }
