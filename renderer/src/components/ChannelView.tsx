@@ -2,13 +2,13 @@
 // composer with the files attached to the next message (or, for an archived channel, a note that it
 // is read-only). Thread replies not sent to the channel stay out of the log: they show in the thread
 // panel.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary } from '@switchboard/protocol';
 import { inChannelList } from '@switchboard/client/browser';
 import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
@@ -52,7 +52,8 @@ export function ChannelView({
   const store = useStore();
   const me = useUi((s) => s.user)!;
   const users = useUi((s) => s.users);
-  const view = useUi((s) => s.views[channel.id]);
+  // Whether the channel's log is loaded; the log itself takes its messages from the store.
+  const loaded = useUi((s) => s.views[channel.id] !== undefined);
   const [opened] = useState(() => ({
     readSeq: channel.readSeq,
     headSeq: channel.headSeq,
@@ -66,7 +67,6 @@ export function ChannelView({
   const title = channel.kind === 'direct' ? label : `#${label}`;
   const archived = channel.archivedAt !== null;
   const actions = useMessageActions({ readOnly: archived, onError, afterEdit: focusComposer, onOpenThread });
-  const listed = useMemo(() => view && { ...view, messages: view.messages.filter(inChannelList) }, [view]);
 
   useEffect(() => {
     setOpenError(null);
@@ -107,7 +107,7 @@ export function ChannelView({
     const messages = store.getState().views[channel.id]?.messages ?? [];
     const last = [...messages]
       .reverse()
-      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null && inChannelList(m));
+      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null);
     if (last) onEdit(last);
   }, [store, channel.id, me.id, onEdit]);
   const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
@@ -190,11 +190,11 @@ export function ChannelView({
         </p>
       )}
 
-      {around && listed ? (
+      {around && loaded ? (
         <MessageContext
           label={title}
+          channelId={channel.id}
           page={around.messages}
-          live={listed.messages}
           focusSeq={around.seq}
           selfId={me.id}
           users={users}
@@ -202,7 +202,7 @@ export function ChannelView({
           handlers={actions.handlers}
           onBack={onUnfocus}
         />
-      ) : listed ? (
+      ) : loaded ? (
         <MessageList
           channel={channel}
           openAt={openAt}
@@ -212,7 +212,6 @@ export function ChannelView({
               ? t('messages.startDirect', { name: label })
               : t('messages.start', { channel: title })
           }
-          view={listed}
           selfId={me.id}
           users={users}
           opened={opened}

@@ -10,7 +10,7 @@ import { errorText } from '../format.ts';
 import { desktopBridge } from '../session/connect.ts';
 import { servingOrigin } from '../session/origin.ts';
 import type { RequestResults } from '../session/types.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { FormError, NewPasswordFields, newPasswordProblem, TextField } from './Form.tsx';
 
 type AuthStatus = RequestResults['authStatus'];

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PASSWORD_LENGTH, type DeviceSession } from '@switchboard/protocol';
 import { errorText, formatDateTime } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { FormError, NewPasswordFields, newPasswordProblem, TextField } from './Form.tsx';
 
 export function ProfilePanel() {
