@@ -12,7 +12,7 @@ import { useStore, useUi } from '../state/store.ts';
 import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
-import { Icon } from './Icon.tsx';
+import { Icon, type IconName } from './Icon.tsx';
 import { MessageContext } from './MessageContext.tsx';
 import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
@@ -151,35 +151,19 @@ export function ChannelView({
           // On narrow screens the labels leave the screen but stay the buttons' names (.button-label).
           <div className="channel-actions">
             {!archived && (
-              <button
-                type="button"
-                className="button subtle small"
-                title={t('channel.addPeople')}
+              <HeaderAction
+                icon="addPerson"
+                label={t('channel.addPeople')}
                 onClick={() => setAddingPeople(true)}
-              >
-                <Icon name="addPerson" size={16} />
-                <span className="button-label">{t('channel.addPeople')}</span>
-              </button>
+              />
             )}
-            <button
-              type="button"
-              className="button subtle small"
-              title={t('details.open')}
-              aria-pressed={detailsOpen}
+            <HeaderAction
+              icon="info"
+              label={t('details.open')}
+              pressed={detailsOpen}
               onClick={onToggleDetails}
-            >
-              <Icon name="info" size={16} />
-              <span className="button-label">{t('details.open')}</span>
-            </button>
-            <button
-              type="button"
-              className="button subtle small"
-              title={t('channel.leave')}
-              onClick={() => onLeave(channel)}
-            >
-              <Icon name="leave" size={16} />
-              <span className="button-label">{t('channel.leave')}</span>
-            </button>
+            />
+            <HeaderAction icon="leave" label={t('channel.leave')} onClick={() => onLeave(channel)} />
           </div>
         )}
       </header>
@@ -248,5 +232,21 @@ export function ChannelView({
       {addingPeople && <AddPeopleDialog channel={channel} onClose={() => setAddingPeople(false)} />}
       {actions.dialogs}
     </div>
+  );
+}
+
+/** A button of the channel's header: its label shows beside the icon where there is room. */
+function HeaderAction(props: { icon: IconName; label: string; pressed?: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      className="button subtle small"
+      title={props.label}
+      aria-pressed={props.pressed}
+      onClick={props.onClick}
+    >
+      <Icon name={props.icon} size={16} />
+      <span className="button-label">{props.label}</span>
+    </button>
   );
 }
