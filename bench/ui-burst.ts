@@ -236,7 +236,9 @@ async function preparePage(
   channel: { id: string; name: string },
 ): Promise<{ context: BrowserContext; page: Page }> {
   if (variant === 'plain') {
-    const context = await newContext(browser);
+    // The made-up page keeps the CSP of the route it was loaded from (script-src 'self'), which
+    // would refuse the socket.io script injected below.
+    const context = await newContext(browser, { bypassCSP: true });
     const page = await context.newPage();
     // A document really loaded from the server (any JSON route will do), then replaced: one that
     // Playwright made up would not count as loopback, and Chromium's local network access checks

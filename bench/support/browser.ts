@@ -15,10 +15,18 @@ export function launchChromium(): Promise<Browser> {
 /**
  * A fresh context: own IndexedDB and SharedWorker, so nothing is cached. The benchmarks run under tsx,
  * whose esbuild wraps named inner functions in `__name(...)`; functions handed to page.evaluate keep
- * those calls, so the page gets a `__name` that does nothing.
+ * those calls, so the page gets a `__name` that does nothing. `bypassCSP` is for a page the benchmark
+ * makes up itself, whose scripts the server's CSP would refuse.
  */
-export async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+export async function newContext(
+  browser: Browser,
+  { bypassCSP = false }: { bypassCSP?: boolean } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    locale: 'en-US',
+    viewport: { width: 1280, height: 800 },
+    bypassCSP,
+  });
   await context.addInitScript('globalThis.__name = (fn) => fn;');
   return context;
 }

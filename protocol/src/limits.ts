@@ -47,7 +47,7 @@ export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const PACKET_OVERHEAD_BYTES = 1_024;
 
 /** Bytes `text` takes in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD, as encoders write it). */
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

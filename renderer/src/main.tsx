@@ -8,8 +8,7 @@ import { initI18n } from './i18n/index.ts';
 import { connectSession, desktopSession } from './session/connect.ts';
 import { followDeepLink } from './session/deep-links.ts';
 import { applyTheme, deviceLook } from './settings/preferences.ts';
-import { StoreProvider } from './state/hooks.tsx';
-import { SessionStore } from './state/store.ts';
+import { SessionStore, StoreProvider } from './state/store.ts';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);

@@ -91,7 +91,7 @@ export async function openServices(
   });
   const threads = new Threads(db, channels, options.notifier);
   const messages = new Messages(db, channels, threads, options.notifier, files, {
-    maxMessageLength: config.maxMessageLength,
+    limits: { maxMessageLength: config.maxMessageLength, maxPayloadBytes: config.maxPayloadBytes },
     clock,
     onCommit: (size, ms) => {
       metrics?.commitBatch.observe(size);

@@ -21,6 +21,7 @@ import {
   type ServerEventName,
   type ServerEventPayload,
   type ServerToClientEvents,
+  utf8Length,
 } from '@switchboard/protocol';
 import type { ConnectionState, OutageReason } from './contract.ts';
 import { Emitter } from './emitter.ts';
@@ -34,6 +35,8 @@ export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Socket.IO's framing around an event's JSON: packet type and ack id. */
+const PACKET_FRAMING_BYTES = 16;
 /**
  * While a retry is further off than this, the server's health endpoint is asked this often whether
  * it answers again; when it does, the next attempt starts at once instead of at the end of a long
@@ -116,6 +119,8 @@ export class Connection {
   private stopped = false;
   /** Set by the server's shutdown notice: its (already jittered) delay replaces the next backoff. */
   private shutdownDelayMs: number | null = null;
+  /** The largest packet the server takes (its `hello`); a larger one would cut the connection. */
+  private maxPacketBytes = Number.POSITIVE_INFINITY;
   private readonly events = new Emitter<ConnectionEvents>();
   private readonly serverHandlers: [ServerEventName, (payload: unknown) => void][] = [];
   private readonly clock: Clock;
@@ -190,6 +195,15 @@ export class Connection {
         'not connected to the server: it will be tried again when the connection is back',
       );
     }
+    // Not a check of what is in it (the core and the server check that) but of the packet: the server
+    // does not refuse a larger one, it cuts the connection — again after every reconnect.
+    const bytes = utf8Length(JSON.stringify([event, payload])) + PACKET_FRAMING_BYTES;
+    if (bytes > this.maxPacketBytes) {
+      throw new SwitchboardError(
+        'payload_too_large',
+        `too large for this server: ${bytes} bytes in one packet, where it takes at most ${this.maxPacketBytes}`,
+      );
+    }
     let answer: unknown;
     try {
       answer = await socket.timeout(timeoutMs).emitWithAck(event, payload);
@@ -240,6 +254,7 @@ export class Connection {
         this.attempt = 0;
         this.shutdownDelayMs = null;
         this.outage = null;
+        this.maxPacketBytes = hello.limits.maxPayloadBytes;
         this.setState({ status: 'online' });
         this.events.emit('online', hello);
       }),

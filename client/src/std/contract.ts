@@ -2,7 +2,7 @@
 // process, browser Worker/SharedWorker, or a MessageChannel in Node tests). The UI never touches
 // the network: everything it shows arrives as one of these events, everything it does is a request.
 // Every shape is a zod schema and its type is the schema's `z.infer`; the protocol's schemas are
-// reused as they are. The core checks every request's params once, as they enter it (parseRequest);
+// reused as they are. The core checks every request's params once, as they enter it (SessionCore.request);
 // the UI side checks every event and result it receives.
 import { z } from 'zod';
 import {
@@ -30,7 +30,6 @@ import {
   Message,
   MessageRef,
   MessageText,
-  messageTextTooLarge,
   OpenDirectRequest,
   PasswordChangeRequest,
   Preferences,
@@ -45,7 +44,6 @@ import {
   ServerLimits,
   SetRegistrationRequest,
   SetupRequest,
-  SwitchboardError,
   Text,
   TypingRequest,
   User,
@@ -57,7 +55,6 @@ import {
   UpdateChannelRequest,
 } from '@switchboard/protocol';
 import { DisplayMessage } from './display.ts';
-import { validationError } from './errors.ts';
 import { NOTIFY_REASONS } from './notify/rules.ts';
 
 /** Largest chunk of an upload the UI may hand over at once. */
@@ -178,7 +175,7 @@ export const Requests = {
   openChannel: ChannelRef,
   loadOlder: ChannelRef,
   /**
-   * The text is also held to the server's limits (parseRequest). `files` are uploads (uploadFinish)
+   * The text is also held to the server's limits (SessionCore.request). `files` are uploads (uploadFinish)
    * the message takes; with files the text may be empty. A reply names its `parentId`. `clientId` is
    * for a send that may be repeated (a notification's inline reply): the same id is stored once
    * however often it is sent. Left out, the core makes one.
@@ -443,30 +440,10 @@ export function isEventName(name: string): name is SessionEventName {
 }
 
 /**
- * The core's one check of what a UI asks (port or direct call alike): the params against the
- * method's schema, and message text against the server's limits. Fails with `validation_failed`
- * or, for text the server would refuse as too large, `payload_too_large`.
- */
-export function parseRequest<M extends RequestMethod>(
-  method: M,
-  params: unknown,
-  limits: ServerLimits,
-): RequestParams<M> {
-  const schema: z.ZodType = Requests[method];
-  const parsed = schema.safeParse(params);
-  if (!parsed.success) throw validationError(method, 'params', parsed.error);
-  if (method === 'send' || method === 'edit') {
-    const tooLarge = messageTextTooLarge((parsed.data as { text: string }).text, limits);
-    if (tooLarge) throw new SwitchboardError('payload_too_large', tooLarge);
-  }
-  return parsed.data as RequestParams<M>;
-}
-
-/**
  * Wire frames on the port. Request ids start at 1: a frame too broken to answer by its own id gets
  * an error response with id 0. `ready` tells the core how many event frames the UI has handled, which paces
- * what the core sends (batch.ts). `bye` is the UI's last frame (a tab closing): the core stops serving
- * that port. Events travel in `events` frames, several at a time when the batcher (batch.ts) has
+ * what the core sends (EventBatcher in port.ts). `bye` is the UI's last frame (a tab closing): the core stops serving
+ * that port. Events travel in `events` frames, several at a time when the batcher (port.ts) has
  * gathered them.
  */
 export const Frame = z.discriminatedUnion('type', [

@@ -158,12 +158,6 @@ export class Outbox {
     return entry;
   }
 
-  /** Fails an entry that cannot be sent as it is (the server's limits changed since it was queued). */
-  async fail(clientId: string, error: SwitchboardError): Promise<void> {
-    const entry = this.entries.get(clientId);
-    if (entry && entry.state === 'pending' && this.inFlight !== clientId) await this.markFailed(entry, error);
-  }
-
   /** The stored copy was seen (live or in catch-up): the entry is done even if its ack was lost. */
   async settle(clientId: string): Promise<boolean> {
     if (this.closed || !this.entries.delete(clientId)) return false;

@@ -1,8 +1,17 @@
 // The session contract over a message port: `serveSession` on the core's side, `SessionClient` on
-// the UI's. Both ends parse every frame they receive (contract.ts): on the core's side the frame and
-// its method name here, its params in the core itself (parseRequest), once; on the UI's side each
-// event's payload and each result. A bad frame gets an error answer or is dropped, and never takes
-// either side down.
+// the UI's, and what goes over it when. Both ends parse every frame they receive (contract.ts): on
+// the core's side the frame and its method name here, its params in the core itself
+// (SessionCore.request), once; on the UI's side each event's payload and each result. A bad frame
+// gets an error answer or is dropped, and never takes either side down.
+//
+// The one batching stage between the core and a UI is here too (EventBatcher, one per port): while
+// the UI is still busy with what it was last sent, the messages and channel lists the core tells are
+// merged — each message once, by display key, in its latest state; only the latest channel list —
+// and go out together once the UI says it has caught up (a `ready` frame; a browser UI sends it when
+// it next paints). So a burst of thousands of incoming messages reaches a busy UI as one batch per
+// frame, an idle UI at once (with whatever else the same change caused), and a UI that never says
+// `ready` still every MAX_WAIT_MS. Other events go out at once, after whatever was waiting, so the UI
+// sees everything in the order it happened. Each send is one frame, which the UI handles in one go.
 import { SwitchboardError } from '@switchboard/protocol';
 import {
   EVENT_NAMES,
@@ -18,7 +27,8 @@ import {
   type SessionEventName,
   type SessionEvents,
 } from './contract.ts';
-import { EventBatcher } from './batch.ts';
+import { systemClock, type Clock } from './connection.ts';
+import { displayKey, displayOrder, type DisplayMessage } from './display.ts';
 import { Emitter } from './emitter.ts';
 import { asSwitchboardError, fromErrorBody, validationError } from './errors.ts';
 
@@ -62,9 +72,115 @@ function post(port: PortLike, frame: Frame): void {
   }
 }
 
+/** The longest a batch waits for a UI that has not said it is ready. */
+export const MAX_WAIT_MS = 250;
+
+interface ChannelBatch {
+  messages: Map<string, DisplayMessage>;
+  removed: Set<string>;
+  reset: boolean;
+}
+
+/** One event as it goes out. */
+export type OutgoingEvent = {
+  [E in SessionEventName]: { name: E; payload: SessionEvents[E] };
+}[SessionEventName];
+
+/** Sends events together, to be handled in one go. */
+export type SendEvents = (events: OutgoingEvent[]) => void;
+
+export class EventBatcher {
+  private readonly channels = new Map<string, ChannelBatch>();
+  private channelList: SessionEvents['channels'] | null = null;
+  /** Sends made, and how many of them the UI has said it handled. */
+  private sent = 0;
+  private handled = 0;
+  private timer: unknown = null;
+  /** A look at what gathered is due once the current change is done (a microtask). */
+  private due = false;
+
+  constructor(
+    private readonly send: SendEvents,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** An event from the core, on its way to the UI. */
+  push<E extends SessionEventName>(name: E, payload: SessionEvents[E]): void {
+    if (name === 'messages') this.merge(payload as SessionEvents['messages']);
+    else if (name === 'channels') this.channelList = payload as SessionEvents['channels'];
+    else {
+      this.flush([{ name, payload } as OutgoingEvent]);
+      return;
+    }
+    if (this.due) return;
+    this.due = true;
+    // Everything one change causes (its messages, the channel counts) goes out together.
+    queueMicrotask(() => {
+      this.due = false;
+      if (this.handled >= this.sent) this.flush();
+      else this.timer ??= this.clock.setTimeout(() => this.flush(), MAX_WAIT_MS);
+    });
+  }
+
+  /** The UI has handled the first `count` sends it got. */
+  ready(count: number): void {
+    this.handled = Math.max(this.handled, count);
+    if (this.handled >= this.sent) this.flush();
+  }
+
+  /** Sends whatever is waiting, then `after`, in one send. */
+  flush(after: OutgoingEvent[] = []): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    const events: OutgoingEvent[] = [];
+    if (this.channelList) events.push({ name: 'channels', payload: this.channelList });
+    this.channelList = null;
+    for (const [channelId, batch] of this.channels) {
+      const payload: SessionEvents['messages'] = {
+        channelId,
+        messages: [...batch.messages.values()].sort(displayOrder),
+      };
+      if (batch.removed.size > 0) payload.removed = [...batch.removed];
+      if (batch.reset) payload.reset = true;
+      events.push({ name: 'messages', payload });
+    }
+    this.channels.clear();
+    events.push(...after);
+    if (events.length === 0) return;
+    this.sent += 1;
+    this.send(events);
+  }
+
+  /** Drops whatever is waiting (the UI went away). */
+  clear(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.channels.clear();
+    this.channelList = null;
+  }
+
+  /** Later changes win: removals apply before upserts, a reset replaces all that waited. */
+  private merge({ channelId, messages, removed = [], reset }: SessionEvents['messages']): void {
+    let batch = this.channels.get(channelId);
+    if (!batch || reset) {
+      batch = { messages: new Map(), removed: new Set(), reset: reset === true };
+      this.channels.set(channelId, batch);
+    }
+    for (const key of removed) {
+      batch.messages.delete(key);
+      if (!batch.reset) batch.removed.add(key);
+    }
+    for (const m of messages) {
+      const key = displayKey(m);
+      batch.messages.set(key, m);
+      batch.removed.delete(key);
+    }
+  }
+}
+
 /**
  * Answers the requests that arrive on `port` with `core` and forwards the core's events to it, through
- * a batcher paced by the UI's `ready` frames (batch.ts). `core` may still be opening: frames that
+ * a batcher paced by the UI's `ready` frames (EventBatcher). `core` may still be opening: frames that
  * arrive meanwhile wait for it. Returns a detach function, which a `bye` frame from the other side
  * also calls.
  */
@@ -148,7 +264,7 @@ export interface SessionClientOptions {
   timeoutMs?: number;
   /**
    * When to hand the events that arrived to the UI: `run` does, and then tells the core they are
-   * handled, so it sends what has gathered since (batch.ts). A browser page passes `nextPaint`
+   * handled, so it sends what has gathered since (EventBatcher). A browser page passes `nextPaint`
    * (dom/browser.ts): the UI takes each batch at the start of a frame, and the next batch is not sent
    * before the UI has painted this one. Left out, at once.
    */

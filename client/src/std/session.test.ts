@@ -41,6 +41,29 @@ async function firstChannel(core: SessionCore): Promise<ChannelSummary> {
   return general!;
 }
 
+/**
+ * Alice queues `text` while offline, and her server comes back with `stricter` settings: resolves
+ * once the message shows as failed (and the server has stored nothing), with its failure.
+ */
+async function queuedForStricterServer(text: string, stricter: Parameters<typeof startServer>[0]) {
+  const server = await startServer();
+  const { alice, core, general } = await aliceInGeneral(server);
+  onCleanup(() => core.close());
+  const recorder = new SessionRecorder(core);
+  core.setNetworkAvailable(false);
+  await core.request('send', { channelId: general.id, text });
+  await server.close();
+  const restarted = await startServer({ ...stricter, dataDir: server.dataDir, port: server.port });
+  core.setNetworkAvailable(true);
+  const failed = await vi.waitFor(() => {
+    const found = recorder.shown(general.id).find((m) => m.delivery === 'failed');
+    if (!found) throw new Error('still waiting for the failure');
+    return found;
+  }, WAIT);
+  expect(await storedCopies(restarted, alice, general.id, text)).toEqual([]);
+  return { failure: failed.failure, core, general, alice, server: restarted };
+}
+
 /** A session core of its own, signed in as `user` and online. */
 async function signedIn(server: TestServer, user: TestUser): Promise<SessionCore> {
   const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
@@ -264,24 +287,27 @@ describe('session core', () => {
     expect((await core.request('getSnapshot', {})).user?.id).toBe(user.id);
   });
 
-  it('fails a queued message that the server’s new, lower limits refuse when they arrive', async () => {
-    const server = await startServer();
-    const { alice, core, general } = await aliceInGeneral(server);
-    onCleanup(() => core.close());
-    const recorder = new SessionRecorder(core);
-    core.setNetworkAvailable(false);
-    await core.request('send', { channelId: general.id, text: 'x'.repeat(25) });
-    await server.close();
+  it('fails a queued message that the server’s new, lower limits refuse, with the server’s reason', async () => {
+    const { failure } = await queuedForStricterServer('x'.repeat(25), { maxMessageLength: 20 });
+    expect(failure).toEqual({
+      code: 'payload_too_large',
+      message: 'message is 25 characters; this server allows 20',
+    });
+  });
 
-    const stricter = await startServer({ dataDir: server.dataDir, port: server.port, maxMessageLength: 20 });
-    core.setNetworkAvailable(true);
-    const failed = await vi.waitFor(() => {
-      const found = recorder.shown(general.id).find((m) => m.delivery === 'failed');
-      if (!found) throw new Error('still waiting for the failure');
-      return found;
-    }, WAIT);
-    expect(failed.failure).toMatchObject({ code: 'payload_too_large' });
-    expect(await storedCopies(stricter, alice, general.id, 'x'.repeat(25))).toEqual([]);
+  it('fails a queued message too large for the server’s new packet limit, and stays connected', async () => {
+    // The server would cut a connection that sends it a larger packet, again after every reconnect.
+    const { failure, core, general, alice, server } = await queuedForStricterServer('x'.repeat(3000), {
+      maxPayloadBytes: 2048,
+    });
+    expect(failure?.code).toBe('payload_too_large');
+    expect(failure?.message).toMatch(/^too large for this server: .* it takes at most 2048$/);
+    expect((await core.request('getSnapshot', {})).connection.status).toBe('online');
+    await core.request('send', { channelId: general.id, text: 'a short one' });
+    await vi.waitFor(
+      async () => expect(await storedCopies(server, alice, general.id, 'a short one')).toHaveLength(1),
+      WAIT,
+    );
   });
 
   it('puts the server’s limits in the snapshot, holds messages to them, and remembers them', async () => {

@@ -21,10 +21,11 @@ import {
   type ChannelSummary,
   type User,
 } from '@switchboard/protocol';
+import type { z } from 'zod';
 import { HistoryCache } from './cache.ts';
 import { Connection, systemClock, type Clock, type SocketFactory } from './connection.ts';
 import {
-  parseRequest,
+  Requests,
   type ConnectionState,
   type RequestMethod,
   type RequestParams,
@@ -36,6 +37,7 @@ import {
 } from './contract.ts';
 import { sentMessage } from './display.ts';
 import { Emitter } from './emitter.ts';
+import { validationError } from './errors.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
 import { normalizeServerUrl } from './rest.ts';
@@ -203,12 +205,23 @@ export class SessionCore implements SessionApi {
     return this.events.on(name, handler);
   }
 
-  /** Every request enters here, from a port or a direct call: its params are checked once, here. */
+  /**
+   * Every request enters here, from a port or a direct call, and is checked once, here: its params
+   * against the method's schema (`validation_failed`), and message text against the server's limits
+   * (`payload_too_large`) — the client's one check of the text; the server makes the other.
+   */
   async request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
-    const handler = this.handlers[method] as (p: RequestParams<M>) => Promise<RequestResults[M]>;
     // A request during a move would see the account torn down and not yet started again.
     await this.relocating;
-    return handler(parseRequest(method, params, this.limits));
+    const schema: z.ZodType = Requests[method];
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) throw validationError(method, 'params', parsed.error);
+    if (method === 'send' || method === 'edit') {
+      const tooLarge = messageTextTooLarge((parsed.data as { text: string }).text, this.limits);
+      if (tooLarge) throw new SwitchboardError('payload_too_large', tooLarge);
+    }
+    const handler = this.handlers[method] as (p: RequestParams<M>) => Promise<RequestResults[M]>;
+    return handler(parsed.data as RequestParams<M>);
   }
 
   /** The platform's view of the network (browser online/offline events, OS power events). */
@@ -564,16 +577,12 @@ export class SessionCore implements SessionApi {
   private onOnline(account: Account, hello: Hello): void {
     if (this.account !== account) return;
     account.user = hello.user;
+    // Messages queued under other limits are sent as they are: what this server refuses fails then,
+    // with its reason, like any other refusal (outbox.ts).
     if (!sameLimits(this.limits, hello.limits)) {
       this.limits = hello.limits;
       this.saveMeta();
       this.events.emit('snapshot', this.snapshot());
-      // Queued under other limits: what this server would refuse fails now, as it would when sent.
-      for (const entry of account.outbox.list()) {
-        const tooLarge = messageTextTooLarge(entry.text, hello.limits);
-        if (tooLarge)
-          void account.outbox.fail(entry.clientId, new SwitchboardError('payload_too_large', tooLarge));
-      }
     }
     account.outbox.resume((entry) =>
       account.connection.request('message.send', {

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { useTranslation } from 'react-i18next';
 import type { Invite, ManagedUser, RegistrationPolicy, RegistrationSetting } from '@switchboard/protocol';
 import { errorText, formatDateTime } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { CopyField } from './CopyField.tsx';
 import { FormError, SearchField } from './Form.tsx';
 import { PresenceDot } from './PresenceDot.tsx';

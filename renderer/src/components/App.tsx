@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PreferencesProvider } from '../settings/PreferencesProvider.tsx';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 import { FirstRun } from './FirstRun.tsx';
 import { ServerRail, useServers } from './ServerRail.tsx';
 import { Workspace } from './Workspace.tsx';

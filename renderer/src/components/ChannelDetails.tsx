@@ -6,7 +6,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { slugFromName, type ChannelSummary, type UpdateChannelRequest } from '@switchboard/protocol';
 import { channelLabel, errorText } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Dialog } from './Dialog.tsx';
 import { FormError, TextField } from './Form.tsx';

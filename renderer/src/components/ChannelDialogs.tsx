@@ -10,8 +10,7 @@ import {
   type ChannelSummary,
 } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
-import type { UserWithPresence } from '../state/store.ts';
+import { useStore, useUi, type UserWithPresence } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
 import { FormError, SearchField } from './Form.tsx';
 import { Icon } from './Icon.tsx';

@@ -2,17 +2,17 @@
 // composer with the files attached to the next message (or, for an archived channel, a note that it
 // is read-only). Thread replies not sent to the channel stay out of the log: they show in the thread
 // panel.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary } from '@switchboard/protocol';
 import { inChannelList } from '@switchboard/client/browser';
 import { channelLabel, directPartner, errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
-import { Icon } from './Icon.tsx';
+import { Icon, type IconName } from './Icon.tsx';
 import { MessageContext } from './MessageContext.tsx';
 import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
@@ -52,7 +52,8 @@ export function ChannelView({
   const store = useStore();
   const me = useUi((s) => s.user)!;
   const users = useUi((s) => s.users);
-  const view = useUi((s) => s.views[channel.id]);
+  // Whether the channel's log is loaded; the log itself takes its messages from the store.
+  const loaded = useUi((s) => s.views[channel.id] !== undefined);
   const [opened] = useState(() => ({
     readSeq: channel.readSeq,
     headSeq: channel.headSeq,
@@ -66,7 +67,6 @@ export function ChannelView({
   const title = channel.kind === 'direct' ? label : `#${label}`;
   const archived = channel.archivedAt !== null;
   const actions = useMessageActions({ readOnly: archived, onError, afterEdit: focusComposer, onOpenThread });
-  const listed = useMemo(() => view && { ...view, messages: view.messages.filter(inChannelList) }, [view]);
 
   useEffect(() => {
     setOpenError(null);
@@ -107,7 +107,7 @@ export function ChannelView({
     const messages = store.getState().views[channel.id]?.messages ?? [];
     const last = [...messages]
       .reverse()
-      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null && inChannelList(m));
+      .find((m) => m.authorId === me.id && m.delivery === 'sent' && m.deletedAt === null);
     if (last) onEdit(last);
   }, [store, channel.id, me.id, onEdit]);
   const onLoadOlder = useCallback(() => store.loadOlder(channel.id), [store, channel.id]);
@@ -151,35 +151,19 @@ export function ChannelView({
           // On narrow screens the labels leave the screen but stay the buttons' names (.button-label).
           <div className="channel-actions">
             {!archived && (
-              <button
-                type="button"
-                className="button subtle small"
-                title={t('channel.addPeople')}
+              <HeaderAction
+                icon="addPerson"
+                label={t('channel.addPeople')}
                 onClick={() => setAddingPeople(true)}
-              >
-                <Icon name="addPerson" size={16} />
-                <span className="button-label">{t('channel.addPeople')}</span>
-              </button>
+              />
             )}
-            <button
-              type="button"
-              className="button subtle small"
-              title={t('details.open')}
-              aria-pressed={detailsOpen}
+            <HeaderAction
+              icon="info"
+              label={t('details.open')}
+              pressed={detailsOpen}
               onClick={onToggleDetails}
-            >
-              <Icon name="info" size={16} />
-              <span className="button-label">{t('details.open')}</span>
-            </button>
-            <button
-              type="button"
-              className="button subtle small"
-              title={t('channel.leave')}
-              onClick={() => onLeave(channel)}
-            >
-              <Icon name="leave" size={16} />
-              <span className="button-label">{t('channel.leave')}</span>
-            </button>
+            />
+            <HeaderAction icon="leave" label={t('channel.leave')} onClick={() => onLeave(channel)} />
           </div>
         )}
       </header>
@@ -190,11 +174,11 @@ export function ChannelView({
         </p>
       )}
 
-      {around && listed ? (
+      {around && loaded ? (
         <MessageContext
           label={title}
+          channelId={channel.id}
           page={around.messages}
-          live={listed.messages}
           focusSeq={around.seq}
           selfId={me.id}
           users={users}
@@ -202,7 +186,7 @@ export function ChannelView({
           handlers={actions.handlers}
           onBack={onUnfocus}
         />
-      ) : listed ? (
+      ) : loaded ? (
         <MessageList
           channel={channel}
           openAt={openAt}
@@ -212,7 +196,6 @@ export function ChannelView({
               ? t('messages.startDirect', { name: label })
               : t('messages.start', { channel: title })
           }
-          view={listed}
           selfId={me.id}
           users={users}
           opened={opened}
@@ -249,5 +232,21 @@ export function ChannelView({
       {addingPeople && <AddPeopleDialog channel={channel} onClose={() => setAddingPeople(false)} />}
       {actions.dialogs}
     </div>
+  );
+}
+
+/** A button of the channel's header: its label shows beside the icon where there is room. */
+function HeaderAction(props: { icon: IconName; label: string; pressed?: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      className="button subtle small"
+      title={props.label}
+      aria-pressed={props.pressed}
+      onClick={props.onClick}
+    >
+      <Icon name={props.icon} size={16} />
+      <span className="button-label">{props.label}</span>
+    </button>
   );
 }

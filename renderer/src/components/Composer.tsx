@@ -6,8 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../format.ts';
 import type { Attachment } from './attachments.ts';
 import { formatSize } from './MessageFiles.tsx';
-import { useStore, useUi } from '../state/hooks.tsx';
-import type { UserWithPresence } from '../state/store.ts';
+import { useStore, useUi, type UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 

@@ -10,8 +10,14 @@ import { errorText } from '../format.ts';
 import { desktopBridge } from '../session/connect.ts';
 import { servingOrigin } from '../session/origin.ts';
 import type { RequestResults } from '../session/types.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
-import { FormError, NewPasswordFields, newPasswordProblem, TextField } from './Form.tsx';
+import { useStore, useUi } from '../state/store.ts';
+import {
+  CurrentPasswordField,
+  FormError,
+  NewPasswordFields,
+  newPasswordProblem,
+  TextField,
+} from './Form.tsx';
 
 type AuthStatus = RequestResults['authStatus'];
 type Registration = AuthStatus['registration'];
@@ -304,11 +310,9 @@ function SignInForm({
       }
     >
       <UsernameField id="sign-in-username" value={username} onValueChange={setUsername} autoFocus />
-      <TextField
+      <CurrentPasswordField
         id="sign-in-password"
         label={t('signIn.password')}
-        type="password"
-        autoComplete="current-password"
         value={password}
         onValueChange={setPassword}
       />
@@ -469,7 +473,6 @@ function ResetForm({ code, onSignIn }: { code: string; onSignIn(): void }) {
     >
       <NewPasswordFields
         idPrefix="reset"
-        labels={{ password: 'profile.newPassword', confirm: 'profile.confirmPassword' }}
         password={password}
         confirm={confirm}
         onPassword={setPassword}

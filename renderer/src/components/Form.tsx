@@ -38,6 +38,13 @@ export function TextField({ id, label, hint, value, onValueChange, ...input }: T
   );
 }
 
+/** The password someone already has (to sign in, or to confirm a change): the browser may fill it in. */
+export function CurrentPasswordField(
+  props: Pick<TextFieldProps, 'id' | 'label' | 'value' | 'onValueChange'>,
+) {
+  return <TextField {...props} type="password" autoComplete="current-password" />;
+}
+
 /** A search box whose label is for screen readers only; the placeholder says the same. */
 export function SearchField({
   id,
@@ -80,13 +87,16 @@ export function FormError({ error, id }: { error: string | null; id?: string }):
   );
 }
 
+/** The labels of a password that replaces another (a reset link, a password change). */
+const REPLACING_LABELS = { password: 'profile.newPassword', confirm: 'profile.confirmPassword' };
+
 /**
  * A new password and its confirmation (first admin, registration, a reset link, a password change).
- * `labels` are translation keys.
+ * `labels` are translation keys; left out, those of a password that replaces another.
  */
 export function NewPasswordFields({
   idPrefix,
-  labels,
+  labels = REPLACING_LABELS,
   password,
   confirm,
   onPassword,
@@ -94,7 +104,7 @@ export function NewPasswordFields({
   autoFocus,
 }: {
   idPrefix: string;
-  labels: { password: string; confirm: string };
+  labels?: { password: string; confirm: string };
   password: string;
   confirm: string;
   onPassword(value: string): void;

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { LocalServerInfo } from '@switchboard/protocol/desktop';
 import { errorText } from '../format.ts';
 import { desktopBridge, desktopSession } from '../session/connect.ts';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 import { FormError } from './Form.tsx';
 import { useServers } from './ServerRail.tsx';
 

@@ -7,15 +7,15 @@ import { displayKey as messageKey } from '@switchboard/client/browser';
 import { isSameDay } from '../format.ts';
 import type { RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
-import type { UserWithPresence } from '../state/store.ts';
+import { useUi, type UserWithPresence } from '../state/store.ts';
 import { MessageItem } from './MessageItem.tsx';
 import type { MessageHandlers } from './useMessageActions.tsx';
 
 interface MessageContextProps {
   label: string;
+  /** The channel: newer copies of the page's messages in its live log win. */
+  channelId: string;
   page: readonly DisplayMessage[];
-  /** The channel's live messages: newer copies of the page's messages win. */
-  live: readonly DisplayMessage[];
   focusSeq: number;
   selfId: string;
   users: ReadonlyMap<string, UserWithPresence>;
@@ -28,13 +28,14 @@ interface MessageContextProps {
 export function MessageContext(props: MessageContextProps) {
   const { t } = useTranslation();
   const target = useRef<HTMLDivElement>(null);
+  const live = useUi((s) => s.views[props.channelId]?.messages);
   const messages = useMemo(() => {
-    const newer = new Map(props.live.map((m) => [messageKey(m), m]));
+    const newer = new Map((live ?? []).map((m) => [messageKey(m), m]));
     return props.page.map((m) => {
-      const live = newer.get(messageKey(m));
-      return live && live.changeSeq > m.changeSeq ? live : m;
+      const latest = newer.get(messageKey(m));
+      return latest && latest.changeSeq > m.changeSeq ? latest : m;
     });
-  }, [props.page, props.live]);
+  }, [props.page, live]);
   const usernames = useMemo(() => new Set([...props.users.values()].map((u) => u.username)), [props.users]);
   const renderContext = useMemo<RenderContext>(
     () => ({ usernames, self: props.users.get(props.selfId)?.username ?? null }),

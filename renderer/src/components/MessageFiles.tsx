@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FileInfo } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
-import { useStore } from '../state/hooks.tsx';
+import { useStore } from '../state/store.ts';
 import type { SessionClient } from '../session/types.ts';
 import { Dialog } from './Dialog.tsx';
 import { Icon } from './Icon.tsx';

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { formatClockTime, formatDay, formatFullDate, formatTime, noticeText } from '../format.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 import { FormError } from './Form.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { MessageFiles } from './MessageFiles.tsx';

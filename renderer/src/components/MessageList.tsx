@@ -11,7 +11,7 @@ import { isSameDay } from '../format.ts';
 import type { RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { displayKey as messageKey } from '@switchboard/client/browser';
-import type { ChannelMessages, UserWithPresence } from '../state/store.ts';
+import { useUi, type ChannelMessages, type UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { onScreen } from './onScreen.ts';
@@ -26,6 +26,9 @@ const GROUP_GAP_MS = 5 * 60_000;
 /** Bound on pages fetched while looking for the first unread message. */
 const MAX_UNREAD_PAGES = 20;
 
+/** A channel not loaded yet (the view shows the list only once it is). */
+const NOT_LOADED: ChannelMessages = { messages: [], hasOlder: false, loadingOlder: false };
+
 /**
  * Where each channel was left, so coming back keeps the reader's place: the key of the top row. A key
  * survives the list being rebuilt with other pages loaded, where a saved scroll offset would not.
@@ -37,7 +40,6 @@ export interface MessageListProps {
   label: string;
   /** Shown above the first message of the conversation. */
   startText: string;
-  view: ChannelMessages;
   selfId: string;
   users: ReadonlyMap<string, UserWithPresence>;
   /** The channel as it was when opened: messages after its read cursor (up to its head) are new. */
@@ -80,8 +82,11 @@ const components: Components<DisplayMessage, ListContext> = {
 };
 
 export function MessageList(props: MessageListProps) {
-  const { channel, view, selfId, users, opened } = props;
+  const { channel, selfId, users, opened } = props;
   const { t } = useTranslation();
+  // The log takes its messages from the store itself, so the channel's view around it does not
+  // render again for every message that arrives.
+  const view = useUi((s) => s.views[channel.id]) ?? NOT_LOADED;
   const messages = view.messages;
   const listRef = useRef<VirtuosoHandle>(null);
   const onSeenRef = useRef(props.onSeen);

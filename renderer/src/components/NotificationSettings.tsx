@@ -15,7 +15,7 @@ import { dndActive, dndUntil, type DndChoice } from '@switchboard/client/browser
 import { formatTime, sidebarOrder } from '../format.ts';
 import { desktopBridge } from '../session/connect.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 
 const notificationsSupported = () => typeof Notification === 'function';
 const deviceTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;

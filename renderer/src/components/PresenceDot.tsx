@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Presence } from '@switchboard/protocol';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 
 /** Someone's presence as this app knows it: unknown while this app is not connected itself. */
 export type ShownPresence = Presence | 'unknown';

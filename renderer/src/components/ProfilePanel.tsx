@@ -4,8 +4,14 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PASSWORD_LENGTH, type DeviceSession } from '@switchboard/protocol';
 import { errorText, formatDateTime } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
-import { FormError, NewPasswordFields, newPasswordProblem, TextField } from './Form.tsx';
+import { useStore, useUi } from '../state/store.ts';
+import {
+  CurrentPasswordField,
+  FormError,
+  NewPasswordFields,
+  newPasswordProblem,
+  TextField,
+} from './Form.tsx';
 
 export function ProfilePanel() {
   // A password change signs the other devices out: the list is read again after one.
@@ -115,17 +121,14 @@ function PasswordForm({ onChanged }: { onChanged(): void }) {
   return (
     <form className="settings-section" onSubmit={submit} noValidate aria-labelledby="profile-password-title">
       <h3 id="profile-password-title">{t('profile.passwordTitle')}</h3>
-      <TextField
+      <CurrentPasswordField
         id="profile-current-password"
         label={t('profile.currentPassword')}
-        type="password"
-        autoComplete="current-password"
         value={current}
         onValueChange={setCurrent}
       />
       <NewPasswordFields
         idPrefix="profile-new"
-        labels={{ password: 'profile.newPassword', confirm: 'profile.confirmPassword' }}
         password={next}
         confirm={confirm}
         onPassword={setNext}

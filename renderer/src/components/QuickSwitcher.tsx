@@ -5,7 +5,7 @@ import { useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type { BrowsedChannel } from '@switchboard/protocol';
 import { useTranslation } from 'react-i18next';
 import { channelLabel, directPartner, errorText, unreadText } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
 import { FormError } from './Form.tsx';
 import { Icon } from './Icon.tsx';

@@ -13,7 +13,7 @@ import {
   type SearchResult,
 } from '@switchboard/protocol';
 import { channelLabel, errorText, formatFullDate } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
 
 /** Characters of context shown before the first match. */

@@ -9,7 +9,7 @@ import { errorText } from '../format.ts';
 import type { Language } from '../settings/preferences.ts';
 import { usePreferences } from '../settings/PreferencesProvider.tsx';
 import { desktopBridge } from '../session/connect.ts';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 import { InvitesPanel, PeoplePanel } from './AdminPanels.tsx';
 import { DesktopStartup } from './DesktopStartup.tsx';
 import { Dialog } from './Dialog.tsx';

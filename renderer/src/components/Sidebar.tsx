@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { directPartner, sidebarOrder, unreadText, type LabelledChannel } from '../format.ts';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 

@@ -7,7 +7,7 @@ import type { ChannelSummary } from '@switchboard/protocol';
 import { displayKey } from '@switchboard/client/browser';
 import { channelLabel, errorText, isSameDay } from '../format.ts';
 import type { RenderContext } from '../markdown/render.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { useAttachments } from './attachments.ts';
 import { Composer, THREAD_COMPOSER_ID } from './Composer.tsx';
 import { Icon, IconButton } from './Icon.tsx';

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FollowedThread } from '@switchboard/protocol';
 import { channelLabel, errorText, formatTime } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MenuButton, type Drawer } from './MenuButton.tsx';
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useUi } from '../state/hooks.tsx';
+import { useUi } from '../state/store.ts';
 
 export function TypingIndicator({ channelId }: { channelId: string }) {
   const { t } = useTranslation();

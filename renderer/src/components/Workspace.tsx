@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary, FollowedThread, Message } from '@switchboard/protocol';
 import { sidebarOrder, totalUnread } from '../format.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { ChannelDetails } from './ChannelDetails.tsx';
 import { ChannelView } from './ChannelView.tsx';
 import {

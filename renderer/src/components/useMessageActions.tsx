@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { displayKey } from '@switchboard/client/browser';
 import { errorText } from '../format.ts';
 import type { DisplayMessage } from '../session/types.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
 import { EmojiPicker } from './EmojiPicker.tsx';
 

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { notificationText, type NotificationStrings } from '@switchboard/client/browser';
 import { desktopBridge } from '../session/connect.ts';
-import { useStore } from '../state/hooks.tsx';
+import { useStore } from '../state/store.ts';
 
 /** Opens a conversation at a message (null: where the reader left it). */
 export type OpenConversation = (channelId: string, messageId: string | null) => void;

@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { Preferences } from '@switchboard/protocol';
 import { samePreference } from '@switchboard/client/browser';
 import { changeLanguage } from '../i18n/index.ts';
-import { useStore, useUi } from '../state/hooks.tsx';
+import { useStore, useUi } from '../state/store.ts';
 import {
   applyTheme,
   darkQuery,

@@ -84,6 +84,24 @@ describe('SessionStore', () => {
     vi.useRealTimers();
   });
 
+  it('leaves thread replies kept to their thread out of the channel’s log', async () => {
+    session.results.openChannel = {
+      messages: [
+        message({ clientId: 'root', id: 'root', seq: 1 }),
+        message({ clientId: 'only-in-thread', seq: 2, parentId: 'root' }),
+        message({ clientId: 'also-in-channel', seq: 3, parentId: 'root', alsoInChannel: true }),
+      ],
+      hasOlder: false,
+    };
+    await store.openChannel('c1');
+    session.events.emit('messages', {
+      channelId: 'c1',
+      messages: [message({ clientId: 'live-reply', seq: 4, parentId: 'root' })],
+    });
+    await settle();
+    expect(store.getState().views.c1?.messages.map((m) => m.clientId)).toEqual(['root', 'also-in-channel']);
+  });
+
   it('shows the opened page, then lists a stored copy in place of its outbox entry exactly once', async () => {
     session.results.openChannel = {
       messages: [message({ clientId: 'a', seq: 1 }), message({ clientId: 'b', seq: 2 })],

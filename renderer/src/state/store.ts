@@ -1,10 +1,12 @@
-// Everything the UI shows, kept from the session core's events. React reads it through
-// useSyncExternalStore. Each event is published as it arrives (a channel's messages once the channel
-// is opened here, see ChannelBuffer.opened). The one batching stage is on the core's side of the port
-// (client/src/std/batch.ts), paced by this page: the port client hands over what arrived at the start
-// of the next paint and only then asks for more (nextPaint), so a burst of thousands of incoming
-// messages costs one render per frame at most.
-import { MessageView, type DisplayMessage } from '@switchboard/client/browser';
+// Everything the UI shows, kept from the session core's events, and React's access to it
+// (StoreProvider, useStore, useUi: useSyncExternalStore). Each event is published as it arrives (a
+// channel's messages once the channel is opened here, see ChannelBuffer.opened). The one batching
+// stage is on the core's side of the port (EventBatcher in client/src/std/port.ts), paced by this
+// page: the port client hands over what arrived at the start of the next paint and only then asks
+// for more (nextPaint), so a burst of thousands of incoming messages costs one render per frame at
+// most.
+import { createContext, createElement, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { inChannelList, MessageView, type DisplayMessage } from '@switchboard/client/browser';
 import {
   DEFAULT_SERVER_LIMITS,
   type ChannelSummary,
@@ -19,6 +21,7 @@ import type { ConnectionState, SessionClient, SessionSnapshot } from '../session
 
 export type { UserWithPresence };
 
+/** A channel's log: its messages but the thread replies kept to their thread (those show in the thread). */
 export interface ChannelMessages {
   /** Sent messages in seq order, then our own pending and failed ones in the order they were written. */
   messages: readonly DisplayMessage[];
@@ -71,7 +74,8 @@ class ChannelBuffer {
   opened = false;
 
   snapshot(): ChannelMessages {
-    return { messages: this.view.list(), hasOlder: this.hasOlder, loadingOlder: this.loadingOlder };
+    const messages = this.view.list().filter(inChannelList);
+    return { messages, hasOlder: this.hasOlder, loadingOlder: this.loadingOlder };
   }
 }
 
@@ -330,4 +334,22 @@ export class SessionStore {
     this.state = { ...this.state, ...changes };
     for (const listener of this.listeners) listener();
   }
+}
+
+const StoreContext = createContext<SessionStore | null>(null);
+
+export function StoreProvider({ store, children }: { store: SessionStore; children: ReactNode }) {
+  return createElement(StoreContext.Provider, { value: store }, children);
+}
+
+export function useStore(): SessionStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useStore outside StoreProvider');
+  return store;
+}
+
+/** Selects part of the UI state; the selector must return a value kept in the state, not a new one. */
+export function useUi<T>(select: (state: UiState) => T): T {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
 }

@@ -268,6 +268,25 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     expect(await headSeq(via, alice, channel.id)).toBe(1);
   });
 
+  it('holds text to the bytes its limits leave for it, by the rule clients check before sending', async () => {
+    // A payload limit of 4 KiB leaves 3 KiB for the text (messageTextTooLarge in protocol/src/limits.ts).
+    const own = await startTestServer({ maxPayloadBytes: 4096 });
+    try {
+      const alice = await createConnectedUser(own, 'alice');
+      const channel = await createChannelWith(own, via, alice);
+      const send = (text: string) =>
+        perform(own, via, alice, 'message.send', { channelId: channel.id, clientId: newId(), text });
+      expect(await send('x'.repeat(3100))).toMatchObject({
+        ok: false,
+        error: { code: 'payload_too_large', message: 'message is too large for this server' },
+      });
+      expect(await send('x'.repeat(3000))).toMatchObject({ ok: true });
+      expect((await history(via, alice, channel.id, {}, own)).messages).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses payloads of the wrong shape and stores nothing', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await channelWith(via, alice);

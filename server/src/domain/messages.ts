@@ -6,6 +6,7 @@
 // transaction commits; sends that arrive together are committed together (group commit), which keeps
 // throughput when every commit is fsynced.
 import {
+  messageTextTooLarge,
   newId,
   SwitchboardError,
   type HistoryPage,
@@ -14,6 +15,7 @@ import {
   type MessageChangeKind,
   type Notice,
   type SendAck,
+  type ServerLimits,
   type StreamCatchUp,
   type StreamEventKind,
   type SyncRequest,
@@ -39,7 +41,8 @@ import type { Threads } from './threads.ts';
 type Actor = Pick<User, 'id' | 'isAdmin'>;
 
 export interface MessagesOptions {
-  maxMessageLength: number;
+  /** What this server announces in `hello`: message text is held to them, REST and Socket.IO alike. */
+  limits: ServerLimits;
   clock?: Clock;
   /** Observes each group commit: how many sends and how long it took (metrics). */
   onCommit?: (batchSize: number, durationMs: number) => void;
@@ -384,13 +387,10 @@ export class Messages {
     return removed;
   }
 
+  /** The server's one check of message text, by the protocol's rule (clients check by the same). */
   private checkLength(text: string): void {
-    if (text.length > this.options.maxMessageLength) {
-      throw new SwitchboardError(
-        'payload_too_large',
-        `message is ${text.length} characters; this server allows ${this.options.maxMessageLength}`,
-      );
-    }
+    const tooLarge = messageTextTooLarge(text, this.options.limits);
+    if (tooLarge) throw new SwitchboardError('payload_too_large', tooLarge);
   }
 
   private scheduleFlush(): void {

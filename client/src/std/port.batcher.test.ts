@@ -1,10 +1,10 @@
-// The batcher between the core and one UI: an idle UI gets each change at once; while it is busy,
+// The batcher between the core and one UI (port.ts): an idle UI gets each change at once; while it is busy,
 // messages and channel lists gather — each message once, in its latest state — and go out when it
 // says it is ready, or after MAX_WAIT_MS; other events go out at once, after what was waiting.
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../tests/support/clock.ts';
 import { channelSummary, stored } from '../../../tests/support/fixtures.ts';
-import { EventBatcher, MAX_WAIT_MS, type OutgoingEvent } from './batch.ts';
+import { EventBatcher, MAX_WAIT_MS, type OutgoingEvent } from './port.ts';
 import type { SessionEventName, SessionEvents } from './contract.ts';
 import { displayKey, queuedMessage, sentMessage } from './display.ts';
 
