@@ -28,7 +28,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode } = useTestServer();
+const { server, ok, errorCode, send } = useTestServer();
 
 const create = (via: Transport, who: ConnectedUser, request: Record<string, unknown>) =>
   ok<ChannelSummary>(via, who, 'channel.create', { visibility: 'public', ...request });
@@ -131,11 +131,7 @@ describe.each<Transport>(['rest', 'socket'])('channel details over %s', (via) =>
     const alice = await createConnectedUser(server, 'alice');
     const bob = await createConnectedUser(server, 'bob');
     const channel = await createChannelWith(server, via, alice, [bob]);
-    const first = await ok<SendAck>(via, alice, 'message.send', {
-      channelId: channel.id,
-      clientId: newId(),
-      text: 'before',
-    });
+    const first = await send(via, alice, channel.id, 'before');
     await flush(bob.socket);
     const live = record<StreamEvent>(bob.socket, 'stream.event');
 
@@ -176,11 +172,7 @@ describe.each<Transport>(['rest', 'socket'])('channel details over %s', (via) =>
     const bob = await createConnectedUser(server, 'bob');
     const admin = await createConnectedUser(server, 'admin', { isAdmin: true });
     const channel = await createChannelWith(server, via, alice, [bob, admin]);
-    const message = await ok<SendAck>(via, bob, 'message.send', {
-      channelId: channel.id,
-      clientId: newId(),
-      text: 'hello',
-    });
+    const message = await send(via, bob, channel.id, 'hello');
     const stored = await ok<SendAck>(via, bob, 'message.send', {
       channelId: channel.id,
       clientId: 'stored-before-archive',
@@ -217,9 +209,7 @@ describe.each<Transport>(['rest', 'socket'])('channel details over %s', (via) =>
       purpose: 'Moved to #new',
     });
     expect(await update(via, alice, channel.id, { archived: false })).toMatchObject({ archivedAt: null });
-    expect(
-      await ok<SendAck>(via, bob, 'message.send', { channelId: channel.id, clientId: newId(), text: 'back' }),
-    ).toMatchObject({ duplicate: false });
+    expect(await send(via, bob, channel.id, 'back')).toMatchObject({ duplicate: false });
   });
 });
 

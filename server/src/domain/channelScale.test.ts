@@ -1,7 +1,7 @@
 // Channels at scale: a per-user creation limit, paged and searchable browsing of public channels,
 // a direct lookup by id, and unread counts that stop counting at a cap instead of scanning history.
 import { describe, expect, it, vi } from 'vitest';
-import { newId, UNREAD_COUNT_CAP, type ChannelSummary } from '@switchboard/protocol';
+import { UNREAD_COUNT_CAP, type ChannelSummary } from '@switchboard/protocol';
 import {
   api,
   createChannelWith,
@@ -16,7 +16,7 @@ import {
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
 const LIMIT = 3;
-const { server, ok, errorCode } = useTestServer({ maxChannelsPerUser: LIMIT });
+const { server, ok, errorCode, send } = useTestServer({ maxChannelsPerUser: LIMIT });
 
 interface BrowsePage {
   channels: (ChannelSummary & { joined: boolean })[];
@@ -107,7 +107,7 @@ describe.each<Transport>(['rest', 'socket'])('over %s', (via) => {
     for (let from = 0; from < total; from += QUARTER)
       await Promise.all(
         Array.from({ length: Math.min(QUARTER, total - from) }, (_, i) =>
-          ok(via, alice, 'message.send', { channelId: channel.id, clientId: newId(), text: `m${from + i}` }),
+          send(via, alice, channel.id, `m${from + i}`),
         ),
       );
     expect(await summaryOf(server, via, bob, channel.id)).toMatchObject({

@@ -26,15 +26,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode } = useTestServer();
-
-const send = (
-  via: Transport,
-  who: ConnectedUser,
-  channelId: string,
-  text: string,
-  reply: { parentId?: string; alsoInChannel?: boolean } = {},
-) => ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text, ...reply });
+const { server, ok, errorCode, send } = useTestServer();
 
 const thread = (via: Transport, who: ConnectedUser, messageId: string, query = {}) =>
   ok<ThreadPage>(via, who, 'message.thread', { messageId, ...query });
