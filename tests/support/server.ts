@@ -351,7 +351,7 @@ export async function perform<T = any>(
  * `perform` bound to a file's server (read when called, so a `let` set in beforeAll works):
  * `ok` answers an action's data and throws if it failed, `errorCode` answers its error code, `send`
  * sends a message under a fresh clientId (`fields` adds the rest of the request: a reply's
- * parentId, fileIds …) and answers its ack.
+ * parentId, fileIds …) and answers its ack, `aliceAndBob` sets up two people in a channel.
  */
 export function performOn(server: () => RunningServer) {
   const ok = async <T = any>(
@@ -373,6 +373,12 @@ export function performOn(server: () => RunningServer) {
       fields: Payload = {},
       on: RunningServer = server(),
     ) => ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text, ...fields }, on),
+    /** Alice and Bob, each connected, in a new channel Alice made: where most chat tests start. */
+    aliceAndBob: async (via: Transport) => {
+      const alice = await createConnectedUser(server(), 'alice');
+      const bob = await createConnectedUser(server(), 'bob');
+      return { alice, bob, channel: await createChannelWith(server(), via, alice, [bob]) };
+    },
   };
 }
 

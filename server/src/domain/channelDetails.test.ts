@@ -28,7 +28,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode, send } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 const create = (via: Transport, who: ConnectedUser, request: Record<string, unknown>) =>
   ok<ChannelSummary>(via, who, 'channel.create', { visibility: 'public', ...request });
@@ -128,9 +128,7 @@ describe.each<Transport>(['rest', 'socket'])('channel details over %s', (via) =>
   });
 
   it('sends a rename and an archive live as changes of the stream, and by catch-up to who was away', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const first = await send(via, alice, channel.id, 'before');
     await flush(bob.socket);
     const live = record<StreamEvent>(bob.socket, 'stream.event');

@@ -33,7 +33,7 @@ import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { backupDatabase, backupFiles, restoreDatabase } from '../store/backup.ts';
 
-const { server, ok, errorCode, send } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 /** The smallest PNG header image-size reads: signature, then an IHDR chunk with width and height. */
 function png(width: number, height: number, extra = 0): Uint8Array {
@@ -125,9 +125,7 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
   });
 
   it('only the uploader attaches an unattached file, and only in its own channel', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const first = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel: first } = await aliceAndBob(via);
     const second = await createChannelWith(server, via, alice, [bob]);
     const up = await upload(server, alice, first.id, `notes ${via}`, 'notes.txt', 'text/plain');
     expect(up.body.file.mime).toBe('text/plain');
@@ -158,9 +156,7 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
   });
 
   it('a thread reply carries files: its thread and search show them, and deleting it removes them', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const root = await send(via, alice, channel.id, 'Nightly build', { fileIds: [] });
     const bytes = `build log ${via}`;
     const up = await upload(server, bob, channel.id, bytes, 'build.log', 'text/plain');

@@ -30,7 +30,7 @@ import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { MAX_CATCH_UP_MESSAGES, MAX_MENTIONS } from './messages.ts';
 
-const { server, ok, errorCode, send } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 const channelWith = (
   via: Transport,
@@ -86,9 +86,7 @@ describe('REST shapes', () => {
 
 describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
   it('stores a clientId once per author: a repeat returns the same message and stores nothing', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const other = await channelWith(via, alice);
     const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
     const clientId = newId();
@@ -131,9 +129,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
   });
 
   it('gives creates, edits and deletes contiguous seqs and keeps a tombstone', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
 
     const [m1, m2] = [await send(via, alice, channel.id, 'one'), await send(via, alice, channel.id, 'two')];
@@ -182,9 +178,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
   });
 
   it('applies concurrent changes one at a time: a delete is never written over, a clientId is stored once', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
     for (let round = 0; round < 3; round++) {
       const message = await send(via, alice, channel.id, 'original');
@@ -363,9 +357,7 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
     res.streams.find((s) => s.channelId === channelId)!;
 
   it('gives a reconnecting client what it missed, each message once in its latest state', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const m1 = await send(via, alice, channel.id, 'one');
     const before = stream(await syncOf(bob, { [channel.id]: 0 }), channel.id);
     expect(before).toMatchObject({ status: 'ok', cursor: 1, headSeq: 1, hasMore: false });

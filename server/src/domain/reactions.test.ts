@@ -23,7 +23,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode, send } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 const react = (via: Transport, who: ConnectedUser, messageId: string, emoji: string) =>
   ok<Message>(via, who, 'reaction.add', { messageId, emoji });
@@ -34,9 +34,7 @@ const head = async (via: Transport, who: ConnectedUser, channelId: string) =>
 
 describe.each<Transport>(['rest', 'socket'])('reactions over %s', (via) => {
   it('adds and removes reactions as changes of the message, each once however often it is asked', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const message = await send(via, alice, channel.id, 'hello');
     await flush(bob.socket);
     const live = record<MessageStreamEvent>(bob.socket, 'stream.event');
@@ -142,9 +140,7 @@ describe.each<Transport>(['rest', 'socket'])('reactions over %s', (via) => {
   });
 
   it('brings reactions made while a client was away by catch-up, once, in the latest state', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const message = await send(via, alice, channel.id, 'hello');
     bob.socket.disconnect();
     await react(via, alice, message.id, '🎉');
