@@ -10,7 +10,7 @@ import {
   screenshot,
   send,
   signIn,
-  uniqueName,
+  twoInChannels,
 } from './support/app.ts';
 import { passwordOf } from './support/env.ts';
 import { startServer, stopServer, useServerWithPeople } from './support/servers.ts';
@@ -23,10 +23,10 @@ test('a message sent while the server is down arrives exactly once after it rest
   test.setTimeout(120_000);
   const url = own.server.url;
   const port = Number(new URL(url).port);
-  const restAlice = await Rest.signIn(url, 'alice');
-  const restBob = await Rest.signIn(url, 'bob');
-  const channel = await restAlice.createChannel(uniqueName('ops'));
-  await restBob.join(channel.id);
+  const {
+    people: [, restBob],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['ops']);
 
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
