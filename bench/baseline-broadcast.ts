@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Server } from 'socket.io';
-import { newId, type Message } from '@switchboard/protocol';
+import { newId } from '@switchboard/protocol';
+import { stored } from '../tests/support/fixtures.ts';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
 
@@ -36,7 +37,7 @@ io.on('connection', (socket) => {
       const seq = (seqs.get(req.channelId) ?? 0) + 1;
       seqs.set(req.channelId, seq);
       const ts = Date.now();
-      const message: Message = {
+      const message = stored({
         id: newId(),
         channelId: req.channelId,
         seq,
@@ -44,20 +45,8 @@ io.on('connection', (socket) => {
         authorId: socket.id,
         clientId: req.clientId,
         text: req.text,
-        mentions: [],
         ts,
-        editedAt: null,
-        deletedAt: null,
-        kind: 'text',
-        notice: null,
-        files: [],
-        parentId: null,
-        alsoInChannel: false,
-        replyCount: 0,
-        lastReplyAt: null,
-        replierIds: [],
-        reactions: [],
-      };
+      });
       io.to(req.channelId).emit('stream.event', { channelId: req.channelId, seq, kind: 'created', message });
       ack({ ok: true, data: { id: message.id, seq, ts, duplicate: false, message } });
     },

@@ -3,46 +3,25 @@
 // request reaches; a client limited to long-polling does not, which is why only it needs stickiness.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, type SendAck, type StreamEvent } from '@switchboard/protocol';
-import {
-  api,
-  call,
-  connect,
-  createUser,
-  nextEvent,
-  tempDir,
-  unwrap,
-  type TestServer,
-} from '../support/server.ts';
+import { api, call, connect, createUser, nextEvent, unwrap } from '../support/server.ts';
 import { startRoundRobin, type Balancer } from '../support/balancer.ts';
-import { startNodes, type Shared } from '../support/cluster.ts';
-import { createSharedDatabase } from '../support/postgres.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
+import { useCluster } from '../support/lifecycle.ts';
 
-let redis: RedisServer;
-let nodes: TestServer[];
+const cluster = useCluster(2);
 let balancer: Balancer;
 
+// Registered after the cluster's hooks: started once the nodes run, closed before they stop.
 beforeAll(async () => {
-  redis = await startRedis();
-  const shared: Shared = {
-    databaseUrl: await createSharedDatabase(),
-    redisUrl: redis.url,
-    dataDir: tempDir(),
-  };
-  nodes = await startNodes(2, shared);
-  balancer = await startRoundRobin(nodes.map((node) => node.url));
+  balancer = await startRoundRobin(cluster.nodes.map((node) => node.url));
 });
-
 afterAll(async () => {
   await balancer?.close();
-  await Promise.all(nodes?.map((node) => node.close()) ?? []);
-  await redis?.stop();
 });
 
 describe('a balancer without sticky sessions', () => {
   it('serves REST and WebSocket clients, whichever node each request reaches', async () => {
-    const alice = await createUser(nodes[0]!, `alice-${newId().slice(-8)}`);
-    const bob = await createUser(nodes[0]!, `bob-${newId().slice(-8)}`);
+    const alice = await createUser(cluster.nodes[0]!, `alice-${newId().slice(-8)}`);
+    const bob = await createUser(cluster.nodes[0]!, `bob-${newId().slice(-8)}`);
     // REST calls alternate between the nodes, and each one sees what the last one did.
     const made = await api(balancer.url, 'POST', '/api/v1/channels', {
       token: alice.token,
@@ -80,7 +59,7 @@ describe('a balancer without sticky sessions', () => {
   });
 
   it('does not carry a long-polling session, whose requests must all reach one node', async () => {
-    const carol = await createUser(nodes[0]!, `carol-${newId().slice(-8)}`);
+    const carol = await createUser(cluster.nodes[0]!, `carol-${newId().slice(-8)}`);
     const before = balancer.picks.length;
     // Its handshake reached one node and its next request the other, which knows no such session (400).
     await expect(connect(balancer.url, carol.token, { transports: ['polling'] })).rejects.toMatchObject({
@@ -89,7 +68,7 @@ describe('a balancer without sticky sessions', () => {
     });
     expect(new Set(balancer.picks.slice(before))).toEqual(new Set([0, 1]));
     // Straight to one node (what stickiness gives), the same client connects.
-    const { socket } = await connect(nodes[1]!.url, carol.token, { transports: ['polling'] });
+    const { socket } = await connect(cluster.nodes[1]!.url, carol.token, { transports: ['polling'] });
     socket.disconnect();
   });
 });

@@ -18,29 +18,16 @@ import {
   type ConnectedUser,
   type TestServer,
 } from '../support/server.ts';
-import { ChannelReader, startNodes, type Shared } from '../support/cluster.ts';
+import { ChannelReader, startNodes } from '../support/cluster.ts';
+import { useCluster } from '../support/lifecycle.ts';
 import { createSharedDatabase } from '../support/postgres.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
 
 const WAIT = { timeout: 15_000, interval: 25 };
-let redis: RedisServer;
-let shared: Shared;
-let nodes: TestServer[];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  shared = { databaseUrl: await createSharedDatabase(), redisUrl: redis.url, dataDir: tempDir() };
-  nodes = await startNodes(3, shared, { maxConnectionsPerUser: 3 });
-});
-
-afterAll(async () => {
-  await Promise.all(nodes?.map((node) => node.close()) ?? []);
-  await redis?.stop();
-});
+const cluster = useCluster(3, { overrides: { maxConnectionsPerUser: 3 } });
 
 /** A user made through one node, connected to `node`. */
 async function userOn(node: TestServer, prefix: string): Promise<ConnectedUser> {
-  const made = await createUser(nodes[0]!, `${prefix}-${newId().slice(-8)}`);
+  const made = await createUser(cluster.nodes[0]!, `${prefix}-${newId().slice(-8)}`);
   return { ...made, ...(await connect(node.url, made.token)) };
 }
 
@@ -67,8 +54,8 @@ describe('several nodes', () => {
   });
 
   it('users on different nodes chat and see each other’s messages in order', async () => {
-    const [a, b, c] = await Promise.all(nodes.map((node, i) => userOn(node, `chat${i}`)));
-    const channel = await createChannelWith(nodes[0]!, 'socket', a!, [b!, c!]);
+    const [a, b, c] = await Promise.all(cluster.nodes.map((node, i) => userOn(node, `chat${i}`)));
+    const channel = await createChannelWith(cluster.nodes[0]!, 'socket', a!, [b!, c!]);
     const seen = [b!, c!].map((who) =>
       record<{ seq: number; message: { text: string } }>(who.socket, 'stream.event'),
     );
@@ -86,10 +73,10 @@ describe('several nodes', () => {
   });
 
   it('concurrent senders on every node take gap-free seqs of one stream, and every reader gets each once', async () => {
-    const senders = await Promise.all(nodes.map((node, i) => userOn(node, `writer${i}`)));
-    const channel = await createChannelWith(nodes[0]!, 'socket', senders[0]!, senders.slice(1));
+    const senders = await Promise.all(cluster.nodes.map((node, i) => userOn(node, `writer${i}`)));
+    const channel = await createChannelWith(cluster.nodes[0]!, 'socket', senders[0]!, senders.slice(1));
     const readers = await Promise.all(
-      nodes.map(async (node, i) => {
+      cluster.nodes.map(async (node, i) => {
         const reader = new ChannelReader(channel.id, senders[i]!.token);
         await reader.connect(node.url);
         return reader;
@@ -126,28 +113,28 @@ describe('several nodes', () => {
   });
 
   it('holds the per-user connection cap across nodes', async () => {
-    const made = await createUser(nodes[0]!, `capped-${newId().slice(-8)}`);
+    const made = await createUser(cluster.nodes[0]!, `capped-${newId().slice(-8)}`);
     const open = [
-      await connect(nodes[0]!.url, made.token),
-      await connect(nodes[1]!.url, made.token),
-      await connect(nodes[2]!.url, made.token),
+      await connect(cluster.nodes[0]!.url, made.token),
+      await connect(cluster.nodes[1]!.url, made.token),
+      await connect(cluster.nodes[2]!.url, made.token),
     ];
-    const refused = await connect(nodes[1]!.url, made.token).catch(
+    const refused = await connect(cluster.nodes[1]!.url, made.token).catch(
       (err: { data?: { code?: string } }) => err,
     );
     expect((refused as { data?: { code?: string } }).data?.code).toBe('too_many_connections');
     open[0]!.socket.disconnect();
     await vi.waitFor(async () => {
-      const again = await connect(nodes[2]!.url, made.token);
+      const again = await connect(cluster.nodes[2]!.url, made.token);
       open.push(again);
     }, WAIT);
     for (const { socket } of open) socket.disconnect();
   });
 
   it('shows presence and typing across nodes, and drops a revoked token’s socket on another node at once', async () => {
-    const alice = await userOn(nodes[0]!, 'present');
-    const bob = await userOn(nodes[1]!, 'watcher');
-    const channel = await createChannelWith(nodes[0]!, 'socket', alice, [bob]);
+    const alice = await userOn(cluster.nodes[0]!, 'present');
+    const bob = await userOn(cluster.nodes[1]!, 'watcher');
+    const channel = await createChannelWith(cluster.nodes[0]!, 'socket', alice, [bob]);
     const { users } = unwrap(
       await call<{ users: (User & { presence: string })[] }>(bob.socket, 'user.list', {}),
     );
@@ -159,10 +146,10 @@ describe('several nodes', () => {
 
     // Alice's session token, revoked over HTTP on node 2 (bob's node): her socket on node 1 goes.
     const dropped = new Promise<void>((resolve) => alice.socket.once('disconnect', () => resolve()));
-    const sessions = await api(nodes[1]!.url, 'GET', '/api/v1/tokens', { token: alice.token });
+    const sessions = await api(cluster.nodes[1]!.url, 'GET', '/api/v1/tokens', { token: alice.token });
     const id = (sessions.body.tokens as { id: string }[])[0]!.id;
     expect(
-      (await api(nodes[1]!.url, 'DELETE', `/api/v1/tokens/${id}`, { token: alice.token })).status,
+      (await api(cluster.nodes[1]!.url, 'DELETE', `/api/v1/tokens/${id}`, { token: alice.token })).status,
     ).toBeLessThan(300);
     await dropped;
     await vi.waitFor(async () => {
@@ -177,11 +164,11 @@ describe('several nodes', () => {
 
 describe('files on several nodes', () => {
   it('a file uploaded through one node downloads from another: they share the files folder', async () => {
-    const alice = await userOn(nodes[0]!, 'uploader');
-    const channel = await createChannelWith(nodes[0]!, 'socket', alice);
+    const alice = await userOn(cluster.nodes[0]!, 'uploader');
+    const channel = await createChannelWith(cluster.nodes[0]!, 'socket', alice);
     const form = new FormData();
     form.append('file', new Blob(['shared bytes']), 'note.txt');
-    const uploaded = await fetch(`${nodes[0]!.url}/api/v1/channels/${channel.id}/files`, {
+    const uploaded = await fetch(`${cluster.nodes[0]!.url}/api/v1/channels/${channel.id}/files`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.token}` },
       body: form,
@@ -189,7 +176,7 @@ describe('files on several nodes', () => {
     expect(uploaded.status).toBe(201);
     const { file } = (await uploaded.json()) as { file: { id: string } };
     await send(alice, channel.id, 'with a file');
-    const download = await fetch(`${nodes[2]!.url}/api/v1/files/${file.id}`, {
+    const download = await fetch(`${cluster.nodes[2]!.url}/api/v1/files/${file.id}`, {
       headers: { authorization: `Bearer ${alice.token}` },
     });
     expect(download.status).toBe(200);
@@ -198,14 +185,14 @@ describe('files on several nodes', () => {
   });
 
   it('a node whose files folder is not the one the others use refuses to start', async () => {
-    await expect(startNodes(1, { ...shared, dataDir: tempDir() })).rejects.toThrow(
+    await expect(startNodes(1, { ...cluster.shared, dataDir: tempDir() })).rejects.toThrow(
       /is not the files folder the other nodes of this database use/,
     );
   });
 
   it('a folder marked before its database recorded a mark (a restore into a new database) is the one recorded', async () => {
     // The shared folder is marked already; the new database has no mark yet.
-    const restored = { ...shared, databaseUrl: await createSharedDatabase() };
+    const restored = { ...cluster.shared, databaseUrl: await createSharedDatabase() };
     const [node] = await startNodes(1, restored);
     await node!.close();
     await expect(startNodes(1, { ...restored, dataDir: tempDir() })).rejects.toThrow(
@@ -218,7 +205,11 @@ describe('rate limits across nodes', () => {
   let limited: TestServer[];
   const PER_MINUTE = 12;
   beforeAll(async () => {
-    limited = await startNodes(2, { ...shared, dataDir: shared.dataDir }, { rateLimitUser: PER_MINUTE });
+    limited = await startNodes(
+      2,
+      { ...cluster.shared, dataDir: cluster.shared.dataDir },
+      { rateLimitUser: PER_MINUTE },
+    );
   });
   afterAll(async () => {
     await Promise.all(limited?.map((node) => node.close()) ?? []);

@@ -19,9 +19,9 @@ import {
   type ConnectedUser,
   type TestServer,
 } from '../support/server.ts';
-import { ChannelReader, startNodes, StreamSender, type Shared } from '../support/cluster.ts';
-import { createSharedDatabase, startPostgres, type PostgresCluster } from '../support/postgres.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
+import { ChannelReader, StreamSender } from '../support/cluster.ts';
+import { useCluster } from '../support/lifecycle.ts';
+import { startPostgres, type PostgresCluster } from '../support/postgres.ts';
 import { SessionRecorder } from '../support/session.ts';
 
 const WAIT = { timeout: 30_000, interval: 50 };
@@ -32,24 +32,10 @@ async function connected(node: TestServer, nodeForUsers: TestServer, name: strin
 }
 
 describe('Redis restarted mid-stream', () => {
-  let redis: RedisServer;
-  let nodes: TestServer[];
-  beforeAll(async () => {
-    redis = await startRedis();
-    const shared: Shared = {
-      databaseUrl: await createSharedDatabase(),
-      redisUrl: redis.url,
-      dataDir: tempDir(),
-    };
-    nodes = await startNodes(2, shared);
-  });
-  afterAll(async () => {
-    await Promise.all(nodes?.map((node) => node.close()) ?? []);
-    await redis?.stop();
-  });
+  const cluster = useCluster(2);
 
   it('loses no acknowledged message, and tells every client to catch up', async () => {
-    const [a, b] = nodes as [TestServer, TestServer];
+    const [a, b] = cluster.nodes as [TestServer, TestServer];
     const alice = await connected(a, a, 'alice');
     const bob = await connected(b, a, 'bob');
     const carol = await createUser(a, `carol-${newId().slice(-8)}`);
@@ -75,11 +61,11 @@ describe('Redis restarted mid-stream', () => {
         onAck: (acked) => {
           if (acked === 60) {
             killedAt = acked;
-            void redis.kill();
+            void cluster.redis.kill();
           }
           if (acked === 150) {
             restartedAt = acked;
-            void redis.start();
+            void cluster.redis.start();
           }
         },
       });
@@ -112,27 +98,18 @@ describe('Redis restarted mid-stream', () => {
 
 describe('PostgreSQL restarted', () => {
   let postgres: PostgresCluster;
-  let redis: RedisServer;
-  let nodes: TestServer[];
+  // A PostgreSQL of its own: stopping the shared one would stop every other test file's database.
+  // Registered before the cluster's hooks: started before the nodes, stopped after them.
   beforeAll(async () => {
-    // A cluster of its own: stopping the shared one would stop every other test file's database.
     postgres = await startPostgres({ maxConnections: 50 });
-    redis = await startRedis();
-    const shared: Shared = {
-      databaseUrl: await postgres.createDatabase(),
-      redisUrl: redis.url,
-      dataDir: tempDir(),
-    };
-    nodes = await startNodes(2, shared);
   });
   afterAll(async () => {
-    await Promise.all(nodes?.map((node) => node.close()) ?? []);
-    await redis?.stop();
     await postgres?.stop();
   });
+  const cluster = useCluster(2, { database: () => postgres.createDatabase() });
 
   it('answers unavailable with retryAfter while it is away, and recovers without restarting the nodes', async () => {
-    const [a, b] = nodes as [TestServer, TestServer];
+    const [a, b] = cluster.nodes as [TestServer, TestServer];
     const alice = await connected(a, a, 'alice');
     const channel = await createChannelWith(a, 'socket', alice);
     const sender = new StreamSender(channel.id, 'alice');

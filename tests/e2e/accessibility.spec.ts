@@ -9,7 +9,7 @@ import {
   screenshot,
   send,
   signIn,
-  uniqueName,
+  twoInChannels,
 } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
@@ -21,10 +21,10 @@ test.afterEach(async () => {
 
 test('the main screens have no serious accessibility problems', async ({ browser }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const channel = await alice.createChannel(uniqueName('a11y'));
-  await bob.join(channel.id);
+  const {
+    people: [alice],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['a11y']);
   await alice.post(
     channel.id,
     'Welcome! Here is a list:\n\n- **bold** item\n- `code` item\n\n> a quote\n\nand a link: https://example.com',

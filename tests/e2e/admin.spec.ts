@@ -1,25 +1,13 @@
 // An admin brings people in without a terminal: changes who may register while the server runs,
 // makes an invite link that someone registers through, and manages people (admin role, a password
 // reset link, deactivation) from the admin area in Settings.
-import fs from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import type { ServerProcess } from '../support/server.ts';
 import { expectSignedOut, nav, openSettings, screenshot, signIn } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
 import { passwordOf } from './support/env.ts';
-import { startServerWithPeople, stopServer } from './support/servers.ts';
+import { useServerWithPeople } from './support/servers.ts';
 
-let server: ServerProcess;
-let dataDir: string;
-
-test.beforeAll(async () => {
-  ({ server, dataDir } = await startServerWithPeople(['bob']));
-});
-
-test.afterAll(async () => {
-  if (server) await stopServer(server);
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const own = useServerWithPeople(['bob']);
 
 const fresh = async (browser: Browser): Promise<Page> => (await browser.newContext()).newPage();
 
@@ -34,7 +22,7 @@ async function createAccount(page: Page, username: string, password: string): Pr
 
 test('someone registers through an invite link an admin made, and lands in #general', async ({ browser }) => {
   const admin = await fresh(browser);
-  await signIn(admin, server.url, 'admin');
+  await signIn(admin, own.server.url, 'admin');
   const settings = await openSettings(admin, 'Invites');
   // Registration is closed on a new server: links would not work yet, and the form says so.
   await expect(settings.getByRole('radio', { name: /^Nobody/ })).toBeChecked();
@@ -43,7 +31,7 @@ test('someone registers through an invite link an admin made, and lands in #gene
   await settings.getByLabel('Accounts it can create').selectOption('1');
   await settings.getByRole('button', { name: 'Create link' }).click();
   const link = await settings.getByRole('textbox', { name: 'Invite link' }).inputValue();
-  expect(link).toMatch(new RegExp(`^${server.url}/\\?invite=inv_`));
+  expect(link).toMatch(new RegExp(`^${own.server.url}/\\?invite=inv_`));
   await expect(settings.getByTestId('invite')).toHaveCount(1);
   await expect(settings.getByTestId('invite')).toContainText('1 use left');
   expect(await seriousViolations(admin), 'invites').toEqual([]);
@@ -71,13 +59,13 @@ test('someone registers through an invite link an admin made, and lands in #gene
 
 test('the registration policy changes live, without a restart', async ({ browser }) => {
   const admin = await fresh(browser);
-  await signIn(admin, server.url, 'admin');
+  await signIn(admin, own.server.url, 'admin');
   const settings = await openSettings(admin, 'Invites');
   await settings.getByRole('radio', { name: /^Nobody/ }).check();
   await expect(settings.getByRole('radio', { name: /^Nobody/ })).toBeChecked();
 
   const visitor = await fresh(browser);
-  await visitor.goto(server.url);
+  await visitor.goto(own.server.url);
   await expect(visitor.getByText('Ask an admin of this server for an invite link')).toBeVisible();
   await expect(visitor.getByRole('button', { name: 'Create account' })).toHaveCount(0);
 
@@ -89,7 +77,7 @@ test('the registration policy changes live, without a restart', async ({ browser
 
   await settings.getByRole('radio', { name: /^Nobody/ }).check();
   const later = await fresh(browser);
-  await later.goto(server.url);
+  await later.goto(own.server.url);
   await expect(later.getByText('Ask an admin of this server for an invite link')).toBeVisible();
   await expect(later.getByRole('button', { name: 'Create account' })).toHaveCount(0);
 
@@ -101,8 +89,8 @@ test('an admin makes someone an admin, gives them a password reset link, and dea
 }) => {
   const admin = await fresh(browser);
   const bob = await fresh(browser);
-  await signIn(admin, server.url, 'admin');
-  await signIn(bob, server.url, 'bob');
+  await signIn(admin, own.server.url, 'admin');
+  await signIn(bob, own.server.url, 'bob');
   const settings = await openSettings(admin, 'People');
   const bobRow = settings.getByTestId('person').filter({ hasText: '@bob' });
 
@@ -122,7 +110,7 @@ test('an admin makes someone an admin, gives them a password reset link, and dea
   // A reset link: whoever opens it sets bob's password once and is signed in as bob.
   await bobRow.getByRole('button', { name: 'Reset password' }).click();
   const link = await settings.getByRole('textbox', { name: 'Password reset link for bob' }).inputValue();
-  expect(link).toMatch(new RegExp(`^${server.url}/\\?reset=reset_`));
+  expect(link).toMatch(new RegExp(`^${own.server.url}/\\?reset=reset_`));
   const resetting = await fresh(browser);
   await resetting.goto(link);
   await expect(resetting.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();

@@ -5,23 +5,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { REPO_ROOT, type ServerProcess } from '../support/server.ts';
+import { REPO_ROOT } from '../support/server.ts';
 import { log, messages, nav, openConversation, openSettings, Rest, send } from './support/app.ts';
 import { passwordOf } from './support/env.ts';
-import { startServerWithPeople, stopServer } from './support/servers.ts';
+import { useServerWithPeople } from './support/servers.ts';
 
 const OUT = process.env.UPDATE_DOC_IMAGES
   ? path.join(REPO_ROOT, 'docs/images')
   : path.join(REPO_ROOT, 'test-results/doc-images');
 
-let server: ServerProcess;
-let dataDir: string;
+const own = useServerWithPeople(['jun', 'sam', 'priya']);
 
 test.beforeAll(async () => {
-  ({ server, dataDir } = await startServerWithPeople(['jun', 'sam', 'priya']));
   const names = { admin: 'Maria Lopez', jun: 'Jun Park', sam: 'Sam Okafor', priya: 'Priya Nair' };
   const rest = Object.fromEntries(
-    await Promise.all(Object.keys(names).map(async (u) => [u, await Rest.signIn(server.url, u)] as const)),
+    await Promise.all(
+      Object.keys(names).map(async (u) => [u, await Rest.signIn(own.server.url, u)] as const),
+    ),
   );
   for (const [username, displayName] of Object.entries(names))
     await rest[username]!.call('PATCH', '/me', { displayName });
@@ -40,11 +40,6 @@ test.beforeAll(async () => {
   await rest.admin!.call('POST', '/invites', { uses: 5, expiresInDays: 7 });
 });
 
-test.afterAll(async () => {
-  if (server) await stopServer(server);
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
 async function picture(page: Page, name: string): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   // Nothing blinks or hovers: the caret, a focus ring or a hovered row would differ from run to run.
@@ -56,7 +51,7 @@ async function picture(page: Page, name: string): Promise<void> {
 async function page(browser: Browser, username: string, width = 1280, height = 800): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
   const p = await context.newPage();
-  await p.goto(server.url);
+  await p.goto(own.server.url);
   await p.getByLabel('Username').fill(username);
   await p.getByLabel('Password').fill(passwordOf(username));
   await p.getByRole('button', { name: 'Sign in' }).click();

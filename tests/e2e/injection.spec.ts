@@ -1,7 +1,7 @@
 // Message text is rendered as safe markdown: HTML and script payloads show as text, nothing runs,
 // no element is injected, and only http(s)/mailto links survive — opening outside the app.
 import { expect, test } from '@playwright/test';
-import { log, messages, openConversation, Rest, screenshot, signIn, uniqueName } from './support/app.ts';
+import { log, messages, openConversation, screenshot, signIn, twoInChannels } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
 const PAYLOADS = [
@@ -23,10 +23,10 @@ const PAYLOADS = [
 
 test('HTML and script payloads render inert', async ({ browser }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const channel = await alice.createChannel(uniqueName('xss'));
-  await bob.join(channel.id);
+  const {
+    people: [alice],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['xss']);
   for (const text of PAYLOADS) await alice.post(channel.id, text);
 
   const page = await (await browser.newContext()).newPage();

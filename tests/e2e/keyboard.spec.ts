@@ -1,6 +1,15 @@
 // Keyboard only, from the sign-in form to sending and editing a message: no mouse anywhere.
 import { expect, test, type Page } from '@playwright/test';
-import { composer, conversation, messages, nav, Rest, screenshot, uniqueName } from './support/app.ts';
+import {
+  composer,
+  conversation,
+  messages,
+  nav,
+  Rest,
+  screenshot,
+  twoInChannels,
+  uniqueName,
+} from './support/app.ts';
 import { e2eEnv, passwordOf } from './support/env.ts';
 
 /** Presses Tab until `target` has focus, at most `limit` times. */
@@ -14,10 +23,9 @@ async function tabTo(page: Page, isTarget: () => Promise<boolean>, limit = 40): 
 
 test('keyboard-only flow from sign-in to sending', async ({ browser }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const carol = await Rest.signIn(url, 'carol');
-  const channel = await alice.createChannel(uniqueName('keys'));
-  await carol.join(channel.id);
+  const {
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'carol'], ['keys']);
 
   const page = await (await browser.newContext()).newPage();
   await page.goto(url);

@@ -4,7 +4,17 @@
 // steer it (level, do not disturb, quiet hours, keywords, per conversation) are used as a person would.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { Preferences } from '@switchboard/protocol';
-import { log, messages, nav, openConversation, Rest, screenshot, signIn, uniqueName } from './support/app.ts';
+import {
+  log,
+  messages,
+  nav,
+  openConversation,
+  Rest,
+  screenshot,
+  signIn,
+  twoInChannels,
+  uniqueName,
+} from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
 // Preferences are kept on the server: put Bob's back so the tests after this one see the defaults.
@@ -65,12 +75,10 @@ async function bobWithNotifications(browser: Browser): Promise<Page> {
 /** Alice and Bob in two fresh channels; Bob looks at the second. */
 async function twoChannels() {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const news = await alice.createChannel(uniqueName('alerts'));
-  const quiet = await alice.createChannel(uniqueName('calm'));
-  await bob.join(news.id);
-  await bob.join(quiet.id);
+  const {
+    people: [alice, bob],
+    channels: [news, quiet],
+  } = await twoInChannels(url, ['alice', 'bob'], ['alerts', 'calm']);
   return { alice, bob, news, quiet };
 }
 

@@ -1,9 +1,7 @@
 // The server stops while Alice is typing; she sends anyway. The banner says what is happening, the
 // message waits as pending, and after the server comes back (same port, same data) it arrives
 // exactly once — for her, for Bob, and in the server's history.
-import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import type { ServerProcess } from '../support/server.ts';
 import {
   composer,
   messages,
@@ -12,33 +10,23 @@ import {
   screenshot,
   send,
   signIn,
-  uniqueName,
+  twoInChannels,
 } from './support/app.ts';
 import { passwordOf } from './support/env.ts';
-import { startServer, startServerWithPeople, stopServer } from './support/servers.ts';
+import { startServer, stopServer, useServerWithPeople } from './support/servers.ts';
 
-let server: ServerProcess;
-let dataDir: string;
-
-test.beforeAll(async () => {
-  ({ server, dataDir } = await startServerWithPeople(['alice', 'bob']));
-});
-
-test.afterAll(async () => {
-  if (server) await stopServer(server);
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const own = useServerWithPeople(['alice', 'bob']);
 
 test('a message sent while the server is down arrives exactly once after it restarts', async ({
   browser,
 }) => {
   test.setTimeout(120_000);
-  const url = server.url;
+  const url = own.server.url;
   const port = Number(new URL(url).port);
-  const restAlice = await Rest.signIn(url, 'alice');
-  const restBob = await Rest.signIn(url, 'bob');
-  const channel = await restAlice.createChannel(uniqueName('ops'));
-  await restBob.join(channel.id);
+  const {
+    people: [, restBob],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['ops']);
 
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
@@ -51,7 +39,7 @@ test('a message sent while the server is down arrives exactly once after it rest
 
   // Alice starts typing, the server goes away, she finishes and sends.
   await composer(alice).pressSequentially('written during ');
-  await stopServer(server);
+  await stopServer(own.server);
   const banner = alice.locator('[data-connection]');
   await expect(banner).toHaveAttribute('data-connection', /reconnecting|offline/);
   await expect(banner).toContainText('Connection lost.');
@@ -66,7 +54,7 @@ test('a message sent while the server is down arrives exactly once after it rest
   await screenshot(alice, 'outage-banner');
 
   // Same port, same data dir. The client reconnects once the server answers its health check.
-  server = await startServer(dataDir, port);
+  own.server = await startServer(own.dataDir, port);
   await expect(banner).toContainText('Back online.', { timeout: 45_000 });
   await expect(pending).toHaveAttribute('data-delivery', 'sent', { timeout: 20_000 });
   await expect(messages(bob, 'written during the outage')).toHaveCount(1, { timeout: 45_000 });
@@ -91,7 +79,7 @@ test('every client names the same reason for an outage, in its own language, sho
   browser,
 }) => {
   test.setTimeout(120_000);
-  const url = server.url;
+  const url = own.server.url;
   const port = Number(new URL(url).port);
   const restBob = await Rest.signIn(url, 'bob');
   await restBob.setPreferences({ language: 'ko' });
@@ -114,7 +102,7 @@ test('every client names the same reason for an outage, in its own language, sho
     .locator('[data-presence]');
   await expect(alicesDot).toHaveAttribute('data-presence', 'online');
 
-  await stopServer(server);
+  await stopServer(own.server);
   const aliceBanner = alice.locator('[data-connection]');
   const bobBanner = bob.locator('[data-connection]');
   await expect(aliceBanner).toContainText('Connection lost.');
@@ -131,7 +119,7 @@ test('every client names the same reason for an outage, in its own language, sho
   await expect(aliceBanner).toContainText('The server is restarting.');
 
   // Back: the clients notice when the server answers again, instead of waiting out their backoff.
-  server = await startServer(dataDir, port);
+  own.server = await startServer(own.dataDir, port);
   await expect(aliceBanner).toContainText('Back online.', { timeout: 15_000 });
   await expect(bobBanner).toContainText('다시 온라인입니다.', { timeout: 15_000 });
   await expect(alicesDot).toHaveAttribute('data-presence', 'online');

@@ -1,9 +1,8 @@
 // A person manages their own account from Settings → Profile: the name others see, their password
 // (which signs out their other devices and keeps this one, ends the access tokens those devices made,
 // and on request every access token), and their signed-in devices, one by one or all but this one.
-import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { api, login, me, type ServerProcess } from '../support/server.ts';
+import { api, login, me } from '../support/server.ts';
 import {
   composer,
   expectSignedOut,
@@ -17,19 +16,9 @@ import {
 } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
 import { passwordOf } from './support/env.ts';
-import { runCli, startServerWithPeople, stopServer } from './support/servers.ts';
+import { runCli, useServerWithPeople } from './support/servers.ts';
 
-let server: ServerProcess;
-let dataDir: string;
-
-test.beforeAll(async () => {
-  ({ server, dataDir } = await startServerWithPeople(['erin', 'finn']));
-});
-
-test.afterAll(async () => {
-  if (server) await stopServer(server);
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const own = useServerWithPeople(['erin', 'finn']);
 
 const NEW_PASSWORD = 'erins-brand-new-password';
 
@@ -44,10 +33,10 @@ test('a person renames themselves, signs out a device, changes the password, and
   browser,
 }) => {
   test.setTimeout(120_000);
-  const laptop = await signedInPage(browser, server.url, 'erin');
-  const phone = await signedInPage(browser, server.url, 'erin');
-  const tablet = await signedInPage(browser, server.url, 'erin');
-  const finn = await signedInPage(browser, server.url, 'finn');
+  const laptop = await signedInPage(browser, own.server.url, 'erin');
+  const phone = await signedInPage(browser, own.server.url, 'erin');
+  const tablet = await signedInPage(browser, own.server.url, 'erin');
+  const finn = await signedInPage(browser, own.server.url, 'finn');
 
   // The name others see, from the profile (the name in the navigation opens it).
   await nav(laptop).getByRole('button', { name: 'Your profile: erin' }).click();
@@ -79,16 +68,16 @@ test('a person renames themselves, signs out a device, changes the password, and
   await expect(devices).toHaveCount(2);
 
   // Two access tokens for scripts: one minted by a session on another device, one by the CLI.
-  const script = await login(server.url, 'erin', passwordOf('erin'));
-  const minted = await api(server.url, 'POST', '/api/v1/tokens', {
+  const script = await login(own.server.url, 'erin', passwordOf('erin'));
+  const minted = await api(own.server.url, 'POST', '/api/v1/tokens', {
     token: script.body.token,
     json: { label: 'deploy script' },
   });
   expect(minted.status).toBe(201);
   const fromCli = (
-    await runCli(['token', 'create', 'erin', '--label', 'backup job', '--data-dir', dataDir], '')
+    await runCli(['token', 'create', 'erin', '--label', 'backup job', '--data-dir', own.dataDir], '')
   ).split('\n')[0]!;
-  expect((await me(server.url, fromCli)).status).toBe(200);
+  expect((await me(own.server.url, fromCli)).status).toBe(200);
 
   // A wrong current password changes nothing; the right one signs out the phone, not this laptop.
   await settings.getByLabel('Current password').fill('not-my-password');
@@ -102,8 +91,8 @@ test('a person renames themselves, signs out a device, changes the password, and
   await expectSignedOut(phone);
   await expect(devices).toHaveCount(1);
   // What the signed-out session minted ends with it; the CLI's token was not asked to.
-  expect((await me(server.url, minted.body.token)).status).toBe(401);
-  expect((await me(server.url, fromCli)).status).toBe(200);
+  expect((await me(own.server.url, minted.body.token)).status).toBe(401);
+  expect((await me(own.server.url, fromCli)).status).toBe(200);
   await settings.getByRole('button', { name: 'Done' }).click();
   await send(laptop, 'still here');
   await expect(messages(laptop, 'still here')).toHaveAttribute('data-delivery', 'sent');
@@ -130,7 +119,7 @@ test('a person renames themselves, signs out a device, changes the password, and
   await again.getByRole('checkbox', { name: 'Also revoke every access token (scripts and bots)' }).check();
   await again.getByRole('button', { name: 'Change password' }).click();
   await expect(again.getByRole('status').filter({ hasText: 'Password changed.' })).toBeVisible();
-  expect((await me(server.url, fromCli)).status).toBe(401);
+  expect((await me(own.server.url, fromCli)).status).toBe(401);
   await again.getByRole('button', { name: 'Done' }).click();
   await send(laptop, 'and still here');
   await expect(messages(laptop, 'and still here')).toHaveAttribute('data-delivery', 'sent');

@@ -1,7 +1,7 @@
 // Reactions toggled by two people: the picker with search and recents, chips that show who reacted,
 // and each person's click toggling only their own reaction, seen live on the other side.
 import { expect, test, type Page } from '@playwright/test';
-import { messages, openConversation, person, Rest, screenshot, uniqueName } from './support/app.ts';
+import { messages, openConversation, person, screenshot, twoInChannels } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
 
@@ -23,10 +23,10 @@ async function react(page: Page, text: string, search: string, emoji: string): P
 
 test('reactions toggled by two people', async ({ browser }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const channel = await alice.createChannel(uniqueName('cheers'));
-  await bob.join(channel.id);
+  const {
+    people: [alice],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['cheers']);
   await alice.post(channel.id, 'The release is out');
 
   const alicePage = await person(browser, 'alice');

@@ -5,21 +5,18 @@ import {
   conversation,
   messages,
   openConversation,
-  Rest,
   screenshot,
   signIn,
-  uniqueName,
+  twoInChannels,
 } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
 test('unread counts and read state agree across two tabs of one person', async ({ browser }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const news = await alice.createChannel(uniqueName('news'));
-  const quiet = await alice.createChannel(uniqueName('quiet'));
-  await bob.join(news.id);
-  await bob.join(quiet.id);
+  const {
+    people: [alice, bob],
+    channels: [news, quiet],
+  } = await twoInChannels(url, ['alice', 'bob'], ['news', 'quiet']);
 
   const context = await browser.newContext();
   const tabA = await context.newPage();

@@ -10,8 +10,7 @@ import {
   messages,
   openConversation,
   person,
-  Rest,
-  uniqueName,
+  twoInChannels,
 } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
@@ -19,10 +18,10 @@ const TALL = `the tall one\n\n${Array.from({ length: 60 }, (_, i) => `line ${i +
 
 test('only what has been on screen is marked read, however tall a message is', async ({ browser }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const channel = await alice.createChannel(uniqueName('tall-read'));
-  await bob.join(channel.id);
+  const {
+    people: [alice, bob],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['tall-read']);
   let read = 0;
   for (const text of ['one', 'two', 'three']) read = (await alice.post(channel.id, text)).seq;
   await bob.call('POST', `/channels/${channel.id}/read`, { seq: read });
@@ -54,10 +53,10 @@ test('a reader at the bottom stays there after an edit, a delete and a wider win
   browser,
 }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const channel = await alice.createChannel(uniqueName('pinned'));
-  await bob.join(channel.id);
+  const {
+    people: [alice, bob],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['pinned']);
   for (let n = 1; n <= 40; n++) await alice.post(channel.id, `message ${n}`);
   const last = await alice.post(channel.id, 'the last message');
   await bob.call('POST', `/channels/${channel.id}/read`, { seq: last.seq });
@@ -111,11 +110,10 @@ test('a reader at the bottom stays there after an edit, a delete and a wider win
 
 test('the window title counts unread messages', async ({ browser }) => {
   const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const quiet = await alice.createChannel(uniqueName('quiet'));
-  const busy = await alice.createChannel(uniqueName('busy'));
-  for (const id of [quiet.id, busy.id]) await bob.join(id);
+  const {
+    people: [alice, bob],
+    channels: [quiet, busy],
+  } = await twoInChannels(url, ['alice', 'bob'], ['quiet', 'busy']);
   const page = await person(browser, 'bob');
   await openConversation(page, quiet.name);
   // Whatever else bob has not read (other tests' channels) is in the count too: read it all first.

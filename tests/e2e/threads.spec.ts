@@ -8,10 +8,9 @@ import {
   nav,
   openConversation,
   person,
-  Rest,
   screenshot,
   send,
-  uniqueName,
+  twoInChannels,
 } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
 import { e2eEnv } from './support/env.ts';
@@ -22,11 +21,10 @@ const threadsLink = (page: Page) => nav(page).getByRole('button', { name: /^Thre
 
 test('a thread conversation between two people, with unread counts for the thread', async ({ browser }) => {
   const { url } = e2eEnv();
-  const carol = await Rest.signIn(url, 'carol');
-  const dana = await Rest.signIn(url, 'dana');
-  const channel = await carol.createChannel(uniqueName('plans'));
-  const elsewhere = await carol.createChannel(uniqueName('elsewhere'));
-  for (const id of [channel.id, elsewhere.id]) await dana.join(id);
+  const {
+    people: [carol],
+    channels: [channel, elsewhere],
+  } = await twoInChannels(url, ['carol', 'dana'], ['plans', 'elsewhere']);
 
   const carolPage = await person(browser, 'carol');
   const danaPage = await person(browser, 'dana');

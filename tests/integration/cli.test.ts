@@ -33,6 +33,8 @@ function runBuiltCli(args: string[], input = ''): Promise<CliRun> {
 describe('the built CLI while a server process runs on the same data dir', () => {
   let server: ServerProcess;
   let dataDir: string;
+  /** The built CLI on the running server's data dir. */
+  const onDataDir = (args: string[], input?: string) => runBuiltCli([...args, '--data-dir', dataDir], input);
 
   beforeAll(async () => {
     dataDir = tempDir();
@@ -54,8 +56,8 @@ describe('the built CLI while a server process runs on the same data dir', () =>
   });
 
   it('user add --password-stdin creates a user the running server signs in at once', async () => {
-    const added = await runBuiltCli(
-      ['user', 'add', 'alice', '--admin', '--password-stdin', '--data-dir', dataDir],
+    const added = await onDataDir(
+      ['user', 'add', 'alice', '--admin', '--password-stdin'],
       'alice-first-password\n',
     );
     expect(added).toMatchObject({ code: 0, stderr: '' });
@@ -64,10 +66,7 @@ describe('the built CLI while a server process runs on the same data dir', () =>
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'alice', isAdmin: true });
 
-    const duplicate = await runBuiltCli(
-      ['user', 'add', 'alice', '--password-stdin', '--data-dir', dataDir],
-      'another-password\n',
-    );
+    const duplicate = await onDataDir(['user', 'add', 'alice', '--password-stdin'], 'another-password\n');
     expect(duplicate).toMatchObject({
       code: 1,
       stdout: '',
@@ -76,12 +75,9 @@ describe('the built CLI while a server process runs on the same data dir', () =>
   });
 
   it('refuses a missing or too-short password on standard input', async () => {
-    const empty = await runBuiltCli(['user', 'add', 'bob', '--password-stdin', '--data-dir', dataDir], '');
+    const empty = await onDataDir(['user', 'add', 'bob', '--password-stdin'], '');
     expect(empty).toMatchObject({ code: 1, stderr: 'error [bad_request]: no password on standard input\n' });
-    const short = await runBuiltCli(
-      ['user', 'add', 'bob', '--password-stdin', '--data-dir', dataDir],
-      'short\n',
-    );
+    const short = await onDataDir(['user', 'add', 'bob', '--password-stdin'], 'short\n');
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/^error \[validation_failed\]: .*at least 8 characters/);
     const { token } = (await login(server.url, 'alice', 'alice-first-password')).body;
@@ -92,7 +88,7 @@ describe('the built CLI while a server process runs on the same data dir', () =>
   });
 
   it('token create --expires prints a token the running server accepts; token revoke ends it', async () => {
-    const created = await runBuiltCli([
+    const created = await onDataDir([
       'token',
       'create',
       'alice',
@@ -100,8 +96,6 @@ describe('the built CLI while a server process runs on the same data dir', () =>
       'deploy bot',
       '--expires',
       '30d',
-      '--data-dir',
-      dataDir,
     ]);
     expect(created.code).toBe(0);
     const token = created.stdout.trim();
@@ -111,7 +105,7 @@ describe('the built CLI while a server process runs on the same data dir', () =>
     expect(who.status).toBe(200);
     expect(who.body.username).toBe('alice');
 
-    expect(await runBuiltCli(['token', 'revoke', id!, '--data-dir', dataDir])).toMatchObject({
+    expect(await onDataDir(['token', 'revoke', id!])).toMatchObject({
       code: 0,
       stdout: `revoked ${id}\n`,
     });
@@ -126,11 +120,11 @@ describe('the built CLI while a server process runs on the same data dir', () =>
       token: session,
       json: { label: 'web' },
     });
-    const access = (await runBuiltCli(['token', 'create', 'alice', '--data-dir', dataDir])).stdout.trim();
+    const access = (await onDataDir(['token', 'create', 'alice'])).stdout.trim();
     expect((await me(server.url, session)).status).toBe(200);
 
-    const changed = await runBuiltCli(
-      ['user', 'passwd', 'alice', '--password-stdin', '--data-dir', dataDir],
+    const changed = await onDataDir(
+      ['user', 'passwd', 'alice', '--password-stdin'],
       'alice-second-password\r\n',
     );
     expect(changed.code).toBe(0);
@@ -144,8 +138,8 @@ describe('the built CLI while a server process runs on the same data dir', () =>
     expect((await login(server.url, 'alice', 'alice-first-password')).status).toBe(401);
     expect((await login(server.url, 'alice', 'alice-second-password')).status).toBe(200);
 
-    const everything = await runBuiltCli(
-      ['user', 'passwd', 'alice', '--password-stdin', '--revoke-all-tokens', '--data-dir', dataDir],
+    const everything = await onDataDir(
+      ['user', 'passwd', 'alice', '--password-stdin', '--revoke-all-tokens'],
       'alice-third-password\n',
     );
     expect(everything).toMatchObject({

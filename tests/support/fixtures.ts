@@ -1,5 +1,5 @@
-// Data for unit tests: a stored message and a channel summary, with the fields a test does not care
-// about filled in.
+// Data for unit tests (and the benchmarks' baseline server): a stored message and a channel summary,
+// with the fields a test does not care about filled in.
 import type { ChannelSummary, Message } from '@switchboard/protocol';
 
 /** A stored message in channel c1 by u-other; its text is its clientId unless given. */

@@ -7,7 +7,9 @@ import { io, type Socket } from 'socket.io-client';
 import {
   ERROR_CODES,
   isErrorCode,
+  newId,
   PROTOCOL_VERSION,
+  type SendAck,
   type ChannelSummary,
   type ClientToServerEvents,
   type Hello,
@@ -347,19 +349,36 @@ export async function perform<T = any>(
 
 /**
  * `perform` bound to a file's server (read when called, so a `let` set in beforeAll works):
- * `ok` answers an action's data and throws if it failed, `errorCode` answers its error code.
+ * `ok` answers an action's data and throws if it failed, `errorCode` answers its error code, `send`
+ * sends a message under a fresh clientId (`fields` adds the rest of the request: a reply's
+ * parentId, fileIds …) and answers its ack, `aliceAndBob` sets up two people in a channel.
  */
 export function performOn(server: () => RunningServer) {
+  const ok = async <T = any>(
+    via: Transport,
+    who: ConnectedUser,
+    action: SharedAction,
+    payload: Payload = {},
+    on: RunningServer = server(),
+  ): Promise<T> => unwrap(await perform<T>(on, via, who, action, payload), action);
   return {
-    ok: async <T = any>(
-      via: Transport,
-      who: ConnectedUser,
-      action: SharedAction,
-      payload: Payload = {},
-      on: RunningServer = server(),
-    ): Promise<T> => unwrap(await perform<T>(on, via, who, action, payload), action),
+    ok,
     errorCode: async (via: Transport, who: ConnectedUser, action: SharedAction, payload: Payload = {}) =>
       codeOf(await perform(server(), via, who, action, payload)),
+    send: (
+      via: Transport,
+      who: ConnectedUser,
+      channelId: string,
+      text: string,
+      fields: Payload = {},
+      on: RunningServer = server(),
+    ) => ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text, ...fields }, on),
+    /** Alice and Bob, each connected, in a new channel Alice made: where most chat tests start. */
+    aliceAndBob: async (via: Transport) => {
+      const alice = await createConnectedUser(server(), 'alice');
+      const bob = await createConnectedUser(server(), 'bob');
+      return { alice, bob, channel: await createChannelWith(server(), via, alice, [bob]) };
+    },
   };
 }
 

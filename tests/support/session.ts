@@ -11,6 +11,7 @@ import {
   type DisplayMessage,
   type Logger,
   type SessionApi,
+  whenOnline,
 } from '@switchboard/client';
 import { createNodeSession, type NodeSessionOptions } from '@switchboard/client/node';
 import { api, startTestServer, tempDir, type TestServer, type TestUser } from './server.ts';
@@ -42,6 +43,12 @@ export async function openSession(options: Partial<NodeSessionOptions> = {}) {
   const core = await createNodeSession({ ...options, dataDir });
   onCleanup(() => core.close());
   return { core, dataDir, recorder: new SessionRecorder(core) };
+}
+
+/** Signs `core` in as `user` and waits until it is online. */
+export async function signInOnline(core: SessionApi, user: TestUser): Promise<void> {
+  await core.request('signIn', { username: user.user.username, password: user.password });
+  await whenOnline(core);
 }
 
 /** A logger that keeps what it is told. */

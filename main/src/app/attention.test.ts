@@ -6,29 +6,23 @@ import type { DeepLinkTarget } from '@switchboard/protocol/desktop';
 import { CoreHost } from '../core/core-host.ts';
 import {
   fakeChannel,
+  fakeLauncher,
   FakeNotification,
   FakePort,
-  FakeTray,
-  FakeUtility,
+  fakeTotals,
   ManualTimers,
   directMessageNotification as notification,
   RecordingLog,
 } from '../testing/fakes.ts';
 import { notifierActions, routeAttention, setDndFromTray } from './attention.ts';
-import { BadgeController } from './badge.ts';
 import { Notifier, replyClientId } from './notifier.ts';
-import { TrayController } from './tray.ts';
 
 function app(platform: NodeJS.Platform = 'darwin') {
   const timers = new ManualTimers();
   const log = new RecordingLog();
-  const children: FakeUtility[] = [];
+  const { children, launch } = fakeLauncher();
   const host = new CoreHost<FakePort>({
-    launch: () => {
-      const child = new FakeUtility();
-      children.push(child);
-      return child;
-    },
+    launch,
     createChannel: fakeChannel,
     secrets: { load: () => null, save: () => {} },
     dataDir: '/data',
@@ -48,35 +42,12 @@ function app(platform: NodeJS.Platform = 'darwin') {
     }),
     log,
   });
-  const tray = new FakeTray();
-  const trayController = new TrayController({
-    tray,
-    buildMenu: (template) => template,
+  const { tray, badges, show } = fakeTotals(
     platform,
-    imagePath: (file) => file,
-    panelIsDark: () => false,
-    startAtLogin: () => ({ on: false, supported: true }),
-    actions: {
-      open: () => {},
-      dnd: setDndFromTray(host, () => timers.now()),
-      startAtLogin: () => {},
-      quit: () => {},
-    },
     timers,
-  });
-  const badges: string[] = [];
-  const badge = new BadgeController(platform, {
-    setDockBadge: (text) => void badges.push(text),
-    setOverlayIcon: () => {},
-    setBadgeCount: () => true,
-  });
-  routeAttention(host, {
-    notifier,
-    totals: (attention) => {
-      trayController.update(attention);
-      badge.update(attention);
-    },
-  });
+    setDndFromTray(host, () => timers.now()),
+  );
+  routeAttention(host, { notifier, totals: show });
   const child = children[0]!;
   child.say({ type: 'server', url: 'https://chat.example.org', version: '1.0.0' });
   return { host, child, children, notifier, tray, badges, followed, log, timers, shown: () => shown };

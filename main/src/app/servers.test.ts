@@ -9,17 +9,15 @@ import {
   fakeChannel,
   FakeNotification,
   FakePort,
-  FakeTray,
+  fakeTotals,
   FakeUtility,
   ManualTimers,
   directMessageNotification as notification,
   RecordingLog,
 } from '../testing/fakes.ts';
 import { setDndFromTray } from './attention.ts';
-import { BadgeController } from './badge.ts';
 import { Notifier } from './notifier.ts';
 import { FIRST_ACCOUNT, Servers, type ServerAccount, type ServerListState } from './servers.ts';
-import { TrayController } from './tray.ts';
 
 class FakeWindow {
   readonly ports: FakePort[] = [];
@@ -41,28 +39,9 @@ function app(saved: ServerListState | null = null) {
   const lists: ServerSummary[][] = [];
   let shown = 0;
   let ids = 0;
-  const tray = new FakeTray();
-  const trayController = new TrayController({
-    tray,
-    buildMenu: (template) => template,
-    platform: 'darwin',
-    imagePath: (file) => file,
-    panelIsDark: () => false,
-    startAtLogin: () => ({ on: false, supported: true }),
-    actions: {
-      open: () => {},
-      dnd: (choice) => setDndFromTray(servers, () => timers.now())(choice),
-      startAtLogin: () => {},
-      quit: () => {},
-    },
-    timers,
-  });
-  const badges: string[] = [];
-  const badge = new BadgeController('darwin', {
-    setDockBadge: (text) => void badges.push(text),
-    setOverlayIcon: () => {},
-    setBadgeCount: () => true,
-  });
+  const { tray, badges, show } = fakeTotals('darwin', timers, (choice) =>
+    setDndFromTray(servers, () => timers.now())(choice),
+  );
   const servers: Servers<FakePort> = new Servers<FakePort>({
     store: {
       load: () => store.state,
@@ -91,10 +70,7 @@ function app(saved: ServerListState | null = null) {
     window: { show: () => void shown++, follow: (target) => void followed.push(target) },
     newId: () => `account-${++ids}`,
     forget: (account) => void forgotten.push(account.id),
-    onTotals: (totals) => {
-      trayController.update(totals);
-      badge.update(totals);
-    },
+    onTotals: show,
     onList: (list) => void lists.push(list),
     onSwitch: (from, to) => void switches.push([from, to]),
     log,

@@ -1,6 +1,6 @@
 import type { CoreStatus } from '@switchboard/protocol/desktop';
 import { describe, expect, it } from 'vitest';
-import { fakeChannel, FakePort, FakeUtility, ManualTimers, RecordingLog } from '../testing/fakes.ts';
+import { fakeChannel, fakeLauncher, FakePort, ManualTimers, RecordingLog } from '../testing/fakes.ts';
 import { CoreHost, type CoreWindow, type SecretStore } from './core-host.ts';
 
 class FakeWindow implements CoreWindow<FakePort> {
@@ -17,16 +17,12 @@ class FakeWindow implements CoreWindow<FakePort> {
 
 function host(options: { token?: string | null; crashLoopAfter?: number } = {}) {
   const timers = new ManualTimers();
-  const children: FakeUtility[] = [];
+  const { children, launch } = fakeLauncher();
   const saved: (string | null)[] = [];
   const secrets: SecretStore = { load: () => options.token ?? null, save: (token) => void saved.push(token) };
   const log = new RecordingLog();
   const core = new CoreHost<FakePort>({
-    launch: () => {
-      const child = new FakeUtility();
-      children.push(child);
-      return child;
-    },
+    launch,
     createChannel: fakeChannel,
     secrets,
     dataDir: '/data/session',

@@ -1,10 +1,12 @@
 // Fakes of the Electron objects main's logic talks to, shaped like the real ones (event names and
 // argument order from electron.d.ts): a UtilityProcess, MessagePortMain pairs, a manual clock, a
-// Notification and a Tray.
+// Notification and a Tray; and main's real tray and badge controllers over them.
 // For tests only.
 import { EventEmitter } from 'node:events';
 import type { MenuItemConstructorOptions } from 'electron';
+import { BadgeController } from '../app/badge.ts';
 import type { NotificationOptions } from '../app/notifier.ts';
+import { TrayController, type Attention, type TrayMenuActions } from '../app/tray.ts';
 import type { CoreChild } from '../core/core-host.ts';
 import type { Timers } from '../core/supervisor.ts';
 import type { ToUtility } from '../shared/control.ts';
@@ -187,6 +189,49 @@ export class FakeTray extends EventEmitter {
     const item = this.item(label);
     (item.click as (() => void) | undefined)?.();
   }
+}
+
+/**
+ * A launcher for CoreHost that starts a FakeUtility each time and keeps them all, newest last.
+ */
+export function fakeLauncher() {
+  const children: FakeUtility[] = [];
+  const launch = () => {
+    const child = new FakeUtility();
+    children.push(child);
+    return child;
+  };
+  return { children, launch };
+}
+
+/**
+ * Where main shows totals: the real TrayController over a FakeTray (`dnd` is its do-not-disturb
+ * menu action) and the real BadgeController, keeping every badge text it set. `show` is what
+ * main's totals handler does with new totals.
+ */
+export function fakeTotals(platform: NodeJS.Platform, timers: Timers, dnd: TrayMenuActions['dnd']) {
+  const tray = new FakeTray();
+  const trayController = new TrayController({
+    tray,
+    buildMenu: (template) => template,
+    platform,
+    imagePath: (file) => file,
+    panelIsDark: () => false,
+    startAtLogin: () => ({ on: false, supported: true }),
+    actions: { open: () => {}, dnd, startAtLogin: () => {}, quit: () => {} },
+    timers,
+  });
+  const badges: string[] = [];
+  const badge = new BadgeController(platform, {
+    setDockBadge: (text) => void badges.push(text),
+    setOverlayIcon: () => {},
+    setBadgeCount: () => true,
+  });
+  const show = (totals: Attention) => {
+    trayController.update(totals);
+    badge.update(totals);
+  };
+  return { tray, badges, show };
 }
 
 /** What the session core sends main for a direct message from Bob (a control-channel `notification`). */

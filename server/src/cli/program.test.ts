@@ -160,6 +160,8 @@ describe('config', () => {
 describe('user, token and invite commands against a running server on the same data dir', () => {
   const dataDir = tempDir();
   const { server } = useTestServer({ registration: 'invite', dataDir });
+  /** The CLI on the running server's data dir. */
+  const onDataDir = (...args: string[]) => cli(...args, '--data-dir', dataDir);
 
   it('user list on an empty database says so', async () => {
     const empty = tempDir();
@@ -174,7 +176,7 @@ describe('user, token and invite commands against a running server on the same d
   });
 
   it('user add without --password-stdin prints a generated password that signs in', async () => {
-    const { code, stdout } = await cli('user', 'add', 'alice', '--admin', '--data-dir', dataDir);
+    const { code, stdout } = await onDataDir('user', 'add', 'alice', '--admin');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^created admin alice \(id [0-9a-f-]{36}\)\n/);
     const password = /^password: (\S+)$/m.exec(stdout)?.[1];
@@ -182,26 +184,26 @@ describe('user, token and invite commands against a running server on the same d
     const res = await login(server.url, 'alice', password!);
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'alice', isAdmin: true });
-    const again = await cli('user', 'add', 'bob', '--data-dir', dataDir);
+    const again = await onDataDir('user', 'add', 'bob');
     expect(again.stdout).toMatch(/^created user bob /);
     expect(/^password: (\S+)$/m.exec(again.stdout)?.[1]).not.toBe(password);
   });
 
   it('a taken username fails with its code and exit code 1', async () => {
-    const { code, stdout, stderr } = await cli('user', 'add', 'alice', '--data-dir', dataDir);
+    const { code, stdout, stderr } = await onDataDir('user', 'add', 'alice');
     expect(code).toBe(1);
     expect(stderr).toBe('error [conflict]: the username "alice" is taken\n');
     expect(stdout).toBe('');
   });
 
   it('an invalid username fails before touching the database', async () => {
-    const { code, stderr } = await cli('user', 'add', 'Not Valid!', '--data-dir', dataDir);
+    const { code, stderr } = await onDataDir('user', 'add', 'Not Valid!');
     expect(code).toBe(1);
     expect(stderr).toMatch(/^error \[validation_failed\]: .*usernames are/);
   });
 
   it('user list shows users as text and as JSON, without password hashes', async () => {
-    const text = await cli('user', 'list', '--data-dir', dataDir);
+    const text = await onDataDir('user', 'list');
     expect(text.code).toBe(0);
     const rows = text.stdout
       .trim()
@@ -211,7 +213,7 @@ describe('user, token and invite commands against a running server on the same d
       ['alice', 'admin'],
       ['bob', 'user'],
     ]);
-    const json = await cli('user', 'list', '--json', '--data-dir', dataDir);
+    const json = await onDataDir('user', 'list', '--json');
     const users = JSON.parse(json.stdout) as Record<string, unknown>[];
     expect(users.map((u) => [u.username, u.isAdmin])).toEqual([
       ['alice', true],
@@ -222,23 +224,13 @@ describe('user, token and invite commands against a running server on the same d
   });
 
   it('user passwd insists on --password-stdin', async () => {
-    const { code, stderr } = await cli('user', 'passwd', 'alice', '--data-dir', dataDir);
+    const { code, stderr } = await onDataDir('user', 'passwd', 'alice');
     expect(code).toBe(1);
     expect(stderr).toMatch(/^error \[bad_request\]: .*--password-stdin/);
   });
 
   it('token create prints a working token once; token list never shows it; token revoke ends it', async () => {
-    const created = await cli(
-      'token',
-      'create',
-      'bob',
-      '--label',
-      'backups',
-      '--expires',
-      '1h',
-      '--data-dir',
-      dataDir,
-    );
+    const created = await onDataDir('token', 'create', 'bob', '--label', 'backups', '--expires', '1h');
     expect(created.code).toBe(0);
     const token = created.stdout.trim();
     expect(created.stdout).toBe(`${token}\n`);
@@ -251,31 +243,31 @@ describe('user, token and invite commands against a running server on the same d
     expect(who.status).toBe(200);
     expect(who.body).toMatchObject({ username: 'bob', isAdmin: false });
 
-    const forever = await cli('token', 'create', 'bob', '--data-dir', dataDir);
+    const forever = await onDataDir('token', 'create', 'bob');
     expect(forever.stderr).toMatch(/never expires/);
     const foreverToken = forever.stdout.trim();
 
-    const listed = await cli('token', 'list', '--data-dir', dataDir);
+    const listed = await onDataDir('token', 'list');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(`${id}\tbob\taccess\tchat\tactive\tbackups\n`);
     // A session's label is the device it signed in from: here Node's fetch.
     expect(listed.stdout).toMatch(/\talice\tsession\tchat,publish\tactive\tNode\.js\n/);
     expect(listed.stdout).not.toContain(token);
     expect(listed.stdout).not.toContain(foreverToken);
-    const onlyBob = await cli('token', 'list', 'bob', '--data-dir', dataDir);
+    const onlyBob = await onDataDir('token', 'list', 'bob');
     expect(onlyBob.stdout.trim().split('\n')).toHaveLength(2);
     expect(onlyBob.stdout).not.toContain('alice');
 
-    expect(await cli('token', 'revoke', id!, '--data-dir', dataDir)).toMatchObject({
+    expect(await onDataDir('token', 'revoke', id!)).toMatchObject({
       code: 0,
       stdout: `revoked ${id}\n`,
     });
     expect((await me(server.url, token)).status).toBe(401);
     expect((await me(server.url, foreverToken)).status).toBe(200);
-    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
+    expect((await onDataDir('token', 'list', 'bob')).stdout).toContain(
       `${id}\tbob\taccess\tchat\trevoked\tbackups`,
     );
-    const twice = await cli('token', 'revoke', id!, '--data-dir', dataDir);
+    const twice = await onDataDir('token', 'revoke', id!);
     expect(twice).toMatchObject({ code: 1, stderr: 'error [not_found]: no such active token\n' });
   });
 
@@ -286,80 +278,60 @@ describe('user, token and invite commands against a running server on the same d
     const issued = await server.ctx.accounts.createToken(bob.id, { kind: 'access', label: 'plain' });
     await server.ctx.db.updateTable('tokens').set({ label: hostile }).where('id', '=', issued.id).execute();
 
-    const listed = await cli('token', 'list', 'bob', '--data-dir', dataDir);
+    const listed = await onDataDir('token', 'list', 'bob');
     expect(listed.code).toBe(0);
     const line = listed.stdout.split('\n').find((l) => l.startsWith(issued.id));
     expect(line?.split('\t').at(-1)).toBe('\\u001b]0;owned\\u0007\\u000aforged\\u0009line\\u202e\\u009b2J');
     expect(listed.stdout.replace(/[\t\n]/g, '')).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
 
-    const refused = await cli('token', 'create', 'bob', '--label', 'a\u001b[2Jb', '--data-dir', dataDir);
+    const refused = await onDataDir('token', 'create', 'bob', '--label', 'a\u001b[2Jb');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error \[validation_failed\]: .*control characters/);
     expect(refused.stderr).not.toContain('\u001b');
   });
 
   it('token create --scope chooses what the token may do; token list shows it', async () => {
-    const made = await cli(
-      'token',
-      'create',
-      'bob',
-      '--scope',
-      'publish',
-      '--label',
-      'alerts',
-      '--data-dir',
-      dataDir,
-    );
+    const made = await onDataDir('token', 'create', 'bob', '--scope', 'publish', '--label', 'alerts');
     expect(made.code).toBe(0);
     const token = made.stdout.trim();
     const id = /^token id (\S+) /.exec(made.stderr)![1]!;
-    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toContain(
+    expect((await onDataDir('token', 'list', 'bob')).stdout).toContain(
       `${id}\tbob\taccess\tpublish\tactive\talerts\n`,
     );
     expect((await me(server.url, token)).status).toBe(200);
     expect((await api(server.url, 'GET', '/api/v1/channels', { token })).status).toBe(403);
 
-    const both = await cli('token', 'create', 'bob', '--scope', 'chat,publish', '--data-dir', dataDir);
+    const both = await onDataDir('token', 'create', 'bob', '--scope', 'chat,publish');
     expect((await api(server.url, 'GET', '/api/v1/channels', { token: both.stdout.trim() })).status).toBe(
       200,
     );
     for (const scope of ['admin', '', 'chat,chat']) {
-      const bad = await cli('token', 'create', 'bob', '--scope', scope, '--data-dir', dataDir);
+      const bad = await onDataDir('token', 'create', 'bob', '--scope', scope);
       expect(bad.code, scope).toBe(1);
       expect(bad.stderr).toMatch(/^error \[validation_failed\]: scopes/);
     }
   });
 
   it('token create refuses bad durations and unknown users', async () => {
-    const bad = await cli('token', 'create', 'bob', '--expires', 'soon', '--data-dir', dataDir);
+    const bad = await onDataDir('token', 'create', 'bob', '--expires', 'soon');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error \[validation_failed\]: "soon" is not a duration/);
     // A zero or negative lifetime is a mistake, not "never": nothing is created.
-    const before = (await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout;
+    const before = (await onDataDir('token', 'list', 'bob')).stdout;
     for (const expires of ['0m', '0d', '-1h']) {
-      const refused = await cli('token', 'create', 'bob', '--expires', expires, '--data-dir', dataDir);
+      const refused = await onDataDir('token', 'create', 'bob', '--expires', expires);
       expect(refused).toMatchObject({ code: 1, stdout: '' });
       expect(refused.stderr).toMatch(
         /^error \[validation_failed\]: "-?[01][mdh]" is (no time at all|not a duration)/,
       );
     }
-    expect((await cli('token', 'list', 'bob', '--data-dir', dataDir)).stdout).toBe(before);
-    const nobody = await cli('token', 'create', 'nobody', '--data-dir', dataDir);
+    expect((await onDataDir('token', 'list', 'bob')).stdout).toBe(before);
+    const nobody = await onDataDir('token', 'create', 'nobody');
     expect(nobody).toMatchObject({ code: 1, stderr: 'error [not_found]: no user named "nobody"\n' });
   });
 
   it('invite create prints a code that registers an account, for admins only', async () => {
-    const created = await cli(
-      'invite',
-      'create',
-      'alice',
-      '--uses',
-      '1',
-      '--expires',
-      '1d',
-      '--data-dir',
-      dataDir,
-    );
+    const created = await onDataDir('invite', 'create', 'alice', '--uses', '1', '--expires', '1d');
     expect(created.code).toBe(0);
     const code = created.stdout.trim();
     // Without the server's public address it prints the code, and says how to get a link.
@@ -367,15 +339,7 @@ describe('user, token and invite commands against a running server on the same d
     expect(created.stderr).toMatch(
       /^invite for 1 account, expires \S+\n.*--public-url.*\/\?invite=<code>\n$/,
     );
-    const linked = await cli(
-      'invite',
-      'create',
-      'alice',
-      '--public-url',
-      'https://chat.example.com/',
-      '--data-dir',
-      dataDir,
-    );
+    const linked = await onDataDir('invite', 'create', 'alice', '--public-url', 'https://chat.example.com/');
     expect(linked.stdout).toMatch(/^https:\/\/chat\.example\.com\/\?invite=inv_\S+\n$/);
     const register = (username: string) =>
       api(server.url, 'POST', '/api/v1/auth/register', {
@@ -386,20 +350,18 @@ describe('user, token and invite commands against a running server on the same d
     expect(res.body.user.username).toBe('carol');
     expect((await register('dave')).status).toBeGreaterThanOrEqual(400); // one use only
 
-    expect(await cli('invite', 'create', 'bob', '--data-dir', dataDir)).toMatchObject({
+    expect(await onDataDir('invite', 'create', 'bob')).toMatchObject({
       code: 1,
       stderr: 'error [forbidden]: bob is not an admin\n',
     });
-    expect((await cli('invite', 'create', 'alice', '--uses', '0', '--data-dir', dataDir)).stderr).toMatch(
+    expect((await onDataDir('invite', 'create', 'alice', '--uses', '0')).stderr).toMatch(
       /^error \[validation_failed\]: --uses/,
     );
-    expect(
-      (await cli('invite', 'create', 'alice', '--expires', 'never', '--data-dir', dataDir)).stderr,
-    ).toMatch(/invites must expire/);
+    expect((await onDataDir('invite', 'create', 'alice', '--expires', 'never')).stderr).toMatch(
+      /invites must expire/,
+    );
     for (const expires of ['0d', '-1h'])
-      expect(
-        await cli('invite', 'create', 'alice', '--expires', expires, '--data-dir', dataDir),
-      ).toMatchObject({
+      expect(await onDataDir('invite', 'create', 'alice', '--expires', expires)).toMatchObject({
         code: 1,
         stdout: '',
         stderr: expect.stringMatching(
@@ -410,7 +372,7 @@ describe('user, token and invite commands against a running server on the same d
 
   it("backup copies the running server's database to a new private file, never over an old one", async () => {
     const file = path.join(tempDir(), 'switchboard-backup.db');
-    const done = await cli('backup', file, '--data-dir', dataDir);
+    const done = await onDataDir('backup', file);
     expect(done.code).toBe(0);
     expect(done.stdout).toBe(
       `backed up ${path.join(dataDir, 'switchboard.db')} to ${file} (${/\((\d+) pages\)/.exec(done.stdout)?.[1]} pages)\n` +
@@ -418,28 +380,26 @@ describe('user, token and invite commands against a running server on the same d
     );
     expect(fs.statSync(`${file}.files`).mode & 0o777).toBe(0o700);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const again = await cli('backup', file, '--data-dir', dataDir);
+    const again = await onDataDir('backup', file);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error \[conflict\]: .* exists: choose a new file/);
   });
 
   it('user remove deactivates the user and ends their tokens, keeping the account listed', async () => {
-    const token = (await cli('token', 'create', 'carol', '--data-dir', dataDir)).stdout.trim();
+    const token = (await onDataDir('token', 'create', 'carol')).stdout.trim();
     expect((await me(server.url, token)).status).toBe(200);
-    expect(await cli('user', 'remove', 'carol', '--data-dir', dataDir)).toMatchObject({
+    expect(await onDataDir('user', 'remove', 'carol')).toMatchObject({
       code: 0,
       stdout: 'deactivated carol: signed out everywhere; their messages stay\n',
     });
     expect((await me(server.url, token)).status).toBe(401);
     expect((await login(server.url, 'carol', 'carol-long-password')).status).toBe(401);
-    expect((await cli('user', 'list', '--data-dir', dataDir)).stdout).toMatch(
-      /^carol\tuser \(deactivated\)\t/m,
-    );
-    expect(await cli('user', 'remove', 'carol', '--data-dir', dataDir)).toMatchObject({
+    expect((await onDataDir('user', 'list')).stdout).toMatch(/^carol\tuser \(deactivated\)\t/m);
+    expect(await onDataDir('user', 'remove', 'carol')).toMatchObject({
       code: 1,
       stderr: 'error [conflict]: carol is already deactivated\n',
     });
-    expect(await cli('user', 'remove', 'nobody', '--data-dir', dataDir)).toMatchObject({
+    expect(await onDataDir('user', 'remove', 'nobody')).toMatchObject({
       code: 1,
       stderr: 'error [not_found]: no user named "nobody"\n',
     });

@@ -28,7 +28,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 const create = (via: Transport, who: ConnectedUser, request: Record<string, unknown>) =>
   ok<ChannelSummary>(via, who, 'channel.create', { visibility: 'public', ...request });
@@ -128,14 +128,8 @@ describe.each<Transport>(['rest', 'socket'])('channel details over %s', (via) =>
   });
 
   it('sends a rename and an archive live as changes of the stream, and by catch-up to who was away', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
-    const first = await ok<SendAck>(via, alice, 'message.send', {
-      channelId: channel.id,
-      clientId: newId(),
-      text: 'before',
-    });
+    const { alice, bob, channel } = await aliceAndBob(via);
+    const first = await send(via, alice, channel.id, 'before');
     await flush(bob.socket);
     const live = record<StreamEvent>(bob.socket, 'stream.event');
 
@@ -176,11 +170,7 @@ describe.each<Transport>(['rest', 'socket'])('channel details over %s', (via) =>
     const bob = await createConnectedUser(server, 'bob');
     const admin = await createConnectedUser(server, 'admin', { isAdmin: true });
     const channel = await createChannelWith(server, via, alice, [bob, admin]);
-    const message = await ok<SendAck>(via, bob, 'message.send', {
-      channelId: channel.id,
-      clientId: newId(),
-      text: 'hello',
-    });
+    const message = await send(via, bob, channel.id, 'hello');
     const stored = await ok<SendAck>(via, bob, 'message.send', {
       channelId: channel.id,
       clientId: 'stored-before-archive',
@@ -217,9 +207,7 @@ describe.each<Transport>(['rest', 'socket'])('channel details over %s', (via) =>
       purpose: 'Moved to #new',
     });
     expect(await update(via, alice, channel.id, { archived: false })).toMatchObject({ archivedAt: null });
-    expect(
-      await ok<SendAck>(via, bob, 'message.send', { channelId: channel.id, clientId: newId(), text: 'back' }),
-    ).toMatchObject({ duplicate: false });
+    expect(await send(via, bob, channel.id, 'back')).toMatchObject({ duplicate: false });
   });
 });
 

@@ -1,10 +1,9 @@
 // Channels at scale: a per-user creation limit, paged and searchable browsing of public channels,
 // a direct lookup by id, and unread counts that stop counting at a cap instead of scanning history.
 import { describe, expect, it, vi } from 'vitest';
-import { newId, UNREAD_COUNT_CAP, type ChannelSummary } from '@switchboard/protocol';
+import { UNREAD_COUNT_CAP, type ChannelSummary } from '@switchboard/protocol';
 import {
   api,
-  createChannelWith,
   createConnectedUser,
   createUser,
   perform,
@@ -16,7 +15,7 @@ import {
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
 const LIMIT = 3;
-const { server, ok, errorCode } = useTestServer({ maxChannelsPerUser: LIMIT });
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer({ maxChannelsPerUser: LIMIT });
 
 interface BrowsePage {
   channels: (ChannelSummary & { joined: boolean })[];
@@ -96,9 +95,7 @@ describe.each<Transport>(['rest', 'socket'])('over %s', (via) => {
   });
 
   it('counts unread messages up to a cap, and says when there are more', { timeout: 90_000 }, async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const total = UNREAD_COUNT_CAP + 21;
     // Sent a quarter at a time, so the server commits each quarter in a few groups and no send waits
     // behind a thousand others: on PostgreSQL every send is a few round trips inside its group's
@@ -107,7 +104,7 @@ describe.each<Transport>(['rest', 'socket'])('over %s', (via) => {
     for (let from = 0; from < total; from += QUARTER)
       await Promise.all(
         Array.from({ length: Math.min(QUARTER, total - from) }, (_, i) =>
-          ok(via, alice, 'message.send', { channelId: channel.id, clientId: newId(), text: `m${from + i}` }),
+          send(via, alice, channel.id, `m${from + i}`),
         ),
       );
     expect(await summaryOf(server, via, bob, channel.id)).toMatchObject({

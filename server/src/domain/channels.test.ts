@@ -1,6 +1,6 @@
 // Channels, direct conversations, membership and read state against a real server, over both transports.
 import { describe, expect, it } from 'vitest';
-import { newId, type Channel, type ChannelSummary, type ReadState } from '@switchboard/protocol';
+import type { Channel, ChannelSummary, ReadState } from '@switchboard/protocol';
 import {
   api,
   connect,
@@ -16,7 +16,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode } = useTestServer();
+const { server, ok, errorCode, send } = useTestServer();
 
 const joinedEvent = (who: ConnectedUser, channelId?: string) =>
   nextEvent<ChannelSummary>(
@@ -120,11 +120,7 @@ describe.each<Transport>(['rest', 'socket'])('channels over %s', (via) => {
     // Joining twice is harmless.
     expect((await ok<ChannelSummary>(via, bob, 'channel.join', { channelId: pub.id })).id).toBe(pub.id);
     const delivered = nextEvent(bob.socket, 'stream.event', (e) => e.channelId === pub.id);
-    await ok(via, alice, 'message.send', {
-      channelId: pub.id,
-      clientId: newId(),
-      text: 'welcome',
-    });
+    await send(via, alice, pub.id, 'welcome');
     expect((await delivered).message.text).toBe('welcome');
 
     // A private channel answers like a missing one: its existence is not revealed.
@@ -154,11 +150,7 @@ describe.each<Transport>(['rest', 'socket'])('channels over %s', (via) => {
     expect(await listedIds(via, carol)).not.toContain(priv.id);
     // The invitee is a full member: they can write, and they are subscribed live.
     const delivered = nextEvent(alice.socket, 'stream.event', (e) => e.channelId === priv.id);
-    await ok(via, bob, 'message.send', {
-      channelId: priv.id,
-      clientId: newId(),
-      text: 'thanks',
-    });
+    await send(via, bob, priv.id, 'thanks');
     expect((await delivered).message.authorId).toBe(bob.user.id);
     // A member other than the creator may invite too.
     await ok(via, bob, 'channel.invite', { channelId: priv.id, userId: carol.user.id });
@@ -214,11 +206,7 @@ describe.each<Transport>(['rest', 'socket'])('channels over %s', (via) => {
 
     const events = record(bob.socket, 'stream.event');
     for (const channel of [pub, priv]) {
-      await ok(via, alice, 'message.send', {
-        channelId: channel.id,
-        clientId: newId(),
-        text: 'gone?',
-      });
+      await send(via, alice, channel.id, 'gone?');
     }
     await flush(bob.socket);
     expect(events).toEqual([]);
@@ -250,7 +238,7 @@ describe.each<Transport>(['rest', 'socket'])('channels over %s', (via) => {
     expect(await listedIds(via, carol)).not.toContain(dm.id);
 
     const delivered = nextEvent(bob.socket, 'stream.event', (e) => e.channelId === dm.id);
-    await ok(via, alice, 'message.send', { channelId: dm.id, clientId: newId(), text: 'psst' });
+    await send(via, alice, dm.id, 'psst');
     expect((await delivered).message.text).toBe('psst');
   });
 });
@@ -261,18 +249,17 @@ describe.each<Transport>(['rest', 'socket'])('read state over %s', (via) => {
     const bob = await createConnectedUser(server, 'bob');
     const carol = await createConnectedUser(server, 'carol');
     const channel = await createChannelWith(server, via, alice, [bob]);
-    const send = (text: string) =>
-      ok(via, alice, 'message.send', { channelId: channel.id, clientId: newId(), text });
+    const say = (text: string) => send(via, alice, channel.id, text);
 
     const bobName = bob.user.username;
     const carolName = carol.user.username;
     const sent = [
-      await send('hello'),
-      await send(`hi @${bobName}, see this`),
+      await say('hello'),
+      await say(`hi @${bobName}, see this`),
       // carol is not a member yet: her name is not a mention.
-      await send(`@${carolName} are you there?`),
-      await send(`ping @${bobName}.`),
-      await send(`email@${bobName} is an address, not a mention`),
+      await say(`@${carolName} are you there?`),
+      await say(`ping @${bobName}.`),
+      await say(`email@${bobName} is an address, not a mention`),
     ];
     expect(sent.map((s) => s.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(sent.map((s) => s.message.mentions)).toEqual([[], [bob.user.id], [], [bob.user.id], []]);
@@ -289,7 +276,7 @@ describe.each<Transport>(['rest', 'socket'])('read state over %s', (via) => {
     });
 
     await ok(via, carol, 'channel.join', { channelId: channel.id });
-    const late = await send(`now @${carolName} is here`);
+    const late = await say(`now @${carolName} is here`);
     expect(late.message.mentions).toEqual([carol.user.id]);
     expect(await summaryOf(server, via, carol, channel.id)).toMatchObject({
       unreadCount: 6,
@@ -308,7 +295,7 @@ describe.each<Transport>(['rest', 'socket'])('read state over %s', (via) => {
     const { socket: bobOther } = await connect(server.url, bob.token);
     const channel = await createChannelWith(server, via, alice, [bob]);
     for (const text of ['one', `two @${bob.user.username}`, 'three', `four @${bob.user.username}`]) {
-      await ok(via, alice, 'message.send', { channelId: channel.id, clientId: newId(), text });
+      await send(via, alice, channel.id, text);
     }
     const seen = record<ReadState>(bobOther, 'read.state');
     const aliceSeen = record<ReadState>(alice.socket, 'read.state');

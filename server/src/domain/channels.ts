@@ -63,8 +63,24 @@ const memberRow = prepared((db, v: { channelId: string; userId: string }) =>
 const inChannelList = (eb: ExpressionBuilder<Database, 'messages'>) =>
   eb.or([eb('messages.parent_id', 'is', null), eb('messages.also_in_channel', '=', 1)]);
 
-/** A new channel's message counters. */
-const NO_MESSAGES = { listed_count: 0, deleted_count: 0, pruned_ord: 0 } as const;
+/** What a new channel's row says of itself; the rest (no messages, no changes, not archived) is the same for all. */
+type NewChannel = Pick<ChannelsTable, 'id' | 'name' | 'kind' | 'created_by' | 'created_at' | 'display_name'> &
+  Partial<Pick<ChannelsTable, 'topic' | 'purpose' | 'direct_key'>>;
+
+/** The row of a channel nothing has been written in or changed yet. */
+const newChannelRow = (channel: NewChannel): ChannelsTable => ({
+  topic: '',
+  purpose: '',
+  direct_key: null,
+  head_seq: 0,
+  pruned_seq: 0,
+  listed_count: 0,
+  deleted_count: 0,
+  pruned_ord: 0,
+  archived_at: null,
+  change_seq: 0,
+  ...channel,
+});
 
 /** Where a member's reading stands (see ChannelMembersTable). */
 type ReadCursor = Pick<ChannelMembersTable, 'read_seq' | 'read_ord' | 'hidden_after'>;
@@ -218,22 +234,16 @@ export class Channels {
     const now = this.clock();
     const id = newId();
     const displayName = input.displayName ?? input.name!;
-    const row: ChannelsTable = {
+    const row = newChannelRow({
       id,
       name: input.name ?? '',
       kind: input.visibility,
       topic: input.topic ?? '',
       created_by: actor.id,
       created_at: now,
-      head_seq: 0,
-      pruned_seq: 0,
-      direct_key: null,
-      ...NO_MESSAGES,
       display_name: displayName,
       purpose: input.purpose ?? '',
-      archived_at: null,
-      change_seq: 0,
-    };
+    });
     try {
       await this.db.transaction().execute(async (trx) => {
         if (!actor.isAdmin) {
@@ -528,23 +538,17 @@ export class Channels {
         channelId = newId();
         await trx
           .insertInto('channels')
-          .values({
-            id: channelId,
-            name,
-            kind: 'public',
-            topic: '',
-            created_by: null,
-            created_at: now,
-            head_seq: 0,
-            pruned_seq: 0,
-            direct_key: null,
-            ...NO_MESSAGES,
-            // Its slug is also its display name, as for every channel made before display names.
-            display_name: name,
-            purpose: '',
-            archived_at: null,
-            change_seq: 0,
-          })
+          .values(
+            newChannelRow({
+              id: channelId,
+              name,
+              kind: 'public',
+              created_by: null,
+              created_at: now,
+              // Its slug is also its display name, as for every channel made before display names.
+              display_name: name,
+            }),
+          )
           .execute();
         await trx
           .insertInto('channel_members')
@@ -659,22 +663,17 @@ export class Channels {
       await this.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('channels')
-          .values({
-            id,
-            name: `dm-${id}`,
-            kind: 'direct',
-            topic: '',
-            created_by: actor.id,
-            created_at: now,
-            head_seq: 0,
-            pruned_seq: 0,
-            direct_key: directKey,
-            ...NO_MESSAGES,
-            display_name: `dm-${id}`,
-            purpose: '',
-            archived_at: null,
-            change_seq: 0,
-          })
+          .values(
+            newChannelRow({
+              id,
+              name: `dm-${id}`,
+              kind: 'direct',
+              created_by: actor.id,
+              created_at: now,
+              direct_key: directKey,
+              display_name: `dm-${id}`,
+            }),
+          )
           .execute();
         await trx
           .insertInto('channel_members')

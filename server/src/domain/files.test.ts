@@ -33,7 +33,7 @@ import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { backupDatabase, backupFiles, restoreDatabase } from '../store/backup.ts';
 
-const { server, ok, errorCode } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 /** The smallest PNG header image-size reads: signature, then an IHDR chunk with width and height. */
 function png(width: number, height: number, extra = 0): Uint8Array {
@@ -66,15 +66,6 @@ async function upload(
 const download = (on: TestServer, who: ConnectedUser, fileId: string) =>
   fetch(`${on.url}/api/v1/files/${fileId}`, { headers: { authorization: `Bearer ${who.token}` } });
 
-const send = (
-  via: Transport,
-  who: ConnectedUser,
-  channelId: string,
-  text: string,
-  fileIds: string[],
-  on: TestServer = server,
-) => ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text, fileIds }, on);
-
 const blobPath = (on: TestServer, bytes: Uint8Array | string) => {
   const sha = createHash('sha256').update(bytes).digest('hex');
   return path.join(on.dataDir, 'files', sha.slice(0, 2), sha);
@@ -104,7 +95,7 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     expect((await download(server, bob, up.body.file.id)).status).toBe(404);
 
     const live = nextEvent<MessageStreamEvent>(bob.socket, 'stream.event', (e) => e.channelId === secret.id);
-    const ack = await send(via, alice, secret.id, '', [up.body.file.id]);
+    const ack = await send(via, alice, secret.id, '', { fileIds: [up.body.file.id] });
     expect(ack.message.files).toEqual([up.body.file]);
     expect((await live).message.files).toEqual([up.body.file]);
     const history = await ok<{ messages: Message[] }>(via, bob, 'channel.history', { channelId: secret.id });
@@ -124,8 +115,8 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await createChannelWith(server, via, alice);
     const up = await upload(server, alice, channel.id, `minutes ${via}`, 'minutes.txt', 'text/plain');
-    await send(via, alice, channel.id, `ocelot minutes ${via}`, [up.body.file.id]);
-    await send(via, alice, channel.id, `ocelot no file ${via}`, []);
+    await send(via, alice, channel.id, `ocelot minutes ${via}`, { fileIds: [up.body.file.id] });
+    await send(via, alice, channel.id, `ocelot no file ${via}`, { fileIds: [] });
     const found = await ok<SearchPage>(via, alice, 'search', { q: `ocelot ${via} has:file` });
     expect(found.results.map((r) => r.message.text)).toEqual([`ocelot minutes ${via}`]);
     expect(found.results[0]!.message.files).toEqual([up.body.file]);
@@ -134,9 +125,7 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
   });
 
   it('only the uploader attaches an unattached file, and only in its own channel', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const first = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel: first } = await aliceAndBob(via);
     const second = await createChannelWith(server, via, alice, [bob]);
     const up = await upload(server, alice, first.id, `notes ${via}`, 'notes.txt', 'text/plain');
     expect(up.body.file.mime).toBe('text/plain');
@@ -146,7 +135,7 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     expect(await attach(alice, second.id, [up.body.file.id])).toBe('not_found');
     expect(await attach(alice, first.id, [up.body.file.id, up.body.file.id])).toBe('validation_failed');
     expect(await attach(alice, first.id, [], ' ')).toBe('validation_failed');
-    await send(via, alice, first.id, 'here', [up.body.file.id]);
+    await send(via, alice, first.id, 'here', { fileIds: [up.body.file.id] });
     // Attached once: it belongs to that message now.
     expect(await attach(alice, first.id, [up.body.file.id])).toBe('not_found');
   });
@@ -157,8 +146,8 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     const bytes = `shared content ${via}`;
     const one = await upload(server, alice, channel.id, bytes);
     const two = await upload(server, alice, channel.id, bytes);
-    const first = await send(via, alice, channel.id, 'one', [one.body.file.id]);
-    await send(via, alice, channel.id, 'two', [two.body.file.id]);
+    const first = await send(via, alice, channel.id, 'one', { fileIds: [one.body.file.id] });
+    await send(via, alice, channel.id, 'two', { fileIds: [two.body.file.id] });
     const deleted = await ok<Message>(via, alice, 'message.delete', { messageId: first.id });
     expect(deleted.files).toEqual([]);
     expect((await download(server, alice, one.body.file.id)).status).toBe(404);
@@ -167,10 +156,8 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
   });
 
   it('a thread reply carries files: its thread and search show them, and deleting it removes them', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
-    const root = await send(via, alice, channel.id, 'Nightly build', []);
+    const { alice, bob, channel } = await aliceAndBob(via);
+    const root = await send(via, alice, channel.id, 'Nightly build', { fileIds: [] });
     const bytes = `build log ${via}`;
     const up = await upload(server, bob, channel.id, bytes, 'build.log', 'text/plain');
     const reply = await ok<SendAck>(via, bob, 'message.send', {
@@ -231,7 +218,9 @@ describe('file uploads', () => {
     // A file claiming to be an image that is none is not served as one.
     const fake = await upload(server, alice, channel.id, '<html>', 'fake.png', 'image/png');
     expect(fake.body.file.mime).toBe('application/octet-stream');
-    await send('rest', alice, channel.id, 'files', [html.body.file.id, svg.body.file.id, fake.body.file.id]);
+    await send('rest', alice, channel.id, 'files', {
+      fileIds: [html.body.file.id, svg.body.file.id, fake.body.file.id],
+    });
     for (const [file, type] of [
       [html.body.file, 'text/html'],
       [svg.body.file, 'image/svg+xml'],
@@ -304,7 +293,7 @@ describe.runIf(TEST_DATABASE === 'sqlite')('backups of a SQLite database', () =>
     const channel = await createChannelWith(server, 'rest', alice);
     const kept = await upload(server, alice, channel.id, 'backed-up bytes');
     const lost = await upload(server, alice, channel.id, 'deleted during the backup');
-    await send('rest', alice, channel.id, 'files', [kept.body.file.id, lost.body.file.id]);
+    await send('rest', alice, channel.id, 'files', { fileIds: [kept.body.file.id, lost.body.file.id] });
     const file = path.join(tempDir(), 'backup.db');
     await backupDatabase({ dataDir: server.dataDir, durability: 'standard' }, file);
     // As if the message's other file went between the snapshot and the copy of the files.
@@ -326,7 +315,7 @@ describe.runIf(TEST_DATABASE === 'sqlite')('backups of a SQLite database', () =>
     const rita = await createConnectedUser(server, 'rita');
     const channel = await createChannelWith(server, 'rest', rita);
     const kept = await upload(server, rita, channel.id, 'restored bytes');
-    await send('rest', rita, channel.id, 'a file', [kept.body.file.id]);
+    await send('rest', rita, channel.id, 'a file', { fileIds: [kept.body.file.id] });
     const file = path.join(tempDir(), 'backup.db');
     await backupDatabase({ dataDir: server.dataDir, durability: 'standard' }, file);
     backupFiles(server.dataDir, file);
@@ -377,7 +366,7 @@ describe('file quota, retention and the sweeper', () => {
       const channel = await createChannelWith(own, 'rest', alice);
       const kept = await upload(own, alice, channel.id, 'kept bytes');
       const orphan = await upload(own, alice, channel.id, 'orphan bytes');
-      await send('rest', alice, channel.id, 'old', [kept.body.file.id], own);
+      await send('rest', alice, channel.id, 'old', { fileIds: [kept.body.file.id] }, own);
       clock.advance(2 * 60 * 60 * 1000);
       await own.ctx.messages.pruneOlderThan(clock.now() - 1);
       expect(fs.existsSync(blobPath(own, 'kept bytes'))).toBe(false);

@@ -30,7 +30,7 @@ import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { MAX_CATCH_UP_MESSAGES, MAX_MENTIONS } from './messages.ts';
 
-const { server, ok, errorCode } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 const channelWith = (
   via: Transport,
@@ -38,9 +38,6 @@ const channelWith = (
   members: ConnectedUser[] = [],
   visibility?: 'private',
 ) => createChannelWith(server, via, owner, members, visibility);
-
-const sendAs = (via: Transport, who: ConnectedUser, channelId: string, text: string, on = server) =>
-  ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text }, on);
 
 const history = (via: Transport, who: ConnectedUser, channelId: string, query = {}, on = server) =>
   ok<{ messages: Message[]; hasMore: boolean }>(via, who, 'channel.history', { channelId, ...query }, on);
@@ -89,9 +86,7 @@ describe('REST shapes', () => {
 
 describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
   it('stores a clientId once per author: a repeat returns the same message and stores nothing', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const other = await channelWith(via, alice);
     const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
     const clientId = newId();
@@ -134,16 +129,11 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
   });
 
   it('gives creates, edits and deletes contiguous seqs and keeps a tombstone', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
 
-    const [m1, m2] = [
-      await sendAs(via, alice, channel.id, 'one'),
-      await sendAs(via, alice, channel.id, 'two'),
-    ];
-    await sendAs(via, alice, channel.id, 'three');
+    const [m1, m2] = [await send(via, alice, channel.id, 'one'), await send(via, alice, channel.id, 'two')];
+    await send(via, alice, channel.id, 'three');
     const edited = await ok<Message>(via, alice, 'message.edit', {
       messageId: m2.id,
       text: `two @${bob.user.username}`,
@@ -164,7 +154,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
       text: '',
       deletedAt: expect.any(Number),
     });
-    expect((await sendAs(via, alice, channel.id, 'four')).seq).toBe(6);
+    expect((await send(via, alice, channel.id, 'four')).seq).toBe(6);
     expect(await headSeq(via, alice, channel.id)).toBe(6);
 
     await flush(bob.socket);
@@ -188,12 +178,10 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
   });
 
   it('applies concurrent changes one at a time: a delete is never written over, a clientId is stored once', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const events = record<MessageStreamEvent>(bob.socket, 'stream.event');
     for (let round = 0; round < 3; round++) {
-      const message = await sendAs(via, alice, channel.id, 'original');
+      const message = await send(via, alice, channel.id, 'original');
       const [deleted, edited] = await Promise.all([
         perform<Message>(server, via, alice, 'message.delete', { messageId: message.id }),
         perform<Message>(server, via, alice, 'message.edit', {
@@ -231,7 +219,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
   it('pages history forward, backward and from the newest page, with hasMore', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await channelWith(via, alice);
-    for (let i = 1; i <= 7; i++) await sendAs(via, alice, channel.id, `m${i}`);
+    for (let i = 1; i <= 7; i++) await send(via, alice, channel.id, `m${i}`);
     const page = async (query: object) => {
       const res = await history(via, alice, channel.id, query);
       return { seqs: res.messages.map((m) => m.seq), hasMore: res.hasMore };
@@ -254,13 +242,13 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await channelWith(via, alice);
     const max = alice.hello.limits.maxMessageLength;
-    const send = (text: string) =>
+    const refusal = (text: string) =>
       errorCode(via, alice, 'message.send', { channelId: channel.id, clientId: newId(), text });
-    expect(await send('x'.repeat(max + 1))).toBe('payload_too_large');
-    expect(await send('')).toBe('validation_failed');
-    expect(await send(' \n\t ')).toBe('validation_failed');
+    expect(await refusal('x'.repeat(max + 1))).toBe('payload_too_large');
+    expect(await refusal('')).toBe('validation_failed');
+    expect(await refusal(' \n\t ')).toBe('validation_failed');
     expect(await headSeq(via, alice, channel.id)).toBe(0);
-    const longest = await sendAs(via, alice, channel.id, 'y'.repeat(max));
+    const longest = await send(via, alice, channel.id, 'y'.repeat(max));
     expect(longest.message.text).toHaveLength(max);
     expect(
       await errorCode(via, alice, 'message.edit', { messageId: longest.id, text: 'z'.repeat(max + 1) }),
@@ -301,7 +289,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     ];
     for (const payload of bad)
       expect(await errorCode(via, alice, 'message.send', payload)).toBe('validation_failed');
-    const message = await sendAs(via, alice, channel.id, 'fine');
+    const message = await send(via, alice, channel.id, 'fine');
     expect(await errorCode(via, alice, 'message.edit', { messageId: message.id, text: { t: 1 } })).toBe(
       'validation_failed',
     );
@@ -320,8 +308,8 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     const bob = await createConnectedUser(server, 'bob');
     const admin = await createConnectedUser(server, 'admin', { isAdmin: true });
     const channel = await channelWith(via, alice, [bob, admin]);
-    const [a1, a2] = [await sendAs(via, alice, channel.id, 'a1'), await sendAs(via, alice, channel.id, 'a2')];
-    const b1 = await sendAs(via, bob, channel.id, 'b1');
+    const [a1, a2] = [await send(via, alice, channel.id, 'a1'), await send(via, alice, channel.id, 'a2')];
+    const b1 = await send(via, bob, channel.id, 'b1');
 
     expect(await errorCode(via, bob, 'message.edit', { messageId: a1.id, text: 'hacked' })).toBe('forbidden');
     expect(await errorCode(via, bob, 'message.delete', { messageId: a1.id })).toBe('forbidden');
@@ -354,16 +342,16 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
     const carol = await createConnectedUser(server, 'carol');
     const priv = await channelWith(via, alice, [], 'private');
     const pub = await channelWith(via, alice);
-    const secret = await sendAs(via, alice, priv.id, 'secret');
-    const open = await sendAs(via, alice, pub.id, 'open');
+    const secret = await send(via, alice, priv.id, 'secret');
+    const open = await send(via, alice, pub.id, 'open');
 
     expect(await errorCode(via, carol, 'channel.history', { channelId: priv.id })).toBe('not_found');
     expect(await errorCode(via, carol, 'channel.history', { channelId: priv.id, after: 0 })).toBe(
       'not_found',
     );
-    const send = (channelId: string) =>
+    const carolSends = (channelId: string) =>
       errorCode(via, carol, 'message.send', { channelId, clientId: newId(), text: 'hi' });
-    expect(await send(priv.id)).toBe('not_found');
+    expect(await carolSends(priv.id)).toBe('not_found');
     expect(await errorCode(via, carol, 'message.edit', { messageId: secret.id, text: 'x' })).toBe(
       'not_found',
     );
@@ -374,7 +362,7 @@ describe.each<Transport>(['rest', 'socket'])('messages over %s', (via) => {
 
     // A public channel may be read before joining, but written only after.
     expect((await history(via, carol, pub.id)).messages.map((m) => m.id)).toEqual([open.id]);
-    expect(await send(pub.id)).toBe('forbidden');
+    expect(await carolSends(pub.id)).toBe('forbidden');
     expect(await errorCode(via, carol, 'message.edit', { messageId: open.id, text: 'x' })).toBe('forbidden');
     expect((await history(via, alice, priv.id)).messages.map((m) => m.text)).toEqual(['secret']);
     expect(await headSeq(via, alice, pub.id)).toBe(1);
@@ -388,17 +376,15 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
     res.streams.find((s) => s.channelId === channelId)!;
 
   it('gives a reconnecting client what it missed, each message once in its latest state', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await channelWith(via, alice, [bob]);
-    const m1 = await sendAs(via, alice, channel.id, 'one');
+    const { alice, bob, channel } = await aliceAndBob(via);
+    const m1 = await send(via, alice, channel.id, 'one');
     const before = stream(await syncOf(bob, { [channel.id]: 0 }), channel.id);
     expect(before).toMatchObject({ status: 'ok', cursor: 1, headSeq: 1, hasMore: false });
     expect(before.messages.map((m) => m.id)).toEqual([m1.id]);
 
     bob.socket.disconnect();
-    const m2 = await sendAs(via, alice, channel.id, 'two');
-    const m3 = await sendAs(via, alice, channel.id, 'three');
+    const m2 = await send(via, alice, channel.id, 'two');
+    const m3 = await send(via, alice, channel.id, 'three');
     await ok(via, alice, 'message.edit', { messageId: m2.id, text: 'two, edited' });
     await ok(via, alice, 'message.edit', { messageId: m2.id, text: 'two, edited again' });
     await ok(via, alice, 'message.delete', { messageId: m1.id });
@@ -420,7 +406,7 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await channelWith(via, alice);
     const sent: SendAck[] = [];
-    for (let i = 1; i <= 5; i++) sent.push(await sendAs(via, alice, channel.id, `m${i}`));
+    for (let i = 1; i <= 5; i++) sent.push(await send(via, alice, channel.id, `m${i}`));
     await ok(via, alice, 'message.edit', { messageId: sent[0]!.id, text: 'm1 edited' });
     await ok(via, alice, 'message.edit', { messageId: sent[1]!.id, text: 'm2 edited' });
 
@@ -445,8 +431,8 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
   it('answers reset for another epoch or a cursor ahead of the stream', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await channelWith(via, alice);
-    await sendAs(via, alice, channel.id, 'one');
-    await sendAs(via, alice, channel.id, 'two');
+    await send(via, alice, channel.id, 'one');
+    await send(via, alice, channel.id, 'two');
     const reset = { status: 'reset', messages: [], channel: null, cursor: 2, headSeq: 2, hasMore: false };
 
     const otherEpoch = await ok<SyncResponse>(via, alice, 'sync', {
@@ -478,12 +464,12 @@ describe.each<Transport>(['rest', 'socket'])('catch-up over %s', (via) => {
     try {
       const alice = await createConnectedUser(own, 'alice');
       const channel = await createChannelWith(own, via, alice);
-      await sendAs(via, alice, channel.id, 'old one', own);
-      await sendAs(via, alice, channel.id, 'old two', own);
+      await send(via, alice, channel.id, 'old one', {}, own);
+      await send(via, alice, channel.id, 'old two', {}, own);
       clock.advance(1);
       const cutoff = clock.now();
       clock.advance(1);
-      const kept = await sendAs(via, alice, channel.id, 'new', own);
+      const kept = await send(via, alice, channel.id, 'new', {}, own);
       expect(await own.ctx.messages.pruneOlderThan(cutoff)).toBe(2);
 
       const syncAt = async (cursor: number) => {

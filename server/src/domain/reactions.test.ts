@@ -4,10 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_REACTION_EMOJI,
-  newId,
   type Message,
   type MessageStreamEvent,
-  type SendAck,
   type SyncResponse,
 } from '@switchboard/protocol';
 import { EMOJI } from '@switchboard/protocol/emoji';
@@ -25,10 +23,8 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode } = useTestServer();
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
-const post = (via: Transport, who: ConnectedUser, channelId: string, text = 'hello') =>
-  ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text });
 const react = (via: Transport, who: ConnectedUser, messageId: string, emoji: string) =>
   ok<Message>(via, who, 'reaction.add', { messageId, emoji });
 const unreact = (via: Transport, who: ConnectedUser, messageId: string, emoji: string) =>
@@ -38,10 +34,8 @@ const head = async (via: Transport, who: ConnectedUser, channelId: string) =>
 
 describe.each<Transport>(['rest', 'socket'])('reactions over %s', (via) => {
   it('adds and removes reactions as changes of the message, each once however often it is asked', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
-    const message = await post(via, alice, channel.id);
+    const { alice, bob, channel } = await aliceAndBob(via);
+    const message = await send(via, alice, channel.id, 'hello');
     await flush(bob.socket);
     const live = record<MessageStreamEvent>(bob.socket, 'stream.event');
 
@@ -83,7 +77,7 @@ describe.each<Transport>(['rest', 'socket'])('reactions over %s', (via) => {
   it('stores a reaction once when the same request is retried at the same time', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await createChannelWith(server, via, alice);
-    const message = await post(via, alice, channel.id);
+    const message = await send(via, alice, channel.id, 'hello');
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
         perform<Message>(server, via, alice, 'reaction.add', { messageId: message.id, emoji: '🎉' }),
@@ -103,7 +97,7 @@ describe.each<Transport>(['rest', 'socket'])('reactions over %s', (via) => {
   it('takes only emoji of the set, only on messages that are not deleted, and a bounded number of them', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await createChannelWith(server, via, alice);
-    const message = await post(via, alice, channel.id);
+    const message = await send(via, alice, channel.id, 'hello');
     for (const emoji of ['x1', 'not-an-emoji', '<b>', '👍🏽', '👍👍', ' ', '\u202e'])
       expect(await errorCode(via, alice, 'reaction.add', { messageId: message.id, emoji }), emoji).toBe(
         'validation_failed',
@@ -130,8 +124,8 @@ describe.each<Transport>(['rest', 'socket'])('reactions over %s', (via) => {
     const outsider = await createConnectedUser(server, 'outsider');
     const secret = await createChannelWith(server, via, alice, [], 'private');
     const open = await createChannelWith(server, via, alice);
-    const hidden = await post(via, alice, secret.id);
-    const visible = await post(via, alice, open.id);
+    const hidden = await send(via, alice, secret.id, 'hello');
+    const visible = await send(via, alice, open.id, 'hello');
     expect(await errorCode(via, outsider, 'reaction.add', { messageId: hidden.id, emoji: '👍' })).toBe(
       'not_found',
     );
@@ -146,10 +140,8 @@ describe.each<Transport>(['rest', 'socket'])('reactions over %s', (via) => {
   });
 
   it('brings reactions made while a client was away by catch-up, once, in the latest state', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
-    const message = await post(via, alice, channel.id);
+    const { alice, bob, channel } = await aliceAndBob(via);
+    const message = await send(via, alice, channel.id, 'hello');
     bob.socket.disconnect();
     await react(via, alice, message.id, '🎉');
     await react(via, alice, message.id, '🚀');
@@ -174,7 +166,7 @@ describe('reactions over REST', () => {
   it('takes the emoji URL-encoded in the path, or its shortcode name', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await createChannelWith(server, 'rest', alice);
-    const message = await post('rest', alice, channel.id);
+    const message = await send('rest', alice, channel.id, 'hello');
     const path = (emoji: string) => `/api/v1/messages/${message.id}/reactions/${emoji}`;
     const put = await api(server.url, 'PUT', path('%F0%9F%8E%89'), { token: alice.token });
     expect(put.status).toBe(200);

@@ -16,10 +16,7 @@ import {
 import { manualClock } from '../../../tests/support/clock.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode } = useTestServer();
-
-const send = (via: Transport, who: ConnectedUser, channelId: string, text: string, on = server) =>
-  ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text }, on);
+const { server, ok, errorCode, send } = useTestServer();
 
 const search = (via: Transport, who: ConnectedUser, q: string, filters = {}, on = server) =>
   ok<SearchPage>(via, who, 'search', { q, ...filters }, on);
@@ -97,10 +94,10 @@ describe.each<Transport>(['rest', 'socket'])('search over %s', (via) => {
       const bob = await createConnectedUser(own, 'bob');
       const first = await createChannelWith(own, via, alice, [bob]);
       const second = await createChannelWith(own, via, alice, [bob]);
-      await send(via, alice, first.id, 'lunch at noon', own);
+      await send(via, alice, first.id, 'lunch at noon', {}, own);
       clock.advance(24 * 60 * 60 * 1000);
-      await send(via, bob, first.id, 'lunch moved', own);
-      await send(via, bob, second.id, 'lunch elsewhere', own);
+      await send(via, bob, first.id, 'lunch moved', {}, own);
+      await send(via, bob, second.id, 'lunch elsewhere', {}, own);
       const find = (q: string, filters = {}) => search(via, alice, q, filters, own).then(texts);
 
       expect(await find('lunch')).toEqual(['lunch elsewhere', 'lunch moved', 'lunch at noon']);
@@ -201,7 +198,7 @@ describe('search and retention', () => {
     try {
       const alice = await createConnectedUser(own, 'alice');
       const channel = await createChannelWith(own, 'rest', alice);
-      await send('rest', alice, channel.id, 'albatross 갈매기떼', own);
+      await send('rest', alice, channel.id, 'albatross 갈매기떼', {}, own);
       clock.advance(2);
       await own.ctx.messages.pruneOlderThan(clock.now() - 1);
       expect(await indexed('message_words', 'albatross', own)).toBe(0);

@@ -26,15 +26,7 @@ import {
 } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 
-const { server, ok, errorCode } = useTestServer();
-
-const send = (
-  via: Transport,
-  who: ConnectedUser,
-  channelId: string,
-  text: string,
-  reply: { parentId?: string; alsoInChannel?: boolean } = {},
-) => ok<SendAck>(via, who, 'message.send', { channelId, clientId: newId(), text, ...reply });
+const { server, ok, errorCode, send, aliceAndBob } = useTestServer();
 
 const thread = (via: Transport, who: ConnectedUser, messageId: string, query = {}) =>
   ok<ThreadPage>(via, who, 'message.thread', { messageId, ...query });
@@ -44,9 +36,7 @@ const threadsOf = (via: Transport, who: ConnectedUser, query = {}) =>
 
 describe.each<Transport>(['rest', 'socket'])('threads over %s', (via) => {
   it('stores a reply in the channel stream and changes its root as the next change, together', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const root = await send(via, alice, channel.id, 'Shall we ship?');
     await flush(bob.socket);
     const live = record<MessageStreamEvent>(bob.socket, 'stream.event');
@@ -230,9 +220,7 @@ describe.each<Transport>(['rest', 'socket'])('threads over %s', (via) => {
   });
 
   it('brings replies made while a client was away by catch-up, each once, with the root in its latest state', async () => {
-    const alice = await createConnectedUser(server, 'alice');
-    const bob = await createConnectedUser(server, 'bob');
-    const channel = await createChannelWith(server, via, alice, [bob]);
+    const { alice, bob, channel } = await aliceAndBob(via);
     const root = await send(via, alice, channel.id, 'root');
     const cursor = root.seq;
     bob.socket.disconnect();

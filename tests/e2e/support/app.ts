@@ -170,3 +170,19 @@ export class Rest {
     return body.messages;
   }
 }
+
+/**
+ * Two people signed in over REST at `url`, and one new channel per prefix (named from it) that the
+ * first made and the second joined: where most tests of two people start.
+ */
+export async function twoInChannels<const P extends readonly string[]>(
+  url: string,
+  [owner, member]: readonly [string, string],
+  prefixes: P,
+): Promise<{ people: [Rest, Rest]; channels: { -readonly [K in keyof P]: { id: string; name: string } } }> {
+  const people: [Rest, Rest] = [await Rest.signIn(url, owner), await Rest.signIn(url, member)];
+  const channels: { id: string; name: string }[] = [];
+  for (const prefix of prefixes) channels.push(await people[0].createChannel(uniqueName(prefix)));
+  for (const channel of channels) await people[1].join(channel.id);
+  return { people, channels: channels as { -readonly [K in keyof P]: { id: string; name: string } } };
+}

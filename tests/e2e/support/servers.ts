@@ -1,7 +1,9 @@
 // Servers for the browser tests: the built CLI on 127.0.0.1 with a data dir of its own, and the people
 // in it — the admin created through the CLI (as an operator would), the rest through the API.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import { test } from '@playwright/test';
 import { api, SERVER_CLI, spawnServer, tempDir, type ServerProcess } from '../../support/server.ts';
 import { E2E_LIMIT_FLAGS, passwordOf } from './env.ts';
 
@@ -80,4 +82,21 @@ export async function startServerWithPeople(
     throw err;
   }
   return { server, dataDir };
+}
+
+/**
+ * A server of the spec file's own with the given people (startServerWithPeople), started before its
+ * tests and stopped, its data dir removed, after them. Its fields are set once beforeAll has run; a
+ * test that restarts the server puts the new process in `server`, which is the one stopped.
+ */
+export function useServerWithPeople(people: readonly string[]): { server: ServerProcess; dataDir: string } {
+  const own = {} as { server: ServerProcess; dataDir: string };
+  test.beforeAll(async () => {
+    Object.assign(own, await startServerWithPeople(people));
+  });
+  test.afterAll(async () => {
+    if (own.server) await stopServer(own.server);
+    if (own.dataDir) fs.rmSync(own.dataDir, { recursive: true, force: true });
+  });
+  return own;
 }

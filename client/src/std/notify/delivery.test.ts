@@ -14,6 +14,7 @@ import {
   postMessage,
   runCleanups,
   sharedChannel,
+  signInOnline,
   startServer,
   WAIT,
 } from '../../../../tests/support/session.ts';
@@ -36,8 +37,7 @@ async function signedIn(
   if (closeAfter) onCleanup(() => core.close());
   const notified: SessionNotification[] = [];
   core.on('notification', (n) => notified.push(n));
-  await core.request('signIn', { username: user.user.username, password: user.password });
-  await whenOnline(core);
+  await signInOnline(core, user);
   return { core, notified, dataDir };
 }
 

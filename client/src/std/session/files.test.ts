@@ -9,12 +9,12 @@ import {
   onCleanup,
   runCleanups,
   sharedChannel,
+  signInOnline,
   startServer,
   WAIT,
 } from '../../../../tests/support/session.ts';
 import { createNodeSession } from '../../node/index.ts';
 import { UPLOAD_CHUNK_BYTES, type SessionEvents } from '../contract.ts';
-import { whenOnline } from '../online.ts';
 import { serveSession, SessionClient } from '../port.ts';
 
 afterEach(runCleanups);
@@ -26,8 +26,7 @@ async function setUp() {
   const channelId = await sharedChannel(server, alice, [bob]);
   const core = await createNodeSession({ dataDir: tempDir('switchboard-client-'), serverUrl: server.url });
   onCleanup(() => core.close());
-  await core.request('signIn', { username: 'alice', password: alice.password });
-  await whenOnline(core);
+  await signInOnline(core, alice);
   await vi.waitFor(
     async () =>
       expect((await core.request('getSnapshot', {})).channels.map((c) => c.id)).toContain(channelId),

@@ -2,44 +2,24 @@
 // catch-up at most one notification per conversation (the message itself, or a summary counted from
 // what arrived and from the server's counts); read elsewhere takes a notification away.
 import { describe, expect, it } from 'vitest';
-import { ChannelSummary, Message, type Preferences, type StreamEvent } from '@switchboard/protocol';
+import type { ChannelSummary, Message, Preferences, StreamEvent } from '@switchboard/protocol';
+import { channelSummary, stored } from '../../../../tests/support/fixtures.ts';
 import type { SessionNotification } from '../contract.ts';
 import { Notifications } from './notifications.ts';
 
 const ME = 'me';
 
-function channel(id: string, changes: Partial<ChannelSummary> = {}): ChannelSummary {
-  // Parsed, so the fields the model defaults (display name, archive state …) are filled in.
-  return ChannelSummary.parse({
-    id,
-    name: id,
-    kind: 'public',
-    topic: '',
-    createdBy: null,
-    createdAt: 0,
-    headSeq: 0,
-    readSeq: 0,
-    unreadCount: 0,
-    mentionCount: 0,
-    ...changes,
-  });
-}
-
 let nextId = 1;
 function message(channelId: string, seq: number, changes: Partial<Message> = {}): Message {
-  return Message.parse({
+  return stored({
     id: `m${nextId++}`,
+    clientId: `c${nextId}`,
     channelId,
     seq,
     changeSeq: seq,
     authorId: 'bob',
-    clientId: `c${nextId}`,
     text: `message ${seq}`,
-    mentions: [],
     ts: 1_000 + seq,
-    editedAt: null,
-    deletedAt: null,
-    files: [],
     ...changes,
   });
 }
@@ -79,7 +59,7 @@ function setup(channels: ChannelSummary[], prefs: Preferences = { notify: 'all' 
 
 describe('live notifications', () => {
   it('shows a message with its conversation, author and a plain preview, once', () => {
-    const { notifications, shown } = setup([channel('ops')]);
+    const { notifications, shown } = setup([channelSummary('ops')]);
     const m = message('ops', 1, { text: 'the **deploy** is done' });
     notifications.live(created(m));
     notifications.live(created(m));
@@ -105,7 +85,7 @@ describe('live notifications', () => {
   });
 
   it('names a direct conversation after the other person, and hides the preview when asked', () => {
-    const dm = channel('dm1', { kind: 'direct', name: 'dm1', memberIds: [ME, 'alice'] });
+    const dm = channelSummary('dm1', { kind: 'direct', name: 'dm1', memberIds: [ME, 'alice'] });
     const { notifications, shown } = setup([dm], { notifyPreview: false, notifySound: false });
     notifications.live(created(message('dm1', 1, { authorId: 'alice' })));
     expect(shown[0]).toMatchObject({
@@ -118,7 +98,7 @@ describe('live notifications', () => {
   });
 
   it('leaves out what was there when the session started, and what is on screen', () => {
-    const { notifications, shown } = setup([channel('ops', { headSeq: 10 })]);
+    const { notifications, shown } = setup([channelSummary('ops', { headSeq: 10 })]);
     notifications.live(created(message('ops', 10)));
     notifications.setFocus({ channelId: 'ops', focused: true });
     notifications.live(created(message('ops', 11)));
@@ -130,7 +110,7 @@ describe('live notifications', () => {
 
   it('a conversation joined now: its history is not news, what comes next is', () => {
     const { notifications, shown, update } = setup([]);
-    const joined = channel('new', { headSeq: 40 });
+    const joined = channelSummary('new', { headSeq: 40 });
     update('new', joined);
     notifications.joined(joined);
     notifications.live(created(message('new', 40)));
@@ -139,7 +119,7 @@ describe('live notifications', () => {
   });
 
   it('takes a notification away once what it was for is read (here or on another device)', () => {
-    const { notifications, cleared, update } = setup([channel('ops'), channel('dev')]);
+    const { notifications, cleared, update } = setup([channelSummary('ops'), channelSummary('dev')]);
     notifications.live(created(message('ops', 1)));
     notifications.live(created(message('dev', 1)));
     update('ops', { readSeq: 1 });
@@ -255,7 +235,10 @@ describe('after a catch-up: at most one notification per conversation', () => {
   ];
 
   it.each(cases)('$name', ({ prefs, arrived, after, before, expected }) => {
-    const { notifications, shown, update } = setup([channel('ops', before)], prefs ?? { notify: 'all' });
+    const { notifications, shown, update } = setup(
+      [channelSummary('ops', before)],
+      prefs ?? { notify: 'all' },
+    );
     notifications.catchUpStarted();
     // Some came as a page, some live (and some both): each counts once.
     const half = Math.ceil(arrived.length / 2);
@@ -269,7 +252,11 @@ describe('after a catch-up: at most one notification per conversation', () => {
   });
 
   it('one per conversation across several, and live ones after it one by one again', () => {
-    const { notifications, shown, update } = setup([channel('ops'), channel('dev'), channel('sales')]);
+    const { notifications, shown, update } = setup([
+      channelSummary('ops'),
+      channelSummary('dev'),
+      channelSummary('sales'),
+    ]);
     notifications.catchUpStarted();
     for (let seq = 1; seq <= 100; seq++) notifications.live(created(message('ops', seq)));
     for (let seq = 1; seq <= 150; seq++) notifications.live(created(message('dev', seq)));
@@ -291,13 +278,16 @@ describe('after a catch-up: at most one notification per conversation', () => {
 
   it('the first catch-up on a new device is not news: old unread counts notify nothing', () => {
     const { notifications, shown, update } = setup([]);
-    update('ops', channel('ops', { headSeq: 50, unreadCount: 50 }));
+    update('ops', channelSummary('ops', { headSeq: 50, unreadCount: 50 }));
     notifications.catchUpStarted();
     notifications.catchUpFinished();
     expect(shown).toEqual([]);
     // From then on it knows the account: a conversation that appears with unread messages is news.
     notifications.catchUpStarted();
-    update('dm', channel('dm', { kind: 'direct', headSeq: 2, unreadCount: 2, memberIds: [ME, 'bob'] }));
+    update(
+      'dm',
+      channelSummary('dm', { kind: 'direct', headSeq: 2, unreadCount: 2, memberIds: [ME, 'bob'] }),
+    );
     notifications.catchUpFinished();
     expect(shown).toMatchObject([
       { channelId: 'dm', summary: true, count: 2, reason: 'direct', conversation: 'Bob B.' },
@@ -305,7 +295,7 @@ describe('after a catch-up: at most one notification per conversation', () => {
   });
 
   it('a summary goes once everything it stands for is read', () => {
-    const { notifications, cleared, update } = setup([channel('ops')]);
+    const { notifications, cleared, update } = setup([channelSummary('ops')]);
     notifications.catchUpStarted();
     notifications.caughtUp(burst(5));
     update('ops', { headSeq: 5, unreadCount: 5 });
