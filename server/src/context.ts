@@ -12,6 +12,8 @@ import type { Threads } from './domain/threads.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
 import type { Registration } from './domain/registration.ts';
 import type { Search } from './domain/search.ts';
+import type { TopicAccess } from './domain/topicAccess.ts';
+import type { Topics } from './domain/topics.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { PresenceTracker } from './presence.ts';
@@ -35,6 +37,9 @@ export interface ServerContext {
   passwordResets: PasswordResets;
   search: Search;
   files: Files;
+  /** Notification topics and who may use them (the publish API). */
+  topics: Topics;
+  topicAccess: TopicAccess;
   blobs: BlobStore;
   rateLimits: RateLimits;
   presence: PresenceTracker;
