@@ -231,7 +231,13 @@ function mergeByTime(lists: TopicMessage[][]): TopicMessage[] {
     let pick = -1;
     lists.forEach((list, i) => {
       const head = list[heads[i]!];
-      if (head && (pick === -1 || head.createdAt < lists[pick]![heads[pick]!]!.createdAt)) pick = i;
+      const best = pick === -1 ? undefined : lists[pick]![heads[pick]!]!;
+      // Ids are UUIDv7s, ordered by creation: they settle messages of the same millisecond.
+      if (
+        head &&
+        (!best || head.createdAt < best.createdAt || (head.createdAt === best.createdAt && head.id < best.id))
+      )
+        pick = i;
     });
     if (pick === -1) return merged;
     merged.push(lists[pick]![heads[pick]!++]!);
