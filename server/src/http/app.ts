@@ -18,6 +18,7 @@ import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
 import { toSwitchboardError } from '../errors.ts';
 import { proxyTrust } from './clientAddress.ts';
+import { attachTopicWebSockets } from './ntfyWebSocket.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { ntfyErrorBody, registerNtfyRoutes } from './routes/ntfy.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
@@ -121,6 +122,7 @@ export async function buildHttp(
   registerOpsRoutes(app, ctx);
   await app.register((api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
   await registerNtfyRoutes(app, ctx, securityHeaders);
+  attachTopicWebSockets(app.server, ctx, securityHeaders);
 
   const root = webRoot();
   if (fs.existsSync(path.join(root, 'index.html'))) {

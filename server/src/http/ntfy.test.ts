@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createUser, startTestServer, type TestServer } from '../../../tests/support/server.ts';
+import WebSocket from 'ws';
+import { connect, createUser, startTestServer, type TestServer } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { webRoot } from './app.ts';
 
@@ -499,5 +500,86 @@ describe('subscribing', () => {
     await own.close();
     expect(Date.now() - started).toBeLessThan(10_000);
     await expect(sub.until(2)).rejects.toThrow(/stream ended/);
+  });
+});
+
+/** A WebSocket subscription's events as they come, or the refusal of its upgrade. */
+function webSocket(server: TestServer, path: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}${path}`, { headers });
+  const events: any[] = [];
+  ws.on('message', (data) => events.push(JSON.parse(String(data))));
+  const refused = new Promise<{ status: number; body: any }>((resolve) => {
+    ws.on('unexpected-response', (_request, response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('error', () => {});
+  return {
+    ws,
+    events,
+    refused,
+    closed,
+    /** Waits until `count` events have arrived. */
+    until: (count: number) =>
+      expect.poll(() => events.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count),
+  };
+}
+
+describe('subscribing over WebSocket', () => {
+  const { server } = useTestServer();
+
+  it('/ws sends open, the stored messages from since=, then live ones, one JSON text message each', async () => {
+    const nia = await withToken(server, 'ws-nia');
+    await http(server, 'POST', '/sock', { body: 'stored', headers: nia.bearer });
+    const sub = webSocket(server, '/sock,sock2/ws?since=all', nia.bearer);
+    await sub.until(2);
+    await http(server, 'POST', '/sock2', { body: 'live', headers: { ...nia.bearer, Priority: 'high' } });
+    await sub.until(3);
+    expect(sub.events).toEqual([
+      { id: expect.any(String), time: expect.any(Number), event: 'open', topic: 'sock,sock2' },
+      expect.objectContaining({ event: 'message', topic: 'sock', seq: 1, message: 'stored' }),
+      expect.objectContaining({ event: 'message', topic: 'sock2', seq: 1, message: 'live', priority: 4 }),
+    ]);
+    sub.ws.close();
+    await sub.closed;
+    // Socket.IO shares the HTTP server's upgrades, and still gets its own.
+    const chat = await createUser(server, 'ws-chat');
+    const { socket } = await connect(server.url, chat.token);
+    expect(socket.connected).toBe(true);
+    socket.disconnect();
+  });
+
+  it('takes ?auth=, and refuses an upgrade in ntfy’s error shape', async () => {
+    const omar = await withToken(server, 'ws-omar');
+    const auth = Buffer.from(`Bearer ${omar.token}`).toString('base64url');
+    const viaQuery = webSocket(server, `/wsq/ws?auth=${auth}`);
+    await viaQuery.until(1);
+    viaQuery.ws.close();
+
+    expect(await webSocket(server, '/wsq/ws').refused).toEqual({
+      status: 401,
+      body: { code: 'unauthorized', http: 401, error: expect.any(String) },
+    });
+    await server.ctx.topicAccess.set(omar.user.id, 'wsq', 'write-only');
+    expect((await webSocket(server, '/wsq/ws', omar.bearer).refused).body).toMatchObject({
+      code: 'forbidden',
+    });
+    expect((await webSocket(server, '/bad.topic/ws', omar.bearer).refused).body).toMatchObject({
+      code: 'validation_failed',
+    });
+    expect((await webSocket(server, '/ok/ws?poll=1', omar.bearer).refused).body).toMatchObject({
+      code: 'bad_request',
+    });
+  });
+
+  it('a shutdown closes WebSocket subscriptions', async () => {
+    const own = await startTestServer({ topicAnonymousAccess: 'read-write' });
+    const sub = webSocket(own, '/bye/ws');
+    await sub.until(1);
+    await own.close();
+    expect(await sub.closed).toBe(1001);
   });
 });

@@ -2,17 +2,26 @@
 // `Authorization: Basic` with username and password (or an empty username and a token as the
 // password), or the same header base64url-encoded in `?auth=`. No credentials: an anonymous caller,
 // whom the topic rules may still let in. Bad credentials are refused even where anonymous would pass.
+import type { IncomingHttpHeaders } from 'node:http';
 import { SwitchboardError } from '@switchboard/protocol';
-import type { FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import type { TopicCaller } from '../domain/topicAccess.ts';
+import type { Since } from '../domain/topics.ts';
 import { requireScope } from './auth.ts';
-import { queryParam } from './ntfyInput.ts';
+import { queryParam, sinceOf, topicList, truthy } from './ntfyInput.ts';
+
+/** What a caller is known by: an HTTP request, or a WebSocket's upgrade request. */
+export interface CallerRequest {
+  /** The client's address, behind trusted proxies. */
+  ip: string;
+  headers: IncomingHttpHeaders;
+  query: unknown;
+}
 
 const HOW = 'send Authorization: Bearer <access token with the publish scope>, or Basic username:password';
 
 /** The caller (null when anonymous), after the address's and the user's rate limits. */
-export async function topicCaller(ctx: ServerContext, request: FastifyRequest): Promise<TopicCaller | null> {
+export async function topicCaller(ctx: ServerContext, request: CallerRequest): Promise<TopicCaller | null> {
   // The address pays before credentials are checked, so guessing them is rate limited too.
   await ctx.rateLimits.consume(request.ip);
   const header = authorizationOf(request);
@@ -41,6 +50,22 @@ export async function topicCaller(ctx: ServerContext, request: FastifyRequest): 
   return caller;
 }
 
+/**
+ * A subscription to `names` (`a,b,c`): its topics, where it starts (`since=`, by default everything
+ * kept when polling and nothing otherwise) and whether it is a poll, once the caller may read them all.
+ */
+export async function subscriptionOf(
+  ctx: ServerContext,
+  request: CallerRequest,
+  names: string,
+): Promise<{ topics: string[]; since: Since; poll: boolean }> {
+  const topics = topicList(names);
+  await ctx.topicAccess.require(await topicCaller(ctx, request), topics, 'read');
+  const poll = truthy(queryParam(request, 'poll') ?? '');
+  const since = sinceOf(queryParam(request, 'since') ?? (poll ? 'all' : 'none'), Date.now());
+  return { topics, since, poll };
+}
+
 async function viaToken(ctx: ServerContext, token: string): Promise<TopicCaller> {
   const user = await ctx.accounts.authenticate(token);
   requireScope(user, 'publish');
@@ -48,7 +73,7 @@ async function viaToken(ctx: ServerContext, token: string): Promise<TopicCaller>
 }
 
 /** The Authorization header, or the one `?auth=` carries (ntfy: base64url of the whole header). */
-function authorizationOf(request: FastifyRequest): string | undefined {
+function authorizationOf(request: CallerRequest): string | undefined {
   const header = request.headers.authorization;
   if (header !== undefined && header !== '') return header;
   const param = queryParam(request, 'auth');

@@ -129,7 +129,7 @@ export function truthy(value: string): boolean {
 }
 
 /** A query parameter of the request, if given. */
-export function queryParam(request: FastifyRequest, name: string): string | undefined {
+export function queryParam(request: { query: unknown }, name: string): string | undefined {
   const value = (request.query as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : undefined;
 }
