@@ -117,7 +117,7 @@ export class TopicAccess {
 export function matches(pattern: string, topic: string): boolean {
   const source = pattern
     .split('*')
-    .map((part) => part.replace(/[-]/g, '\\-'))
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))
     .join('.*');
   return new RegExp(`^${source}$`).test(topic);
 }

@@ -413,6 +413,10 @@ describe('subscribing', () => {
     expect(bad.json).toMatchObject({ code: 'validation_failed' });
     const raw = await http(server, 'GET', '/polled/raw?poll=1', { headers: jay.bearer });
     expect(raw.text).toBe('one\ntwo\nthree\n');
+    // HEAD answers with the headers at once, not with a stream that never ends.
+    const head = await http(server, 'HEAD', '/polled/json', { headers: jay.bearer });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
   });
 
   it('a live /json stream says open, catches up from since=, then delivers each new message once', async () => {

@@ -74,7 +74,8 @@ export async function registerNtfyRoutes(
     for (const format of ['json', 'sse', 'raw'] as const) {
       ntfy.get<{ Params: { topics: string } }>(`/:topics/${format}`, async (request, reply) => {
         const { topics, since, poll } = await subscriptionOf(ctx, request, request.params.topics);
-        if (poll) {
+        // A HEAD (Fastify answers it with this GET route) gets a poll's headers, not an endless stream.
+        if (poll || request.method === 'HEAD') {
           const messages = await ctx.topics.read(topics, since);
           return reply
             .type(CONTENT_TYPES[format])
