@@ -120,7 +120,7 @@ export const SETTINGS = {
   maxConnectionsPerUser: {
     schema: positiveInt,
     default: DEFAULT_LIMITS.maxConnectionsPerUser,
-    help: 'live connections per user',
+    help: 'live connections per user; live topic subscriptions per user or anonymous address, counted apart',
   },
   maxConnectionsPerAddress: {
     schema: positiveInt,

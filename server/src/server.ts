@@ -105,6 +105,7 @@ export async function openServices(
   const search = new Search(db, channels);
   const topics = new Topics(db, {
     maxMessageLength: config.maxMessageLength,
+    maxSubscriptionsPerHolder: config.maxConnectionsPerUser,
     clock,
     onStored: () => metrics?.messages.labels('topic_message').inc(),
   });

@@ -42,6 +42,8 @@ export interface TopicListener {
 
 export interface TopicsOptions {
   maxMessageLength: number;
+  /** Live subscriptions one holder (a user, or an anonymous caller's address) may keep open. */
+  maxSubscriptionsPerHolder: number;
   clock?: Clock;
   /** Observes each stored message (metrics). */
   onStored?: () => void;
@@ -53,6 +55,8 @@ export const MAX_TOPIC_READ = 1000;
 export class Topics {
   private readonly clock: Clock;
   private readonly listeners = new Map<string, Set<TopicListener>>();
+  /** Live subscriptions per holder, to keep each within its limit. */
+  private readonly held = new Map<string, number>();
 
   constructor(
     private readonly db: Store,
@@ -95,15 +99,29 @@ export class Topics {
 
   /**
    * Tells `listener` every message committed to any of `topics` from now on, until the returned
-   * function is called.
+   * function is called. `holder` (a user, or an anonymous caller's address) may hold only so many.
    */
-  listen(topics: readonly string[], listener: TopicListener): () => void {
+  listen(topics: readonly string[], listener: TopicListener, holder: string): () => void {
+    const holding = this.held.get(holder) ?? 0;
+    if (holding >= this.options.maxSubscriptionsPerHolder) {
+      throw new SwitchboardError(
+        'too_many_connections',
+        `${holding} subscriptions are open already, the most this server allows: close one first`,
+      );
+    }
+    this.held.set(holder, holding + 1);
     for (const topic of topics) {
       let set = this.listeners.get(topic);
       if (!set) this.listeners.set(topic, (set = new Set()));
       set.add(listener);
     }
+    let stopped = false;
     return () => {
+      if (stopped) return;
+      stopped = true;
+      const left = (this.held.get(holder) ?? 1) - 1;
+      if (left > 0) this.held.set(holder, left);
+      else this.held.delete(holder);
       for (const topic of topics) {
         const set = this.listeners.get(topic);
         set?.delete(listener);

@@ -380,6 +380,36 @@ describe('limits', () => {
   });
 });
 
+describe('live subscriptions per user and per anonymous address', () => {
+  const { server } = useTestServer({ maxConnectionsPerUser: 2, topicAnonymousAccess: 'read-only' });
+
+  it('refuses one past the limit with too_many_connections, and takes it once one closes', async () => {
+    const pia = await withToken(server, 'held-pia');
+    const first = await stream(server, '/held/json', pia.bearer);
+    const second = await stream(server, '/held,other/sse', pia.bearer);
+    await Promise.all([first.until(1), second.until(2)]);
+    const third = await http(server, 'GET', '/held/json', { headers: pia.bearer });
+    expect(third.status).toBe(429);
+    expect(third.json).toMatchObject({ code: 'too_many_connections', http: 429 });
+    // Polls hold nothing; anonymous callers count per address, apart from the user.
+    expect((await http(server, 'GET', '/held/json?poll=1', { headers: pia.bearer })).status).toBe(200);
+    const anonymous = await stream(server, '/held/raw');
+    await anonymous.until(1);
+
+    first.close();
+    await expect
+      .poll(async () => {
+        const again = await stream(server, '/held/json', pia.bearer);
+        const ok = again.res.status === 200;
+        again.close();
+        return ok;
+      })
+      .toBe(true);
+    second.close();
+    anonymous.close();
+  });
+});
+
 describe('subscribing', () => {
   const { server } = useTestServer();
 

@@ -52,18 +52,22 @@ export async function topicCaller(ctx: ServerContext, request: CallerRequest): P
 
 /**
  * A subscription to `names` (`a,b,c`): its topics, where it starts (`since=`, by default everything
- * kept when polling and nothing otherwise) and whether it is a poll, once the caller may read them all.
+ * kept when polling and nothing otherwise), whether it is a poll and whose it is, once the caller may
+ * read them all.
  */
 export async function subscriptionOf(
   ctx: ServerContext,
   request: CallerRequest,
   names: string,
-): Promise<{ topics: string[]; since: Since; poll: boolean }> {
+): Promise<{ topics: string[]; since: Since; poll: boolean; holder: string }> {
   const topics = topicList(names);
-  await ctx.topicAccess.require(await topicCaller(ctx, request), topics, 'read');
+  const caller = await topicCaller(ctx, request);
+  await ctx.topicAccess.require(caller, topics, 'read');
   const poll = truthy(queryParam(request, 'poll') ?? '');
   const since = sinceOf(queryParam(request, 'since') ?? (poll ? 'all' : 'none'), Date.now());
-  return { topics, since, poll };
+  // Whose live subscriptions this one counts against: the user's, or the anonymous address's.
+  const holder = caller ? `user ${caller.id}` : `address ${request.ip}`;
+  return { topics, since, poll, holder };
 }
 
 async function viaToken(ctx: ServerContext, token: string): Promise<TopicCaller> {

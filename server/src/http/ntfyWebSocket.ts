@@ -37,13 +37,13 @@ export function attachTopicWebSockets(
       if (ctx.isShuttingDown())
         throw new SwitchboardError('unavailable', 'the server is restarting: retry in a few seconds');
       const names = decodePath(match[1]!);
-      const { topics, since, poll } = await subscriptionOf(ctx, caller, names);
+      const { topics, since, poll, holder } = await subscriptionOf(ctx, caller, names);
       if (poll)
         throw new SwitchboardError(
           'bad_request',
           'poll=1 is for /json, /sse and /raw: a WebSocket stays open',
         );
-      await streamTopics(ctx, { topics, since }, () => upgrade(sockets, request, socket, head));
+      await streamTopics(ctx, { topics, since, holder }, () => upgrade(sockets, request, socket, head));
     })().catch((err: unknown) => refuse(ctx, socket, securityHeaders, err));
   });
 }

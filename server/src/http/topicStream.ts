@@ -28,7 +28,7 @@ export interface TopicSink {
  */
 export async function streamTopics(
   ctx: ServerContext,
-  options: { topics: readonly string[]; since: Since },
+  options: { topics: readonly string[]; since: Since; holder: string },
   begin: () => TopicSink,
 ): Promise<void> {
   const { topics } = options;
@@ -46,7 +46,7 @@ export async function streamTopics(
   let end = () => {
     ended = true;
   };
-  const stopListening = ctx.topics.listen(topics, { message: deliver, end: () => end() });
+  const stopListening = ctx.topics.listen(topics, { message: deliver, end: () => end() }, options.holder);
   let stored: TopicMessage[];
   try {
     stored = await ctx.topics.read(topics, options.since);

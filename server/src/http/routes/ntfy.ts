@@ -73,7 +73,7 @@ export async function registerNtfyRoutes(
 
     for (const format of ['json', 'sse', 'raw'] as const) {
       ntfy.get<{ Params: { topics: string } }>(`/:topics/${format}`, async (request, reply) => {
-        const { topics, since, poll } = await subscriptionOf(ctx, request, request.params.topics);
+        const { topics, since, poll, holder } = await subscriptionOf(ctx, request, request.params.topics);
         // A HEAD (Fastify answers it with this GET route) gets a poll's headers, not an endless stream.
         if (poll || request.method === 'HEAD') {
           const messages = await ctx.topics.read(topics, since);
@@ -81,7 +81,7 @@ export async function registerNtfyRoutes(
             .type(CONTENT_TYPES[format])
             .send(messages.map((m) => encode(format, toTopicEvent(m))).join(''));
         }
-        await streamTopics(ctx, { topics, since }, () => httpSink(reply, format, securityHeaders));
+        await streamTopics(ctx, { topics, since, holder }, () => httpSink(reply, format, securityHeaders));
       });
     }
   });
