@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './ids.ts';
 export * from './search.ts';
 export * from './channelNames.ts';
+export * from './topics.ts';

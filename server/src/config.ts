@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, NAME_PATTERN, SwitchboardError } from '@switchboard/protocol';
+import { DEFAULT_LIMITS, NAME_PATTERN, SwitchboardError, TopicPermission } from '@switchboard/protocol';
 
 // Env vars and flags carry numbers as text. Only digits count as a number: z.coerce would turn "",
 // " ", null or true into 0 or 1, so an empty SWITCHBOARD_PORT silently meant a random port.
@@ -122,7 +122,7 @@ export const SETTINGS = {
   maxConnectionsPerUser: {
     schema: positiveInt,
     default: DEFAULT_LIMITS.maxConnectionsPerUser,
-    help: 'live connections per user',
+    help: 'live connections per user; live topic subscriptions per user or anonymous address, counted apart',
   },
   maxConnectionsPerAddress: {
     schema: positiveInt,
@@ -176,6 +176,17 @@ export const SETTINGS = {
     schema: positiveInt,
     default: 30,
     help: 'failed password checks per account per hour, from any address',
+  },
+  // --- topics (the publish API) ---
+  topicAnonymousAccess: {
+    schema: TopicPermission,
+    default: 'deny',
+    help: 'what callers without a token may do with topics no rule covers: read-write, read-only, write-only or deny',
+  },
+  topicDefaultAccess: {
+    schema: TopicPermission,
+    default: 'read-write',
+    help: 'what signed-in users may do with topics no rule covers (admins may do anything; rules: switchboard-server access)',
   },
 } as const;
 

@@ -14,6 +14,8 @@ import type { Threads } from './domain/threads.ts';
 import type { RateLimits } from './domain/rateLimits.ts';
 import type { Registration } from './domain/registration.ts';
 import type { Search } from './domain/search.ts';
+import type { TopicAccess } from './domain/topicAccess.ts';
+import type { Topics } from './domain/topics.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { BlobStore } from './store/blobs.ts';
@@ -36,6 +38,9 @@ export interface ServerContext {
   passwordResets: PasswordResets;
   search: Search;
   files: Files;
+  /** Notification topics and who may use them (the publish API). */
+  topics: Topics;
+  topicAccess: TopicAccess;
   blobs: BlobStore;
   rateLimits: RateLimits;
   /** Live connections per user, on every node: presence and the per-user cap. */

@@ -21,6 +21,8 @@ import { Reactions } from './domain/reactions.ts';
 import { Threads } from './domain/threads.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { Search } from './domain/search.ts';
+import { TopicAccess } from './domain/topicAccess.ts';
+import { Topics } from './domain/topics.ts';
 import { buildHttp, webPage } from './http/app.ts';
 import { proxyTrust } from './http/clientAddress.ts';
 import { Connections } from './http/connections.ts';
@@ -102,6 +104,17 @@ export async function openServices(
   const reactions = new Reactions(db, channels, messages, clock);
   const preferences = new UserPreferences(db, options.notifier, clock);
   const search = new Search(db, channels);
+  const topics = new Topics(db, {
+    maxMessageLength: config.maxMessageLength,
+    maxSubscriptionsPerHolder: config.maxConnectionsPerUser,
+    clock,
+    onStored: () => metrics?.messages.labels('topic_message').inc(),
+  });
+  const topicAccess = new TopicAccess(
+    db,
+    { user: config.topicDefaultAccess, anonymous: config.topicAnonymousAccess },
+    clock,
+  );
   return {
     db,
     accounts,
@@ -116,6 +129,8 @@ export async function openServices(
     registration,
     invites,
     passwordResets,
+    topics,
+    topicAccess,
   };
 }
 
@@ -242,6 +257,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('shutting down: answering what was accepted, then closing connections');
       clearInterval(retention);
       clearInterval(fileSweep);
+      // Live topic streams end now: they would hold the HTTP server open until the cut.
+      services.topics.endSubscriptions();
       stopRealtime();
       await realtime.drain(deadline);
       await services.messages.drain();
@@ -283,9 +300,14 @@ function startFileSweep(ctx: ServerContext, graceMs: number, shared: boolean): N
 
 function startRetention(ctx: ServerContext, days: number, clock: Clock): NodeJS.Timeout {
   const prune = () =>
-    ctx.messages
-      .pruneOlderThan(clock() - days * DAY)
-      .then((n) => n > 0 && ctx.logger.info({ removed: n }, 'retention: removed old messages'))
+    Promise.all([
+      ctx.messages.pruneOlderThan(clock() - days * DAY),
+      ctx.topics.pruneOlderThan(clock() - days * DAY),
+    ])
+      .then(
+        ([n, t]) =>
+          n + t > 0 && ctx.logger.info({ removed: n, topicMessages: t }, 'retention: removed old messages'),
+      )
       .catch((err: unknown) => ctx.logger.error({ err }, 'retention: pruning failed'));
   void prune();
   return setInterval(prune, 60 * 60 * 1000).unref();

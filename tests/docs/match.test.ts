@@ -13,6 +13,7 @@ describe('matchesShape', () => {
     ],
     ['expires 2027-02-19T08:36:36.682Z', 'expires 2027-03-06T14:25:39.933Z'],
     ['"time":1795250065988,', '"time":1796567173455,'],
+    ['"time":1795250065,', '"time":1796567173,'],
     ['2d6abe004e11f28c', '83cb78260961f0b7'],
     ['password: …', 'password: rX-yFyGLWo0GQMHpdOSXwzOS'],
     ['(known: SWITCHBOARD_PORT, …)', '(known: SWITCHBOARD_PORT, SWITCHBOARD_HOST)'],

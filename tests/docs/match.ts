@@ -2,7 +2,7 @@
 // written in the page as a sample of their shape, and match any value of that shape:
 //   ids — UUIDs, full or shortened with an ellipsis (01a1fd3e-31ec-…);
 //   secrets — sb_…, setup_…, inv_…, reset_… followed by 43 characters;
-//   times — 13-digit epoch milliseconds, ISO 8601 times ending in Z;
+//   times — 13-digit epoch milliseconds, 10-digit Unix seconds (ntfy's `time`), ISO 8601 times ending in Z;
 //   epochs — 16 lowercase hex digits;
 // and `…` anywhere else stands for any text. JSON is compared field by field (the same fields, the
 // same array lengths, every value matched); text line by line, with runs of spaces and tabs as one.
@@ -25,6 +25,7 @@ const SHAPES: { sample: RegExp; pattern: (match: RegExpExecArray) => string }[] 
     pattern: () => '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{3})?Z',
   },
   { sample: /(?<!\d)\d{13}(?!\d)/, pattern: () => '\\d{13}' },
+  { sample: /(?<!\d)\d{10}(?!\d)/, pattern: () => '\\d{10}' },
   { sample: /(?<![0-9a-f])[0-9a-f]{16}(?![0-9a-f])/, pattern: () => '[0-9a-f]{16}' },
   { sample: /…/, pattern: () => '.*?' },
 ];
@@ -65,8 +66,9 @@ export function compareJson(expected: unknown, actual: unknown, where = '$'): Mi
     return typeof actual === 'string' && matchesShape(expected, actual) ? [] : differ();
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') return differ();
-    const isTime = (n: number) => Number.isInteger(n) && /^\d{13}$/.test(String(n));
-    return (isTime(expected) ? isTime(actual) : expected === actual) ? [] : differ();
+    const digits = (n: number) => (Number.isInteger(n) && n > 0 ? String(n).length : 0);
+    const isTime = (n: number) => digits(n) === 13 || digits(n) === 10;
+    return (isTime(expected) ? digits(actual) === digits(expected) : expected === actual) ? [] : differ();
   }
   if (expected === null || typeof expected !== 'object') return expected === actual ? [] : differ();
   if (Array.isArray(expected)) {

@@ -283,6 +283,9 @@ const TABLES: Record<keyof Database, true> = {
   files: true,
   thread_follows: true,
   reactions: true,
+  topics: true,
+  topic_messages: true,
+  topic_access: true,
 };
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing was written. */

@@ -18,10 +18,10 @@ import { randomPassword, readPasswordFromStdin } from './password.ts';
 import { printable, printableJson } from './printable.ts';
 
 /** Adds the storage settings' flags (and `extra` settings') to a command; resolves its config. */
-type Settings = (command: Command, extra?: SettingName[]) => (opts: Record<string, unknown>) => Config;
+export type Settings = (command: Command, extra?: SettingName[]) => (opts: Record<string, unknown>) => Config;
 type Services = Awaited<ReturnType<typeof openServices>>;
 
-async function withServices(config: Config, work: (s: Services) => Promise<void>): Promise<void> {
+export async function withServices(config: Config, work: (s: Services) => Promise<void>): Promise<void> {
   const services = await openServices(config, { notifier: silentNotifier });
   try {
     await work(services);
@@ -30,7 +30,7 @@ async function withServices(config: Config, work: (s: Services) => Promise<void>
   }
 }
 
-function define(
+export function define(
   parent: Command,
   settings: Settings,
   spec: string,

@@ -40,7 +40,7 @@ describe('help and usage errors', () => {
   it('--help exits 0, names every command and lists every setting of the default command', async () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
-    for (const command of ['serve', 'config', 'user', 'token', 'invite'])
+    for (const command of ['serve', 'config', 'user', 'token', 'invite', 'access'])
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(stdout).toContain('--password-stdin');
     for (const name of SETTING_NAMES) {
@@ -310,6 +310,61 @@ describe('user, token and invite commands against a running server on the same d
       expect(bad.code, scope).toBe(1);
       expect(bad.stderr).toMatch(/^error \[validation_failed\]: scopes/);
     }
+  });
+
+  it('access set, list and reset change who may publish, on the running server at once', async () => {
+    await cli('user', 'add', 'topicuser', '--data-dir', dataDir);
+    const made = await cli('token', 'create', 'topicuser', '--scope', 'publish', '--data-dir', dataDir);
+    const token = made.stdout.trim();
+    const publish = (topic: string, auth?: string) =>
+      fetch(`${server.url}/${topic}`, {
+        method: 'POST',
+        body: 'hello',
+        headers: auth ? { authorization: `Bearer ${auth}` } : {},
+      }).then((res) => res.status);
+    expect(await publish('alerts-db', token)).toBe(200);
+
+    expect(await cli('access', 'set', 'topicuser', 'alerts-*', 'ro', '--data-dir', dataDir)).toMatchObject({
+      code: 0,
+      stdout: 'topicuser may now only read alerts-*\n',
+    });
+    expect(await publish('alerts-db', token)).toBe(403);
+    expect(await publish('status', undefined)).toBe(401);
+    await cli('access', 'set', 'everyone', 'status', 'write-only', '--data-dir', dataDir);
+    expect(await publish('status', undefined)).toBe(200);
+
+    const listed = await cli('access', 'list', '--data-dir', dataDir);
+    expect(listed.stdout).toBe(
+      'topicuser\talerts-*\tread-only\neveryone\tstatus\twrite-only\n' +
+        'other topics: signed-in users read-write, anonymous deny; admins may do anything\n',
+    );
+    expect(JSON.parse((await cli('access', 'list', '--json', '--data-dir', dataDir)).stdout)).toEqual({
+      rules: [
+        { user: 'topicuser', pattern: 'alerts-*', permission: 'read-only' },
+        { user: '*', pattern: 'status', permission: 'write-only' },
+      ],
+      defaults: { users: 'read-write', anonymous: 'deny' },
+    });
+
+    for (const bad of [
+      ['topicuser', 'alerts-*', 'admin'],
+      ['topicuser', 'bad topic', 'rw'],
+    ]) {
+      const refused = await cli('access', 'set', ...bad, '--data-dir', dataDir);
+      expect(refused.code, bad.join(' ')).toBe(1);
+      expect(refused.stderr).toMatch(/^error \[validation_failed\]/);
+    }
+    expect((await cli('access', 'set', 'nobody', 'x', 'rw', '--data-dir', dataDir)).stderr).toMatch(
+      /^error \[not_found\]/,
+    );
+
+    expect(await cli('access', 'reset', 'topicuser', '--data-dir', dataDir)).toMatchObject({
+      code: 0,
+      stdout: 'removed 1 rule\n',
+    });
+    expect(await publish('alerts-db', token)).toBe(200);
+    await cli('access', 'reset', 'everyone', 'status', '--data-dir', dataDir);
+    expect(await publish('status', undefined)).toBe(401);
   });
 
   it('token create refuses bad durations and unknown users', async () => {

@@ -15,6 +15,7 @@ import {
   type SettingName,
 } from '../config.ts';
 import { SERVER_VERSION } from '../version.ts';
+import { registerAccessCommands } from './access.ts';
 import { registerAccountCommands } from './accounts.ts';
 import { registerBackupCommand, registerRestoreCommand } from './backup.ts';
 import { printable } from './printable.ts';
@@ -57,6 +58,7 @@ Examples:
   switchboard-server --host 0.0.0.0 --port 80 --data-dir /var/lib/switchboard
   echo 'a-long-password' | switchboard-server user add alice --admin --password-stdin
   switchboard-server token create alice --label backups --expires 90d
+  switchboard-server access set everyone 'status-*' read-only
   switchboard-server config                            print the effective configuration
 
 The options above are the server's settings (serve is the default command). Each command's own
@@ -93,9 +95,10 @@ Docs: docs/self-hosting.md`,
     );
   });
 
-  registerAccountCommands(program, (command, extra = []) =>
-    withSettings(command, [...STORAGE_SETTINGS, ...extra]),
-  );
+  const storageSettings = (command: Command, extra: SettingName[] = []) =>
+    withSettings(command, [...STORAGE_SETTINGS, ...extra]);
+  registerAccountCommands(program, storageSettings);
+  registerAccessCommands(program, storageSettings);
   registerBackupCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
   registerRestoreCommand(program, (command) => withSettings(command, STORAGE_SETTINGS));
   return program;

@@ -18,7 +18,9 @@ import { SwitchboardError } from '@switchboard/protocol';
 import type { ServerContext } from '../context.ts';
 import { toSwitchboardError } from '../errors.ts';
 import { proxyTrust } from './clientAddress.ts';
+import { attachTopicWebSockets } from './ntfyWebSocket.ts';
 import { registerApiRoutes } from './routes/api.ts';
+import { ntfyErrorBody, registerNtfyRoutes } from './routes/ntfy.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 
 /** Where the built web client lives: `web/` beside `dist/` in the package. */
@@ -45,7 +47,8 @@ export async function buildHttp(
     if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
     // Router errors (a bad URL) are answered before any hook runs, so onSend would not add these.
     void reply.headers(securityHeaders);
-    void reply.status(error.httpStatus).send({ error: error.toBody() });
+    const ntfy = request.routeOptions.config?.ntfyErrors === true;
+    void reply.status(error.httpStatus).send(ntfy ? ntfyErrorBody(error) : { error: error.toBody() });
   };
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
@@ -118,10 +121,12 @@ export async function buildHttp(
 
   registerOpsRoutes(app, ctx);
   await app.register((api) => registerApiRoutes(api, ctx), { prefix: '/api/v1' });
+  await registerNtfyRoutes(app, ctx, securityHeaders);
+  attachTopicWebSockets(app.server, ctx, securityHeaders);
 
   const root = webRoot();
   if (fs.existsSync(path.join(root, 'index.html'))) {
-    // Only `/` and `/assets/*` belong to the web client; every other root path stays free for topics.
+    // Only `/` and `/assets/*` belong to the web client; every other root path is free for topics.
     await app.register(fastifyStatic, {
       root: path.join(root, 'assets'),
       prefix: '/assets/',

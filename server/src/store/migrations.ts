@@ -286,6 +286,48 @@ const migrations: Record<string, Migration> = {
     // Unread counts from counters instead of counting history (store/unreadCounters.ts).
     up: addUnreadCounters,
   },
+  // --- publish API (0050–0059) ---
+  '0050_topics': {
+    async up(db: Kysely<unknown>) {
+      // A topic is a stream of its own (docs/decisions.md, "Topics are streams beside channels").
+      await db.schema
+        .createTable('topics')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('head_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('pruned_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('topic_messages')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('topic_id', 'varchar(64)', (c) => c.notNull().references('topics.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('publisher_id', 'varchar(64)', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('title', 'text')
+        .addColumn('priority', 'integer')
+        .addColumn('tags', 'text')
+        .addColumn('click', 'text')
+        .addColumn('markdown', 'integer', (c) => c.notNull().defaultTo(0))
+        .addUniqueConstraint('topic_messages_topic_seq', ['topic_id', 'seq'])
+        .execute();
+      await db.schema
+        .createIndex('topic_messages_created')
+        .on('topic_messages')
+        .column('created_at')
+        .execute();
+      await db.schema
+        .createTable('topic_access')
+        .addColumn('subject', 'varchar(64)', (c) => c.notNull())
+        .addColumn('pattern', 'varchar(64)', (c) => c.notNull())
+        .addColumn('permission', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('topic_access_pk', ['subject', 'pattern'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

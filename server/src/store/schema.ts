@@ -195,3 +195,47 @@ export interface Database {
   thread_follows: ThreadFollowsTable;
   reactions: ReactionsTable;
 }
+
+// --- Notification topics (ntfy's dialect): each topic is a stream with its own seq. ---
+
+export interface TopicsTable {
+  id: string;
+  /** As published to: case-sensitive, [-_A-Za-z0-9]{1,64}. */
+  name: string;
+  created_at: number;
+  /** Highest seq handed out in this topic's stream. */
+  head_seq: number;
+  /** Everything at or below this seq has been removed by retention. */
+  pruned_seq: number;
+}
+
+export interface TopicMessagesTable {
+  id: string;
+  topic_id: string;
+  seq: number;
+  /** Who published it; null for an anonymous publisher (when the rules allow one). */
+  publisher_id: string | null;
+  created_at: number;
+  message: string;
+  title: string | null;
+  priority: number | null;
+  /** JSON array of strings, or null for none. */
+  tags: string | null;
+  click: string | null;
+  markdown: number;
+}
+
+/** One access rule: `subject` is a user id, or `*` for everyone (anonymous callers included). */
+export interface TopicAccessTable {
+  subject: string;
+  /** A topic name, `*` standing for any run of characters. */
+  pattern: string;
+  permission: 'read-write' | 'read-only' | 'write-only' | 'deny';
+  created_at: number;
+}
+
+export interface Database {
+  topics: TopicsTable;
+  topic_messages: TopicMessagesTable;
+  topic_access: TopicAccessTable;
+}

@@ -1,0 +1,75 @@
+// Notification topics, published to in ntfy's HTTP dialect (docs/publish.md): topic names, who may
+// use a topic, and the message shape that dialect speaks. Each topic is a stream with its own seq.
+import { z } from 'zod';
+import { PlainText, Text } from './schemas.ts';
+
+/** A topic name as ntfy allows it: 1–64 of A–Z a–z 0–9 _ -, case-sensitive. */
+export const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
+export const TopicName = z.string().regex(TOPIC_PATTERN, 'topic names are 1–64 of A-Z a-z 0-9 _ -');
+/** A rule's topic: a name, with `*` standing for any run of characters. */
+export const TopicPattern = z
+  .string()
+  .regex(/^[-_A-Za-z0-9*]{1,64}$/, 'topic patterns are 1–64 of A-Z a-z 0-9 _ - and * (any characters)');
+
+/** What a rule lets someone do with matching topics (ntfy's names). */
+export const TOPIC_PERMISSIONS = ['read-write', 'read-only', 'write-only', 'deny'] as const;
+export const TopicPermission = z.enum(TOPIC_PERMISSIONS);
+export type TopicPermission = z.infer<typeof TopicPermission>;
+
+/** ntfy's priorities: 1 (min) to 5 (max/urgent), 3 the default. */
+export const TOPIC_PRIORITY_NAMES: Readonly<Record<string, number>> = {
+  min: 1,
+  low: 2,
+  default: 3,
+  high: 4,
+  urgent: 5,
+  max: 5,
+};
+export const TopicPriority = z.number().int().min(1).max(5);
+
+export const MAX_TOPIC_TITLE = 256;
+export const MAX_TOPIC_TAGS = 20;
+export const MAX_TOPIC_TAG = 64;
+export const MAX_TOPIC_CLICK = 2000;
+
+/** Where a click on a topic message may lead: links a desktop may open (ARCHITECTURE §6). */
+export const TopicClick = PlainText.max(MAX_TOPIC_CLICK).regex(
+  /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s]+)$/i,
+  'click must be an http, https or mailto URL',
+);
+
+/** What a publisher sends besides the topic: ntfy's fields, every one but the message optional. */
+export const TopicPublish = z.strictObject({
+  message: Text,
+  title: PlainText.max(MAX_TOPIC_TITLE).optional(),
+  priority: TopicPriority.optional(),
+  tags: z
+    .array(
+      PlainText.min(1)
+        .max(MAX_TOPIC_TAG)
+        .regex(/^[^,]+$/, 'a tag holds no comma'),
+    )
+    .max(MAX_TOPIC_TAGS)
+    .optional(),
+  click: TopicClick.optional(),
+  markdown: z.boolean().optional(),
+});
+export type TopicPublish = z.infer<typeof TopicPublish>;
+
+/**
+ * One event of a topic subscription, as ntfy sends it: `time` in Unix seconds, fields without a value
+ * left out. `seq` is the message's place in its topic's stream (our addition; ntfy clients ignore it).
+ */
+export interface TopicEvent {
+  id: string;
+  time: number;
+  event: 'open' | 'keepalive' | 'message';
+  topic: string;
+  seq?: number;
+  message?: string;
+  title?: string;
+  priority?: number;
+  tags?: string[];
+  click?: string;
+  content_type?: 'text/markdown';
+}
