@@ -188,6 +188,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await cluster.close();
     throw err;
   }
+  realtime.relayTopics(services.topics);
   try {
     if (isPostgresUrl(config.databaseUrl)) await claimFilesFolder(services.db, services.blobs);
     await services.channels.ensureDefaultChannel(config.defaultChannel);

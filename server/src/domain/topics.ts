@@ -37,6 +37,8 @@ export type Since =
 /** A live subscriber: told each committed message, and told when the server stops serving it. */
 export interface TopicListener {
   message(message: TopicMessage): void;
+  /** Messages may have been missed (the link to the other nodes broke): read what is stored since. */
+  resync(): void;
   end(): void;
 }
 
@@ -57,6 +59,8 @@ export class Topics {
   private readonly listeners = new Map<string, Set<TopicListener>>();
   /** Live subscriptions per holder, to keep each within its limit. */
   private readonly held = new Map<string, number>();
+  /** Tells the other nodes of a message stored here (none for one node alone). */
+  private relay: (message: TopicMessage) => void = () => {};
 
   constructor(
     private readonly db: Store,
@@ -93,8 +97,52 @@ export class Topics {
     });
     const message = toTopicMessage(row, topic);
     this.options.onStored?.();
-    for (const listener of this.listeners.get(topic) ?? []) listener.message(message);
+    this.receive(message);
+    this.relay(message);
     return message;
+  }
+
+  /** Sends each message stored on this node to the other nodes too, which pass it to `receive`. */
+  relayTo(relay: (message: TopicMessage) => void): void {
+    this.relay = relay;
+  }
+
+  /** A message stored (here or on another node): this node's live subscribers of its topic hear it. */
+  receive(message: TopicMessage): void {
+    for (const listener of this.listeners.get(message.topic) ?? []) listener.message(message);
+  }
+
+  /** Messages from other nodes may have been lost on the way: every live subscriber reads what it missed. */
+  resync(): void {
+    for (const listener of new Set([...this.listeners.values()].flatMap((set) => [...set])))
+      listener.resync();
+  }
+
+  /** Each topic's newest seq (0 for a topic with no message yet). */
+  async heads(topics: readonly string[]): Promise<Map<string, number>> {
+    const rows =
+      topics.length === 0
+        ? []
+        : await this.db
+            .selectFrom('topics')
+            .select(['name', 'head_seq'])
+            .where('name', 'in', topics)
+            .execute();
+    return new Map(topics.map((t) => [t, Number(rows.find((r) => r.name === t)?.head_seq ?? 0)]));
+  }
+
+  /** Stored messages of one topic after `seq`, in seq order, at most MAX_TOPIC_READ. */
+  async readAfter(topic: string, seq: number): Promise<TopicMessage[]> {
+    const rows = await this.db
+      .selectFrom('topic_messages')
+      .innerJoin('topics', 'topics.id', 'topic_messages.topic_id')
+      .selectAll('topic_messages')
+      .where('topics.name', '=', topic)
+      .where('topic_messages.seq', '>', seq)
+      .orderBy('topic_messages.seq', 'asc')
+      .limit(MAX_TOPIC_READ)
+      .execute();
+    return rows.map((row) => toTopicMessage(row, topic));
   }
 
   /**

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connect, createUser, startTestServer, type TestServer } from '../../../tests/support/server.ts';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
+import { subscribe, withToken } from '../../../tests/support/topics.ts';
 import { webRoot } from './app.ts';
 
 const webBuilt = fs.existsSync(path.join(webRoot(), 'index.html'));
@@ -39,45 +40,12 @@ async function http(
   return { status: res.status, headers: res.headers, text, json };
 }
 
-/** A user with an access token of `scopes`. */
-async function withToken(server: TestServer, name: string, scopes: ('chat' | 'publish')[] = ['publish']) {
-  const { user, password } = await createUser(server, name);
-  const { token } = await server.ctx.accounts.createToken(user.id, { kind: 'access', scopes });
-  return { user, password, token, bearer: { authorization: `Bearer ${token}` } };
-}
-
 async function storedCount(server: TestServer): Promise<number> {
   const row = await server.ctx.db
     .selectFrom('topic_messages')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/** A live subscription's lines, read as they come. */
-async function stream(server: TestServer, path: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  const res = await fetch(`${server.url}${path}`, { headers, signal: controller.signal });
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  const lines: string[] = [];
-  return {
-    res,
-    lines,
-    /** Reads until `count` lines have arrived (in all), and returns them. */
-    async until(count: number): Promise<string[]> {
-      while (lines.length < count) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended after ${lines.length} lines: ${JSON.stringify(lines)}`);
-        buffer += value;
-        const parts = buffer.split('\n');
-        buffer = parts.pop()!;
-        lines.push(...parts);
-      }
-      return lines.slice(0, count);
-    },
-    close: () => controller.abort(),
-  };
 }
 
 describe('publishing', () => {
@@ -385,21 +353,21 @@ describe('live subscriptions per user and per anonymous address', () => {
 
   it('refuses one past the limit with too_many_connections, and takes it once one closes', async () => {
     const pia = await withToken(server, 'held-pia');
-    const first = await stream(server, '/held/json', pia.bearer);
-    const second = await stream(server, '/held,other/sse', pia.bearer);
+    const first = await subscribe(server.url, '/held/json', pia.bearer);
+    const second = await subscribe(server.url, '/held,other/sse', pia.bearer);
     await Promise.all([first.until(1), second.until(2)]);
     const third = await http(server, 'GET', '/held/json', { headers: pia.bearer });
     expect(third.status).toBe(429);
     expect(third.json).toMatchObject({ code: 'too_many_connections', http: 429 });
     // Polls hold nothing; anonymous callers count per address, apart from the user.
     expect((await http(server, 'GET', '/held/json?poll=1', { headers: pia.bearer })).status).toBe(200);
-    const anonymous = await stream(server, '/held/raw');
+    const anonymous = await subscribe(server.url, '/held/raw');
     await anonymous.until(1);
 
     first.close();
     await expect
       .poll(async () => {
-        const again = await stream(server, '/held/json', pia.bearer);
+        const again = await subscribe(server.url, '/held/json', pia.bearer);
         const ok = again.res.status === 200;
         again.close();
         return ok;
@@ -452,7 +420,7 @@ describe('subscribing', () => {
   it('a live /json stream says open, catches up from since=, then delivers each new message once', async () => {
     const kim = await withToken(server, 'sub-kim');
     await http(server, 'POST', '/live', { body: 'before', headers: kim.bearer });
-    const sub = await stream(server, '/live,live2/json?since=all', kim.bearer);
+    const sub = await subscribe(server.url, '/live,live2/json?since=all', kim.bearer);
     expect(sub.res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     expect(sub.res.headers.get('x-content-type-options')).toBe('nosniff');
     const [open, before] = (await sub.until(2)).map((line) => JSON.parse(line));
@@ -490,7 +458,7 @@ describe('subscribing', () => {
     try {
       const first = (await http(server, 'POST', '/busy', { body: 'start', headers: lee.bearer })).json;
       for (let round = 0; round < 5; round++) {
-        const sub = await stream(server, `/busy/json?since=${first.id}`, lee.bearer);
+        const sub = await subscribe(server.url, `/busy/json?since=${first.id}`, lee.bearer);
         const events = (await sub.until(40)).slice(1).map((line) => JSON.parse(line));
         sub.close();
         expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => first.seq + 1 + i));
@@ -503,9 +471,9 @@ describe('subscribing', () => {
 
   it('/sse and /raw speak their formats; reading needs the read permission', async () => {
     const mia = await withToken(server, 'sub-mia');
-    const sse = await stream(server, '/fmt/sse', mia.bearer);
+    const sse = await subscribe(server.url, '/fmt/sse', mia.bearer);
     expect(sse.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const raw = await stream(server, '/fmt/raw', mia.bearer);
+    const raw = await subscribe(server.url, '/fmt/raw', mia.bearer);
     await sse.until(3);
     await raw.until(1);
     await http(server, 'POST', '/fmt', {
@@ -528,7 +496,7 @@ describe('subscribing', () => {
 
   it('a shutdown ends live streams instead of waiting for them', async () => {
     const own = await startTestServer({ topicAnonymousAccess: 'read-write', shutdownGraceSeconds: 30 });
-    const sub = await stream(own, '/bye/json');
+    const sub = await subscribe(own.url, '/bye/json');
     await sub.until(1);
     const started = Date.now();
     await own.close();

@@ -20,6 +20,7 @@ import type { Cluster } from '../cluster/cluster.ts';
 import type { ServerContext } from '../context.ts';
 import { userOf, type Accounts } from '../domain/accounts.ts';
 import type { Notifier } from '../domain/notifier.ts';
+import type { TopicMessage, Topics } from '../domain/topics.ts';
 import { requireScope } from '../http/auth.ts';
 import { clientAddressResolver } from '../http/clientAddress.ts';
 import { PresenceBatcher } from './presenceBatcher.ts';
@@ -38,6 +39,8 @@ interface SocketData {
 interface ServerSideEvents {
   /** These tokens stopped working: drop the connections of yours that use them. */
   'tokens.revoked': (tokenIds: string[]) => void;
+  /** A topic message was stored: tell your live subscribers of its topic. */
+  'topic.published': (message: TopicMessage) => void;
 }
 
 export type SwitchboardIo = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
@@ -124,6 +127,18 @@ export class Realtime {
     // Events published while the link to the other nodes was broken may not have reached everyone:
     // every client, on every node, catches up by its cursors.
     cluster.onRestored(() => io.emit('server.resync', {}));
+  }
+
+  /**
+   * Topic messages stored on any node reach the live subscribers on every node; after the link to
+   * the others was broken, every subscriber reads what it missed.
+   */
+  relayTopics(topics: Topics): void {
+    const { io, cluster } = this;
+    if (!cluster.adapter) return;
+    topics.relayTo((message) => io.serverSideEmit('topic.published', message));
+    io.on('topic.published', (message) => topics.receive(message));
+    cluster.onRestored(() => topics.resync());
   }
 
   /** Disconnects this node's sockets that use these tokens. */
