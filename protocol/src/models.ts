@@ -289,8 +289,12 @@ export const DeviceSession = z.object({
   current: z.boolean(),
 });
 export type DeviceSession = z.infer<typeof DeviceSession>;
-/** One search hit: the message as it is now, and the channel it is in. */
-export const SearchResult = z.object({ message: Message, channelId: z.string() });
+/**
+ * One search hit: the message as it is now, and the channel it is in, with the name people read for
+ * it (which a reader who has not joined the channel has nothing else to name it by; empty for a
+ * direct conversation, which apps name after the other person).
+ */
+export const SearchResult = z.object({ message: Message, channelId: z.string(), channelName: z.string() });
 export type SearchResult = z.infer<typeof SearchResult>;
 
 /** A page of search results, newest first; `nextCursor` asks for the next page, null after the last. */

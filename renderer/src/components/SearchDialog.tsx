@@ -55,7 +55,6 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [publicNames, setPublicNames] = useState<ReadonlyMap<string, string>>(new Map());
   const parsed = useMemo(() => parseSearchQuery(asked ?? ''), [asked]);
 
   const run = async (q: string, after: string | null) => {
@@ -65,11 +64,6 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
       const page = await store.client.request('search', after === null ? { q } : { q, cursor: after });
       setResults((list) => (after === null ? page.results : [...list, ...page.results]));
       setCursor(page.nextCursor);
-      // Results may come from public channels the user has not joined: their names come from the list.
-      if (page.results.some((r) => !channels.some((c) => c.id === r.channelId))) {
-        const { channels: visible } = await store.client.request('listPublicChannels', {});
-        setPublicNames(new Map(visible.map((c) => [c.id, c.displayName || c.name])));
-      }
     } catch (err) {
       setError(errorText(err, t));
     } finally {
@@ -96,13 +90,14 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
     }
   };
 
-  const where = (channelId: string) => {
-    const channel = channels.find((c) => c.id === channelId);
+  const where = (result: SearchResult) => {
+    const channel = channels.find((c) => c.id === result.channelId);
     if (channel) {
       const label = channelLabel(channel, users, me.id, t);
       return channel.kind === 'direct' ? label : `#${label}`;
     }
-    return t('search.notJoined', { channel: publicNames.get(channelId) ?? '…' });
+    // A public channel not joined: the result carries its name.
+    return t('search.notJoined', { channel: result.channelName });
   };
 
   return (
@@ -145,7 +140,7 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
               <button type="button" className="search-result" onClick={() => void open(result)}>
                 <span className="search-result-meta">
                   <strong>{users.get(message.authorId)?.displayName ?? t('messages.unknownAuthor')}</strong>
-                  <span>{where(result.channelId)}</span>
+                  <span>{where(result)}</span>
                   <time dateTime={new Date(message.ts).toISOString()}>
                     {formatFullDate(message.ts, i18n.language)}
                   </time>

@@ -143,6 +143,15 @@ describe.each<Transport>(['rest', 'socket'])('search over %s', (via) => {
       [reply.id, root.id, channel.id],
       [root.id, null, channel.id],
     ]);
+    // Someone who has not joined the channel reads its name in the result.
+    const eve = await createConnectedUser(server, 'eve');
+    const seen = await search(via, eve, `quokka plans ${via}`);
+    expect(seen.results.map((r) => r.channelName)).toEqual([`개발팀 ${via}`]);
+    // A direct conversation's result names none: the apps name it after the other person.
+    const dm = await ok<ChannelSummary>(via, alice, 'direct.open', { userId: eve.user.id });
+    await send(via, alice, dm.id, `quokka direct ${via}`);
+    const direct = await search(via, eve, `quokka direct ${via}`);
+    expect(direct.results.map((r) => [r.channelId, r.channelName])).toEqual([[dm.id, '']]);
   });
 
   it('follows edits and deletes: old and deleted text is gone from the index', async () => {

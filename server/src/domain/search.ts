@@ -65,10 +65,26 @@ export class Search {
     };
     const page = await searchMessages(this.db, query);
     const messages = await hydrate(this.db, page.rows);
+    const names = await this.channelNames([...new Set(messages.map((m) => m.channelId))]);
     return {
-      results: messages.map((message) => ({ message, channelId: message.channelId })),
+      results: messages.map((message) => ({
+        message,
+        channelId: message.channelId,
+        channelName: names.get(message.channelId) ?? '',
+      })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /** What people read for each channel: its display name; none for a direct conversation. */
+  private async channelNames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('channels')
+      .select(['id', 'kind', 'name', 'display_name'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.kind === 'direct' ? '' : r.display_name || r.name]));
   }
 
   /** The id of the public or private channel with this name; null when there is none. */
