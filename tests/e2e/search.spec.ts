@@ -1,6 +1,7 @@
 // Search in the web client: typed with filters, results with the match highlighted (as text, not
 // HTML), and a result opened in its channel at that message, far back in its history; a thread's
-// reply, in a channel named in Korean, opened in its thread.
+// reply, in a channel named in Korean, opened in its thread; a result from a public channel the
+// reader has not joined, named and joined on opening.
 import { expect, test } from '@playwright/test';
 import { log, person, Rest, screenshot, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
@@ -86,4 +87,18 @@ test('a thread reply found by search opens in its thread, its channel shown by i
   // The reply stays out of the channel's list, which opens at its newest messages.
   await expect(log(page).getByText('wombat reply kept in the thread')).toHaveCount(0);
   await expect(log(page).locator('[data-focused]')).toHaveCount(0);
+});
+
+test('a result from a public channel not joined yet names it, and opening it joins', async ({ browser }) => {
+  const page = await person(browser, 'dana');
+  await page.getByRole('button', { name: 'Search messages' }).click();
+  const box = page.getByRole('searchbox', { name: 'Search' });
+  await box.fill(`capyb in:#${channel.name}`);
+  await box.press('Enter');
+  const result = page.getByRole('list', { name: 'Results' }).getByRole('button');
+  await expect(result).toHaveCount(1);
+  await expect(result).toContainText(`#${channel.name} (not joined)`);
+  await result.click();
+  await expect(log(page).locator('[data-focused]')).toContainText('capybara');
+  await expect(page.getByRole('navigation').getByText(channel.name, { exact: true })).toBeVisible();
 });
