@@ -4,13 +4,6 @@
 // out of view and nothing brings it back. Here "at the bottom" is the reader's own position, updated
 // by every scroll (a change of size alone moves no scroll position), and every change of size of the
 // rows or of the view brings a pinned list back to its end.
-//
-// Only a scroll up leaves the bottom. A scroll event is dispatched at the next frame, and reads the
-// list as it is then, not as it was when it scrolled: while messages pour in, the list follows to its
-// end and more rows are appended before the event arrives, so the event finds the view short of the
-// new end although it moved down. Taken for the reader's leaving, that stopped the list following in
-// the middle of a burst. The reader leaves the bottom only by moving the view up; rows added below
-// never move it.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 
 /** Within this distance of the end, the reader is at the bottom (the list's own threshold). */
@@ -56,12 +49,8 @@ export function useBottomPin(options: BottomPinOptions): BottomPin {
     // A list mounted again (a jump to the first unread) starts where it is told to.
     update(latest.current.startsPinned);
     let frame = 0;
-    let lastTop = el.scrollTop;
     const onScroll = () => {
-      const top = el.scrollTop;
-      if (el.scrollHeight - top - el.clientHeight <= PIN_THRESHOLD_PX) update(true);
-      else if (top < lastTop) update(false);
-      lastTop = top;
+      update(el.scrollHeight - el.scrollTop - el.clientHeight <= PIN_THRESHOLD_PX);
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => latest.current.onChange());
     };
