@@ -1,6 +1,7 @@
 // Main's session-core plumbing (CoreHost) running in Node against the real utility entry in child
 // processes (utility-host.ts): the stand-in of Electron main used by the desktop tests and
 // benchmarks. Windows are DesktopSessions (the renderer's own port handling) fed by the host.
+import { vi } from 'vitest';
 import type { CoreStatus } from '@switchboard/protocol/desktop';
 import { CoreHost, type CoreWindow, type SecretStore } from '../../main/src/core/core-host.ts';
 import type { Timers } from '../../main/src/core/supervisor.ts';
@@ -95,17 +96,18 @@ export function startDesktopCore(
   };
 }
 
-/** Polls `probe` (sync or async) until it gives something truthy; fails with `what` after `timeoutMs`. */
-export async function until<T>(
+/** Waits until `probe` (sync or async) gives something truthy; fails naming `what` after `timeoutMs`. */
+export function until<T>(
   probe: () => T | Promise<T>,
   what: string,
   timeoutMs = 10_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (!value) throw new Error(`timed out waiting for ${what}`);
+      return value as NonNullable<T>;
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }

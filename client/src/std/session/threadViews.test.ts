@@ -1,6 +1,6 @@
 // Open threads: the root and its replies by the latest change, our queued replies shown pending
 // until their stored copy takes their place, several UIs opening one thread, and a reset reloading it.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message, ThreadPage, ThreadRequest } from '@switchboard/protocol';
 import { stored } from '../../../../tests/support/fixtures.ts';
 import type { SessionEvents } from '../contract.ts';
@@ -93,7 +93,6 @@ describe('ThreadViews', () => {
 
     const last = Object.keys(pages).at(-1)!;
     views.reload('c2');
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(told.filter((t) => t.reset).map((t) => t.rootId)).toContain(last);
+    await vi.waitFor(() => expect(told.filter((t) => t.reset).map((t) => t.rootId)).toContain(last));
   });
 });
