@@ -41,7 +41,7 @@ export async function buildHttp(
   securityHeaders: Readonly<Record<string, string>>,
 ): Promise<FastifyInstance> {
   const sendError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const error = fromFastifyError(err);
+    const error = fromFastifyError(err, request.routeOptions?.bodyLimit ?? ctx.config.maxPayloadBytes);
     if (error.code === 'internal') request.log.error({ err }, 'request failed');
     ctx.metrics.errors.labels('http', error.code).inc();
     if (error.retryAfter !== undefined) void reply.header('Retry-After', String(error.retryAfter));
@@ -163,12 +163,15 @@ function malformedRequest(
   socket.destroy(err);
 }
 
-function fromFastifyError(err: unknown): SwitchboardError {
+function fromFastifyError(err: unknown, bodyLimit: number): SwitchboardError {
   if (err instanceof SwitchboardError) return err;
   const fastifyErr = err as { code?: string; statusCode?: number; message?: string; validation?: unknown };
   switch (fastifyErr.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new SwitchboardError('payload_too_large', fastifyErr.message ?? 'request body too large');
+      return new SwitchboardError(
+        'payload_too_large',
+        `the request body is over this server's limit of ${bodyLimit} bytes (maxPayloadBytes)`,
+      );
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':

@@ -162,6 +162,15 @@ describe('publishing', () => {
       ['POST', '/ok', { priority: 'loud' }, 'x', 400, 'validation_failed'],
       ['POST', '/ok', { click: 'javascript:alert(1)' }, 'x', 400, 'validation_failed'],
       ['POST', '/ok?title=a%07b', {}, 'x', 400, 'validation_failed'],
+      // ntfy's options this server does not carry out: refused, never stored without them.
+      ['POST', '/ok', { 'x-delay': '10m' }, 'x', 400, 'validation_failed'],
+      ['POST', '/ok?delay=10m', {}, 'x', 400, 'validation_failed'],
+      ['POST', '/ok', { attach: 'https://example.com/f.zip' }, 'x', 400, 'validation_failed'],
+      ['POST', '/ok', { 'x-actions': 'view, Open, https://example.com' }, 'x', 400, 'validation_failed'],
+      ['POST', '/ok', { 'x-email': 'a@example.com' }, 'x', 400, 'validation_failed'],
+      ['POST', '/ok', { 'x-icon': 'https://example.com/i.png' }, 'x', 400, 'validation_failed'],
+      ['POST', '/ok', { 'x-cache': 'no' }, 'x', 400, 'validation_failed'],
+      ['GET', '/ok/publish?message=x&call=yes', {}, undefined, 400, 'validation_failed'],
       [
         'POST',
         '/',
@@ -335,7 +344,11 @@ describe('limits', () => {
   it('refuses bodies and messages over the limits, and callers over the rate limit', async () => {
     const ivan = await withToken(server, 'lim-ivan');
     const big = await http(server, 'POST', '/big', { body: 'x'.repeat(4096), headers: ivan.bearer });
-    expect(big.json).toMatchObject({ code: 'payload_too_large', http: 413 });
+    expect(big.json).toEqual({
+      code: 'payload_too_large',
+      http: 413,
+      error: "the request body is over this server's limit of 2048 bytes (maxPayloadBytes)",
+    });
     const long = await http(server, 'POST', '/big', { body: 'x'.repeat(101), headers: ivan.bearer });
     expect(long.json).toMatchObject({ code: 'payload_too_large', http: 413 });
     let limited: Reply | undefined;
@@ -405,10 +418,17 @@ describe('subscribing', () => {
     expect(texts(await poll('&since=10m'))).toEqual(['one', 'two', 'three']);
     expect(texts(await poll(`&since=${Math.floor(Date.now() / 1000) + 60}`))).toEqual([]);
     expect(texts(await poll('&since=all', 'polled,other'))).toEqual(['one', 'two', 'three', 'four']);
-    // An id this server does not know reads everything kept, as ntfy does.
-    expect(texts(await poll('&since=unknownid'))).toEqual(['one', 'two', 'three']);
-    const bad = await http(server, 'GET', '/polled/json?poll=1&since=a%20b', { headers: jay.bearer });
-    expect(bad.json).toMatchObject({ code: 'validation_failed' });
+    // A message id this server does not know (pruned, or another server's) reads everything kept, as
+    // ntfy does; what is not a message id at all is refused rather than read as one.
+    expect(texts(await poll('&since=01890a5d-ac96-774b-bcce-b302099a8057'))).toEqual(['one', 'two', 'three']);
+    for (const since of ['a%20b', 'yesterday', '1w', '10min', '-5', '1.5h']) {
+      const bad = await http(server, 'GET', `/polled/json?poll=1&since=${since}`, { headers: jay.bearer });
+      expect({ since, status: bad.status, body: bad.json }).toMatchObject({
+        since,
+        status: 400,
+        body: { code: 'validation_failed', http: 400 },
+      });
+    }
     const raw = await http(server, 'GET', '/polled/raw?poll=1', { headers: jay.bearer });
     expect(raw.text).toBe('one\ntwo\nthree\n');
     // HEAD answers with the headers at once, not with a stream that never ends.
@@ -574,6 +594,12 @@ describe('subscribing over WebSocket', () => {
     });
     expect((await webSocket(server, '/ok/ws?poll=1', omar.bearer).refused).body).toMatchObject({
       code: 'bad_request',
+    });
+    // A plain GET of the WebSocket path is told what it is, in the same shape.
+    const plain = await fetch(`${server.url}/ok/ws`, { headers: omar.bearer });
+    expect({ status: plain.status, body: await plain.json() }).toEqual({
+      status: 400,
+      body: { code: 'bad_request', http: 400, error: expect.stringContaining('WebSocket') },
     });
   });
 

@@ -2,7 +2,6 @@
 // ntfy's aliases) or query parameters, a JSON publish, the topic list and `since=` of a subscription.
 import {
   SwitchboardError,
-  TOPIC_PATTERN,
   TOPIC_PRIORITY_NAMES,
   TopicName,
   TopicPriority,
@@ -32,9 +31,28 @@ const FIELDS = {
   markdown: ['x-markdown', 'markdown', 'md'],
 } as const;
 
+/**
+ * ntfy's options this server does not carry out, by header names and aliases (which double as query
+ * parameters). A publish naming one is refused, as a JSON publish naming such a field is: accepting it
+ * would deliver something other than what was asked (now instead of later, no e-mail, no file).
+ */
+const UNSUPPORTED = {
+  'scheduled delivery': ['x-delay', 'delay', 'x-at', 'at', 'x-in', 'in'],
+  attachments: ['x-attach', 'attach', 'a', 'x-filename', 'filename', 'file', 'f'],
+  actions: ['x-actions', 'actions', 'action'],
+  'e-mail': ['x-email', 'x-e-mail', 'email', 'e-mail', 'mail', 'e'],
+  'phone calls': ['x-call', 'call'],
+  icons: ['x-icon', 'icon'],
+  UnifiedPush: ['x-unifiedpush', 'unifiedpush', 'up'],
+  'poll requests': ['x-poll-id', 'poll-id'],
+} as const;
+
+/** `X-Cache: no` asks the server not to store the message; every message here is stored. */
+const CACHE = ['x-cache', 'cache'] as const;
+
 /** A topic name from the URL, refused if it is not one or belongs to the server. */
 export function topicName(name: string): string {
-  parse(TopicName, name);
+  parse(TopicName, name, 'topic');
   if (RESERVED_TOPICS.has(name))
     throw new SwitchboardError('validation_failed', `${name} is reserved by the server: pick another topic`);
   return name;
@@ -54,6 +72,7 @@ export function topicList(names: string): string[] {
 /** A publish to `/<topic>`: the body is the message, its fields come from headers or the query. */
 export function publishFromRequest(request: FastifyRequest, body: Buffer | undefined): TopicPublish {
   const field = (name: keyof typeof FIELDS) => fieldOf(request, FIELDS[name]);
+  refuseUnsupported(request);
   const text = body && body.length > 0 ? utf8(body) : undefined;
   const priority = field('priority');
   const tags = field('tags');
@@ -104,6 +123,26 @@ export function publishFromJson(body: Buffer | undefined): { topic: string; publ
   return { topic: topicName(topic), publish };
 }
 
+function refuseUnsupported(request: FastifyRequest): void {
+  for (const [feature, names] of Object.entries(UNSUPPORTED)) {
+    const given = names.find((name) => fieldOf(request, [name]) !== undefined);
+    if (given !== undefined)
+      throw new SwitchboardError(
+        'validation_failed',
+        `${given}: ${feature} are not supported by this server (see "Where Switchboard differs from ntfy" in docs/publish.md)`,
+      );
+  }
+  const cache = fieldOf(request, CACHE);
+  if (cache !== undefined && !truthy(cache))
+    throw new SwitchboardError(
+      'validation_failed',
+      'cache: this server stores every message for its subscribers; it cannot publish without storing',
+    );
+}
+
+/** A message id as this server gives them out (UUIDs). */
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * ntfy's `since=`: `all`, `latest`, `none`, a Unix time in seconds, a duration back from `now` (`30s`,
  * `10m`, `2h`, `1d`), or a message id (published after it).
@@ -116,7 +155,7 @@ export function sinceOf(value: string, now: number): Since {
     const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as 's' | 'm' | 'h' | 'd'];
     return { kind: 'time', at: now - Number(duration[1]) * unit };
   }
-  if (TOPIC_PATTERN.test(value)) return { kind: 'id', id: value };
+  if (MESSAGE_ID.test(value)) return { kind: 'id', id: value.toLowerCase() };
   throw new SwitchboardError(
     'validation_failed',
     'since takes all, latest, none, a Unix time, a duration such as 10m, or a message id',

@@ -1,7 +1,7 @@
 // The publish API in ntfy's HTTP dialect, at the root (ARCHITECTURE.md §4, docs/publish.md):
 // `PUT|POST /<topic>` and `POST /` (JSON) publish; `GET /<topics>/json|sse|raw` subscribe, live or
 // (`poll=1`) once, from `since=` (and `/ws`, ../ntfyWebSocket.ts). Errors keep ntfy's shape ({code, http, error}) with our codes.
-import type { SwitchboardError, TopicEvent, TopicPublish } from '@switchboard/protocol';
+import { SwitchboardError, type TopicEvent, type TopicPublish } from '@switchboard/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../../context.ts';
 import { toTopicEvent } from '../../domain/topics.ts';
@@ -71,6 +71,13 @@ export async function registerNtfyRoutes(
       });
     }
 
+    // A WebSocket subscription is taken over at the upgrade (../ntfyWebSocket.ts); a plain GET gets why.
+    ntfy.get('/:topics/ws', async () => {
+      throw new SwitchboardError(
+        'bad_request',
+        'this is a WebSocket subscription: connect with a WebSocket client, or subscribe over HTTP with /json or /sse',
+      );
+    });
     for (const format of ['json', 'sse', 'raw'] as const) {
       ntfy.get<{ Params: { topics: string } }>(`/:topics/${format}`, async (request, reply) => {
         const { topics, since, poll, holder } = await subscriptionOf(ctx, request, request.params.topics);
