@@ -6,14 +6,15 @@ import { isDatabaseUnavailable } from './store/dialect.ts';
 /** Seconds a client waits before trying again while the database is away. */
 export const DATABASE_RETRY_AFTER = 2;
 
-export function toSwitchboardError(err: unknown): SwitchboardError {
+/** `what`: the name of the input as the caller knows it (a field, a URL part, a CLI argument). */
+export function toSwitchboardError(err: unknown, what = 'payload'): SwitchboardError {
   if (err instanceof SwitchboardError) return err;
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const first = issues[0];
     return new SwitchboardError(
       'validation_failed',
-      first ? `${first.path || 'payload'}: ${first.message}` : 'invalid payload',
+      first ? `${first.path || what}: ${first.message}` : `invalid ${what}`,
       { issues },
     );
   }
@@ -24,9 +25,12 @@ export function toSwitchboardError(err: unknown): SwitchboardError {
   return new SwitchboardError('internal', 'something went wrong on the server; it has been logged');
 }
 
-/** Parses untrusted input with a schema, failing with `validation_failed`. */
-export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/**
+ * Parses untrusted input with a schema, failing with `validation_failed`; `what` names the input in
+ * the message when the failure is in the input as a whole rather than in one of its fields.
+ */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, what?: string): z.output<S> {
   const result = schema.safeParse(input);
-  if (!result.success) throw toSwitchboardError(result.error);
+  if (!result.success) throw toSwitchboardError(result.error, what);
   return result.data;
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SwitchboardError } from '@switchboard/protocol';
 import { singleNode, type Cluster } from './cluster/cluster.ts';
 import { connectRedis } from './cluster/redis.ts';
 import type { Config } from './config.ts';
@@ -233,7 +234,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     securityHeaders: headers,
     revocationSweepMs: options.revocationSweepMs,
   });
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    stopRealtime();
+    await app.close();
+    await services.db.destroy();
+    await cluster.close();
+    throw listenError(err as NodeJS.ErrnoException, config);
+  }
 
   const retention =
     config.retentionDays > 0
@@ -312,4 +321,22 @@ function startRetention(ctx: ServerContext, days: number, clock: Clock): NodeJS.
       .catch((err: unknown) => ctx.logger.error({ err }, 'retention: pruning failed'));
   void prune();
   return setInterval(prune, 60 * 60 * 1000).unref();
+}
+
+/** Why the server could not take its address, in words that say what to do about it. */
+function listenError(err: NodeJS.ErrnoException, { host, port }: Config): unknown {
+  const address = `${host}:${port}`;
+  if (err.code === 'EADDRINUSE')
+    return new SwitchboardError(
+      'conflict',
+      `${address} is in use by another program: stop it, or choose another port with --port (0 takes any free one)`,
+    );
+  if (err.code === 'EACCES')
+    return new SwitchboardError(
+      'forbidden',
+      `this user may not listen on ${address}: choose a port above 1023, or give the server the right to bind low ports`,
+    );
+  if (err.code === 'EADDRNOTAVAIL')
+    return new SwitchboardError('bad_request', `${host} is not an address of this machine: check --host`);
+  return err;
 }

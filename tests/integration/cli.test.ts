@@ -52,7 +52,7 @@ describe('the built CLI while a server process runs on the same data dir', () =>
       expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     const bad = await runBuiltCli(['--prot', '8080']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("error: unknown option '--prot'");
+    expect(bad.stderr).toContain("error [bad_request]: unknown option '--prot'");
   });
 
   it('user add --password-stdin creates a user the running server signs in at once', async () => {

@@ -34,15 +34,22 @@ export function registerAccessCommands(program: Command, settings: Settings): vo
     `set a rule: <user> a username or "everyone"; <topic> a name, * for any characters; <permission> ${TOPIC_PERMISSIONS.join(', ')} (or rw, ro, wo)`,
   );
   set.command.action(async (user: string, topic: string, permission: string, opts) => {
-    const pattern = parse(TopicPattern, topic);
-    const chosen = parse(TopicPermission, SHORT[permission] ?? permission);
-    await withServices(set.config(opts), async ({ accounts, topicAccess }) => {
-      const subject = isEveryone(user) ? EVERYONE : (await accounts.findByUsername(parse(Username, user))).id;
-      await topicAccess.set(subject, pattern, chosen);
-      console.log(
-        `${isEveryone(user) ? 'everyone' : printable(user)} may now ${describe(chosen)} ${pattern}`,
-      );
-    });
+    const pattern = parse(TopicPattern, topic, 'topic');
+    const chosen = parse(TopicPermission, SHORT[permission] ?? permission, 'permission');
+    await withServices(
+      set.config(opts),
+      async ({ accounts, topicAccess }) => {
+        const subject = isEveryone(user)
+          ? EVERYONE
+          : (await accounts.findByUsername(parse(Username, user, 'user'))).id;
+        await topicAccess.set(subject, pattern, chosen);
+        console.log(
+          `${isEveryone(user) ? 'everyone' : printable(user)} may now ${describe(chosen)} ${pattern}`,
+        );
+      },
+      // Rules for everyone may be set before the server first starts.
+      { create: true },
+    );
   });
 
   const list = define(
@@ -79,7 +86,9 @@ export function registerAccessCommands(program: Command, settings: Settings): vo
   reset.command.action(async (user: string, topic: string | undefined, opts) => {
     const pattern = topic === undefined ? undefined : parse(TopicPattern, topic);
     await withServices(reset.config(opts), async ({ accounts, topicAccess }) => {
-      const subject = isEveryone(user) ? EVERYONE : (await accounts.findByUsername(parse(Username, user))).id;
+      const subject = isEveryone(user)
+        ? EVERYONE
+        : (await accounts.findByUsername(parse(Username, user, 'user'))).id;
       const removed = await topicAccess.remove(subject, pattern);
       console.log(`removed ${removed} rule${removed === 1 ? '' : 's'}`);
     });

@@ -6,13 +6,16 @@ import {
   Password,
   SwitchboardError,
   TOKEN_SCOPES,
+  TokenScope,
   Username,
 } from '@switchboard/protocol';
+import fs from 'node:fs';
 import { envName, flagName, type Config, type SettingName } from '../config.ts';
 import { codeLink } from '../domain/oneTimeCodes.ts';
 import { silentNotifier } from '../domain/notifier.ts';
 import { parse } from '../errors.ts';
 import { openServices } from '../server.ts';
+import { isPostgresUrl, sqliteFileFor } from '../store/database.ts';
 import { parseDuration } from './duration.ts';
 import { randomPassword, readPasswordFromStdin } from './password.ts';
 import { printable, printableJson } from './printable.ts';
@@ -21,7 +24,24 @@ import { printable, printableJson } from './printable.ts';
 export type Settings = (command: Command, extra?: SettingName[]) => (opts: Record<string, unknown>) => Config;
 type Services = Awaited<ReturnType<typeof openServices>>;
 
-export async function withServices(config: Config, work: (s: Services) => Promise<void>): Promise<void> {
+/**
+ * Opens the server's services for one command. Only a command that may be the first thing run on a
+ * new server (`create`: `user add`, `access set`) creates the database; any other refuses a data
+ * dir without one, so a mistyped `--data-dir` is not answered with an empty, new server.
+ */
+export async function withServices(
+  config: Config,
+  work: (s: Services) => Promise<void>,
+  { create = false }: { create?: boolean } = {},
+): Promise<void> {
+  if (!create && !isPostgresUrl(config.databaseUrl)) {
+    const file = sqliteFileFor(config);
+    if (!fs.existsSync(file))
+      throw new SwitchboardError(
+        'not_found',
+        `there is no Switchboard database at ${file}: check --data-dir (the server creates it when it first starts)`,
+      );
+  }
   const services = await openServices(config, { notifier: silentNotifier });
   try {
     await work(services);
@@ -46,7 +66,7 @@ export function define(
 function tokenRequest(opts: Record<string, unknown>) {
   const scopes = String(opts.scope)
     .split(',')
-    .map((scope) => scope.trim());
+    .map((scope) => parse(TokenScope, scope.trim(), '--scope'));
   return parse(CreateTokenRequest, { label: opts.label, scopes });
 }
 
@@ -63,17 +83,23 @@ export function registerAccountCommands(program: Command, settings: Settings): v
     .option('--admin', 'make the user an admin')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (username: string, opts) => {
-      parse(Username, username);
+      parse(Username, username, 'username');
       const generated = !opts.passwordStdin;
-      const password = generated ? randomPassword() : parse(Password, await readPasswordFromStdin());
-      await withServices(add.config(opts), async ({ accounts }) => {
-        const created = await accounts.createUser({ username, password, isAdmin: Boolean(opts.admin) });
-        console.log(
-          `created ${created.isAdmin ? 'admin' : 'user'} ${printable(created.username)} (id ${created.id})`,
-        );
-        if (generated)
-          console.log(`password: ${password}\n(shown once: store it now, or change it with "user passwd")`);
-      });
+      const password = generated
+        ? randomPassword()
+        : parse(Password, await readPasswordFromStdin(), 'password');
+      await withServices(
+        add.config(opts),
+        async ({ accounts }) => {
+          const created = await accounts.createUser({ username, password, isAdmin: Boolean(opts.admin) });
+          console.log(
+            `created ${created.isAdmin ? 'admin' : 'user'} ${printable(created.username)} (id ${created.id})`,
+          );
+          if (generated)
+            console.log(`password: ${password}\n(shown once: store it now, or change it with "user passwd")`);
+        },
+        { create: true },
+      );
     });
 
   const list = define(user, settings, 'list', 'list users');
@@ -120,7 +146,7 @@ export function registerAccountCommands(program: Command, settings: Settings): v
           'bad_request',
           'pass the new password on standard input with --password-stdin',
         );
-      const password = parse(Password, await readPasswordFromStdin());
+      const password = parse(Password, await readPasswordFromStdin(), 'password');
       await withServices(passwd.config(opts), async ({ accounts }) => {
         const revokeAllTokens = Boolean(opts.revokeAllTokens);
         const revoked = await accounts.setPassword(username, password, { revokeAllTokens });

@@ -50,6 +50,10 @@ export function buildProgram(): Command {
     // call process.exit themselves instead of letting runCli return the exit code.
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
+    // Usage errors carry a code like every other error of this CLI.
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'error [bad_request]: ')),
+    })
     .addHelpText(
       'after',
       `
@@ -64,7 +68,7 @@ Examples:
 The options above are the server's settings (serve is the default command). Each command's own
 flags: switchboard-server <command> --help, e.g. switchboard-server user add --help.
 Settings come from a config file < SWITCHBOARD_* environment variables < flags.
-Docs: docs/self-hosting.md`,
+Docs: the docs/ folder of the Switchboard repository (self-hosting.md, publish.md, api.md).`,
     );
 
   const serveCommand = program
@@ -104,10 +108,26 @@ Docs: docs/self-hosting.md`,
   return program;
 }
 
+/**
+ * `serve` is the default command, so commander would take an unknown command for serve's argument
+ * and answer "too many arguments for 'serve'".
+ */
+function refuseUnknownCommand(program: Command, first: string | undefined): void {
+  if (first === undefined || first.startsWith('-') || first === 'help') return;
+  if (program.commands.some((command) => command.name() === first || command.aliases().includes(first)))
+    return;
+  const names = program.commands.map((command) => command.name()).join(', ');
+  throw new SwitchboardError(
+    'bad_request',
+    `unknown command "${first}": the commands are ${names} (see --help)`,
+  );
+}
+
 /** Runs the CLI and returns the exit code; errors are printed with their code, never as a stack. */
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    refuseUnknownCommand(program, argv[2]);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
