@@ -42,7 +42,7 @@ export const SETTINGS = {
   dataDir: {
     schema: z.string().min(1).max(4096),
     default: './switchboard-data',
-    help: 'folder for the database; created if missing',
+    help: 'folder for the database; the server (and user add, access set) create it if missing',
   },
   databaseUrl: {
     schema: url
