@@ -21,20 +21,35 @@ async function databaseAt(version: string): Promise<Kysely<Database>> {
   expect((await migrator.migrateTo(version)).error).toBeUndefined();
   return db;
 }
+
 afterEach(async () => {
   await db?.destroy();
   db = undefined;
 });
 
+/** Alice, her public channel `c1` and her messages in it (id, text, time), as every version stores them. */
+async function aliceInChannel(
+  db: Kysely<Database>,
+  channel: { name: string; topic: string },
+  messages: [id: string, text: string, createdAt: number][],
+) {
+  await sql`insert into users (id, username, display_name, password_hash, created_at)
+            values ('u1', 'alice', 'Alice', 'x', 1)`.execute(db);
+  await sql`insert into channels (id, name, kind, topic, created_by, created_at, head_seq)
+            values ('c1', ${channel.name}, 'public', ${channel.topic}, 'u1', 1, ${messages.length})`.execute(
+    db,
+  );
+  for (const [i, [id, text, createdAt]] of messages.entries())
+    await sql`insert into messages (id, channel_id, seq, change_seq, author_id, client_id, text, created_at)
+              values (${id}, 'c1', ${i + 1}, ${i + 1}, 'u1', ${`client-000${i + 1}`}, ${text}, ${createdAt})`.execute(
+      db,
+    );
+}
+
 describe('migrations', () => {
   it('gives existing channels their slug as display name, and existing messages no thread or reactions', async () => {
     const db = await databaseAt('0004_token_made_by');
-    await sql`insert into users (id, username, display_name, password_hash, created_at)
-              values ('u1', 'alice', 'Alice', 'x', 1)`.execute(db);
-    await sql`insert into channels (id, name, kind, topic, created_by, created_at, head_seq)
-              values ('c1', 'release-train', 'public', 'Ship it', 'u1', 1, 1)`.execute(db);
-    await sql`insert into messages (id, channel_id, seq, change_seq, author_id, client_id, text, created_at)
-              values ('m1', 'c1', 1, 1, 'u1', 'client-0001', 'hello', 2)`.execute(db);
+    await aliceInChannel(db, { name: 'release-train', topic: 'Ship it' }, [['m1', 'hello', 2]]);
 
     await migrateToLatest(db);
 
@@ -64,13 +79,10 @@ describe('migrations', () => {
 
   it('numbers the files of existing messages in the order they were shown: upload time, then id', async () => {
     const db = await databaseAt('0050_topics');
-    await sql`insert into users (id, username, display_name, password_hash, created_at)
-              values ('u1', 'alice', 'Alice', 'x', 1)`.execute(db);
-    await sql`insert into channels (id, name, kind, topic, created_by, created_at, head_seq)
-              values ('c1', 'general', 'public', '', 'u1', 1, 2)`.execute(db);
-    await sql`insert into messages (id, channel_id, seq, change_seq, author_id, client_id, text, created_at)
-              values ('m1', 'c1', 1, 1, 'u1', 'client-0001', 'one', 10),
-                     ('m2', 'c1', 2, 2, 'u1', 'client-0002', 'two', 20)`.execute(db);
+    await aliceInChannel(db, { name: 'general', topic: '' }, [
+      ['m1', 'one', 10],
+      ['m2', 'two', 20],
+    ]);
     // [id, message, created_at]: m1's two files came in the same millisecond, so their ids order them.
     const files: [string, string | null, number][] = [
       ['f-c', 'm1', 5],
