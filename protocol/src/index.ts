@@ -4,6 +4,7 @@ export * from './schemas.ts';
 export * from './models.ts';
 export * from './events.ts';
 export * from './ids.ts';
+export * from './mentions.ts';
 export * from './search.ts';
 export * from './channelNames.ts';
 export * from './topics.ts';

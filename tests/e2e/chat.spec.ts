@@ -1,5 +1,6 @@
 // Two people in two browser contexts: a channel (created and joined through the UI) and a direct
-// conversation, with mentions, typing, edit and delete seen from the other side.
+// conversation, with mentions, typing, edit and delete seen from the other side; a mention styled only
+// when the message mentioned that person when it was sent.
 import { expect, test } from '@playwright/test';
 import {
   composer,
@@ -12,8 +13,11 @@ import {
   screenshot,
   send,
   person,
+  Rest,
+  twoInChannels,
   uniqueName,
 } from './support/app.ts';
+import { e2eEnv, passwordOf } from './support/env.ts';
 
 test('two people chat in a channel and in a direct conversation', async ({ browser }) => {
   const alice = await person(browser, 'alice');
@@ -106,4 +110,26 @@ test('two people chat in a channel and in a direct conversation', async ({ brows
   await expect(conversation(bob, channel)).toHaveCount(0);
 
   await bob.context().close();
+});
+
+test('an @name is styled as a mention only if the message mentioned that user when it was sent', async ({
+  browser,
+}) => {
+  const { url } = e2eEnv();
+  const {
+    people: [alice],
+    channels: [channel],
+  } = await twoInChannels(url, ['alice', 'bob'], ['ghosts']);
+  const ghost = uniqueName('ghost');
+  await alice.post(channel.id, `ask @${ghost} and @bob`);
+  // The user is created after the message, and joins the channel: the message still mentioned nobody.
+  const admin = await Rest.signIn(url, 'admin');
+  await admin.call('POST', '/users', { username: ghost, password: passwordOf(ghost) });
+  await (await Rest.signIn(url, ghost)).join(channel.id);
+
+  const bob = await person(browser, 'bob');
+  await openConversation(bob, channel.name);
+  const message = messages(bob, 'ask @');
+  await expect(message).toContainText(`ask @${ghost} and @bob`);
+  await expect(message.locator('.mention')).toHaveText(['@bob']);
 });

@@ -2,7 +2,8 @@
 // with its progress, is sent and previewed through a blob: URL and opens in a viewer; a PDF chosen
 // with the attach button is downloaded by someone else; a reply in a thread takes a file from the
 // thread's own box; and an uploaded HTML page, opened in Chromium, runs no script — even with its
-// attachment header taken away, the sandbox CSP holds.
+// attachment header taken away, the sandbox CSP holds. Files attached together keep the order they
+// were chosen in, for the sender and everyone else, even when the later one finishes uploading first.
 import { expect, test, type Page } from '@playwright/test';
 import { composer, log, openConversation, person, Rest, screenshot, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
@@ -102,6 +103,59 @@ test('a reply in a thread takes a file from its own attach button', async ({ bro
   await expect(thread.getByTestId('attachment')).toHaveCount(0);
   await expect(log(bob).getByText('notes attached')).toHaveCount(0);
   await expect(root.getByRole('button', { name: /1 reply/ })).toBeVisible();
+});
+
+test('files keep the order they were chosen in, for the sender, another member and the REST API', async ({
+  browser,
+}) => {
+  const alice = await person(browser, 'alice');
+  await openConversation(alice, channel.name);
+  const png = await alice.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 12;
+    canvas.height = 8;
+    const blob = await new Promise<Blob>((done) => canvas.toBlob((b) => done(b!), 'image/png'));
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  });
+  // The text file is chosen first but is large, so the small image overtakes it: the server stores
+  // them in the opposite order to the one chosen (checked below by their time-ordered ids).
+  await alice.getByTestId('file-input').setInputFiles([
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.alloc(8 * 1024 * 1024, 'ordered notes\n') },
+    { name: 'pic.png', mimeType: 'image/png', buffer: Buffer.from(png) },
+  ]);
+  const attachments = alice.getByTestId('attachment');
+  await expect(attachments).toHaveText([/notes\.txt/, /pic\.png/]);
+  await expect(attachments.and(alice.locator('[data-state="done"]'))).toHaveCount(2);
+  await composer(alice).fill('two files in order');
+  await composer(alice).press('Enter');
+
+  /** The message's files as `page` shows them, in the order chosen: the text file, then the image. */
+  const expectChosenOrder = async (page: Page) => {
+    const message = log(page).getByTestId('message').filter({ hasText: 'two files in order' });
+    await expect(message).toHaveAttribute('data-delivery', 'sent');
+    const files = message
+      .locator('.message-files > li')
+      .getByRole('button', { name: /^(Download|Open image) / });
+    await expect(files).toHaveCount(2);
+    await expect(files.nth(0)).toHaveAttribute('aria-label', 'Download notes.txt');
+    await expect(files.nth(1)).toHaveAttribute('aria-label', 'Open image pic.png');
+  };
+  await expectChosenOrder(alice);
+  const bob = await person(browser, 'bob');
+  await openConversation(bob, channel.name);
+  await expectChosenOrder(bob);
+  // History read again (a reload) and the REST API agree.
+  await alice.reload();
+  await openConversation(alice, channel.name);
+  await expectChosenOrder(alice);
+  const rest = await Rest.signIn(e2eEnv().url, 'bob');
+  const { messages } = await rest.call<{
+    messages: { text: string; files: { id: string; name: string }[] }[];
+  }>('GET', `/channels/${channel.id}/messages`);
+  const files = messages.find((m) => m.text === 'two files in order')!.files;
+  expect(files.map((f) => f.name)).toEqual(['notes.txt', 'pic.png']);
+  // The case this test is for: the image was stored first (ids are UUIDv7, ordered by time).
+  expect(files[1]!.id < files[0]!.id).toBe(true);
 });
 
 test('an uploaded HTML page opened in Chromium runs no script', async ({ browser }) => {

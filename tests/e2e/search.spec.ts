@@ -1,7 +1,8 @@
 // Search in the web client: typed with filters, results with the match highlighted (as text, not
 // HTML), and a result opened in its channel at that message, far back in its history; a thread's
 // reply, in a channel named in Korean, opened in its thread; a result from a public channel the
-// reader has not joined, named and joined on opening.
+// reader has not joined, named and joined on opening; results as you type, and one Escape closing
+// the dialog.
 import { expect, test } from '@playwright/test';
 import { log, person, Rest, screenshot, uniqueName } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
@@ -101,4 +102,41 @@ test('a result from a public channel not joined yet names it, and opening it joi
   await result.click();
   await expect(log(page).locator('[data-focused]')).toContainText('capybara');
   await expect(page.getByRole('navigation').getByText(channel.name, { exact: true })).toBeVisible();
+});
+
+test('results come as you type, Enter still searches, and one Escape closes the dialog', async ({
+  browser,
+}) => {
+  const page = await person(browser, 'bob');
+  const opener = page.getByRole('button', { name: 'Search messages' });
+  await opener.click();
+  const dialog = page.getByRole('dialog', { name: 'Search messages' });
+  const box = dialog.getByRole('searchbox', { name: 'Search' });
+  const snippets = dialog.getByTestId('search-snippet');
+
+  // No Enter: the results follow what is typed, a key at a time.
+  await box.pressSequentially(`capyb in:#${channel.name}`);
+  await expect(snippets).toHaveCount(1);
+  await expect(snippets.locator('mark')).toHaveText(['capyb']);
+  await box.pressSequentially(' nothing-has-this');
+  await expect(dialog.getByText('No messages match.')).toBeVisible();
+  await expect(snippets).toHaveCount(0);
+
+  // Enter searches at once, as before.
+  await box.fill(`서버점검 in:#${channel.name}`);
+  await box.press('Enter');
+  await expect(snippets.locator('mark')).toHaveText(['서버점검']);
+
+  // With text in the box, one Escape closes the dialog (it does not just empty the box), and focus
+  // goes back to the button that opened it.
+  await expect(box).not.toHaveValue('');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(opener).toBeFocused();
+
+  // And with the box empty.
+  await opener.click();
+  await expect(box).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
 });

@@ -1,6 +1,7 @@
-// A modal built on <dialog>: the browser makes the rest of the page inert and closes it on Escape.
+// A modal built on <dialog>: the browser makes the rest of the page inert. One Escape closes it,
+// wherever focus is inside (a search box would otherwise take the first Escape to clear itself).
 // The element marked data-autofocus gets focus when it opens; focus goes back where it was after.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './Icon.tsx';
 
@@ -23,11 +24,20 @@ export function Dialog({ title, onClose, children, className, description }: Dia
     const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
     dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
-    // Unmounting removes the dialog without a `close` event, so onClose runs only for Escape.
+    // Unmounting removes the dialog without a `close` event.
     return () => {
       if (returnTo?.isConnected) returnTo.focus();
     };
   }, []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    // An Escape that ends an IME composition, or that a control inside used, is not for the dialog.
+    if (event.key !== 'Escape' || event.defaultPrevented || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    // A dialog opened from inside another closes alone.
+    event.stopPropagation();
+    onClose();
+  };
 
   return (
     <dialog
@@ -36,6 +46,7 @@ export function Dialog({ title, onClose, children, className, description }: Dia
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onClose={onClose}
+      onKeyDown={onKeyDown}
     >
       <div className="dialog-header">
         <h2 id={titleId}>{title}</h2>

@@ -36,11 +36,8 @@ export function MessageContext(props: MessageContextProps) {
       return latest && latest.changeSeq > m.changeSeq ? latest : m;
     });
   }, [props.page, live]);
-  const usernames = useMemo(() => new Set([...props.users.values()].map((u) => u.username)), [props.users]);
-  const renderContext = useMemo<RenderContext>(
-    () => ({ usernames, self: props.users.get(props.selfId)?.username ?? null }),
-    [usernames, props.users, props.selfId],
-  );
+  const self = props.users.get(props.selfId)?.username ?? null;
+  const renderContext = useMemo<RenderContext>(() => ({ self }), [self]);
 
   useEffect(() => {
     target.current?.scrollIntoView({ block: 'center' });

@@ -2,10 +2,10 @@
 // markdown body, and its state (sending, not sent with retry, edited, deleted), its reactions and
 // thread summary, and its actions (react, reply in a thread; edit and delete your own).
 // A notice (someone was added) is one quiet line in the reader's language.
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatClockTime, formatDay, formatFullDate, formatTime, noticeText } from '../format.ts';
-import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
+import { renderMarkdown, type MessageRenderContext, type RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { useUi } from '../state/store.ts';
 import { FormError } from './Form.tsx';
@@ -46,8 +46,13 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const stored = message.delivery === 'sent' && !deleted;
   const writable = stored && !extras.readOnly;
   const pickReaction = () => extras.onPickReaction(message);
-  // A notice names people: only notices follow the list of users (a text row does not re-render).
-  const users = useUi((s) => (message.kind === 'notice' ? s.users : null));
+  // A notice names people, and so does a message that mentions someone: only those rows follow the
+  // list of users (other text rows do not re-render when it changes).
+  const users = useUi((s) => (message.kind === 'notice' || message.mentions.length > 0 ? s.users : null));
+  const messageContext = useMemo<MessageRenderContext>(
+    () => ({ self: renderContext.self, mentioned: mentionedNames(message.mentions, users) }),
+    [renderContext.self, message.mentions, users],
+  );
   const dividers = (
     <>
       {showDay && (
@@ -134,7 +139,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           ) : (
             <div
               className="message-body"
-              dangerouslySetInnerHTML={{ __html: renderMarkdown(message.text, renderContext) }}
+              dangerouslySetInnerHTML={{ __html: renderMarkdown(message.text, messageContext) }}
             />
           )}
 
@@ -222,6 +227,14 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
 });
 
 /** A sent message's place in its stream, for what-was-on-screen (onScreen.ts). */
+/** The usernames of the users a message mentions (by id, as stored); a user not known here is left out. */
+function mentionedNames(
+  userIds: readonly string[],
+  users: ReadonlyMap<string, { username: string }> | null,
+): ReadonlySet<string> {
+  return new Set(userIds.flatMap((id) => users?.get(id)?.username ?? []));
+}
+
 const seqAttribute = (message: DisplayMessage) =>
   message.delivery === 'sent' ? { [SEQ_ATTRIBUTE]: message.seq } : {};
 

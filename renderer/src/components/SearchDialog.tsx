@@ -1,9 +1,11 @@
 // Message search: the box takes the query language of the protocol's search.ts (words, "phrases",
 // in:#channel from:@user before:/after:YYYY-MM-DD has:file), says what it did not understand, and
 // lists results newest first with the matching words highlighted — as text nodes, never as HTML.
+// It searches as you type (once per pause) and at once on Enter; only the newest search's answer
+// shows, whatever order the answers come back in.
 // Choosing a result opens its channel at that message (a thread's reply, in its thread); channels show
 // by their display names.
-import { useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   matchRanges,
@@ -15,6 +17,7 @@ import {
 import { channelLabel, errorText, formatFullDate } from '../format.ts';
 import { useStore, useUi } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
+import { SEARCH_DELAY_MS, useDebounced } from './useDebounced.ts';
 
 /** Characters of context shown before the first match. */
 const LEAD = 60;
@@ -50,33 +53,57 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
   const users = useUi((s) => s.users);
   const channels = useUi((s) => s.channels);
   const [input, setInput] = useState('');
-  const [asked, setAsked] = useState<string | null>(null);
-  const [results, setResults] = useState<SearchResult[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const typed = useDebounced(input.trim(), SEARCH_DELAY_MS);
+  /** The answer shown: the query it answers, its results so far and where the next page starts. */
+  const [answer, setAnswer] = useState<{ q: string; results: SearchResult[]; cursor: string | null } | null>(
+    null,
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const parsed = useMemo(() => parseSearchQuery(asked ?? ''), [asked]);
+  const parsed = useMemo(() => parseSearchQuery(answer?.q ?? ''), [answer?.q]);
+  /** Counts searches started: an answer to any but the newest is dropped. */
+  const latest = useRef(0);
+  /** The query of the newest search, so the pause after an Enter does not ask again. */
+  const lastAsked = useRef('');
 
-  const run = async (q: string, after: string | null) => {
-    setBusy(true);
+  const run = useCallback(
+    async (q: string, after: string | null) => {
+      const mine = after === null ? ++latest.current : latest.current;
+      if (after === null) lastAsked.current = q;
+      setBusy(true);
+      setError(null);
+      try {
+        const page = await store.client.request('search', after === null ? { q } : { q, cursor: after });
+        if (mine !== latest.current) return;
+        setAnswer((shown) => ({
+          q,
+          results: after === null || !shown ? page.results : [...shown.results, ...page.results],
+          cursor: page.nextCursor,
+        }));
+      } catch (err) {
+        if (mine === latest.current) setError(errorText(err, t));
+      } finally {
+        if (mine === latest.current) setBusy(false);
+      }
+    },
+    [store, t],
+  );
+
+  useEffect(() => {
+    if (typed === lastAsked.current) return;
+    if (typed !== '') return void run(typed, null);
+    // The box emptied: nothing to show, and an answer on its way is dropped.
+    latest.current += 1;
+    lastAsked.current = '';
+    setAnswer(null);
+    setBusy(false);
     setError(null);
-    try {
-      const page = await store.client.request('search', after === null ? { q } : { q, cursor: after });
-      setResults((list) => (after === null ? page.results : [...list, ...page.results]));
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setError(errorText(err, t));
-    } finally {
-      setBusy(false);
-    }
-  };
+  }, [typed, run]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (input.trim() === '') return;
-    setAsked(input);
-    setResults([]);
-    void run(input, null);
+    void run(input.trim(), null);
   };
 
   const open = async (result: SearchResult) => {
@@ -130,9 +157,11 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
           {error}
         </p>
       )}
-      {asked !== null && !busy && results.length === 0 && !error && <p role="status">{t('search.none')}</p>}
+      {answer !== null && !busy && answer.results.length === 0 && !error && (
+        <p role="status">{t('search.none')}</p>
+      )}
       <ul className="search-results" aria-label={t('search.results')}>
-        {results.map((result) => {
+        {answer?.results.map((result) => {
           const { message } = result;
           const cut = snippet(message.text, matchRanges(message.text, parsed.terms));
           return (
@@ -157,12 +186,12 @@ export function SearchDialog({ onClose, onOpen }: SearchDialogProps) {
           );
         })}
       </ul>
-      {cursor !== null && (
+      {answer !== null && answer.cursor !== null && (
         <button
           type="button"
           className="button"
           disabled={busy}
-          onClick={() => void run(asked ?? '', cursor)}
+          onClick={() => void run(answer.q, answer.cursor)}
         >
           {t('search.more')}
         </button>

@@ -73,11 +73,8 @@ export function ThreadPanel({
     if (el && atEnd.current) el.scrollTop = el.scrollHeight;
   }, [messages.length]);
 
-  const usernames = useMemo(() => new Set([...users.values()].map((u) => u.username)), [users]);
-  const renderContext = useMemo<RenderContext>(
-    () => ({ usernames, self: users.get(me.id)?.username ?? null }),
-    [usernames, users, me.id],
-  );
+  const self = users.get(me.id)?.username ?? null;
+  const renderContext = useMemo<RenderContext>(() => ({ self }), [self]);
   const { onEdit } = actions.handlers;
   const onEditLast = useCallback(() => {
     const last = [...replies]

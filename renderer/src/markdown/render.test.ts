@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, type RenderContext } from './render.ts';
+import { renderMarkdown, type MessageRenderContext } from './render.ts';
 
-const ctx: RenderContext = { usernames: new Set(['alice', 'bob', 'o.brien']), self: 'alice' };
+/** A message that mentions these three, as its stored mentions say. */
+const ctx: MessageRenderContext = { mentioned: new Set(['alice', 'bob', 'o.brien']), self: 'alice' };
 const render = (text: string) => renderMarkdown(text, ctx);
 
 describe('renderMarkdown', () => {
@@ -65,6 +66,18 @@ describe('renderMarkdown', () => {
   it('replaces emoji shortcodes in text', () => {
     expect(render('ship it :tada:')).toBe('<p>ship it 🎉</p>\n');
     expect(render('not a code :no-such-emoji:')).toContain(':no-such-emoji:');
+  });
+
+  it('styles only the names the message mentions, as stored: a user who exists now but was not mentioned is text', () => {
+    const before = { mentioned: new Set<string>(), self: 'alice' };
+    // Sent before bob existed: the server stored no mention, so none is styled, now that he exists or not.
+    expect(renderMarkdown('ask @bob', before)).toBe('<p>ask @bob</p>\n');
+    expect(renderMarkdown('ask @bob', { mentioned: new Set(['bob']), self: 'alice' })).toBe(
+      '<p>ask <span class="mention">@bob</span></p>\n',
+    );
+    // The server's rule for what is a name: usernames are lower case, and a hyphen before @ is part of a word.
+    for (const text of ['ask @Bob', 'ask x-@bob'])
+      expect(renderMarkdown(text, { mentioned: new Set(['bob']), self: 'alice' })).not.toContain('mention');
   });
 
   it('highlights mentions of existing users, the reader differently', () => {

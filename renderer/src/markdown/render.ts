@@ -3,19 +3,26 @@
 // outside the app, no images (they would fetch from anywhere), emoji shortcodes (of the emoji set
 // reactions use too, protocol/src/emoji.ts) and @mentions.
 import MarkdownIt, { type Token } from 'markdown-it';
+import { mentionsIn } from '@switchboard/protocol';
 import { emojifyShortcodes } from '@switchboard/protocol/emoji';
 
+/** What a list of messages knows for all of them. */
 export interface RenderContext {
-  /** Usernames that exist: only those `@name`s are highlighted as mentions. */
-  usernames: ReadonlySet<string>;
   /** The reader's username: mentions of them stand out. */
   self: string | null;
 }
 
+/** One message's: the usernames it mentions, as the server stored them when it was sent. */
+export interface MessageRenderContext extends RenderContext {
+  /**
+   * Only these `@name`s are styled as mentions: a name that was no user (or no member) when the
+   * message was sent mentioned nobody, even if such a user exists now.
+   */
+  mentioned: ReadonlySet<string>;
+}
+
 const ALLOWED_LINK = /^(https?:|mailto:)/i;
 const SHORTCODE = /:[a-z0-9_+-]+:/i;
-// `@name` at a word start; the name pattern is NAME_PATTERN's.
-const MENTION = /(^|[^\w@.])@([a-z0-9][a-z0-9._-]{0,63})/gi;
 
 type TokenCtor = new (type: string, tag: string, nesting: -1 | 0 | 1) => Token;
 
@@ -37,14 +44,13 @@ md.renderer.rules.mention = (tokens, idx) => {
 };
 
 /** Splits one text token into text and mention tokens. */
-function splitMentions(token: Token, ctx: RenderContext, Ctor: TokenCtor): Token[] {
+function splitMentions(token: Token, ctx: MessageRenderContext, Ctor: TokenCtor): Token[] {
   const out: Token[] = [];
   const text = token.content;
   let last = 0;
-  for (const match of text.matchAll(MENTION)) {
-    const name = match[2]!.toLowerCase().replace(/[._-]+$/, '');
-    if (!ctx.usernames.has(name)) continue;
-    const start = match.index + match[1]!.length;
+  // The server's rule for what is a mention (protocol/src/mentions.ts), so both read the same names.
+  for (const { name, index: start } of mentionsIn(text)) {
+    if (!ctx.mentioned.has(name)) continue;
     if (start > last) out.push(textToken(text.slice(last, start), token, Ctor));
     const mention = new Ctor('mention', '', 0);
     mention.content = name;
@@ -65,7 +71,7 @@ function textToken(content: string, like: Token, Ctor: TokenCtor): Token {
 }
 
 md.core.ruler.push('switchboard_text', (state) => {
-  const ctx = state.env as unknown as RenderContext;
+  const ctx = state.env as unknown as MessageRenderContext;
   const Ctor = state.Token as unknown as TokenCtor;
   for (const block of state.tokens) {
     if (block.type !== 'inline' || !block.children) continue;
@@ -88,12 +94,9 @@ md.core.ruler.push('switchboard_text', (state) => {
 const cache = new Map<string, string>();
 const CACHE_LIMIT = 2_000;
 
-/**
- * Renders message text; results are cached because virtualized rows re-render as they scroll.
- * Users are only ever added, so the set's size is enough to tell when mentions may render differently.
- */
-export function renderMarkdown(text: string, ctx: RenderContext): string {
-  const key = `${ctx.self ?? ''}\u0000${ctx.usernames.size}\u0000${text}`;
+/** Renders message text; results are cached because virtualized rows re-render as they scroll. */
+export function renderMarkdown(text: string, ctx: MessageRenderContext): string {
+  const key = `${ctx.self ?? ''}\u0000${[...ctx.mentioned].sort().join(' ')}\u0000${text}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const html = md.render(text, { ...ctx });

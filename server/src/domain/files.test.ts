@@ -111,6 +111,41 @@ describe.each<Transport>(['rest', 'socket'])('files over %s', (via) => {
     expect((await download(server, eve, up.body.file.id)).status).toBe(404);
   });
 
+  it('a message keeps its files in the order the sender listed them, for everyone and every read', async () => {
+    const { alice, bob, channel } = await aliceAndBob(via);
+    // Uploaded in the opposite order to the one chosen (as when a later, smaller file finishes first),
+    // and not in name order either.
+    const pic = await upload(server, alice, channel.id, png(8, 8), 'pic.png', 'image/png');
+    const notes = await upload(server, alice, channel.id, `notes ${via}`, 'notes.txt', 'text/plain');
+    const zed = await upload(server, alice, channel.id, `zed ${via}`, 'zed.txt', 'text/plain');
+    const chosen = [notes.body.file, zed.body.file, pic.body.file];
+    const names = (files: FileInfo[]) => files.map((f) => f.name);
+
+    const live = nextEvent<MessageStreamEvent>(bob.socket, 'stream.event', (e) => e.channelId === channel.id);
+    const ack = await send(via, alice, channel.id, `ordered ${via}`, { fileIds: chosen.map((f) => f.id) });
+    expect(names(ack.message.files)).toEqual(['notes.txt', 'zed.txt', 'pic.png']);
+    expect((await live).message.files).toEqual(chosen);
+    const history = await ok<{ messages: Message[] }>(via, bob, 'channel.history', { channelId: channel.id });
+    expect(history.messages.find((m) => m.id === ack.id)!.files).toEqual(chosen);
+    const rest = await api<{ messages: Message[] }>(
+      server.url,
+      'GET',
+      `/api/v1/channels/${channel.id}/messages`,
+      { token: bob.token },
+    );
+    expect(rest.body.messages.find((m) => m.id === ack.id)!.files).toEqual(chosen);
+    const found = await ok<SearchPage>(via, bob, 'search', { q: `ordered ${via} has:file` });
+    expect(found.results.map((r) => names(r.message.files))).toEqual([['notes.txt', 'zed.txt', 'pic.png']]);
+    // A retried send (same clientId) answers with the stored copy: the same order.
+    const again = await ok<SendAck>(via, alice, 'message.send', {
+      channelId: channel.id,
+      clientId: ack.message.clientId,
+      text: `ordered ${via}`,
+      fileIds: chosen.map((f) => f.id),
+    });
+    expect(again).toMatchObject({ duplicate: true, message: { files: chosen } });
+  });
+
   it('has:file finds the messages that carry files', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const channel = await createChannelWith(server, via, alice);

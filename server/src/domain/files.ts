@@ -110,6 +110,7 @@ export class Files {
       width: size && isSafeImage(mime) ? size.width : null,
       height: size && isSafeImage(mime) ? size.height : null,
       created_at: this.clock(),
+      attach_index: 0,
     };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -144,7 +145,8 @@ export class Files {
 
   /**
    * Attaches the actor's unattached uploads of this channel to a message being stored, in its
-   * transaction: all of them, or the send fails.
+   * transaction: all of them, or the send fails. They keep the order of `fileIds`, the order the
+   * sender chose, which is not the order the uploads finished in.
    */
   async attach(
     trx: Transaction<Database>,
@@ -167,9 +169,14 @@ export class Files {
         'not_found',
         'a file to attach is not an unattached upload of yours to this channel: upload it again',
       );
-    await trx.updateTable('files').set({ message_id: messageId }).where('id', 'in', fileIds).execute();
-    const order = new Map(fileIds.map((id, i) => [id, i]));
-    return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map(toFileInfo);
+    for (const [index, id] of fileIds.entries())
+      await trx
+        .updateTable('files')
+        .set({ message_id: messageId, attach_index: index })
+        .where('id', '=', id)
+        .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return fileIds.map((id) => toFileInfo(byId.get(id)!));
   }
 
   /** Drops a message's file rows in its delete transaction; returns their content addresses. */
@@ -242,7 +249,7 @@ export class Files {
   }
 }
 
-/** The files of these messages, by message id, in the order they were attached (messageRows.ts). */
+/** The files of these messages, by message id, in the order their sender listed them (messageRows.ts). */
 export async function filesOf(db: Db, messageIds: readonly string[]): Promise<Map<string, FileInfo[]>> {
   const byMessage = new Map<string, FileInfo[]>();
   if (messageIds.length === 0) return byMessage;
@@ -250,8 +257,7 @@ export async function filesOf(db: Db, messageIds: readonly string[]): Promise<Ma
     .selectFrom('files')
     .selectAll()
     .where('message_id', 'in', messageIds)
-    .orderBy('created_at')
-    .orderBy('id')
+    .orderBy('attach_index')
     .execute();
   for (const row of rows)
     byMessage.set(row.message_id!, [...(byMessage.get(row.message_id!) ?? []), toFileInfo(row)]);

@@ -6,6 +6,7 @@
 // transaction commits; sends that arrive together are committed together (group commit), which keeps
 // throughput when every commit is fsynced.
 import {
+  mentionedUsernames,
   messageTextTooLarge,
   newId,
   SwitchboardError,
@@ -32,7 +33,6 @@ import { systemClock, type Clock } from '../clock.ts';
 import { isUniqueViolation } from './accounts.ts';
 import { toChannel, type Channels } from './channels.ts';
 import type { Files } from './files.ts';
-import { mentionedUsernames } from './mentions.ts';
 import { findMessage, hydrate, toMessage, type Db } from './messageRows.ts';
 import type { Notifier } from './notifier.ts';
 import { isListed, nextSeq, nextSeqForMessage } from './streams.ts';

@@ -328,6 +328,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // --- message details (0070–0079) ---
+  '0070_file_order': {
+    async up(db: Kysely<unknown>) {
+      // A message's files in the order its sender listed them (files.ts); before, they were read in
+      // upload order, so existing messages keep that order: created_at, then id.
+      await db.schema
+        .alterTable('files')
+        .addColumn('attach_index', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update files set attach_index = (
+                  select count(*) from files earlier
+                  where earlier.message_id = files.message_id
+                    and (earlier.created_at < files.created_at
+                         or (earlier.created_at = files.created_at and earlier.id < files.id)))
+                where message_id is not null`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

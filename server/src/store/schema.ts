@@ -154,6 +154,8 @@ export interface FilesTable {
   width: number | null;
   height: number | null;
   created_at: number;
+  /** Where the file stands among its message's files: its index in the send's fileIds (0 until attached). */
+  attach_index: number;
 }
 
 /** A user following a thread (root author, repliers, people mentioned), with their read state in it. */
