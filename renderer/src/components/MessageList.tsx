@@ -161,7 +161,16 @@ export function MessageList(props: MessageListProps) {
     newestShown: () => !!scroller.current && onScreen(scroller.current, seen.current.newestIndex).newestShown,
     onChange: reportSeen,
   });
-  const { isPinned } = pin;
+  const { isPinned, follow } = pin;
+  /**
+   * To the newest message, following from now on: the list may land short of an end that moved while
+   * it scrolled (rows measured, more arriving), and a pinned list goes on to its end. Not smooth: a
+   * smooth scroll aims at where the end was when it started.
+   */
+  const toNewest = useCallback(() => {
+    follow();
+    listRef.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+  }, [follow]);
 
   const topKey = useRef<string | null>(null);
   useLayoutEffect(
@@ -205,8 +214,8 @@ export function MessageList(props: MessageListProps) {
     const key = messageKey(last);
     if (lastOwnPending.current === key) return;
     lastOwnPending.current = key;
-    listRef.current?.scrollToIndex({ index: 'LAST', align: 'end' });
-  }, [messages, selfId]);
+    toNewest();
+  }, [messages, selfId, toNewest]);
 
   const loadOlder = () => {
     if (view.hasOlder && !view.loadingOlder) void props.onLoadOlder();
@@ -317,11 +326,7 @@ export function MessageList(props: MessageListProps) {
         {...start}
       />
       {!pin.atBottom && messages.length > 0 && (
-        <button
-          type="button"
-          className="jump-pill jump-bottom"
-          onClick={() => listRef.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
-        >
+        <button type="button" className="jump-pill jump-bottom" onClick={toNewest}>
           <Icon name="arrowDown" size={16} />
           {t('messages.jumpToLatest')}
         </button>
