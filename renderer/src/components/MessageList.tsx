@@ -180,11 +180,9 @@ export function MessageList(props: MessageListProps) {
     [channel.id, isPinned],
   );
 
-  const usernames = useMemo(() => new Set([...users.values()].map((u) => u.username)), [users]);
-  const renderContext = useMemo<RenderContext>(
-    () => ({ usernames, self: users.get(selfId)?.username ?? null }),
-    [usernames, users, selfId],
-  );
+  // Only the reader's own name: rows are not drawn again when someone's presence changes.
+  const self = users.get(selfId)?.username ?? null;
+  const renderContext = useMemo<RenderContext>(() => ({ self }), [self]);
 
   // Rows drawn since the last look may be on screen now (after they are laid out).
   useEffect(() => {
