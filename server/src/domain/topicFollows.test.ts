@@ -31,6 +31,18 @@ async function storedFollows(): Promise<string[]> {
   return rows.map((r) => `${r.user_id}:${r.topic}:${Number(r.read_seq)}`).sort();
 }
 
+// First in the file, on a server that has not stored a topic yet (this once deadlocked SQLite).
+it('follows a topic nobody has published to yet', async () => {
+  const alice = await createConnectedUser(server, 'alice');
+  expect(await ok<FollowedTopic>('socket', alice, 'topic.follow', { topic: 'toString' })).toEqual({
+    topic: 'toString',
+    headSeq: 0,
+    readSeq: 0,
+    prunedSeq: 0,
+    readable: true,
+  });
+});
+
 describe.each<Transport>(['rest', 'socket'])('followed topics over %s', (via) => {
   it('follows a topic read up to its head, lists it with its head, and unfollows it; both idempotent', async () => {
     const alice = await createConnectedUser(server, 'alice');

@@ -68,10 +68,19 @@ export class TopicFollows {
           'conflict',
           `you follow ${known.length} topics, the most this server allows: unfollow one first`,
         );
-      const { headSeq } = (await this.topics.streams([topic])).get(topic)!;
+      const head = await trx
+        .selectFrom('topics')
+        .select('head_seq')
+        .where('name', '=', topic)
+        .executeTakeFirst();
       await trx
         .insertInto('topic_follows')
-        .values({ user_id: actor.id, topic, followed_at: this.clock(), read_seq: headSeq })
+        .values({
+          user_id: actor.id,
+          topic,
+          followed_at: this.clock(),
+          read_seq: Number(head?.head_seq ?? 0),
+        })
         .execute();
       return true;
     });
