@@ -140,7 +140,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
         source,
         log: cores[0]!.log,
       }),
-    window: { show: () => {}, follow: (target) => toWindows(IPC.deepLink, [target]) },
+    window: { show: () => {}, follow: (target) => toWindows(IPC.deepLink, [target]), openExternal: () => {} },
     newId: () => `account-${++ids}`,
     forget: () => {},
     onTotals: () => {},
