@@ -1,7 +1,7 @@
 // Notification topics, published to in ntfy's HTTP dialect (docs/publish.md): topic names, who may
 // use a topic, and the message shape that dialect speaks. Each topic is a stream with its own seq.
 import { z } from 'zod';
-import { PlainText, Text } from './schemas.ts';
+import { PlainText, Seq, Text } from './schemas.ts';
 
 /** A topic name as ntfy allows it: 1–64 of A–Z a–z 0–9 _ -, case-sensitive. */
 export const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
@@ -82,13 +82,11 @@ export const MAX_FOLLOWED_TOPICS = 200;
 export const MAX_TOPIC_PAGE = 200;
 export const DEFAULT_TOPIC_PAGE = 100;
 
-const TopicSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-
 /** A stored topic message as the apps get it: `createdAt` in epoch milliseconds, absent fields null. */
 export const TopicMessage = z.object({
   id: z.string(),
   topic: z.string(),
-  seq: TopicSeq,
+  seq: Seq,
   createdAt: z.number(),
   message: z.string(),
   title: z.string().nullable(),
@@ -107,9 +105,9 @@ export type TopicMessage = z.infer<typeof TopicMessage>;
  */
 export const FollowedTopic = z.object({
   topic: z.string(),
-  headSeq: TopicSeq,
-  readSeq: TopicSeq,
-  prunedSeq: TopicSeq,
+  headSeq: Seq,
+  readSeq: Seq,
+  prunedSeq: Seq,
   readable: z.boolean(),
 });
 export type FollowedTopic = z.infer<typeof FollowedTopic>;
@@ -120,7 +118,7 @@ export type TopicRef = z.infer<typeof TopicRef>;
 /** Messages of a topic after `after` (a seq, the client's cursor), oldest first. */
 export const TopicMessagesRequest = z.strictObject({
   topic: TopicName,
-  after: TopicSeq,
+  after: Seq,
   limit: z.number().int().min(1).max(MAX_TOPIC_PAGE).optional(),
 });
 
@@ -133,9 +131,9 @@ export const TopicMessagesPage = z.object({
   messages: z.array(TopicMessage),
   hasMore: z.boolean(),
   reset: z.boolean(),
-  prunedSeq: TopicSeq,
+  prunedSeq: Seq,
 });
 export type TopicMessagesPage = z.infer<typeof TopicMessagesPage>;
 
 /** Moves the user's read position in a followed topic forward to `seq`. */
-export const TopicReadRequest = z.strictObject({ topic: TopicName, seq: TopicSeq });
+export const TopicReadRequest = z.strictObject({ topic: TopicName, seq: Seq });

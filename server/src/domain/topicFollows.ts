@@ -44,12 +44,14 @@ export class TopicFollows {
       .execute();
     const streams = await this.topics.streams(rows.map((r) => r.topic));
     return Promise.all(
-      rows.map(async (row) => ({
-        topic: row.topic,
-        ...streams.get(row.topic)!,
-        readSeq: Number(row.read_seq),
-        readable: await this.mayRead(actor, row.topic),
-      })),
+      rows.map(async (row) =>
+        followedTopic(
+          row.topic,
+          streams.get(row.topic)!,
+          Number(row.read_seq),
+          await this.mayRead(actor, row.topic),
+        ),
+      ),
     );
   }
 
@@ -161,10 +163,20 @@ export class TopicFollows {
       .executeTakeFirst();
     if (!row) throw new SwitchboardError('not_found', `you do not follow ${topic}`);
     const stream = (await this.topics.streams([topic])).get(topic)!;
-    return { topic, ...stream, readSeq: Number(row.read_seq), readable: await this.mayRead(actor, topic) };
+    return followedTopic(topic, stream, Number(row.read_seq), await this.mayRead(actor, topic));
   }
 
   private async mayRead(actor: User, topic: string): Promise<boolean> {
     return (await this.access.readers([actor], topic)).has(actor.id);
   }
+}
+
+/** A followed topic, its fields in the order the protocol lists them. */
+function followedTopic(
+  topic: string,
+  { headSeq, prunedSeq }: { headSeq: number; prunedSeq: number },
+  readSeq: number,
+  readable: boolean,
+): FollowedTopic {
+  return { topic, headSeq, readSeq, prunedSeq, readable };
 }

@@ -5,7 +5,13 @@
 // messages retention removed before this device got them are said (`gap`), never skipped silently.
 // The server keeps the follows and read positions, so every device agrees on them.
 import { z } from 'zod';
-import { FollowedTopic, SwitchboardError, TopicMessage, type TopicMessagesPage } from '@switchboard/protocol';
+import {
+  FollowedTopic,
+  Seq,
+  SwitchboardError,
+  TopicMessage,
+  type TopicMessagesPage,
+} from '@switchboard/protocol';
 import type { TopicSummary } from '../contract.ts';
 
 /** Messages kept per topic: the topic view shows these, the newest last. */
@@ -14,7 +20,7 @@ export const TOPIC_KEEP = 100;
 /** A followed topic as this device keeps it (saved in the account's cached meta). */
 export const KeptTopic = FollowedTopic.extend({
   /** Every message up to this seq has been received (or removed by retention); null: none asked for yet. */
-  cursor: z.number().int().min(0).nullable(),
+  cursor: Seq.nullable(),
   messages: z.array(TopicMessage).max(TOPIC_KEEP),
   /** Retention removed messages after the cursor before this device could get them. */
   gap: z.boolean(),
