@@ -3,36 +3,26 @@
 // HTTP publish shows as an unread badge and in the topic view (title, markdown, tags, priority, its
 // link), and what is published while the app is closed is all there, in order, when it opens again.
 import { expect, test, type Page } from '@playwright/test';
-import { nav, person, screenshot, uniqueName } from './support/app.ts';
+import {
+  followTopic as follow,
+  nav,
+  person,
+  publishToTopic,
+  screenshot,
+  topicLink,
+  uniqueName,
+} from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
-import { e2eEnv, passwordOf } from './support/env.ts';
+import { e2eEnv } from './support/env.ts';
 import { runCli } from './support/servers.ts';
 
-const topicLink = (page: Page, topic: string) =>
-  nav(page).getByRole('button', { name: new RegExp(`^${topic}`) });
 const topicMessages = (page: Page, topic: string) =>
   page
     .getByRole('list', { name: `Messages in ${topic}` })
     .getByRole('listitem')
     .filter({ has: page.locator('time') });
-
-/** What a script does: `curl -u alice:… -H "Title: …" -d "…" <server>/<topic>`. */
-async function publish(topic: string, body: string, headers: Record<string, string> = {}): Promise<void> {
-  const basic = Buffer.from(`alice:${passwordOf('alice')}`).toString('base64');
-  const res = await fetch(`${e2eEnv().url}/${topic}`, {
-    method: 'POST',
-    body,
-    headers: { authorization: `Basic ${basic}`, ...headers },
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
-
-async function follow(page: Page, topic: string): Promise<void> {
-  await nav(page).getByRole('button', { name: 'Follow a topic' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Follow a topic' });
-  await dialog.getByLabel('Topic name').fill(topic);
-  await dialog.getByRole('button', { name: 'Follow' }).click();
-}
+const publish = (topic: string, body: string, headers: Record<string, string> = {}) =>
+  publishToTopic('alice', topic, body, headers);
 
 test('a followed topic: refusals, a published message as a badge and in its view, and catch-up after being closed', async ({
   browser,
