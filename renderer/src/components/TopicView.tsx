@@ -35,6 +35,8 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
   const { t } = useTranslation();
   const store = useStore();
   const summary = useUi((s) => s.topics.find((x) => x.topic === topic));
+  // Where scripts publish: the server's address (the desktop app's own page is not on the server).
+  const serverUrl = useUi((s) => s.serverUrl) ?? location.origin;
   const [messages, setMessages] = useState<TopicMessage[]>([]);
   const [gap, setGap] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -117,7 +119,7 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
       {gap && <p className="topic-gap">{t('topics.gap')}</p>}
       {messages.length === 0 && !problem ? (
         <div className="empty-state">
-          <p>{t('topics.empty', { topic, url: `${location.origin}/${topic}` })}</p>
+          <p>{t('topics.empty', { topic, url: `${serverUrl.replace(/\/+$/, '')}/${topic}` })}</p>
         </div>
       ) : (
         <ol
