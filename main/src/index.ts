@@ -191,7 +191,7 @@ function start(): void {
         source,
         log,
       }),
-    window: { show: () => focusWindow(), follow: (target) => followTarget(target) },
+    window: { show: () => focusWindow(), follow: (target) => followTarget(target), openExternal },
     newId: () => randomUUID(),
     forget: (account) => forgetAccountFiles(userData, account),
     onTotals: (totals) => {

@@ -74,9 +74,13 @@ export interface AppInfo {
   server: { url: string | null; version: string | null };
 }
 
-/** `message`: open the conversation at that message (a notification was clicked). */
+/**
+ * `message`: open the conversation at that message (a notification was clicked). `topic`: open a
+ * followed topic's view (its notification was clicked; main hands it to the window, it is no link).
+ */
 export type DeepLinkTarget =
   | { action: 'open'; server: string; channel: string; message?: string }
+  | { action: 'topic'; server: string; topic: string }
   | { action: 'join'; server: string; invite: string };
 
 /** The server on this computer (local mode), as Settings shows it. */

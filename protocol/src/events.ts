@@ -47,6 +47,14 @@ import {
   ThreadListRequest,
   ReactionRequest,
 } from './schemas.ts';
+import {
+  FollowedTopic,
+  TopicMessage,
+  TopicMessagesPage,
+  TopicMessagesRequest,
+  TopicReadRequest,
+  TopicRef,
+} from './topics.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (result: Result<T>) => void;
@@ -96,6 +104,17 @@ export const ClientEvents = {
   'reaction.add': event(ReactionRequest, Message),
   /** Idempotent: removing a reaction you did not make changes nothing. */
   'reaction.remove': event(ReactionRequest, Message),
+  // Topics (the publish API's streams) the user follows
+  /** Your followed topics with each one's head, read position and whether you may still read it. */
+  'topic.list': event(Empty, z.object({ topics: z.array(FollowedTopic) })),
+  /** Follows a topic you may read (idempotent); your other devices hear `topic.state`. */
+  'topic.follow': event(TopicRef, FollowedTopic),
+  /** Idempotent; your other devices hear `topic.unfollowed`. */
+  'topic.unfollow': event(TopicRef, TopicRef),
+  /** Catch-up: a topic's messages after a seq, a page at a time. */
+  'topic.messages': event(TopicMessagesRequest, TopicMessagesPage),
+  /** Moves your read position in a followed topic forward; your devices hear `topic.state`. */
+  'topic.read': event(TopicReadRequest, FollowedTopic),
 } as const;
 
 export type ClientEventName = keyof typeof ClientEvents;
@@ -136,6 +155,12 @@ export const ServerEvents = {
   // Threads
   /** Your read state in a thread you follow moved (on any of your devices). */
   'thread.state': ThreadState,
+  // Topics
+  /** A new message in a topic you follow and may read (its `seq` says where it goes: gaps are fetched). */
+  'topic.message': TopicMessage,
+  /** You followed a topic, or your read position in one moved (on any of your devices). */
+  'topic.state': FollowedTopic,
+  'topic.unfollowed': TopicRef,
 } as const;
 
 export type ServerEventName = keyof typeof ServerEvents;

@@ -1,7 +1,7 @@
 // Notification topics, published to in ntfy's HTTP dialect (docs/publish.md): topic names, who may
 // use a topic, and the message shape that dialect speaks. Each topic is a stream with its own seq.
 import { z } from 'zod';
-import { PlainText, Text } from './schemas.ts';
+import { PlainText, Seq, Text } from './schemas.ts';
 
 /** A topic name as ntfy allows it: 1–64 of A–Z a–z 0–9 _ -, case-sensitive. */
 export const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
@@ -73,3 +73,67 @@ export interface TopicEvent {
   click?: string;
   content_type?: 'text/markdown';
 }
+
+// --- Followed topics: the apps' side of topics, over Socket.IO (docs/protocol.md, "Topics") ---
+
+/** Topics one user may follow at once. */
+export const MAX_FOLLOWED_TOPICS = 200;
+/** Messages in one page of a topic's catch-up. */
+export const MAX_TOPIC_PAGE = 200;
+export const DEFAULT_TOPIC_PAGE = 100;
+
+/** A stored topic message as the apps get it: `createdAt` in epoch milliseconds, absent fields null. */
+export const TopicMessage = z.object({
+  id: z.string(),
+  topic: z.string(),
+  seq: Seq,
+  createdAt: z.number(),
+  message: z.string(),
+  title: z.string().nullable(),
+  priority: TopicPriority.nullable(),
+  tags: z.array(z.string()),
+  click: z.string().nullable(),
+  markdown: z.boolean(),
+});
+export type TopicMessage = z.infer<typeof TopicMessage>;
+
+/**
+ * A topic the user follows, with the server's read state: `headSeq` is its newest message (0 before
+ * the first), `readSeq` how far this user has read on any device, `prunedSeq` how far retention has
+ * removed its history. `readable` is false once the user may no longer read it: nothing is delivered
+ * and its messages are refused until access comes back or they unfollow it.
+ */
+export const FollowedTopic = z.object({
+  topic: z.string(),
+  headSeq: Seq,
+  readSeq: Seq,
+  prunedSeq: Seq,
+  readable: z.boolean(),
+});
+export type FollowedTopic = z.infer<typeof FollowedTopic>;
+
+export const TopicRef = z.strictObject({ topic: TopicName });
+export type TopicRef = z.infer<typeof TopicRef>;
+
+/** Messages of a topic after `after` (a seq, the client's cursor), oldest first. */
+export const TopicMessagesRequest = z.strictObject({
+  topic: TopicName,
+  after: Seq,
+  limit: z.number().int().min(1).max(MAX_TOPIC_PAGE).optional(),
+});
+
+/**
+ * A page of catch-up. `hasMore`: ask again after the last one. `reset`: retention removed messages
+ * after the cursor (up to `prunedSeq`), so they cannot be caught up — said, never skipped silently.
+ */
+export const TopicMessagesPage = z.object({
+  topic: z.string(),
+  messages: z.array(TopicMessage),
+  hasMore: z.boolean(),
+  reset: z.boolean(),
+  prunedSeq: Seq,
+});
+export type TopicMessagesPage = z.infer<typeof TopicMessagesPage>;
+
+/** Moves the user's read position in a followed topic forward to `seq`. */
+export const TopicReadRequest = z.strictObject({ topic: TopicName, seq: Seq });

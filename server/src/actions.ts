@@ -21,6 +21,9 @@ import {
   ThreadListRequest,
   ThreadReadRequest,
   ReactionRequest,
+  TopicMessagesRequest,
+  TopicReadRequest,
+  TopicRef,
   type ClientToServerEvents,
   type User,
 } from '@switchboard/protocol';
@@ -102,6 +105,14 @@ export const actions = {
   ),
   'reaction.remove': action(ReactionRequest, (ctx, actor, req) =>
     ctx.reactions.set(actor, req.messageId, req.emoji, false),
+  ),
+  // Topics the user follows
+  'topic.list': action(Empty, async (ctx, actor) => ({ topics: await ctx.topicFollows.list(actor) })),
+  'topic.follow': action(TopicRef, (ctx, actor, req) => ctx.topicFollows.follow(actor, req.topic)),
+  'topic.unfollow': action(TopicRef, (ctx, actor, req) => ctx.topicFollows.unfollow(actor, req.topic)),
+  'topic.messages': action(TopicMessagesRequest, (ctx, actor, req) => ctx.topicFollows.messages(actor, req)),
+  'topic.read': action(TopicReadRequest, (ctx, actor, req) =>
+    ctx.topicFollows.markRead(actor, req.topic, req.seq),
   ),
 } satisfies Partial<Record<keyof ClientToServerEvents, Action<z.ZodType, unknown>>>;
 

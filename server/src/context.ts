@@ -15,6 +15,7 @@ import type { RateLimits } from './domain/rateLimits.ts';
 import type { Registration } from './domain/registration.ts';
 import type { Search } from './domain/search.ts';
 import type { TopicAccess } from './domain/topicAccess.ts';
+import type { TopicFollows } from './domain/topicFollows.ts';
 import type { Topics } from './domain/topics.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -41,6 +42,8 @@ export interface ServerContext {
   /** Notification topics and who may use them (the publish API). */
   topics: Topics;
   topicAccess: TopicAccess;
+  /** The topics users follow in the apps. */
+  topicFollows: TopicFollows;
   blobs: BlobStore;
   rateLimits: RateLimits;
   /** Live connections per user, on every node: presence and the per-user cap. */

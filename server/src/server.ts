@@ -23,6 +23,7 @@ import { Threads } from './domain/threads.ts';
 import { RateLimits } from './domain/rateLimits.ts';
 import { Search } from './domain/search.ts';
 import { TopicAccess } from './domain/topicAccess.ts';
+import { TopicFollows } from './domain/topicFollows.ts';
 import { Topics } from './domain/topics.ts';
 import { buildHttp, webPage } from './http/app.ts';
 import { proxyTrust } from './http/clientAddress.ts';
@@ -116,6 +117,7 @@ export async function openServices(
     { user: config.topicDefaultAccess, anonymous: config.topicAnonymousAccess },
     clock,
   );
+  const topicFollows = new TopicFollows(db, topics, topicAccess, options.notifier, clock);
   return {
     db,
     accounts,
@@ -132,6 +134,7 @@ export async function openServices(
     passwordResets,
     topics,
     topicAccess,
+    topicFollows,
   };
 }
 

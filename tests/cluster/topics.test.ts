@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '@switchboard/protocol';
 import type { TopicMessage } from '../../server/src/domain/topics.ts';
 import { useCluster } from '../support/lifecycle.ts';
+import { call, connect, createUser, unwrap } from '../support/server.ts';
 import { subscribe, withToken } from '../support/topics.ts';
 
 const cluster = useCluster(2);
@@ -50,6 +51,31 @@ describe('topics on several nodes', () => {
       expect((await messages(5)).at(-1)).toEqual([4, 'lost before a quiet spell']);
     } finally {
       sub.close();
+    }
+  });
+
+  it('a follow made on one node reaches the follower’s connection on another, which hears publishes from both', async () => {
+    const [first, second] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
+    const ops = await withToken(first, `ops-${newId().slice(-8)}`);
+    const alice = await createUser(first, `alice-${newId().slice(-8)}`);
+    const onFirst = (await connect(first.url, alice.token)).socket;
+    const onSecond = (await connect(second.url, alice.token)).socket;
+    const topic = `deploys-${newId().slice(-8)}`;
+    const heard: TopicMessage[] = [];
+    onSecond.on('topic.message', (message) => heard.push(message));
+    try {
+      unwrap(await call(onFirst, 'topic.follow', { topic }));
+      await publish(first.url, topic, 'from the first node', ops.bearer);
+      await publish(second.url, topic, 'from the second node', ops.bearer);
+      await expect
+        .poll(() => heard.map((m) => [m.seq, m.message]))
+        .toEqual([
+          [1, 'from the first node'],
+          [2, 'from the second node'],
+        ]);
+    } finally {
+      onFirst.disconnect();
+      onSecond.disconnect();
     }
   });
 });

@@ -47,7 +47,7 @@ function desktopApp() {
     },
     createNotifier: (actions, source) =>
       new Notifier({ create: (o) => new FakeNotification(o), platform: 'linux', actions, source, log }),
-    window: { show: () => {}, follow: (target) => void followed.push(target) },
+    window: { show: () => {}, follow: (target) => void followed.push(target), openExternal: () => {} },
     newId: () => `account-${++ids}`,
     forget: () => {},
     onTotals: (t) => void totals.push(t),

@@ -10,11 +10,14 @@ import {
   composer,
   conversation,
   createChannel,
+  followTopic,
   messages,
   nav,
+  publishToTopic,
   Rest,
   screenshot,
   send,
+  topicLink,
   uniqueName,
 } from './support/app.ts';
 import { startDesktopApp, type DesktopApp } from './support/desktop.ts';
@@ -151,6 +154,38 @@ test('a native notification, clicked, opens its conversation at that message', a
   expect(
     await page.evaluate(() => (window as unknown as { __browserNotices: string[] }).__browserNotices),
   ).toEqual([]);
+});
+
+test('a followed topic’s native notification opens its link outside the app, or else the topic', async ({
+  page,
+}) => {
+  await signInOnDesktop(page, 'dana');
+  const topic = uniqueName('deploys');
+  await followTopic(page, topic);
+  await expect(page.getByRole('heading', { level: 1, name: topic })).toBeVisible();
+  // Away from the topic: its messages notify.
+  await nav(page)
+    .getByRole('button', { name: /^Threads/ })
+    .click();
+
+  await publishToTopic('alice', topic, 'Deploy 2.4 finished', { Title: 'Production', Priority: 'urgent' });
+  await expect
+    .poll(() => app.notifications.map((n) => [n.options.title, n.options.body]))
+    .toEqual([['Production', 'Deploy 2.4 finished']]);
+  expect(app.notifications[0]!.options.hasReply).toBeUndefined();
+  app.notifications[0]!.click();
+  await expect(page.getByRole('heading', { level: 1, name: topic })).toBeVisible();
+  await expect(topicLink(page, topic)).toHaveAttribute('aria-current', 'page');
+  expect(app.openedExternally).toEqual([]);
+
+  await nav(page)
+    .getByRole('button', { name: /^Threads/ })
+    .click();
+  await publishToTopic('alice', topic, 'Rollback ready', { Click: 'https://example.com/deploys/24' });
+  await expect.poll(() => app.notifications.length).toBe(2);
+  app.notifications[1]!.click();
+  await expect.poll(() => app.openedExternally).toEqual(['https://example.com/deploys/24']);
+  await expect(page.getByRole('heading', { level: 1, name: 'Threads' })).toBeVisible();
 });
 
 test('the server list: a second server beside the first, each with its counts, switching back to where it was', async ({

@@ -286,6 +286,7 @@ const TABLES: Record<keyof Database, true> = {
   topics: true,
   topic_messages: true,
   topic_access: true,
+  topic_follows: true,
 };
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing was written. */

@@ -27,6 +27,9 @@ import {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Topic names worth putting in `:topic`: valid ones, one a prototype key, one at the length limit. */
+const TOPIC_SEGMENTS = ['fuzz_alerts', 'toString', 'x'.repeat(64), 'x'.repeat(65)];
+
 interface Route {
   method: Method;
   /** As written in server/src/http/routes/, under /api/v1. */
@@ -326,6 +329,11 @@ describe('fuzz: REST API', () => {
       { method: 'GET', path: '/messages/:id/thread', ids: messageIds, template: { after: '0', limit: '10' } },
       { method: 'POST', path: '/messages/:id/thread/read', ids: messageIds, template: { seq: 1 } },
       { method: 'GET', path: '/me/threads', template: { limit: '5', cursor: '1:x' } },
+      { method: 'GET', path: '/me/topics' },
+      { method: 'PUT', path: '/me/topics/:topic' },
+      { method: 'DELETE', path: '/me/topics/:topic' },
+      { method: 'GET', path: '/me/topics/:topic/messages', template: { after: '0', limit: '10' } },
+      { method: 'POST', path: '/me/topics/:topic/read', template: { seq: 0 } },
       { method: 'PUT', path: '/messages/:id/reactions/:emoji', ids: messageIds },
       { method: 'DELETE', path: '/messages/:id/reactions/:emoji', ids: messageIds },
       {
@@ -482,8 +490,9 @@ describe('fuzz: REST API', () => {
           : route.method;
         const url = `/api/v1${route.path
           .replace(':id', () => segment(route))
-          .replace(':emoji', () =>
-            rng.pick(rng.chance(0.6) ? EMOJI_SEGMENTS : WEIRD_SEGMENTS),
+          .replace(':emoji', () => rng.pick(rng.chance(0.6) ? EMOJI_SEGMENTS : WEIRD_SEGMENTS))
+          .replace(':topic', () =>
+            rng.pick(rng.chance(0.6) ? TOPIC_SEGMENTS : WEIRD_SEGMENTS),
           )}${query(route)}`;
         const { raw, contentType } = method === 'GET' ? {} : body(route);
         const what = `${method} ${preview(url, 100)} body ${preview(raw instanceof Uint8Array ? [...raw] : raw)}`;

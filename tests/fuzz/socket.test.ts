@@ -118,6 +118,11 @@ describe('fuzz: Socket.IO events', () => {
       'thread.read': { messageId: aliceMsg.id, seq: 1 },
       'reaction.add': { messageId: bobMsg.id, emoji: '👍' },
       'reaction.remove': { messageId: aliceMsg.id, emoji: '🎉' },
+      'topic.list': {},
+      'topic.follow': { topic: 'fuzz_alerts' },
+      'topic.unfollow': { topic: 'fuzz_alerts' },
+      'topic.messages': { topic: 'fuzz_alerts', after: 0, limit: 10 },
+      'topic.read': { topic: 'fuzz_alerts', seq: 0 },
     };
     const open = async (
       label: string,

@@ -314,6 +314,21 @@ const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: 
     method: 'DELETE',
     path: `/messages/${messageId}/reactions/${encodeURIComponent(String(emoji))}`,
   }),
+  'topic.list': () => ({ method: 'GET', path: '/me/topics' }),
+  'topic.follow': ({ topic }) => ({ method: 'PUT', path: `/me/topics/${encodeURIComponent(String(topic))}` }),
+  'topic.unfollow': ({ topic }) => ({
+    method: 'DELETE',
+    path: `/me/topics/${encodeURIComponent(String(topic))}`,
+  }),
+  'topic.messages': ({ topic, ...p }) => ({
+    method: 'GET',
+    path: `/me/topics/${encodeURIComponent(String(topic))}/messages${query(p)}`,
+  }),
+  'topic.read': ({ topic, ...p }) => ({
+    method: 'POST',
+    path: `/me/topics/${encodeURIComponent(String(topic))}/read`,
+    json: p,
+  }),
 };
 
 /**

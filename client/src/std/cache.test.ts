@@ -16,6 +16,7 @@ const meta = (epoch: string): CachedMeta => ({
   preferences: { theme: 'dark' },
   pendingPreferences: ['theme'],
   threads: [],
+  topics: [],
 });
 
 function setup() {

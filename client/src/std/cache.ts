@@ -14,6 +14,7 @@ import {
 import { systemClock, type Clock } from './connection.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { firstVersion, Records } from './records.ts';
+import { KeptTopic } from './session/topics.ts';
 import { deletePrefix, type KeyValueStorage } from './storage.ts';
 import type { StreamSnapshot } from './stream.ts';
 
@@ -39,6 +40,8 @@ const CachedMeta = z.object({
   pendingPreferences: z.array(Preferences.keyof()),
   /** The followed threads with their counts (records saved before threads have none). */
   threads: z.array(FollowedThread).default([]),
+  /** The followed topics with their cursors and newest messages (records saved before topics have none). */
+  topics: z.array(KeptTopic).default([]),
 });
 export type CachedMeta = z.infer<typeof CachedMeta>;
 
@@ -53,6 +56,7 @@ const EMPTY_META: CachedMeta = {
   preferences: {},
   pendingPreferences: [],
   threads: [],
+  topics: [],
 };
 
 export class HistoryCache {

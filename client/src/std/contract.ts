@@ -53,6 +53,12 @@ import {
   ThreadReadRequest,
   ThreadReplyFields,
   UpdateChannelRequest,
+  FollowedTopic,
+  TopicMessage,
+  TopicName,
+  TopicPriority,
+  TopicReadRequest,
+  TopicRef,
 } from '@switchboard/protocol';
 import { DisplayMessage } from './display.ts';
 import { NOTIFY_REASONS } from './notify/rules.ts';
@@ -116,6 +122,13 @@ export const ConnectionState = z.discriminatedUnion('status', [
 ]);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
+/** A followed topic as the UI lists it: the server's state and how many of its messages are unread. */
+export const TopicSummary = FollowedTopic.extend({ unreadCount: z.number().int().min(0) });
+export type TopicSummary = z.infer<typeof TopicSummary>;
+
+/** The key a followed topic's notifications go by, beside channel ids (a topic name holds no colon). */
+export const topicKey = (topic: string): string => `topic:${topic}`;
+
 export const SessionSnapshot = z.object({
   serverUrl: z.string().nullable(),
   user: User.nullable(),
@@ -128,6 +141,8 @@ export const SessionSnapshot = z.object({
   limits: ServerLimits,
   /** Threads the user follows, the latest reply first, with their unread counts. */
   threads: z.array(FollowedThread),
+  /** Topics the user follows, by name, with their unread counts. */
+  topics: z.array(TopicSummary).default([]),
 });
 export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 
@@ -138,6 +153,7 @@ export type SessionSnapshot = z.infer<typeof SessionSnapshot>;
 export const SessionNotification = z.object({
   /** Stable for one message, or for one conversation's catch-up summary. */
   id: z.string(),
+  /** The conversation's id, or `topicKey(name)` for a followed topic: a newer one with it replaces the older. */
   channelId: z.string(),
   /** The conversation as people see it: `#ops`, or the other person's name in a direct conversation. */
   conversation: z.string(),
@@ -159,6 +175,18 @@ export const SessionNotification = z.object({
   /** The user turned notification sounds off. */
   silent: z.boolean(),
   ts: z.number(),
+  /**
+   * For a followed topic's message (docs/publish.md, "In the apps"): its priority (a summary's
+   * highest), and the message's `click` link and tags (a summary has none). 4–5 are urgent.
+   */
+  topic: z
+    .object({
+      name: z.string(),
+      priority: TopicPriority,
+      click: z.string().nullable(),
+      tags: z.array(z.string()),
+    })
+    .optional(),
 });
 export type SessionNotification = z.infer<typeof SessionNotification>;
 
@@ -215,7 +243,12 @@ export const Requests = {
    * What this UI shows: the conversation on screen (null: none) and whether its window has the
    * focus. Messages there do not notify. The UI that spoke last is the one in front.
    */
-  setFocus: z.strictObject({ channelId: Id.nullable(), focused: z.boolean() }),
+  setFocus: z.strictObject({
+    channelId: Id.nullable(),
+    /** A followed topic's view, when that is on screen instead. */
+    topic: TopicName.nullable().optional(),
+    focused: z.boolean(),
+  }),
   // People: the user's profile and devices, and for admins the admin area. Account management goes
   // over REST with this session's token: the server lets only sign-in sessions manage accounts.
   /** Sets a new password with the code of a reset link, and signs in. */
@@ -273,6 +306,14 @@ export const Requests = {
   markThreadRead: ThreadReadRequest,
   listThreads: Empty,
   setReaction: z.strictObject({ messageId: Id, emoji: ReactionEmoji, reacted: z.boolean() }),
+  // --- followed topics ---
+  /** Follows a topic you may read (the server refuses others with `forbidden`). */
+  followTopic: TopicRef,
+  unfollowTopic: TopicRef,
+  /** A followed topic's messages, kept here and caught up; new ones come as `topicMessages` events. */
+  openTopic: TopicRef,
+  /** Marks a followed topic read up to `seq`, on every device. */
+  markTopicRead: TopicReadRequest,
 } as const;
 
 export type RequestMethod = keyof typeof Requests;
@@ -366,6 +407,11 @@ export const Results = {
   listThreads: z.array(FollowedThread),
   /** The message with its reactions after the change. */
   setReaction: Message,
+  followTopic: TopicSummary,
+  unfollowTopic: z.null(),
+  /** The newest messages kept (TOPIC_KEEP), oldest first; `gap`: retention removed some never seen here. */
+  openTopic: z.object({ messages: z.array(TopicMessage), gap: z.boolean() }),
+  markTopicRead: z.null(),
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 
 export type RequestResults = { [M in RequestMethod]: z.infer<(typeof Results)[M]> };
@@ -418,6 +464,10 @@ export const Events = {
   }),
   /** The followed threads, whenever the list or a count in it changed. */
   threads: z.array(FollowedThread),
+  /** The followed topics, whenever the list or a count in it changed. */
+  topics: z.array(TopicSummary),
+  /** New messages of a followed topic, in seq order (each once); `gap`: retention removed some before. */
+  topicMessages: z.object({ topic: z.string(), messages: z.array(TopicMessage), gap: z.boolean() }),
 } as const;
 
 export type SessionEventName = keyof typeof Events;

@@ -3,7 +3,7 @@
 // hold it directly. This file is the wiring: each job lives in its own module under session/ —
 // the sign-in record (account.ts), channels and counts (channels.ts), people and presence
 // (users.ts), message views (messages.ts), preferences (preferences.ts), open threads
-// (threadViews.ts) and followed threads (followedThreads.ts) — and here they are put together, given
+// (threadViews.ts), followed threads (followedThreads.ts) and followed topics (topics.ts) — and here they are put together, given
 // the account's connection, and answer the requests.
 import {
   dayBounds,
@@ -50,6 +50,7 @@ import { MessageViews } from './session/messages.ts';
 import { Notifications } from './session/notifications.ts';
 import { PreferenceSync } from './session/preferences.ts';
 import { ThreadViews } from './session/threadViews.ts';
+import { FollowedTopics } from './session/topics.ts';
 import { Users } from './session/users.ts';
 import type { KeyValueStorage } from './storage.ts';
 import { Synchronizer, type CatchUpState, type SyncHost } from './sync.ts';
@@ -101,6 +102,7 @@ export class SessionCore implements SessionApi {
   private readonly transfers: FileTransfers;
   private readonly threadViews: ThreadViews;
   private readonly followed: FollowedThreads;
+  private readonly topics: FollowedTopics;
   private account: Account | null = null;
   private connectionState: ConnectionState = { status: 'signed-out' };
   /** Settles when no move to another server address is under way (see relocate). */
@@ -190,6 +192,20 @@ export class SessionCore implements SessionApi {
         this.events.emit('threads', this.followed.list());
         this.saveMeta();
       },
+    });
+    this.topics = new FollowedTopics({
+      list: () => this.call('topic.list', {}),
+      follow: (topic) => this.call('topic.follow', { topic }),
+      unfollow: (topic) => this.call('topic.unfollow', { topic }),
+      page: (topic, after) => this.call('topic.messages', { topic, after }),
+      markRead: (topic, seq) => this.call('topic.read', { topic, seq }),
+      changed: () => {
+        this.events.emit('topics', this.topics.summaries());
+        this.saveMeta();
+      },
+      received: (topic, messages, gap) => this.events.emit('topicMessages', { topic, messages, gap }),
+      news: (topic, readSeq, messages) => this.notifications.topicMessages(topic, readSeq, messages),
+      read: (topic, readSeq) => this.notifications.topicRead(topic, readSeq),
     });
   }
 
@@ -432,6 +448,19 @@ export class SessionCore implements SessionApi {
       await this.followed.refresh();
       return this.followed.list();
     },
+    followTopic: async ({ topic }) => {
+      this.requireAccount();
+      return this.topics.follow(topic);
+    },
+    unfollowTopic: async ({ topic }) => {
+      await this.topics.unfollow(topic);
+      return null;
+    },
+    openTopic: async ({ topic }) => this.topics.open(topic),
+    markTopicRead: async ({ topic, seq }) => {
+      await this.topics.markRead(topic, seq);
+      return null;
+    },
     setReaction: async ({ messageId, emoji, reacted }) => {
       const message = await this.call(reacted ? 'reaction.add' : 'reaction.remove', { messageId, emoji });
       this.views.applyStored(message, 'reactions');
@@ -462,6 +491,7 @@ export class SessionCore implements SessionApi {
     this.notifications.load(meta.channels);
     this.users.load(meta.users);
     this.followed.load(meta.threads);
+    this.topics.load(meta.topics);
     this.views.load(await cache.loadStreams());
 
     const outbox = await Outbox.open(
@@ -513,6 +543,9 @@ export class SessionCore implements SessionApi {
     connection.onServer('read.state', (state) => this.channels.applyReadState(state));
     connection.onServer('thread.state', (state) => this.followed.applyState(state));
     connection.onServer('preferences', (preferences) => this.preferences.fromServer(preferences));
+    connection.onServer('topic.message', (message) => this.topics.live(message));
+    connection.onServer('topic.state', (state) => this.topics.applyState(state));
+    connection.onServer('topic.unfollowed', ({ topic }) => this.topics.removed(topic));
     connection.onServer('typing', (event) => {
       if (event.userId !== account.user.id) this.events.emit('typing', event);
     });
@@ -522,6 +555,7 @@ export class SessionCore implements SessionApi {
     // The server may have missed telling us of changes (its link to its other nodes broke).
     connection.onServer('server.resync', () => {
       void account.sync.catchUpAll();
+      this.syncTopics();
       void this.users.refresh();
     });
     connection.onServer('user.changed', (user) => this.users.changed(user));
@@ -550,6 +584,7 @@ export class SessionCore implements SessionApi {
     this.notifications.clear();
     this.threadViews.clear();
     this.followed.clear();
+    this.topics.clear();
     this.preferences.clear();
     this.epoch = null;
     this.limits = DEFAULT_SERVER_LIMITS;
@@ -597,8 +632,18 @@ export class SessionCore implements SessionApi {
       }),
     );
     void account.sync.catchUpAll();
+    this.syncTopics();
     void this.users.refresh();
     void this.preferences.connected();
+  }
+
+  /** Followed topics catch up by their cursors; a failure waits for the next connect or resync. */
+  private syncTopics(): void {
+    this.topics
+      .synced()
+      .catch((err: unknown) =>
+        this.log.warn('could not catch up followed topics', { error: describeError(err) }),
+      );
   }
 
   private syncHost(): SyncHost {
@@ -666,6 +711,7 @@ export class SessionCore implements SessionApi {
       preferences: this.preferences.preferences,
       limits: this.limits,
       threads: this.followed.list(),
+      topics: this.topics.summaries(),
     };
   }
 
@@ -678,6 +724,7 @@ export class SessionCore implements SessionApi {
       preferences: this.preferences.preferences,
       pendingPreferences: this.preferences.pendingKeys,
       threads: this.followed.list(),
+      topics: this.topics.saved(),
     }));
   }
 

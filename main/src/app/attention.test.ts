@@ -32,6 +32,7 @@ function app(platform: NodeJS.Platform = 'darwin') {
   });
   host.start();
   const followed: DeepLinkTarget[] = [];
+  const opened: string[] = [];
   let shown = 0;
   const notifier = new Notifier({
     create: (options) => new FakeNotification(options),
@@ -39,6 +40,7 @@ function app(platform: NodeJS.Platform = 'darwin') {
     actions: notifierActions(host, {
       show: () => void shown++,
       follow: (target) => void followed.push(target),
+      openExternal: (url) => void opened.push(url),
     }),
     log,
   });
@@ -50,7 +52,7 @@ function app(platform: NodeJS.Platform = 'darwin') {
   routeAttention(host, { notifier, totals: show });
   const child = children[0]!;
   child.say({ type: 'server', url: 'https://chat.example.org', version: '1.0.0' });
-  return { host, child, children, notifier, tray, badges, followed, log, timers, shown: () => shown };
+  return { host, child, children, notifier, tray, badges, followed, opened, log, timers, shown: () => shown };
 }
 
 beforeEach(() => {
@@ -68,6 +70,26 @@ describe('notifications in main', () => {
     expect(followed).toEqual([
       { action: 'open', server: 'https://chat.example.org', channel: 'dm1', message: 'm1' },
     ]);
+  });
+
+  it('a followed topic’s notification opens its link outside the app, or else brings the window up on the topic', () => {
+    const { child, followed, opened, shown } = app();
+    const topic = (name: string, click: string | null) => ({
+      ...notification(`topic:${name}`, `${name}-1`),
+      conversation: name,
+      reason: 'message',
+      author: null,
+      topic: { name, priority: 3, click, tags: [] },
+    });
+    child.say({ type: 'notification', notification: topic('backups', 'https://example.com/b/1') });
+    child.say({ type: 'notification', notification: topic('ci', null) });
+    const [withLink, withoutLink] = FakeNotification.made;
+    withLink!.click();
+    expect(opened).toEqual(['https://example.com/b/1']);
+    expect(followed).toEqual([]);
+    withoutLink!.click();
+    expect(shown()).toBe(1);
+    expect(followed).toEqual([{ action: 'topic', server: 'https://chat.example.org', topic: 'ci' }]);
   });
 
   it('an inline reply reaches the core once, however often the OS reports it, under the notification’s clientId', () => {

@@ -25,6 +25,8 @@ export interface ConversationWindow {
   show(): void;
   /** Hands the window a checked deep link, as a switchboard:// link would be. */
   follow(target: DeepLinkTarget): void;
+  /** Opens an http, https or mailto link in the person's browser or mail app (shell.openExternal). */
+  openExternal(url: string): void;
 }
 
 export function notifierActions(host: AttentionHost, window: ConversationWindow): NotifierActions {
@@ -40,6 +42,12 @@ export function notifierActions(host: AttentionHost, window: ConversationWindow)
           ...(messageId ? { message: messageId } : {}),
         });
     },
+    openTopic: (topic) => {
+      window.show();
+      const server = host.state.server.url;
+      if (server) window.follow({ action: 'topic', server, topic });
+    },
+    openExternal: (url) => window.openExternal(url),
     reply: (channelId, text, clientId) => host.reply(channelId, text, clientId),
     markRead: (channelId, seq) => host.markRead(channelId, seq),
   };

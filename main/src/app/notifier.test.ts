@@ -30,11 +30,15 @@ function setup(platform: NodeJS.Platform = 'darwin') {
     open: [string, string | null][];
     reply: [string, string, string][];
     read: [string, number][];
-  } = { open: [], reply: [], read: [] };
+    topic: string[];
+    external: string[];
+  } = { open: [], reply: [], read: [], topic: [], external: [] };
   const actions: NotifierActions = {
     open: (...args) => void calls.open.push(args),
     reply: (...args) => void calls.reply.push(args),
     markRead: (...args) => void calls.read.push(args),
+    openTopic: (topic) => void calls.topic.push(topic),
+    openExternal: (url) => void calls.external.push(url),
   };
   const log = new RecordingLog();
   const notifier = new Notifier({
@@ -155,6 +159,40 @@ describe('native notifications', () => {
     notifier.show(event('ops', { hidden: true, preview: null }));
     expect(made[0]!.options).toMatchObject({ title: 'Switchboard', body: 'You have a new message' });
     expect(made[0]!.options.hasReply).toBeUndefined();
+  });
+
+  it('a followed topic’s: no reply, urgent on Linux from priority 4, a click opens its link outside or else its view', () => {
+    const topic = (name: string, priority: number, click: string | null) =>
+      event(`topic:${name}`, {
+        conversation: 'Nightly backup',
+        reason: 'message',
+        author: null,
+        preview: 'Backup done',
+        topic: { name, priority, click, tags: [] },
+      });
+    const mac = setup('darwin');
+    mac.notifier.show(topic('backups', 5, 'https://example.com/backups/42'));
+    expect(mac.made[0]!.options).toMatchObject({ title: 'Nightly backup', body: 'Backup done' });
+    expect(mac.made[0]!.options.hasReply).toBeUndefined();
+    expect(mac.made[0]!.options.actions).toBeUndefined();
+    mac.made[0]!.click();
+    expect(mac.calls.external).toEqual(['https://example.com/backups/42']);
+    expect(mac.calls.topic).toEqual([]);
+    expect(mac.calls.open).toEqual([]);
+
+    const linux = setup('linux');
+    // One list of made notifications for the file: the Linux ones follow the Mac one.
+    const first = linux.made.length;
+    linux.notifier.show(topic('ci', 4, null));
+    linux.notifier.show(topic('builds', 3, 'mailto:ops@example.com'));
+    // A link no desktop may open (never stored by the server; refused here all the same).
+    linux.notifier.show(topic('odd', 3, 'file:///etc/passwd'));
+    const shownOnLinux = linux.made.slice(first);
+    expect(shownOnLinux.map((n) => n.options.urgency)).toEqual(['critical', undefined, undefined]);
+    for (const made of shownOnLinux) made.click();
+    expect(linux.calls.topic).toEqual(['ci', 'odd']);
+    expect(linux.calls.external).toEqual(['mailto:ops@example.com']);
+    expect(linux.notifier.size).toBe(0);
   });
 
   it('a notification the OS could not show is dropped and logged', () => {

@@ -2,7 +2,9 @@
 // older and takes its place, never a stack), each kept referenced until it is closed or clicked — a
 // Notification that is garbage-collected loses its click. A click opens the conversation at the
 // message; an inline reply (macOS, Windows) is sent once, under a clientId derived from the
-// notification, however often the OS reports it; "Mark as read" marks the conversation read.
+// notification, however often the OS reports it; "Mark as read" marks the conversation read. A
+// followed topic's notification has no reply: a click opens its message's link in the browser when it
+// has one (http, https or mailto only), else the topic's view; priority 4–5 is urgent.
 import { createHash } from 'node:crypto';
 import {
   ENGLISH_NOTIFICATION_STRINGS,
@@ -10,6 +12,7 @@ import {
   type SessionNotification,
 } from '@switchboard/client/node';
 import type { Log } from '../shared/log.ts';
+import { isExternalAllowed } from './security.ts';
 
 /** The options of Electron's `new Notification(…)` that are used here. */
 export interface NotificationOptions {
@@ -39,7 +42,14 @@ export interface NotifierActions {
   open(channelId: string, messageId: string | null): void;
   reply(channelId: string, text: string, clientId: string): void;
   markRead(channelId: string, seq: number): void;
+  /** Bring the window up on a followed topic's view. */
+  openTopic(topic: string): void;
+  /** Open a link outside the app (only ever called with http, https or mailto). */
+  openExternal(url: string): void;
 }
+
+/** ntfy's priorities 4 (high) and 5 (max) are urgent. */
+const URGENT_TOPIC_PRIORITY = 4;
 
 export interface NotifierOptions {
   create(options: NotificationOptions): NotificationLike;
@@ -83,7 +93,11 @@ export class Notifier {
     const source = this.options.source?.() ?? null;
     const title = source ? `${text.title} · ${source}` : text.title;
     const body = text.body;
-    const interactive = (platform === 'darwin' || platform === 'win32') && !event.hidden;
+    const topic = event.topic;
+    const interactive = (platform === 'darwin' || platform === 'win32') && !event.hidden && !topic;
+    const urgent = topic
+      ? topic.priority >= URGENT_TOPIC_PRIORITY
+      : event.reason === 'direct' || event.reason === 'mention';
     const notification = this.options.create({
       title,
       body,
@@ -96,14 +110,15 @@ export class Notifier {
             actions: [{ type: 'button', text: 'Mark as read' }],
           }
         : {}),
-      ...(platform === 'linux' && (event.reason === 'direct' || event.reason === 'mention')
-        ? { urgency: 'critical' }
-        : {}),
+      ...(platform === 'linux' && urgent ? { urgency: 'critical' } : {}),
     });
     const entry: Shown = { event, notification, replied: false };
     notification.on('click', () => {
       this.forget(entry);
-      this.options.actions.open(event.channelId, event.messageId);
+      const { actions } = this.options;
+      if (!topic) actions.open(event.channelId, event.messageId);
+      else if (topic.click !== null && isExternalAllowed(topic.click)) actions.openExternal(topic.click);
+      else actions.openTopic(topic.name);
     });
     notification.on('reply', (details, legacy) => {
       const text = (details?.reply ?? legacy ?? '').trim();

@@ -67,7 +67,11 @@ function app(saved: ServerListState | null = null) {
       }),
     createNotifier: (actions, source) =>
       new Notifier({ create: (o) => new FakeNotification(o), platform: 'darwin', actions, source, log }),
-    window: { show: () => void shown++, follow: (target) => void followed.push(target) },
+    window: {
+      show: () => void shown++,
+      follow: (target) => void followed.push(target),
+      openExternal: () => {},
+    },
     newId: () => `account-${++ids}`,
     forget: (account) => void forgotten.push(account.id),
     onTotals: show,

@@ -233,6 +233,7 @@ export class Servers<P> {
           this.options.window.show();
         },
         follow: (target) => this.options.window.follow(target),
+        openExternal: (url) => this.options.window.openExternal(url),
       }),
       () => (this.entries.size > 1 ? name() : null),
     );

@@ -1,5 +1,5 @@
-// The "Channels" navigation: the followed threads, channels and direct conversations with unread and
-// mention counts, and the ways to create, browse, start a conversation, jump (Ctrl/Cmd+K), open
+// The "Channels" navigation: the followed threads, channels, direct conversations and followed topics
+// with unread and mention counts, and the ways to create, browse, start a conversation, jump (Ctrl/Cmd+K), open
 // settings, sign out.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,13 +9,25 @@ import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
 export type SidebarAction =
-  'create' | 'browse' | 'direct' | 'switcher' | 'search' | 'settings' | 'profile' | 'signOut' | 'threads';
+  | 'create'
+  | 'browse'
+  | 'direct'
+  | 'switcher'
+  | 'search'
+  | 'settings'
+  | 'profile'
+  | 'signOut'
+  | 'threads'
+  | 'followTopic';
 
 interface SidebarProps {
   currentId: string | null;
   /** The Threads view is open. */
   threadsOpen: boolean;
+  /** The followed topic whose view is open. */
+  topicOpen: string | null;
   onSelect(channelId: string): void;
+  onOpenTopic(topic: string): void;
   onAction(action: SidebarAction): void;
 }
 
@@ -24,7 +36,14 @@ export const SWITCHER_SHORTCUT = isMac ? '⌘K' : 'Ctrl+K';
 /** The navigation's id: on narrow screens it is a drawer, which the menu button controls. */
 export const SIDEBAR_ID = 'sidebar';
 
-export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarProps) {
+export function Sidebar({
+  currentId,
+  threadsOpen,
+  topicOpen,
+  onSelect,
+  onOpenTopic,
+  onAction,
+}: SidebarProps) {
   const { t } = useTranslation();
   const channels = useUi((s) => s.channels);
   const users = useUi((s) => s.users);
@@ -33,6 +52,7 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
   const connected = useUi((s) => s.connection.status === 'online');
   const threads = useUi((s) => s.threads);
   const unreadReplies = threads.reduce((sum, thread) => sum + thread.unreadCount, 0);
+  const topics = useUi((s) => s.topics);
 
   const { rooms, directs } = useMemo(
     () => sidebarOrder(channels, users, me?.id, t),
@@ -146,6 +166,40 @@ export function Sidebar({ currentId, threadsOpen, onSelect, onAction }: SidebarP
             <ul className="channel-list">{directs.map(item)}</ul>
           ) : (
             <p className="sidebar-empty">{t('sidebar.noDirects')}</p>
+          )}
+        </section>
+
+        <section aria-labelledby="sidebar-topics">
+          <div className="section-head">
+            <h2 id="sidebar-topics">{t('topics.title')}</h2>
+            <IconButton icon="plus" label={t('topics.follow')} onClick={() => onAction('followTopic')} />
+          </div>
+          {topics.length > 0 ? (
+            <ul className="channel-list">
+              {topics.map((topic) => (
+                <li key={topic.topic}>
+                  <button
+                    type="button"
+                    className={`channel-link${topic.unreadCount > 0 ? ' unread' : ''}`}
+                    aria-current={topic.topic === topicOpen ? 'page' : undefined}
+                    onClick={() => onOpenTopic(topic.topic)}
+                  >
+                    <span className="channel-sigil">
+                      <Icon name="bell" size={16} />
+                    </span>
+                    <span className="channel-name">{topic.topic}</span>
+                    {topic.unreadCount > 0 && (
+                      <span className="badge" data-testid="topic-unread">
+                        <span aria-hidden="true">{topic.unreadCount}</span>
+                        <span className="sr-only">{t('topics.unread', { count: topic.unreadCount })}</span>
+                      </span>
+                    )}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="sidebar-empty">{t('topics.none')}</p>
           )}
         </section>
       </div>

@@ -1,7 +1,7 @@
 // The signed-in app: connection banner, the Channels navigation (a drawer on narrow screens), the
-// open conversation (or the Threads view) with a thread or the channel's details beside it, dialogs,
-// keyboard shortcuts, toasts, and the unread count in the window's title. The open conversation is
-// kept in the address (#/c/<id>, or #/threads) so a reload or a second tab can point at it.
+// open conversation (or the Threads view, or a followed topic) with a thread or the channel's details
+// beside it, dialogs, keyboard shortcuts, toasts, and the unread count in the window's title. What is
+// open is kept in the address (#/c/<id>, #/threads, #/t/<topic>) so a reload or a second tab can point at it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelSummary, FollowedThread, Message } from '@switchboard/protocol';
@@ -22,9 +22,11 @@ import { QuickSwitcher } from './QuickSwitcher.tsx';
 import { SearchDialog } from './SearchDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { MenuButton } from './MenuButton.tsx';
+import { FollowTopicDialog } from './FollowTopicDialog.tsx';
 import { Sidebar, SIDEBAR_ID, type SidebarAction } from './Sidebar.tsx';
 import { ThreadPanel } from './ThreadPanel.tsx';
 import { ThreadsView } from './ThreadsView.tsx';
+import { TopicView } from './TopicView.tsx';
 import { useNotifications, type OpenConversation } from './useNotifications.ts';
 
 type OpenDialog = Exclude<SidebarAction, 'signOut' | 'threads'> | null;
@@ -37,6 +39,8 @@ const THREADS_HASH = '#/threads';
 const HASH = /^#\/c\/([\w-]{1,64})(?:\/m\/([\w-]{1,64}))?$/;
 const channelFromHash = () => HASH.exec(location.hash)?.[1] ?? null;
 const messageFromHash = () => HASH.exec(location.hash)?.[2] ?? null;
+const TOPIC_HASH = /^#\/t\/([-_A-Za-z0-9]{1,64})$/;
+const topicFromHash = () => TOPIC_HASH.exec(location.hash)?.[1] ?? null;
 const lastChannelKey = (userId: string) => `switchboard.lastChannel.${userId}`;
 const TOAST_MS = 8_000;
 
@@ -50,6 +54,7 @@ export function Workspace() {
   );
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [showThreads, setShowThreads] = useState(() => location.hash === THREADS_HASH);
+  const [topic, setTopic] = useState<string | null>(topicFromHash);
   const [panel, setPanel] = useState<SidePanel | null>(null);
   const [leaving, setLeaving] = useState<ChannelSummary | null>(null);
   const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
@@ -70,7 +75,8 @@ export function Workspace() {
     const { rooms, directs } = sidebarOrder(channels, users, me.id, t);
     return [...rooms, ...directs].map((c) => c.channel);
   }, [channels, users, me.id, t]);
-  const current = showThreads ? null : (channels.find((c) => c.id === selectedId) ?? sorted[0] ?? null);
+  const current =
+    showThreads || topic ? null : (channels.find((c) => c.id === selectedId) ?? sorted[0] ?? null);
   const currentId = current?.id ?? null;
   const sidePanel = panel && panel.channelId === currentId ? panel : null;
 
@@ -85,6 +91,7 @@ export function Workspace() {
       setSelectedId(channelId);
       setFocus(null);
       setShowThreads(false);
+      setTopic(null);
       setDialog(null);
       setDrawerOpen(false);
       setFocusRequest((n) => n + 1);
@@ -126,10 +133,17 @@ export function Workspace() {
   };
 
   useEffect(() => {
-    const wanted = showThreads ? THREADS_HASH : currentId ? `#/c/${currentId}` : '';
+    const wanted = topic ? `#/t/${topic}` : showThreads ? THREADS_HASH : currentId ? `#/c/${currentId}` : '';
     if (location.hash !== wanted)
       history.replaceState(null, '', `${location.pathname}${location.search}${wanted}`);
-  }, [currentId, showThreads]);
+  }, [currentId, showThreads, topic]);
+
+  const openTopic = useCallback((name: string) => {
+    setTopic(name);
+    setShowThreads(false);
+    setDialog(null);
+    setDrawerOpen(false);
+  }, []);
 
   const openAt = useCallback<OpenConversation>(
     (channelId, messageId) => {
@@ -142,7 +156,9 @@ export function Workspace() {
   useEffect(() => {
     const onHash = () => {
       const id = channelFromHash();
+      const followed = topicFromHash();
       if (id) openAt(id, messageFromHash());
+      else if (followed) openTopic(followed);
       else if (location.hash === THREADS_HASH) setShowThreads(true);
     };
     window.addEventListener('hashchange', onHash);
@@ -161,7 +177,7 @@ export function Workspace() {
     setTimeout(() => setNotice((shown) => (shown === text ? null : shown)), TOAST_MS);
   }, []);
 
-  useNotifications(currentId, openAt);
+  useNotifications({ channelId: currentId, topic }, openAt, openTopic);
 
   // Ctrl/Cmd+K opens the switcher; Alt+Up/Down moves through the conversations in sidebar order.
   useEffect(() => {
@@ -189,6 +205,7 @@ export function Workspace() {
     if (action === 'signOut') void store.client.request('signOut', {}).catch(() => undefined);
     else if (action === 'threads') {
       setShowThreads(true);
+      setTopic(null);
       setDialog(null);
     } else setDialog(action);
   };
@@ -235,14 +252,31 @@ export function Workspace() {
       </a>
       <ConnectionBanner />
       <div className={drawerOpen ? 'layout drawer-open' : 'layout'}>
-        <Sidebar currentId={currentId} threadsOpen={showThreads} onSelect={select} onAction={onAction} />
+        <Sidebar
+          currentId={currentId}
+          threadsOpen={showThreads}
+          topicOpen={topic}
+          onSelect={select}
+          onOpenTopic={openTopic}
+          onAction={onAction}
+        />
         {drawerOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={closeDrawer} />}
         <main
           className={sidePanel ? 'conversation with-panel' : 'conversation'}
-          aria-labelledby={current || showThreads ? 'channel-title' : undefined}
-          aria-label={current || showThreads ? undefined : t('app.conversation')}
+          aria-labelledby={current || showThreads || topic ? 'channel-title' : undefined}
+          aria-label={current || showThreads || topic ? undefined : t('app.conversation')}
         >
-          {showThreads ? (
+          {topic ? (
+            <div className="conversation-column">
+              <TopicView
+                key={topic}
+                topic={topic}
+                drawer={drawer}
+                onError={showError}
+                onUnfollowed={() => setTopic(null)}
+              />
+            </div>
+          ) : showThreads ? (
             <div className="conversation-column">
               <ThreadsView drawer={drawer} onOpen={openFollowed} />
             </div>
@@ -308,6 +342,9 @@ export function Workspace() {
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
       {dialog === 'profile' && <SettingsDialog tab="profile" onClose={() => setDialog(null)} />}
       {dialog === 'search' && <SearchDialog onClose={() => setDialog(null)} onOpen={openResult} />}
+      {dialog === 'followTopic' && (
+        <FollowTopicDialog onClose={() => setDialog(null)} onFollowed={openTopic} />
+      )}
       {leaving && (
         <LeaveChannelDialog
           channel={leaving}

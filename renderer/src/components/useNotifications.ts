@@ -13,13 +13,24 @@ import { useStore } from '../state/store.ts';
 /** Opens a conversation at a message (null: where the reader left it). */
 export type OpenConversation = (channelId: string, messageId: string | null) => void;
 
+/** What is open: a conversation, or a followed topic's view. */
+export interface OpenNow {
+  channelId: string | null;
+  topic: string | null;
+}
+
 export const notificationStrings = (t: TFunction): NotificationStrings => ({
   app: 'Switchboard',
   hidden: (count) => t('notifications.hidden', { count }),
   summary: (count, conversation) => t('notifications.summary', { count, conversation }),
 });
 
-export function useNotifications(currentId: string | null, onOpen: OpenConversation): void {
+export function useNotifications(
+  open: OpenNow,
+  onOpen: OpenConversation,
+  onOpenTopic: (topic: string) => void,
+): void {
+  const { channelId: currentId, topic } = open;
   const { t } = useTranslation();
   const store = useStore();
 
@@ -29,6 +40,7 @@ export function useNotifications(currentId: string | null, onOpen: OpenConversat
       void store.client
         .request('setFocus', {
           channelId: currentId,
+          topic,
           focused: document.visibilityState === 'visible' && document.hasFocus(),
         })
         .catch(() => {
@@ -43,7 +55,7 @@ export function useNotifications(currentId: string | null, onOpen: OpenConversat
       window.removeEventListener('blur', report);
       document.removeEventListener('visibilitychange', report);
     };
-  }, [store, currentId]);
+  }, [store, currentId, topic]);
 
   useEffect(() => {
     if (desktopBridge() || typeof Notification !== 'function') return;
@@ -54,10 +66,17 @@ export function useNotifications(currentId: string | null, onOpen: OpenConversat
       const { title, body } = notificationText(event, notificationStrings(t));
       shown.get(event.channelId)?.close();
       // The tag makes the browser replace rather than stack, also across tabs showing the same one.
-      const notice = new Notification(title, { body, tag: event.channelId, silent: event.silent });
+      const notice = new Notification(title, {
+        body,
+        tag: event.channelId,
+        silent: event.silent,
+        // A topic's urgent messages (priority 4–5) stay until the reader acts on them.
+        requireInteraction: (event.topic?.priority ?? 0) >= 4,
+      });
       notice.onclick = () => {
         window.focus();
-        onOpen(event.channelId, event.messageId);
+        if (event.topic) onOpenTopic(event.topic.name);
+        else onOpen(event.channelId, event.messageId);
         notice.close();
       };
       notice.onclose = () => {
@@ -73,5 +92,5 @@ export function useNotifications(currentId: string | null, onOpen: OpenConversat
       offShow();
       offCleared();
     };
-  }, [store, t, onOpen]);
+  }, [store, t, onOpen, onOpenTopic]);
 }

@@ -1,5 +1,5 @@
 // What a switchboard:// link (parsed and checked by main) does in the window: `open` shows that
-// conversation (the workspace follows the #/c/<id> address), `join` opens registration with the
+// conversation (the workspace follows the #/c/<id> address), `topic` a followed topic (#/t/<name>), `join` opens registration with the
 // invite on that server. Links never sign anyone out: a link for another server while signed in
 // is reported and left alone.
 import type { DeepLinkTarget } from '@switchboard/protocol/desktop';
@@ -23,7 +23,9 @@ export async function followDeepLink(
   const here = sameServer(serverUrl, target.server);
   if (user && !here) return refuse(`the link is for ${target.server}, and you are signed in to ${serverUrl}`);
   if (!here) await session.request('setServer', { serverUrl: target.server });
-  if (target.action === 'open') {
+  if (target.action === 'topic') {
+    location.hash = `#/t/${encodeURIComponent(target.topic)}`;
+  } else if (target.action === 'open') {
     // Signed out, the server is now chosen; the conversation opens from the link once signed in.
     const at = target.message ? `/m/${encodeURIComponent(target.message)}` : '';
     location.hash = `#/c/${encodeURIComponent(target.channel)}${at}`;

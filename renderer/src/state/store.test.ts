@@ -31,6 +31,7 @@ function snapshot(user: User | null = me): SessionSnapshot {
     preferences: { theme: 'dark' },
     limits: { maxPayloadBytes: 65_536, maxMessageLength: 500 },
     threads: [],
+    topics: [],
   };
 }
 

@@ -6,7 +6,12 @@
 // for more (nextPaint), so a burst of thousands of incoming messages costs one render per frame at
 // most.
 import { createContext, createElement, useContext, useSyncExternalStore, type ReactNode } from 'react';
-import { inChannelList, MessageView, type DisplayMessage } from '@switchboard/client/browser';
+import {
+  inChannelList,
+  MessageView,
+  type DisplayMessage,
+  type TopicSummary,
+} from '@switchboard/client/browser';
 import {
   DEFAULT_SERVER_LIMITS,
   type ChannelSummary,
@@ -48,6 +53,8 @@ export interface UiState {
   threads: readonly FollowedThread[];
   /** Open threads by root id: the root first, then the replies. */
   threadViews: Readonly<Record<string, ThreadMessages>>;
+  /** Followed topics by name, with unread counts. */
+  topics: readonly TopicSummary[];
 }
 
 export interface ThreadMessages {
@@ -99,6 +106,7 @@ const initialState: UiState = {
   limits: DEFAULT_SERVER_LIMITS,
   threads: [],
   threadViews: {},
+  topics: [],
 };
 
 export class SessionStore {
@@ -125,6 +133,7 @@ export class SessionStore {
       c.on('presence', ({ userId, status }) => this.applyPresence(userId, status)),
       c.on('preferences', (preferences) => this.patch({ preferences })),
       c.on('threads', (threads) => this.patch({ threads })),
+      c.on('topics', (topics) => this.patch({ topics })),
       c.on('thread', ({ rootId, channelId, messages, removed, reset }) =>
         this.applyThread(rootId, channelId, messages, removed ?? [], reset === true),
       ),
@@ -265,6 +274,7 @@ export class SessionStore {
       preferences: s.preferences,
       limits: s.limits,
       threads: s.threads,
+      topics: s.topics,
     });
   }
 

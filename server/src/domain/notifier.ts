@@ -13,6 +13,9 @@ export interface Notifier {
   /** Subscribe or unsubscribe every live connection of a user to a channel's events. */
   subscribe(userId: string, channelId: string): void;
   unsubscribe(userId: string, channelId: string): void;
+  /** Every live connection of a user starts or stops hearing a topic's new messages. */
+  followTopic(userId: string, topic: string): void;
+  unfollowTopic(userId: string, topic: string): void;
   /** These tokens stopped working (revoked, owner deactivated): drop the live connections using them. */
   tokensRevoked(tokenIds: readonly string[]): void;
 }
@@ -23,5 +26,7 @@ export const silentNotifier: Notifier = {
   toEveryone() {},
   subscribe() {},
   unsubscribe() {},
+  followTopic() {},
+  unfollowTopic() {},
   tokensRevoked() {},
 };

@@ -30,6 +30,13 @@ export interface TopicRule {
 
 export type TopicAction = 'read' | 'write';
 
+/** A rule as stored: its subject is a user's id, or EVERYONE. */
+interface StoredRule {
+  subject: string;
+  pattern: string;
+  permission: TopicPermission;
+}
+
 const ALLOWS: Record<TopicPermission, readonly TopicAction[]> = {
   'read-write': ['read', 'write'],
   'read-only': ['read'],
@@ -47,13 +54,31 @@ export class TopicAccess {
   /** The permission `caller` (null: anonymous) has on `topic`. */
   async permission(caller: TopicCaller | null, topic: string): Promise<TopicPermission> {
     if (caller?.isAdmin) return 'read-write';
-    const subjects = caller ? [caller.id, EVERYONE] : [EVERYONE];
-    const rules = await this.db
+    return this.resolve(caller, topic, await this.rulesOf(caller ? [caller.id] : []));
+  }
+
+  /** Which of `callers` may read `topic`: their ids, from one read of the rules. */
+  async readers(callers: readonly TopicCaller[], topic: string): Promise<Set<string>> {
+    const rules = await this.rulesOf(callers.filter((c) => !c.isAdmin).map((c) => c.id));
+    return new Set(
+      callers
+        .filter((c) => c.isAdmin || ALLOWS[this.resolve(c, topic, rules)].includes('read'))
+        .map((c) => c.id),
+    );
+  }
+
+  /** The rules of these users and those for everyone. */
+  private rulesOf(userIds: readonly string[]): Promise<StoredRule[]> {
+    return this.db
       .selectFrom('topic_access')
       .select(['subject', 'pattern', 'permission'])
-      .where('subject', 'in', subjects)
+      .where('subject', 'in', [...userIds, EVERYONE])
       .execute();
-    for (const subject of subjects) {
+  }
+
+  /** A non-admin caller's permission on `topic` under `rules` (which hold theirs and everyone's). */
+  private resolve(caller: TopicCaller | null, topic: string, rules: readonly StoredRule[]): TopicPermission {
+    for (const subject of caller ? [caller.id, EVERYONE] : [EVERYONE]) {
       const best = rules
         .filter((rule) => rule.subject === subject && matches(rule.pattern, topic))
         .sort((a, b) => specificity(b.pattern) - specificity(a.pattern))[0];

@@ -2,26 +2,20 @@
 // `seq` taken in the transaction that stores the message, like a channel's. A topic exists from its
 // first message. Live subscribers hear a message after its commit; a subscriber that also reads the
 // stored messages drops what it already has by seq, so nothing published in between is missed.
-import { newId, SwitchboardError, type TopicEvent, type TopicPublish } from '@switchboard/protocol';
+import {
+  newId,
+  SwitchboardError,
+  type TopicEvent,
+  type TopicMessage,
+  type TopicPublish,
+} from '@switchboard/protocol';
 import type { Transaction } from 'kysely';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Store } from '../store/database.ts';
 import type { Database, TopicMessagesTable } from '../store/schema.ts';
 
-/** A stored topic message, as ntfy's dialect shows it, with its topic and seq. */
-export interface TopicMessage {
-  id: string;
-  topic: string;
-  seq: number;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  message: string;
-  title: string | null;
-  priority: number | null;
-  tags: string[];
-  click: string | null;
-  markdown: boolean;
-}
+/** A stored topic message, with its topic and seq (the apps get it as it is). */
+export type { TopicMessage };
 
 /**
  * Where a read of stored messages starts (ntfy's `since=`): everything kept, only the newest of each
@@ -61,6 +55,8 @@ export class Topics {
   private readonly held = new Map<string, number>();
   /** Tells the other nodes of a message stored here (none for one node alone). */
   private relay: (message: TopicMessage) => void = () => {};
+  /** Hear every message stored here or on another node (the apps' followers, realtime/socket.ts). */
+  private readonly observers = new Set<(message: TopicMessage) => void>();
 
   constructor(
     private readonly db: Store,
@@ -109,7 +105,14 @@ export class Topics {
 
   /** A message stored (here or on another node): this node's live subscribers of its topic hear it. */
   receive(message: TopicMessage): void {
+    for (const observer of this.observers) observer(message);
     for (const listener of this.listeners.get(message.topic) ?? []) listener.message(message);
+  }
+
+  /** Tells `observer` every message stored from now on, here or on another node. */
+  observe(observer: (message: TopicMessage) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Messages from other nodes may have been lost on the way: every live subscriber reads what it missed. */
@@ -131,8 +134,27 @@ export class Topics {
     return new Map(topics.map((t) => [t, Number(rows.find((r) => r.name === t)?.head_seq ?? 0)]));
   }
 
-  /** Stored messages of one topic after `seq`, in seq order, at most MAX_TOPIC_READ. */
-  async readAfter(topic: string, seq: number): Promise<TopicMessage[]> {
+  /** Each topic's newest seq and how far retention removed its history (both 0 for a topic not yet used). */
+  async streams(topics: readonly string[]): Promise<Map<string, { headSeq: number; prunedSeq: number }>> {
+    const rows =
+      topics.length === 0
+        ? []
+        : await this.db
+            .selectFrom('topics')
+            .select(['name', 'head_seq', 'pruned_seq'])
+            .where('name', 'in', topics)
+            .execute();
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    return new Map(
+      topics.map((t) => {
+        const row = byName.get(t);
+        return [t, { headSeq: Number(row?.head_seq ?? 0), prunedSeq: Number(row?.pruned_seq ?? 0) }];
+      }),
+    );
+  }
+
+  /** Stored messages of one topic after `seq`, in seq order, at most `limit`. */
+  async readAfter(topic: string, seq: number, limit = MAX_TOPIC_READ): Promise<TopicMessage[]> {
     const rows = await this.db
       .selectFrom('topic_messages')
       .innerJoin('topics', 'topics.id', 'topic_messages.topic_id')
@@ -140,7 +162,7 @@ export class Topics {
       .where('topics.name', '=', topic)
       .where('topic_messages.seq', '>', seq)
       .orderBy('topic_messages.seq', 'asc')
-      .limit(MAX_TOPIC_READ)
+      .limit(limit)
       .execute();
     return rows.map((row) => toTopicMessage(row, topic));
   }

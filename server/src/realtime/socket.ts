@@ -48,6 +48,8 @@ type SwitchboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, Serv
 
 const userRoom = (userId: string) => `u:${userId}`;
 const channelRoom = (channelId: string) => `c:${channelId}`;
+/** The connections of the users who follow a topic. */
+const topicRoom = (topic: string) => `t:${topic}`;
 
 /**
  * One string per live room, however many sockets join it: each socket's set of rooms keeps the name
@@ -118,6 +120,8 @@ export class Realtime {
       toEveryone: (event, ...args) => io.emit(event, ...args),
       subscribe: (userId, channelId) => io.in(userRoom(userId)).socketsJoin(channelRoom(channelId)),
       unsubscribe: (userId, channelId) => io.in(userRoom(userId)).socketsLeave(channelRoom(channelId)),
+      followTopic: (userId, topic) => io.in(userRoom(userId)).socketsJoin(topicRoom(topic)),
+      unfollowTopic: (userId, topic) => io.in(userRoom(userId)).socketsLeave(topicRoom(topic)),
       tokensRevoked: (tokenIds) => {
         this.dropConnectionsOf(tokenIds);
         if (cluster.adapter) io.serverSideEmit('tokens.revoked', [...tokenIds]);
@@ -232,6 +236,7 @@ export class Realtime {
       void work.finally(() => inFlight.delete(work));
     };
     const rooms = new RoomNames(io.sockets.adapter);
+    const stopTopics = deliverTopics(ctx, io);
     ctx.metrics.liveConnections = () => io.sockets.sockets.size;
     io.on('connection', (socket) => {
       this.stopPending(sessionId(socket.conn));
@@ -255,6 +260,7 @@ export class Realtime {
     return () => {
       clearInterval(sweep);
       presenceOut.stop();
+      stopTopics();
     };
   }
 
@@ -395,6 +401,9 @@ async function onConnection(
   const channelIds = await ctx.channels.idsOfMember(user.id);
   if (!socket.connected) return;
   await socket.join(channelIds.map((id) => rooms.of(channelRoom(id))));
+  const topics = await ctx.topicFollows.namesFor(user.id);
+  if (!socket.connected) return;
+  await socket.join(topics.map((topic) => rooms.of(topicRoom(topic))));
   socket.emit('hello', {
     protocolVersion: PROTOCOL_VERSION,
     serverVersion: ctx.version,
@@ -405,6 +414,31 @@ async function onConnection(
       maxMessageLength: ctx.config.maxMessageLength,
       maxFileBytes: ctx.config.maxFileBytes,
     },
+  });
+}
+
+/**
+ * Every topic message stored here or on another node (each node hears them all through the relay)
+ * goes to this node's connections of its followers who may read it now: access is asked at each
+ * message, so revoking it stops delivery at once. One topic's messages go out in seq order.
+ */
+function deliverTopics(ctx: ServerContext, io: SwitchboardIo): () => void {
+  const queues = new Map<string, Promise<void>>();
+  const deliver = async (message: TopicMessage) => {
+    const sockets = await io.local.in(topicRoom(message.topic)).fetchSockets();
+    if (sockets.length === 0) return;
+    const users = new Map(sockets.map((s) => [s.data.user.id, s.data.user]));
+    const readers = await ctx.topicAccess.readers([...users.values()], message.topic);
+    for (const socket of sockets) if (readers.has(socket.data.user.id)) socket.emit('topic.message', message);
+  };
+  return ctx.topics.observe((message) => {
+    const queued = (queues.get(message.topic) ?? Promise.resolve())
+      .then(() => deliver(message))
+      .catch((err: unknown) =>
+        ctx.logger.error({ err, topic: message.topic }, 'delivering a topic message failed'),
+      );
+    queues.set(message.topic, queued);
+    void queued.then(() => queues.get(message.topic) === queued && queues.delete(message.topic));
   });
 }
 

@@ -328,6 +328,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // --- topics in the apps (0060–0069) ---
+  '0060_topic_follows': {
+    async up(db: Kysely<unknown>) {
+      // By name, not topics.id: a topic may be followed before its first message creates it.
+      await db.schema
+        .createTable('topic_follows')
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('topic', 'varchar(64)', (c) => c.notNull())
+        .addColumn('followed_at', 'bigint', (c) => c.notNull())
+        .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('topic_follows_pk', ['user_id', 'topic'])
+        .execute();
+    },
+  },
   // --- message details (0070–0079) ---
   '0070_file_order': {
     async up(db: Kysely<unknown>) {

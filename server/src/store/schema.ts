@@ -241,3 +241,17 @@ export interface Database {
   topic_messages: TopicMessagesTable;
   topic_access: TopicAccessTable;
 }
+
+// --- Topics the apps' users follow (0060) ---
+
+/** A user follows a topic by name (it may have no message yet); `read_seq` is how far they have read. */
+export interface TopicFollowsTable {
+  user_id: string;
+  topic: string;
+  followed_at: number;
+  read_seq: number;
+}
+
+export interface Database {
+  topic_follows: TopicFollowsTable;
+}

@@ -186,3 +186,31 @@ export async function twoInChannels<const P extends readonly string[]>(
   for (const channel of channels) await people[1].join(channel.id);
   return { people, channels: channels as { -readonly [K in keyof P]: { id: string; name: string } } };
 }
+
+/** What a script does: `curl -u <user>:… -H "Title: …" -d "…" <server>/<topic>` (ntfy's dialect). */
+export async function publishToTopic(
+  username: string,
+  topic: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const basic = Buffer.from(`${username}:${passwordOf(username)}`).toString('base64');
+  const res = await fetch(`${e2eEnv().url}/${topic}`, {
+    method: 'POST',
+    body,
+    headers: { authorization: `Basic ${basic}`, ...headers },
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** Follows a topic through the sidebar's "Follow a topic" dialog (leaves the dialog open if refused). */
+export async function followTopic(page: Page, topic: string): Promise<void> {
+  await nav(page).getByRole('button', { name: 'Follow a topic' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Follow a topic' });
+  await dialog.getByLabel('Topic name').fill(topic);
+  await dialog.getByRole('button', { name: 'Follow' }).click();
+}
+
+/** A followed topic in the sidebar. */
+export const topicLink = (page: Page, topic: string): Locator =>
+  nav(page).getByRole('button', { name: new RegExp(`^${topic}`) });

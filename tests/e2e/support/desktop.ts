@@ -101,6 +101,8 @@ export interface DesktopApp {
   local: LocalServer;
   /** The native notifications main has shown, in order. */
   notifications: FakeNotification[];
+  /** The links main handed to the OS (shell.openExternal), in order. */
+  openedExternally: string[];
   /** What the page sent main over IPC (network state, renderer errors, restart requests). */
   sent: { channel: string; args: unknown[] }[];
   open(page: Page): Promise<void>;
@@ -118,6 +120,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
   const open = new Set<BridgedWindow>();
   const pages = new Set<Page>();
   const notifications: FakeNotification[] = [];
+  const openedExternally: string[] = [];
   const toWindows = (channel: string, args: unknown[]) => {
     for (const window of open) window.ipc(channel, args);
   };
@@ -140,7 +143,11 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
         source,
         log: cores[0]!.log,
       }),
-    window: { show: () => {}, follow: (target) => toWindows(IPC.deepLink, [target]) },
+    window: {
+      show: () => {},
+      follow: (target) => toWindows(IPC.deepLink, [target]),
+      openExternal: (url) => void openedExternally.push(url),
+    },
     newId: () => `account-${++ids}`,
     forget: () => {},
     onTotals: () => {},
@@ -195,6 +202,7 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
     servers,
     local,
     notifications,
+    openedExternally,
     sent,
     deepLink: (target) => toWindows(IPC.deepLink, [target]),
     async open(page) {

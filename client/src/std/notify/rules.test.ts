@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelSummary, Preferences } from '@switchboard/protocol';
 import {
   decide,
+  decideTopic,
   dndUntil,
   inQuietHours,
   matchesKeyword,
@@ -197,6 +198,46 @@ describe('decide', () => {
                         wanted,
                       );
                     }
+  });
+});
+
+describe('decideTopic', () => {
+  const quiet: Preferences = { quietHours: { from: '11:00', to: '13:00', timeZone: 'UTC' } };
+  const dnd: Preferences = { dnd: { until: null } };
+  const topicOnScreen = (focused: boolean): OnScreen => ({ channelId: null, topic: 'backups', focused });
+  const cases: [string, { priority: number; read?: boolean }, Preferences, OnScreen, string][] = [
+    ['priority 1 is only listed', { priority: 1 }, {}, NOTHING_ON_SCREEN, 'level'],
+    ['priority 2 is only listed', { priority: 2 }, {}, NOTHING_ON_SCREEN, 'level'],
+    [
+      'priority 3 notifies, whatever the level for conversations',
+      { priority: 3 },
+      { notify: 'none' },
+      NOTHING_ON_SCREEN,
+      'notify',
+    ],
+    ['priority 4 notifies', { priority: 4 }, {}, NOTHING_ON_SCREEN, 'notify'],
+    ['read elsewhere', { priority: 5, read: true }, {}, NOTHING_ON_SCREEN, 'read'],
+    ['its view on screen, focused', { priority: 5 }, {}, topicOnScreen(true), 'on-screen'],
+    ['its view on screen, window in the back', { priority: 3 }, {}, topicOnScreen(false), 'notify'],
+    ['do not disturb holds back 4', { priority: 4 }, dnd, NOTHING_ON_SCREEN, 'dnd'],
+    ['do not disturb lets 5 through', { priority: 5 }, dnd, NOTHING_ON_SCREEN, 'notify'],
+    ['quiet hours hold back 3', { priority: 3 }, quiet, NOTHING_ON_SCREEN, 'quiet-hours'],
+    ['quiet hours let 5 through', { priority: 5 }, quiet, NOTHING_ON_SCREEN, 'notify'],
+  ];
+  it.each(cases)('%s', (_name, { priority, read = false }, prefs, onScreen, expected) => {
+    const decision = decideTopic({ topic: 'backups', priority, read }, prefs, NOON_UTC, onScreen);
+    expect(decision.notify ? 'notify' : decision.because).toBe(expected);
+  });
+
+  it('is silent when sounds are off', () => {
+    expect(
+      decideTopic(
+        { topic: 't', priority: 3, read: false },
+        { notifySound: false },
+        NOON_UTC,
+        NOTHING_ON_SCREEN,
+      ),
+    ).toEqual({ notify: true, reason: 'message', silent: true });
   });
 });
 

@@ -16,13 +16,15 @@ export type NotifyReason = (typeof NOTIFY_REASONS)[number];
 /** Why a message does not notify; tests and logs read these. */
 export type SkipReason = 'own' | 'read' | 'on-screen' | 'muted' | 'level' | 'dnd' | 'quiet-hours';
 
-/** What the UI has on screen: the conversation shown, and whether its window has the focus. */
+/** What the UI has on screen: the conversation or topic shown, and whether its window has the focus. */
 export interface OnScreen {
   channelId: string | null;
+  /** A followed topic's view (docs/publish.md, "In the apps"). */
+  topic?: string | null;
   focused: boolean;
 }
 
-export const NOTHING_ON_SCREEN: OnScreen = { channelId: null, focused: false };
+export const NOTHING_ON_SCREEN: OnScreen = { channelId: null, topic: null, focused: false };
 
 /** The facts about one new message (or one conversation's catch-up) that the rules look at. */
 export interface Candidate {
@@ -65,6 +67,39 @@ export function decide(candidate: Candidate, prefs: Preferences, now: number, on
   if (prefs.quietHours && inQuietHours(prefs.quietHours, now))
     return { notify: false, because: 'quiet-hours' };
   return { notify: true, reason, silent: !(prefs.notifySound ?? NOTIFY_DEFAULTS.notifySound) };
+}
+
+/** ntfy's priorities as the apps treat them: 1–2 are only listed, 4–5 are urgent, 5 breaks through. */
+export const TOPIC_PRIORITY = { default: 3, listedOnly: 2, urgent: 4, max: 5 } as const;
+
+/** The facts about new messages of a followed topic that the rules look at. */
+export interface TopicCandidate {
+  topic: string;
+  /** The highest priority among them (ntfy's 1–5; a message without one is 3). */
+  priority: number;
+  /** All at or before the user's read position. */
+  read: boolean;
+}
+
+/**
+ * The decision for a followed topic: following it asked for its messages, so the user's level for
+ * conversations does not apply. Priority 1–2 only lists them (unread, no pop-up); do-not-disturb and
+ * quiet hours hold back all but priority 5, which, as in ntfy, is for what must not wait.
+ */
+export function decideTopic(
+  candidate: TopicCandidate,
+  prefs: Preferences,
+  now: number,
+  onScreen: OnScreen,
+): Decision {
+  if (candidate.read) return { notify: false, because: 'read' };
+  if (onScreen.focused && onScreen.topic === candidate.topic) return { notify: false, because: 'on-screen' };
+  if (candidate.priority <= TOPIC_PRIORITY.listedOnly) return { notify: false, because: 'level' };
+  if (candidate.priority < TOPIC_PRIORITY.max && dndActive(prefs, now))
+    return { notify: false, because: 'dnd' };
+  if (candidate.priority < TOPIC_PRIORITY.max && prefs.quietHours && inQuietHours(prefs.quietHours, now))
+    return { notify: false, because: 'quiet-hours' };
+  return { notify: true, reason: 'message', silent: !(prefs.notifySound ?? NOTIFY_DEFAULTS.notifySound) };
 }
 
 /** Whether do-not-disturb is on at `now`. */

@@ -2,7 +2,7 @@
 // catch-up at most one notification per conversation (the message itself, or a summary counted from
 // what arrived and from the server's counts); read elsewhere takes a notification away.
 import { describe, expect, it } from 'vitest';
-import type { ChannelSummary, Message, Preferences, StreamEvent } from '@switchboard/protocol';
+import type { ChannelSummary, Message, Preferences, StreamEvent, TopicMessage } from '@switchboard/protocol';
 import { channelSummary, stored } from '../../../../tests/support/fixtures.ts';
 import type { SessionNotification } from '../contract.ts';
 import { Notifications } from './notifications.ts';
@@ -306,5 +306,99 @@ describe('after a catch-up: at most one notification per conversation', () => {
     update('ops', { readSeq: 5 });
     notifications.readStateChanged();
     expect(cleared).toEqual(['ops']);
+  });
+});
+
+const topicMessage = (seq: number, changes: Partial<TopicMessage> = {}): TopicMessage => ({
+  id: `backups-${seq}`,
+  topic: 'backups',
+  seq,
+  createdAt: 2_000 + seq,
+  message: `run ${seq} *done*`,
+  title: null,
+  priority: null,
+  tags: [],
+  click: null,
+  markdown: false,
+  ...changes,
+});
+
+describe('followed topics', () => {
+  it('shows a new message titled with its title (or the topic), its text as written, link and priority', () => {
+    const { notifications, shown } = setup([]);
+    notifications.topicMessages('backups', 0, [
+      topicMessage(1, {
+        title: 'Nightly',
+        priority: 4,
+        click: 'https://example.com/1',
+        tags: ['floppy_disk'],
+      }),
+    ]);
+    notifications.topicMessages('backups', 0, [topicMessage(2)]);
+    expect(shown).toEqual([
+      {
+        id: 'backups-1',
+        channelId: 'topic:backups',
+        conversation: 'Nightly',
+        reason: 'message',
+        messageId: 'backups-1',
+        seq: 1,
+        lastSeq: 1,
+        author: null,
+        preview: 'run 1 *done*',
+        hidden: false,
+        summary: false,
+        count: 1,
+        silent: false,
+        ts: 2_001,
+        topic: { name: 'backups', priority: 4, click: 'https://example.com/1', tags: ['floppy_disk'] },
+      },
+      expect.objectContaining({
+        conversation: 'backups',
+        preview: 'run 2 *done*',
+        topic: expect.objectContaining({ priority: 3 }),
+      }),
+    ]);
+  });
+
+  it('renders a markdown message as plain text, and summarizes several after a catch-up at their highest priority', () => {
+    const { notifications, shown } = setup([]);
+    notifications.topicMessages('backups', 0, [topicMessage(1, { markdown: true })]);
+    expect(shown[0]!.preview).toBe('run 1 done');
+    notifications.topicMessages('backups', 1, [
+      topicMessage(1),
+      topicMessage(2, { priority: 2 }),
+      topicMessage(3, { priority: 5 }),
+    ]);
+    expect(shown[1]).toMatchObject({
+      id: 'topic:backups:summary:3',
+      summary: true,
+      count: 2,
+      preview: null,
+      seq: 2,
+      lastSeq: 3,
+      topic: { name: 'backups', priority: 5, click: null },
+    });
+  });
+
+  it('lists low priorities without a pop-up, and takes a notification away once the topic is read', () => {
+    const { notifications, shown, cleared } = setup([]);
+    notifications.topicMessages('backups', 0, [topicMessage(1, { priority: 2 })]);
+    expect(shown).toEqual([]);
+    notifications.topicMessages('backups', 0, [topicMessage(2), topicMessage(3)]);
+    notifications.topicRead('backups', 2);
+    expect(cleared).toEqual([]);
+    // Channel read states moving leaves it alone.
+    notifications.readStateChanged();
+    expect(cleared).toEqual([]);
+    notifications.topicRead('backups', 3);
+    expect(cleared).toEqual(['topic:backups']);
+  });
+
+  it('says nothing while the topic is on screen and focused', () => {
+    const { notifications, shown } = setup([]);
+    notifications.setFocus({ channelId: null, topic: 'backups', focused: true });
+    notifications.topicMessages('backups', 0, [topicMessage(1, { priority: 5 })]);
+    expect(shown).toEqual([]);
   });
 });

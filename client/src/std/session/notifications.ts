@@ -4,11 +4,13 @@
 // conversation gets at most one notification — the message itself when it is one, else a summary
 // ("12 new messages in #ops"), counted from the server's unread counts where history was not loaded.
 // Each message is considered once: a conversation remembers the highest seq it has looked at.
-import type { ChannelSummary, Message, Preferences, StreamEvent } from '@switchboard/protocol';
-import type { SessionNotification } from '../contract.ts';
-import { preview } from '../notify/preview.ts';
+import type { ChannelSummary, Message, Preferences, StreamEvent, TopicMessage } from '@switchboard/protocol';
+import { topicKey, type SessionNotification } from '../contract.ts';
+import { clip, preview } from '../notify/preview.ts';
 import {
   decide,
+  decideTopic,
+  TOPIC_PRIORITY,
   matchesKeyword,
   NOTHING_ON_SCREEN,
   NOTIFY_DEFAULTS,
@@ -49,6 +51,8 @@ export class Notifications {
   private readonly floors = new Map<string, number>();
   /** Conversations with a notification out, and the seq it was for. */
   private readonly shown = new Map<string, number>();
+  /** Followed topics with a notification out, and the newest seq it was for. */
+  private readonly shownTopics = new Map<string, number>();
   private catchUp: CatchUp | null = null;
   /**
    * Whether this device has seen the account's conversations before. The first sync after signing
@@ -71,6 +75,7 @@ export class Notifications {
   clear(): void {
     this.floors.clear();
     this.shown.clear();
+    this.shownTopics.clear();
     this.catchUp = null;
     this.baseline = false;
   }
@@ -140,8 +145,62 @@ export class Notifications {
     }
   }
 
+  /**
+   * New messages of a followed topic that the user has not read: a live one, or all a catch-up
+   * brought (session/topics.ts gives each message once). At most one notification per topic: the
+   * message itself, or a summary of several, as urgent as the most urgent of them.
+   */
+  topicMessages(topic: string, readSeq: number, messages: readonly TopicMessage[]): void {
+    const fresh = messages.filter((m) => m.seq > readSeq);
+    const first = fresh[0];
+    const last = fresh.at(-1);
+    if (!first || !last) return;
+    const priority = Math.max(...fresh.map((m) => m.priority ?? TOPIC_PRIORITY.default));
+    const decision = decideTopic(
+      { topic, priority, read: false },
+      this.host.preferences(),
+      this.host.now(),
+      this.onScreen(),
+    );
+    if (!decision.notify) return;
+    const single = fresh.length === 1 ? first : null;
+    const hidden = this.previewsHidden();
+    const key = topicKey(topic);
+    this.shownTopics.set(topic, last.seq);
+    this.host.show({
+      id: single ? single.id : `${key}:summary:${last.seq}`,
+      channelId: key,
+      conversation: single?.title ?? topic,
+      reason: decision.reason,
+      messageId: first.id,
+      seq: first.seq,
+      lastSeq: last.seq,
+      author: null,
+      preview:
+        hidden || !single ? null : single.markdown ? preview(single.message) : clip(oneLine(single.message)),
+      hidden,
+      summary: !single,
+      count: fresh.length,
+      silent: decision.silent,
+      ts: last.createdAt,
+      topic: { name: topic, priority, click: single?.click ?? null, tags: single?.tags ?? [] },
+    });
+  }
+
+  /** A followed topic was read up to `readSeq` (here or on another device): its notification goes. */
+  topicRead(topic: string, readSeq: number): void {
+    const seq = this.shownTopics.get(topic);
+    if (seq === undefined || seq > readSeq) return;
+    this.shownTopics.delete(topic);
+    this.host.cleared(topicKey(topic));
+  }
+
   private onScreen(): OnScreen {
-    return { channelId: this.ui.channelId, focused: this.ui.focused && this.windowFocused };
+    return {
+      channelId: this.ui.channelId,
+      topic: this.ui.topic ?? null,
+      focused: this.ui.focused && this.windowFocused,
+    };
   }
 
   private gather(message: Message): void {
@@ -258,3 +317,6 @@ export class Notifications {
     return (other && this.host.userName(other)) ?? channel.name;
   }
 }
+
+/** Plain text on one line. */
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();

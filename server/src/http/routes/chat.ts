@@ -24,6 +24,9 @@ const SearchQuery = z.looseObject({
   limit: queryLimit,
 });
 const ThreadsQuery = z.looseObject({ limit: queryLimit });
+/** `:topic` is checked by the action (TopicName), like every other field. */
+const TopicParams = z.strictObject({ topic: z.string() });
+const TopicMessagesQuery = z.strictObject({ after: querySeq, limit: queryLimit });
 /** `:emoji` is the URL-encoded emoji (or its shortcode name); the action checks it against the set. */
 const ReactionParams = z.strictObject({ id: Id, emoji: ReactionEmoji });
 
@@ -104,6 +107,18 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
     const { id, emoji } = parse(ReactionParams, request.params);
     return act(request, 'reaction.remove', { messageId: id, emoji });
   });
+
+  // Topics the user follows
+  const topicOf = (request: FastifyRequest) => parse(TopicParams, request.params).topic;
+  api.get('/me/topics', (request) => act(request, 'topic.list', {}));
+  api.put('/me/topics/:topic', (request) => act(request, 'topic.follow', { topic: topicOf(request) }));
+  api.delete('/me/topics/:topic', (request) => act(request, 'topic.unfollow', { topic: topicOf(request) }));
+  api.get('/me/topics/:topic/messages', (request) =>
+    act(request, 'topic.messages', { ...parse(TopicMessagesQuery, request.query), topic: topicOf(request) }),
+  );
+  api.post('/me/topics/:topic/read', (request) =>
+    act(request, 'topic.read', { ...bodyObject(request), topic: topicOf(request) }),
+  );
 
   api.post('/directs', async (request) => act(request, 'direct.open', request.body));
   api.post('/sync', (request) => act(request, 'sync', request.body));

@@ -1,0 +1,249 @@
+// Followed topics against a real server over both transports: following only what you may read,
+// the list with heads and read positions, paged catch-up by seq cursor with an explicit reset after
+// retention, read state across devices, live delivery to followers' connections (also after a
+// reconnect), and access revoked later stopping delivery. Bad input is refused with a code and
+// changes nothing.
+import { describe, expect, it } from 'vitest';
+import { newId, type FollowedTopic, type TopicMessage, type TopicMessagesPage } from '@switchboard/protocol';
+import {
+  connect,
+  createConnectedUser,
+  flush,
+  nextEvent,
+  record,
+  type ConnectedUser,
+  type Transport,
+} from '../../../tests/support/server.ts';
+import { useTestServer } from '../../../tests/support/lifecycle.ts';
+import { withToken } from '../../../tests/support/topics.ts';
+
+const { server, ok, errorCode } = useTestServer();
+
+const freshTopic = () => `t_${newId().slice(-12)}`;
+const publish = (topic: string, message: string) => server.ctx.topics.publish(null, topic, { message });
+
+async function followsOf(via: Transport, who: ConnectedUser): Promise<FollowedTopic[]> {
+  return (await ok<{ topics: FollowedTopic[] }>(via, who, 'topic.list')).topics;
+}
+
+async function storedFollows(): Promise<string[]> {
+  const rows = await server.ctx.db.selectFrom('topic_follows').selectAll().execute();
+  return rows.map((r) => `${r.user_id}:${r.topic}:${Number(r.read_seq)}`).sort();
+}
+
+// First in the file, on a server that has not stored a topic yet (this once deadlocked SQLite).
+it('follows a topic nobody has published to yet', async () => {
+  const alice = await createConnectedUser(server, 'alice');
+  expect(await ok<FollowedTopic>('socket', alice, 'topic.follow', { topic: 'toString' })).toEqual({
+    topic: 'toString',
+    headSeq: 0,
+    readSeq: 0,
+    prunedSeq: 0,
+    readable: true,
+  });
+});
+
+describe.each<Transport>(['rest', 'socket'])('followed topics over %s', (via) => {
+  it('follows a topic read up to its head, lists it with its head, and unfollows it; both idempotent', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await publish(topic, 'before');
+    await publish(topic, 'also before');
+
+    const followed = await ok<FollowedTopic>(via, alice, 'topic.follow', { topic });
+    expect(followed).toEqual({ topic, headSeq: 2, readSeq: 2, prunedSeq: 0, readable: true });
+    expect(await ok<FollowedTopic>(via, alice, 'topic.follow', { topic })).toEqual(followed);
+
+    // A topic with no message yet may be followed too: it starts at 0.
+    const quiet = freshTopic();
+    await ok(via, alice, 'topic.follow', { topic: quiet });
+    await publish(topic, 'news');
+    expect(await followsOf(via, alice)).toEqual(
+      [
+        { topic, headSeq: 3, readSeq: 2, prunedSeq: 0, readable: true },
+        { topic: quiet, headSeq: 0, readSeq: 0, prunedSeq: 0, readable: true },
+      ].sort((a, b) => a.topic.localeCompare(b.topic)),
+    );
+
+    expect(await ok(via, alice, 'topic.unfollow', { topic })).toEqual({ topic });
+    expect(await ok(via, alice, 'topic.unfollow', { topic })).toEqual({ topic });
+    expect((await followsOf(via, alice)).map((f) => f.topic)).toEqual([quiet]);
+  });
+
+  it('catches a topic up after a seq a page at a time, oldest first', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    for (const n of [1, 2, 3, 4, 5]) await publish(topic, `m${n}`);
+    const first = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, after: 1, limit: 2 });
+    expect(first).toMatchObject({ topic, hasMore: true, reset: false, prunedSeq: 0 });
+    expect(first.messages.map((m) => [m.seq, m.message])).toEqual([
+      [2, 'm2'],
+      [3, 'm3'],
+    ]);
+    const rest = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, after: 3 });
+    expect(rest.hasMore).toBe(false);
+    expect(rest.messages.map((m) => m.seq)).toEqual([4, 5]);
+    expect(rest.messages[0]).toMatchObject({
+      id: expect.any(String),
+      topic,
+      createdAt: expect.any(Number),
+      title: null,
+      priority: null,
+      tags: [],
+      click: null,
+      markdown: false,
+    });
+  });
+
+  it('moves the read position forward only, and refuses one past the head', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok(via, alice, 'topic.follow', { topic });
+    for (const n of [1, 2, 3]) await publish(topic, `m${n}`);
+    expect(await ok<FollowedTopic>(via, alice, 'topic.read', { topic, seq: 2 })).toMatchObject({
+      headSeq: 3,
+      readSeq: 2,
+    });
+    expect(await ok<FollowedTopic>(via, alice, 'topic.read', { topic, seq: 1 })).toMatchObject({
+      readSeq: 2,
+    });
+    const before = await storedFollows();
+    expect(await errorCode(via, alice, 'topic.read', { topic, seq: 9 })).toBe('bad_request');
+    expect(await errorCode(via, alice, 'topic.read', { topic: freshTopic(), seq: 0 })).toBe('not_found');
+    expect(await storedFollows()).toEqual(before);
+  });
+
+  it('refuses bad names, topics the user may not read, bad cursors and too many follows, changing nothing', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const secret = freshTopic();
+    await server.ctx.topicAccess.set(alice.user.id, secret, 'write-only');
+    await publish(secret, 'classified');
+    const open = freshTopic();
+    await publish(open, 'one');
+    const before = await storedFollows();
+
+    expect(await errorCode(via, alice, 'topic.follow', { topic: 'no spaces' })).toBe('validation_failed');
+    expect(await errorCode(via, alice, 'topic.follow', { topic: 'x'.repeat(65) })).toBe('validation_failed');
+    expect(await errorCode(via, alice, 'topic.follow', { topic: secret })).toBe('forbidden');
+    expect(await errorCode(via, alice, 'topic.messages', { topic: secret, after: 0 })).toBe('forbidden');
+    expect(await errorCode(via, alice, 'topic.messages', { topic: open, after: 2 })).toBe('bad_request');
+    expect(await errorCode(via, alice, 'topic.messages', { topic: open, after: -1 })).toBe(
+      'validation_failed',
+    );
+    expect(await errorCode(via, alice, 'topic.messages', { topic: open, after: 0, limit: 5000 })).toBe(
+      'validation_failed',
+    );
+    expect(await storedFollows()).toEqual(before);
+  });
+
+  it('says when retention removed messages after the cursor instead of skipping them', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    for (const n of [1, 2, 3]) await publish(topic, `m${n}`);
+    // Everything so far is older than the cut-off.
+    await server.ctx.topics.pruneOlderThan(Date.now() + 1);
+    await publish(topic, 'm4');
+    const page = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, after: 1 });
+    expect(page).toMatchObject({ reset: true, prunedSeq: 3 });
+    expect(page.messages.map((m) => m.seq)).toEqual([4]);
+    expect((await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, after: 3 })).reset).toBe(
+      false,
+    );
+  });
+});
+
+describe('followed topics live', () => {
+  it('delivers an HTTP publish to every connection of each follower, in seq order, and to no one else', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const bob = await createConnectedUser(server, 'bob');
+    const aliceLaptop = (await connect(server.url, alice.token)).socket;
+    const topic = freshTopic();
+    const state = nextEvent<FollowedTopic>(aliceLaptop, 'topic.state', (s) => s.topic === topic);
+    await ok('socket', alice, 'topic.follow', { topic });
+    // Her other device hears of the follow, and hears the topic from then on.
+    expect(await state).toMatchObject({ topic, readSeq: 0 });
+    const onPhone = record<TopicMessage>(alice.socket, 'topic.message');
+    const onLaptop = record<TopicMessage>(aliceLaptop, 'topic.message');
+    const onBob = record<TopicMessage>(bob.socket, 'topic.message');
+
+    const publisher = await withToken(server, `pub-${newId().slice(-6)}`);
+    for (const text of ['Backup started', 'Backup done']) {
+      const res = await fetch(`${server.url}/${topic}`, {
+        method: 'POST',
+        body: text,
+        headers: { ...publisher.bearer, Title: 'Nightly', Priority: 'high', Click: 'https://example.com/b' },
+      });
+      expect(res.status).toBe(200);
+    }
+    await expect.poll(() => onLaptop.length).toBe(2);
+    await expect.poll(() => onPhone.length).toBe(2);
+    expect(onPhone.map((m) => [m.seq, m.message])).toEqual([
+      [1, 'Backup started'],
+      [2, 'Backup done'],
+    ]);
+    expect(onPhone[1]).toMatchObject({ title: 'Nightly', priority: 4, click: 'https://example.com/b' });
+    await flush(bob.socket);
+    expect(onBob).toEqual([]);
+
+    // Unfollowed on one device: no connection of hers hears it any more.
+    const gone = nextEvent(aliceLaptop, 'topic.unfollowed', (e: { topic: string }) => e.topic === topic);
+    await ok('socket', alice, 'topic.unfollow', { topic });
+    await gone;
+    await publish(topic, 'after unfollowing');
+    await flush(alice.socket);
+    await flush(aliceLaptop);
+    expect(onPhone).toHaveLength(2);
+    expect(onLaptop).toHaveLength(2);
+    aliceLaptop.disconnect();
+  });
+
+  it('keeps delivering on a new connection: follows are stored per user, not per connection', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    alice.socket.disconnect();
+    const again = (await connect(server.url, alice.token)).socket;
+    const heard = nextEvent<TopicMessage>(again, 'topic.message', (m) => m.topic === topic);
+    await publish(topic, 'still here');
+    expect(await heard).toMatchObject({ seq: 1, message: 'still here' });
+    again.disconnect();
+  });
+
+  it('stops delivering when read access is revoked, and lists the topic as unreadable', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    const heard = record<TopicMessage>(alice.socket, 'topic.message');
+    await publish(topic, 'one');
+    await expect.poll(() => heard.length).toBe(1);
+
+    await server.ctx.topicAccess.set(alice.user.id, topic, 'deny');
+    await publish(topic, 'two');
+    await flush(alice.socket);
+    expect(heard.map((m) => m.seq)).toEqual([1]);
+    expect(await followsOf('socket', alice)).toEqual([
+      { topic, headSeq: 2, readSeq: 0, prunedSeq: 0, readable: false },
+    ]);
+    expect(await errorCode('socket', alice, 'topic.messages', { topic, after: 1 })).toBe('forbidden');
+
+    // Access back: delivery resumes, and the missed message is there to catch up.
+    await server.ctx.topicAccess.remove(alice.user.id, topic);
+    await publish(topic, 'three');
+    await expect.poll(() => heard.length).toBe(2);
+    expect(heard[1]!.seq).toBe(3);
+    const page = await ok<TopicMessagesPage>('socket', alice, 'topic.messages', { topic, after: 1 });
+    expect(page.messages.map((m) => m.message)).toEqual(['two', 'three']);
+  });
+
+  it('tells every device of the user when a topic is read', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const other = (await connect(server.url, alice.token)).socket;
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    await publish(topic, 'one');
+    const state = nextEvent<FollowedTopic>(other, 'topic.state', (s) => s.topic === topic && s.readSeq === 1);
+    await ok('socket', alice, 'topic.read', { topic, seq: 1 });
+    expect(await state).toEqual({ topic, headSeq: 1, readSeq: 1, prunedSeq: 0, readable: true });
+    other.disconnect();
+  });
+});
