@@ -8,7 +8,7 @@ import type { TopicMessage } from '@switchboard/protocol';
 import { TopicClick } from '@switchboard/protocol';
 import { emojifyShortcodes } from '@switchboard/protocol/emoji';
 import { errorText, formatDateTime } from '../format.ts';
-import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
+import { renderMarkdown, type MessageRenderContext } from '../markdown/render.ts';
 import { useStore, useUi } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MenuButton, type Drawer } from './MenuButton.tsx';
@@ -16,7 +16,7 @@ import { MenuButton, type Drawer } from './MenuButton.tsx';
 /** How close to the bottom (px) still counts as reading the newest: new messages keep it in view. */
 const AT_BOTTOM = 48;
 /** Mentions are a chat thing: a topic message highlights none. */
-const NO_MENTIONS: RenderContext = { usernames: new Set(), self: null };
+const NO_MENTIONS: MessageRenderContext = { mentioned: new Set(), self: null };
 
 /** Messages by seq, each once. */
 function merged(a: readonly TopicMessage[], b: readonly TopicMessage[]): TopicMessage[] {
