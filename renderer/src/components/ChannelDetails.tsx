@@ -9,7 +9,7 @@ import { channelLabel, errorText } from '../format.ts';
 import { useStore, useUi } from '../state/store.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Dialog } from './Dialog.tsx';
-import { FormError, TextField } from './Form.tsx';
+import { FormActions, FormError, TextField } from './Form.tsx';
 import { Icon, IconButton } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 
@@ -277,14 +277,7 @@ function RenameDialog({ channel, onClose, onSave }: ChangeDialogProps) {
           spellCheck={false}
         />
         <FormError error={error} />
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary">
-            {t('details.renameSubmit')}
-          </button>
-        </div>
+        <FormActions submit={t('details.renameSubmit')} onCancel={onClose} />
       </form>
     </Dialog>
   );

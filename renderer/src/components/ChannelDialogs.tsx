@@ -12,7 +12,7 @@ import {
 import { errorText } from '../format.ts';
 import { useStore, useUi, type UserWithPresence } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
-import { FormError, SearchField } from './Form.tsx';
+import { FormActions, FormError, SearchField } from './Form.tsx';
 import { Icon } from './Icon.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
 import { SEARCH_DELAY_MS, useDebounced } from './useDebounced.ts';
@@ -101,14 +101,7 @@ export function CreateChannelDialog({
           ))}
         </fieldset>
         <FormError error={error} />
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {t('create.submit')}
-          </button>
-        </div>
+        <FormActions submit={t('create.submit')} onCancel={onClose} busy={busy} />
       </form>
     </Dialog>
   );

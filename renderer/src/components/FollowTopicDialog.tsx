@@ -6,7 +6,7 @@ import { TopicName } from '@switchboard/protocol';
 import { errorText } from '../format.ts';
 import { useStore } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
-import { FormError, TextField } from './Form.tsx';
+import { FormActions, FormError, TextField } from './Form.tsx';
 
 export function FollowTopicDialog({
   onClose,
@@ -53,14 +53,7 @@ export function FollowTopicDialog({
           data-autofocus
         />
         <FormError error={error} />
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {t('topics.submit')}
-          </button>
-        </div>
+        <FormActions submit={t('topics.submit')} onCancel={onClose} busy={busy} />
       </form>
     </Dialog>
   );

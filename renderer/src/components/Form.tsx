@@ -142,3 +142,26 @@ export function newPasswordProblem(password: string, confirm: string) {
   if (password !== confirm) return 'setup.passwordsDiffer';
   return null;
 }
+
+/** A form's Cancel and submit buttons, submit last (the primary action). */
+export function FormActions({
+  submit,
+  onCancel,
+  busy,
+}: {
+  submit: string;
+  onCancel(): void;
+  busy?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="form-actions">
+      <button type="button" className="button" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+      <button type="submit" className="button primary" disabled={busy}>
+        {submit}
+      </button>
+    </div>
+  );
+}
