@@ -71,4 +71,11 @@ describe('unread counts', () => {
       totalUnread([channelSummary('a', { unreadCount: 600 }), channelSummary('b', { unreadCount: 600 })]),
     ).toBe('999+');
   });
+
+  it('count followed topics in the total', () => {
+    expect(totalUnread([channelSummary('a', { unreadCount: 2 })], [{ unreadCount: 5 }])).toBe('7');
+    expect(totalUnread([], [{ unreadCount: 1 }])).toBe('1');
+    expect(totalUnread([], [{ unreadCount: 0 }])).toBeNull();
+    expect(totalUnread([], [{ unreadCount: 998 }, { unreadCount: 2 }])).toBe('999+');
+  });
 });

@@ -130,14 +130,21 @@ export function unreadText(count: number, capped: boolean | undefined): string {
   return capped ? `${count}+` : String(count);
 }
 
-/** All unread messages of these channels, for the window title: "999+" once any count is capped. */
-export function totalUnread(channels: readonly ChannelSummary[]): string | null {
+/**
+ * All unread messages of these channels and followed topics, for the window title: "999+" once any
+ * count is capped.
+ */
+export function totalUnread(
+  channels: readonly ChannelSummary[],
+  topics: readonly { unreadCount: number }[] = [],
+): string | null {
   let total = 0;
   let capped = false;
   for (const c of channels) {
     total += c.unreadCount;
     capped ||= c.unreadCapped === true;
   }
+  for (const topic of topics) total += topic.unreadCount;
   if (total === 0) return null;
   return total > UNREAD_COUNT_CAP || capped ? `${UNREAD_COUNT_CAP}+` : String(total);
 }

@@ -10,6 +10,7 @@ import { replyClientId } from '../../main/src/app/notifier.ts';
 import { postMessage, sharedChannel } from '../support/session.ts';
 import { api, createUser, type TestUser } from '../support/server.ts';
 import { useTestServer } from '../support/lifecycle.ts';
+import { withToken } from '../support/topics.ts';
 import { startDesktopCore, TestWindow, until, type DesktopCore } from '../support/desktop-host.ts';
 
 const { server } = useTestServer();
@@ -79,6 +80,19 @@ describe('notifications from the utility process', () => {
     });
     await until(() => totals()?.type === 'attention' && totals()!.unread === 3, 'three unread');
     expect(totals()).toEqual({ type: 'attention', unread: 3, mentions: 2, dnd: null });
+  });
+
+  it("a followed topic's unread messages count in the tray's totals", async () => {
+    const { window, totals } = await setup();
+    await window.session.request('followTopic', { topic: `tray-${n}` });
+    const publisher = await withToken(server, `tpub${n}`);
+    for (const text of ['disk 91%', 'disk 95%'])
+      expect(
+        (await fetch(`${server.url}/tray-${n}`, { method: 'POST', body: text, headers: publisher.bearer }))
+          .status,
+      ).toBe(200);
+    await until(() => totals()?.type === 'attention' && totals()!.unread === 2, 'the topic counted');
+    expect(totals()).toEqual({ type: 'attention', unread: 2, mentions: 0, dnd: null });
   });
 
   it('an inline reply is stored once, even sent twice and again after the core restarted', async () => {

@@ -101,7 +101,8 @@ export function Workspace() {
   );
 
   // The unread count in the tab's or window's title, as every chat client shows it.
-  const unread = useMemo(() => totalUnread(channels), [channels]);
+  const topics = useUi((s) => s.topics);
+  const unread = useMemo(() => totalUnread(channels, topics), [channels, topics]);
   useEffect(() => {
     document.title = unread ? `(${unread}) ${APP_NAME}` : APP_NAME;
   }, [unread]);

@@ -316,6 +316,14 @@ describe('unread totals', () => {
     expect(unreadTotals(channels, {})).toEqual({ unread: 7, mentions: 3 });
   });
 
+  it('adds the unread messages of followed topics to the unread count, not to those for the user', () => {
+    const channels = [channel('ops', 'public', 5, 1)];
+    expect(unreadTotals(channels, {}, [{ unreadCount: 3 }, { unreadCount: 0 }])).toEqual({
+      unread: 8,
+      mentions: 1,
+    });
+  });
+
   it('leaves muted conversations out', () => {
     const channels = [channel('ops', 'public', 5, 1), channel('dm', 'direct', 2, 0)];
     expect(unreadTotals(channels, { conversations: { ops: { muted: true } } })).toEqual({

@@ -175,14 +175,19 @@ export function matchesKeyword(text: string, keywords: readonly string[] | undef
 
 /**
  * Unread messages and those that call for the user (mentions, and everything unread in direct
- * conversations), over every conversation that is not muted: what a tray icon or a badge shows.
+ * conversations), over every conversation that is not muted, and the unread messages of followed
+ * topics: what a tray icon or a badge shows.
  */
 export interface UnreadTotals {
   unread: number;
   mentions: number;
 }
 
-export function unreadTotals(channels: readonly ChannelSummary[], prefs: Preferences): UnreadTotals {
+export function unreadTotals(
+  channels: readonly ChannelSummary[],
+  prefs: Preferences,
+  topics: readonly { unreadCount: number }[] = [],
+): UnreadTotals {
   let unread = 0;
   let mentions = 0;
   for (const channel of channels) {
@@ -190,5 +195,7 @@ export function unreadTotals(channels: readonly ChannelSummary[], prefs: Prefere
     unread += channel.unreadCount;
     mentions += channel.kind === 'direct' ? channel.unreadCount : channel.mentionCount;
   }
+  // A topic's messages are unread like a channel's, and none of them names the user.
+  for (const topic of topics) unread += topic.unreadCount;
   return { unread, mentions };
 }
