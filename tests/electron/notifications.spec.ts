@@ -1,10 +1,11 @@
 // What only a real Electron shows of notifications and the tray: a native Notification shown for a
-// mention and its click bringing the conversation up; the window closed to the tray and opened again
-// from the tray icon; the tray's menu. Electron's own classes are watched from the main process
+// mention and its click bringing the conversation up; a followed topic's message shown natively and
+// its click opening the message's link through the shell; the window closed to the tray and opened
+// again from the tray icon; the tray's menu. Electron's own classes are watched from the main process
 // (Notification.prototype.show, Tray.prototype.setContextMenu), which is where the app calls them.
 // Skipped, with the reason, where there is no Electron binary (support/electron.ts).
 import { expect, test, type ElectronApplication } from '@playwright/test';
-import { createChannel, Rest, uniqueName } from '../e2e/support/app.ts';
+import { createChannel, followTopic, nav, publishToTopic, Rest, uniqueName } from '../e2e/support/app.ts';
 import { e2eEnv } from '../e2e/support/env.ts';
 import { launch, signIn, skipReason } from './support/electron.ts';
 
@@ -14,6 +15,7 @@ type Watched = typeof globalThis & {
   __notifications: Electron.Notification[];
   __tray: Electron.Tray | null;
   __trayMenu: Electron.Menu | null;
+  __opened: string[];
 };
 
 /** Records every Notification the app shows and the tray it updates, in the main process. */
@@ -64,6 +66,40 @@ test('a mention shows a native notification; clicking it opens the conversation'
       .poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible()))
       .toBe(true);
     await expect(window.getByRole('heading', { level: 1, name: busy })).toBeVisible();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a followed topic’s message shows a native notification; clicking it opens its link outside the app', async () => {
+  const { app, window } = await launch();
+  try {
+    await watch(app);
+    // Where the app hands a link to the OS: recorded instead of opening a browser.
+    await app.evaluate(({ shell }) => {
+      const g = globalThis as Watched;
+      g.__opened = [];
+      shell.openExternal = async (url: string) => void g.__opened.push(url);
+    });
+    await signIn(window, 'carol');
+    const topic = uniqueName('builds').replace(/[^-_A-Za-z0-9]/g, '');
+    await followTopic(window, topic);
+    await expect(window.getByRole('heading', { level: 1, name: topic })).toBeVisible();
+    // Away from the topic's view, so its new message is news.
+    await nav(window)
+      .getByRole('button', { name: /^Threads/ })
+      .click();
+    await publishToTopic('dana', topic, 'Build 42 failed', {
+      Title: 'CI',
+      Click: 'https://example.com/builds/42',
+    });
+    await expect
+      .poll(() => app.evaluate(() => (globalThis as Watched).__notifications.map((n) => [n.title, n.body])))
+      .toEqual([['CI', 'Build 42 failed']]);
+    await app.evaluate(() => (globalThis as Watched).__notifications[0]!.emit('click', {}));
+    await expect
+      .poll(() => app.evaluate(() => (globalThis as Watched).__opened))
+      .toEqual(['https://example.com/builds/42']);
   } finally {
     await app.close();
   }
