@@ -44,7 +44,7 @@ import { deepLinkIn, parseDeepLink, DEEP_LINK_SCHEME } from './app/deep-links.ts
 import { IpcRouter, type IpcMainLike } from './app/ipc-router.ts';
 import { aboutText, menuTemplate } from './app/menu.ts';
 import { APP_ID, PRODUCT_NAME } from './app/product.ts';
-import { SafeStorageSecrets } from './app/secrets.ts';
+import { SafeStorageSecrets, secretStorageKind } from './app/secrets.ts';
 import {
   APP_ENTRY,
   APP_SCHEME,
@@ -220,7 +220,7 @@ function start(): void {
     electronVersion: process.versions.electron,
     chromeVersion: process.versions.chrome,
     platform: process.platform,
-    secretStorage: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
+    secretStorage: secretStorageKind(safeStorage, process.platform),
     logsDir,
     server: servers.active.state.server,
   }));

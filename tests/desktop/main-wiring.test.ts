@@ -192,10 +192,24 @@ const fakeElectron = {
     registerSchemesAsPrivileged: (schemes: unknown[]) => calls.privileged.push(...schemes),
     handle: (scheme: string) => calls.handled.push(scheme),
   },
+  // As Electron on Linux without a keyring: basic_text, which counts as available only once the
+  // app allows plain-text encryption (electron_api_safe_storage.cc); until then encrypting throws.
   safeStorage: {
-    isEncryptionAvailable: () => true,
-    encryptString: (s: string) => Buffer.from(s),
-    decryptString: (b: Buffer) => b.toString(),
+    plainText: false,
+    setUsePlainTextEncryption(use: boolean) {
+      this.plainText = use;
+    },
+    isEncryptionAvailable() {
+      return this.plainText;
+    },
+    encryptString(s: string) {
+      if (!this.plainText) throw new Error('Encryption is not available.');
+      return Buffer.from(`v10${s}`);
+    },
+    decryptString(b: Buffer) {
+      if (!this.plainText) throw new Error('Decryption is not available.');
+      return b.toString().slice(3);
+    },
     getSelectedStorageBackend: () => 'basic_text',
   },
   screen: {
@@ -269,6 +283,13 @@ describe('main, wired to (fake) Electron', () => {
     window.webContents.emit('did-finish-load');
     expect(window.webContents.posted.map((p) => [p.channel, p.ports.length])).toEqual([[IPC.sessionPort, 1]]);
     expect(child.received.at(-1)).toEqual({ type: 'attach', windowId: window.webContents.id });
+  });
+
+  it('keeps the token the core signed in with, in the account’s token file (no keyring here)', async () => {
+    calls.forked[0]!.child.emit('message', { type: 'token', token: 'token-from-sign-in' });
+    const file = path.join(userData, 'session-token');
+    await until(() => fs.existsSync(file), 'the token file');
+    expect(fs.readFileSync(file, 'utf8')).toBe('v10token-from-sign-in');
   });
 
   it('refuses every permission but notifications for the app', () => {
