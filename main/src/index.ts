@@ -364,7 +364,7 @@ function routeServers(
   router.handle(IPC.servers, () => servers.list());
   router.on(IPC.switchServer, ([id]) => servers.activate(id));
   router.on(IPC.addServer, () => void servers.add());
-  router.on(IPC.removeServer, ([id]) => void servers.remove(id));
+  router.on(IPC.removeServer, ([id]) => servers.remove(id));
   router.handle(IPC.localServer, () => local.state);
   router.handle(IPC.hostLocalServer, async () => {
     if (servers.active.state.server.url)

@@ -309,12 +309,22 @@ describe('main, wired to (fake) Electron', () => {
     app.emit('web-contents-created', {}, contents);
     expect(contents.windowOpenHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
     const info = calls.ipcHandle.get(IPC.appInfo)!;
-    await expect(Promise.resolve(info({ senderFrame: { url: 'https://evil.example/' } }))).rejects.toThrow(
-      'refused',
-    );
+    expect(await info({ senderFrame: { url: 'https://evil.example/' } })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expect(await info({ senderFrame: { url: 'app://switchboard/index.html' } })).toMatchObject({
-      appVersion: '0.1.0',
-      secretStorage: process.platform === 'linux' ? 'basic_text' : 'os',
+      ok: true,
+      value: { appVersion: '0.1.0', secretStorage: process.platform === 'linux' ? 'basic_text' : 'os' },
+    });
+  });
+
+  it('answers a refused request with its code: hosting a server for an account already on one', async () => {
+    calls.forked[0]!.child.emit('message', { type: 'server', url: 'https://chat.example.org', version: '1' });
+    const host = calls.ipcHandle.get(IPC.hostLocalServer)!;
+    expect(await host({ senderFrame: { url: 'app://switchboard/index.html' } })).toMatchObject({
+      ok: false,
+      code: 'conflict',
     });
   });
 
@@ -428,7 +438,9 @@ describe('main, wired to (fake) Electron', () => {
     expect(window.loaded).toBe('app://switchboard/index.html');
     window.webContents.emit('did-finish-load');
     expect(second.received.at(-1)).toEqual({ type: 'attach', windowId: window.webContents.id });
-    const list = (await calls.ipcHandle.get(IPC.servers)!(fromApp)) as { id: string; active: boolean }[];
+    const { value: list } = (await calls.ipcHandle.get(IPC.servers)!(fromApp)) as {
+      value: { id: string; active: boolean }[];
+    };
     expect(list.map((s) => s.active)).toEqual([false, true]);
     // Back to the first: its page where it was.
     calls.ipcOn.get(IPC.switchServer)!(fromApp, list[0]!.id);
