@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   app,
+  autoUpdater as nativeAutoUpdater,
   BrowserWindow,
   dialog,
   ipcMain,
@@ -273,6 +274,12 @@ function start(): void {
   app.on('window-all-closed', () => {
     // Closing the window keeps the app in the tray; this happens only while quitting.
     if (process.platform !== 'darwin') app.quit();
+  });
+  // Installing an update closes every window before before-quit (Electron's autoUpdater on macOS;
+  // electron-updater emits the same event elsewhere): then the window must close, not hide to the
+  // tray, or the update waits for a quit that never comes.
+  nativeAutoUpdater.on('before-quit-for-update', () => {
+    quitting = true;
   });
   let shuttingDown = false;
   app.on('before-quit', (event) => {

@@ -4,8 +4,9 @@
 // sandbox for all, single-instance lock), on ready (permission handlers, the utility process forked,
 // one window with sandbox/contextIsolation/no Node, loaded from app://, its port sent after load),
 // IPC answered only for the app's frame, the tray, a notification from the core shown natively and
-// its click routed to the window, and closing the window keeping the app in the tray. Only a real
-// Electron shows that Electron honours them (tests/electron). `npm run build` first.
+// its click routed to the window, closing the window keeping the app in the tray (but not while an
+// update installs). Only a real Electron shows that Electron honours them (tests/electron).
+// `npm run build` first.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import Module from 'node:module';
@@ -165,6 +166,8 @@ const app = Object.assign(new EventEmitter(), {
 const fakeElectron = {
   app,
   BrowserWindow: FakeBrowserWindow,
+  // Electron's own autoUpdater: emits before-quit-for-update, then closes every window (macOS).
+  autoUpdater: new EventEmitter(),
   dialog: { showMessageBox: async () => ({ response: 1 }) },
   ipcMain: {
     on: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) =>
@@ -450,5 +453,13 @@ describe('main, wired to (fake) Electron', () => {
     calls.ipcOn.get(IPC.switchServer)!(fromApp, 'not-an-account');
     expect(window.loaded).toBe('app://switchboard/index.html#/c/general');
     expect(calls.forked).toHaveLength(2);
+  });
+
+  it('installing an update closes the window for real (it would otherwise hide in the tray, and the update wait)', () => {
+    const window = FakeBrowserWindow.created[0]!;
+    fakeElectron.autoUpdater.emit('before-quit-for-update');
+    let prevented = false;
+    window.emit('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
   });
 });
