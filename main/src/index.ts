@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   app,
+  autoUpdater as nativeAutoUpdater,
   BrowserWindow,
   dialog,
   ipcMain,
@@ -44,7 +45,7 @@ import { deepLinkIn, parseDeepLink, DEEP_LINK_SCHEME } from './app/deep-links.ts
 import { IpcRouter, type IpcMainLike } from './app/ipc-router.ts';
 import { aboutText, menuTemplate } from './app/menu.ts';
 import { APP_ID, PRODUCT_NAME } from './app/product.ts';
-import { SafeStorageSecrets } from './app/secrets.ts';
+import { SafeStorageSecrets, secretStorageKind } from './app/secrets.ts';
 import {
   APP_ENTRY,
   APP_SCHEME,
@@ -220,7 +221,7 @@ function start(): void {
     electronVersion: process.versions.electron,
     chromeVersion: process.versions.chrome,
     platform: process.platform,
-    secretStorage: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
+    secretStorage: secretStorageKind(safeStorage, process.platform),
     logsDir,
     server: servers.active.state.server,
   }));
@@ -273,6 +274,12 @@ function start(): void {
   app.on('window-all-closed', () => {
     // Closing the window keeps the app in the tray; this happens only while quitting.
     if (process.platform !== 'darwin') app.quit();
+  });
+  // Installing an update closes every window before before-quit (Electron's autoUpdater on macOS;
+  // electron-updater emits the same event elsewhere): then the window must close, not hide to the
+  // tray, or the update waits for a quit that never comes.
+  nativeAutoUpdater.on('before-quit-for-update', () => {
+    quitting = true;
   });
   let shuttingDown = false;
   app.on('before-quit', (event) => {
@@ -364,7 +371,7 @@ function routeServers(
   router.handle(IPC.servers, () => servers.list());
   router.on(IPC.switchServer, ([id]) => servers.activate(id));
   router.on(IPC.addServer, () => void servers.add());
-  router.on(IPC.removeServer, ([id]) => void servers.remove(id));
+  router.on(IPC.removeServer, ([id]) => servers.remove(id));
   router.handle(IPC.localServer, () => local.state);
   router.handle(IPC.hostLocalServer, async () => {
     if (servers.active.state.server.url)

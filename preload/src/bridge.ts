@@ -11,6 +11,7 @@ import {
   type DeepLinkTarget,
   type DesktopBridge,
   type DesktopSettings,
+  type IpcAnswer,
   type LocalServerInfo,
   type PageMessage,
   type ServerSummary,
@@ -37,27 +38,33 @@ export interface BridgeHost {
 const clip = (text: unknown, max: number): string => String(text).slice(0, max);
 
 export function installBridge({ ipc, expose, window, platform }: BridgeHost): void {
+  /** main's answer to a request; a refusal rejects with its code and message. */
+  const request = async <T>(channel: string, ...args: unknown[]): Promise<T> => {
+    const answer = (await ipc.invoke(channel, ...args)) as IpcAnswer<T>;
+    if (answer.ok) return answer.value;
+    // A plain object, not an Error: contextBridge copies an Error without its own properties.
+    throw { code: answer.code, message: answer.message };
+  };
   const api: DesktopBridge = {
     desktop: true,
     platform,
-    appInfo: () => ipc.invoke(IPC.appInfo) as Promise<AppInfo>,
+    appInfo: () => request<AppInfo>(IPC.appInfo),
     restartCore: () => ipc.send(IPC.restartCore),
     openLogs: () => ipc.send(IPC.openLogs),
     reportError: (message, stack) =>
       ipc.send(IPC.rendererError, clip(message, 4096), stack === undefined ? undefined : clip(stack, 16_384)),
-    desktopSettings: () => ipc.invoke(IPC.desktopSettings) as Promise<DesktopSettings>,
+    desktopSettings: () => request<DesktopSettings>(IPC.desktopSettings),
     setStartAtLogin: (on) => ipc.send(IPC.setStartAtLogin, on === true),
-    servers: () => ipc.invoke(IPC.servers) as Promise<ServerSummary[]>,
+    servers: () => request<ServerSummary[]>(IPC.servers),
     switchServer: (id) => ipc.send(IPC.switchServer, String(id)),
     addServer: () => ipc.send(IPC.addServer),
     removeServer: (id) => ipc.send(IPC.removeServer, String(id)),
-    localServer: () => ipc.invoke(IPC.localServer) as Promise<LocalServerInfo>,
-    hostLocalServer: () =>
-      ipc.invoke(IPC.hostLocalServer) as Promise<{ url: string; setupCode: string | null }>,
-    setLocalServerLan: (on) => ipc.invoke(IPC.setLocalServerLan, on === true) as Promise<LocalServerInfo>,
-    localServerInvite: (admin) => ipc.invoke(IPC.localServerInvite, String(admin)) as Promise<string>,
-    backupLocalServer: () => ipc.invoke(IPC.backupLocalServer) as Promise<string | null>,
-    restoreLocalServer: () => ipc.invoke(IPC.restoreLocalServer) as Promise<string | null>,
+    localServer: () => request<LocalServerInfo>(IPC.localServer),
+    hostLocalServer: () => request<{ url: string; setupCode: string | null }>(IPC.hostLocalServer),
+    setLocalServerLan: (on) => request<LocalServerInfo>(IPC.setLocalServerLan, on === true),
+    localServerInvite: (admin) => request<string>(IPC.localServerInvite, String(admin)),
+    backupLocalServer: () => request<string | null>(IPC.backupLocalServer),
+    restoreLocalServer: () => request<string | null>(IPC.restoreLocalServer),
   };
   expose('switchboard', Object.freeze(api));
 

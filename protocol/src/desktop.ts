@@ -127,7 +127,14 @@ export type PageMessage =
   | { source: typeof PAGE_MESSAGE; kind: 'core-status'; status: CoreStatus }
   | { source: typeof PAGE_MESSAGE; kind: 'deep-link'; target: DeepLinkTarget };
 
-/** What the preload exposes as `window.switchboard` (contextBridge). */
+/**
+ * What main answers every invoke with. A refusal travels as a value because Electron hands the page
+ * only the message of an error thrown in a handler, and the page needs its code (errors.ts) to say
+ * what went wrong. The preload turns `ok: false` back into a rejection carrying `code` and `message`.
+ */
+export type IpcAnswer<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+
+/** What the preload exposes as `window.switchboard` (contextBridge); requests reject with `code` and `message`. */
 export interface DesktopBridge {
   readonly desktop: true;
   readonly platform: string;

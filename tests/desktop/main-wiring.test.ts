@@ -4,8 +4,9 @@
 // sandbox for all, single-instance lock), on ready (permission handlers, the utility process forked,
 // one window with sandbox/contextIsolation/no Node, loaded from app://, its port sent after load),
 // IPC answered only for the app's frame, the tray, a notification from the core shown natively and
-// its click routed to the window, and closing the window keeping the app in the tray. Only a real
-// Electron shows that Electron honours them (tests/electron). `npm run build` first.
+// its click routed to the window, closing the window keeping the app in the tray (but not while an
+// update installs). Only a real Electron shows that Electron honours them (tests/electron).
+// `npm run build` first.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import Module from 'node:module';
@@ -165,6 +166,8 @@ const app = Object.assign(new EventEmitter(), {
 const fakeElectron = {
   app,
   BrowserWindow: FakeBrowserWindow,
+  // Electron's own autoUpdater: emits before-quit-for-update, then closes every window (macOS).
+  autoUpdater: new EventEmitter(),
   dialog: { showMessageBox: async () => ({ response: 1 }) },
   ipcMain: {
     on: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) =>
@@ -192,10 +195,24 @@ const fakeElectron = {
     registerSchemesAsPrivileged: (schemes: unknown[]) => calls.privileged.push(...schemes),
     handle: (scheme: string) => calls.handled.push(scheme),
   },
+  // As Electron on Linux without a keyring: basic_text, which counts as available only once the
+  // app allows plain-text encryption (electron_api_safe_storage.cc); until then encrypting throws.
   safeStorage: {
-    isEncryptionAvailable: () => true,
-    encryptString: (s: string) => Buffer.from(s),
-    decryptString: (b: Buffer) => b.toString(),
+    plainText: false,
+    setUsePlainTextEncryption(use: boolean) {
+      this.plainText = use;
+    },
+    isEncryptionAvailable() {
+      return this.plainText;
+    },
+    encryptString(s: string) {
+      if (!this.plainText) throw new Error('Encryption is not available.');
+      return Buffer.from(`v10${s}`);
+    },
+    decryptString(b: Buffer) {
+      if (!this.plainText) throw new Error('Decryption is not available.');
+      return b.toString().slice(3);
+    },
     getSelectedStorageBackend: () => 'basic_text',
   },
   screen: {
@@ -271,6 +288,13 @@ describe('main, wired to (fake) Electron', () => {
     expect(child.received.at(-1)).toEqual({ type: 'attach', windowId: window.webContents.id });
   });
 
+  it('keeps the token the core signed in with, in the account’s token file (no keyring here)', async () => {
+    calls.forked[0]!.child.emit('message', { type: 'token', token: 'token-from-sign-in' });
+    const file = path.join(userData, 'session-token');
+    await until(() => fs.existsSync(file), 'the token file');
+    expect(fs.readFileSync(file, 'utf8')).toBe('v10token-from-sign-in');
+  });
+
   it('refuses every permission but notifications for the app', () => {
     const decide = (permission: string, url: string) => {
       let granted: boolean | null = null;
@@ -288,12 +312,22 @@ describe('main, wired to (fake) Electron', () => {
     app.emit('web-contents-created', {}, contents);
     expect(contents.windowOpenHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
     const info = calls.ipcHandle.get(IPC.appInfo)!;
-    await expect(Promise.resolve(info({ senderFrame: { url: 'https://evil.example/' } }))).rejects.toThrow(
-      'refused',
-    );
+    expect(await info({ senderFrame: { url: 'https://evil.example/' } })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expect(await info({ senderFrame: { url: 'app://switchboard/index.html' } })).toMatchObject({
-      appVersion: '0.1.0',
-      secretStorage: process.platform === 'linux' ? 'basic_text' : 'os',
+      ok: true,
+      value: { appVersion: '0.1.0', secretStorage: process.platform === 'linux' ? 'basic_text' : 'os' },
+    });
+  });
+
+  it('answers a refused request with its code: hosting a server for an account already on one', async () => {
+    calls.forked[0]!.child.emit('message', { type: 'server', url: 'https://chat.example.org', version: '1' });
+    const host = calls.ipcHandle.get(IPC.hostLocalServer)!;
+    expect(await host({ senderFrame: { url: 'app://switchboard/index.html' } })).toMatchObject({
+      ok: false,
+      code: 'conflict',
     });
   });
 
@@ -407,7 +441,9 @@ describe('main, wired to (fake) Electron', () => {
     expect(window.loaded).toBe('app://switchboard/index.html');
     window.webContents.emit('did-finish-load');
     expect(second.received.at(-1)).toEqual({ type: 'attach', windowId: window.webContents.id });
-    const list = (await calls.ipcHandle.get(IPC.servers)!(fromApp)) as { id: string; active: boolean }[];
+    const { value: list } = (await calls.ipcHandle.get(IPC.servers)!(fromApp)) as {
+      value: { id: string; active: boolean }[];
+    };
     expect(list.map((s) => s.active)).toEqual([false, true]);
     // Back to the first: its page where it was.
     calls.ipcOn.get(IPC.switchServer)!(fromApp, list[0]!.id);
@@ -417,5 +453,13 @@ describe('main, wired to (fake) Electron', () => {
     calls.ipcOn.get(IPC.switchServer)!(fromApp, 'not-an-account');
     expect(window.loaded).toBe('app://switchboard/index.html#/c/general');
     expect(calls.forked).toHaveLength(2);
+  });
+
+  it('installing an update closes the window for real (it would otherwise hide in the tray, and the update wait)', () => {
+    const window = FakeBrowserWindow.created[0]!;
+    fakeElectron.autoUpdater.emit('before-quit-for-update');
+    let prevented = false;
+    window.emit('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // The packaged app's behaviour that only a real Electron shows: the window and its security
-// settings, signing in and chatting between two running apps, switchboard:// links handed to the
+// settings, signing in and chatting between two running apps, a refused request's error code reaching
+// the page through IPC and the context bridge, switchboard:// links handed to the
 // running instance, the session core's utility process killed and brought back, and the window's
 // place remembered. Skipped, with the reason, where there is no Electron binary (support/electron.ts).
 import { spawn } from 'node:child_process';
@@ -59,6 +60,38 @@ test('two apps sign in and chat both ways', async () => {
   } finally {
     await alice.app.close();
     await bob.app.close();
+  }
+});
+
+test('a request main refuses reaches the page with its code, through IPC and the context bridge', async () => {
+  const { app, window } = await launch();
+  type Bridge = {
+    appInfo(): Promise<{ server: { url: string | null } }>;
+    hostLocalServer(): Promise<unknown>;
+  };
+  try {
+    await signIn(window, 'alice');
+    // Once main knows this account's server, it refuses to host one for it (conflict).
+    await expect
+      .poll(() =>
+        window.evaluate(
+          async () =>
+            (await (window as unknown as { switchboard: Bridge }).switchboard.appInfo()).server.url !== null,
+        ),
+      )
+      .toBe(true);
+    const refusal = await window.evaluate(() =>
+      (window as unknown as { switchboard: Bridge }).switchboard.hostLocalServer().then(
+        () => null,
+        (err: { code?: unknown; message?: unknown }) => ({ code: err.code, message: err.message }),
+      ),
+    );
+    expect(refusal).toEqual({
+      code: 'conflict',
+      message: 'this account is on a server already: add a server first',
+    });
+  } finally {
+    await app.close();
   }
 });
 

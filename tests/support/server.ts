@@ -458,13 +458,22 @@ export async function spawnServer(
   );
 }
 
+/**
+ * What runs the server's child processes: Node, or — with E2E_SERVER_NODE set to an Electron
+ * binary — Electron as Node. The real-Electron tests need that: there node_modules holds
+ * better-sqlite3 built for Electron (the app's server loads it), which Node cannot load.
+ */
+export const SERVER_RUNTIME: { command: string; env: NodeJS.ProcessEnv } = process.env.E2E_SERVER_NODE
+  ? { command: process.env.E2E_SERVER_NODE, env: { ELECTRON_RUN_AS_NODE: '1' } }
+  : { command: process.execPath, env: {} };
+
 /** `node ...nodeArgs` in a child process, ready once it prints "... listening on http://HOST:PORT". */
 export async function spawnListening(
   nodeArgs: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, nodeArgs, {
-    env: { ...process.env, ...env },
+  const child = spawn(SERVER_RUNTIME.command, nodeArgs, {
+    env: { ...process.env, ...SERVER_RUNTIME.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -16,7 +16,13 @@ describe('desktop settings', () => {
     const log = new RecordingLog();
     expect(new DesktopSettingsFile(where, log).value).toEqual(DEFAULTS);
     new DesktopSettingsFile(where, log).update({ closeNoticeShown: true });
-    const servers = { accounts: [{ id: 'default', local: true }], active: 'default' };
+    const servers = {
+      accounts: [
+        { id: 'default', local: true, url: 'http://127.0.0.1:41234' },
+        { id: 'b', local: false },
+      ],
+      active: 'default',
+    };
     new DesktopSettingsFile(where, log).update({ servers });
     expect(new DesktopSettingsFile(where, log).value).toEqual({
       ...DEFAULTS,

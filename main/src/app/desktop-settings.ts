@@ -12,7 +12,13 @@ const Settings = z.object({
   servers: z
     .object({
       accounts: z
-        .array(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), local: z.boolean() }))
+        .array(
+          z.object({
+            id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+            local: z.boolean(),
+            url: z.string().max(4096).nullable().optional(),
+          }),
+        )
         .min(1)
         .max(100),
       active: z.string(),

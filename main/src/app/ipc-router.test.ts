@@ -1,6 +1,6 @@
 import { SwitchboardError } from '@switchboard/protocol';
 import { IPC } from '@switchboard/protocol/desktop';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RecordingLog } from '../testing/fakes.ts';
 import { IpcRouter, type IpcEventLike, type IpcMainLike } from './ipc-router.ts';
 
@@ -40,7 +40,7 @@ describe('IpcRouter', () => {
     ipc.send(IPC.network, APP, false);
     ipc.send(IPC.rendererError, APP, 'boom', 'at x');
     expect(received).toEqual([false, ['boom', 'at x']]);
-    expect(await ipc.send(IPC.appInfo, APP)).toEqual({ version: '1' });
+    expect(await ipc.send(IPC.appInfo, APP)).toEqual({ ok: true, value: { version: '1' } });
   });
 
   it('refuses messages from any other frame, and logs them', async () => {
@@ -48,9 +48,10 @@ describe('IpcRouter', () => {
     ipc.send(IPC.network, 'https://evil.example/', true);
     ipc.send(IPC.network, null, true);
     ipc.send(IPC.network, 'app://switchboard.evil/', true);
-    await expect(ipc.send(IPC.appInfo, 'https://evil.example/') as Promise<unknown>).rejects.toThrow(
-      'refused',
-    );
+    expect(await ipc.send(IPC.appInfo, 'https://evil.example/')).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expect(received).toEqual([]);
     expect(log.lines.map((l) => l.details.code)).toEqual([
       'forbidden',
@@ -71,13 +72,56 @@ describe('IpcRouter', () => {
     expect(log.lines).toHaveLength(4);
   });
 
-  it('logs what a one-way handler refuses, with its code, instead of throwing into ipcMain', () => {
+  it('answers a malformed request with validation_failed, without calling its handler', async () => {
+    const ipc = new FakeIpcMain();
+    let called = false;
+    new IpcRouter(ipc, new RecordingLog()).handle(IPC.setLocalServerLan, () => (called = true));
+    expect(await ipc.send(IPC.setLocalServerLan, APP, 'yes')).toMatchObject({
+      ok: false,
+      code: 'validation_failed',
+    });
+    expect(called).toBe(false);
+  });
+
+  it('logs what a one-way handler refuses — thrown or rejected — with its code, instead of throwing into ipcMain', async () => {
     const ipc = new FakeIpcMain();
     const log = new RecordingLog();
-    new IpcRouter(ipc, log).on(IPC.switchServer, ([id]) => {
+    const routed = new IpcRouter(ipc, log);
+    routed.on(IPC.switchServer, ([id]) => {
+      throw new SwitchboardError('not_found', `there is no account ${id} in the server list`);
+    });
+    routed.on(IPC.removeServer, async ([id]) => {
       throw new SwitchboardError('not_found', `there is no account ${id} in the server list`);
     });
     expect(() => ipc.send(IPC.switchServer, APP, 'nobody')).not.toThrow();
-    expect(log.lines.map((l) => [l.message, l.details.code])).toEqual([['refused IPC', 'not_found']]);
+    expect(() => ipc.send(IPC.removeServer, APP, 'nobody')).not.toThrow();
+    await vi.waitFor(() => expect(log.lines).toHaveLength(2));
+    expect(log.lines.map((l) => [l.message, l.details.code])).toEqual([
+      ['refused IPC', 'not_found'],
+      ['refused IPC', 'not_found'],
+    ]);
+  });
+
+  it('answers a request its handler refuses with the error’s code and message (Electron would pass the message only)', async () => {
+    const ipc = new FakeIpcMain();
+    const log = new RecordingLog();
+    const routed = new IpcRouter(ipc, log);
+    routed.handle(IPC.hostLocalServer, () => {
+      throw new SwitchboardError('conflict', 'this account is on a server already: add a server first');
+    });
+    routed.handle(IPC.backupLocalServer, async () => {
+      throw new Error('EACCES: permission denied');
+    });
+    expect(await ipc.send(IPC.hostLocalServer, APP)).toEqual({
+      ok: false,
+      code: 'conflict',
+      message: 'this account is on a server already: add a server first',
+    });
+    expect(await ipc.send(IPC.backupLocalServer, APP)).toEqual({
+      ok: false,
+      code: 'internal',
+      message: 'EACCES: permission denied',
+    });
+    expect(log.lines.map((l) => l.details.code)).toEqual(['conflict', 'internal']);
   });
 });

@@ -96,6 +96,21 @@ describe('native notifications', () => {
     expect(notifier.size).toBe(0);
   });
 
+  it('one that timed out into the Action Center (Windows) stays held: its click works, and reading removes it', () => {
+    const { notifier, made, calls } = setup('win32');
+    const first = event('ops');
+    notifier.show(first);
+    notifier.show(event('dev'));
+    made[0]!.timeOut();
+    made[1]!.timeOut();
+    expect(notifier.size).toBe(2);
+    made[0]!.click();
+    expect(calls.open).toEqual([['ops', first.messageId]]);
+    notifier.clear('dev');
+    expect(made[1]!.closed).toBe(true);
+    expect(notifier.size).toBe(0);
+  });
+
   it('a click opens that conversation at that message; a stale one’s close does not drop the newer', () => {
     const { notifier, made, calls } = setup();
     const first = event('ops');

@@ -33,7 +33,10 @@ export interface NotificationLike {
   on(event: 'click', listener: () => void): unknown;
   on(event: 'reply', listener: (details: { reply?: string }, reply?: string) => void): unknown;
   on(event: 'action', listener: (details: { actionIndex?: number }, actionIndex?: number) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
+  on(
+    event: 'close',
+    listener: (details?: { reason?: 'userCanceled' | 'applicationHidden' | 'timedOut' }) => void,
+  ): unknown;
   on(event: 'failed', listener: (event: unknown, error: string) => void): unknown;
 }
 
@@ -134,7 +137,12 @@ export class Notifier {
       this.forget(entry);
       this.options.actions.markRead(event.channelId, event.lastSeq);
     });
-    notification.on('close', () => this.forget(entry));
+    notification.on('close', (details) => {
+      // Windows reports a toast that timed out as closed while it stays in the Action Center,
+      // where it can still be clicked: it stays held, and is closed there once the conversation
+      // is read.
+      if (details?.reason !== 'timedOut') this.forget(entry);
+    });
     notification.on('failed', (_event, error) => {
       this.forget(entry);
       this.options.log.warn({ error }, 'the OS could not show a notification');

@@ -1,6 +1,7 @@
 // The session token between runs: encrypted with Electron's safeStorage (the OS keychain, DPAPI,
 // or the Linux secret service) in one file under userData. Where safeStorage can only use its
-// `basic_text` backend (Linux without a keyring) the app still works, and Settings says so.
+// `basic_text` backend (Linux without a keyring) the token is kept with that backend's fixed key —
+// obfuscated, readable only by the user (0600) — rather than not at all, and Settings says so.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SecretStore } from '../core/core-host.ts';
@@ -11,6 +12,23 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /**
+   * Linux: lets `basic_text` (no keyring) count as available. Without it safeStorage refuses to
+   * encrypt there, and the sign-in would last only until the app quits. A no-op elsewhere.
+   */
+  setUsePlainTextEncryption(usePlainText: boolean): void;
+  /** Linux only (undefined elsewhere); reads what the first encrypt, decrypt or availability check chose. */
+  getSelectedStorageBackend?(): string;
+}
+
+/**
+ * Where the token's key lives, for Settings: the Linux backend (`basic_text`: no keyring), or "os".
+ * Asks isEncryptionAvailable first: safeStorage picks its Linux backend only on its first use.
+ */
+export function secretStorageKind(safeStorage: SafeStorageLike, platform: NodeJS.Platform): string {
+  if (platform !== 'linux' || !safeStorage.getSelectedStorageBackend) return 'os';
+  safeStorage.isEncryptionAvailable();
+  return safeStorage.getSelectedStorageBackend();
 }
 
 export class SafeStorageSecrets implements SecretStore {
@@ -18,7 +36,9 @@ export class SafeStorageSecrets implements SecretStore {
     private readonly file: string,
     private readonly safeStorage: SafeStorageLike,
     private readonly log: Log,
-  ) {}
+  ) {
+    safeStorage.setUsePlainTextEncryption(true);
+  }
 
   load(): string | null {
     let encrypted: Buffer;

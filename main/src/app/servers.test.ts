@@ -119,7 +119,7 @@ describe('several servers', () => {
     expect(switches).toEqual([[FIRST_ACCOUNT, home]]);
     expect(store.state).toEqual({
       accounts: [
-        { id: FIRST_ACCOUNT, local: false },
+        { id: FIRST_ACCOUNT, local: false, url: 'https://work.example.org' },
         { id: home, local: false },
       ],
       active: home,
@@ -226,6 +226,26 @@ describe('several servers', () => {
     // Not signed in anywhere yet: the next link for another server uses it instead of adding one.
     expect(servers.accountFor(open('https://other.example.com'))).toBe(third);
     expect(servers.list()).toHaveLength(3);
+  });
+
+  it('knows each account’s server from the start, before its core connects: names, and links at launch', () => {
+    const first = app();
+    first.signIn(FIRST_ACCOUNT, 'https://work.example.org');
+    const home = first.servers.add();
+    first.signIn(home, 'https://home.example.net');
+    first.servers.activate(FIRST_ACCOUNT);
+
+    // The next start: no core has connected yet (the app opened by a link, or offline).
+    const { servers, switches } = app(first.store.state);
+    expect(servers.list().map((s) => [s.name, s.url])).toEqual([
+      ['work.example.org', 'https://work.example.org'],
+      ['home.example.net', 'https://home.example.net'],
+    ]);
+    expect(servers.accountFor({ action: 'open', server: 'https://home.example.net', channel: 'c1' })).toBe(
+      home,
+    );
+    expect(switches).toEqual([[FIRST_ACCOUNT, home]]);
+    expect(servers.list()).toHaveLength(2);
   });
 
   it('removes an account: its core stops and its data goes; the last one stays', async () => {

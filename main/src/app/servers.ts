@@ -17,6 +17,11 @@ export interface ServerAccount {
   id: string;
   /** The account on the server this computer hosts (local mode). */
   local: boolean;
+  /**
+   * The server its core last said it talks to. Kept so that the list's names and deep links know each
+   * account's server from the start, before (or without) its core connecting.
+   */
+  url?: string | null;
 }
 
 /** What is kept between runs: the accounts in the order of the server list, and the one on screen. */
@@ -64,6 +69,10 @@ interface Entry<P> {
   host: AccountHost<P>;
   attention: Attention;
 }
+
+/** The account's server: as its core says now, else as it last said. */
+const serverOf = ({ host, account }: Entry<unknown>): string | null =>
+  host.state.server.url ?? account.url ?? null;
 
 /** The first account of an install that predates the server list: its files keep their old names. */
 export const FIRST_ACCOUNT = 'default';
@@ -113,14 +122,14 @@ export class Servers<P> {
   }
 
   list(): ServerSummary[] {
-    return [...this.entries.values()].map(({ account, host, attention }) => ({
-      id: account.id,
-      name: serverName(account, host.state.server.url),
-      url: host.state.server.url,
-      local: account.local,
-      active: account.id === this.activeId,
-      unread: attention.unread,
-      mentions: attention.mentions,
+    return [...this.entries.values()].map((entry) => ({
+      id: entry.account.id,
+      name: serverName(entry.account, serverOf(entry)),
+      url: serverOf(entry),
+      local: entry.account.local,
+      active: entry.account.id === this.activeId,
+      unread: entry.attention.unread,
+      mentions: entry.attention.mentions,
     }));
   }
 
@@ -175,8 +184,7 @@ export class Servers<P> {
     const key = (url: string | null) => (url ? url.replace(/\/+$/, '') : null);
     const all = [...this.entries.values()];
     const match =
-      all.find((e) => key(e.host.state.server.url) === key(target.server)) ??
-      all.find((e) => e.host.state.server.url === null);
+      all.find((e) => key(serverOf(e)) === key(target.server)) ?? all.find((e) => serverOf(e) === null);
     const id = match ? match.account.id : this.add();
     this.activate(id);
     return id;
@@ -225,7 +233,7 @@ export class Servers<P> {
     const host = this.options.createHost(account);
     const entry: Entry<P> = { account, host, attention: NO_ATTENTION };
     this.entries.set(account.id, entry);
-    const name = () => serverName(entry.account, host.state.server.url);
+    const name = () => serverName(entry.account, serverOf(entry));
     const notifier = this.options.createNotifier(
       notifierActions(host, {
         show: () => {
@@ -244,7 +252,14 @@ export class Servers<P> {
         this.changed();
       },
     });
-    host.onServer(() => this.changed());
+    host.onServer(() => {
+      const { url } = host.state.server;
+      if (url !== null && url !== entry.account.url) {
+        entry.account.url = url;
+        this.save();
+      }
+      this.changed();
+    });
     return entry;
   }
 

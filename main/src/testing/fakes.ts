@@ -116,8 +116,8 @@ export class RecordingLog implements Log {
 /**
  * Electron's Notification: options at construction, nothing shown until show(), events `click`,
  * `reply` (details with `reply`, then the deprecated text argument), `action` (details with
- * `actionIndex`, then the deprecated index), `close`. close() dismisses it (and, as on Windows,
- * reports `close`).
+ * `actionIndex`, then the deprecated index), `close` (details with its `reason` on Windows).
+ * close() dismisses it (and, as on Windows, reports `close`).
  */
 export class FakeNotification extends EventEmitter {
   static made: FakeNotification[] = [];
@@ -133,7 +133,7 @@ export class FakeNotification extends EventEmitter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.emit('close', {});
+    this.emit('close', { reason: 'applicationHidden' });
   }
   /** What the OS reports when the person acts on it. */
   click(): void {
@@ -145,9 +145,13 @@ export class FakeNotification extends EventEmitter {
   action(index: number): void {
     this.emit('action', { actionIndex: index, selectionIndex: -1 }, index, -1);
   }
-  /** Dismissed by the person or timed out (no close() call). */
+  /** Dismissed by the person (no close() call). */
   dismiss(): void {
     this.emit('close', { reason: 'userCanceled' });
+  }
+  /** Windows: the toast timed out and went to the Action Center, where it can still be clicked. */
+  timeOut(): void {
+    this.emit('close', { reason: 'timedOut' });
   }
 }
 

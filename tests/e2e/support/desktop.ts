@@ -10,6 +10,7 @@ import { buildSync } from 'esbuild';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import { IPC, type CoreStatus, type DeepLinkTarget } from '@switchboard/protocol/desktop';
 import { pagePolicy } from '../../../main/src/app/app-protocol.ts';
+import { answerOf } from '../../../main/src/app/ipc-router.ts';
 import { Notifier } from '../../../main/src/app/notifier.ts';
 import { Servers } from '../../../main/src/app/servers.ts';
 import { LocalServer, type LocalServerConfig } from '../../../main/src/local/local-server.ts';
@@ -243,9 +244,9 @@ export function startDesktopApp(options: { crashLoopAfter?: number } = {}): Desk
             if (frame.channel === IPC.removeServer) void servers.remove(frame.args[0] as string);
             return;
           }
-          answer(frame.channel, frame.args).then(
-            (result) => ws.send(JSON.stringify({ k: 'reply', id: frame.id, result })),
-            (err: Error) => ws.send(JSON.stringify({ k: 'reply', id: frame.id, error: err.message })),
+          // As main's IpcRouter answers: a value, or a refusal with its code.
+          void answerOf(() => answer(frame.channel, frame.args)).then((result) =>
+            ws.send(JSON.stringify({ k: 'reply', id: frame.id, result })),
           );
         });
         open.add(window);

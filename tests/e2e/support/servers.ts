@@ -4,13 +4,23 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { test } from '@playwright/test';
-import { api, SERVER_CLI, spawnServer, tempDir, type ServerProcess } from '../../support/server.ts';
+import {
+  api,
+  SERVER_CLI,
+  SERVER_RUNTIME,
+  spawnServer,
+  tempDir,
+  type ServerProcess,
+} from '../../support/server.ts';
 import { E2E_LIMIT_FLAGS, passwordOf } from './env.ts';
 
 /** Runs a CLI subcommand, feeding `stdin`; rejects with its output when it fails. */
 export function runCli(args: string[], stdin: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(SERVER_RUNTIME.command, [SERVER_CLI, ...args], {
+      env: { ...process.env, ...SERVER_RUNTIME.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
