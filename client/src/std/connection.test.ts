@@ -5,7 +5,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { useTestServer } from '../../../tests/support/lifecycle.ts';
 import { createUser, startTestServer } from '../../../tests/support/server.ts';
 import { manualClock } from '../../../tests/support/clock.ts';
-import { BACKOFF_CAP_MS, backoffDelay, Connection, healthProbe, PROBE_INTERVAL_MS } from './connection.ts';
+import {
+  BACKOFF_CAP_MS,
+  backoffDelay,
+  Connection,
+  healthProbe,
+  LIVENESS_TIMEOUT_MS,
+  PROBE_INTERVAL_MS,
+} from './connection.ts';
 import type { ConnectionState } from './contract.ts';
 import { WAIT } from '../../../tests/support/session.ts';
 
@@ -149,6 +156,82 @@ describe('an outage', () => {
     } finally {
       connection.stop();
       await server.close();
+    }
+  });
+});
+
+/**
+ * A TCP forwarder whose open connections can be frozen: bytes stop flowing both ways and nothing is
+ * closed, as when a machine wakes on another network or the far side forgot a connection silently.
+ * New connections still go through.
+ */
+async function freezableForwarder(targetPort: number) {
+  const pairs: net.Socket[][] = [];
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    pairs.push([client, upstream]);
+    for (const socket of [client, upstream]) socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    /** How many connections came through so far. */
+    get connections() {
+      return pairs.length;
+    },
+    freeze() {
+      for (const pair of pairs)
+        for (const socket of pair) {
+          socket.unpipe();
+          socket.pause();
+        }
+    },
+    async close() {
+      for (const pair of pairs) for (const socket of pair) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('after a wake or a network change', () => {
+  const { server } = useTestServer();
+
+  it('keeps a connection that answers, and replaces one that looks online but does not', async () => {
+    const { token } = await createUser(server, 'wanda');
+    const forwarder = await freezableForwarder(Number(new URL(server.url).port));
+    const { clock, advanceTo, now, pending } = manualClock();
+    const connection = new Connection({ url: forwarder.url, token, clock });
+    let onlines = 0;
+    connection.on('online', () => (onlines += 1));
+    connection.start();
+    try {
+      await vi.waitFor(() => expect(onlines).toBe(1), WAIT);
+      const used = forwarder.connections;
+
+      // Alive: the check's deadline is set, its answer clears it, and time passing changes nothing.
+      expect(pending()).toBe(0);
+      connection.reconnectNow();
+      expect(pending()).toBe(1);
+      await vi.waitFor(() => expect(pending()).toBe(0), WAIT);
+      advanceTo(now() + LIVENESS_TIMEOUT_MS);
+      expect(connection.state.status).toBe('online');
+      expect(onlines).toBe(1);
+      expect(forwarder.connections).toBe(used);
+
+      // Dead but still "online": no answer within the deadline, so a new connection replaces it.
+      forwarder.freeze();
+      connection.reconnectNow();
+      expect(connection.state.status).toBe('online');
+      advanceTo(now() + LIVENESS_TIMEOUT_MS - 1);
+      expect(connection.state.status).toBe('online');
+      advanceTo(now() + 1);
+      expect(connection.state.status).toBe('connecting');
+      await vi.waitFor(() => expect(onlines).toBe(2), WAIT);
+      expect(forwarder.connections).toBeGreaterThan(used);
+    } finally {
+      connection.stop();
+      await forwarder.close();
     }
   });
 });

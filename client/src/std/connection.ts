@@ -43,6 +43,11 @@ const PACKET_FRAMING_BYTES = 16;
  * backoff step. No jitter is needed: each client's outage began at its own (jittered) moment.
  */
 export const PROBE_INTERVAL_MS = 1_500;
+/**
+ * How long a connection that looks online has, after a wake or a network change, to answer one
+ * request before it is taken for dead and replaced.
+ */
+export const LIVENESS_TIMEOUT_MS = 5_000;
 
 /** Whether the server at `url` answers its health check: the cheapest request it serves. */
 export type HealthProbe = (url: string) => Promise<boolean>;
@@ -111,6 +116,7 @@ export class Connection {
   private retryTimer: unknown = null;
   private helloTimer: unknown = null;
   private probeTimer: unknown = null;
+  private livenessTimer: unknown = null;
   /** When the next scheduled attempt is due, while one waits. */
   private retryAt: number | null = null;
   /** What the current outage is, from its start until the connection is back (OutageReason). */
@@ -156,10 +162,13 @@ export class Connection {
     this.open();
   }
 
-  /** Skips the wait (wake, unlock, network back, a person pressing retry). */
+  /**
+   * Skips the wait (wake, unlock, network back, a person pressing retry); while online, makes sure
+   * the connection still answers.
+   */
   reconnectNow(): void {
-    if (this.stopped || this.currentState.status === 'online' || this.currentState.status === 'connecting')
-      return;
+    if (this.stopped || this.currentState.status === 'connecting') return;
+    if (this.currentState.status === 'online') return this.checkAlive();
     this.networkAvailable = true;
     this.open();
   }
@@ -366,6 +375,32 @@ export class Connection {
     if (reason !== 'rate-limited') this.scheduleProbe();
   }
 
+  /**
+   * A socket can look online and be dead: the machine slept without saying so first, or its network
+   * changed under it. Its own sign would be Socket.IO's ping timeout, up to 45 s later; one request
+   * it must answer (the cheapest, reading the preferences) tells within LIVENESS_TIMEOUT_MS, and a
+   * dead one is replaced at once — the new one catches up by cursor like any reconnect.
+   */
+  private checkAlive(): void {
+    const socket = this.socket;
+    if (!socket || this.livenessTimer !== null) return;
+    this.livenessTimer = this.clock.setTimeout(() => {
+      this.livenessTimer = null;
+      if (socket !== this.socket) return;
+      this.log.warn('the connection did not answer after a wake or a network change: reconnecting');
+      this.open();
+    }, LIVENESS_TIMEOUT_MS);
+    // A rejection means the socket closed: its own disconnect handling takes over.
+    socket.emitWithAck('preferences.get', {}).then(
+      () => {
+        if (socket !== this.socket || this.livenessTimer === null) return;
+        this.clock.clearTimeout(this.livenessTimer);
+        this.livenessTimer = null;
+      },
+      () => undefined,
+    );
+  }
+
   /** Asks, while the next attempt is far off, whether the server answers again; if so, attempts now. */
   private scheduleProbe(): void {
     const wait = PROBE_INTERVAL_MS;
@@ -391,9 +426,11 @@ export class Connection {
     if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
     if (this.helloTimer !== null) this.clock.clearTimeout(this.helloTimer);
     if (this.probeTimer !== null) this.clock.clearTimeout(this.probeTimer);
+    if (this.livenessTimer !== null) this.clock.clearTimeout(this.livenessTimer);
     this.retryTimer = null;
     this.helloTimer = null;
     this.probeTimer = null;
+    this.livenessTimer = null;
     this.retryAt = null;
     const socket = this.socket;
     this.socket = null;
