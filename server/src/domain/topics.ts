@@ -167,6 +167,20 @@ export class Topics {
     return rows.map((row) => toTopicMessage(row, topic));
   }
 
+  /** Up to `limit` of a topic's newest messages before `seq`, oldest first (a page back in its history). */
+  async readBefore(topic: string, seq: number, limit: number): Promise<TopicMessage[]> {
+    const rows = await this.db
+      .selectFrom('topic_messages')
+      .innerJoin('topics', 'topics.id', 'topic_messages.topic_id')
+      .selectAll('topic_messages')
+      .where('topics.name', '=', topic)
+      .where('topic_messages.seq', '<', seq)
+      .orderBy('topic_messages.seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((row) => toTopicMessage(row, topic));
+  }
+
   /**
    * Tells `listener` every message committed to any of `topics` from now on, until the returned
    * function is called. `holder` (a user, or an anonymous caller's address) may hold only so many.
