@@ -23,6 +23,7 @@ const PATHS = {
   reply: 'M10 7L5 12l5 5M5 12h9a5 5 0 0 1 5 5v1',
   threads: 'M4 5h16v10H9l-5 4zM8 9h8M8 12h5',
   bell: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0',
+  bellOff: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0M3 3l18 18',
   info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v5M12 8h.01',
   archive: 'M4 5h16v4H4zM6 9v10h12V9M10 13h4',
 } as const;
