@@ -117,39 +117,28 @@ export class TopicFollows {
       limit?: number | undefined;
     },
   ): Promise<TopicMessagesPage> {
-    const { topic, after, before } = request;
+    const { topic } = request;
     await this.access.require(actor, [topic], 'read');
     const { headSeq, prunedSeq } = (await this.topics.streams([topic])).get(topic)!;
     const limit = request.limit ?? DEFAULT_TOPIC_PAGE;
-    if (before !== undefined) {
-      if (before > headSeq + 1)
-        throw new SwitchboardError(
-          'bad_request',
-          `before ${before} is past the newest message of ${topic} (${headSeq}): page back from a seq you were given`,
-        );
-      // One more than asked tells whether there are older ones.
-      const older = await this.topics.readBefore(topic, before, limit + 1);
-      return {
-        topic,
-        messages: older.slice(-limit),
-        hasMore: older.length > limit,
-        reset: false,
-        prunedSeq,
-      };
-    }
-    if (after === undefined) throw new SwitchboardError('bad_request', 'give either after or before');
-    if (after > headSeq)
+    const back = request.before !== undefined;
+    const seq = request.before ?? request.after;
+    if (seq === undefined) throw new SwitchboardError('bad_request', 'give either after or before');
+    // A cursor past the newest message was not given by this server; `before` one past it is the newest page.
+    if (seq > (back ? headSeq + 1 : headSeq))
       throw new SwitchboardError(
         'bad_request',
-        `after ${after} is past the newest message of ${topic} (${headSeq}): catch up from a seq you were given`,
+        `${back ? 'before' : 'after'} ${seq} is past the newest message of ${topic} (${headSeq}): page from a seq you were given`,
       );
     // One more than asked tells whether there are more.
-    const messages = await this.topics.readAfter(topic, after, limit + 1);
+    const found = back
+      ? await this.topics.readBefore(topic, seq, limit + 1)
+      : await this.topics.readAfter(topic, seq, limit + 1);
     return {
       topic,
-      messages: messages.slice(0, limit),
-      hasMore: messages.length > limit,
-      reset: after < prunedSeq,
+      messages: back ? found.slice(-limit) : found.slice(0, limit),
+      hasMore: found.length > limit,
+      reset: !back && seq < prunedSeq,
       prunedSeq,
     };
   }
