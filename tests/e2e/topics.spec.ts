@@ -156,6 +156,13 @@ test('a topic notification opens its view; muted there it notifies of nothing bu
       .poll(async () => (await dana.call<{ topics: FollowedTopic[] }>('GET', '/me/topics')).topics)
       .toContainEqual(expect.objectContaining({ topic, muted: true }));
     await screenshot(page, 'topic-muted');
+    expect(await seriousViolations(page), 'muted topic view').toEqual([]);
+    // On a narrow window the header keeps both of its buttons on screen.
+    await page.setViewportSize({ width: 400, height: 800 });
+    await expect(page.getByRole('button', { name: 'Unmute' })).toBeInViewport({ ratio: 1 });
+    await expect(page.getByRole('button', { name: 'Unfollow' })).toBeInViewport({ ratio: 1 });
+    await screenshot(page, 'topic-muted-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Urgent or not, nothing notifies; the messages still arrive and count.
     await elsewhere();

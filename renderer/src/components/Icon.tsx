@@ -76,3 +76,22 @@ export function IconButton({
     </button>
   );
 }
+
+/**
+ * A button of a view's header (a channel's, a topic's): its label shows beside the icon where there
+ * is room; on narrow screens only the icon does, and the label stays its name (.button-label).
+ */
+export function HeaderAction(props: { icon: IconName; label: string; pressed?: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      className="button subtle small"
+      title={props.label}
+      aria-pressed={props.pressed}
+      onClick={props.onClick}
+    >
+      <Icon name={props.icon} size={16} />
+      <span className="button-label">{props.label}</span>
+    </button>
+  );
+}

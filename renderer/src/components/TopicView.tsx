@@ -11,7 +11,7 @@ import { emojifyShortcodes } from '@switchboard/protocol/emoji';
 import { errorText, formatDateTime } from '../format.ts';
 import { renderMarkdown, type MessageRenderContext } from '../markdown/render.ts';
 import { useStore, useUi } from '../state/store.ts';
-import { Icon } from './Icon.tsx';
+import { HeaderAction, Icon } from './Icon.tsx';
 import { MenuButton, type Drawer } from './MenuButton.tsx';
 
 /** How close to the bottom (px) still counts as reading the newest: new messages keep it in view. */
@@ -147,19 +147,20 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
           <span>{topic}</span>
         </h1>
         {summary && (
+          // On narrow screens the labels leave the screen but stay the names (.button-label).
           <div className="channel-actions">
             {muted && (
               <span className="topic-muted" title={t('topics.mutedHint')}>
                 <Icon name="bellOff" size={16} />
-                {t('topics.muted')}
+                <span className="button-label">{t('topics.muted')}</span>
               </span>
             )}
-            <button type="button" className="button" onClick={() => void setMuted(!muted)}>
-              {muted ? t('topics.unmute') : t('topics.mute')}
-            </button>
-            <button type="button" className="button" onClick={() => void unfollow()}>
-              {t('topics.unfollow')}
-            </button>
+            <HeaderAction
+              icon={muted ? 'bell' : 'bellOff'}
+              label={muted ? t('topics.unmute') : t('topics.mute')}
+              onClick={() => void setMuted(!muted)}
+            />
+            <HeaderAction icon="leave" label={t('topics.unfollow')} onClick={() => void unfollow()} />
           </div>
         )}
       </header>
