@@ -52,6 +52,7 @@ import {
   TopicMessage,
   TopicMessagesPage,
   TopicMessagesRequest,
+  TopicMuteRequest,
   TopicReadRequest,
   TopicRef,
 } from './topics.ts';
@@ -111,8 +112,10 @@ export const ClientEvents = {
   'topic.follow': event(TopicRef, FollowedTopic),
   /** Idempotent; your other devices hear `topic.unfollowed`. */
   'topic.unfollow': event(TopicRef, TopicRef),
-  /** Catch-up: a topic's messages after a seq, a page at a time. */
+  /** A topic's messages after a seq (catch-up) or before one (older messages), a page at a time. */
   'topic.messages': event(TopicMessagesRequest, TopicMessagesPage),
+  /** Mutes or unmutes a followed topic: no notifications, not in the badge; your devices hear `topic.state`. */
+  'topic.mute': event(TopicMuteRequest, FollowedTopic),
   /** Moves your read position in a followed topic forward; your devices hear `topic.state`. */
   'topic.read': event(TopicReadRequest, FollowedTopic),
 } as const;
@@ -158,7 +161,7 @@ export const ServerEvents = {
   // Topics
   /** A new message in a topic you follow and may read (its `seq` says where it goes: gaps are fetched). */
   'topic.message': TopicMessage,
-  /** You followed a topic, or your read position in one moved (on any of your devices). */
+  /** You followed a topic, muted or unmuted it, or your read position in one moved (on any of your devices). */
   'topic.state': FollowedTopic,
   'topic.unfollowed': TopicRef,
 } as const;

@@ -101,7 +101,9 @@ export type TopicMessage = z.infer<typeof TopicMessage>;
  * A topic the user follows, with the server's read state: `headSeq` is its newest message (0 before
  * the first), `readSeq` how far this user has read on any device, `prunedSeq` how far retention has
  * removed its history. `readable` is false once the user may no longer read it: nothing is delivered
- * and its messages are refused until access comes back or they unfollow it.
+ * and its messages are refused until access comes back or they unfollow it. `muted`, as a muted
+ * conversation: its messages arrive and count as unread, but raise no notification and stay out of
+ * the unread badge.
  */
 export const FollowedTopic = z.object({
   topic: z.string(),
@@ -109,22 +111,30 @@ export const FollowedTopic = z.object({
   readSeq: Seq,
   prunedSeq: Seq,
   readable: z.boolean(),
+  muted: z.boolean(),
 });
 export type FollowedTopic = z.infer<typeof FollowedTopic>;
 
 export const TopicRef = z.strictObject({ topic: TopicName });
 export type TopicRef = z.infer<typeof TopicRef>;
 
-/** Messages of a topic after `after` (a seq, the client's cursor), oldest first. */
-export const TopicMessagesRequest = z.strictObject({
-  topic: TopicName,
-  after: Seq,
-  limit: z.number().int().min(1).max(MAX_TOPIC_PAGE).optional(),
-});
+/**
+ * A page of a topic's messages, oldest first: those after `after` (a seq, the client's cursor: catch-up),
+ * or the newest of those before `before` (the oldest seq shown: older messages). One of the two.
+ */
+export const TopicMessagesRequest = z
+  .strictObject({
+    topic: TopicName,
+    after: Seq.optional(),
+    before: Seq.optional(),
+    limit: z.number().int().min(1).max(MAX_TOPIC_PAGE).optional(),
+  })
+  .refine((q) => (q.after === undefined) !== (q.before === undefined), 'give either after or before');
 
 /**
- * A page of catch-up. `hasMore`: ask again after the last one. `reset`: retention removed messages
- * after the cursor (up to `prunedSeq`), so they cannot be caught up — said, never skipped silently.
+ * A page of catch-up. `hasMore`: ask again after the last one (with `before`: before the first one).
+ * `reset`: retention removed messages after the cursor (up to `prunedSeq`), so they cannot be caught
+ * up — said, never skipped silently (always false with `before`: nothing older is news).
  */
 export const TopicMessagesPage = z.object({
   topic: z.string(),
@@ -134,6 +144,9 @@ export const TopicMessagesPage = z.object({
   prunedSeq: Seq,
 });
 export type TopicMessagesPage = z.infer<typeof TopicMessagesPage>;
+
+/** Mutes or unmutes a followed topic, on every device of the user. */
+export const TopicMuteRequest = z.strictObject({ topic: TopicName, muted: z.boolean() });
 
 /** Moves the user's read position in a followed topic forward to `seq`. */
 export const TopicReadRequest = z.strictObject({ topic: TopicName, seq: Seq });

@@ -22,6 +22,7 @@ import {
   ThreadReadRequest,
   ReactionRequest,
   TopicMessagesRequest,
+  TopicMuteRequest,
   TopicReadRequest,
   TopicRef,
   type ClientToServerEvents,
@@ -111,6 +112,9 @@ export const actions = {
   'topic.follow': action(TopicRef, (ctx, actor, req) => ctx.topicFollows.follow(actor, req.topic)),
   'topic.unfollow': action(TopicRef, (ctx, actor, req) => ctx.topicFollows.unfollow(actor, req.topic)),
   'topic.messages': action(TopicMessagesRequest, (ctx, actor, req) => ctx.topicFollows.messages(actor, req)),
+  'topic.mute': action(TopicMuteRequest, (ctx, actor, req) =>
+    ctx.topicFollows.setMuted(actor, req.topic, req.muted),
+  ),
   'topic.read': action(TopicReadRequest, (ctx, actor, req) =>
     ctx.topicFollows.markRead(actor, req.topic, req.seq),
   ),

@@ -82,7 +82,7 @@ describe('notifications from the utility process', () => {
     expect(totals()).toEqual({ type: 'attention', unread: 3, mentions: 2, dnd: null });
   });
 
-  it("a followed topic's unread messages count in the tray's totals", async () => {
+  it("a followed topic's unread messages count in the tray's totals, unless it is muted", async () => {
     const { window, totals } = await setup();
     await window.session.request('followTopic', { topic: `tray-${n}` });
     const publisher = await withToken(server, `tpub${n}`);
@@ -93,6 +93,11 @@ describe('notifications from the utility process', () => {
       ).toBe(200);
     await until(() => totals()?.type === 'attention' && totals()!.unread === 2, 'the topic counted');
     expect(totals()).toEqual({ type: 'attention', unread: 2, mentions: 0, dnd: null });
+    // Muted (kept on the server): left out, as a muted conversation is; unmuted, counted again.
+    await window.session.request('muteTopic', { topic: `tray-${n}`, muted: true });
+    await until(() => totals()?.type === 'attention' && totals()!.unread === 0, 'the muted topic left out');
+    await window.session.request('muteTopic', { topic: `tray-${n}`, muted: false });
+    await until(() => totals()?.type === 'attention' && totals()!.unread === 2, 'the topic counted again');
   });
 
   it('an inline reply is stored once, even sent twice and again after the core restarted', async () => {

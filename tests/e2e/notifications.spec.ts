@@ -11,66 +11,19 @@ import {
   openConversation,
   Rest,
   screenshot,
-  signIn,
   twoInChannels,
   uniqueName,
 } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
+import { clickNotice, notices, personWithNotifications } from './support/notifications.ts';
 
 // Preferences are kept on the server: put Bob's back so the tests after this one see the defaults.
 test.afterEach(async () => {
   await (await Rest.signIn(e2eEnv().url, 'bob')).setPreferences({});
 });
 
-interface Notice {
-  title: string;
-  body: string;
-  tag: string;
-  silent: boolean;
-  closed: boolean;
-}
-
-/** The notifications shown so far. */
-const notices = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __notices: Notice[] }).__notices.map((n) => ({ ...n })));
 const bodies = async (page: Page) => (await notices(page)).map((n) => n.body);
-
-/** Bob, signed in, in a browser whose Notification API records what is shown and can be clicked. */
-async function bobWithNotifications(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
-  await context.addInitScript(() => {
-    const shown: (Notice & { notice: RecordingNotification })[] = [];
-    const w = window as unknown as { __notices: typeof shown; __click(index: number): void };
-    w.__notices = shown;
-    w.__click = (index) => shown[index]!.notice.onclick?.();
-    class RecordingNotification {
-      static permission = 'granted';
-      static requestPermission = async () => 'granted';
-      onclick: (() => void) | null = null;
-      onclose: (() => void) | null = null;
-      private readonly record: Notice & { notice: RecordingNotification };
-      constructor(title: string, options: { body: string; tag: string; silent: boolean }) {
-        this.record = {
-          title,
-          body: options.body,
-          tag: options.tag,
-          silent: options.silent,
-          closed: false,
-          notice: this,
-        };
-        shown.push(this.record);
-      }
-      close() {
-        this.record.closed = true;
-        this.onclose?.();
-      }
-    }
-    Object.defineProperty(window, 'Notification', { value: RecordingNotification });
-  });
-  const page = await context.newPage();
-  await signIn(page, e2eEnv().url, 'bob');
-  return page;
-}
+const bobWithNotifications = (browser: Browser) => personWithNotifications(browser, 'bob');
 
 /** Alice and Bob in two fresh channels; Bob looks at the second. */
 async function twoChannels() {
@@ -150,7 +103,7 @@ test('a notification click opens its conversation at that message', async ({ bro
   for (let i = 1; i <= 25; i++) await alice.post(news.id, `later ${i}`);
   await expect.poll(() => bodies(page)).toEqual(['alice: @bob the one that matters']);
 
-  await page.evaluate(() => (window as unknown as { __click(i: number): void }).__click(0));
+  await clickNotice(page, 0);
   await expect(page.getByRole('heading', { level: 1, name: news.name })).toBeVisible();
   await expect(log(page)).toHaveAttribute('aria-busy', 'false');
   await expect(messages(page, 'the one that matters')).toBeInViewport();

@@ -332,6 +332,7 @@ describe('fuzz: REST API', () => {
       { method: 'GET', path: '/me/topics' },
       { method: 'PUT', path: '/me/topics/:topic' },
       { method: 'DELETE', path: '/me/topics/:topic' },
+      { method: 'PATCH', path: '/me/topics/:topic', template: { muted: true } },
       { method: 'GET', path: '/me/topics/:topic/messages', template: { after: '0', limit: '10' } },
       { method: 'POST', path: '/me/topics/:topic/read', template: { seq: 0 } },
       { method: 'PUT', path: '/messages/:id/reactions/:emoji', ids: messageIds },

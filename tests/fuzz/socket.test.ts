@@ -122,6 +122,7 @@ describe('fuzz: Socket.IO events', () => {
       'topic.follow': { topic: 'fuzz_alerts' },
       'topic.unfollow': { topic: 'fuzz_alerts' },
       'topic.messages': { topic: 'fuzz_alerts', after: 0, limit: 10 },
+      'topic.mute': { topic: 'fuzz_alerts', muted: true },
       'topic.read': { topic: 'fuzz_alerts', seq: 0 },
     };
     const open = async (

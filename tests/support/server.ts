@@ -324,6 +324,11 @@ const REST_ROUTES: Record<SharedAction, (p: Payload) => { method: string; path: 
     method: 'GET',
     path: `/me/topics/${encodeURIComponent(String(topic))}/messages${query(p)}`,
   }),
+  'topic.mute': ({ topic, ...p }) => ({
+    method: 'PATCH',
+    path: `/me/topics/${encodeURIComponent(String(topic))}`,
+    json: p,
+  }),
   'topic.read': ({ topic, ...p }) => ({
     method: 'POST',
     path: `/me/topics/${encodeURIComponent(String(topic))}/read`,

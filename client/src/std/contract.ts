@@ -57,6 +57,7 @@ import {
   TopicMessage,
   TopicName,
   TopicPriority,
+  TopicMuteRequest,
   TopicReadRequest,
   TopicRef,
 } from '@switchboard/protocol';
@@ -312,6 +313,10 @@ export const Requests = {
   unfollowTopic: TopicRef,
   /** A followed topic's messages, kept here and caught up; new ones come as `topicMessages` events. */
   openTopic: TopicRef,
+  /** A page of a followed topic's messages older than `before` (the oldest shown), for its view. */
+  loadOlderTopicMessages: z.strictObject({ topic: TopicName, before: Seq }),
+  /** Mutes or unmutes a followed topic, on every device: no notifications, not in the badge. */
+  muteTopic: TopicMuteRequest,
   /** Marks a followed topic read up to `seq`, on every device. */
   markTopicRead: TopicReadRequest,
 } as const;
@@ -411,6 +416,9 @@ export const Results = {
   unfollowTopic: z.null(),
   /** The newest messages kept (TOPIC_KEEP), oldest first; `gap`: retention removed some never seen here. */
   openTopic: z.object({ messages: z.array(TopicMessage), gap: z.boolean() }),
+  /** Oldest first; `hasOlder`: there are older ones still. */
+  loadOlderTopicMessages: z.object({ messages: z.array(TopicMessage), hasOlder: z.boolean() }),
+  muteTopic: z.null(),
   markTopicRead: z.null(),
 } as const satisfies { [M in RequestMethod]: z.ZodType };
 

@@ -198,13 +198,15 @@ export class SessionCore implements SessionApi {
       follow: (topic) => this.call('topic.follow', { topic }),
       unfollow: (topic) => this.call('topic.unfollow', { topic }),
       page: (topic, after) => this.call('topic.messages', { topic, after }),
+      olderPage: (topic, before) => this.call('topic.messages', { topic, before }),
       markRead: (topic, seq) => this.call('topic.read', { topic, seq }),
+      mute: (topic, muted) => this.call('topic.mute', { topic, muted }),
       changed: () => {
         this.events.emit('topics', this.topics.summaries());
         this.saveMeta();
       },
       received: (topic, messages, gap) => this.events.emit('topicMessages', { topic, messages, gap }),
-      news: (topic, readSeq, messages) => this.notifications.topicMessages(topic, readSeq, messages),
+      news: (state, messages) => this.notifications.topicMessages(state, messages),
       read: (topic, readSeq) => this.notifications.topicRead(topic, readSeq),
     });
   }
@@ -457,6 +459,11 @@ export class SessionCore implements SessionApi {
       return null;
     },
     openTopic: async ({ topic }) => this.topics.open(topic),
+    loadOlderTopicMessages: ({ topic, before }) => this.topics.loadOlder(topic, before),
+    muteTopic: async ({ topic, muted }) => {
+      await this.topics.setMuted(topic, muted);
+      return null;
+    },
     markTopicRead: async ({ topic, seq }) => {
       await this.topics.markRead(topic, seq);
       return null;

@@ -12,7 +12,7 @@ import { useStore, useUi } from '../state/store.ts';
 import { useAttachments } from './attachments.ts';
 import { AddPeopleDialog } from './ChannelDialogs.tsx';
 import { Composer, focusComposer } from './Composer.tsx';
-import { Icon, type IconName } from './Icon.tsx';
+import { HeaderAction, Icon } from './Icon.tsx';
 import { MessageContext } from './MessageContext.tsx';
 import { MessageList, type MessageListProps } from './MessageList.tsx';
 import { PresenceDot } from './PresenceDot.tsx';
@@ -232,21 +232,5 @@ export function ChannelView({
       {addingPeople && <AddPeopleDialog channel={channel} onClose={() => setAddingPeople(false)} />}
       {actions.dialogs}
     </div>
-  );
-}
-
-/** A button of the channel's header: its label shows beside the icon where there is room. */
-function HeaderAction(props: { icon: IconName; label: string; pressed?: boolean; onClick(): void }) {
-  return (
-    <button
-      type="button"
-      className="button subtle small"
-      title={props.label}
-      aria-pressed={props.pressed}
-      onClick={props.onClick}
-    >
-      <Icon name={props.icon} size={16} />
-      <span className="button-label">{props.label}</span>
-    </button>
   );
 }

@@ -23,6 +23,7 @@ const PATHS = {
   reply: 'M10 7L5 12l5 5M5 12h9a5 5 0 0 1 5 5v1',
   threads: 'M4 5h16v10H9l-5 4zM8 9h8M8 12h5',
   bell: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0',
+  bellOff: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0M3 3l18 18',
   info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v5M12 8h.01',
   archive: 'M4 5h16v4H4zM6 9v10h12V9M10 13h4',
 } as const;
@@ -72,6 +73,25 @@ export function IconButton({
       onClick={onClick}
     >
       <Icon name={icon} size={size} />
+    </button>
+  );
+}
+
+/**
+ * A button of a view's header (a channel's, a topic's): its label shows beside the icon where there
+ * is room; on narrow screens only the icon does, and the label stays its name (.button-label).
+ */
+export function HeaderAction(props: { icon: IconName; label: string; pressed?: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      className="button subtle small"
+      title={props.label}
+      aria-pressed={props.pressed}
+      onClick={props.onClick}
+    >
+      <Icon name={props.icon} size={16} />
+      <span className="button-label">{props.label}</span>
     </button>
   );
 }

@@ -185,9 +185,10 @@ export function Sidebar({
                     onClick={() => onOpenTopic(topic.topic)}
                   >
                     <span className="channel-sigil">
-                      <Icon name="bell" size={16} />
+                      <Icon name={topic.muted ? 'bellOff' : 'bell'} size={16} />
                     </span>
                     <span className="channel-name">{topic.topic}</span>
+                    {topic.muted && <span className="sr-only">{t('topics.muted')}</span>}
                     {topic.unreadCount > 0 && (
                       <span className="badge" data-testid="topic-unread">
                         <span aria-hidden="true">{topic.unreadCount}</span>

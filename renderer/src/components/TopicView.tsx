@@ -1,8 +1,9 @@
 // A followed topic: its messages as scripts published them (title, text — markdown when the
-// publisher said so —, time, priority, tags, the click link), the newest at the bottom. Its own simple
-// list: a topic keeps at most TOPIC_KEEP messages, so nothing here needs virtualizing. Shown on
-// screen, it is marked read up to its newest message.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// publisher said so —, time, priority, tags, the click link), the newest at the bottom, older pages
+// loaded on request (a button, or scrolling to the top). Its own simple list: the core keeps
+// TOPIC_KEEP messages and older pages come only when asked, so nothing here needs virtualizing.
+// Shown on screen, it is marked read up to its newest message. Its header mutes and unmutes it.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TopicMessage } from '@switchboard/protocol';
 import { TopicClick } from '@switchboard/protocol';
@@ -10,11 +11,13 @@ import { emojifyShortcodes } from '@switchboard/protocol/emoji';
 import { errorText, formatDateTime } from '../format.ts';
 import { renderMarkdown, type MessageRenderContext } from '../markdown/render.ts';
 import { useStore, useUi } from '../state/store.ts';
-import { Icon } from './Icon.tsx';
+import { HeaderAction, Icon } from './Icon.tsx';
 import { MenuButton, type Drawer } from './MenuButton.tsx';
 
 /** How close to the bottom (px) still counts as reading the newest: new messages keep it in view. */
 const AT_BOTTOM = 48;
+/** How close to the top (px) asks for the older page. */
+const AT_TOP = 48;
 /** Mentions are a chat thing: a topic message highlights none. */
 const NO_MENTIONS: MessageRenderContext = { mentioned: new Set(), self: null };
 
@@ -40,8 +43,15 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
   const [messages, setMessages] = useState<TopicMessage[]>([]);
   const [gap, setGap] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  /** A page is on its way (scroll events come faster than renders). */
+  const olderRequested = useRef(false);
+  /** The server said nothing is older than the oldest shown. */
+  const [oldestReached, setOldestReached] = useState(false);
   const list = useRef<HTMLOListElement | null>(null);
   const pinned = useRef(true);
+  /** The list's height and scroll position before an older page was put on top of it. */
+  const beforePrepend = useRef<{ height: number; top: number } | null>(null);
 
   useEffect(() => {
     let open = true;
@@ -65,6 +75,37 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
     };
     // Opened again when it is followed (from another device, or again here).
   }, [store, topic, t, summary !== undefined]);
+
+  // Seqs are dense in a topic: older messages exist while the oldest shown is past what retention removed.
+  const oldest = messages[0]?.seq ?? 0;
+  const hasOlder = !oldestReached && summary?.readable === true && oldest > (summary?.prunedSeq ?? 0) + 1;
+  const loadOlder = () => {
+    if (olderRequested.current || !hasOlder) return;
+    olderRequested.current = true;
+    setLoadingOlder(true);
+    store.client.request('loadOlderTopicMessages', { topic, before: oldest }).then(
+      (page) => {
+        const element = list.current;
+        if (element) beforePrepend.current = { height: element.scrollHeight, top: element.scrollTop };
+        setMessages((shown) => merged(page.messages, shown));
+        if (!page.hasOlder) setOldestReached(true);
+        olderRequested.current = false;
+        setLoadingOlder(false);
+      },
+      (err: unknown) => {
+        olderRequested.current = false;
+        setLoadingOlder(false);
+        onError(errorText(err, t));
+      },
+    );
+  };
+  // An older page on top keeps what the reader was looking at where it was.
+  useLayoutEffect(() => {
+    const element = list.current;
+    const before = beforePrepend.current;
+    beforePrepend.current = null;
+    if (element && before) element.scrollTop = before.top + element.scrollHeight - before.height;
+  }, [oldest]);
 
   // The newest stays in view while the reader is at the bottom.
   const newest = messages.at(-1)?.seq ?? 0;
@@ -91,6 +132,11 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
     store.client
       .request('unfollowTopic', { topic })
       .then(onUnfollowed, (err: unknown) => onError(errorText(err, t)));
+  const muted = summary?.muted === true;
+  const setMuted = (next: boolean) =>
+    store.client
+      .request('muteTopic', { topic, muted: next })
+      .catch((err: unknown) => onError(errorText(err, t)));
 
   return (
     <>
@@ -101,9 +147,21 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
           <span>{topic}</span>
         </h1>
         {summary && (
-          <button type="button" className="button" onClick={() => void unfollow()}>
-            {t('topics.unfollow')}
-          </button>
+          // On narrow screens the labels leave the screen but stay the names (.button-label).
+          <div className="channel-actions">
+            {muted && (
+              <span className="topic-muted" title={t('topics.mutedHint')}>
+                <Icon name="bellOff" size={16} />
+                <span className="button-label">{t('topics.muted')}</span>
+              </span>
+            )}
+            <HeaderAction
+              icon={muted ? 'bell' : 'bellOff'}
+              label={muted ? t('topics.unmute') : t('topics.mute')}
+              onClick={() => void setMuted(!muted)}
+            />
+            <HeaderAction icon="leave" label={t('topics.unfollow')} onClick={() => void unfollow()} />
+          </div>
         )}
       </header>
       {problem && (
@@ -129,8 +187,16 @@ export function TopicView({ topic, drawer, onError, onUnfollowed }: TopicViewPro
           onScroll={(event) => {
             const element = event.currentTarget;
             pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM;
+            if (element.scrollTop < AT_TOP) loadOlder();
           }}
         >
+          {hasOlder && (
+            <li className="topic-older">
+              <button type="button" className="link-button" disabled={loadingOlder} onClick={loadOlder}>
+                {loadingOlder ? t('messages.loadingOlder') : t('topics.older')}
+              </button>
+            </li>
+          )}
           {messages.map((message) => (
             <TopicMessageItem key={message.seq} message={message} />
           ))}

@@ -433,6 +433,12 @@ export const en = {
     urgent: 'Urgent',
     open: 'Open link',
     messages: 'Messages in {{topic}}',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    muted: 'Muted',
+    mutedHint:
+      'Its messages arrive and count as unread, but raise no notification and stay out of the badge.',
+    older: 'Load older messages',
   },
   threads: {
     title: 'Threads',

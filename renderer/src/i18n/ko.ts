@@ -431,6 +431,11 @@ export const ko: Translation = {
     urgent: '긴급',
     open: '링크 열기',
     messages: '{{topic}}의 메시지',
+    mute: '알림 끄기',
+    unmute: '알림 켜기',
+    muted: '알림 꺼짐',
+    mutedHint: '메시지는 계속 오고 읽지 않음으로 표시되지만, 알림을 띄우지 않고 배지에도 세지 않습니다.',
+    older: '이전 메시지 불러오기',
   },
   threads: {
     title: '스레드',

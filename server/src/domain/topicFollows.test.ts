@@ -1,6 +1,6 @@
 // Followed topics against a real server over both transports: following only what you may read,
 // the list with heads and read positions, paged catch-up by seq cursor with an explicit reset after
-// retention, read state across devices, live delivery to followers' connections (also after a
+// retention, paging back to older messages, mute kept with the follow, read and mute state across devices, live delivery to followers' connections (also after a
 // reconnect), and access revoked later stopping delivery. Bad input is refused with a code and
 // changes nothing.
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ async function followsOf(via: Transport, who: ConnectedUser): Promise<FollowedTo
 
 async function storedFollows(): Promise<string[]> {
   const rows = await server.ctx.db.selectFrom('topic_follows').selectAll().execute();
-  return rows.map((r) => `${r.user_id}:${r.topic}:${Number(r.read_seq)}`).sort();
+  return rows.map((r) => `${r.user_id}:${r.topic}:${Number(r.read_seq)}:${Number(r.muted)}`).sort();
 }
 
 // First in the file, on a server that has not stored a topic yet (this once deadlocked SQLite).
@@ -40,6 +40,7 @@ it('follows a topic nobody has published to yet', async () => {
     readSeq: 0,
     prunedSeq: 0,
     readable: true,
+    muted: false,
   });
 });
 
@@ -51,7 +52,7 @@ describe.each<Transport>(['rest', 'socket'])('followed topics over %s', (via) =>
     await publish(topic, 'also before');
 
     const followed = await ok<FollowedTopic>(via, alice, 'topic.follow', { topic });
-    expect(followed).toEqual({ topic, headSeq: 2, readSeq: 2, prunedSeq: 0, readable: true });
+    expect(followed).toEqual({ topic, headSeq: 2, readSeq: 2, prunedSeq: 0, readable: true, muted: false });
     expect(await ok<FollowedTopic>(via, alice, 'topic.follow', { topic })).toEqual(followed);
 
     // A topic with no message yet may be followed too: it starts at 0.
@@ -60,8 +61,8 @@ describe.each<Transport>(['rest', 'socket'])('followed topics over %s', (via) =>
     await publish(topic, 'news');
     expect(await followsOf(via, alice)).toEqual(
       [
-        { topic, headSeq: 3, readSeq: 2, prunedSeq: 0, readable: true },
-        { topic: quiet, headSeq: 0, readSeq: 0, prunedSeq: 0, readable: true },
+        { topic, headSeq: 3, readSeq: 2, prunedSeq: 0, readable: true, muted: false },
+        { topic: quiet, headSeq: 0, readSeq: 0, prunedSeq: 0, readable: true, muted: false },
       ].sort((a, b) => a.topic.localeCompare(b.topic)),
     );
 
@@ -131,6 +132,101 @@ describe.each<Transport>(['rest', 'socket'])('followed topics over %s', (via) =>
       'validation_failed',
     );
     expect(await errorCode(via, alice, 'topic.messages', { topic: open, after: 0, limit: 5000 })).toBe(
+      'validation_failed',
+    );
+    expect(await storedFollows()).toEqual(before);
+  });
+
+  it('pages back before a seq, the newest of the older ones first in each page, without gaps or repeats', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) await publish(topic, `m${n}`);
+    const seqs = (page: TopicMessagesPage) => page.messages.map((m) => m.seq);
+
+    // The newest page: before one past the head.
+    const newest = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, before: 8, limit: 3 });
+    expect(newest).toMatchObject({ topic, hasMore: true, reset: false, prunedSeq: 0 });
+    expect(seqs(newest)).toEqual([5, 6, 7]);
+    const older = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, before: 5, limit: 3 });
+    expect(seqs(older)).toEqual([2, 3, 4]);
+    expect(older.hasMore).toBe(true);
+    const oldest = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, before: 2, limit: 3 });
+    expect(seqs(oldest)).toEqual([1]);
+    expect(oldest.hasMore).toBe(false);
+    expect(oldest.messages[0]).toMatchObject({ topic, message: 'm1' });
+    // Exactly a page left: no more after it.
+    const exact = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, before: 4, limit: 3 });
+    expect([seqs(exact), exact.hasMore]).toEqual([[1, 2, 3], false]);
+    // Nothing before the first.
+    const none = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, before: 1 });
+    expect([seqs(none), none.hasMore]).toEqual([[], false]);
+
+    // Retention removed the oldest: paging back ends where history does.
+    await server.ctx.topics.pruneOlderThan(Date.now() + 1);
+    await publish(topic, 'm8');
+    const afterPrune = await ok<TopicMessagesPage>(via, alice, 'topic.messages', { topic, before: 8 });
+    expect(afterPrune).toMatchObject({ messages: [], hasMore: false, reset: false, prunedSeq: 7 });
+  });
+
+  it('refuses a page both after and before a seq, neither, or before a seq past the head', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    for (const n of [1, 2]) await publish(topic, `m${n}`);
+    expect(await errorCode(via, alice, 'topic.messages', { topic, after: 0, before: 2 })).toBe(
+      'validation_failed',
+    );
+    expect(await errorCode(via, alice, 'topic.messages', { topic })).toBe('validation_failed');
+    expect(await errorCode(via, alice, 'topic.messages', { topic, before: -1 })).toBe('validation_failed');
+    expect(await errorCode(via, alice, 'topic.messages', { topic, before: 4 })).toBe('bad_request');
+    expect(await errorCode(via, alice, 'topic.messages', { topic, before: 3, limit: 0 })).toBe(
+      'validation_failed',
+    );
+    const secret = freshTopic();
+    await server.ctx.topicAccess.set(alice.user.id, secret, 'deny');
+    expect(await errorCode(via, alice, 'topic.messages', { topic: secret, before: 1 })).toBe('forbidden');
+  });
+
+  it('mutes and unmutes a followed topic, kept with the follow; idempotent; a new follow starts unmuted', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const bob = await createConnectedUser(server, 'bob');
+    const topic = freshTopic();
+    await publish(topic, 'one');
+    await ok(via, alice, 'topic.follow', { topic });
+    await ok(via, bob, 'topic.follow', { topic });
+
+    const muted = await ok<FollowedTopic>(via, alice, 'topic.mute', { topic, muted: true });
+    expect(muted).toEqual({ topic, headSeq: 1, readSeq: 1, prunedSeq: 0, readable: true, muted: true });
+    expect(await ok<FollowedTopic>(via, alice, 'topic.mute', { topic, muted: true })).toEqual(muted);
+    // Listed muted, for her only; messages still come and count.
+    await publish(topic, 'two');
+    expect(await followsOf(via, alice)).toEqual([{ ...muted, headSeq: 2 }]);
+    expect((await followsOf(via, bob))[0]).toMatchObject({ topic, muted: false });
+    // Reading does not unmute.
+    expect(await ok<FollowedTopic>(via, alice, 'topic.read', { topic, seq: 2 })).toMatchObject({
+      readSeq: 2,
+      muted: true,
+    });
+
+    expect(await ok<FollowedTopic>(via, alice, 'topic.mute', { topic, muted: false })).toMatchObject({
+      muted: false,
+    });
+    await ok(via, alice, 'topic.mute', { topic, muted: true });
+    await ok(via, alice, 'topic.unfollow', { topic });
+    expect(await ok<FollowedTopic>(via, alice, 'topic.follow', { topic })).toMatchObject({ muted: false });
+  });
+
+  it('refuses to mute a topic not followed, a bad name or a bad flag, changing nothing', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok(via, alice, 'topic.follow', { topic });
+    const before = await storedFollows();
+    expect(await errorCode(via, alice, 'topic.mute', { topic: freshTopic(), muted: true })).toBe('not_found');
+    expect(await errorCode(via, alice, 'topic.mute', { topic: 'no spaces', muted: true })).toBe(
+      'validation_failed',
+    );
+    expect(await errorCode(via, alice, 'topic.mute', { topic, muted: 'yes' })).toBe('validation_failed');
+    expect(await errorCode(via, alice, 'topic.mute', { topic })).toBe('validation_failed');
+    expect(await errorCode(via, alice, 'topic.mute', { topic, muted: true, extra: 1 })).toBe(
       'validation_failed',
     );
     expect(await storedFollows()).toEqual(before);
@@ -222,7 +318,7 @@ describe('followed topics live', () => {
     await flush(alice.socket);
     expect(heard.map((m) => m.seq)).toEqual([1]);
     expect(await followsOf('socket', alice)).toEqual([
-      { topic, headSeq: 2, readSeq: 0, prunedSeq: 0, readable: false },
+      { topic, headSeq: 2, readSeq: 0, prunedSeq: 0, readable: false, muted: false },
     ]);
     expect(await errorCode('socket', alice, 'topic.messages', { topic, after: 1 })).toBe('forbidden');
 
@@ -235,6 +331,23 @@ describe('followed topics live', () => {
     expect(page.messages.map((m) => m.message)).toEqual(['two', 'three']);
   });
 
+  it('tells every device of the user when a topic is muted or unmuted, and keeps delivering a muted one', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const other = (await connect(server.url, alice.token)).socket;
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    const mutedThere = nextEvent<FollowedTopic>(other, 'topic.state', (s) => s.topic === topic && s.muted);
+    await ok('socket', alice, 'topic.mute', { topic, muted: true });
+    expect(await mutedThere).toMatchObject({ topic, muted: true });
+    const heard = nextEvent<TopicMessage>(other, 'topic.message', (m) => m.topic === topic);
+    await publish(topic, 'muted, still delivered');
+    expect(await heard).toMatchObject({ seq: 1, message: 'muted, still delivered' });
+    const unmutedThere = nextEvent<FollowedTopic>(other, 'topic.state', (s) => s.topic === topic && !s.muted);
+    await ok('socket', alice, 'topic.mute', { topic, muted: false });
+    expect(await unmutedThere).toMatchObject({ topic, muted: false });
+    other.disconnect();
+  });
+
   it('tells every device of the user when a topic is read', async () => {
     const alice = await createConnectedUser(server, 'alice');
     const other = (await connect(server.url, alice.token)).socket;
@@ -243,7 +356,14 @@ describe('followed topics live', () => {
     await publish(topic, 'one');
     const state = nextEvent<FollowedTopic>(other, 'topic.state', (s) => s.topic === topic && s.readSeq === 1);
     await ok('socket', alice, 'topic.read', { topic, seq: 1 });
-    expect(await state).toEqual({ topic, headSeq: 1, readSeq: 1, prunedSeq: 0, readable: true });
+    expect(await state).toEqual({
+      topic,
+      headSeq: 1,
+      readSeq: 1,
+      prunedSeq: 0,
+      readable: true,
+      muted: false,
+    });
     other.disconnect();
   });
 });

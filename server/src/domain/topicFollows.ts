@@ -38,19 +38,14 @@ export class TopicFollows {
   async list(actor: User): Promise<FollowedTopic[]> {
     const rows = await this.db
       .selectFrom('topic_follows')
-      .select(['topic', 'read_seq'])
+      .select(['topic', 'read_seq', 'muted'])
       .where('user_id', '=', actor.id)
       .orderBy('topic')
       .execute();
     const streams = await this.topics.streams(rows.map((r) => r.topic));
     return Promise.all(
       rows.map(async (row) =>
-        followedTopic(
-          row.topic,
-          streams.get(row.topic)!,
-          Number(row.read_seq),
-          await this.mayRead(actor, row.topic),
-        ),
+        followedTopic(row, streams.get(row.topic)!, await this.mayRead(actor, row.topic)),
       ),
     );
   }
@@ -82,6 +77,7 @@ export class TopicFollows {
           topic,
           followed_at: this.clock(),
           read_seq: Number(head?.head_seq ?? 0),
+          muted: 0,
         })
         .execute();
       return true;
@@ -108,27 +104,41 @@ export class TopicFollows {
     return { topic };
   }
 
-  /** A page of a topic's messages after `after` (the caller's cursor), for a user who may read it. */
+  /**
+   * A page of a topic's messages for a user who may read it: after `after` (the caller's cursor), or
+   * the newest before `before` (the oldest the caller shows), oldest first either way.
+   */
   async messages(
     actor: User,
-    request: { topic: string; after: number; limit?: number | undefined },
+    request: {
+      topic: string;
+      after?: number | undefined;
+      before?: number | undefined;
+      limit?: number | undefined;
+    },
   ): Promise<TopicMessagesPage> {
-    const { topic, after } = request;
+    const { topic } = request;
     await this.access.require(actor, [topic], 'read');
     const { headSeq, prunedSeq } = (await this.topics.streams([topic])).get(topic)!;
-    if (after > headSeq)
+    const limit = request.limit ?? DEFAULT_TOPIC_PAGE;
+    const back = request.before !== undefined;
+    const seq = request.before ?? request.after;
+    if (seq === undefined) throw new SwitchboardError('bad_request', 'give either after or before');
+    // A cursor past the newest message was not given by this server; `before` one past it is the newest page.
+    if (seq > (back ? headSeq + 1 : headSeq))
       throw new SwitchboardError(
         'bad_request',
-        `after ${after} is past the newest message of ${topic} (${headSeq}): catch up from a seq you were given`,
+        `${back ? 'before' : 'after'} ${seq} is past the newest message of ${topic} (${headSeq}): page from a seq you were given`,
       );
-    const limit = request.limit ?? DEFAULT_TOPIC_PAGE;
     // One more than asked tells whether there are more.
-    const messages = await this.topics.readAfter(topic, after, limit + 1);
+    const found = back
+      ? await this.topics.readBefore(topic, seq, limit + 1)
+      : await this.topics.readAfter(topic, seq, limit + 1);
     return {
       topic,
-      messages: messages.slice(0, limit),
-      hasMore: messages.length > limit,
-      reset: after < prunedSeq,
+      messages: back ? found.slice(-limit) : found.slice(0, limit),
+      hasMore: found.length > limit,
+      reset: !back && seq < prunedSeq,
       prunedSeq,
     };
   }
@@ -153,17 +163,35 @@ export class TopicFollows {
     return state;
   }
 
+  /**
+   * Mutes or unmutes a followed topic (`not_found` if the user does not follow it); the user's
+   * devices hear the new state when it changed. Access is not asked: a topic one may no longer read
+   * may still be muted.
+   */
+  async setMuted(actor: User, topic: string, muted: boolean): Promise<FollowedTopic> {
+    const changed = await this.db
+      .updateTable('topic_follows')
+      .set({ muted: muted ? 1 : 0 })
+      .where('user_id', '=', actor.id)
+      .where('topic', '=', topic)
+      .where('muted', '=', muted ? 0 : 1)
+      .executeTakeFirst();
+    const state = await this.state(actor, topic);
+    if (Number(changed.numUpdatedRows) > 0) this.notifier.toUser(actor.id, 'topic.state', state);
+    return state;
+  }
+
   /** One followed topic's state; `not_found` if the user does not follow it. */
   private async state(actor: User, topic: string): Promise<FollowedTopic> {
     const row = await this.db
       .selectFrom('topic_follows')
-      .select('read_seq')
+      .select(['topic', 'read_seq', 'muted'])
       .where('user_id', '=', actor.id)
       .where('topic', '=', topic)
       .executeTakeFirst();
     if (!row) throw new SwitchboardError('not_found', `you do not follow ${topic}`);
     const stream = (await this.topics.streams([topic])).get(topic)!;
-    return followedTopic(topic, stream, Number(row.read_seq), await this.mayRead(actor, topic));
+    return followedTopic(row, stream, await this.mayRead(actor, topic));
   }
 
   private async mayRead(actor: User, topic: string): Promise<boolean> {
@@ -171,12 +199,18 @@ export class TopicFollows {
   }
 }
 
-/** A followed topic, its fields in the order the protocol lists them. */
+/** A followed topic from its stored follow, its fields in the order the protocol lists them. */
 function followedTopic(
-  topic: string,
+  row: { topic: string; read_seq: number; muted: number },
   { headSeq, prunedSeq }: { headSeq: number; prunedSeq: number },
-  readSeq: number,
   readable: boolean,
 ): FollowedTopic {
-  return { topic, headSeq, readSeq, prunedSeq, readable };
+  return {
+    topic: row.topic,
+    headSeq,
+    readSeq: Number(row.read_seq),
+    prunedSeq,
+    readable,
+    muted: Boolean(row.muted),
+  };
 }

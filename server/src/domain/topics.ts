@@ -155,13 +155,28 @@ export class Topics {
 
   /** Stored messages of one topic after `seq`, in seq order, at most `limit`. */
   async readAfter(topic: string, seq: number, limit = MAX_TOPIC_READ): Promise<TopicMessage[]> {
+    return this.readFrom(topic, seq, 'after', limit);
+  }
+
+  /** Up to `limit` of a topic's newest messages before `seq`, oldest first (a page back in its history). */
+  async readBefore(topic: string, seq: number, limit: number): Promise<TopicMessage[]> {
+    return (await this.readFrom(topic, seq, 'before', limit)).reverse();
+  }
+
+  /** Up to `limit` messages of one topic on one side of `seq`, nearest it first. */
+  private async readFrom(
+    topic: string,
+    seq: number,
+    side: 'after' | 'before',
+    limit: number,
+  ): Promise<TopicMessage[]> {
     const rows = await this.db
       .selectFrom('topic_messages')
       .innerJoin('topics', 'topics.id', 'topic_messages.topic_id')
       .selectAll('topic_messages')
       .where('topics.name', '=', topic)
-      .where('topic_messages.seq', '>', seq)
-      .orderBy('topic_messages.seq', 'asc')
+      .where('topic_messages.seq', side === 'after' ? '>' : '<', seq)
+      .orderBy('topic_messages.seq', side === 'after' ? 'asc' : 'desc')
       .limit(limit)
       .execute();
     return rows.map((row) => toTopicMessage(row, topic));

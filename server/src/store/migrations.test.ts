@@ -1,6 +1,7 @@
 // Migrations carry existing data over: a database made before channel details, threads and
 // reactions keeps every channel and message, in a shape the new code reads; files attached before
-// their order was stored keep the order they were shown in.
+// their order was stored keep the order they were shown in; topics followed before mute stay followed,
+// unmuted.
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
@@ -109,6 +110,21 @@ describe('migrations', () => {
       ['f-a', 'm1', 1],
       ['f-c', 'm1', 2],
       ['f-d', 'm2', 0],
+    ]);
+  });
+
+  it('keeps the topics followed before mute, with their read positions, unmuted', async () => {
+    const db = await databaseAt('0070_file_order');
+    await aliceInChannel(db, { name: 'general', topic: '' }, []);
+    await sql`insert into topic_follows (user_id, topic, followed_at, read_seq)
+              values ('u1', 'backups', 5, 3), ('u1', 'deploys', 6, 0)`.execute(db);
+
+    await migrateToLatest(db);
+
+    const rows = await db.selectFrom('topic_follows').selectAll().orderBy('topic').execute();
+    expect(rows.map((r) => [r.topic, Number(r.read_seq), Number(r.muted)])).toEqual([
+      ['backups', 3, 0],
+      ['deploys', 0, 0],
     ]);
   });
 });

@@ -359,6 +359,16 @@ const migrations: Record<string, Migration> = {
                 where message_id is not null`.execute(db);
     },
   },
+  // --- topics in the apps, continued (0080–0089) ---
+  '0080_topic_follow_mute': {
+    async up(db: Kysely<unknown>) {
+      // Muted is kept with the follow, so it holds on every device; existing follows are not muted.
+      await db.schema
+        .alterTable('topic_follows')
+        .addColumn('muted', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

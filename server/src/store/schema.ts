@@ -242,7 +242,7 @@ export interface Database {
   topic_access: TopicAccessTable;
 }
 
-// --- Topics the apps' users follow (0060) ---
+// --- Topics the apps' users follow (0060, muted since 0080) ---
 
 /** A user follows a topic by name (it may have no message yet); `read_seq` is how far they have read. */
 export interface TopicFollowsTable {
@@ -250,6 +250,8 @@ export interface TopicFollowsTable {
   topic: string;
   followed_at: number;
   read_seq: number;
+  /** 1: no notifications, not in the badge (the messages still arrive). */
+  muted: number;
 }
 
 export interface Database {

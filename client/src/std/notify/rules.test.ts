@@ -205,15 +205,31 @@ describe('decideTopic', () => {
   const quiet: Preferences = { quietHours: { from: '11:00', to: '13:00', timeZone: 'UTC' } };
   const dnd: Preferences = { dnd: { until: null } };
   const topicOnScreen = (focused: boolean): OnScreen => ({ channelId: null, topic: 'backups', focused });
-  const cases: [string, { priority: number; read?: boolean }, Preferences, OnScreen, string][] = [
+  const cases: [
+    string,
+    { priority: number; read?: boolean; muted?: boolean },
+    Preferences,
+    OnScreen,
+    string,
+  ][] = [
     ['priority 1 is only listed', { priority: 1 }, {}, NOTHING_ON_SCREEN, 'level'],
     ['priority 2 is only listed', { priority: 2 }, {}, NOTHING_ON_SCREEN, 'level'],
     [
-      'priority 3 notifies, whatever the level for conversations',
+      'priority 3 notifies at the level "mentions": no topic message names the user',
       { priority: 3 },
-      { notify: 'none' },
+      { notify: 'mentions' },
       NOTHING_ON_SCREEN,
       'notify',
+    ],
+    ['the level "nothing" holds back 3', { priority: 3 }, { notify: 'none' }, NOTHING_ON_SCREEN, 'level'],
+    ['the level "nothing" holds back 5 too', { priority: 5 }, { notify: 'none' }, NOTHING_ON_SCREEN, 'level'],
+    ['muted holds back 3', { priority: 3, muted: true }, {}, NOTHING_ON_SCREEN, 'muted'],
+    [
+      'muted holds back 5, even at the level "all"',
+      { priority: 5, muted: true },
+      { notify: 'all' },
+      NOTHING_ON_SCREEN,
+      'muted',
     ],
     ['priority 4 notifies', { priority: 4 }, {}, NOTHING_ON_SCREEN, 'notify'],
     ['read elsewhere', { priority: 5, read: true }, {}, NOTHING_ON_SCREEN, 'read'],
@@ -224,15 +240,15 @@ describe('decideTopic', () => {
     ['quiet hours hold back 3', { priority: 3 }, quiet, NOTHING_ON_SCREEN, 'quiet-hours'],
     ['quiet hours let 5 through', { priority: 5 }, quiet, NOTHING_ON_SCREEN, 'notify'],
   ];
-  it.each(cases)('%s', (_name, { priority, read = false }, prefs, onScreen, expected) => {
-    const decision = decideTopic({ topic: 'backups', priority, read }, prefs, NOON_UTC, onScreen);
+  it.each(cases)('%s', (_name, { priority, read = false, muted = false }, prefs, onScreen, expected) => {
+    const decision = decideTopic({ topic: 'backups', priority, read, muted }, prefs, NOON_UTC, onScreen);
     expect(decision.notify ? 'notify' : decision.because).toBe(expected);
   });
 
   it('is silent when sounds are off', () => {
     expect(
       decideTopic(
-        { topic: 't', priority: 3, read: false },
+        { topic: 't', priority: 3, read: false, muted: false },
         { notifySound: false },
         NOON_UTC,
         NOTHING_ON_SCREEN,
@@ -318,10 +334,22 @@ describe('unread totals', () => {
 
   it('adds the unread messages of followed topics to the unread count, not to those for the user', () => {
     const channels = [channel('ops', 'public', 5, 1)];
-    expect(unreadTotals(channels, {}, [{ unreadCount: 3 }, { unreadCount: 0 }])).toEqual({
-      unread: 8,
-      mentions: 1,
-    });
+    expect(
+      unreadTotals(channels, {}, [
+        { unreadCount: 3, muted: false },
+        { unreadCount: 0, muted: false },
+      ]),
+    ).toEqual({ unread: 8, mentions: 1 });
+  });
+
+  it('leaves muted topics out, as muted conversations', () => {
+    const channels = [channel('ops', 'public', 5, 1)];
+    expect(
+      unreadTotals(channels, {}, [
+        { unreadCount: 3, muted: true },
+        { unreadCount: 4, muted: false },
+      ]),
+    ).toEqual({ unread: 9, mentions: 1 });
   });
 
   it('leaves muted conversations out', () => {

@@ -59,7 +59,7 @@ export function decide(candidate: Candidate, prefs: Preferences, now: number, on
     return { notify: false, because: 'on-screen' };
   const setting = prefs.conversations?.[candidate.channelId];
   if (setting?.muted) return { notify: false, because: 'muted' };
-  const level = setting?.notify ?? prefs.notify ?? NOTIFY_DEFAULTS.notify;
+  const level = setting?.notify ?? notifyLevel(prefs);
   const reason = reasonFor(candidate);
   if (level === 'none' || (level === 'mentions' && reason === 'message'))
     return { notify: false, because: 'level' };
@@ -67,6 +67,11 @@ export function decide(candidate: Candidate, prefs: Preferences, now: number, on
   if (prefs.quietHours && inQuietHours(prefs.quietHours, now))
     return { notify: false, because: 'quiet-hours' };
   return { notify: true, reason, silent: !(prefs.notifySound ?? NOTIFY_DEFAULTS.notifySound) };
+}
+
+/** The user's notification level for everything without a setting of its own. */
+export function notifyLevel(prefs: Preferences): NonNullable<Preferences['notify']> {
+  return prefs.notify ?? NOTIFY_DEFAULTS.notify;
 }
 
 /** ntfy's priorities as the apps treat them: 1–2 are only listed, 4–5 are urgent, 5 breaks through. */
@@ -79,12 +84,17 @@ export interface TopicCandidate {
   priority: number;
   /** All at or before the user's read position. */
   read: boolean;
+  /** The user muted the topic (kept with the follow, on every device). */
+  muted: boolean;
 }
 
 /**
- * The decision for a followed topic: following it asked for its messages, so the user's level for
- * conversations does not apply. Priority 1–2 only lists them (unread, no pop-up); do-not-disturb and
- * quiet hours hold back all but priority 5, which, as in ntfy, is for what must not wait.
+ * The decision for a followed topic. A muted topic, like a muted conversation, notifies of nothing,
+ * and a user whose level is `none` ("Nothing") gets no notification from topics either — priority 5
+ * included: do-not-disturb is a pause, `none` a standing choice. Otherwise following asked for the
+ * topic's messages, so `mentions` does not hold them back (no topic message names the user).
+ * Priority 1–2 only lists them (unread, no pop-up); do-not-disturb and quiet hours hold back all but
+ * priority 5, which, as in ntfy, is for what must not wait.
  */
 export function decideTopic(
   candidate: TopicCandidate,
@@ -94,7 +104,9 @@ export function decideTopic(
 ): Decision {
   if (candidate.read) return { notify: false, because: 'read' };
   if (onScreen.focused && onScreen.topic === candidate.topic) return { notify: false, because: 'on-screen' };
-  if (candidate.priority <= TOPIC_PRIORITY.listedOnly) return { notify: false, because: 'level' };
+  if (candidate.muted) return { notify: false, because: 'muted' };
+  if (notifyLevel(prefs) === 'none' || candidate.priority <= TOPIC_PRIORITY.listedOnly)
+    return { notify: false, because: 'level' };
   if (candidate.priority < TOPIC_PRIORITY.max && dndActive(prefs, now))
     return { notify: false, because: 'dnd' };
   if (candidate.priority < TOPIC_PRIORITY.max && prefs.quietHours && inQuietHours(prefs.quietHours, now))
@@ -176,7 +188,7 @@ export function matchesKeyword(text: string, keywords: readonly string[] | undef
 /**
  * Unread messages and those that call for the user (mentions, and everything unread in direct
  * conversations), over every conversation that is not muted, and the unread messages of followed
- * topics: what a tray icon or a badge shows.
+ * topics that are not muted: what a tray icon or a badge shows.
  */
 export interface UnreadTotals {
   unread: number;
@@ -186,7 +198,7 @@ export interface UnreadTotals {
 export function unreadTotals(
   channels: readonly ChannelSummary[],
   prefs: Preferences,
-  topics: readonly { unreadCount: number }[] = [],
+  topics: readonly { unreadCount: number; muted: boolean }[] = [],
 ): UnreadTotals {
   let unread = 0;
   let mentions = 0;
@@ -196,6 +208,6 @@ export function unreadTotals(
     mentions += channel.kind === 'direct' ? channel.unreadCount : channel.mentionCount;
   }
   // A topic's messages are unread like a channel's, and none of them names the user.
-  for (const topic of topics) unread += topic.unreadCount;
+  for (const topic of topics) if (!topic.muted) unread += topic.unreadCount;
   return { unread, mentions };
 }

@@ -323,10 +323,13 @@ const topicMessage = (seq: number, changes: Partial<TopicMessage> = {}): TopicMe
   ...changes,
 });
 
+/** The followed topic `backups`, read up to `readSeq`. */
+const followed = (readSeq: number, muted = false) => ({ topic: 'backups', readSeq, muted });
+
 describe('followed topics', () => {
   it('shows a new message titled with its title (or the topic), its text as written, link and priority', () => {
     const { notifications, shown } = setup([]);
-    notifications.topicMessages('backups', 0, [
+    notifications.topicMessages(followed(0), [
       topicMessage(1, {
         title: 'Nightly',
         priority: 4,
@@ -334,7 +337,7 @@ describe('followed topics', () => {
         tags: ['floppy_disk'],
       }),
     ]);
-    notifications.topicMessages('backups', 0, [topicMessage(2)]);
+    notifications.topicMessages(followed(0), [topicMessage(2)]);
     expect(shown).toEqual([
       {
         id: 'backups-1',
@@ -363,9 +366,9 @@ describe('followed topics', () => {
 
   it('renders a markdown message as plain text, and summarizes several after a catch-up at their highest priority', () => {
     const { notifications, shown } = setup([]);
-    notifications.topicMessages('backups', 0, [topicMessage(1, { markdown: true })]);
+    notifications.topicMessages(followed(0), [topicMessage(1, { markdown: true })]);
     expect(shown[0]!.preview).toBe('run 1 done');
-    notifications.topicMessages('backups', 1, [
+    notifications.topicMessages(followed(1), [
       topicMessage(1),
       topicMessage(2, { priority: 2 }),
       topicMessage(3, { priority: 5 }),
@@ -383,9 +386,9 @@ describe('followed topics', () => {
 
   it('lists low priorities without a pop-up, and takes a notification away once the topic is read', () => {
     const { notifications, shown, cleared } = setup([]);
-    notifications.topicMessages('backups', 0, [topicMessage(1, { priority: 2 })]);
+    notifications.topicMessages(followed(0), [topicMessage(1, { priority: 2 })]);
     expect(shown).toEqual([]);
-    notifications.topicMessages('backups', 0, [topicMessage(2), topicMessage(3)]);
+    notifications.topicMessages(followed(0), [topicMessage(2), topicMessage(3)]);
     notifications.topicRead('backups', 2);
     expect(cleared).toEqual([]);
     // Channel read states moving leaves it alone.
@@ -395,10 +398,24 @@ describe('followed topics', () => {
     expect(cleared).toEqual(['topic:backups']);
   });
 
+  it('says nothing of a muted topic, whatever its priority, and again once it is unmuted', () => {
+    const { notifications, shown } = setup([]);
+    notifications.topicMessages(followed(0, true), [topicMessage(1, { priority: 5 })]);
+    expect(shown).toEqual([]);
+    notifications.topicMessages(followed(0, false), [topicMessage(2, { priority: 3 })]);
+    expect(shown.map((n) => n.seq)).toEqual([2]);
+  });
+
+  it('says nothing when the user chose no notifications, priority 5 included', () => {
+    const { notifications, shown } = setup([], { notify: 'none' });
+    notifications.topicMessages(followed(0), [topicMessage(1, { priority: 5 })]);
+    expect(shown).toEqual([]);
+  });
+
   it('says nothing while the topic is on screen and focused', () => {
     const { notifications, shown } = setup([]);
     notifications.setFocus({ channelId: null, topic: 'backups', focused: true });
-    notifications.topicMessages('backups', 0, [topicMessage(1, { priority: 5 })]);
+    notifications.topicMessages(followed(0), [topicMessage(1, { priority: 5 })]);
     expect(shown).toEqual([]);
   });
 });

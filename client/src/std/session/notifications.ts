@@ -4,7 +4,14 @@
 // conversation gets at most one notification — the message itself when it is one, else a summary
 // ("12 new messages in #ops"), counted from the server's unread counts where history was not loaded.
 // Each message is considered once: a conversation remembers the highest seq it has looked at.
-import type { ChannelSummary, Message, Preferences, StreamEvent, TopicMessage } from '@switchboard/protocol';
+import type {
+  ChannelSummary,
+  FollowedTopic,
+  Message,
+  Preferences,
+  StreamEvent,
+  TopicMessage,
+} from '@switchboard/protocol';
 import { topicKey, type SessionNotification } from '../contract.ts';
 import { clip, preview } from '../notify/preview.ts';
 import {
@@ -150,14 +157,17 @@ export class Notifications {
    * brought (session/topics.ts gives each message once). At most one notification per topic: the
    * message itself, or a summary of several, as urgent as the most urgent of them.
    */
-  topicMessages(topic: string, readSeq: number, messages: readonly TopicMessage[]): void {
+  topicMessages(
+    { topic, readSeq, muted }: Pick<FollowedTopic, 'topic' | 'readSeq' | 'muted'>,
+    messages: readonly TopicMessage[],
+  ): void {
     const fresh = messages.filter((m) => m.seq > readSeq);
     const first = fresh[0];
     const last = fresh.at(-1);
     if (!first || !last) return;
     const priority = Math.max(...fresh.map((m) => m.priority ?? TOPIC_PRIORITY.default));
     const decision = decideTopic(
-      { topic, priority, read: false },
+      { topic, priority, read: false, muted },
       this.host.preferences(),
       this.host.now(),
       this.onScreen(),

@@ -1,6 +1,7 @@
 // Followed topics against a small in-memory server: a first load that is not news, live messages
 // taken once and in order, gaps fetched, catch-up after time away in pages, retention said rather
-// than skipped, read positions only forward, and what a restart keeps.
+// than skipped, read positions only forward, mute kept with the follow, older pages for the view,
+// and what a restart keeps.
 import { describe, expect, it } from 'vitest';
 import {
   SwitchboardError,
@@ -8,7 +9,7 @@ import {
   type TopicMessage,
   type TopicMessagesPage,
 } from '@switchboard/protocol';
-import { FollowedTopics, TOPIC_KEEP, type KeptTopic } from './topics.ts';
+import { FollowedTopics, KeptTopic, TOPIC_KEEP } from './topics.ts';
 
 /** Pages are small here, so catch-up takes several. */
 const PAGE = 3;
@@ -17,7 +18,9 @@ class FakeServer {
   readonly streams = new Map<string, TopicMessage[]>();
   readonly follows = new Map<string, number>();
   readonly pruned = new Map<string, number>();
+  readonly muted = new Set<string>();
   denied = new Set<string>();
+  mutes = 0;
   pages = 0;
 
   publish(topic: string, message: string, over: Partial<TopicMessage> = {}): TopicMessage {
@@ -59,12 +62,13 @@ class FakeServer {
       readSeq: this.follows.get(topic) ?? 0,
       prunedSeq: this.pruned.get(topic) ?? 0,
       readable: !this.denied.has(topic),
+      muted: this.muted.has(topic),
     };
   }
 }
 
 function setup(server = new FakeServer()) {
-  const news: { topic: string; readSeq: number; seqs: number[] }[] = [];
+  const news: { topic: string; readSeq: number; seqs: number[]; muted?: true }[] = [];
   const received: { topic: string; seqs: number[]; gap: boolean }[] = [];
   const reads: [string, number][] = [];
   const topics = new FollowedTopics({
@@ -88,13 +92,31 @@ function setup(server = new FakeServer()) {
         prunedSeq,
       };
     },
+    olderPage: async (topic, before): Promise<TopicMessagesPage> => {
+      if (server.denied.has(topic)) throw new SwitchboardError('forbidden', `you may not read ${topic}`);
+      const older = (server.streams.get(topic) ?? []).filter((m) => m.seq < before);
+      return {
+        topic,
+        messages: older.slice(-PAGE),
+        hasMore: older.length > PAGE,
+        reset: false,
+        prunedSeq: server.pruned.get(topic) ?? 0,
+      };
+    },
+    mute: async (topic, muted) => {
+      server.mutes += 1;
+      if (muted) server.muted.add(topic);
+      else server.muted.delete(topic);
+      return server.state(topic);
+    },
     markRead: async (topic, seq) => {
       server.follows.set(topic, Math.max(seq, server.follows.get(topic) ?? 0));
       return server.state(topic);
     },
     changed: () => {},
     received: (topic, messages, gap) => received.push({ topic, seqs: messages.map((m) => m.seq), gap }),
-    news: (topic, readSeq, messages) => news.push({ topic, readSeq, seqs: messages.map((m) => m.seq) }),
+    news: ({ topic, readSeq, muted }, messages) =>
+      news.push({ topic, readSeq, seqs: messages.map((m) => m.seq), ...(muted && { muted }) }),
     read: (topic, readSeq) => reads.push([topic, readSeq]),
   });
   const kept = (topic: string) => topics.open(topic).messages.map((m) => m.seq);
@@ -114,6 +136,7 @@ describe('FollowedTopics', () => {
       readSeq: 5,
       prunedSeq: 0,
       readable: true,
+      muted: false,
       unreadCount: 0,
     });
     expect(news).toEqual([]);
@@ -220,6 +243,60 @@ describe('FollowedTopics', () => {
       ['ci', 3],
     ]);
     await expect(topics.markRead('unknown', 1)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it("mutes on the server once, still takes and counts a muted topic's messages, and hears a mute from another device", async () => {
+    const { server, topics, news, kept, summary } = setup();
+    await topics.follow('ci');
+    await topics.setMuted('ci', true);
+    await topics.setMuted('ci', true);
+    expect(server.mutes).toBe(1);
+    expect(summary('ci')).toMatchObject({ muted: true, unreadCount: 0 });
+    topics.live(server.publish('ci', 'build 1'));
+    expect(kept('ci')).toEqual([1]);
+    expect(summary('ci')).toMatchObject({ muted: true, unreadCount: 1 });
+    // The notifications are told it is muted: they decide (notify/rules.ts).
+    expect(news).toEqual([{ topic: 'ci', readSeq: 0, seqs: [1], muted: true }]);
+
+    // Unmuted on another device.
+    server.muted.delete('ci');
+    topics.applyState(server.state('ci'));
+    expect(summary('ci')?.muted).toBe(false);
+    await expect(topics.setMuted('unknown', true)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('loads a saved topic from before mute as unmuted', () => {
+    const { topics, summary } = setup();
+    const savedBefore = {
+      topic: 'old',
+      headSeq: 0,
+      readSeq: 0,
+      prunedSeq: 0,
+      readable: true,
+      cursor: 0,
+      messages: [],
+      gap: false,
+    };
+    topics.load([KeptTopic.parse(savedBefore)]);
+    expect(summary('old')?.muted).toBe(false);
+  });
+
+  it('pages back before the oldest kept message for the view, without keeping the older ones', async () => {
+    const { server, topics, kept } = setup();
+    for (let n = 1; n <= TOPIC_KEEP + 7; n++) server.publish('busy', `m${n}`);
+    await topics.follow('busy');
+    expect(kept('busy')[0]).toBe(8);
+    const pages = [];
+    for (let before = 8, hasOlder = true; hasOlder;) {
+      const page = await topics.loadOlder('busy', before);
+      pages.push(page.messages.map((m) => m.seq));
+      hasOlder = page.hasOlder;
+      before = page.messages[0]?.seq ?? 0;
+    }
+    expect(pages).toEqual([[5, 6, 7], [2, 3, 4], [1]]);
+    expect(kept('busy')).toHaveLength(TOPIC_KEEP);
+    expect(kept('busy')[0]).toBe(8);
+    await expect(topics.loadOlder('unknown', 5)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('forgets a topic unfollowed here or on another device, and one the server no longer lists', async () => {

@@ -19,6 +19,8 @@ export const TOPIC_KEEP = 100;
 
 /** A followed topic as this device keeps it (saved in the account's cached meta). */
 export const KeptTopic = FollowedTopic.extend({
+  /** Records saved before topics could be muted have none. */
+  muted: z.boolean().default(false),
   /** Every message up to this seq has been received (or removed by retention); null: none asked for yet. */
   cursor: Seq.nullable(),
   messages: z.array(TopicMessage).max(TOPIC_KEEP),
@@ -32,13 +34,16 @@ export interface FollowedTopicsHost {
   follow(topic: string): Promise<FollowedTopic>;
   unfollow(topic: string): Promise<unknown>;
   page(topic: string, after: number): Promise<TopicMessagesPage>;
+  /** The newest page of a topic's messages before `before`, oldest first. */
+  olderPage(topic: string, before: number): Promise<TopicMessagesPage>;
   markRead(topic: string, seq: number): Promise<FollowedTopic>;
+  mute(topic: string, muted: boolean): Promise<FollowedTopic>;
   /** The list, a count or a topic's messages changed: tell the UI the list, and save. */
   changed(): void;
   /** New messages of a topic, in seq order, for its open view. */
   received(topic: string, messages: TopicMessage[], gap: boolean): void;
   /** Messages that are news (live, or missed while away — not a first load): the notifications decide. */
-  news(topic: string, readSeq: number, messages: TopicMessage[]): void;
+  news(state: FollowedTopic, messages: TopicMessage[]): void;
   /** A topic was read up to `readSeq` (here or on another device). */
   read(topic: string, readSeq: number): void;
 }
@@ -107,7 +112,7 @@ export class FollowedTopics {
     }
     if (message.seq > kept.cursor + 1) return void this.catchUp(message.topic);
     this.take(kept, [message], false);
-    this.host.news(kept.topic, kept.readSeq, [message]);
+    this.host.news(kept, [message]);
     this.host.changed();
   }
 
@@ -133,6 +138,22 @@ export class FollowedTopics {
   async unfollow(topic: string): Promise<void> {
     await this.host.unfollow(topic);
     this.removed(topic);
+  }
+
+  /**
+   * A page of a followed topic's messages older than `before` (the oldest its view shows), for the
+   * view alone: this device keeps only the newest (TOPIC_KEEP).
+   */
+  async loadOlder(topic: string, before: number): Promise<{ messages: TopicMessage[]; hasOlder: boolean }> {
+    this.require(topic);
+    const page = await this.host.olderPage(topic, before);
+    return { messages: page.messages, hasOlder: page.hasMore };
+  }
+
+  /** Mutes or unmutes a followed topic on the server, so on every device. */
+  async setMuted(topic: string, muted: boolean): Promise<void> {
+    if (this.require(topic).muted === muted) return;
+    this.applyState(await this.host.mute(topic, muted));
   }
 
   /** Marks a followed topic read up to `seq` on the server (never back). */
@@ -211,7 +232,7 @@ export class FollowedTopics {
       if (!page.hasMore) break;
     }
     const kept = this.topics.get(topic);
-    if (kept && news.length > 0) this.host.news(topic, kept.readSeq, news);
+    if (kept && news.length > 0) this.host.news(kept, news);
     this.host.changed();
   }
 

@@ -26,7 +26,11 @@ const SearchQuery = z.looseObject({
 const ThreadsQuery = z.looseObject({ limit: queryLimit });
 /** `:topic` is checked by the action (TopicName), like every other field. */
 const TopicParams = z.strictObject({ topic: z.string() });
-const TopicMessagesQuery = z.strictObject({ after: querySeq, limit: queryLimit });
+const TopicMessagesQuery = z.strictObject({
+  after: querySeq.optional(),
+  before: querySeq.optional(),
+  limit: queryLimit,
+});
 /** `:emoji` is the URL-encoded emoji (or its shortcode name); the action checks it against the set. */
 const ReactionParams = z.strictObject({ id: Id, emoji: ReactionEmoji });
 
@@ -113,6 +117,9 @@ export function chatRoutes(api: FastifyInstance, ctx: ServerContext): void {
   api.get('/me/topics', (request) => act(request, 'topic.list', {}));
   api.put('/me/topics/:topic', (request) => act(request, 'topic.follow', { topic: topicOf(request) }));
   api.delete('/me/topics/:topic', (request) => act(request, 'topic.unfollow', { topic: topicOf(request) }));
+  api.patch('/me/topics/:topic', (request) =>
+    act(request, 'topic.mute', { ...bodyObject(request), topic: topicOf(request) }),
+  );
   api.get('/me/topics/:topic/messages', (request) =>
     act(request, 'topic.messages', { ...parse(TopicMessagesQuery, request.query), topic: topicOf(request) }),
   );
