@@ -4,9 +4,17 @@
 // "Jump to latest" ever having been offered. A reader who scrolls up in the middle of a burst stays
 // where they are, and is offered the way back.
 import { expect, test, type Page } from '@playwright/test';
-import { newId, type SendAck } from '@switchboard/protocol';
-import { call, connect, type TestSocket } from '../support/server.ts';
-import { conversation, inView, log, openConversation, person, Rest, uniqueName } from './support/app.ts';
+import { connect, type TestSocket } from '../support/server.ts';
+import {
+  conversation,
+  inView,
+  log,
+  openConversation,
+  person,
+  Rest,
+  sendFast,
+  uniqueName,
+} from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
 
 const EARLIER = 30;
@@ -30,30 +38,13 @@ const label = (n: number) => `burst ${String(n).padStart(4, '0')}`;
 const text = (n: number) =>
   n % 9 === 0 ? `${label(n)}: a longer one\n\nwith a second paragraph` : `${label(n)}: a chat line`;
 
-/**
- * Sends messages `sending.next`..`sending.to` to `channelId` as fast as the server acks them,
- * `inFlight` at a time; `to` may be moved while it runs, and several may share one `sending`.
- */
-async function burst(
+/** The burst: as fast as the server takes it, `inFlight` sends at a time. */
+const burst = (
   socket: TestSocket,
   channelId: string,
   sending: { next: number; to: number },
   inFlight = IN_FLIGHT,
-): Promise<void> {
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (sending.next <= sending.to) {
-        const n = sending.next++;
-        const sent = await call<SendAck>(socket, 'message.send', {
-          channelId,
-          clientId: newId(),
-          text: text(n),
-        });
-        expect(sent.ok, `message ${n} was refused: ${JSON.stringify(sent)}`).toBe(true);
-      }
-    }),
-  );
-}
+) => sendFast(socket, channelId, sending, text, inFlight);
 
 /** A channel of `EARLIER` messages that bob has read, open at its bottom in bob's page, CPU throttled. */
 async function openAtBottom(browser: import('@playwright/test').Browser) {
