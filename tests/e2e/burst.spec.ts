@@ -5,17 +5,7 @@
 // where they are, and is offered the way back.
 import { expect, test, type Page } from '@playwright/test';
 import { connect, type TestSocket } from '../support/server.ts';
-import {
-  conversation,
-  inView,
-  log,
-  openConversation,
-  person,
-  Rest,
-  sendFast,
-  uniqueName,
-} from './support/app.ts';
-import { e2eEnv } from './support/env.ts';
+import { conversation, inView, log, openReadChannel, sendFast, unreadShown } from './support/app.ts';
 
 const EARLIER = 30;
 const BURST = 1_500;
@@ -48,18 +38,8 @@ const burst = (
 
 /** A channel of `EARLIER` messages that bob has read, open at its bottom in bob's page, CPU throttled. */
 async function openAtBottom(browser: import('@playwright/test').Browser) {
-  const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const channel = await alice.createChannel(uniqueName('burst'));
-  await bob.join(channel.id);
-  let head = 0;
-  for (let n = 1; n <= EARLIER; n++) head = (await alice.post(channel.id, text(n))).seq;
-  await bob.call('POST', `/channels/${channel.id}/read`, { seq: head });
-
-  const page = await person(browser, 'bob');
-  await openConversation(page, channel.name);
-  await expect.poll(() => inView(page, label(EARLIER))).toBe(true);
+  const earlier = Array.from({ length: EARLIER }, (_, i) => text(i + 1));
+  const { url, alice, bob, channel, page } = await openReadChannel(browser, 'burst', earlier, label(EARLIER));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   const { socket } = await connect(url, alice.token);
@@ -161,20 +141,7 @@ test('a reader who scrolls up in the middle of a burst stays there, and Jump to 
     const last = sending.to;
 
     // All of it has reached the page: the sidebar shows the count the server keeps for the reader.
-    await expect
-      .poll(
-        async () => {
-          const { channels } = await bob.call<{ channels: { id: string; unreadCount: number }[] }>(
-            'GET',
-            '/me/channels',
-          );
-          const unread = channels.find((c) => c.id === channel.id)!.unreadCount;
-          const name = (await conversation(page, channel.name).textContent()) ?? '';
-          return unread > 0 && name.includes(`${unread} unread`);
-        },
-        { timeout: 60_000 },
-      )
-      .toBe(true);
+    await expect.poll(() => unreadShown(page, bob, channel), { timeout: 60_000 }).toBeGreaterThan(0);
     // The reader was left where they were the whole time.
     expect(await inView(page, reading!)).toBe(true);
     expect(await inView(page, label(last))).toBe(false);

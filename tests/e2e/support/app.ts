@@ -241,3 +241,33 @@ export async function sendFast(
     }),
   );
 }
+
+/**
+ * A new channel (named from `prefix`) that alice made and bob joined, holding `texts` from alice that
+ * bob has read, open in bob's page with `newest` in view.
+ */
+export async function openReadChannel(browser: Browser, prefix: string, texts: string[], newest: string) {
+  const { url } = e2eEnv();
+  const alice = await Rest.signIn(url, 'alice');
+  const bob = await Rest.signIn(url, 'bob');
+  const channel = await alice.createChannel(uniqueName(prefix));
+  await bob.join(channel.id);
+  let head = 0;
+  for (const text of texts) head = (await alice.post(channel.id, text)).seq;
+  await bob.call('POST', `/channels/${channel.id}/read`, { seq: head });
+  const page = await person(browser, 'bob');
+  await openConversation(page, channel.name);
+  await expect.poll(() => inView(page, newest)).toBe(true);
+  return { url, alice, bob, channel, page };
+}
+
+/** The unread count the server keeps for `reader` in `channel` once the sidebar shows it too, else 0. */
+export async function unreadShown(page: Page, reader: Rest, channel: { id: string; name: string }) {
+  const { channels } = await reader.call<{ channels: { id: string; unreadCount: number }[] }>(
+    'GET',
+    '/me/channels',
+  );
+  const unread = channels.find((c) => c.id === channel.id)!.unreadCount;
+  const name = (await conversation(page, channel.name).textContent()) ?? '';
+  return name.includes(`${unread} unread`) ? unread : 0;
+}
