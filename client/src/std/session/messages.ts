@@ -148,7 +148,8 @@ export class MessageViews {
     if (reset)
       this.host.tell({ channelId, messages: this.view(stream), reset: true, hasOlder: stream.hasOlder });
     else if (dropped.length > 0)
-      // Changed and let go at once (an edit of one of the oldest) is let go: below the floor now.
+      // A message changed and let go in one step (an edit of one of the oldest) is not told: it is
+      // below the floor now.
       this.host.tell({
         channelId,
         messages: changed
