@@ -4,10 +4,8 @@
 // "Jump to latest" ever having been offered. A reader who scrolls up in the middle of a burst stays
 // where they are, and is offered the way back.
 import { expect, test, type Page } from '@playwright/test';
-import { newId, type SendAck } from '@switchboard/protocol';
-import { call, connect, type TestSocket } from '../support/server.ts';
-import { conversation, inView, log, openConversation, person, Rest, uniqueName } from './support/app.ts';
-import { e2eEnv } from './support/env.ts';
+import { connect, type TestSocket } from '../support/server.ts';
+import { conversation, inView, log, openReadChannel, sendFast, unreadShown } from './support/app.ts';
 
 const EARLIER = 30;
 const BURST = 1_500;
@@ -30,45 +28,18 @@ const label = (n: number) => `burst ${String(n).padStart(4, '0')}`;
 const text = (n: number) =>
   n % 9 === 0 ? `${label(n)}: a longer one\n\nwith a second paragraph` : `${label(n)}: a chat line`;
 
-/**
- * Sends messages `sending.next`..`sending.to` to `channelId` as fast as the server acks them,
- * `inFlight` at a time; `to` may be moved while it runs, and several may share one `sending`.
- */
-async function burst(
+/** The burst: as fast as the server takes it, `inFlight` sends at a time. */
+const burst = (
   socket: TestSocket,
   channelId: string,
   sending: { next: number; to: number },
   inFlight = IN_FLIGHT,
-): Promise<void> {
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (sending.next <= sending.to) {
-        const n = sending.next++;
-        const sent = await call<SendAck>(socket, 'message.send', {
-          channelId,
-          clientId: newId(),
-          text: text(n),
-        });
-        expect(sent.ok, `message ${n} was refused: ${JSON.stringify(sent)}`).toBe(true);
-      }
-    }),
-  );
-}
+) => sendFast(socket, channelId, sending, text, inFlight);
 
 /** A channel of `EARLIER` messages that bob has read, open at its bottom in bob's page, CPU throttled. */
 async function openAtBottom(browser: import('@playwright/test').Browser) {
-  const { url } = e2eEnv();
-  const alice = await Rest.signIn(url, 'alice');
-  const bob = await Rest.signIn(url, 'bob');
-  const channel = await alice.createChannel(uniqueName('burst'));
-  await bob.join(channel.id);
-  let head = 0;
-  for (let n = 1; n <= EARLIER; n++) head = (await alice.post(channel.id, text(n))).seq;
-  await bob.call('POST', `/channels/${channel.id}/read`, { seq: head });
-
-  const page = await person(browser, 'bob');
-  await openConversation(page, channel.name);
-  await expect.poll(() => inView(page, label(EARLIER))).toBe(true);
+  const earlier = Array.from({ length: EARLIER }, (_, i) => text(i + 1));
+  const { url, alice, bob, channel, page } = await openReadChannel(browser, 'burst', earlier, label(EARLIER));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   const { socket } = await connect(url, alice.token);
@@ -170,20 +141,7 @@ test('a reader who scrolls up in the middle of a burst stays there, and Jump to 
     const last = sending.to;
 
     // All of it has reached the page: the sidebar shows the count the server keeps for the reader.
-    await expect
-      .poll(
-        async () => {
-          const { channels } = await bob.call<{ channels: { id: string; unreadCount: number }[] }>(
-            'GET',
-            '/me/channels',
-          );
-          const unread = channels.find((c) => c.id === channel.id)!.unreadCount;
-          const name = (await conversation(page, channel.name).textContent()) ?? '';
-          return unread > 0 && name.includes(`${unread} unread`);
-        },
-        { timeout: 60_000 },
-      )
-      .toBe(true);
+    await expect.poll(() => unreadShown(page, bob, channel), { timeout: 60_000 }).toBeGreaterThan(0);
     // The reader was left where they were the whole time.
     expect(await inView(page, reading!)).toBe(true);
     expect(await inView(page, label(last))).toBe(false);

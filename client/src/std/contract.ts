@@ -250,6 +250,13 @@ export const Requests = {
     topic: TopicName.nullable().optional(),
     focused: z.boolean(),
   }),
+  /**
+   * This UI's reader left a channel's newest messages to read its history (`following` false), or is
+   * back at them, or closed the channel after leaving them (true): say each once. Meanwhile the core
+   * keeps every message of the channel it has loaded; otherwise it keeps the newest few hundred and
+   * lets the oldest go (`messages` events with `removed` and `hasOlder`).
+   */
+  setFollowing: z.strictObject({ channelId: Id, following: z.boolean() }),
   // People: the user's profile and devices, and for admins the admin area. Account management goes
   // over REST with this session's token: the server lets only sign-in sessions manage accounts.
   /** Sets a new password with the code of a reset link, and signs in. */
@@ -369,6 +376,7 @@ export const Results = {
    */
   setPreferences: Preferences,
   setFocus: z.null(),
+  setFollowing: z.null(),
   resetPassword: User,
   setDisplayName: User,
   /** Every other session of yours ends (and, with revokeAllTokens, every access token); this one stays. */
@@ -433,13 +441,16 @@ export const Events = {
    * Changes to one channel's shown messages (new, edited, deleted, pending, failed) in display
    * order, each message at most once and only when it changed; a message replaces the one with the
    * same display key (display.ts). `removed`: display keys to drop first (a queued message that was
-   * discarded, or delivered by another session). `reset`: replace everything shown with `messages`.
+   * discarded, or delivered by another session; the oldest messages, let go to keep the channel's
+   * window bounded). `reset`: replace everything shown with `messages`. `hasOlder`, when told: whether
+   * older messages than those kept can be loaded (loadOlder) now.
    */
   messages: z.object({
     channelId: z.string(),
     messages: z.array(DisplayMessage),
     removed: z.array(z.string()).optional(),
     reset: z.boolean().optional(),
+    hasOlder: z.boolean().optional(),
   }),
   typing: z.object({ channelId: z.string(), userId: z.string() }),
   presence: z.object({ userId: z.string(), status: Presence }),

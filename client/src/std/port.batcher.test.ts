@@ -113,4 +113,25 @@ describe('EventBatcher', () => {
     batch.ready(100);
     expect(frames).toHaveLength(2);
   });
+
+  it('lets go of messages a trim let go while they waited, and carries the latest hasOlder', async () => {
+    const { batch, messages, sent } = batcher();
+    messages('c1', [sentMessage(stored({ clientId: 'first', seq: 1 }))]);
+    await changeDone();
+    const a = sentMessage(stored({ clientId: 'a', seq: 2 }));
+    const b = sentMessage(stored({ clientId: 'b', seq: 3 }));
+    messages('c1', [a, b]);
+    messages('c1', [], {
+      removed: [displayKey(stored({ clientId: 'first' })), displayKey(a)],
+      hasOlder: true,
+    });
+    await changeDone();
+    batch.ready(1);
+    expect(sent.at(-1)?.payload).toEqual({
+      channelId: 'c1',
+      messages: [b],
+      removed: ['u-other/first', 'u-other/a'],
+      hasOlder: true,
+    });
+  });
 });

@@ -79,6 +79,7 @@ interface ChannelBatch {
   messages: Map<string, DisplayMessage>;
   removed: Set<string>;
   reset: boolean;
+  hasOlder?: boolean;
 }
 
 /** One event as it goes out. */
@@ -142,6 +143,7 @@ export class EventBatcher {
       };
       if (batch.removed.size > 0) payload.removed = [...batch.removed];
       if (batch.reset) payload.reset = true;
+      if (batch.hasOlder !== undefined) payload.hasOlder = batch.hasOlder;
       events.push({ name: 'messages', payload });
     }
     this.channels.clear();
@@ -160,12 +162,13 @@ export class EventBatcher {
   }
 
   /** Later changes win: removals apply before upserts, a reset replaces all that waited. */
-  private merge({ channelId, messages, removed = [], reset }: SessionEvents['messages']): void {
+  private merge({ channelId, messages, removed = [], reset, hasOlder }: SessionEvents['messages']): void {
     let batch = this.channels.get(channelId);
     if (!batch || reset) {
       batch = { messages: new Map(), removed: new Set(), reset: reset === true };
       this.channels.set(channelId, batch);
     }
+    if (hasOlder !== undefined) batch.hasOlder = hasOlder;
     for (const key of removed) {
       batch.messages.delete(key);
       if (!batch.reset) batch.removed.add(key);

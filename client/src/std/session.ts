@@ -374,6 +374,11 @@ export class SessionCore implements SessionApi {
       this.notifications.setFocus(onScreen);
       return null;
     },
+    setFollowing: async ({ channelId, following }) => {
+      this.requireAccount();
+      this.views.follow(channelId, following);
+      return null;
+    },
     resetPassword: (params) => this.signIn('resetPassword', params),
     setDisplayName: async (params) => {
       const user = await this.manage.request('setDisplayName', params);

@@ -1,9 +1,10 @@
 // One stream's local state: the cursor moves only over contiguous changes, a gap is seen and filled,
-// live changes wait while the first page loads, and a copy never replaces a later change.
+// live changes wait while the first page loads, a copy never replaces a later change, and the window
+// stays bounded: the oldest go, and older history brings them back.
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '@switchboard/protocol';
 import { channelSummary, stored } from '../../../tests/support/fixtures.ts';
-import { Stream } from './stream.ts';
+import { Stream, WINDOW_KEEP, WINDOW_LIMIT } from './stream.ts';
 
 const created = (seq: number): StreamEvent => ({
   channelId: 'c1',
@@ -108,5 +109,69 @@ describe('Stream', () => {
     expect(stream.applyLive({ channelId: 'c1', seq: 2, kind: 'channel', channel })).toEqual([]);
     expect(stream.cursor).toBe(2);
     expect(stream.hasGap).toBe(false);
+  });
+
+  it('lets its oldest messages go past its limit: the floor rises and older history brings them back', () => {
+    const stream = new Stream('c1');
+    stream.load([], 0, false);
+    for (let seq = 1; seq <= WINDOW_LIMIT; seq++) stream.applyLive(created(seq));
+    expect(stream.trim()).toEqual([]);
+    expect(stream.hasOlder).toBe(false);
+
+    stream.applyLive(created(WINDOW_LIMIT + 1));
+    const dropped = stream.trim();
+    const firstKept = WINDOW_LIMIT + 2 - WINDOW_KEEP;
+    expect(dropped.map((m) => m.seq)).toEqual(Array.from({ length: firstKept - 1 }, (_, i) => i + 1));
+    expect(stream.size).toBe(WINDOW_KEEP);
+    expect(stream.oldestSeq).toBe(firstKept);
+    expect(stream.hasOlder).toBe(true);
+    expect(stream.cursor).toBe(WINDOW_LIMIT + 1);
+
+    // A change to a message let go is below the floor now: ignored, though the cursor moves over it.
+    const edit = stored({ clientId: 'm5', seq: 5, changeSeq: WINDOW_LIMIT + 2, text: 'edited' });
+    expect(
+      stream.applyLive({ channelId: 'c1', seq: WINDOW_LIMIT + 2, kind: 'edited', message: edit }),
+    ).toEqual([]);
+    expect(stream.get(edit.id)).toBeUndefined();
+    expect(stream.cursor).toBe(WINDOW_LIMIT + 2);
+
+    // Older history, a page at a time from the oldest kept down (as loadOlder asks), in its latest
+    // state: every message once, in order, with no gap.
+    while (stream.hasOlder) {
+      const before = stream.oldestSeq!;
+      const page = Array.from({ length: Math.min(50, before - 1) }, (_, i) => before - 1 - i)
+        .reverse()
+        .map((seq) => (seq === 5 ? edit : stored({ clientId: `m${seq}`, seq })));
+      expect(stream.addOlder(page, page[0]!.seq > 1)).toEqual(page);
+    }
+    expect(stream.list().map((m) => m.seq)).toEqual(
+      Array.from({ length: WINDOW_LIMIT + 1 }, (_, i) => i + 1),
+    );
+    expect(stream.get(edit.id)?.text).toBe('edited');
+  });
+
+  it('keeps its messages in seq order whatever order they arrived in, across trims', () => {
+    const stream = new Stream('c1');
+    stream.load([], 0, false);
+    const seqs = Array.from({ length: 120 }, (_, i) => i + 1).sort(
+      (a, b) => ((a * 37) % 120) - ((b * 37) % 120),
+    );
+    for (const seq of seqs) stream.applyLive(created(seq));
+    expect(stream.list().map((m) => m.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(stream.trim(100, 60).map((m) => m.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(stream.list().map((m) => m.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 61));
+    // A new message below the floor (a gap filled late) is not taken in above a hole.
+    expect(
+      stream.applyPage({
+        channelId: 'c1',
+        status: 'ok',
+        messages: [stored({ clientId: 'm30', seq: 30 })],
+        channel: null,
+        cursor: 120,
+        headSeq: 120,
+        hasMore: false,
+      }),
+    ).toEqual([]);
+    expect(stream.oldestSeq).toBe(61);
   });
 });

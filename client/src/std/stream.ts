@@ -5,7 +5,8 @@
 // cursor + 1 are applied at once (the UI shows them) and remembered in `ahead`; when the missing
 // seqs arrive the cursor moves over them, and while any remain missing the stream has a gap the
 // synchronizer fills. Changes to messages older than the window are ignored: loading older history
-// fetches their latest state anyway.
+// fetches their latest state anyway. The window is bounded (trim): a stream that grows past
+// WINDOW_LIMIT lets its oldest messages go and raises its floor, and older history brings them back.
 import type { Message, StreamCatchUp, StreamEvent } from '@switchboard/protocol';
 
 /** What the cache keeps of a stream. */
@@ -19,6 +20,14 @@ export interface StreamSnapshot {
 /** Live events kept while the stream's first page is loading, replayed over it. */
 const MAX_BUFFERED = 1_000;
 
+/**
+ * Most messages a stream keeps once trimmed: a channel left open all day in a busy workspace stays
+ * this size. Several screens of a tall window, plus a few older pages (50 each) the reader may just
+ * have loaded; a trim keeps WINDOW_KEEP, so it happens once per hundred new messages, not with each.
+ */
+export const WINDOW_LIMIT = 400;
+export const WINDOW_KEEP = 300;
+
 export class Stream {
   /** Null until the newest page has been loaded (or after a reset dropped everything). */
   cursor: number | null = null;
@@ -28,6 +37,8 @@ export class Stream {
   /** The lowest seq the window covers: messages below it are not kept. */
   private floorSeq = 0;
   private readonly byId = new Map<string, Message>();
+  /** `byId` in seq order, until it changes. */
+  private sorted: Message[] | null = [];
   private readonly ahead = new Set<number>();
   private buffered: StreamEvent[] = [];
 
@@ -40,6 +51,7 @@ export class Stream {
     this.hasOlder = saved.hasOlder;
     this.floorSeq = saved.hasOlder ? (saved.messages[0]?.seq ?? 0) : 0;
     for (const m of saved.messages) this.byId.set(m.id, m);
+    this.sorted = null;
   }
 
   /** True while some change between the cursor and a change already seen is missing. */
@@ -48,18 +60,22 @@ export class Stream {
   }
 
   get oldestSeq(): number | null {
-    let oldest: number | null = null;
-    for (const m of this.byId.values()) if (oldest === null || m.seq < oldest) oldest = m.seq;
-    return oldest;
+    return this.list()[0]?.seq ?? null;
+  }
+
+  /** How many messages the window holds. */
+  get size(): number {
+    return this.byId.size;
   }
 
   get(messageId: string): Message | undefined {
     return this.byId.get(messageId);
   }
 
-  /** Messages in seq order. */
-  list(): Message[] {
-    return [...this.byId.values()].sort((a, b) => a.seq - b.seq);
+  /** Messages in seq order; the same array until the window changes. */
+  list(): readonly Message[] {
+    this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq);
+    return this.sorted;
   }
 
   /**
@@ -93,6 +109,7 @@ export class Stream {
    */
   load(messages: Message[], cursor: number, hasOlder: boolean): StreamEvent[] {
     this.byId.clear();
+    this.sorted = [];
     this.generation += 1;
     this.cursor = 0;
     this.hasOlder = hasOlder;
@@ -107,6 +124,7 @@ export class Stream {
   /** Drops everything (a reset): the stream must be loaded again. */
   clear(): void {
     this.byId.clear();
+    this.sorted = [];
     this.ahead.clear();
     this.buffered = [];
     this.generation += 1;
@@ -120,6 +138,22 @@ export class Stream {
     this.hasOlder = hasMore;
     this.floorSeq = hasMore ? Math.min(this.floorSeq, messages[0]?.seq ?? this.floorSeq) : 0;
     return this.upsert(messages);
+  }
+
+  /**
+   * Past `limit` messages, lets the oldest go until `keep` remain: the floor rises to the oldest kept,
+   * so changes to those let go are ignored, and `hasOlder` says loading older history brings them
+   * back. Returns the messages let go, oldest first.
+   */
+  trim(limit = WINDOW_LIMIT, keep = WINDOW_KEEP): Message[] {
+    if (this.byId.size <= limit) return [];
+    const all = this.list();
+    const dropped = all.slice(0, all.length - keep);
+    for (const m of dropped) this.byId.delete(m.id);
+    this.sorted = all.slice(dropped.length);
+    this.floorSeq = this.sorted[0]?.seq ?? this.floorSeq;
+    this.hasOlder = true;
+    return dropped;
   }
 
   /** The newest `limit` messages, for the cache. */
@@ -137,6 +171,7 @@ export class Stream {
       if (prev ? prev.changeSeq >= m.changeSeq : m.seq < this.floorSeq) continue;
       this.byId.set(m.id, m);
       changed.push(m);
+      this.sorted = null;
     }
     return changed;
   }

@@ -54,7 +54,7 @@ export interface SyncHost {
   /** Summaries of every channel the user is in, as of the request made after `mark`. */
   channelsSynced(channels: ChannelSummary[], mark: number): void;
   /** `changed` is what the UI must be told; `reset` means the stream's state was replaced. */
-  applied(stream: Stream, changed: Message[], reset: boolean): void;
+  applied(stream: Stream, changed: readonly Message[], reset: boolean): void;
   /** A catch-up page as the server sent it, before it is applied (all its messages, the channel's details). */
   received(page: StreamCatchUp): void;
   /** Whether requests can go out now; while not, failed work waits for the next `catchUpAll`. */

@@ -11,7 +11,7 @@ import { isSameDay } from '../format.ts';
 import type { RenderContext } from '../markdown/render.ts';
 import type { DisplayMessage } from '../session/types.ts';
 import { displayKey as messageKey } from '@switchboard/client/browser';
-import { useUi, type ChannelMessages, type UserWithPresence } from '../state/store.ts';
+import { useStore, useUi, type ChannelMessages, type UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { onScreen } from './onScreen.ts';
@@ -92,13 +92,19 @@ export function MessageList(props: MessageListProps) {
   const onSeenRef = useRef(props.onSeen);
   onSeenRef.current = props.onSeen;
 
-  // Shift firstItemIndex by however many messages were put before the previous first one.
+  // Shift firstItemIndex by however many messages were put before the previous first one, or taken
+  // from the top (the core lets the oldest go while the reader follows the newest: store.follow).
   const firstKey = messages[0] ? messageKey(messages[0]) : null;
-  const [anchor, setAnchor] = useState({ key: firstKey, index: START_INDEX });
+  const [anchor, setAnchor] = useState({ key: firstKey, index: START_INDEX, trimmed: false });
+  const previous = useRef(messages);
   if (anchor.key !== firstKey) {
     const moved = messages.findIndex((m) => messageKey(m) === anchor.key);
-    setAnchor({ key: firstKey, index: moved > 0 ? anchor.index - moved : anchor.index });
+    const dropped =
+      moved < 0 && firstKey ? previous.current.findIndex((m) => messageKey(m) === firstKey) : -1;
+    const index = moved > 0 ? anchor.index - moved : dropped > 0 ? anchor.index + dropped : anchor.index;
+    setAnchor({ key: firstKey, index, trimmed: anchor.trimmed || dropped > 0 });
   }
+  previous.current = messages;
   const firstItemIndex = anchor.key === firstKey ? anchor.index : START_INDEX;
 
   // The "new messages" line sits before the first message from someone else that was unread when
@@ -226,7 +232,9 @@ export function MessageList(props: MessageListProps) {
   // When the first unread message is older than the loaded pages, fetch pages until it is there,
   // then bring it into view once it has rendered.
   const [jumping, setJumping] = useState(false);
-  const unreadOutOfView = !firstUnreadKey && opened.unreadCount > 0 && view.hasOlder && !jumping;
+  // Not once the oldest were let go: that happens only while the reader follows the newest, past them.
+  const unreadOutOfView =
+    !firstUnreadKey && opened.unreadCount > 0 && view.hasOlder && !jumping && !anchor.trimmed;
   const jumpToFirstUnread = async () => {
     setJumping(true);
     for (let page = 0; page < MAX_UNREAD_PAGES; page++) {
@@ -234,6 +242,11 @@ export function MessageList(props: MessageListProps) {
       if (oldest === null || oldest <= opened.readSeq + 1) break;
     }
   };
+  // The core keeps the channel whole while the reader is away from its newest messages (store.follow).
+  const store = useStore();
+  const following = pin.atBottom && !jumping;
+  useEffect(() => store.follow(channel.id, following), [store, channel.id, following]);
+  useEffect(() => () => store.follow(channel.id, true), [store, channel.id]);
   useEffect(() => {
     if (!jumping || !firstUnreadKey) return;
     const index = messages.findIndex((m) => messageKey(m) === firstUnreadKey);

@@ -54,11 +54,18 @@ export function useBottomPin(options: BottomPinOptions): BottomPin {
     setAtBottom(value);
   }, []);
 
+  // A list mounted again (a jump to the first unread) starts where it is told to, from the render
+  // that mounts it: whoever reads `atBottom` there must not see where the list was before.
+  const [mounted, setMounted] = useState(mount);
+  if (mounted !== mount) {
+    setMounted(mount);
+    pinned.current = startsPinned;
+    setAtBottom(startsPinned);
+  }
+
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    // A list mounted again (a jump to the first unread) starts where it is told to.
-    update(latest.current.startsPinned);
     let frame = 0;
     // What the last look (a scroll or a change of size) saw, to tell the reader's moves from the list's.
     let lastTop = el.scrollTop;

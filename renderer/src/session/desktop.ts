@@ -1,7 +1,8 @@
 // The desktop app's session: the core runs in a utility process and main hands this window a port
 // to it — a new one after every restart of the core. DesktopSession gives the UI one SessionApi
 // across those ports: while the core restarts the UI sees "reconnecting", requests wait for the
-// next port, and once it arrives the UI gets a fresh snapshot and the conversations it had open.
+// next port, and once it arrives the UI gets a fresh snapshot and the conversations it had open (the
+// new core also hears which of them the reader is reading the history of).
 import {
   EVENT_NAMES,
   SessionClient,
@@ -38,6 +39,8 @@ export class DesktopSession implements SessionApi {
   private readonly handlers = new Map<SessionEventName, Set<Handler>>();
   /** Conversations this window opened: a restarted core is asked for them again. */
   private readonly opened = new Set<string>();
+  /** Conversations whose history this window's reader is reading (setFollowing): a restarted core is told again. */
+  private readonly reading = new Set<string>();
   private waiters: ((client: SessionClient | null) => void)[] = [];
 
   /** A port from main: the first one, or a fresh one after the core restarted. */
@@ -69,6 +72,13 @@ export class DesktopSession implements SessionApi {
   async request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
     if (method === 'openChannel') this.opened.add((params as RequestParams<'openChannel'>).channelId);
     if (method === 'leaveChannel') this.opened.delete((params as RequestParams<'leaveChannel'>).channelId);
+    if (method === 'setFollowing') {
+      const { channelId, following } = params as RequestParams<'setFollowing'>;
+      if (following) this.reading.delete(channelId);
+      else this.reading.add(channelId);
+      // Between cores: the next one hears where the reader is when it resyncs, once.
+      if (!this.client) return null as RequestResults[M];
+    }
     const client = this.client ?? (await this.nextClient());
     return client.request(method, params);
   }
@@ -104,6 +114,8 @@ export class DesktopSession implements SessionApi {
       const snapshot = await client.request('getSnapshot', {});
       if (client !== this.client) return;
       this.emit('snapshot', snapshot);
+      for (const channelId of this.reading)
+        await client.request('setFollowing', { channelId, following: false });
       for (const channelId of this.opened) {
         const { messages } = await client.request('openChannel', { channelId });
         if (client === this.client) this.emit('messages', { channelId, messages });

@@ -53,7 +53,11 @@ class ScriptedSession implements SessionClient {
   /** Answers wait for this while it is set. */
   held: Promise<void> | null = null;
 
-  async request<M extends RequestMethod>(method: M): Promise<RequestResults[M]> {
+  /** Every request made, in order. */
+  readonly asked: { method: RequestMethod; params: unknown }[] = [];
+
+  async request<M extends RequestMethod>(method: M, params?: unknown): Promise<RequestResults[M]> {
+    this.asked.push({ method, params });
     await this.held;
     if (!(method in this.results)) throw new Error(`unexpected ${method}`);
     return this.results[method] as RequestResults[M];
@@ -189,6 +193,46 @@ describe('SessionStore', () => {
     });
     await settle();
     expect(texts()).toEqual(['new:sent']);
+  });
+
+  it('lets go of the oldest messages the core let go, and can load them again', async () => {
+    session.results.openChannel = {
+      messages: [1, 2, 3, 4].map((seq) => message({ clientId: `m${seq}`, seq })),
+      hasOlder: false,
+    };
+    await store.openChannel('c1');
+    session.events.emit('messages', {
+      channelId: 'c1',
+      messages: [message({ clientId: 'm5', seq: 5 })],
+      removed: ['u-other/m1', 'u-other/m2'],
+      hasOlder: true,
+    });
+    await settle();
+    expect(texts()).toEqual(['m3:sent', 'm4:sent', 'm5:sent']);
+    expect(store.getState().views.c1?.hasOlder).toBe(true);
+
+    session.results.loadOlder = {
+      messages: [1, 2].map((seq) => message({ clientId: `m${seq}`, seq })),
+      hasOlder: false,
+    };
+    expect(await store.loadOlder('c1')).toBe(1);
+    expect(texts()).toEqual(['m1:sent', 'm2:sent', 'm3:sent', 'm4:sent', 'm5:sent']);
+  });
+
+  it('tells the core each time the reader leaves or comes back to the newest messages, once', async () => {
+    session.results.setFollowing = null;
+    const follows = () => session.asked.filter((a) => a.method === 'setFollowing').map((a) => a.params);
+    store.follow('c1', true); // never left: nothing to say
+    store.follow('c1', false);
+    store.follow('c1', false);
+    store.follow('c2', false);
+    store.follow('c1', true);
+    store.follow('c1', true);
+    expect(follows()).toEqual([
+      { channelId: 'c1', following: false },
+      { channelId: 'c2', following: false },
+      { channelId: 'c1', following: true },
+    ]);
   });
 
   it('publishes each event once, as it arrives (the core has batched them already)', async () => {

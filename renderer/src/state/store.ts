@@ -114,6 +114,8 @@ export class SessionStore {
   private readonly listeners = new Set<() => void>();
   private readonly buffers = new Map<string, ChannelBuffer>();
   private readonly threadBuffers = new Map<string, ThreadBuffer>();
+  /** Channels whose history this page's reader is reading, as told to the core (follow). */
+  private readonly reading = new Set<string>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly unsubscribers: (() => void)[] = [];
 
@@ -126,8 +128,8 @@ export class SessionStore {
       c.on('snapshot', (s) => this.applySnapshot(s)),
       c.on('connection', (connection) => this.patch({ connection })),
       c.on('channels', (channels) => this.patch({ channels })),
-      c.on('messages', ({ channelId, messages, removed, reset }) =>
-        this.applyMessages(channelId, messages, removed ?? [], reset === true),
+      c.on('messages', ({ channelId, messages, removed, reset, hasOlder }) =>
+        this.applyMessages(channelId, messages, removed ?? [], reset === true, hasOlder),
       ),
       c.on('typing', ({ channelId, userId }) => this.applyTyping(channelId, userId)),
       c.on('presence', ({ userId, status }) => this.applyPresence(userId, status)),
@@ -178,6 +180,18 @@ export class SessionStore {
       buffer.loadingOlder = false;
       this.publishView(channelId);
     }
+  }
+
+  /**
+   * Whether the reader is at a channel's newest messages (or has closed it): while they read its
+   * history, the core keeps every message loaded; otherwise it lets the oldest go (the `messages`
+   * events remove them here too), so a channel left open all day stays the same size.
+   */
+  follow(channelId: string, following: boolean): void {
+    // The core counts the pages reading a channel: tell it each change once.
+    if (following ? !this.reading.delete(channelId) : this.reading.has(channelId)) return;
+    if (!following) this.reading.add(channelId);
+    this.client.request('setFollowing', { channelId, following }).catch(() => undefined);
   }
 
   /** Opens a thread by any of its messages; resolves with its root's id. Changes arrive as events. */
@@ -262,6 +276,7 @@ export class SessionStore {
     if (another) {
       this.buffers.clear();
       this.threadBuffers.clear();
+      this.reading.clear();
     }
     this.patch({
       ...(another ? { views: {}, typing: {}, threadViews: {} } : {}),
@@ -283,11 +298,13 @@ export class SessionStore {
     messages: DisplayMessage[],
     removed: string[],
     reset: boolean,
+    hasOlder: boolean | undefined,
   ): void {
     const buffer = this.buffer(channelId);
     if (reset) buffer.view.clear();
     buffer.view.remove(removed);
     buffer.view.upsert(messages);
+    if (hasOlder !== undefined) buffer.hasOlder = hasOlder;
     const changes: Partial<UiState> = {};
     if (buffer.opened) changes.views = { ...this.state.views, [channelId]: buffer.snapshot() };
     // Someone whose message just arrived has stopped typing it.

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
-import type { Preferences } from '@switchboard/protocol';
-import { api, REPO_ROOT } from '../../support/server.ts';
+import { newId, type Preferences, type SendAck } from '@switchboard/protocol';
+import { api, call, REPO_ROOT, type TestSocket } from '../../support/server.ts';
 import { e2eEnv, passwordOf } from './env.ts';
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
@@ -214,3 +214,60 @@ export async function followTopic(page: Page, topic: string): Promise<void> {
 /** A followed topic in the sidebar. */
 export const topicLink = (page: Page, topic: string): Locator =>
   nav(page).getByRole('button', { name: new RegExp(`^${topic}`) });
+
+/**
+ * Sends messages `sending.next`..`sending.to` (each `text(n)`) to `channelId` as fast as the server
+ * acks them, `inFlight` at a time, each waiting for its ack; `to` may be moved while it runs, and
+ * several may share one `sending`.
+ */
+export async function sendFast(
+  socket: TestSocket,
+  channelId: string,
+  sending: { next: number; to: number },
+  text: (n: number) => string,
+  inFlight: number,
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (sending.next <= sending.to) {
+        const n = sending.next++;
+        const sent = await call<SendAck>(socket, 'message.send', {
+          channelId,
+          clientId: newId(),
+          text: text(n),
+        });
+        expect(sent.ok, `message ${n} was refused: ${JSON.stringify(sent)}`).toBe(true);
+      }
+    }),
+  );
+}
+
+/**
+ * A new channel (named from `prefix`) that alice made and bob joined, holding `texts` from alice that
+ * bob has read, open in bob's page with `newest` in view.
+ */
+export async function openReadChannel(browser: Browser, prefix: string, texts: string[], newest: string) {
+  const { url } = e2eEnv();
+  const alice = await Rest.signIn(url, 'alice');
+  const bob = await Rest.signIn(url, 'bob');
+  const channel = await alice.createChannel(uniqueName(prefix));
+  await bob.join(channel.id);
+  let head = 0;
+  for (const text of texts) head = (await alice.post(channel.id, text)).seq;
+  await bob.call('POST', `/channels/${channel.id}/read`, { seq: head });
+  const page = await person(browser, 'bob');
+  await openConversation(page, channel.name);
+  await expect.poll(() => inView(page, newest)).toBe(true);
+  return { url, alice, bob, channel, page };
+}
+
+/** The unread count the server keeps for `reader` in `channel` once the sidebar shows it too, else 0. */
+export async function unreadShown(page: Page, reader: Rest, channel: { id: string; name: string }) {
+  const { channels } = await reader.call<{ channels: { id: string; unreadCount: number }[] }>(
+    'GET',
+    '/me/channels',
+  );
+  const unread = channels.find((c) => c.id === channel.id)!.unreadCount;
+  const name = (await conversation(page, channel.name).textContent()) ?? '';
+  return name.includes(`${unread} unread`) ? unread : 0;
+}

@@ -1,7 +1,9 @@
 // What the signed-in user sees of each channel's messages: the streams (stream.ts) with their stored
 // messages, and the user's own queued ones from the outbox, turned into display messages (display.ts)
 // and told to the UI as `messages` events. Changes arrive live, from catch-up, and as answers to our
-// own requests (send ack, edit, delete), and are applied alike.
+// own requests (send ack, edit, delete), and are applied alike. Each stream's window stays bounded
+// (Stream.trim), except while a UI's reader is reading a channel's history (`follow`): what they read
+// is not pulled out from under them, and is trimmed once they are back at the newest messages.
 import {
   SwitchboardError,
   type HistoryPage,
@@ -18,6 +20,8 @@ import { Stream, type StreamSnapshot } from '../stream.ts';
 import type { Synchronizer } from '../sync.ts';
 
 const OLDER_PAGE = 50;
+/** Channels held whole at once: UIs that never say their reader is back (a tab that crashed) cost no more. */
+export const MAX_HELD = 20;
 
 /** The signed-in account's parts these views work with. */
 export interface ViewsAccount {
@@ -41,6 +45,8 @@ export interface ViewsHost {
 
 export class MessageViews {
   private readonly streams = new Map<string, Stream>();
+  /** Channels whose history a UI's reader is reading: how many UIs. */
+  private readonly held = new Map<string, number>();
 
   constructor(private readonly host: ViewsHost) {}
 
@@ -51,6 +57,7 @@ export class MessageViews {
 
   clear(): void {
     this.streams.clear();
+    this.held.clear();
   }
 
   all(): IterableIterator<Stream> {
@@ -67,6 +74,7 @@ export class MessageViews {
   }
 
   forget(channelId: string): void {
+    this.held.delete(channelId);
     if (!this.streams.delete(channelId)) return;
     void this.host
       .account()
@@ -105,10 +113,28 @@ export class MessageViews {
   }
 
   /**
-   * Messages changed in a stream (live, catch-up, a reload after a reset): shown, and cached. Returns
-   * whether the UI was told anything.
+   * A UI's reader left a channel's newest messages to read its history (`following` false), or is
+   * back at them or closed the channel (true); each UI says each once. While any UI reads it, the
+   * channel's window is kept whole; once none does, it is trimmed.
    */
-  applied(stream: Stream, changed: Message[], reset: boolean): boolean {
+  follow(channelId: string, following: boolean): void {
+    const readers = (this.held.get(channelId) ?? 0) + (following ? -1 : 1);
+    this.held.delete(channelId);
+    if (readers > 0) {
+      this.held.set(channelId, readers);
+      // The longest held goes first.
+      for (const id of this.held.keys()) if (this.held.size > MAX_HELD) this.held.delete(id);
+      return;
+    }
+    const stream = this.streams.get(channelId);
+    if (stream) this.applied(stream, [], false);
+  }
+
+  /**
+   * Messages changed in a stream (live, catch-up, a reload after a reset): shown, trimmed unless a
+   * reader holds it, and cached. Returns whether the UI was told anything.
+   */
+  applied(stream: Stream, changed: readonly Message[], reset: boolean): boolean {
     const account = this.host.account();
     if (!account || this.streams.get(stream.channelId) !== stream) return false;
     const channelId = stream.channelId;
@@ -117,11 +143,25 @@ export class MessageViews {
     for (const m of changed)
       if (m.authorId === account.userId && account.outbox.has(m.clientId))
         void account.outbox.settle(m.clientId);
+    const dropped = this.held.has(channelId) ? [] : stream.trim();
     account.cache.saveStream(channelId, () => stream.snapshot(CACHE_LIMIT));
-    if (reset) this.host.tell({ channelId, messages: this.view(stream), reset: true });
+    if (reset)
+      this.host.tell({ channelId, messages: this.view(stream), reset: true, hasOlder: stream.hasOlder });
+    else if (dropped.length > 0)
+      // A message changed and let go in one step (an edit of one of the oldest) is not told: it is
+      // below the floor now.
+      this.host.tell({
+        channelId,
+        messages: changed
+          .filter((m) => stream.get(m.id) === m)
+          .map(sentMessage)
+          .sort(displayOrder),
+        removed: dropped.map(displayKey),
+        hasOlder: true,
+      });
     else if (changed.length > 0)
       this.host.tell({ channelId, messages: changed.map(sentMessage).sort(displayOrder) });
-    return reset || changed.length > 0;
+    return reset || changed.length > 0 || dropped.length > 0;
   }
 
   /** A live change; returns whether the UI was told anything. */
