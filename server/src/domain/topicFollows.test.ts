@@ -1,9 +1,9 @@
 // Followed topics against a real server over both transports: following only what you may read,
 // the list with heads and read positions, paged catch-up by seq cursor with an explicit reset after
-// retention, paging back to older messages, mute kept with the follow, read and mute state across devices, live delivery to followers' connections (also after a
-// reconnect), and access revoked later stopping delivery. Bad input is refused with a code and
-// changes nothing.
-import { describe, expect, it } from 'vitest';
+// retention, paging back to older messages, mute kept with the follow, read and mute state across
+// devices (in the order written), live delivery to followers' connections (also after a reconnect),
+// and access revoked later stopping delivery. Bad input is refused with a code and changes nothing.
+import { describe, expect, it, vi } from 'vitest';
 import { newId, type FollowedTopic, type TopicMessage, type TopicMessagesPage } from '@switchboard/protocol';
 import {
   connect,
@@ -346,6 +346,40 @@ describe('followed topics live', () => {
     await ok('socket', alice, 'topic.mute', { topic, muted: false });
     expect(await unmutedThere).toMatchObject({ topic, muted: false });
     other.disconnect();
+  });
+
+  it('sends a read and a mute that cross in the order they wrote, so neither undoes the other', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    // Its delivery asks who may read it: done before the read below is held.
+    const delivered = nextEvent<TopicMessage>(alice.socket, 'topic.message', (m) => m.topic === topic);
+    await publish(topic, 'one');
+    await delivered;
+    const heard = record<FollowedTopic>(alice.socket, 'topic.state');
+    // The read is held after it moved the position, before it answers; the topic is muted meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const access = server.ctx.topicAccess;
+    const readers = access.readers.bind(access);
+    const spy = vi.spyOn(access, 'readers').mockImplementationOnce(async (...args) => {
+      holding = true;
+      await held;
+      return readers(...args);
+    });
+    try {
+      const read = server.ctx.topicFollows.markRead(alice.user, topic, 1);
+      await vi.waitFor(() => expect(holding).toBe(true));
+      expect(await server.ctx.topicFollows.setMuted(alice.user, topic, true)).toMatchObject({ muted: true });
+      release();
+      expect(await read).toMatchObject({ readSeq: 1, muted: true });
+      await flush(alice.socket);
+      expect(heard.at(-1)).toMatchObject({ topic, readSeq: 1, muted: true });
+    } finally {
+      release();
+      spy.mockRestore();
+    }
   });
 
   it('tells every device of the user when a topic is read', async () => {

@@ -181,8 +181,15 @@ export class TopicFollows {
     return state;
   }
 
-  /** One followed topic's state; `not_found` if the user does not follow it. */
+  /**
+   * One followed topic's state; `not_found` if the user does not follow it. The follow is read last,
+   * and callers send the state with nothing awaited after it: states then leave in the order their
+   * follow was read, so the answer of a read taken before a mute cannot arrive after the mute's and
+   * undo it on the user's devices.
+   */
   private async state(actor: User, topic: string): Promise<FollowedTopic> {
+    const stream = (await this.topics.streams([topic])).get(topic)!;
+    const readable = await this.mayRead(actor, topic);
     const row = await this.db
       .selectFrom('topic_follows')
       .select(['topic', 'read_seq', 'muted'])
@@ -190,8 +197,7 @@ export class TopicFollows {
       .where('topic', '=', topic)
       .executeTakeFirst();
     if (!row) throw new SwitchboardError('not_found', `you do not follow ${topic}`);
-    const stream = (await this.topics.streams([topic])).get(topic)!;
-    return followedTopic(row, stream, await this.mayRead(actor, topic));
+    return followedTopic(row, stream, readable);
   }
 
   private async mayRead(actor: User, topic: string): Promise<boolean> {
