@@ -31,6 +31,30 @@ async function storedFollows(): Promise<string[]> {
   return rows.map((r) => `${r.user_id}:${r.topic}:${Number(r.read_seq)}:${Number(r.muted)}`).sort();
 }
 
+/**
+ * Holds the next check of who may read a topic (TopicAccess.readers) until released: a request is
+ * stopped there, part-way, while another runs.
+ */
+function holdNextAccessCheck() {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let holding = false;
+  const access = server.ctx.topicAccess;
+  const readers = access.readers.bind(access);
+  const spy = vi.spyOn(access, 'readers').mockImplementationOnce(async (...args) => {
+    holding = true;
+    await held;
+    return readers(...args);
+  });
+  return {
+    reached: () => vi.waitFor(() => expect(holding).toBe(true)),
+    release() {
+      release();
+      spy.mockRestore();
+    },
+  };
+}
+
 // First in the file, on a server that has not stored a topic yet (this once deadlocked SQLite).
 it('follows a topic nobody has published to yet', async () => {
   const alice = await createConnectedUser(server, 'alice');
@@ -358,27 +382,34 @@ describe('followed topics live', () => {
     await delivered;
     const heard = record<FollowedTopic>(alice.socket, 'topic.state');
     // The read is held after it moved the position, before it answers; the topic is muted meanwhile.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let holding = false;
-    const access = server.ctx.topicAccess;
-    const readers = access.readers.bind(access);
-    const spy = vi.spyOn(access, 'readers').mockImplementationOnce(async (...args) => {
-      holding = true;
-      await held;
-      return readers(...args);
-    });
+    const hold = holdNextAccessCheck();
     try {
       const read = server.ctx.topicFollows.markRead(alice.user, topic, 1);
-      await vi.waitFor(() => expect(holding).toBe(true));
+      await hold.reached();
       expect(await server.ctx.topicFollows.setMuted(alice.user, topic, true)).toMatchObject({ muted: true });
-      release();
+      hold.release();
       expect(await read).toMatchObject({ readSeq: 1, muted: true });
       await flush(alice.socket);
       expect(heard.at(-1)).toMatchObject({ topic, readSeq: 1, muted: true });
     } finally {
-      release();
-      spy.mockRestore();
+      hold.release();
+    }
+  });
+
+  it('lists a topic muted while the list was being made as muted', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    // The list is held while it asks who may read the topic; the topic is muted meanwhile.
+    const hold = holdNextAccessCheck();
+    try {
+      const listed = server.ctx.topicFollows.list(alice.user);
+      await hold.reached();
+      await server.ctx.topicFollows.setMuted(alice.user, topic, true);
+      hold.release();
+      expect(await listed).toEqual([expect.objectContaining({ topic, muted: true })]);
+    } finally {
+      hold.release();
     }
   });
 
