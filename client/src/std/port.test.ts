@@ -1,6 +1,7 @@
 // The session contract over a real MessageChannel: the core answers bad frames with errors and keeps
 // working (the core itself checks each request's params); the UI-side client ignores bad frames and
-// results it receives, and says bye when its page goes away, after which the core stops serving the port.
+// results it receives, and says bye when its page goes away, after which the core stops serving the port
+// and releases the channels that page's reader held (setFollowing).
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createUser } from '../../../tests/support/server.ts';
@@ -268,5 +269,37 @@ describe('session port', () => {
     onCleanup(() => stayingClient.close());
     await stayingClient.request('getSnapshot', {});
     expect(snapshots(toLeaving)).toBe(1);
+  });
+
+  it('releases the channels a UI held (setFollowing) when it goes without saying its reader is back', async () => {
+    const ports = channel();
+    const heard: unknown[] = [];
+    const core: SessionApi = {
+      request: async (method, params) => {
+        if (method === 'setFollowing') heard.push(params);
+        return null as never;
+      },
+      on: () => () => {},
+    };
+    const detach = serveSession(core, ports.core);
+    onCleanup(detach);
+    const client = new SessionClient(ports.ui);
+    await client.request('setFollowing', { channelId: 'c1', following: false });
+    await client.request('setFollowing', { channelId: 'c2', following: false });
+    await client.request('setFollowing', { channelId: 'c2', following: true });
+    await client.request('setFollowing', { channelId: 'c3', following: false });
+    heard.length = 0;
+
+    // The window reloads while its reader reads the history of c1 and c3: the port closes.
+    detach();
+    await vi.waitFor(
+      () =>
+        expect(heard).toEqual([
+          { channelId: 'c1', following: true },
+          { channelId: 'c3', following: true },
+        ]),
+      WAIT,
+    );
+    client.close();
   });
 });

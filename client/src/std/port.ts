@@ -191,6 +191,12 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
   const ready = Promise.resolve(core);
   let detached = false;
   const unsubscribe: (() => void)[] = [];
+  /**
+   * How many times this UI said its reader left each channel's newest messages (setFollowing) and
+   * did not say they were back: a UI that goes (a window reloaded or closed while its reader read
+   * history) says it here, or the core would hold that channel whole for good.
+   */
+  const reading = new Map<string, number>();
   const batcher = new EventBatcher((events) => post(port, { type: 'events', events }));
   ready.then(
     (session) => {
@@ -235,10 +241,18 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
       const session = await ready;
       // Unchecked here: the core checks every request's params as they reach it.
       const result = await session.request(method, params as RequestParams<typeof method>);
+      // The core took it, so its params are valid.
+      if (method === 'setFollowing') countReading(params as RequestParams<'setFollowing'>);
       post(port, { type: 'response', id, ok: true, data: result });
     } catch (err) {
       fail(id, asSwitchboardError(err));
     }
+  };
+
+  const countReading = ({ channelId, following }: RequestParams<'setFollowing'>) => {
+    const count = (reading.get(channelId) ?? 0) + (following ? -1 : 1);
+    if (count > 0) reading.set(channelId, count);
+    else reading.delete(channelId);
   };
 
   const stopListening = listen(port, (data) => void receive(data));
@@ -248,6 +262,14 @@ export function serveSession(core: SessionApi | Promise<SessionApi>, port: PortL
     stopListening();
     for (const off of unsubscribe.splice(0)) off();
     batcher.clear();
+    const left = [...reading].flatMap(([channelId, count]) => Array<string>(count).fill(channelId));
+    reading.clear();
+    // A core that failed to open, or was signed out meanwhile (its views forgot every channel), holds nothing.
+    void ready
+      .then((session) =>
+        Promise.all(left.map((channelId) => session.request('setFollowing', { channelId, following: true }))),
+      )
+      .catch(() => undefined);
   };
   return detach;
 }

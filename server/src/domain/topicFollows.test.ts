@@ -1,9 +1,9 @@
 // Followed topics against a real server over both transports: following only what you may read,
 // the list with heads and read positions, paged catch-up by seq cursor with an explicit reset after
-// retention, paging back to older messages, mute kept with the follow, read and mute state across devices, live delivery to followers' connections (also after a
-// reconnect), and access revoked later stopping delivery. Bad input is refused with a code and
-// changes nothing.
-import { describe, expect, it } from 'vitest';
+// retention, paging back to older messages, mute kept with the follow, read and mute state across
+// devices (in the order written), live delivery to followers' connections (also after a reconnect),
+// and access revoked later stopping delivery. Bad input is refused with a code and changes nothing.
+import { describe, expect, it, vi } from 'vitest';
 import { newId, type FollowedTopic, type TopicMessage, type TopicMessagesPage } from '@switchboard/protocol';
 import {
   connect,
@@ -29,6 +29,30 @@ async function followsOf(via: Transport, who: ConnectedUser): Promise<FollowedTo
 async function storedFollows(): Promise<string[]> {
   const rows = await server.ctx.db.selectFrom('topic_follows').selectAll().execute();
   return rows.map((r) => `${r.user_id}:${r.topic}:${Number(r.read_seq)}:${Number(r.muted)}`).sort();
+}
+
+/**
+ * Holds the next check of who may read a topic (TopicAccess.readers) until released: a request is
+ * stopped there, part-way, while another runs.
+ */
+function holdNextAccessCheck() {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let holding = false;
+  const access = server.ctx.topicAccess;
+  const readers = access.readers.bind(access);
+  const spy = vi.spyOn(access, 'readers').mockImplementationOnce(async (...args) => {
+    holding = true;
+    await held;
+    return readers(...args);
+  });
+  return {
+    reached: () => vi.waitFor(() => expect(holding).toBe(true)),
+    release() {
+      release();
+      spy.mockRestore();
+    },
+  };
 }
 
 // First in the file, on a server that has not stored a topic yet (this once deadlocked SQLite).
@@ -346,6 +370,47 @@ describe('followed topics live', () => {
     await ok('socket', alice, 'topic.mute', { topic, muted: false });
     expect(await unmutedThere).toMatchObject({ topic, muted: false });
     other.disconnect();
+  });
+
+  it('sends a read and a mute that cross in the order they wrote, so neither undoes the other', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    // Its delivery asks who may read it: done before the read below is held.
+    const delivered = nextEvent<TopicMessage>(alice.socket, 'topic.message', (m) => m.topic === topic);
+    await publish(topic, 'one');
+    await delivered;
+    const heard = record<FollowedTopic>(alice.socket, 'topic.state');
+    // The read is held after it moved the position, before it answers; the topic is muted meanwhile.
+    const hold = holdNextAccessCheck();
+    try {
+      const read = server.ctx.topicFollows.markRead(alice.user, topic, 1);
+      await hold.reached();
+      expect(await server.ctx.topicFollows.setMuted(alice.user, topic, true)).toMatchObject({ muted: true });
+      hold.release();
+      expect(await read).toMatchObject({ readSeq: 1, muted: true });
+      await flush(alice.socket);
+      expect(heard.at(-1)).toMatchObject({ topic, readSeq: 1, muted: true });
+    } finally {
+      hold.release();
+    }
+  });
+
+  it('lists a topic muted while the list was being made as muted', async () => {
+    const alice = await createConnectedUser(server, 'alice');
+    const topic = freshTopic();
+    await ok('socket', alice, 'topic.follow', { topic });
+    // The list is held while it asks who may read the topic; the topic is muted meanwhile.
+    const hold = holdNextAccessCheck();
+    try {
+      const listed = server.ctx.topicFollows.list(alice.user);
+      await hold.reached();
+      await server.ctx.topicFollows.setMuted(alice.user, topic, true);
+      hold.release();
+      expect(await listed).toEqual([expect.objectContaining({ topic, muted: true })]);
+    } finally {
+      hold.release();
+    }
   });
 
   it('tells every device of the user when a topic is read', async () => {

@@ -36,18 +36,20 @@ export class TopicFollows {
 
   /** Every topic the user follows, by name, with its head, their read position and their access now. */
   async list(actor: User): Promise<FollowedTopic[]> {
+    const names = await this.namesFor(actor.id);
+    if (names.length === 0) return [];
+    const streams = await this.topics.streams(names);
+    const readable = await Promise.all(names.map((topic) => this.mayRead(actor, topic)));
+    const mayRead = new Map(names.map((topic, i) => [topic, readable[i]!]));
+    // The follows are read last, as in state(); one followed or unfollowed meanwhile is told by its own topic.state.
     const rows = await this.db
       .selectFrom('topic_follows')
       .select(['topic', 'read_seq', 'muted'])
       .where('user_id', '=', actor.id)
+      .where('topic', 'in', names)
       .orderBy('topic')
       .execute();
-    const streams = await this.topics.streams(rows.map((r) => r.topic));
-    return Promise.all(
-      rows.map(async (row) =>
-        followedTopic(row, streams.get(row.topic)!, await this.mayRead(actor, row.topic)),
-      ),
-    );
+    return rows.map((row) => followedTopic(row, streams.get(row.topic)!, mayRead.get(row.topic)!));
   }
 
   /** Follows a topic the user may read, read up to its head now: what came before is not news. */
@@ -181,8 +183,15 @@ export class TopicFollows {
     return state;
   }
 
-  /** One followed topic's state; `not_found` if the user does not follow it. */
+  /**
+   * One followed topic's state; `not_found` if the user does not follow it. The follow is read last,
+   * and callers send the state with nothing awaited after it: states then leave in the order their
+   * follow was read, so the answer of a read taken before a mute cannot arrive after the mute's and
+   * undo it on the user's devices.
+   */
   private async state(actor: User, topic: string): Promise<FollowedTopic> {
+    const stream = (await this.topics.streams([topic])).get(topic)!;
+    const readable = await this.mayRead(actor, topic);
     const row = await this.db
       .selectFrom('topic_follows')
       .select(['topic', 'read_seq', 'muted'])
@@ -190,8 +199,7 @@ export class TopicFollows {
       .where('topic', '=', topic)
       .executeTakeFirst();
     if (!row) throw new SwitchboardError('not_found', `you do not follow ${topic}`);
-    const stream = (await this.topics.streams([topic])).get(topic)!;
-    return followedTopic(row, stream, await this.mayRead(actor, topic));
+    return followedTopic(row, stream, readable);
   }
 
   private async mayRead(actor: User, topic: string): Promise<boolean> {
