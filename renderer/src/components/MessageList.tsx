@@ -83,7 +83,7 @@ const components: Components<DisplayMessage, ListContext> = {
 
 export function MessageList(props: MessageListProps) {
   const { channel, selfId, users, opened } = props;
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   // The log takes its messages from the store itself, so the channel's view around it does not
   // render again for every message that arrives.
   const view = useUi((s) => s.views[channel.id]) ?? NOT_LOADED;
@@ -304,6 +304,8 @@ export function MessageList(props: MessageListProps) {
         showNew={showNew}
         editing={props.editingKey === key}
         renderContext={renderContext}
+        t={t}
+        language={i18n.language}
         onEdit={props.onEdit}
         onSaveEdit={props.onSaveEdit}
         onDelete={props.onDelete}
