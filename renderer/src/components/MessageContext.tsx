@@ -26,7 +26,7 @@ interface MessageContextProps {
 }
 
 export function MessageContext(props: MessageContextProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const target = useRef<HTMLDivElement>(null);
   const live = useUi((s) => s.views[props.channelId]?.messages);
   const messages = useMemo(() => {
@@ -75,6 +75,8 @@ export function MessageContext(props: MessageContextProps) {
                 showNew={false}
                 editing={props.editingKey === messageKey(message)}
                 renderContext={renderContext}
+                t={t}
+                language={i18n.language}
                 selfId={props.selfId}
                 {...props.handlers}
               />

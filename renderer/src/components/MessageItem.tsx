@@ -3,6 +3,7 @@
 // thread summary, and its actions (react, reply in a thread; edit and delete your own).
 // A notice (someone was added) is one quiet line in the reader's language.
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { formatClockTime, formatDay, formatFullDate, formatTime, noticeText } from '../format.ts';
 import { renderMarkdown, type MessageRenderContext, type RenderContext } from '../markdown/render.ts';
@@ -24,6 +25,9 @@ export interface MessageItemProps {
   showNew: boolean;
   editing: boolean;
   renderContext: RenderContext;
+  /** The reader's texts and language, from the list: looked up once there, not in every row it mounts. */
+  t: TFunction;
+  language: string;
   onEdit(message: DisplayMessage | null): void;
   onSaveEdit(message: DisplayMessage, text: string): Promise<void>;
   onDelete(message: DisplayMessage): void;
@@ -35,9 +39,8 @@ export interface MessageItemProps {
 }
 
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
-  const { message, authorName, own, startsGroup, showDay, showNew, editing, renderContext } = props;
-  const { t, i18n } = useTranslation();
-  const language = i18n.language;
+  const { message, authorName, own, startsGroup, showDay, showNew, editing, renderContext, t, language } =
+    props;
   const deleted = message.deletedAt !== null;
   const pending = message.delivery === 'pending';
   const failed = message.delivery === 'failed';
@@ -157,7 +160,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               {t('threads.repliedInThread')}
             </button>
           )}
-          {stored && (
+          {stored && message.reactions.length > 0 && (
             <Reactions
               reactions={message.reactions}
               selfId={props.selfId}

@@ -14,7 +14,7 @@ import { displayKey as messageKey } from '@switchboard/client/browser';
 import { useStore, useUi, type ChannelMessages, type UserWithPresence } from '../state/store.ts';
 import { Icon } from './Icon.tsx';
 import { MessageItem } from './MessageItem.tsx';
-import { onScreen } from './onScreen.ts';
+import { afterNextFrame, onScreen } from './onScreen.ts';
 import { PIN_THRESHOLD_PX, useBottomPin } from './useBottomPin.ts';
 import type { MessageExtras } from './useMessageActions.tsx';
 import { useNewestFirstPaint } from './useNewestFirstPaint.ts';
@@ -83,7 +83,7 @@ const components: Components<DisplayMessage, ListContext> = {
 
 export function MessageList(props: MessageListProps) {
   const { channel, selfId, users, opened } = props;
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   // The log takes its messages from the store itself, so the channel's view around it does not
   // render again for every message that arrives.
   const view = useUi((s) => s.views[channel.id]) ?? NOT_LOADED;
@@ -133,6 +133,12 @@ export function MessageList(props: MessageListProps) {
   });
   const [generation, setGeneration] = useState(0);
   const scroller = useRef<HTMLElement | null>(null);
+  // One function for the list's life: react-virtuoso hands the scroller over again whenever this
+  // changes, re-reading its size (a forced layout) and re-running its scroll state — on every render.
+  const scrollerRef = useCallback(
+    (el: HTMLElement | Window | null) => (scroller.current = el instanceof HTMLElement ? el : null),
+    [],
+  );
   // Older pages asked for while the list was still positioning, loaded once it is done if the reader
   // is still at the top.
   const olderWanted = useRef(false);
@@ -158,6 +164,9 @@ export function MessageList(props: MessageListProps) {
         : shown.seenThrough;
     if (through > 0) onSeenRef.current(through);
   }, []);
+  // Looked at once a frame at most, after it is drawn: new rows and every scroll ask for a look.
+  const seenCheck = useMemo(() => afterNextFrame(reportSeen), [reportSeen]);
+  useEffect(() => seenCheck.cancel, [seenCheck]);
 
   const pin = useBottomPin({
     scroller,
@@ -165,7 +174,7 @@ export function MessageList(props: MessageListProps) {
     startsPinned: start.initialTopMostItemIndex.align === 'end',
     active: firstPaint.isSettled,
     newestShown: () => !!scroller.current && onScreen(scroller.current, seen.current.newestIndex).newestShown,
-    onChange: reportSeen,
+    onChange: seenCheck.request,
   });
   const { isPinned, follow } = pin;
   /**
@@ -191,10 +200,7 @@ export function MessageList(props: MessageListProps) {
   const renderContext = useMemo<RenderContext>(() => ({ self }), [self]);
 
   // Rows drawn since the last look may be on screen now (after they are laid out).
-  useEffect(() => {
-    const frame = requestAnimationFrame(reportSeen);
-    return () => cancelAnimationFrame(frame);
-  }, [messages, reportSeen]);
+  useEffect(() => seenCheck.request(), [messages, seenCheck]);
   useEffect(() => {
     document.addEventListener('visibilitychange', reportSeen);
     return () => document.removeEventListener('visibilitychange', reportSeen);
@@ -298,6 +304,8 @@ export function MessageList(props: MessageListProps) {
         showNew={showNew}
         editing={props.editingKey === key}
         renderContext={renderContext}
+        t={t}
+        language={i18n.language}
         onEdit={props.onEdit}
         onSaveEdit={props.onSaveEdit}
         onDelete={props.onDelete}
@@ -319,7 +327,7 @@ export function MessageList(props: MessageListProps) {
       <Virtuoso<DisplayMessage, ListContext>
         key={generation}
         ref={listRef}
-        scrollerRef={(el) => (scroller.current = el instanceof HTMLElement ? el : null)}
+        scrollerRef={scrollerRef}
         className={firstPaint.className ? `log ${firstPaint.className}` : 'log'}
         role="log"
         aria-busy={firstPaint.busy}

@@ -6,6 +6,7 @@ import type { Reaction } from '@switchboard/protocol';
 import { Icon } from './Icon.tsx';
 
 interface ReactionsProps {
+  /** At least one: a row without reactions leaves this out (one component less to mount per row). */
   reactions: readonly Reaction[];
   selfId: string;
   nameOf(userId: string): string;
@@ -16,7 +17,6 @@ interface ReactionsProps {
 
 export function Reactions({ reactions, selfId, nameOf, onToggle, onAdd }: ReactionsProps) {
   const { t } = useTranslation();
-  if (reactions.length === 0) return null;
   return (
     <div className="reactions" role="group" aria-label={t('reactions.label')}>
       {reactions.map((reaction) => (

@@ -29,7 +29,7 @@ export function ThreadPanel({
   onClose(): void;
   onError(text: string): void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const store = useStore();
   const me = useUi((s) => s.user)!;
   const users = useUi((s) => s.users);
@@ -103,6 +103,8 @@ export function ThreadPanel({
         showNew={false}
         editing={actions.editingKey === key}
         renderContext={renderContext}
+        t={t}
+        language={i18n.language}
         selfId={me.id}
         {...actions.handlers}
       />

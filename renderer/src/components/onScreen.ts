@@ -38,3 +38,31 @@ function isVisible(element: HTMLElement): boolean {
     return element.checkVisibility({ visibilityProperty: true });
   return getComputedStyle(element).visibility !== 'hidden';
 }
+
+/**
+ * Runs `read` once the next frame has been drawn, however often it is asked for until then. The
+ * frame's layout is done by that time, so reading it forces none; a read from a frame callback (or
+ * right after a render) would lay the page out once more in every frame of a burst.
+ */
+export function afterNextFrame(read: () => void): { request(): void; cancel(): void } {
+  let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    frame = 0;
+    timer = undefined;
+  };
+  const request = () => {
+    if (frame || timer !== undefined) return;
+    // A task queued from a frame callback runs after that frame's rendering.
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      timer = setTimeout(() => {
+        timer = undefined;
+        read();
+      });
+    });
+  };
+  return { request, cancel };
+}

@@ -38,7 +38,7 @@ export interface BottomPinOptions {
   active(): boolean;
   /** Whether the newest row is wholly on screen now. */
   newestShown(): boolean;
-  /** Hears every scroll and change of size. */
+  /** Hears every scroll and change of size, as it happens: what reads the layout waits for the frame. */
   onChange(): void;
 }
 
@@ -88,8 +88,7 @@ export function useBottomPin(options: BottomPinOptions): BottomPin {
       else if (pinned.current && settled()) toEnd();
       lastTop = top;
       lastHeight = el.scrollHeight;
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => latest.current.onChange());
+      latest.current.onChange();
     };
     /** The reader is moving the view up by `up` px: off the bottom if that takes it past the threshold. */
     const readerMovesUp = (up: number) => {
