@@ -3,6 +3,7 @@
 // rows change size (an edit, a delete, a wider window), anyone else is offered "Jump to latest"; and
 // the window's title counts what is unread.
 import { expect, test } from '@playwright/test';
+import { connect } from '../support/server.ts';
 import {
   conversation,
   inView,
@@ -10,6 +11,7 @@ import {
   messages,
   openConversation,
   person,
+  sendFast,
   twoInChannels,
 } from './support/app.ts';
 import { e2eEnv } from './support/env.ts';
@@ -108,7 +110,8 @@ test('a reader at the bottom stays there after an edit, a delete and a wider win
   await page.context().close();
 });
 
-test('the window title counts unread messages', async ({ browser }) => {
+/** Bob's page on a channel of its own, with everything else he could see read: the title says no count. */
+async function titleCounting(browser: import('@playwright/test').Browser) {
   const { url } = e2eEnv();
   const {
     people: [alice, bob],
@@ -122,12 +125,46 @@ test('the window title counts unread messages', async ({ browser }) => {
     .then((r) => r.channels))
     await bob.call('POST', `/channels/${c.id}/read`, { seq: c.headSeq });
   await expect(page).toHaveTitle('Switchboard');
+  return { url, alice, busy, page };
+}
+
+test('the window title counts unread messages', async ({ browser }) => {
+  const { alice, busy, page } = await titleCounting(browser);
 
   await alice.post(busy.id, 'first');
   await alice.post(busy.id, 'second');
   await expect(page).toHaveTitle('(2) Switchboard');
   await openConversation(page, busy.name);
   await expect(page).toHaveTitle('Switchboard');
+
+  await page.context().close();
+});
+
+test('during a burst the title changes at most once a second, and ends with the full count', async ({
+  browser,
+}) => {
+  const { url, alice, busy, page } = await titleCounting(browser);
+  // Every change of the title, with when it happened.
+  await page.evaluate(() => {
+    const changes: number[] = [];
+    (window as unknown as { titleChanges: number[] }).titleChanges = changes;
+    new MutationObserver(() => changes.push(performance.now())).observe(document.querySelector('title')!, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  const { socket } = await connect(url, alice.token);
+  try {
+    await sendFast(socket, busy.id, { next: 1, to: 300 }, (n) => `burst ${n}`, 20);
+  } finally {
+    socket.disconnect();
+  }
+  await expect(page).toHaveTitle('(300) Switchboard');
+  const changes = await page.evaluate(() => (window as unknown as { titleChanges: number[] }).titleChanges);
+  expect(changes.length).toBeGreaterThanOrEqual(1);
+  // Timers may fire a little early by the page's clock; every other title would be a frame apart.
+  for (let i = 1; i < changes.length; i++) expect(changes[i]! - changes[i - 1]!).toBeGreaterThan(900);
 
   await page.context().close();
 });

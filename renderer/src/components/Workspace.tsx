@@ -28,12 +28,15 @@ import { ThreadPanel } from './ThreadPanel.tsx';
 import { ThreadsView } from './ThreadsView.tsx';
 import { TopicView } from './TopicView.tsx';
 import { useNotifications, type OpenConversation } from './useNotifications.ts';
+import { useThrottled } from './useThrottled.ts';
 
 type OpenDialog = Exclude<SidebarAction, 'signOut' | 'threads'> | null;
 /** Beside the channel: one of its threads (by root id), or its details. */
 type SidePanel = { channelId: string } & ({ kind: 'thread'; rootId: string } | { kind: 'details' });
 
 const APP_NAME = 'Switchboard';
+/** The title's unread count changes at most this often. */
+const TITLE_INTERVAL_MS = 1_000;
 const THREADS_HASH = '#/threads';
 /** `#/c/<channel>`, or `#/c/<channel>/m/<message>` to open it at that message (a notification's link). */
 const HASH = /^#\/c\/([\w-]{1,64})(?:\/m\/([\w-]{1,64}))?$/;
@@ -100,9 +103,13 @@ export function Workspace() {
     [me.id],
   );
 
-  // The unread count in the tab's or window's title, as every chat client shows it.
+  // The unread count in the tab's or window's title, as every chat client shows it; during a burst
+  // it changes every frame, and each title set costs the page a trip to the browser (or window).
   const topics = useUi((s) => s.topics);
-  const unread = useMemo(() => totalUnread(channels, topics), [channels, topics]);
+  const unread = useThrottled(
+    useMemo(() => totalUnread(channels, topics), [channels, topics]),
+    TITLE_INTERVAL_MS,
+  );
   useEffect(() => {
     document.title = unread ? `(${unread}) ${APP_NAME}` : APP_NAME;
   }, [unread]);
